@@ -1,0 +1,302 @@
+//! Publishing: the workspace becomes an mdBook source tree (pages from
+//! handlebars templates), which mdbook-driver builds into HTML with search
+//! and a print view. The new book is built beside the old one and swapped
+//! in, so a failed build never leaves a half-written manual.
+
+pub mod pages;
+pub mod templates;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use mdbook_driver::MDBook;
+use mdbook_driver::config::Config as BookConfig;
+
+use crate::workspace::config::TextDirection;
+use crate::workspace::{CHECKLISTS_DIR, MANUAL_DIR, TEMPLATES_DIR, Workspace};
+use pages::BookPlan;
+
+/// A file sopbook leaves in every manual it builds, so that it only ever
+/// replaces a folder it made itself.
+pub const MARKER: &str = ".sopbook-manual";
+
+#[derive(Debug)]
+pub struct Published {
+    pub out: PathBuf,
+    pub books: usize,
+    pub pages: usize,
+}
+
+pub struct PublishOptions<'a> {
+    pub out: &'a Path,
+    pub keep_source: Option<&'a Path>,
+    pub progress: bool,
+}
+
+/// Refuses output folders that would overwrite the workspace's own files
+/// or a folder sopbook did not make.
+pub fn check_out_dir(ws: &Workspace, out: &Path) -> Result<PathBuf> {
+    let root = ws.root.canonicalize().with_context(|| format!("could not resolve `{}`", ws.root.display()))?;
+    let out_abs = absolute(out)?;
+    for protected in [MANUAL_DIR, CHECKLISTS_DIR, TEMPLATES_DIR, ".git", ".sopbook"] {
+        let p = root.join(protected);
+        if out_abs.starts_with(&p) {
+            bail!(
+                "refusing to publish into `{}`: it is inside the workspace's {protected}/ folder, which holds your sources\n\nhelp: publish to a folder of its own, such as `--out book`",
+                out.display()
+            );
+        }
+    }
+    if root.starts_with(&out_abs) {
+        bail!(
+            "refusing to publish into `{}`: the workspace itself is inside it and would be replaced\n\nhelp: publish to a folder of its own, such as `--out book`",
+            out.display()
+        );
+    }
+    if out_abs.exists() {
+        if !out_abs.is_dir() {
+            bail!("`{}` is a file; --out takes a folder", out.display());
+        }
+        let empty = fs::read_dir(&out_abs).map(|mut d| d.next().is_none()).unwrap_or(false);
+        if !empty && !out_abs.join(MARKER).exists() {
+            bail!(
+                "refusing to replace `{}`: it is not empty and was not made by sopbook\n\nhelp: choose another folder, or remove this one first",
+                out.display()
+            );
+        }
+    }
+    Ok(out_abs)
+}
+
+/// The absolute form of `p`, with `.` and `..` resolved against the parts
+/// that exist.
+fn absolute(p: &Path) -> Result<PathBuf> {
+    let abs = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir()?.join(p) };
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        rest.push(existing.file_name().map(|s| s.to_os_string()));
+        existing = match existing.parent() {
+            Some(parent) => parent,
+            None => break,
+        };
+    }
+    let mut out = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
+    for part in rest.into_iter().rev() {
+        match part {
+            Some(name) if name == ".." => {
+                out.pop();
+            }
+            Some(name) if name == "." => {}
+            Some(name) => out.push(name),
+            None => {}
+        }
+    }
+    Ok(out)
+}
+
+/// Builds the manual into `opts.out`.
+pub fn publish(ws: &Workspace, opts: &PublishOptions<'_>) -> Result<Published> {
+    let out = check_out_dir(ws, opts.out)?;
+    let parent = out.parent().context("the output folder has no parent folder")?;
+    fs::create_dir_all(parent).with_context(|| format!("could not create `{}`", parent.display()))?;
+    let work = tempfile::Builder::new()
+        .prefix(".sopbook-publish-")
+        .tempdir_in(parent)
+        .with_context(|| format!("could not create a temporary folder in `{}`", parent.display()))?;
+
+    let hb = templates::engine(&ws.root)?;
+    let books = pages::plan(ws, &hb, ws.config.working_copy_notice)?;
+    let page_count: usize = books.iter().map(|b| b.pages.len()).sum();
+
+    let bar = if opts.progress { ProgressBar::new(books.len() as u64) } else { ProgressBar::hidden() };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} Building {msg} [{bar:30}] {pos}/{len} books")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(format!("{page_count} pages"));
+
+    let src_root = work.path().join("source");
+    let html_root = work.path().join("html");
+    for (i, book) in books.iter().enumerate() {
+        write_source(ws, book, &src_root.join(i.to_string()))?;
+    }
+    build_all(&books, &src_root, &html_root, &bar)?;
+    bar.finish_and_clear();
+
+    // Assemble: the root book first, then the others into their folders.
+    let assembled = work.path().join("manual");
+    let mut order: Vec<usize> = (0..books.len()).collect();
+    order.sort_by_key(|&i| books[i].folder.matches('/').count());
+    for i in order {
+        let target = assembled.join(&books[i].folder);
+        if let Some(p) = target.parent() {
+            fs::create_dir_all(p)?;
+        }
+        fs::rename(html_root.join(i.to_string()), &target)
+            .with_context(|| format!("could not move the built book to `{}`", target.display()))?;
+    }
+    fs::write(
+        assembled.join(MARKER),
+        "This folder was made by `sopbook publish` and is replaced by it.\n",
+    )?;
+
+    if let Some(keep) = opts.keep_source {
+        if keep.exists() {
+            fs::remove_dir_all(keep).with_context(|| format!("could not replace `{}`", keep.display()))?;
+        }
+        if let Some(p) = keep.parent() {
+            fs::create_dir_all(p)?;
+        }
+        copy_dir(&src_root, keep).with_context(|| format!("could not keep the source in `{}`", keep.display()))?;
+    }
+
+    // Swap the new manual in.
+    let old = work.path().join("old");
+    if out.exists() {
+        fs::rename(&out, &old).with_context(|| format!("could not move the old manual out of `{}`", out.display()))?;
+    }
+    if let Err(e) = fs::rename(&assembled, &out) {
+        if old.exists() {
+            let _ = fs::rename(&old, &out);
+        }
+        return Err(e).with_context(|| format!("could not move the new manual to `{}`", out.display()));
+    }
+    drop(work);
+    Ok(Published {
+        out,
+        books: books.len(),
+        pages: page_count,
+    })
+}
+
+/// The book.toml of one book.
+pub fn book_toml(ws: &Workspace, book: &BookPlan) -> String {
+    let b = &ws.config.book;
+    let mut t = toml::Table::new();
+    let mut book_t = toml::Table::new();
+    book_t.insert("title".into(), book.title.clone().into());
+    book_t.insert("src".into(), "src".into());
+    if let Some(l) = &b.language {
+        book_t.insert("language".into(), l.clone().into());
+    }
+    if let Some(d) = &b.text_direction {
+        let d = match d {
+            TextDirection::Ltr => "ltr",
+            TextDirection::Rtl => "rtl",
+        };
+        book_t.insert("text-direction".into(), d.into());
+    }
+    let description = b.description.clone().unwrap_or_else(|| ws.config.description.trim().to_string());
+    if !description.is_empty() {
+        book_t.insert("description".into(), description.into());
+    }
+    let authors = if b.authors.is_empty() && !ws.config.organisation.is_empty() {
+        vec![ws.config.organisation.clone()]
+    } else {
+        b.authors.clone()
+    };
+    book_t.insert("authors".into(), authors.into());
+    t.insert("book".into(), book_t.into());
+    let mut build = toml::Table::new();
+    build.insert("create-missing".into(), false.into());
+    // No {{#include}} and friends: SOP text is published as written.
+    build.insert("use-default-preprocessors".into(), false.into());
+    t.insert("build".into(), build.into());
+    let html: toml::Table = toml::from_str(
+        r#"
+additional-css = ["sopbook.css"]
+no-section-label = true
+[print]
+enable = true
+[search]
+enable = true
+[fold]
+enable = true
+level = 1
+"#,
+    )
+    .unwrap_or_default();
+    let mut output = toml::Table::new();
+    output.insert("html".into(), html.into());
+    t.insert("output".into(), output.into());
+    t.to_string()
+}
+
+fn write_source(ws: &Workspace, book: &BookPlan, dir: &Path) -> Result<()> {
+    let src = dir.join("src");
+    fs::create_dir_all(&src)?;
+    fs::write(dir.join("book.toml"), book_toml(ws, book))?;
+    fs::write(dir.join("sopbook.css"), templates::STYLESHEET)?;
+    fs::write(src.join("SUMMARY.md"), &book.summary)?;
+    for page in &book.pages {
+        let path = src.join(&page.path);
+        if let Some(p) = path.parent() {
+            fs::create_dir_all(p)?;
+        }
+        fs::write(&path, &page.content).with_context(|| format!("could not write `{}`", path.display()))?;
+    }
+    for (rel, from) in &book.assets {
+        let to = src.join(rel);
+        if let Some(p) = to.parent() {
+            fs::create_dir_all(p)?;
+        }
+        fs::copy(from, &to).with_context(|| format!("could not copy `{}`", from.display()))?;
+    }
+    Ok(())
+}
+
+/// Builds one book's source folder into `dest` with mdbook-driver.
+pub fn build_book(source: &Path, dest: &Path) -> Result<()> {
+    let text = fs::read_to_string(source.join("book.toml"))?;
+    let mut config = BookConfig::from_str(&text).context("the generated book.toml is not valid")?;
+    config.build.build_dir = dest.to_path_buf();
+    let book = MDBook::load_with_config(source, config).context("mdBook could not load the generated source")?;
+    book.build().context("mdBook could not build the manual")?;
+    Ok(())
+}
+
+/// Builds every book, on as many threads as the machine has (books are independent).
+fn build_all(books: &[BookPlan], src_root: &Path, html_root: &Path, bar: &ProgressBar) -> Result<()> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(books.len()).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| -> Result<()> {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        if i >= books.len() {
+                            return Ok(());
+                        }
+                        build_book(&src_root.join(i.to_string()), &html_root.join(i.to_string()))
+                            .with_context(|| format!("building {}", books[i].title))?;
+                        bar.inc(1);
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().map_err(|_| anyhow::anyhow!("a book build stopped unexpectedly"))??;
+        }
+        Ok(())
+    })
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}

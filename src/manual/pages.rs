@@ -1,0 +1,603 @@
+//! The mdBook source of the manual: which books, which pages, the page
+//! texts (rendered from templates) and each book's SUMMARY.md.
+//!
+//! A small manual is one book. A large one is split into a home book
+//! (home page, onboarding, by-role index) and one book per section and for
+//! the checklists, each of at most [`CHUNK`] pages, because mdBook's HTML
+//! renderer does work per page that grows with the size of the book. Page
+//! URLs are the same either way: `<section dir>/<slug>.html`,
+//! `checklists/<slug>.html`, `reading-paths/<role>.html`.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result};
+use handlebars::Handlebars;
+use serde_json::{Value, json};
+
+use crate::model::{Checklist, ItemKind, Sop, num};
+use crate::workspace::Workspace;
+use crate::workspace::links::rewrite_links;
+
+/// Above this many pages the manual is published as several books.
+pub const SPLIT_ABOVE: usize = 400;
+/// The most pages one book of a split manual holds.
+pub const CHUNK: usize = 250;
+
+/// One page of a book: its path inside the book's `src/` and its Markdown.
+#[derive(Debug)]
+pub struct Page {
+    pub path: String,
+    pub content: String,
+}
+
+/// One mdBook to build: where it goes in the output, its title, summary and pages.
+#[derive(Debug)]
+pub struct BookPlan {
+    /// Folder under the output root, `""` for the root, else ending in `/`.
+    pub folder: String,
+    pub title: String,
+    pub summary: String,
+    pub pages: Vec<Page>,
+    /// Files to copy into the book's `src/` (images beside SOPs): (path in src, absolute source).
+    pub assets: Vec<(String, std::path::PathBuf)>,
+}
+
+/// The relative URL from page `from` to `to`, both relative to the output root.
+pub fn rel(from: &str, to: &str) -> String {
+    let depth = from.matches('/').count();
+    let mut out = "../".repeat(depth);
+    out.push_str(to);
+    out
+}
+
+/// A title made safe for a SUMMARY.md link text.
+fn summary_text(s: &str) -> String {
+    s.replace(['[', ']'], "")
+}
+
+/// A value made safe for a Markdown table cell.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+struct Ctx<'a> {
+    ws: &'a Workspace,
+    hb: &'a Handlebars<'static>,
+    notice: bool,
+    /// Document id -> (URL from the output root, title).
+    urls: BTreeMap<&'a str, (String, &'a str)>,
+    /// Document id -> SOPs that list it as related or link to it.
+    backrefs: BTreeMap<&'a str, Vec<&'a str>>,
+}
+
+impl Ctx<'_> {
+    fn url(&self, id: &str) -> String {
+        self.urls.get(id).map(|u| u.0.clone()).unwrap_or_default()
+    }
+}
+
+impl Ctx<'_> {
+    fn render(&self, template: &str, data: &Value) -> Result<String> {
+        self.hb
+            .render(template, data)
+            .with_context(|| format!("could not render the page template `{template}.md.hbs`"))
+    }
+
+    fn base(&self, page_url: &str) -> serde_json::Map<String, Value> {
+        let c = &self.ws.config;
+        let mut m = serde_json::Map::new();
+        m.insert("manual_title".into(), json!(c.title));
+        m.insert("title".into(), json!(c.title));
+        m.insert("organisation".into(), json!(c.organisation));
+        m.insert("description".into(), json!(c.description));
+        m.insert("notice".into(), json!(self.notice));
+        m.insert("home_url".into(), json!(rel(page_url, "index.html")));
+        m.insert("checklists_url".into(), json!(rel(page_url, "checklists/index.html")));
+        m.insert("onboarding_url".into(), json!(rel(page_url, "reading-paths/index.html")));
+        m.insert("by_role_url".into(), json!(rel(page_url, "by-role.html")));
+        m
+    }
+
+    fn doc_link(&self, from: &str, id: &str) -> Value {
+        match self.urls.get(id) {
+            Some((url, title)) => json!({ "id": id, "title": title, "url": rel(from, url) }),
+            None => json!({ "id": id, "title": "", "url": "" }),
+        }
+    }
+
+    fn role_name(&self, id: &str) -> String {
+        self.ws.config.role(id).map_or_else(|| id.to_string(), |r| r.name.clone())
+    }
+}
+
+/// Plans every book of the manual and renders every page.
+pub fn plan(ws: &Workspace, hb: &Handlebars<'static>, notice: bool) -> Result<Vec<BookPlan>> {
+    let total = 3
+        + 2 * ws.config.roles.len()
+        + ws.config.sections.len()
+        + ws.sops.len()
+        + ws.checklists.len();
+    let split = total > SPLIT_ABOVE;
+    // In a split manual, pages past the first CHUNK of a section go to part-2/, part-3/ ...
+    let chunked = |dir: &str, i: usize, slug: &str| {
+        if split && i >= CHUNK {
+            format!("{dir}/part-{}/{slug}.html", i / CHUNK + 1)
+        } else {
+            format!("{dir}/{slug}.html")
+        }
+    };
+    let mut urls = BTreeMap::new();
+    for section in &ws.config.sections {
+        for (i, sop) in ws.sops.iter().filter(|s| s.section == section.id).enumerate() {
+            urls.insert(sop.id.as_str(), (chunked(&section.dir, i, &sop.slug), sop.title.as_str()));
+        }
+    }
+    for (i, c) in ws.checklists.iter().enumerate() {
+        urls.insert(c.id.as_str(), (chunked("checklists", i, &c.slug), c.title.as_str()));
+    }
+    let mut backrefs: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for sop in &ws.sops {
+        let linked = crate::workspace::find_links(&sop.body);
+        let targets = sop.related.iter().map(String::as_str).chain(linked.iter().map(|l| l.id.as_str()));
+        for target in targets {
+            if let Some((&key, _)) = urls.get_key_value(target) {
+                let refs = backrefs.entry(key).or_default();
+                if !refs.contains(&sop.id.as_str()) {
+                    refs.push(sop.id.as_str());
+                }
+            }
+        }
+    }
+    let ctx = Ctx { ws, hb, notice, urls, backrefs };
+
+    // Pages as (URL from the output root without ".html", SUMMARY title, content), grouped.
+    let mut home = vec![("index".to_string(), "Home".to_string(), home_page(&ctx)?)];
+    let mut onboarding = vec![(
+        "reading-paths/index".to_string(),
+        "Onboarding".to_string(),
+        onboarding_index(&ctx)?,
+    )];
+    for role in &ws.config.roles {
+        onboarding.push((
+            format!("reading-paths/{}", role.id),
+            role.name.clone(),
+            onboarding_page(&ctx, &role.id)?,
+        ));
+    }
+    let by_role = ("by-role".to_string(), "By role".to_string(), by_role_page(&ctx)?);
+
+    let mut sections = Vec::new();
+    for section in &ws.config.sections {
+        let sops: Vec<&Sop> = ws.sops.iter().filter(|s| s.section == section.id).collect();
+        let index = (
+            format!("{}/index", section.dir),
+            section.title.clone(),
+            section_page(&ctx, &section.id, &sops)?,
+        );
+        let mut pages = Vec::new();
+        for sop in &sops {
+            let url = ctx.url(&sop.id);
+            pages.push((
+                url.trim_end_matches(".html").to_string(),
+                format!("{} {}", sop.id, sop.title),
+                sop_page(&ctx, sop, &url)?,
+            ));
+        }
+        sections.push((section, index, pages));
+    }
+    let checklist_index = (
+        "checklists/index".to_string(),
+        "Checklists".to_string(),
+        checklists_page(&ctx)?,
+    );
+    let mut checklist_pages = Vec::new();
+    for c in &ws.checklists {
+        let url = ctx.url(&c.id);
+        checklist_pages.push((
+            url.trim_end_matches(".html").to_string(),
+            format!("{} {}", c.id, c.title),
+            checklist_page(&ctx, c, &url)?,
+        ));
+    }
+
+    let assets = |dir: &str, prefix: &str| -> Vec<(String, std::path::PathBuf)> {
+        section_assets(ws, dir)
+            .into_iter()
+            .map(|(name, path)| (format!("{prefix}{name}"), path))
+            .collect()
+    };
+
+    let title = ws.config.title.clone();
+    if !split {
+        let mut summary = format!("# Summary\n\n[Home](index.md)\n\n# Procedures\n\n");
+        let mut pages = Vec::new();
+        let mut files = Vec::new();
+        let entry = |summary: &mut String, indent: &str, (url, title, _): &(String, String, String)| {
+            summary.push_str(&format!("{indent}- [{}]({url}.md)\n", summary_text(title)));
+        };
+        for (section, index, sops) in &sections {
+            entry(&mut summary, "", index);
+            for p in sops {
+                entry(&mut summary, "    ", p);
+            }
+            files.extend(assets(&section.dir, &format!("{}/", section.dir)));
+        }
+        summary.push_str("\n# Checklists\n\n");
+        entry(&mut summary, "", &checklist_index);
+        for p in &checklist_pages {
+            entry(&mut summary, "    ", p);
+        }
+        summary.push_str("\n# Onboarding\n\n");
+        entry(&mut summary, "", &onboarding[0]);
+        for p in &onboarding[1..] {
+            entry(&mut summary, "    ", p);
+        }
+        entry(&mut summary, "", &by_role);
+        home.extend(onboarding);
+        home.push(by_role);
+        for (_, index, sops) in sections {
+            home.push(index);
+            home.extend(sops);
+        }
+        home.push(checklist_index);
+        home.extend(checklist_pages);
+        for (url, _, content) in home {
+            pages.push(Page { path: format!("{url}.md"), content });
+        }
+        return Ok(vec![BookPlan {
+            folder: String::new(),
+            title,
+            summary,
+            pages,
+            assets: files,
+        }]);
+    }
+
+    // Split: a home book, then books of at most CHUNK pages per section and for checklists.
+    let mut books = Vec::new();
+    let mut summary = String::from("# Summary\n\n[Home](index.md)\n\n# Onboarding\n\n");
+    summary.push_str("- [Onboarding](reading-paths/index.md)\n");
+    for (url, title, _) in &onboarding[1..] {
+        summary.push_str(&format!("    - [{}]({url}.md)\n", summary_text(title)));
+    }
+    summary.push_str("- [By role](by-role.md)\n");
+    home.extend(onboarding);
+    home.push(by_role);
+    books.push(BookPlan {
+        folder: String::new(),
+        title: title.clone(),
+        summary,
+        pages: home
+            .into_iter()
+            .map(|(url, _, content)| Page { path: format!("{url}.md"), content })
+            .collect(),
+        assets: Vec::new(),
+    });
+    let mut groups: Vec<(String, String, (String, String, String), Vec<(String, String, String)>)> = sections
+        .into_iter()
+        .map(|(s, index, pages)| (s.dir.clone(), format!("{} – {}", s.title, title), index, pages))
+        .collect();
+    groups.push((
+        "checklists".to_string(),
+        format!("Checklists – {title}"),
+        checklist_index,
+        checklist_pages,
+    ));
+    for (dir, book_title, index, pages) in groups {
+        // Pages were given their folder (dir/ or dir/part-N/) when their URLs were made.
+        let mut by_folder: Vec<(String, Vec<(String, String, String)>)> = vec![(format!("{dir}/"), Vec::new())];
+        for page in pages {
+            let folder = match page.0.rfind('/') {
+                Some(i) => page.0[..=i].to_string(),
+                None => String::new(),
+            };
+            match by_folder.iter_mut().find(|(f, _)| *f == folder) {
+                Some((_, list)) => list.push(page),
+                None => by_folder.push((folder, vec![page])),
+            }
+        }
+        for (k, (folder, chunk)) in by_folder.into_iter().enumerate() {
+            let mut summary = String::from("# Summary\n\n");
+            let mut book_pages = Vec::new();
+            if k == 0 {
+                summary.push_str(&format!("[{}](index.md)\n\n", summary_text(&index.1)));
+                book_pages.push(Page { path: "index.md".into(), content: index.2.clone() });
+            }
+            for (url, t, content) in chunk {
+                let path = format!("{}.md", url.strip_prefix(&folder).unwrap_or(&url));
+                summary.push_str(&format!("- [{}]({path})\n", summary_text(&t)));
+                book_pages.push(Page { path, content });
+            }
+            books.push(BookPlan {
+                folder,
+                title: book_title.clone(),
+                summary,
+                pages: book_pages,
+                assets: if dir == "checklists" { Vec::new() } else { assets(&dir, "") },
+            });
+        }
+    }
+    Ok(books)
+}
+
+/// Non-Markdown files in `manual/<dir>/` (images and the like), by file name.
+fn section_assets(ws: &Workspace, dir: &str) -> Vec<(String, std::path::PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(ws.root.join(crate::workspace::MANUAL_DIR).join(dir)) else {
+        return Vec::new();
+    };
+    let mut out: Vec<_> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_file())
+        .filter(|e| e.path().extension().is_none_or(|x| x != "md"))
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+        .collect();
+    out.sort();
+    out
+}
+
+fn home_page(ctx: &Ctx<'_>) -> Result<String> {
+    let ws = ctx.ws;
+    let mut data = ctx.base("index.html");
+    let roles: Vec<_> = ws
+        .config
+        .roles
+        .iter()
+        .map(|r| {
+            let n = ws.sops.iter().filter(|s| s.onboarding.iter().any(|o| o.role == r.id)).count();
+            json!({ "id": r.id, "name": r.name, "description": r.description,
+                    "url": format!("reading-paths/{}.html", r.id), "paths": n, "one_path": n == 1 })
+        })
+        .collect();
+    let sections: Vec<_> = ws
+        .config
+        .sections
+        .iter()
+        .map(|s| {
+            let n = ws.sops.iter().filter(|x| x.section == s.id).count();
+            json!({ "id": s.id, "title": s.title, "url": format!("{}/index.html", s.dir), "count": n, "one": n == 1 })
+        })
+        .collect();
+    data.insert("roles".into(), json!(roles));
+    data.insert("sections".into(), json!(sections));
+    data.insert("checklist_count".into(), json!(ws.checklists.len()));
+    data.insert("one_checklist".into(), json!(ws.checklists.len() == 1));
+    ctx.render("home", &Value::Object(data))
+}
+
+fn sop_page(ctx: &Ctx<'_>, sop: &Sop, url: &str) -> Result<String> {
+    let ws = ctx.ws;
+    let mut data = ctx.base(url);
+    let section = ws.config.section(&sop.section);
+    let roles: Vec<_> = sop
+        .roles
+        .iter()
+        .map(|r| json!({ "id": r, "name": ctx.role_name(r), "url": rel(url, &format!("reading-paths/{r}.html")) }))
+        .collect();
+    let checklists: Vec<_> = sop
+        .checklists
+        .iter()
+        .map(String::as_str)
+        .chain(
+            ws.checklists
+                .iter()
+                .filter(|c| c.sop.as_deref() == Some(sop.id.as_str()) && !sop.checklists.contains(&c.id))
+                .map(|c| c.id.as_str()),
+        )
+        .map(|id| ctx.doc_link(url, id))
+        .collect();
+    // Related in both directions: what this SOP lists, then SOPs that list or link to it.
+    let mut related: Vec<Value> = sop.related.iter().map(|id| ctx.doc_link(url, id)).collect();
+    for &other in ctx.backrefs.get(sop.id.as_str()).into_iter().flatten() {
+        if other != sop.id && !sop.related.iter().any(|r| r == other) {
+            let mut link = ctx.doc_link(url, other);
+            link["referenced_only"] = json!(true);
+            related.push(link);
+        }
+    }
+    let body = rewrite_links(&sop.body, |l| ctx.urls.get(l.id.as_str()).map(|(to, _)| rel(url, to)));
+    data.insert(
+        "sop".into(),
+        json!({
+            "id": sop.id, "title": sop.title, "review_interval": sop.review_interval.to_string(),
+            "owner": sop.owner, "path": sop.path,
+        }),
+    );
+    data.insert(
+        "section".into(),
+        json!({
+            "id": sop.section,
+            "title": section.map(|s| s.title.as_str()),
+            "url": section.map(|s| rel(url, &format!("{}/index.html", s.dir))),
+        }),
+    );
+    data.insert("owner".into(), json!(ctx.role_name(&sop.owner)));
+    data.insert("roles".into(), json!(roles));
+    data.insert("checklists".into(), json!(checklists));
+    data.insert("related".into(), json!(related));
+    data.insert("body".into(), json!(body));
+    data.insert("revision".into(), Value::Null);
+    data.insert("effective".into(), Value::Null);
+    ctx.render("sop", &Value::Object(data))
+}
+
+fn checklist_page(ctx: &Ctx<'_>, c: &Checklist, url: &str) -> Result<String> {
+    let ws = ctx.ws;
+    let mut data = ctx.base(url);
+    let items: Vec<_> = c
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let mut v = json!({
+                "number": i + 1, "id": item.id, "prompt": item.prompt, "help": item.help,
+                "critical": item.critical, "spec": item.kind.spec(), item.kind.name(): true,
+            });
+            match &item.kind {
+                ItemKind::Measure { unit, nominal, lower, upper } => {
+                    v["unit"] = json!(unit);
+                    v["nominal"] = json!(nominal.map(num));
+                    v["lower"] = json!(lower.map(num));
+                    v["upper"] = json!(upper.map(num));
+                }
+                ItemKind::Choice { options, pass } => {
+                    v["options"] = json!(options);
+                    v["pass"] = json!(pass);
+                }
+                ItemKind::Count { max } => v["max"] = json!(max),
+                ItemKind::PassFail | ItemKind::Text => {}
+            }
+            v
+        })
+        .collect();
+    let used_by: Vec<_> = ws
+        .sops
+        .iter()
+        .filter(|s| s.checklists.contains(&c.id) && c.sop.as_deref() != Some(s.id.as_str()))
+        .map(|s| ctx.doc_link(url, &s.id))
+        .collect();
+    data.insert(
+        "checklist".into(),
+        json!({ "id": c.id, "title": c.title, "applies_to": c.applies_to, "description": c.description, "path": c.path }),
+    );
+    data.insert("sop".into(), c.sop.as_deref().map_or(Value::Null, |s| ctx.doc_link(url, s)));
+    data.insert("used_by".into(), json!(used_by));
+    data.insert("item_count".into(), json!(c.items.len()));
+    data.insert("critical_count".into(), json!(c.items.iter().filter(|i| i.critical).count()));
+    data.insert("items".into(), json!(items));
+    data.insert("revision".into(), Value::Null);
+    data.insert("effective".into(), Value::Null);
+    ctx.render("checklist", &Value::Object(data))
+}
+
+fn section_page(ctx: &Ctx<'_>, section_id: &str, sops: &[&Sop]) -> Result<String> {
+    let section = ctx.ws.config.section(section_id);
+    let dir = section.map_or("", |s| s.dir.as_str());
+    let url = format!("{dir}/index.html");
+    let mut data = ctx.base(&url);
+    let rows: Vec<_> = sops
+        .iter()
+        .map(|s| {
+            let roles: Vec<_> = s.roles.iter().map(|r| ctx.role_name(r)).collect();
+            json!({
+                "id": s.id, "title": cell(&s.title), "url": rel(&url, &ctx.url(&s.id)),
+                "owner": cell(&ctx.role_name(&s.owner)), "roles": cell(&roles.join(", ")),
+                "review_interval": s.review_interval.to_string(),
+            })
+        })
+        .collect();
+    data.insert(
+        "section".into(),
+        json!({ "id": section_id, "title": section.map(|s| s.title.as_str()) }),
+    );
+    data.insert("sops".into(), json!(rows));
+    ctx.render("section", &Value::Object(data))
+}
+
+fn checklists_page(ctx: &Ctx<'_>) -> Result<String> {
+    let url = "checklists/index.html";
+    let mut data = ctx.base(url);
+    let rows: Vec<_> = ctx
+        .ws
+        .checklists
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.id, "title": cell(&c.title), "url": rel(url, &ctx.url(&c.id)),
+                "sop": c.sop.as_deref().map(|s| ctx.doc_link(url, s)),
+                "applies_to": cell(&c.applies_to.join(", ")), "items": c.items.len(),
+            })
+        })
+        .collect();
+    data.insert("checklists".into(), json!(rows));
+    ctx.render("checklists", &Value::Object(data))
+}
+
+/// The SOPs on a role's reading path, in order.
+fn reading_path<'a>(ws: &'a Workspace, role: &str) -> Vec<(u32, &'a Sop)> {
+    let mut path: Vec<_> = ws
+        .sops
+        .iter()
+        .flat_map(|s| s.onboarding.iter().filter(|o| o.role == role).map(move |o| (o.order, s)))
+        .collect();
+    path.sort_by_key(|(order, s)| (*order, s.id.clone()));
+    path
+}
+
+fn onboarding_index(ctx: &Ctx<'_>) -> Result<String> {
+    let url = "reading-paths/index.html";
+    let mut data = ctx.base(url);
+    let roles: Vec<_> = ctx
+        .ws
+        .config
+        .roles
+        .iter()
+        .map(|r| {
+            let ids: Vec<_> = reading_path(ctx.ws, &r.id).iter().map(|(_, s)| s.id.clone()).collect();
+            json!({ "id": r.id, "name": cell(&r.name), "url": rel(url, &format!("reading-paths/{}.html", r.id)),
+                    "paths": if ids.is_empty() { "none yet".to_string() } else { ids.join(" → ") } })
+        })
+        .collect();
+    data.insert("roles".into(), json!(roles));
+    ctx.render("onboarding-index", &Value::Object(data))
+}
+
+fn onboarding_page(ctx: &Ctx<'_>, role_id: &str) -> Result<String> {
+    let url = format!("reading-paths/{role_id}.html");
+    let mut data = ctx.base(&url);
+    let role = ctx.ws.config.role(role_id);
+    let path: Vec<_> = reading_path(ctx.ws, role_id)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, s))| {
+            let mut link = ctx.doc_link(&url, &s.id);
+            link["order"] = json!(i + 1);
+            link
+        })
+        .collect();
+    data.insert(
+        "role".into(),
+        json!({ "id": role_id, "name": role.map(|r| r.name.as_str()), "description": role.map(|r| r.description.as_str()) }),
+    );
+    data.insert("path".into(), json!(path));
+    ctx.render("onboarding", &Value::Object(data))
+}
+
+fn by_role_page(ctx: &Ctx<'_>) -> Result<String> {
+    let url = "by-role.html";
+    let mut data = ctx.base(url);
+    let roles: Vec<_> = ctx
+        .ws
+        .config
+        .roles
+        .iter()
+        .map(|r| {
+            let sops: Vec<_> = ctx
+                .ws
+                .sops
+                .iter()
+                .filter(|s| s.roles.contains(&r.id) || s.owner == r.id)
+                .map(|s| {
+                    let mut link = ctx.doc_link(url, &s.id);
+                    link["owner"] = json!(s.owner == r.id);
+                    link
+                })
+                .collect();
+            json!({ "id": r.id, "name": r.name, "sops": sops })
+        })
+        .collect();
+    data.insert("roles".into(), json!(roles));
+    ctx.render("by-role", &Value::Object(data))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_urls() {
+        assert_eq!(rel("index.html", "quality/a.html"), "quality/a.html");
+        assert_eq!(rel("quality/a.html", "service/b.html"), "../service/b.html");
+        assert_eq!(rel("quality/part-2/a.html", "index.html"), "../../index.html");
+    }
+}

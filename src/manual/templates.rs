@@ -1,0 +1,49 @@
+//! The handlebars templates pages are made from: built into the binary,
+//! overridable per workspace by a file of the same name in `templates/`.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use handlebars::Handlebars;
+
+use crate::workspace::TEMPLATES_DIR;
+
+/// (name, built-in text). The name is also the override's file name.
+pub const PAGE_TEMPLATES: &[(&str, &str)] = &[
+    ("home.md.hbs", include_str!("templates/home.md.hbs")),
+    ("notice.md.hbs", include_str!("templates/notice.md.hbs")),
+    ("sop.md.hbs", include_str!("templates/sop.md.hbs")),
+    ("checklist.md.hbs", include_str!("templates/checklist.md.hbs")),
+    ("section.md.hbs", include_str!("templates/section.md.hbs")),
+    ("checklists.md.hbs", include_str!("templates/checklists.md.hbs")),
+    ("onboarding-index.md.hbs", include_str!("templates/onboarding-index.md.hbs")),
+    ("onboarding.md.hbs", include_str!("templates/onboarding.md.hbs")),
+    ("by-role.md.hbs", include_str!("templates/by-role.md.hbs")),
+];
+
+pub const STYLESHEET: &str = include_str!("templates/sopbook.css");
+
+/// Registers every page template (as `home`, `sop`, ... and the partial
+/// `notice`), taking the workspace's override where there is one.
+pub fn engine(root: &Path) -> Result<Handlebars<'static>> {
+    let mut hb = Handlebars::new();
+    for (file, builtin) in PAGE_TEMPLATES {
+        let name = file.trim_end_matches(".md.hbs");
+        let path = root.join(TEMPLATES_DIR).join(file);
+        let (text, origin) = if path.is_file() {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("could not read the template `{}`", path.display()))?;
+            (text, format!("{TEMPLATES_DIR}/{file}"))
+        } else {
+            ((*builtin).to_string(), format!("the built-in template {file}"))
+        };
+        if name == "notice" {
+            hb.register_partial(name, text.trim_end())
+                .with_context(|| format!("{origin} is not a valid handlebars template"))?;
+        } else {
+            hb.register_template_string(name, text)
+                .with_context(|| format!("{origin} is not a valid handlebars template"))?;
+        }
+    }
+    Ok(hb)
+}

@@ -1,0 +1,220 @@
+//! The domain, pure: sections, roles, SOPs, checklists and their items.
+//! Nothing here reads files; see `workspace` for that.
+
+mod interval;
+
+pub use interval::{Interval, IntervalUnit};
+
+/// A role people have in the company; SOPs apply to roles.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Role {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+}
+
+/// A section of the manual; its id is the prefix of its SOPs' ids.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    /// Folder under `manual/`.
+    pub dir: String,
+}
+
+/// A place in a role's onboarding reading path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnboardingSlot {
+    pub role: String,
+    pub order: u32,
+}
+
+/// A standard operating procedure as written in the workspace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sop {
+    pub id: String,
+    pub title: String,
+    pub section: String,
+    pub owner: String,
+    pub roles: Vec<String>,
+    pub review_interval: Interval,
+    pub related: Vec<String>,
+    pub checklists: Vec<String>,
+    pub onboarding: Vec<OnboardingSlot>,
+    /// The Markdown after the front matter.
+    pub body: String,
+    /// Workspace-relative path of the file, with `/` separators.
+    pub path: String,
+    /// File name without `.md`.
+    pub slug: String,
+}
+
+/// A QC checklist as written in the workspace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checklist {
+    pub id: String,
+    pub title: String,
+    pub sop: Option<String>,
+    pub applies_to: Vec<String>,
+    pub description: Option<String>,
+    pub items: Vec<Item>,
+    pub path: String,
+    pub slug: String,
+}
+
+/// One thing to check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub id: String,
+    pub prompt: String,
+    pub help: Option<String>,
+    pub critical: bool,
+    pub kind: ItemKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ItemKind {
+    PassFail,
+    Measure {
+        unit: String,
+        nominal: Option<f64>,
+        lower: Option<f64>,
+        upper: Option<f64>,
+    },
+    Choice {
+        options: Vec<String>,
+        pass: Vec<String>,
+    },
+    Count {
+        max: u32,
+    },
+    Text,
+}
+
+impl ItemKind {
+    /// The name used in checklist files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ItemKind::PassFail => "pass_fail",
+            ItemKind::Measure { .. } => "measure",
+            ItemKind::Choice { .. } => "choice",
+            ItemKind::Count { .. } => "count",
+            ItemKind::Text => "text",
+        }
+    }
+
+    /// The specification in words, as printed on a form: "3.8 – 4.2 bar (nominal 4.0)".
+    pub fn spec(&self) -> String {
+        match self {
+            ItemKind::PassFail => "pass / fail".to_string(),
+            ItemKind::Measure {
+                unit,
+                nominal,
+                lower,
+                upper,
+            } => {
+                let limits = match (lower, upper) {
+                    (Some(l), Some(u)) => format!("{} – {} {unit}", num(*l), num(*u)),
+                    (Some(l), None) => format!("≥ {} {unit}", num(*l)),
+                    (None, Some(u)) => format!("≤ {} {unit}", num(*u)),
+                    (None, None) => unit.clone(),
+                };
+                match nominal {
+                    Some(n) => format!("{limits} (nominal {})", num(*n)),
+                    None => limits,
+                }
+            }
+            ItemKind::Choice { pass, .. } => format!("pass: {}", pass.join(", ")),
+            ItemKind::Count { max } => format!("at most {max}"),
+            ItemKind::Text => "record".to_string(),
+        }
+    }
+}
+
+/// A number as a person writes it: no trailing `.0` noise, no float artefacts.
+pub fn num(x: f64) -> String {
+    let s = format!("{x}");
+    if s.contains('e') { format!("{x:.6}") } else { s }
+}
+
+/// The id rule for SOPs and checklists: two to five capital letters, a dash,
+/// three or more digits. Nothing path-like can pass it.
+pub fn is_document_id(id: &str) -> bool {
+    let Some((prefix, number)) = id.split_once('-') else {
+        return false;
+    };
+    (2..=5).contains(&prefix.len())
+        && prefix.bytes().all(|b| b.is_ascii_uppercase())
+        && number.len() >= 3
+        && number.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Ids of roles, items and the like: lowercase letters, digits and `-`,
+/// starting with a letter.
+pub fn is_slug_id(id: &str) -> bool {
+    let mut bytes = id.bytes();
+    matches!(bytes.next(), Some(b'a'..=b'z'))
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A file name from a title: lowercase letters and digits joined by `-`.
+/// Letters outside ASCII are kept (`første-dag`), so titles in any script work.
+pub fn slugify(title: &str) -> String {
+    let mut slug = String::new();
+    for c in title.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    if slug.is_empty() { "untitled".to_string() } else { slug }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn document_ids() {
+        assert!(is_document_id("QC-003"));
+        assert!(is_document_id("ONBRD-1234"));
+        assert!(!is_document_id("Q-003"));
+        assert!(!is_document_id("QC-03"));
+        assert!(!is_document_id("qc-003"));
+        assert!(!is_document_id("../x"));
+        assert!(!is_document_id("QC-003/.."));
+        assert!(!is_document_id("QC-00a"));
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Final inspection: by a second person"), "final-inspection-by-a-second-person");
+        assert_eq!(slugify("Første dag på jobben"), "første-dag-på-jobben");
+        assert_eq!(slugify("--"), "untitled");
+        assert!(is_slug_id("cs-rep"));
+        assert!(!is_slug_id("CS rep"));
+        assert!(!is_slug_id("1st"));
+    }
+
+    #[test]
+    fn specs_read_like_a_form() {
+        let m = ItemKind::Measure {
+            unit: "bar".into(),
+            nominal: Some(4.0),
+            lower: Some(3.8),
+            upper: Some(4.2),
+        };
+        assert_eq!(m.spec(), "3.8 – 4.2 bar (nominal 4)");
+        let low = ItemKind::Measure {
+            unit: "MΩ".into(),
+            nominal: None,
+            lower: Some(2.0),
+            upper: None,
+        };
+        assert_eq!(low.spec(), "≥ 2 MΩ");
+    }
+}

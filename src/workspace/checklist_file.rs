@@ -1,0 +1,410 @@
+//! The checklist file schema (`checklists/<slug>.toml`) and the checks of
+//! each item that need nothing but the file itself.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Checklist, Item, ItemKind, is_slug_id};
+use crate::workspace::toml_diag::toml_error;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistFront {
+    pub id: Spanned<String>,
+    pub title: Spanned<String>,
+    pub sop: Option<Spanned<String>>,
+    #[serde(default)]
+    pub applies_to: Vec<String>,
+    pub description: Option<String>,
+    #[serde(default, rename = "item")]
+    pub items: Vec<ItemFront>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemFront {
+    pub id: Spanned<String>,
+    pub prompt: Spanned<String>,
+    pub kind: Spanned<String>,
+    #[serde(default)]
+    pub critical: bool,
+    pub help: Option<String>,
+    pub unit: Option<Spanned<String>>,
+    pub nominal: Option<Spanned<f64>>,
+    pub lower: Option<Spanned<f64>>,
+    pub upper: Option<Spanned<f64>>,
+    pub options: Option<Spanned<Vec<Spanned<String>>>>,
+    pub pass: Option<Spanned<Vec<Spanned<String>>>>,
+    pub max: Option<Spanned<u32>>,
+}
+
+#[derive(Debug)]
+pub struct ChecklistFile {
+    pub path: String,
+    pub front: ChecklistFront,
+    pub items: Vec<Item>,
+}
+
+impl ChecklistFile {
+    pub fn into_model(self) -> Checklist {
+        let slug = self
+            .path
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches(".toml")
+            .to_string();
+        let f = self.front;
+        Checklist {
+            id: f.id.into_inner(),
+            title: f.title.into_inner(),
+            sop: f.sop.map(Spanned::into_inner),
+            applies_to: f.applies_to,
+            description: f.description,
+            items: self.items,
+            path: self.path,
+            slug,
+        }
+    }
+}
+
+const KINDS: &str = "`pass_fail`, `measure`, `choice`, `count` or `text`";
+
+pub fn parse(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<ChecklistFile> {
+    let front: ChecklistFront = match toml::from_str(text) {
+        Ok(f) => f,
+        Err(e) => {
+            diags.push(toml_error(&e, path, text, 0, 0..0));
+            return None;
+        }
+    };
+    if front.items.is_empty() {
+        diags.push(
+            Diagnostic::error("no-items", format!("checklist {} has no items", front.id.get_ref()))
+                .at(path, front.id.span())
+                .help("add at least one [[item]] table with id, prompt and kind"),
+        );
+    }
+    let mut items: Vec<Item> = Vec::new();
+    let mut seen: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+    for item in &front.items {
+        let id = item.id.get_ref();
+        if !is_slug_id(id) {
+            diags.push(
+                Diagnostic::error("item-id", format!("item id `{id}` is not valid"))
+                    .at(path, item.id.span())
+                    .label("expected lowercase letters, digits and `-`")
+                    .help("item ids look like `outlet-pressure`; inspections refer to items by this id"),
+            );
+        }
+        if let Some((_, first)) = seen.iter().find(|(s, _)| s == id) {
+            diags.push(
+                Diagnostic::error("duplicate-item", format!("item `{id}` appears twice in this checklist"))
+                    .at(path, item.id.span())
+                    .also(path, first.clone(), "first used here"),
+            );
+        } else {
+            seen.push((id.clone(), item.id.span()));
+        }
+        if item.prompt.get_ref().trim().is_empty() {
+            diags.push(
+                Diagnostic::error("empty-prompt", format!("item `{id}` has an empty prompt"))
+                    .at(path, item.prompt.span())
+                    .help("say what the inspector checks, e.g. \"Rating plate present and legible\""),
+            );
+        }
+        if let Some(kind) = item_kind(path, item, diags) {
+            items.push(Item {
+                id: id.clone(),
+                prompt: item.prompt.get_ref().clone(),
+                help: item.help.clone(),
+                critical: item.critical,
+                kind,
+            });
+        }
+    }
+    Some(ChecklistFile {
+        path: path.to_string(),
+        front,
+        items,
+    })
+}
+
+/// Checks the fields of one item against its kind and builds the kind.
+fn item_kind(path: &str, item: &ItemFront, diags: &mut Vec<Diagnostic>) -> Option<ItemKind> {
+    let id = item.id.get_ref();
+    let kind = item.kind.get_ref().as_str();
+    let allowed: &[&str] = match kind {
+        "pass_fail" | "text" => &[],
+        "measure" => &["unit", "nominal", "lower", "upper"],
+        "choice" => &["options", "pass"],
+        "count" => &["max"],
+        _ => {
+            diags.push(
+                Diagnostic::error("item-kind", format!("item `{id}` has an unknown kind `{kind}`"))
+                    .at(path, item.kind.span())
+                    .label("unknown kind")
+                    .help(format!("kind is one of {KINDS}")),
+            );
+            return None;
+        }
+    };
+    let present = [
+        ("unit", item.unit.as_ref().map(Spanned::span)),
+        ("nominal", item.nominal.as_ref().map(Spanned::span)),
+        ("lower", item.lower.as_ref().map(Spanned::span)),
+        ("upper", item.upper.as_ref().map(Spanned::span)),
+        ("options", item.options.as_ref().map(Spanned::span)),
+        ("pass", item.pass.as_ref().map(Spanned::span)),
+        ("max", item.max.as_ref().map(Spanned::span)),
+    ];
+    let mut ok = true;
+    for (name, span) in present {
+        if let Some(span) = span
+            && !allowed.contains(&name)
+        {
+            ok = false;
+            diags.push(
+                Diagnostic::error("item-field", format!("`{name}` does not apply to a `{kind}` item"))
+                    .at(path, span)
+                    .label(format!("not used by `{kind}` items"))
+                    .help(format!("remove it, or change the kind of item `{id}`")),
+            );
+        }
+    }
+    let missing = |field: &str, example: &str| {
+        Diagnostic::error("item-field", format!("`{kind}` item `{id}` has no `{field}`"))
+            .at(path, item.kind.span())
+            .label(format!("needs `{field}`"))
+            .help(format!("add {example}"))
+    };
+    let kind = match kind {
+        "pass_fail" => ItemKind::PassFail,
+        "text" => ItemKind::Text,
+        "count" => match &item.max {
+            Some(max) => ItemKind::Count { max: *max.get_ref() },
+            None => {
+                diags.push(missing("max", "`max = 0` (the most that still passes)"));
+                return None;
+            }
+        },
+        "measure" => measure(path, item, diags, &missing)?,
+        "choice" => choice(path, item, diags, &missing)?,
+        _ => return None,
+    };
+    ok.then_some(kind)
+}
+
+fn measure(
+    path: &str,
+    item: &ItemFront,
+    diags: &mut Vec<Diagnostic>,
+    missing: &dyn Fn(&str, &str) -> Diagnostic,
+) -> Option<ItemKind> {
+    let id = item.id.get_ref();
+    let unit = match &item.unit {
+        Some(u) if !u.get_ref().trim().is_empty() => u.get_ref().clone(),
+        Some(u) => {
+            diags.push(
+                Diagnostic::error("measure-unit", format!("measure item `{id}` has an empty unit"))
+                    .at(path, u.span())
+                    .help("name the unit the value is measured in, e.g. \"bar\", \"mm\", \"A\""),
+            );
+            return None;
+        }
+        None => {
+            let mut d = missing("unit", "unit = \"mm\" (the unit the value is measured in)");
+            d.code = "measure-unit";
+            diags.push(d);
+            return None;
+        }
+    };
+    let lower = item.lower.as_ref().map(|s| *s.get_ref());
+    let upper = item.upper.as_ref().map(|s| *s.get_ref());
+    let nominal = item.nominal.as_ref().map(|s| *s.get_ref());
+    if lower.is_none() && upper.is_none() {
+        let mut d = missing("lower", "`lower`, `upper` or both: the specification limits");
+        d.code = "measure-limits";
+        d.message = format!("measure item `{id}` has no limits");
+        diags.push(d);
+        return None;
+    }
+    for (name, v) in [("nominal", &item.nominal), ("lower", &item.lower), ("upper", &item.upper)] {
+        if let Some(v) = v
+            && !v.get_ref().is_finite()
+        {
+            diags.push(
+                Diagnostic::error("measure-limits", format!("`{name}` of item `{id}` is not a finite number"))
+                    .at(path, v.span()),
+            );
+            return None;
+        }
+    }
+    if let (Some(l), Some(u)) = (&item.lower, &item.upper)
+        && l.get_ref() > u.get_ref()
+    {
+        diags.push(
+            Diagnostic::error(
+                "measure-limits",
+                format!("lower limit {} of item `{id}` is above its upper limit {}", l.get_ref(), u.get_ref()),
+            )
+            .at(path, l.span())
+            .label("lower > upper")
+            .also(path, u.span(), "upper limit")
+            .help("limits must satisfy lower <= nominal <= upper"),
+        );
+        return None;
+    }
+    if let Some(n) = &item.nominal {
+        let v = *n.get_ref();
+        if lower.is_some_and(|l| v < l) || upper.is_some_and(|u| v > u) {
+            diags.push(
+                Diagnostic::error(
+                    "measure-limits",
+                    format!("nominal {v} of item `{id}` lies outside its limits"),
+                )
+                .at(path, n.span())
+                .label("outside the limits")
+                .help("limits must satisfy lower <= nominal <= upper"),
+            );
+            return None;
+        }
+    }
+    Some(ItemKind::Measure {
+        unit,
+        nominal,
+        lower,
+        upper,
+    })
+}
+
+fn choice(
+    path: &str,
+    item: &ItemFront,
+    diags: &mut Vec<Diagnostic>,
+    missing: &dyn Fn(&str, &str) -> Diagnostic,
+) -> Option<ItemKind> {
+    let id = item.id.get_ref();
+    let Some(options) = &item.options else {
+        diags.push(missing("options", "options = [\"good\", \"marked\", \"damaged\"]"));
+        return None;
+    };
+    let Some(pass) = &item.pass else {
+        diags.push(missing("pass", "pass = [...]: the options that pass"));
+        return None;
+    };
+    if options.get_ref().len() < 2 {
+        diags.push(
+            Diagnostic::error("choice-options", format!("choice item `{id}` needs at least two options"))
+                .at(path, options.span()),
+        );
+        return None;
+    }
+    let mut ok = true;
+    for (i, o) in options.get_ref().iter().enumerate() {
+        if options.get_ref()[..i].iter().any(|p| p.get_ref() == o.get_ref()) {
+            ok = false;
+            diags.push(
+                Diagnostic::error("choice-options", format!("option `{}` is listed twice", o.get_ref()))
+                    .at(path, o.span()),
+            );
+        }
+    }
+    if pass.get_ref().is_empty() {
+        ok = false;
+        diags.push(
+            Diagnostic::error("choice-pass", format!("choice item `{id}` has no passing option"))
+                .at(path, pass.span())
+                .help("list the options that pass, e.g. pass = [\"good\"]"),
+        );
+    }
+    for p in pass.get_ref() {
+        if !options.get_ref().iter().any(|o| o.get_ref() == p.get_ref()) {
+            ok = false;
+            let list: Vec<_> = options.get_ref().iter().map(|o| format!("`{}`", o.get_ref())).collect();
+            diags.push(
+                Diagnostic::error("choice-pass", format!("passing option `{}` is not one of the options", p.get_ref()))
+                    .at(path, p.span())
+                    .label("not in `options`")
+                    .help(format!("the options are {}", list.join(", "))),
+            );
+        }
+    }
+    ok.then(|| ItemKind::Choice {
+        options: options.get_ref().iter().map(|o| o.get_ref().clone()).collect(),
+        pass: pass.get_ref().iter().map(|o| o.get_ref().clone()).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_items(items: &str) -> (Option<ChecklistFile>, Vec<Diagnostic>) {
+        let text = format!("id = \"CL-001\"\ntitle = \"T\"\n{items}");
+        let mut diags = Vec::new();
+        (parse("checklists/t.toml", &text, &mut diags), diags)
+    }
+
+    #[test]
+    fn every_kind_parses() {
+        let (f, diags) = parse_items(
+            r#"
+[[item]]
+id = "a"
+prompt = "A"
+kind = "pass_fail"
+critical = true
+[[item]]
+id = "b"
+prompt = "B"
+kind = "measure"
+unit = "bar"
+nominal = 4
+lower = 3.8
+upper = 4.2
+[[item]]
+id = "c"
+prompt = "C"
+kind = "choice"
+options = ["x", "y"]
+pass = ["x"]
+[[item]]
+id = "d"
+prompt = "D"
+kind = "count"
+max = 2
+[[item]]
+id = "e"
+prompt = "E"
+kind = "text"
+"#,
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let f = f.unwrap();
+        assert_eq!(f.items.len(), 5);
+        assert!(f.items[0].critical);
+        assert_eq!(
+            f.items[1].kind,
+            ItemKind::Measure { unit: "bar".into(), nominal: Some(4.0), lower: Some(3.8), upper: Some(4.2) }
+        );
+    }
+
+    #[test]
+    fn limits_out_of_order() {
+        let (_, diags) =
+            parse_items("[[item]]\nid = \"b\"\nprompt = \"B\"\nkind = \"measure\"\nunit = \"bar\"\nnominal = 5\nlower = 3.8\nupper = 4.2\n");
+        assert_eq!(diags[0].code, "measure-limits");
+        assert!(diags[0].message.contains("nominal 5"), "{}", diags[0].message);
+    }
+
+    #[test]
+    fn pass_not_in_options_and_field_of_other_kind() {
+        let (_, diags) = parse_items(
+            "[[item]]\nid = \"c\"\nprompt = \"C\"\nkind = \"choice\"\noptions = [\"x\", \"y\"]\npass = [\"z\"]\n[[item]]\nid = \"d\"\nprompt = \"D\"\nkind = \"pass_fail\"\nunit = \"mm\"\n",
+        );
+        let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["choice-pass", "item-field"]);
+    }
+}

@@ -1,0 +1,286 @@
+//! `sopbook.toml`: the file schema and the [`Config`] built from it.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Role, Section, is_slug_id};
+use crate::workspace::toml_diag::toml_error;
+
+pub const CONFIG_FILE: &str = "sopbook.toml";
+
+/// Folders of the published manual that sections may not use.
+pub const RESERVED_DIRS: &[&str] = &["checklists", "reading-paths"];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    organisation: OrganisationFile,
+    #[serde(default)]
+    manual: ManualFile,
+    #[serde(default)]
+    role: Vec<RoleFile>,
+    #[serde(default)]
+    section: Vec<SectionFile>,
+    #[serde(default)]
+    publish: PublishFile,
+    #[serde(default)]
+    book: BookFile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrganisationFile {
+    name: String,
+    #[serde(default)]
+    description: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ManualFile {
+    title: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RoleFile {
+    id: Spanned<String>,
+    name: String,
+    #[serde(default)]
+    description: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SectionFile {
+    id: Spanned<String>,
+    title: String,
+    dir: Option<Spanned<String>>,
+    order: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PublishFile {
+    out: Option<String>,
+    working_copy_notice: Option<bool>,
+}
+
+/// Options passed through to mdBook's `book.toml`.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BookFile {
+    pub language: Option<String>,
+    pub text_direction: Option<TextDirection>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub authors: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TextDirection {
+    Ltr,
+    Rtl,
+}
+
+/// The workspace configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub organisation: String,
+    pub description: String,
+    pub title: String,
+    pub roles: Vec<Role>,
+    /// In manual order.
+    pub sections: Vec<Section>,
+    pub out: String,
+    pub working_copy_notice: bool,
+    pub book: BookFile,
+    /// Where each role and section id was defined, for diagnostics.
+    pub role_spans: Vec<std::ops::Range<usize>>,
+    pub section_spans: Vec<std::ops::Range<usize>>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            organisation: String::new(),
+            description: String::new(),
+            title: "Procedures manual".to_string(),
+            roles: Vec::new(),
+            sections: Vec::new(),
+            out: "book".to_string(),
+            working_copy_notice: true,
+            book: BookFile::default(),
+            role_spans: Vec::new(),
+            section_spans: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    pub fn role(&self, id: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.id == id)
+    }
+
+    pub fn section(&self, id: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.id == id)
+    }
+
+    /// Parses `sopbook.toml`. Returns `None` when the file cannot be used at
+    /// all; the diagnostics say why.
+    pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Config> {
+        let file: ConfigFile = match toml::from_str(text) {
+            Ok(f) => f,
+            Err(e) => {
+                diags.push(toml_error(&e, CONFIG_FILE, text, 0, 0..0));
+                return None;
+            }
+        };
+        let at = |span: std::ops::Range<usize>| (CONFIG_FILE, span);
+        let mut config = Config {
+            organisation: file.organisation.name,
+            description: file.organisation.description,
+            title: file.manual.title.unwrap_or_else(|| "Procedures manual".to_string()),
+            out: file.publish.out.unwrap_or_else(|| "book".to_string()),
+            working_copy_notice: file.publish.working_copy_notice.unwrap_or(true),
+            book: file.book,
+            ..Config::default()
+        };
+        for role in file.role {
+            let span = role.id.span();
+            let id = role.id.into_inner();
+            if !is_slug_id(&id) {
+                let (f, s) = at(span.clone());
+                diags.push(
+                    Diagnostic::error("role-id", format!("role id `{id}` is not valid"))
+                        .at(f, s)
+                        .label("expected lowercase letters, digits and `-`")
+                        .help("role ids look like `inspector` or `cs-rep`"),
+                );
+            }
+            if let Some(i) = config.roles.iter().position(|r| r.id == id) {
+                diags.push(
+                    Diagnostic::error("duplicate-role", format!("role `{id}` is defined twice"))
+                        .at(CONFIG_FILE, span.clone())
+                        .also(CONFIG_FILE, config.role_spans[i].clone(), "first defined here"),
+                );
+                continue;
+            }
+            config.role_spans.push(span);
+            config.roles.push(Role {
+                id,
+                name: role.name,
+                description: role.description,
+            });
+        }
+        let mut sections: Vec<(i64, usize, Section, std::ops::Range<usize>)> = Vec::new();
+        for (position, section) in file.section.into_iter().enumerate() {
+            let span = section.id.span();
+            let id = section.id.into_inner();
+            if !(2..=5).contains(&id.len()) || !id.bytes().all(|b| b.is_ascii_uppercase()) {
+                diags.push(
+                    Diagnostic::error("section-id", format!("section id `{id}` is not valid"))
+                        .at(CONFIG_FILE, span.clone())
+                        .label("expected 2 to 5 capital letters")
+                        .help("the section id is the prefix of its SOP ids: section `QC` holds QC-001, QC-002 ..."),
+                );
+            }
+            if let Some((_, _, _, first)) = sections.iter().find(|s| s.2.id == id) {
+                diags.push(
+                    Diagnostic::error("duplicate-section", format!("section `{id}` is defined twice"))
+                        .at(CONFIG_FILE, span.clone())
+                        .also(CONFIG_FILE, first.clone(), "first defined here"),
+                );
+                continue;
+            }
+            let dir = match section.dir {
+                Some(dir) => {
+                    let dir_span = dir.span();
+                    let dir = dir.into_inner();
+                    if RESERVED_DIRS.contains(&dir.as_str()) {
+                        diags.push(
+                            Diagnostic::error("section-dir", format!("section folder `{dir}` is reserved"))
+                                .at(CONFIG_FILE, dir_span.clone())
+                                .label("the published manual uses this folder itself")
+                                .help(format!("choose another folder name; {} are reserved", RESERVED_DIRS.join(" and "))),
+                        );
+                    } else if !is_slug_id(&dir) {
+                        diags.push(
+                            Diagnostic::error("section-dir", format!("section folder `{dir}` is not valid"))
+                                .at(CONFIG_FILE, dir_span)
+                                .label("expected one folder name of lowercase letters, digits and `-`")
+                                .help("the folder lives directly under manual/, e.g. dir = \"quality\""),
+                        );
+                    }
+                    dir
+                }
+                None => id.to_ascii_lowercase(),
+            };
+            let order = section.order.unwrap_or(i64::MAX);
+            sections.push((
+                order,
+                position,
+                Section {
+                    id,
+                    title: section.title,
+                    dir,
+                },
+                span,
+            ));
+        }
+        sections.sort_by_key(|s| (s.0, s.1));
+        for (_, _, section, span) in sections {
+            config.sections.push(section);
+            config.section_spans.push(span);
+        }
+        Some(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+[organisation]
+name = "Acme"
+
+[[role]]
+id = "inspector"
+name = "Inspector"
+
+[[section]]
+id = "QC"
+title = "Quality"
+order = 2
+
+[[section]]
+id = "CS"
+title = "Customer service"
+dir = "service"
+order = 1
+"#;
+
+    #[test]
+    fn parses_and_orders_sections() {
+        let mut diags = Vec::new();
+        let config = Config::parse(MINIMAL, &mut diags).unwrap();
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(config.organisation, "Acme");
+        let ids: Vec<_> = config.sections.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["CS", "QC"]);
+        assert_eq!(config.section("QC").unwrap().dir, "qc");
+        assert_eq!(config.section("CS").unwrap().dir, "service");
+    }
+
+    #[test]
+    fn unknown_key_is_an_error() {
+        let mut diags = Vec::new();
+        let text = "[organisation]\nname = \"Acme\"\ncolour = \"red\"\n";
+        assert!(Config::parse(text, &mut diags).is_none());
+        assert_eq!(diags[0].code, "unknown-key");
+        assert_eq!(diags[0].span, Some(28..34));
+    }
+}

@@ -1,0 +1,106 @@
+//! Splitting an SOP file into its TOML front matter (between `+++` lines)
+//! and its Markdown body, keeping byte offsets for diagnostics.
+
+use std::ops::Range;
+
+#[derive(Debug, PartialEq)]
+pub struct FrontMatter<'a> {
+    pub toml: &'a str,
+    /// Byte offset of `toml` in the file.
+    pub toml_offset: usize,
+    pub body: &'a str,
+    pub body_offset: usize,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum FrontMatterError {
+    /// The file does not start with a `+++` line.
+    Missing { first_line: Range<usize> },
+    /// The opening `+++` has no closing partner.
+    Unclosed { opening: Range<usize> },
+}
+
+fn is_fence(line: &str) -> bool {
+    line.trim_end() == "+++"
+}
+
+pub fn split(text: &str) -> Result<FrontMatter<'_>, FrontMatterError> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut lines = line_ranges(text, start);
+    let first_line = lines.next().unwrap_or(start..start);
+    if !is_fence(&text[first_line.clone()]) {
+        let end = first_line.end.max(first_line.start);
+        return Err(FrontMatterError::Missing {
+            first_line: first_line.start..end,
+        });
+    }
+    let toml_start = next_line_start(text, first_line.end);
+    for line in lines {
+        if is_fence(&text[line.clone()]) {
+            let body_offset = next_line_start(text, line.end);
+            return Ok(FrontMatter {
+                toml: &text[toml_start..line.start],
+                toml_offset: toml_start,
+                body: &text[body_offset..],
+                body_offset,
+            });
+        }
+    }
+    Err(FrontMatterError::Unclosed {
+        opening: first_line.start..first_line.start + 3,
+    })
+}
+
+/// The ranges of each line's content (without `\n` or `\r\n`).
+fn line_ranges(text: &str, from: usize) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut pos = from;
+    std::iter::from_fn(move || {
+        if pos >= text.len() {
+            return None;
+        }
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let content_end = if end > pos && text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
+        let range = pos..content_end;
+        pos = end + 1;
+        Some(range)
+    })
+}
+
+fn next_line_start(text: &str, content_end: usize) -> usize {
+    match text[content_end..].find('\n') {
+        Some(i) => content_end + i + 1,
+        None => text.len(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let text = "+++\nid = \"QC-001\"\n+++\n# Body\n";
+        let fm = split(text).unwrap();
+        assert_eq!(fm.toml, "id = \"QC-001\"\n");
+        assert_eq!(fm.toml_offset, 4);
+        assert_eq!(fm.body, "# Body\n");
+        assert_eq!(&text[fm.body_offset..], "# Body\n");
+    }
+
+    #[test]
+    fn handles_crlf_and_no_body() {
+        let fm = split("+++\r\nid = \"QC-001\"\r\n+++").unwrap();
+        assert_eq!(fm.toml, "id = \"QC-001\"\r\n");
+        assert_eq!(fm.body, "");
+    }
+
+    #[test]
+    fn reports_missing_and_unclosed() {
+        assert_eq!(split("# Title\n"), Err(FrontMatterError::Missing { first_line: 0..7 }));
+        assert_eq!(split(""), Err(FrontMatterError::Missing { first_line: 0..0 }));
+        assert_eq!(
+            split("+++\nid = \"QC-001\"\n# Body\n"),
+            Err(FrontMatterError::Unclosed { opening: 0..3 })
+        );
+    }
+}

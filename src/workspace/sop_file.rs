@@ -1,0 +1,247 @@
+//! The SOP file schema: TOML front matter between `+++` lines, then Markdown.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::ops::Range;
+
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Interval, IntervalUnit, OnboardingSlot, Sop};
+use crate::workspace::frontmatter::{self, FrontMatterError};
+use crate::workspace::toml_diag::toml_error;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SopFront {
+    pub id: Spanned<String>,
+    pub title: Spanned<String>,
+    pub section: Spanned<String>,
+    pub owner: Spanned<String>,
+    pub roles: Spanned<Vec<Spanned<String>>>,
+    pub review_interval: Spanned<String>,
+    #[serde(default)]
+    pub related: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub checklists: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub onboarding: OneOrMany<OnboardingFront>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnboardingFront {
+    pub role: Spanned<String>,
+    pub order: Spanned<u32>,
+}
+
+/// A table or an array of tables, so `onboarding = { ... }` and
+/// `onboarding = [{ ... }, { ... }]` both work.
+#[derive(Debug)]
+pub struct OneOrMany<T>(pub Vec<T>);
+
+impl<T> Default for OneOrMany<T> {
+    fn default() -> Self {
+        OneOrMany(Vec::new())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a table or an array of tables")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|t| OneOrMany(vec![t]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                Vec::<T>::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(OneOrMany)
+            }
+        }
+        deserializer.deserialize_any(V(PhantomData))
+    }
+}
+
+/// A parsed SOP file; spans are byte offsets into the whole file.
+#[derive(Debug)]
+pub struct SopFile {
+    pub path: String,
+    pub front: SopFront,
+    pub body: String,
+    pub body_offset: usize,
+    pub interval: Option<Interval>,
+}
+
+impl SopFile {
+    pub fn into_model(self) -> Sop {
+        let slug = self
+            .path
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches(".md")
+            .to_string();
+        let f = self.front;
+        Sop {
+            id: f.id.into_inner(),
+            title: f.title.into_inner(),
+            section: f.section.into_inner(),
+            owner: f.owner.into_inner(),
+            roles: f.roles.into_inner().into_iter().map(Spanned::into_inner).collect(),
+            review_interval: self.interval.unwrap_or(Interval {
+                count: 12,
+                unit: IntervalUnit::Month,
+            }),
+            related: f.related.into_iter().map(Spanned::into_inner).collect(),
+            checklists: f.checklists.into_iter().map(Spanned::into_inner).collect(),
+            onboarding: f
+                .onboarding
+                .0
+                .into_iter()
+                .map(|o| OnboardingSlot {
+                    role: o.role.into_inner(),
+                    order: o.order.into_inner(),
+                })
+                .collect(),
+            body: self.body,
+            path: self.path,
+            slug,
+        }
+    }
+}
+
+/// Shifts every span in the front matter by `offset`, so that spans are
+/// positions in the whole file rather than in the TOML text.
+fn shift<T>(s: Spanned<T>, offset: usize) -> Spanned<T> {
+    let span = s.span();
+    Spanned::new(span.start + offset..span.end + offset, s.into_inner())
+}
+
+fn shift_front(f: SopFront, o: usize) -> SopFront {
+    let roles_span = f.roles.span();
+    SopFront {
+        id: shift(f.id, o),
+        title: shift(f.title, o),
+        section: shift(f.section, o),
+        owner: shift(f.owner, o),
+        roles: Spanned::new(
+            roles_span.start + o..roles_span.end + o,
+            f.roles.into_inner().into_iter().map(|r| shift(r, o)).collect(),
+        ),
+        review_interval: shift(f.review_interval, o),
+        related: f.related.into_iter().map(|r| shift(r, o)).collect(),
+        checklists: f.checklists.into_iter().map(|r| shift(r, o)).collect(),
+        onboarding: OneOrMany(
+            f.onboarding
+                .0
+                .into_iter()
+                .map(|s| OnboardingFront {
+                    role: shift(s.role, o),
+                    order: shift(s.order, o),
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// Parses one SOP file; problems become diagnostics and `None`.
+pub fn parse(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<SopFile> {
+    let fm = match frontmatter::split(text) {
+        Ok(fm) => fm,
+        Err(FrontMatterError::Missing { first_line }) => {
+            diags.push(
+                Diagnostic::error("missing-front-matter", "this SOP has no front matter")
+                    .at(path, first_line)
+                    .label("expected `+++` on the first line")
+                    .help("start the file with a TOML block between two `+++` lines: id, title, section, owner, roles, review_interval"),
+            );
+            return None;
+        }
+        Err(FrontMatterError::Unclosed { opening }) => {
+            diags.push(
+                Diagnostic::error("unclosed-front-matter", "the front matter is never closed")
+                    .at(path, opening)
+                    .label("opened here")
+                    .help("did you forget the closing `+++`? Add a line with only `+++` after the last key"),
+            );
+            return None;
+        }
+    };
+    let opening = 0..3.min(text.len());
+    let front: SopFront = match toml::from_str(fm.toml) {
+        Ok(f) => shift_front(f, fm.toml_offset),
+        Err(e) => {
+            diags.push(toml_error(&e, path, fm.toml, fm.toml_offset, opening));
+            return None;
+        }
+    };
+    let interval = match front.review_interval.get_ref().parse::<Interval>() {
+        Ok(i) => Some(i),
+        Err(message) => {
+            diags.push(
+                Diagnostic::error("review-interval", message)
+                    .at(path, front.review_interval.span())
+                    .label("not an interval"),
+            );
+            None
+        }
+    };
+    Some(SopFile {
+        path: path.to_string(),
+        front,
+        body: fm.body.to_string(),
+        body_offset: fm.body_offset,
+        interval,
+    })
+}
+
+/// The span of the whole `onboarding` entry for a slot, for diagnostics.
+pub fn slot_span(slot: &OnboardingFront) -> Range<usize> {
+    slot.role.span().start.min(slot.order.span().start)..slot.role.span().end.max(slot.order.span().end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "+++\nid = \"QC-001\"\ntitle = \"Final inspection\"\nsection = \"QC\"\nowner = \"qm\"\nroles = [\"inspector\"]\nreview_interval = \"12 months\"\nonboarding = { role = \"inspector\", order = 1 }\n+++\n\nBody\n";
+
+    #[test]
+    fn parses_with_spans_in_the_file() {
+        let mut diags = Vec::new();
+        let f = parse("manual/qc/a.md", GOOD, &mut diags).unwrap();
+        assert!(diags.is_empty());
+        assert_eq!(&GOOD[f.front.id.span()], "\"QC-001\"");
+        assert_eq!(&GOOD[f.front.onboarding.0[0].role.span()], "\"inspector\"");
+        let sop = f.into_model();
+        assert_eq!(sop.onboarding, vec![OnboardingSlot { role: "inspector".into(), order: 1 }]);
+        assert_eq!(sop.body, "\nBody\n");
+        assert_eq!(sop.slug, "a");
+    }
+
+    #[test]
+    fn onboarding_may_be_a_list() {
+        let text = GOOD.replace(
+            "onboarding = { role = \"inspector\", order = 1 }",
+            "onboarding = [{ role = \"inspector\", order = 1 }, { role = \"qm\", order = 4 }]",
+        );
+        let mut diags = Vec::new();
+        let f = parse("a.md", &text, &mut diags).unwrap();
+        assert_eq!(f.front.onboarding.0.len(), 2);
+        assert_eq!(&text[f.front.onboarding.0[1].order.span()], "4");
+    }
+
+    #[test]
+    fn unknown_key_points_into_the_file() {
+        let text = GOOD.replace("owner", "ownr");
+        let mut diags = Vec::new();
+        assert!(parse("a.md", &text, &mut diags).is_none());
+        assert_eq!(diags[0].code, "unknown-key");
+        assert_eq!(&text[diags[0].span.clone().unwrap()], "ownr");
+    }
+}
