@@ -17,7 +17,13 @@ use clap_complete::Shell;
 )]
 pub struct Cli {
     /// Work on the workspace in DIR instead of searching upwards from the current folder
-    #[arg(short = 'C', long = "workspace", value_name = "DIR", global = true, env = "SOPBOOK_WORKSPACE")]
+    #[arg(
+        short = 'C',
+        long = "workspace",
+        value_name = "DIR",
+        global = true,
+        env = "SOPBOOK_WORKSPACE"
+    )]
     pub workspace: Option<PathBuf>,
 
     #[command(subcommand)]

@@ -73,7 +73,12 @@ impl Diagnostic {
         self
     }
 
-    pub fn also(mut self, file: impl Into<String>, span: Range<usize>, label: impl Into<String>) -> Self {
+    pub fn also(
+        mut self,
+        file: impl Into<String>,
+        span: Range<usize>,
+        label: impl Into<String>,
+    ) -> Self {
         self.also = Some((file.into(), span, label.into()));
         self
     }
@@ -130,7 +135,11 @@ fn clamp_span(text: &str, span: &Range<usize>) -> Range<usize> {
 
 /// Renders diagnostics for a terminal or a log: errors first in file order.
 pub fn render(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     let mut out = String::new();
     for d in diags {
         let level = match d.severity {
@@ -145,7 +154,9 @@ pub fn render(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
                 if let Some(label) = &d.label {
                     primary = primary.label(label.as_str());
                 }
-                let mut snippet = Snippet::source(text).path(file.as_str()).annotation(primary);
+                let mut snippet = Snippet::source(text)
+                    .path(file.as_str())
+                    .annotation(primary);
                 if let Some((also_file, also_span, also_label)) = &d.also
                     && also_file == file
                 {
@@ -194,11 +205,19 @@ pub fn emit(diags: &[Diagnostic], sources: &Sources) {
 pub fn summary(diags: &[Diagnostic]) -> String {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
-    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }
 
 pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 #[derive(Serialize)]

@@ -68,7 +68,11 @@ where
 /// Prints an error and its whole cause chain once, at the top.
 fn report(e: &anyhow::Error) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let head = if color { "\x1b[1;31merror\x1b[0m" } else { "error" };
+    let head = if color {
+        "\x1b[1;31merror\x1b[0m"
+    } else {
+        "error"
+    };
     eprintln!("{head}: {e}");
     let causes: Vec<_> = e.chain().skip(1).collect();
     if !causes.is_empty() {

@@ -19,8 +19,8 @@ pub fn run(ws: &Workspace, args: &CheckArgs) -> Result<Outcome> {
         diagnostic::emit(&ws.diagnostics, &ws.sources);
         let checked = format!(
             "{} and {}",
-            plural(ws.sops.len(), "SOP"),
-            plural(ws.checklists.len(), "checklist")
+            plural(ws.files_read.0, "SOP"),
+            plural(ws.files_read.1, "checklist")
         );
         if ws.diagnostics.is_empty() {
             eprintln!("Checked {checked}: no problems found.");
@@ -28,5 +28,9 @@ pub fn run(ws: &Workspace, args: &CheckArgs) -> Result<Outcome> {
             eprintln!("Checked {checked}: {}.", summary(&ws.diagnostics));
         }
     }
-    Ok(if ws.has_errors() { Outcome::Problem } else { Outcome::Ok })
+    Ok(if ws.has_errors() {
+        Outcome::Problem
+    } else {
+        Outcome::Ok
+    })
 }

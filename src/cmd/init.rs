@@ -20,7 +20,10 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
         );
     }
     if dir.exists() && !dir.is_dir() {
-        bail!("`{}` is a file; give a folder to create the workspace in", dir.display());
+        bail!(
+            "`{}` is a file; give a folder to create the workspace in",
+            dir.display()
+        );
     }
     let name = match &args.name {
         Some(n) => n.clone(),
@@ -30,13 +33,22 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
     let config = scaffold::render(None, ("sopbook.toml", INIT_CONFIG), &data)?;
     let files = [
         (CONFIG_FILE.to_string(), config),
-        (format!("{MANUAL_DIR}/quality/final-inspection.md"), INIT_SOP.to_string()),
-        (format!("{CHECKLISTS_DIR}/final-inspection.toml"), INIT_CHECKLIST.to_string()),
+        (
+            format!("{MANUAL_DIR}/quality/final-inspection.md"),
+            INIT_SOP.to_string(),
+        ),
+        (
+            format!("{CHECKLISTS_DIR}/final-inspection.toml"),
+            INIT_CHECKLIST.to_string(),
+        ),
         (".gitignore".to_string(), "/book\n/.sopbook\n".to_string()),
     ];
     for (rel, _) in &files {
         if dir.join(rel).exists() && rel != ".gitignore" {
-            bail!("`{}` already exists; nothing was changed", dir.join(rel).display());
+            bail!(
+                "`{}` already exists; nothing was changed",
+                dir.join(rel).display()
+            );
         }
     }
     for (rel, text) in &files {
@@ -55,13 +67,18 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
 }
 
 fn display_dir(dir: &Path) -> String {
-    if dir == Path::new(".") { "the current folder".to_string() } else { dir.display().to_string() }
+    if dir == Path::new(".") {
+        "the current folder".to_string()
+    } else {
+        dir.display().to_string()
+    }
 }
 
 /// Writes a file that must not exist yet, creating its folder.
 pub fn write_new(path: &Path, text: &str) -> Result<()> {
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).with_context(|| format!("could not create `{}`", parent.display()))?;
+        fs::create_dir_all(parent)
+            .with_context(|| format!("could not create `{}`", parent.display()))?;
     }
     let mut file = fs::OpenOptions::new()
         .write(true)
@@ -70,6 +87,7 @@ pub fn write_new(path: &Path, text: &str) -> Result<()> {
         .with_context(|| format!("could not create `{}`", path.display()))?;
     std::io::Write::write_all(&mut file, text.as_bytes())
         .with_context(|| format!("could not write `{}`", path.display()))?;
-    file.sync_all().with_context(|| format!("could not write `{}`", path.display()))?;
+    file.sync_all()
+        .with_context(|| format!("could not write `{}`", path.display()))?;
     Ok(())
 }

@@ -17,7 +17,8 @@ pub fn run(args: &ManArgs) -> Result<Outcome> {
                 .context("could not write the man page")?;
         }
         Some(dir) => {
-            fs::create_dir_all(dir).with_context(|| format!("could not create `{}`", dir.display()))?;
+            fs::create_dir_all(dir)
+                .with_context(|| format!("could not create `{}`", dir.display()))?;
             clap_mangen::generate_to(cmd, dir)
                 .with_context(|| format!("could not write man pages to `{}`", dir.display()))?;
             eprintln!("Wrote man pages to {}", dir.display());

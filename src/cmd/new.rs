@@ -17,7 +17,12 @@ pub const CHECKLIST_PREFIX: &str = "CL";
 /// three digits: QC-001, QC-002 ...
 pub fn next_id<'a>(prefix: &str, ids: impl Iterator<Item = &'a str>) -> String {
     let highest = ids
-        .filter_map(|id| id.strip_prefix(prefix)?.strip_prefix('-')?.parse::<u64>().ok())
+        .filter_map(|id| {
+            id.strip_prefix(prefix)?
+                .strip_prefix('-')?
+                .parse::<u64>()
+                .ok()
+        })
         .max()
         .unwrap_or(0);
     format!("{prefix}-{:03}", highest + 1)
@@ -46,11 +51,18 @@ pub fn sop(ws: &Workspace, args: &NewSopArgs) -> Result<Outcome> {
             None => bail!("sopbook.toml defines no roles; add a [[role]] table first"),
         },
     };
-    let roles = if args.roles.is_empty() { vec![owner.clone()] } else { args.roles.clone() };
+    let roles = if args.roles.is_empty() {
+        vec![owner.clone()]
+    } else {
+        args.roles.clone()
+    };
     for role in roles.iter().chain([&owner]) {
         if ws.config.role(role).is_none() {
             let known: Vec<_> = ws.config.roles.iter().map(|r| r.id.as_str()).collect();
-            bail!("unknown role `{role}`\n\nhelp: the roles in sopbook.toml are {}", known.join(", "));
+            bail!(
+                "unknown role `{role}`\n\nhelp: the roles in sopbook.toml are {}",
+                known.join(", ")
+            );
         }
     }
     let id = next_id(&section.id, all_ids(ws));
@@ -59,7 +71,11 @@ pub fn sop(ws: &Workspace, args: &NewSopArgs) -> Result<Outcome> {
     if path.exists() {
         bail!("`{rel}` already exists; choose another title or edit that file");
     }
-    let owner_name = ws.config.role(&owner).map(|r| r.name.clone()).unwrap_or_default();
+    let owner_name = ws
+        .config
+        .role(&owner)
+        .map(|r| r.name.clone())
+        .unwrap_or_default();
     let data = json!({
         "id": id, "title": args.title, "section": section.id,
         "owner": owner, "owner_name": owner_name, "roles": roles,
@@ -100,7 +116,10 @@ mod tests {
 
     #[test]
     fn next_free_id() {
-        assert_eq!(next_id("QC", ["QC-001", "QC-007", "CS-010"].into_iter()), "QC-008");
+        assert_eq!(
+            next_id("QC", ["QC-001", "QC-007", "CS-010"].into_iter()),
+            "QC-008"
+        );
         assert_eq!(next_id("QMS", std::iter::empty()), "QMS-001");
         assert_eq!(next_id("CL", ["CL-999"].into_iter()), "CL-1000");
     }

@@ -40,7 +40,11 @@ pub fn run(ws: &Workspace, args: &PublishArgs) -> Result<Outcome> {
         ws.sops.len(),
         ws.checklists.len(),
         published.pages,
-        if published.books > 1 { format!(" in {} books", published.books) } else { String::new() },
+        if published.books > 1 {
+            format!(" in {} books", published.books)
+        } else {
+            String::new()
+        },
         published.out.display()
     );
     eprintln!("Open {}", index.display());
@@ -59,6 +63,8 @@ fn open_in_browser(path: &std::path::Path) {
         "xdg-open"
     };
     if let Err(e) = std::process::Command::new(opener).arg(path).spawn() {
-        eprintln!("warning: could not open a browser ({opener}: {e}); open the file above yourself");
+        eprintln!(
+            "warning: could not open a browser ({opener}: {e}); open the file above yourself"
+        );
     }
 }

@@ -39,9 +39,18 @@ pub struct PublishOptions<'a> {
 /// Refuses output folders that would overwrite the workspace's own files
 /// or a folder sopbook did not make.
 pub fn check_out_dir(ws: &Workspace, out: &Path) -> Result<PathBuf> {
-    let root = ws.root.canonicalize().with_context(|| format!("could not resolve `{}`", ws.root.display()))?;
+    let root = ws
+        .root
+        .canonicalize()
+        .with_context(|| format!("could not resolve `{}`", ws.root.display()))?;
     let out_abs = absolute(out)?;
-    for protected in [MANUAL_DIR, CHECKLISTS_DIR, TEMPLATES_DIR, ".git", ".sopbook"] {
+    for protected in [
+        MANUAL_DIR,
+        CHECKLISTS_DIR,
+        TEMPLATES_DIR,
+        ".git",
+        ".sopbook",
+    ] {
         let p = root.join(protected);
         if out_abs.starts_with(&p) {
             bail!(
@@ -60,7 +69,9 @@ pub fn check_out_dir(ws: &Workspace, out: &Path) -> Result<PathBuf> {
         if !out_abs.is_dir() {
             bail!("`{}` is a file; --out takes a folder", out.display());
         }
-        let empty = fs::read_dir(&out_abs).map(|mut d| d.next().is_none()).unwrap_or(false);
+        let empty = fs::read_dir(&out_abs)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
         if !empty && !out_abs.join(MARKER).exists() {
             bail!(
                 "refusing to replace `{}`: it is not empty and was not made by sopbook\n\nhelp: choose another folder, or remove this one first",
@@ -74,7 +85,11 @@ pub fn check_out_dir(ws: &Workspace, out: &Path) -> Result<PathBuf> {
 /// The absolute form of `p`, with `.` and `..` resolved against the parts
 /// that exist.
 fn absolute(p: &Path) -> Result<PathBuf> {
-    let abs = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir()?.join(p) };
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(p)
+    };
     let mut existing = abs.as_path();
     let mut rest = Vec::new();
     while !existing.exists() {
@@ -84,7 +99,9 @@ fn absolute(p: &Path) -> Result<PathBuf> {
             None => break,
         };
     }
-    let mut out = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
+    let mut out = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
     for part in rest.into_iter().rev() {
         match part {
             Some(name) if name == ".." => {
@@ -101,18 +118,30 @@ fn absolute(p: &Path) -> Result<PathBuf> {
 /// Builds the manual into `opts.out`.
 pub fn publish(ws: &Workspace, opts: &PublishOptions<'_>) -> Result<Published> {
     let out = check_out_dir(ws, opts.out)?;
-    let parent = out.parent().context("the output folder has no parent folder")?;
-    fs::create_dir_all(parent).with_context(|| format!("could not create `{}`", parent.display()))?;
+    let parent = out
+        .parent()
+        .context("the output folder has no parent folder")?;
+    fs::create_dir_all(parent)
+        .with_context(|| format!("could not create `{}`", parent.display()))?;
     let work = tempfile::Builder::new()
         .prefix(".sopbook-publish-")
         .tempdir_in(parent)
-        .with_context(|| format!("could not create a temporary folder in `{}`", parent.display()))?;
+        .with_context(|| {
+            format!(
+                "could not create a temporary folder in `{}`",
+                parent.display()
+            )
+        })?;
 
     let hb = templates::engine(&ws.root)?;
     let books = pages::plan(ws, &hb, ws.config.working_copy_notice)?;
     let page_count: usize = books.iter().map(|b| b.pages.len()).sum();
 
-    let bar = if opts.progress { ProgressBar::new(books.len() as u64) } else { ProgressBar::hidden() };
+    let bar = if opts.progress {
+        ProgressBar::new(books.len() as u64)
+    } else {
+        ProgressBar::hidden()
+    };
     bar.set_style(
         ProgressStyle::with_template("{spinner} Building {msg} [{bar:30}] {pos}/{len} books")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
@@ -147,24 +176,28 @@ pub fn publish(ws: &Workspace, opts: &PublishOptions<'_>) -> Result<Published> {
 
     if let Some(keep) = opts.keep_source {
         if keep.exists() {
-            fs::remove_dir_all(keep).with_context(|| format!("could not replace `{}`", keep.display()))?;
+            fs::remove_dir_all(keep)
+                .with_context(|| format!("could not replace `{}`", keep.display()))?;
         }
         if let Some(p) = keep.parent() {
             fs::create_dir_all(p)?;
         }
-        copy_dir(&src_root, keep).with_context(|| format!("could not keep the source in `{}`", keep.display()))?;
+        copy_dir(&src_root, keep)
+            .with_context(|| format!("could not keep the source in `{}`", keep.display()))?;
     }
 
     // Swap the new manual in.
     let old = work.path().join("old");
     if out.exists() {
-        fs::rename(&out, &old).with_context(|| format!("could not move the old manual out of `{}`", out.display()))?;
+        fs::rename(&out, &old)
+            .with_context(|| format!("could not move the old manual out of `{}`", out.display()))?;
     }
     if let Err(e) = fs::rename(&assembled, &out) {
         if old.exists() {
             let _ = fs::rename(&old, &out);
         }
-        return Err(e).with_context(|| format!("could not move the new manual to `{}`", out.display()));
+        return Err(e)
+            .with_context(|| format!("could not move the new manual to `{}`", out.display()));
     }
     drop(work);
     Ok(Published {
@@ -191,7 +224,10 @@ pub fn book_toml(ws: &Workspace, book: &BookPlan) -> String {
         };
         book_t.insert("text-direction".into(), d.into());
     }
-    let description = b.description.clone().unwrap_or_else(|| ws.config.description.trim().to_string());
+    let description = b
+        .description
+        .clone()
+        .unwrap_or_else(|| ws.config.description.trim().to_string());
     if !description.is_empty() {
         book_t.insert("description".into(), description.into());
     }
@@ -238,7 +274,8 @@ fn write_source(ws: &Workspace, book: &BookPlan, dir: &Path) -> Result<()> {
         if let Some(p) = path.parent() {
             fs::create_dir_all(p)?;
         }
-        fs::write(&path, &page.content).with_context(|| format!("could not write `{}`", path.display()))?;
+        fs::write(&path, &page.content)
+            .with_context(|| format!("could not write `{}`", path.display()))?;
     }
     for (rel, from) in &book.assets {
         let to = src.join(rel);
@@ -255,14 +292,23 @@ pub fn build_book(source: &Path, dest: &Path) -> Result<()> {
     let text = fs::read_to_string(source.join("book.toml"))?;
     let mut config = BookConfig::from_str(&text).context("the generated book.toml is not valid")?;
     config.build.build_dir = dest.to_path_buf();
-    let book = MDBook::load_with_config(source, config).context("mdBook could not load the generated source")?;
+    let book = MDBook::load_with_config(source, config)
+        .context("mdBook could not load the generated source")?;
     book.build().context("mdBook could not build the manual")?;
     Ok(())
 }
 
 /// Builds every book, on as many threads as the machine has (books are independent).
-fn build_all(books: &[BookPlan], src_root: &Path, html_root: &Path, bar: &ProgressBar) -> Result<()> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(books.len()).max(1);
+fn build_all(
+    books: &[BookPlan],
+    src_root: &Path,
+    html_root: &Path,
+    bar: &ProgressBar,
+) -> Result<()> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(books.len())
+        .max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
@@ -273,15 +319,19 @@ fn build_all(books: &[BookPlan], src_root: &Path, html_root: &Path, bar: &Progre
                         if i >= books.len() {
                             return Ok(());
                         }
-                        build_book(&src_root.join(i.to_string()), &html_root.join(i.to_string()))
-                            .with_context(|| format!("building {}", books[i].title))?;
+                        build_book(
+                            &src_root.join(i.to_string()),
+                            &html_root.join(i.to_string()),
+                        )
+                        .with_context(|| format!("building {}", books[i].title))?;
                         bar.inc(1);
                     }
                 })
             })
             .collect();
         for h in handles {
-            h.join().map_err(|_| anyhow::anyhow!("a book build stopped unexpectedly"))??;
+            h.join()
+                .map_err(|_| anyhow::anyhow!("a book build stopped unexpectedly"))??;
         }
         Ok(())
     })

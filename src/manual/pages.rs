@@ -42,6 +42,9 @@ pub struct BookPlan {
     pub assets: Vec<(String, std::path::PathBuf)>,
 }
 
+/// A rendered page: (URL from the output root without `.html`, title in the summary, Markdown).
+type Rendered = (String, String, String);
+
 /// The relative URL from page `from` to `to`, both relative to the output root.
 pub fn rel(from: &str, to: &str) -> String {
     let depth = from.matches('/').count();
@@ -92,8 +95,14 @@ impl Ctx<'_> {
         m.insert("description".into(), json!(c.description));
         m.insert("notice".into(), json!(self.notice));
         m.insert("home_url".into(), json!(rel(page_url, "index.html")));
-        m.insert("checklists_url".into(), json!(rel(page_url, "checklists/index.html")));
-        m.insert("onboarding_url".into(), json!(rel(page_url, "reading-paths/index.html")));
+        m.insert(
+            "checklists_url".into(),
+            json!(rel(page_url, "checklists/index.html")),
+        );
+        m.insert(
+            "onboarding_url".into(),
+            json!(rel(page_url, "reading-paths/index.html")),
+        );
         m.insert("by_role_url".into(), json!(rel(page_url, "by-role.html")));
         m
     }
@@ -106,7 +115,10 @@ impl Ctx<'_> {
     }
 
     fn role_name(&self, id: &str) -> String {
-        self.ws.config.role(id).map_or_else(|| id.to_string(), |r| r.name.clone())
+        self.ws
+            .config
+            .role(id)
+            .map_or_else(|| id.to_string(), |r| r.name.clone())
     }
 }
 
@@ -128,17 +140,32 @@ pub fn plan(ws: &Workspace, hb: &Handlebars<'static>, notice: bool) -> Result<Ve
     };
     let mut urls = BTreeMap::new();
     for section in &ws.config.sections {
-        for (i, sop) in ws.sops.iter().filter(|s| s.section == section.id).enumerate() {
-            urls.insert(sop.id.as_str(), (chunked(&section.dir, i, &sop.slug), sop.title.as_str()));
+        for (i, sop) in ws
+            .sops
+            .iter()
+            .filter(|s| s.section == section.id)
+            .enumerate()
+        {
+            urls.insert(
+                sop.id.as_str(),
+                (chunked(&section.dir, i, &sop.slug), sop.title.as_str()),
+            );
         }
     }
     for (i, c) in ws.checklists.iter().enumerate() {
-        urls.insert(c.id.as_str(), (chunked("checklists", i, &c.slug), c.title.as_str()));
+        urls.insert(
+            c.id.as_str(),
+            (chunked("checklists", i, &c.slug), c.title.as_str()),
+        );
     }
     let mut backrefs: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for sop in &ws.sops {
         let linked = crate::workspace::find_links(&sop.body);
-        let targets = sop.related.iter().map(String::as_str).chain(linked.iter().map(|l| l.id.as_str()));
+        let targets = sop
+            .related
+            .iter()
+            .map(String::as_str)
+            .chain(linked.iter().map(|l| l.id.as_str()));
         for target in targets {
             if let Some((&key, _)) = urls.get_key_value(target) {
                 let refs = backrefs.entry(key).or_default();
@@ -148,7 +175,13 @@ pub fn plan(ws: &Workspace, hb: &Handlebars<'static>, notice: bool) -> Result<Ve
             }
         }
     }
-    let ctx = Ctx { ws, hb, notice, urls, backrefs };
+    let ctx = Ctx {
+        ws,
+        hb,
+        notice,
+        urls,
+        backrefs,
+    };
 
     // Pages as (URL from the output root without ".html", SUMMARY title, content), grouped.
     let mut home = vec![("index".to_string(), "Home".to_string(), home_page(&ctx)?)];
@@ -164,7 +197,11 @@ pub fn plan(ws: &Workspace, hb: &Handlebars<'static>, notice: bool) -> Result<Ve
             onboarding_page(&ctx, &role.id)?,
         ));
     }
-    let by_role = ("by-role".to_string(), "By role".to_string(), by_role_page(&ctx)?);
+    let by_role = (
+        "by-role".to_string(),
+        "By role".to_string(),
+        by_role_page(&ctx)?,
+    );
 
     let mut sections = Vec::new();
     for section in &ws.config.sections {
@@ -209,10 +246,10 @@ pub fn plan(ws: &Workspace, hb: &Handlebars<'static>, notice: bool) -> Result<Ve
 
     let title = ws.config.title.clone();
     if !split {
-        let mut summary = format!("# Summary\n\n[Home](index.md)\n\n# Procedures\n\n");
+        let mut summary = String::from("# Summary\n\n[Home](index.md)\n\n# Procedures\n\n");
         let mut pages = Vec::new();
         let mut files = Vec::new();
-        let entry = |summary: &mut String, indent: &str, (url, title, _): &(String, String, String)| {
+        let entry = |summary: &mut String, indent: &str, (url, title, _): &Rendered| {
             summary.push_str(&format!("{indent}- [{}]({url}.md)\n", summary_text(title)));
         };
         for (section, index, sops) in &sections {
@@ -242,7 +279,10 @@ pub fn plan(ws: &Workspace, hb: &Handlebars<'static>, notice: bool) -> Result<Ve
         home.push(checklist_index);
         home.extend(checklist_pages);
         for (url, _, content) in home {
-            pages.push(Page { path: format!("{url}.md"), content });
+            pages.push(Page {
+                path: format!("{url}.md"),
+                content,
+            });
         }
         return Ok(vec![BookPlan {
             folder: String::new(),
@@ -269,13 +309,23 @@ pub fn plan(ws: &Workspace, hb: &Handlebars<'static>, notice: bool) -> Result<Ve
         summary,
         pages: home
             .into_iter()
-            .map(|(url, _, content)| Page { path: format!("{url}.md"), content })
+            .map(|(url, _, content)| Page {
+                path: format!("{url}.md"),
+                content,
+            })
             .collect(),
         assets: Vec::new(),
     });
-    let mut groups: Vec<(String, String, (String, String, String), Vec<(String, String, String)>)> = sections
+    let mut groups: Vec<(String, String, Rendered, Vec<Rendered>)> = sections
         .into_iter()
-        .map(|(s, index, pages)| (s.dir.clone(), format!("{} – {}", s.title, title), index, pages))
+        .map(|(s, index, pages)| {
+            (
+                s.dir.clone(),
+                format!("{} – {}", s.title, title),
+                index,
+                pages,
+            )
+        })
         .collect();
     groups.push((
         "checklists".to_string(),
@@ -285,7 +335,7 @@ pub fn plan(ws: &Workspace, hb: &Handlebars<'static>, notice: bool) -> Result<Ve
     ));
     for (dir, book_title, index, pages) in groups {
         // Pages were given their folder (dir/ or dir/part-N/) when their URLs were made.
-        let mut by_folder: Vec<(String, Vec<(String, String, String)>)> = vec![(format!("{dir}/"), Vec::new())];
+        let mut by_folder: Vec<(String, Vec<Rendered>)> = vec![(format!("{dir}/"), Vec::new())];
         for page in pages {
             let folder = match page.0.rfind('/') {
                 Some(i) => page.0[..=i].to_string(),
@@ -301,7 +351,10 @@ pub fn plan(ws: &Workspace, hb: &Handlebars<'static>, notice: bool) -> Result<Ve
             let mut book_pages = Vec::new();
             if k == 0 {
                 summary.push_str(&format!("[{}](index.md)\n\n", summary_text(&index.1)));
-                book_pages.push(Page { path: "index.md".into(), content: index.2.clone() });
+                book_pages.push(Page {
+                    path: "index.md".into(),
+                    content: index.2.clone(),
+                });
             }
             for (url, t, content) in chunk {
                 let path = format!("{}.md", url.strip_prefix(&folder).unwrap_or(&url));
@@ -313,7 +366,11 @@ pub fn plan(ws: &Workspace, hb: &Handlebars<'static>, notice: bool) -> Result<Ve
                 title: book_title.clone(),
                 summary,
                 pages: book_pages,
-                assets: if dir == "checklists" { Vec::new() } else { assets(&dir, "") },
+                assets: if dir == "checklists" {
+                    Vec::new()
+                } else {
+                    assets(&dir, "")
+                },
             });
         }
     }
@@ -322,7 +379,8 @@ pub fn plan(ws: &Workspace, hb: &Handlebars<'static>, notice: bool) -> Result<Ve
 
 /// Non-Markdown files in `manual/<dir>/` (images and the like), by file name.
 fn section_assets(ws: &Workspace, dir: &str) -> Vec<(String, std::path::PathBuf)> {
-    let Ok(entries) = std::fs::read_dir(ws.root.join(crate::workspace::MANUAL_DIR).join(dir)) else {
+    let Ok(entries) = std::fs::read_dir(ws.root.join(crate::workspace::MANUAL_DIR).join(dir))
+    else {
         return Vec::new();
     };
     let mut out: Vec<_> = entries
@@ -344,7 +402,11 @@ fn home_page(ctx: &Ctx<'_>) -> Result<String> {
         .roles
         .iter()
         .map(|r| {
-            let n = ws.sops.iter().filter(|s| s.onboarding.iter().any(|o| o.role == r.id)).count();
+            let n = ws
+                .sops
+                .iter()
+                .filter(|s| s.onboarding.iter().any(|o| o.role == r.id))
+                .count();
             json!({ "id": r.id, "name": r.name, "description": r.description,
                     "url": format!("reading-paths/{}.html", r.id), "paths": n, "one_path": n == 1 })
         })
@@ -381,7 +443,9 @@ fn sop_page(ctx: &Ctx<'_>, sop: &Sop, url: &str) -> Result<String> {
         .chain(
             ws.checklists
                 .iter()
-                .filter(|c| c.sop.as_deref() == Some(sop.id.as_str()) && !sop.checklists.contains(&c.id))
+                .filter(|c| {
+                    c.sop.as_deref() == Some(sop.id.as_str()) && !sop.checklists.contains(&c.id)
+                })
                 .map(|c| c.id.as_str()),
         )
         .map(|id| ctx.doc_link(url, id))
@@ -395,7 +459,9 @@ fn sop_page(ctx: &Ctx<'_>, sop: &Sop, url: &str) -> Result<String> {
             related.push(link);
         }
     }
-    let body = rewrite_links(&sop.body, |l| ctx.urls.get(l.id.as_str()).map(|(to, _)| rel(url, to)));
+    let body = rewrite_links(&sop.body, |l| {
+        ctx.urls.get(l.id.as_str()).map(|(to, _)| rel(url, to))
+    });
     data.insert(
         "sop".into(),
         json!({
@@ -434,7 +500,12 @@ fn checklist_page(ctx: &Ctx<'_>, c: &Checklist, url: &str) -> Result<String> {
                 "critical": item.critical, "spec": item.kind.spec(), item.kind.name(): true,
             });
             match &item.kind {
-                ItemKind::Measure { unit, nominal, lower, upper } => {
+                ItemKind::Measure {
+                    unit,
+                    nominal,
+                    lower,
+                    upper,
+                } => {
                     v["unit"] = json!(unit);
                     v["nominal"] = json!(nominal.map(num));
                     v["lower"] = json!(lower.map(num));
@@ -460,10 +531,18 @@ fn checklist_page(ctx: &Ctx<'_>, c: &Checklist, url: &str) -> Result<String> {
         "checklist".into(),
         json!({ "id": c.id, "title": c.title, "applies_to": c.applies_to, "description": c.description, "path": c.path }),
     );
-    data.insert("sop".into(), c.sop.as_deref().map_or(Value::Null, |s| ctx.doc_link(url, s)));
+    data.insert(
+        "sop".into(),
+        c.sop
+            .as_deref()
+            .map_or(Value::Null, |s| ctx.doc_link(url, s)),
+    );
     data.insert("used_by".into(), json!(used_by));
     data.insert("item_count".into(), json!(c.items.len()));
-    data.insert("critical_count".into(), json!(c.items.iter().filter(|i| i.critical).count()));
+    data.insert(
+        "critical_count".into(),
+        json!(c.items.iter().filter(|i| i.critical).count()),
+    );
     data.insert("items".into(), json!(items));
     data.insert("revision".into(), Value::Null);
     data.insert("effective".into(), Value::Null);
@@ -518,7 +597,12 @@ fn reading_path<'a>(ws: &'a Workspace, role: &str) -> Vec<(u32, &'a Sop)> {
     let mut path: Vec<_> = ws
         .sops
         .iter()
-        .flat_map(|s| s.onboarding.iter().filter(|o| o.role == role).map(move |o| (o.order, s)))
+        .flat_map(|s| {
+            s.onboarding
+                .iter()
+                .filter(|o| o.role == role)
+                .map(move |o| (o.order, s))
+        })
         .collect();
     path.sort_by_key(|(order, s)| (*order, s.id.clone()));
     path
@@ -598,6 +682,9 @@ mod tests {
     fn relative_urls() {
         assert_eq!(rel("index.html", "quality/a.html"), "quality/a.html");
         assert_eq!(rel("quality/a.html", "service/b.html"), "../service/b.html");
-        assert_eq!(rel("quality/part-2/a.html", "index.html"), "../../index.html");
+        assert_eq!(
+            rel("quality/part-2/a.html", "index.html"),
+            "../../index.html"
+        );
     }
 }

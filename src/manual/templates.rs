@@ -13,11 +13,23 @@ pub const PAGE_TEMPLATES: &[(&str, &str)] = &[
     ("home.md.hbs", include_str!("templates/home.md.hbs")),
     ("notice.md.hbs", include_str!("templates/notice.md.hbs")),
     ("sop.md.hbs", include_str!("templates/sop.md.hbs")),
-    ("checklist.md.hbs", include_str!("templates/checklist.md.hbs")),
+    (
+        "checklist.md.hbs",
+        include_str!("templates/checklist.md.hbs"),
+    ),
     ("section.md.hbs", include_str!("templates/section.md.hbs")),
-    ("checklists.md.hbs", include_str!("templates/checklists.md.hbs")),
-    ("onboarding-index.md.hbs", include_str!("templates/onboarding-index.md.hbs")),
-    ("onboarding.md.hbs", include_str!("templates/onboarding.md.hbs")),
+    (
+        "checklists.md.hbs",
+        include_str!("templates/checklists.md.hbs"),
+    ),
+    (
+        "onboarding-index.md.hbs",
+        include_str!("templates/onboarding-index.md.hbs"),
+    ),
+    (
+        "onboarding.md.hbs",
+        include_str!("templates/onboarding.md.hbs"),
+    ),
     ("by-role.md.hbs", include_str!("templates/by-role.md.hbs")),
 ];
 
@@ -35,7 +47,10 @@ pub fn engine(root: &Path) -> Result<Handlebars<'static>> {
                 .with_context(|| format!("could not read the template `{}`", path.display()))?;
             (text, format!("{TEMPLATES_DIR}/{file}"))
         } else {
-            ((*builtin).to_string(), format!("the built-in template {file}"))
+            (
+                (*builtin).to_string(),
+                format!("the built-in template {file}"),
+            )
         };
         if name == "notice" {
             hb.register_partial(name, text.trim_end())

@@ -38,7 +38,9 @@ impl FromStr for Interval {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let usage = || {
-            format!("`{s}` is not a review interval; write a number and a unit, such as \"12 months\", \"2 years\", \"6 weeks\" or \"90 days\"")
+            format!(
+                "`{s}` is not a review interval; write a number and a unit, such as \"12 months\", \"2 years\", \"6 weeks\" or \"90 days\""
+            )
         };
         let mut parts = s.split_whitespace();
         let (Some(count), Some(unit), None) = (parts.next(), parts.next(), parts.next()) else {
@@ -46,7 +48,9 @@ impl FromStr for Interval {
         };
         let count: u32 = count.parse().map_err(|_| usage())?;
         if count == 0 {
-            return Err(format!("a review interval of `{s}` would make the document due at once; use at least 1"));
+            return Err(format!(
+                "a review interval of `{s}` would make the document due at once; use at least 1"
+            ));
         }
         let unit = match unit.to_ascii_lowercase().as_str() {
             "day" | "days" => IntervalUnit::Day,
@@ -79,7 +83,13 @@ mod tests {
     #[test]
     fn parses_and_prints() {
         let i: Interval = "12 months".parse().unwrap();
-        assert_eq!(i, Interval { count: 12, unit: IntervalUnit::Month });
+        assert_eq!(
+            i,
+            Interval {
+                count: 12,
+                unit: IntervalUnit::Month
+            }
+        );
         assert_eq!(i.to_string(), "12 months");
         assert_eq!("1 Year".parse::<Interval>().unwrap().to_string(), "1 year");
         assert!("twelve months".parse::<Interval>().is_err());

@@ -134,7 +134,11 @@ impl ItemKind {
 /// A number as a person writes it: no trailing `.0` noise, no float artefacts.
 pub fn num(x: f64) -> String {
     let s = format!("{x}");
-    if s.contains('e') { format!("{x:.6}") } else { s }
+    if s.contains('e') {
+        format!("{x:.6}")
+    } else {
+        s
+    }
 }
 
 /// The id rule for SOPs and checklists: two to five capital letters, a dash,
@@ -171,7 +175,11 @@ pub fn slugify(title: &str) -> String {
     while slug.ends_with('-') {
         slug.pop();
     }
-    if slug.is_empty() { "untitled".to_string() } else { slug }
+    if slug.is_empty() {
+        "untitled".to_string()
+    } else {
+        slug
+    }
 }
 
 #[cfg(test)]
@@ -192,7 +200,10 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(slugify("Final inspection: by a second person"), "final-inspection-by-a-second-person");
+        assert_eq!(
+            slugify("Final inspection: by a second person"),
+            "final-inspection-by-a-second-person"
+        );
         assert_eq!(slugify("Første dag på jobben"), "første-dag-på-jobben");
         assert_eq!(slugify("--"), "untitled");
         assert!(is_slug_id("cs-rep"));

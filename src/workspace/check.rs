@@ -11,8 +11,8 @@ use crate::workspace::config::{CONFIG_FILE, Config};
 use crate::workspace::links::{LinkKind, find_links};
 use crate::workspace::sop_file::{SopFile, slot_span};
 
-#[derive(Clone, Copy, PartialEq)]
-enum DocKind {
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DocKind {
     Sop,
     Checklist,
 }
@@ -27,13 +27,28 @@ pub fn check_workspace(
     config: &Config,
     sops: &[SopFile],
     checklists: &[ChecklistFile],
+    broken: &[(DocKind, String)],
     diags: &mut Vec<Diagnostic>,
 ) {
     let mut ids: HashMap<&str, Known<'_>> = HashMap::new();
+    for (kind, id) in broken {
+        ids.insert(
+            id,
+            Known {
+                kind: *kind,
+                path: "",
+                span: 0..0,
+            },
+        );
+    }
     let docs = sops
         .iter()
         .map(|s| (DocKind::Sop, s.path.as_str(), &s.front.id))
-        .chain(checklists.iter().map(|c| (DocKind::Checklist, c.path.as_str(), &c.front.id)));
+        .chain(
+            checklists
+                .iter()
+                .map(|c| (DocKind::Checklist, c.path.as_str(), &c.front.id)),
+        );
     for (kind, path, id) in docs {
         let value = id.get_ref().as_str();
         if !is_document_id(value) {
@@ -45,7 +60,7 @@ pub fn check_workspace(
             );
             continue;
         }
-        if let Some(first) = ids.get(value) {
+        if let Some(first) = ids.get(value).filter(|k| !k.path.is_empty()) {
             diags.push(
                 Diagnostic::error("duplicate-id", format!("id `{value}` is used twice"))
                     .at(path, id.span())
@@ -55,7 +70,14 @@ pub fn check_workspace(
             );
             continue;
         }
-        ids.insert(value, Known { kind, path, span: id.span() });
+        ids.insert(
+            value,
+            Known {
+                kind,
+                path,
+                span: id.span(),
+            },
+        );
     }
 
     let role_exists = |id: &str| config.role(id).is_some();
@@ -73,14 +95,26 @@ pub fn check_workspace(
             .label("not a role in sopbook.toml")
             .help(role_help())
     };
-    let reference = |path: &str, span: Range<usize>, id: &str, want: DocKind, key: &str| -> Option<Diagnostic> {
-        let what = if want == DocKind::Sop { "SOP" } else { "checklist" };
+    let reference = |path: &str,
+                     span: Range<usize>,
+                     id: &str,
+                     want: DocKind,
+                     key: &str|
+     -> Option<Diagnostic> {
+        let what = if want == DocKind::Sop {
+            "SOP"
+        } else {
+            "checklist"
+        };
         match ids.get(id) {
             Some(k) if k.kind == want => None,
             Some(_) => Some(
                 Diagnostic::error(
                     "wrong-reference",
-                    format!("`{id}` is not a{} {what}", if want == DocKind::Sop { "n" } else { "" }),
+                    format!(
+                        "`{id}` is not a{} {what}",
+                        if want == DocKind::Sop { "n" } else { "" }
+                    ),
                 )
                 .at(path, span)
                 .label(format!("`{key}` lists {what}s"))
@@ -91,10 +125,24 @@ pub fn check_workspace(
                 }),
             ),
             None => Some(
-                Diagnostic::error(if want == DocKind::Sop { "unknown-sop" } else { "unknown-checklist" }, format!("no {what} has the id `{id}`"))
-                    .at(path, span)
-                    .label(format!("unknown {what}"))
-                    .help(format!("check the id, or create it with `sopbook new {}`", if want == DocKind::Sop { "sop" } else { "checklist" })),
+                Diagnostic::error(
+                    if want == DocKind::Sop {
+                        "unknown-sop"
+                    } else {
+                        "unknown-checklist"
+                    },
+                    format!("no {what} has the id `{id}`"),
+                )
+                .at(path, span)
+                .label(format!("unknown {what}"))
+                .help(format!(
+                    "check the id, or create it with `sopbook new {}`",
+                    if want == DocKind::Sop {
+                        "sop"
+                    } else {
+                        "checklist"
+                    }
+                )),
             ),
         }
     };
@@ -106,21 +154,31 @@ pub fn check_workspace(
         let id = f.id.get_ref();
         match config.section(f.section.get_ref()) {
             None => {
-                let known: Vec<_> = config.sections.iter().map(|s| format!("`{}`", s.id)).collect();
+                let known: Vec<_> = config
+                    .sections
+                    .iter()
+                    .map(|s| format!("`{}`", s.id))
+                    .collect();
                 diags.push(
-                    Diagnostic::error("unknown-section", format!("unknown section `{}`", f.section.get_ref()))
-                        .at(path, f.section.span())
-                        .label("not a section in sopbook.toml")
-                        .help(format!("the sections are {}", known.join(", "))),
+                    Diagnostic::error(
+                        "unknown-section",
+                        format!("unknown section `{}`", f.section.get_ref()),
+                    )
+                    .at(path, f.section.span())
+                    .label("not a section in sopbook.toml")
+                    .help(format!("the sections are {}", known.join(", "))),
                 );
             }
             Some(section) => {
                 if is_document_id(id) && id.split('-').next() != Some(section.id.as_str()) {
                     diags.push(
-                        Diagnostic::error("id-prefix", format!("`{id}` is in section {} but has another prefix", section.id))
-                            .at(path, f.id.span())
-                            .label(format!("expected `{}-...`", section.id))
-                            .help("the id prefix names the section; change the id or the section"),
+                        Diagnostic::error(
+                            "id-prefix",
+                            format!("`{id}` is in section {} but has another prefix", section.id),
+                        )
+                        .at(path, f.id.span())
+                        .label(format!("expected `{}-...`", section.id))
+                        .help("the id prefix names the section; change the id or the section"),
                     );
                 }
                 let folder = path.split('/').nth(1).unwrap_or_default();
@@ -131,14 +189,22 @@ pub fn check_workspace(
                             format!("SOP of section {} is in `manual/{folder}/`", section.id),
                         )
                         .at(path, f.section.span())
-                        .label(format!("section {} lives in manual/{}/", section.id, section.dir))
-                        .help(format!("move the file to manual/{}/, or change its section", section.dir)),
+                        .label(format!(
+                            "section {} lives in manual/{}/",
+                            section.id, section.dir
+                        ))
+                        .help(format!(
+                            "move the file to manual/{}/, or change its section",
+                            section.dir
+                        )),
                     );
                 }
             }
         }
         if f.title.get_ref().trim().is_empty() {
-            diags.push(Diagnostic::error("empty-title", "the title is empty").at(path, f.title.span()));
+            diags.push(
+                Diagnostic::error("empty-title", "the title is empty").at(path, f.title.span()),
+            );
         }
         if !role_exists(f.owner.get_ref()) {
             diags.push(unknown_role(path, f.owner.span(), f.owner.get_ref()));
@@ -147,7 +213,9 @@ pub fn check_workspace(
             diags.push(
                 Diagnostic::warning("no-roles", format!("{id} applies to no role"))
                     .at(path, f.roles.span())
-                    .help("list the roles that must follow it, so it appears in their by-role index"),
+                    .help(
+                        "list the roles that must follow it, so it appears in their by-role index",
+                    ),
             );
         }
         for role in f.roles.get_ref() {
@@ -161,12 +229,19 @@ pub fn check_workspace(
                     Diagnostic::warning("self-reference", format!("{id} lists itself as related"))
                         .at(path, r.span()),
                 );
-            } else if let Some(d) = reference(path, r.span(), r.get_ref(), DocKind::Sop, "related") {
+            } else if let Some(d) = reference(path, r.span(), r.get_ref(), DocKind::Sop, "related")
+            {
                 diags.push(d);
             }
         }
         for c in &f.checklists {
-            if let Some(d) = reference(path, c.span(), c.get_ref(), DocKind::Checklist, "checklists") {
+            if let Some(d) = reference(
+                path,
+                c.span(),
+                c.get_ref(),
+                DocKind::Checklist,
+                "checklists",
+            ) {
                 diags.push(d);
             }
         }
@@ -195,11 +270,29 @@ pub fn check_workspace(
         }
         for link in find_links(&sop.body) {
             let span = link.id_range.start + sop.body_offset..link.id_range.end + sop.body_offset;
-            let want = if link.kind == LinkKind::Sop { DocKind::Sop } else { DocKind::Checklist };
+            let want = if link.kind == LinkKind::Sop {
+                DocKind::Sop
+            } else {
+                DocKind::Checklist
+            };
             if let Some(mut d) = reference(path, span, &link.id, want, "link") {
                 d.code = "broken-link";
-                d.message = format!("link to {} does not resolve", if link.id.is_empty() { "nothing" } else { &link.id });
-                d.label = Some(if want == DocKind::Sop { "no such SOP" } else { "no such checklist" }.to_string());
+                d.message = format!(
+                    "link to {} does not resolve",
+                    if link.id.is_empty() {
+                        "nothing"
+                    } else {
+                        &link.id
+                    }
+                );
+                d.label = Some(
+                    if want == DocKind::Sop {
+                        "no such SOP"
+                    } else {
+                        "no such checklist"
+                    }
+                    .to_string(),
+                );
                 diags.push(d);
             }
         }
@@ -208,14 +301,18 @@ pub fn check_workspace(
     for c in checklists {
         match &c.front.sop {
             Some(sop) => {
-                if let Some(d) = reference(&c.path, sop.span(), sop.get_ref(), DocKind::Sop, "sop") {
+                if let Some(d) = reference(&c.path, sop.span(), sop.get_ref(), DocKind::Sop, "sop")
+                {
                     diags.push(d);
                 }
             }
             None => diags.push(
-                Diagnostic::warning("no-sop", format!("checklist {} implements no SOP", c.front.id.get_ref()))
-                    .at(&c.path, c.front.id.span())
-                    .help("add `sop = \"QC-001\"`: the procedure this checklist carries out"),
+                Diagnostic::warning(
+                    "no-sop",
+                    format!("checklist {} implements no SOP", c.front.id.get_ref()),
+                )
+                .at(&c.path, c.front.id.span())
+                .help("add `sop = \"QC-001\"`: the procedure this checklist carries out"),
             ),
         }
     }
@@ -229,4 +326,12 @@ pub fn check_workspace(
             );
         }
     }
+}
+
+/// The id of a file that did not parse, read from its `id = "..."` line.
+pub fn salvage_id(text: &str) -> Option<String> {
+    static ID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(?m)^\s*id\s*=\s*"([^"\n]+)""#).expect("valid regex")
+    });
+    ID.captures(text).map(|c| c[1].to_string())
 }

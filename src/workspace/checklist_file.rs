@@ -81,9 +81,12 @@ pub fn parse(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Chec
     };
     if front.items.is_empty() {
         diags.push(
-            Diagnostic::error("no-items", format!("checklist {} has no items", front.id.get_ref()))
-                .at(path, front.id.span())
-                .help("add at least one [[item]] table with id, prompt and kind"),
+            Diagnostic::error(
+                "no-items",
+                format!("checklist {} has no items", front.id.get_ref()),
+            )
+            .at(path, front.id.span())
+            .help("add at least one [[item]] table with id, prompt and kind"),
         );
     }
     let mut items: Vec<Item> = Vec::new();
@@ -100,9 +103,12 @@ pub fn parse(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Chec
         }
         if let Some((_, first)) = seen.iter().find(|(s, _)| s == id) {
             diags.push(
-                Diagnostic::error("duplicate-item", format!("item `{id}` appears twice in this checklist"))
-                    .at(path, item.id.span())
-                    .also(path, first.clone(), "first used here"),
+                Diagnostic::error(
+                    "duplicate-item",
+                    format!("item `{id}` appears twice in this checklist"),
+                )
+                .at(path, item.id.span())
+                .also(path, first.clone(), "first used here"),
             );
         } else {
             seen.push((id.clone(), item.id.span()));
@@ -111,7 +117,9 @@ pub fn parse(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Chec
             diags.push(
                 Diagnostic::error("empty-prompt", format!("item `{id}` has an empty prompt"))
                     .at(path, item.prompt.span())
-                    .help("say what the inspector checks, e.g. \"Rating plate present and legible\""),
+                    .help(
+                        "say what the inspector checks, e.g. \"Rating plate present and legible\"",
+                    ),
             );
         }
         if let Some(kind) = item_kind(path, item, diags) {
@@ -142,10 +150,13 @@ fn item_kind(path: &str, item: &ItemFront, diags: &mut Vec<Diagnostic>) -> Optio
         "count" => &["max"],
         _ => {
             diags.push(
-                Diagnostic::error("item-kind", format!("item `{id}` has an unknown kind `{kind}`"))
-                    .at(path, item.kind.span())
-                    .label("unknown kind")
-                    .help(format!("kind is one of {KINDS}")),
+                Diagnostic::error(
+                    "item-kind",
+                    format!("item `{id}` has an unknown kind `{kind}`"),
+                )
+                .at(path, item.kind.span())
+                .label("unknown kind")
+                .help(format!("kind is one of {KINDS}")),
             );
             return None;
         }
@@ -166,24 +177,32 @@ fn item_kind(path: &str, item: &ItemFront, diags: &mut Vec<Diagnostic>) -> Optio
         {
             ok = false;
             diags.push(
-                Diagnostic::error("item-field", format!("`{name}` does not apply to a `{kind}` item"))
-                    .at(path, span)
-                    .label(format!("not used by `{kind}` items"))
-                    .help(format!("remove it, or change the kind of item `{id}`")),
+                Diagnostic::error(
+                    "item-field",
+                    format!("`{name}` does not apply to a `{kind}` item"),
+                )
+                .at(path, span)
+                .label(format!("not used by `{kind}` items"))
+                .help(format!("remove it, or change the kind of item `{id}`")),
             );
         }
     }
     let missing = |field: &str, example: &str| {
-        Diagnostic::error("item-field", format!("`{kind}` item `{id}` has no `{field}`"))
-            .at(path, item.kind.span())
-            .label(format!("needs `{field}`"))
-            .help(format!("add {example}"))
+        Diagnostic::error(
+            "item-field",
+            format!("`{kind}` item `{id}` has no `{field}`"),
+        )
+        .at(path, item.kind.span())
+        .label(format!("needs `{field}`"))
+        .help(format!("add {example}"))
     };
     let kind = match kind {
         "pass_fail" => ItemKind::PassFail,
         "text" => ItemKind::Text,
         "count" => match &item.max {
-            Some(max) => ItemKind::Count { max: *max.get_ref() },
+            Some(max) => ItemKind::Count {
+                max: *max.get_ref(),
+            },
             None => {
                 diags.push(missing("max", "`max = 0` (the most that still passes)"));
                 return None;
@@ -207,9 +226,12 @@ fn measure(
         Some(u) if !u.get_ref().trim().is_empty() => u.get_ref().clone(),
         Some(u) => {
             diags.push(
-                Diagnostic::error("measure-unit", format!("measure item `{id}` has an empty unit"))
-                    .at(path, u.span())
-                    .help("name the unit the value is measured in, e.g. \"bar\", \"mm\", \"A\""),
+                Diagnostic::error(
+                    "measure-unit",
+                    format!("measure item `{id}` has an empty unit"),
+                )
+                .at(path, u.span())
+                .help("name the unit the value is measured in, e.g. \"bar\", \"mm\", \"A\""),
             );
             return None;
         }
@@ -224,19 +246,29 @@ fn measure(
     let upper = item.upper.as_ref().map(|s| *s.get_ref());
     let nominal = item.nominal.as_ref().map(|s| *s.get_ref());
     if lower.is_none() && upper.is_none() {
-        let mut d = missing("lower", "`lower`, `upper` or both: the specification limits");
+        let mut d = missing(
+            "lower",
+            "`lower`, `upper` or both: the specification limits",
+        );
         d.code = "measure-limits";
         d.message = format!("measure item `{id}` has no limits");
         diags.push(d);
         return None;
     }
-    for (name, v) in [("nominal", &item.nominal), ("lower", &item.lower), ("upper", &item.upper)] {
+    for (name, v) in [
+        ("nominal", &item.nominal),
+        ("lower", &item.lower),
+        ("upper", &item.upper),
+    ] {
         if let Some(v) = v
             && !v.get_ref().is_finite()
         {
             diags.push(
-                Diagnostic::error("measure-limits", format!("`{name}` of item `{id}` is not a finite number"))
-                    .at(path, v.span()),
+                Diagnostic::error(
+                    "measure-limits",
+                    format!("`{name}` of item `{id}` is not a finite number"),
+                )
+                .at(path, v.span()),
             );
             return None;
         }
@@ -247,7 +279,11 @@ fn measure(
         diags.push(
             Diagnostic::error(
                 "measure-limits",
-                format!("lower limit {} of item `{id}` is above its upper limit {}", l.get_ref(), u.get_ref()),
+                format!(
+                    "lower limit {} of item `{id}` is above its upper limit {}",
+                    l.get_ref(),
+                    u.get_ref()
+                ),
             )
             .at(path, l.span())
             .label("lower > upper")
@@ -287,7 +323,10 @@ fn choice(
 ) -> Option<ItemKind> {
     let id = item.id.get_ref();
     let Some(options) = &item.options else {
-        diags.push(missing("options", "options = [\"good\", \"marked\", \"damaged\"]"));
+        diags.push(missing(
+            "options",
+            "options = [\"good\", \"marked\", \"damaged\"]",
+        ));
         return None;
     };
     let Some(pass) = &item.pass else {
@@ -296,43 +335,66 @@ fn choice(
     };
     if options.get_ref().len() < 2 {
         diags.push(
-            Diagnostic::error("choice-options", format!("choice item `{id}` needs at least two options"))
-                .at(path, options.span()),
+            Diagnostic::error(
+                "choice-options",
+                format!("choice item `{id}` needs at least two options"),
+            )
+            .at(path, options.span()),
         );
         return None;
     }
     let mut ok = true;
     for (i, o) in options.get_ref().iter().enumerate() {
-        if options.get_ref()[..i].iter().any(|p| p.get_ref() == o.get_ref()) {
+        if options.get_ref()[..i]
+            .iter()
+            .any(|p| p.get_ref() == o.get_ref())
+        {
             ok = false;
             diags.push(
-                Diagnostic::error("choice-options", format!("option `{}` is listed twice", o.get_ref()))
-                    .at(path, o.span()),
+                Diagnostic::error(
+                    "choice-options",
+                    format!("option `{}` is listed twice", o.get_ref()),
+                )
+                .at(path, o.span()),
             );
         }
     }
     if pass.get_ref().is_empty() {
         ok = false;
         diags.push(
-            Diagnostic::error("choice-pass", format!("choice item `{id}` has no passing option"))
-                .at(path, pass.span())
-                .help("list the options that pass, e.g. pass = [\"good\"]"),
+            Diagnostic::error(
+                "choice-pass",
+                format!("choice item `{id}` has no passing option"),
+            )
+            .at(path, pass.span())
+            .help("list the options that pass, e.g. pass = [\"good\"]"),
         );
     }
     for p in pass.get_ref() {
         if !options.get_ref().iter().any(|o| o.get_ref() == p.get_ref()) {
             ok = false;
-            let list: Vec<_> = options.get_ref().iter().map(|o| format!("`{}`", o.get_ref())).collect();
+            let list: Vec<_> = options
+                .get_ref()
+                .iter()
+                .map(|o| format!("`{}`", o.get_ref()))
+                .collect();
             diags.push(
-                Diagnostic::error("choice-pass", format!("passing option `{}` is not one of the options", p.get_ref()))
-                    .at(path, p.span())
-                    .label("not in `options`")
-                    .help(format!("the options are {}", list.join(", "))),
+                Diagnostic::error(
+                    "choice-pass",
+                    format!("passing option `{}` is not one of the options", p.get_ref()),
+                )
+                .at(path, p.span())
+                .label("not in `options`")
+                .help(format!("the options are {}", list.join(", "))),
             );
         }
     }
     ok.then(|| ItemKind::Choice {
-        options: options.get_ref().iter().map(|o| o.get_ref().clone()).collect(),
+        options: options
+            .get_ref()
+            .iter()
+            .map(|o| o.get_ref().clone())
+            .collect(),
         pass: pass.get_ref().iter().map(|o| o.get_ref().clone()).collect(),
     })
 }
@@ -387,16 +449,26 @@ kind = "text"
         assert!(f.items[0].critical);
         assert_eq!(
             f.items[1].kind,
-            ItemKind::Measure { unit: "bar".into(), nominal: Some(4.0), lower: Some(3.8), upper: Some(4.2) }
+            ItemKind::Measure {
+                unit: "bar".into(),
+                nominal: Some(4.0),
+                lower: Some(3.8),
+                upper: Some(4.2)
+            }
         );
     }
 
     #[test]
     fn limits_out_of_order() {
-        let (_, diags) =
-            parse_items("[[item]]\nid = \"b\"\nprompt = \"B\"\nkind = \"measure\"\nunit = \"bar\"\nnominal = 5\nlower = 3.8\nupper = 4.2\n");
+        let (_, diags) = parse_items(
+            "[[item]]\nid = \"b\"\nprompt = \"B\"\nkind = \"measure\"\nunit = \"bar\"\nnominal = 5\nlower = 3.8\nupper = 4.2\n",
+        );
         assert_eq!(diags[0].code, "measure-limits");
-        assert!(diags[0].message.contains("nominal 5"), "{}", diags[0].message);
+        assert!(
+            diags[0].message.contains("nominal 5"),
+            "{}",
+            diags[0].message
+        );
     }
 
     #[test]

@@ -59,7 +59,11 @@ fn line_ranges(text: &str, from: usize) -> impl Iterator<Item = Range<usize>> + 
             return None;
         }
         let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
-        let content_end = if end > pos && text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
+        let content_end = if end > pos && text.as_bytes()[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
         let range = pos..content_end;
         pos = end + 1;
         Some(range)
@@ -96,8 +100,14 @@ mod tests {
 
     #[test]
     fn reports_missing_and_unclosed() {
-        assert_eq!(split("# Title\n"), Err(FrontMatterError::Missing { first_line: 0..7 }));
-        assert_eq!(split(""), Err(FrontMatterError::Missing { first_line: 0..0 }));
+        assert_eq!(
+            split("# Title\n"),
+            Err(FrontMatterError::Missing { first_line: 0..7 })
+        );
+        assert_eq!(
+            split(""),
+            Err(FrontMatterError::Missing { first_line: 0..0 })
+        );
         assert_eq!(
             split("+++\nid = \"QC-001\"\n# Body\n"),
             Err(FrontMatterError::Unclosed { opening: 0..3 })

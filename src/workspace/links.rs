@@ -25,22 +25,28 @@ pub struct DocLink {
 
 static INLINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\]\(\s*<?((sop|checklist):([^)\s>#]*))").expect("valid regex"));
-static REFERENCE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?m)^ {0,3}\[[^\]]+\]:\s*<?((sop|checklist):([^\s>#]*))").expect("valid regex"));
+static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^ {0,3}\[[^\]]+\]:\s*<?((sop|checklist):([^\s>#]*))").expect("valid regex")
+});
 
 pub fn find_links(body: &str) -> Vec<DocLink> {
     let fenced = fenced_ranges(body);
     let mut links = Vec::new();
     for re in [&*INLINE, &*REFERENCE] {
         for caps in re.captures_iter(body) {
-            let (Some(target), Some(kind), Some(id)) = (caps.get(1), caps.get(2), caps.get(3)) else {
+            let (Some(target), Some(kind), Some(id)) = (caps.get(1), caps.get(2), caps.get(3))
+            else {
                 continue;
             };
             if fenced.iter().any(|r| r.contains(&target.start())) {
                 continue;
             }
             links.push(DocLink {
-                kind: if kind.as_str() == "sop" { LinkKind::Sop } else { LinkKind::Checklist },
+                kind: if kind.as_str() == "sop" {
+                    LinkKind::Sop
+                } else {
+                    LinkKind::Checklist
+                },
                 id: id.as_str().to_string(),
                 target: target.range(),
                 id_range: id.range(),
@@ -105,7 +111,10 @@ mod tests {
         let body = "See [final](sop:QC-003) and [form][f].\n\n```\n[x](sop:QC-999)\n```\n\n[f]: checklist:CL-001\n";
         let links = find_links(body);
         let ids: Vec<_> = links.iter().map(|l| (l.kind, l.id.as_str())).collect();
-        assert_eq!(ids, [(LinkKind::Sop, "QC-003"), (LinkKind::Checklist, "CL-001")]);
+        assert_eq!(
+            ids,
+            [(LinkKind::Sop, "QC-003"), (LinkKind::Checklist, "CL-001")]
+        );
         assert_eq!(&body[links[0].id_range.clone()], "QC-003");
     }
 

@@ -1,13 +1,13 @@
 //! Files to model: finding the workspace, reading `sopbook.toml`, the SOP
 //! and checklist files, and checking them all together.
 
+pub mod check;
 mod checklist_file;
-mod check;
 pub mod config;
 mod frontmatter;
 pub mod links;
-mod sop_file;
 pub mod scaffold;
+mod sop_file;
 mod toml_diag;
 
 use std::fs;
@@ -35,6 +35,8 @@ pub struct Workspace {
     pub checklists: Vec<Checklist>,
     pub diagnostics: Vec<Diagnostic>,
     pub sources: Sources,
+    /// How many SOP and checklist files were read, parsed or not.
+    pub files_read: (usize, usize),
 }
 
 impl Workspace {
@@ -62,36 +64,58 @@ impl Workspace {
         let config_ok = config.is_some();
         let config = config.unwrap_or_default();
 
+        // Ids of files that did not parse, so that references to them do not
+        // pile further errors on top of the one that matters.
+        let mut broken = Vec::new();
         let mut sop_files = Vec::new();
-        for (rel, abs) in list_files(root, MANUAL_DIR, "md", 2, &mut diagnostics)? {
+        let listed = list_files(root, MANUAL_DIR, "md", 2, &mut diagnostics)?;
+        let mut files_read = (listed.len(), 0);
+        for (rel, abs) in listed {
             let Some(text) = read_listed(&abs, &rel, &mut diagnostics) else {
                 continue;
             };
             sources.insert(rel.clone(), text);
-            if let Some(f) = sop_file::parse(&rel, sources.get(&rel).unwrap_or_default(), &mut diagnostics) {
-                sop_files.push(f);
+            let text = sources.get(&rel).unwrap_or_default();
+            match sop_file::parse(&rel, text, &mut diagnostics) {
+                Some(f) => sop_files.push(f),
+                None => broken.extend(check::salvage_id(text).map(|id| (check::DocKind::Sop, id))),
             }
         }
         let mut checklist_files = Vec::new();
-        for (rel, abs) in list_files(root, CHECKLISTS_DIR, "toml", 1, &mut diagnostics)? {
+        let listed = list_files(root, CHECKLISTS_DIR, "toml", 1, &mut diagnostics)?;
+        files_read.1 = listed.len();
+        for (rel, abs) in listed {
             let Some(text) = read_listed(&abs, &rel, &mut diagnostics) else {
                 continue;
             };
             sources.insert(rel.clone(), text);
-            if let Some(f) =
-                checklist_file::parse(&rel, sources.get(&rel).unwrap_or_default(), &mut diagnostics)
-            {
-                checklist_files.push(f);
+            let text = sources.get(&rel).unwrap_or_default();
+            match checklist_file::parse(&rel, text, &mut diagnostics) {
+                Some(f) => checklist_files.push(f),
+                None => {
+                    broken.extend(check::salvage_id(text).map(|id| (check::DocKind::Checklist, id)))
+                }
             }
         }
         if config_ok {
-            check_workspace(&config, &sop_files, &checklist_files, &mut diagnostics);
+            check_workspace(
+                &config,
+                &sop_files,
+                &checklist_files,
+                &broken,
+                &mut diagnostics,
+            );
         }
-        let sops = sop_files.into_iter().map(sop_file::SopFile::into_model).collect();
-        let checklists = checklist_files
+        let mut sops: Vec<Sop> = sop_files
+            .into_iter()
+            .map(sop_file::SopFile::into_model)
+            .collect();
+        let mut checklists: Vec<Checklist> = checklist_files
             .into_iter()
             .map(checklist_file::ChecklistFile::into_model)
             .collect();
+        sops.sort_by(|a, b| id_order(&a.id, &b.id));
+        checklists.sort_by(|a, b| id_order(&a.id, &b.id));
         sort_diagnostics(&mut diagnostics, &sources);
         Ok(Workspace {
             root: root.to_path_buf(),
@@ -100,8 +124,23 @@ impl Workspace {
             checklists,
             diagnostics,
             sources,
+            files_read,
         })
     }
+}
+
+/// Document ids in the order people expect: by prefix, then by number
+/// (QC-9 before QC-10), then as text.
+fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let key = |id: &str| {
+        let (prefix, number) = id.split_once('-').unwrap_or((id, ""));
+        (
+            prefix.to_string(),
+            number.parse::<u64>().unwrap_or(u64::MAX),
+            id.to_string(),
+        )
+    };
+    key(a).cmp(&key(b))
 }
 
 /// Errors before warnings; then by file, line.
@@ -120,7 +159,10 @@ fn sort_diagnostics(diags: &mut [Diagnostic], _sources: &Sources) {
 pub fn find_root(explicit: Option<&Path>) -> Result<PathBuf> {
     if let Some(dir) = explicit {
         if !dir.is_dir() {
-            bail!("`{}` is not a folder; -C takes the folder that holds sopbook.toml", dir.display());
+            bail!(
+                "`{}` is not a folder; -C takes the folder that holds sopbook.toml",
+                dir.display()
+            );
         }
         if !dir.join(CONFIG_FILE).exists() {
             bail!(
@@ -148,7 +190,8 @@ fn read_text(path: &Path) -> Result<String> {
         bail!("`{}` is a folder, but a file was expected", path.display());
     }
     let bytes = fs::read(path).with_context(|| format!("could not read `{}`", path.display()))?;
-    String::from_utf8(bytes).with_context(|| format!("`{}` is not valid UTF-8 text", path.display()))
+    String::from_utf8(bytes)
+        .with_context(|| format!("`{}` is not valid UTF-8 text", path.display()))
 }
 
 /// Reads a file found in the listing; trouble becomes a diagnostic.
@@ -195,7 +238,10 @@ fn list_files(
         return Ok(out);
     }
     if !base.is_dir() {
-        bail!("`{}` is a file, but sopbook expects a folder there", base.display());
+        bail!(
+            "`{}` is a file, but sopbook expects a folder there",
+            base.display()
+        );
     }
     walk(&base, dir, ext, 1, depth, &mut out, diags)?;
     out.sort();
@@ -211,9 +257,11 @@ fn walk(
     out: &mut Vec<(String, PathBuf)>,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<()> {
-    let entries = fs::read_dir(abs).with_context(|| format!("could not read the folder `{}`", abs.display()))?;
+    let entries = fs::read_dir(abs)
+        .with_context(|| format!("could not read the folder `{}`", abs.display()))?;
     for entry in entries {
-        let entry = entry.with_context(|| format!("could not read the folder `{}`", abs.display()))?;
+        let entry =
+            entry.with_context(|| format!("could not read the folder `{}`", abs.display()))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with('.') {
             continue;
@@ -224,25 +272,36 @@ fn walk(
         if path.is_dir() {
             if has_ext {
                 diags.push(
-                    Diagnostic::error("is-a-folder", format!("`{rel_path}` is a folder, but a file was expected"))
-                        .in_file(rel_path.clone())
-                        .help(format!("rename the folder, or move its contents into a `.{ext}` file")),
+                    Diagnostic::error(
+                        "is-a-folder",
+                        format!("`{rel_path}` is a folder, but a file was expected"),
+                    )
+                    .in_file(rel_path.clone())
+                    .help(format!(
+                        "rename the folder, or move its contents into a `.{ext}` file"
+                    )),
                 );
             } else if level < depth {
                 walk(&path, &rel_path, ext, level + 1, depth, out, diags)?;
             } else {
                 diags.push(
-                    Diagnostic::warning("ignored-folder", format!("`{rel_path}` is ignored: sopbook reads no deeper"))
-                        .in_file(rel_path.clone())
-                        .help(format!("{} files belong directly in {rel}/", ext)),
+                    Diagnostic::warning(
+                        "ignored-folder",
+                        format!("`{rel_path}` is ignored: sopbook reads no deeper"),
+                    )
+                    .in_file(rel_path.clone())
+                    .help(format!("{} files belong directly in {rel}/", ext)),
                 );
             }
         } else if has_ext {
             if level < depth {
                 diags.push(
-                    Diagnostic::warning("ignored-file", format!("`{rel_path}` is ignored: it is not in a section folder"))
-                        .in_file(rel_path.clone())
-                        .help("move it into manual/<section folder>/"),
+                    Diagnostic::warning(
+                        "ignored-file",
+                        format!("`{rel_path}` is ignored: it is not in a section folder"),
+                    )
+                    .in_file(rel_path.clone())
+                    .help("move it into manual/<section folder>/"),
                 );
             } else {
                 out.push((rel_path, path));

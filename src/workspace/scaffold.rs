@@ -11,8 +11,10 @@ use serde::Serialize;
 use crate::workspace::TEMPLATES_DIR;
 
 pub const NEW_SOP: (&str, &str) = ("new-sop.md.hbs", include_str!("templates/new-sop.md.hbs"));
-pub const NEW_CHECKLIST: (&str, &str) =
-    ("new-checklist.toml.hbs", include_str!("templates/new-checklist.toml.hbs"));
+pub const NEW_CHECKLIST: (&str, &str) = (
+    "new-checklist.toml.hbs",
+    include_str!("templates/new-checklist.toml.hbs"),
+);
 pub const INIT_CONFIG: &str = include_str!("templates/init/sopbook.toml");
 pub const INIT_SOP: &str = include_str!("templates/init/final-inspection.md");
 pub const INIT_CHECKLIST: &str = include_str!("templates/init/final-inspection.toml");
@@ -33,11 +35,16 @@ fn engine() -> Handlebars<'static> {
 }
 
 /// Renders a built-in template, or the workspace's override of it.
-pub fn render(root: Option<&Path>, (name, builtin): (&str, &str), data: &impl Serialize) -> Result<String> {
+pub fn render(
+    root: Option<&Path>,
+    (name, builtin): (&str, &str),
+    data: &impl Serialize,
+) -> Result<String> {
     let override_path = root.map(|r| r.join(TEMPLATES_DIR).join(name));
     let (source, origin) = match &override_path {
         Some(p) if p.is_file() => (
-            std::fs::read_to_string(p).with_context(|| format!("could not read `{}`", p.display()))?,
+            std::fs::read_to_string(p)
+                .with_context(|| format!("could not read `{}`", p.display()))?,
             p.display().to_string(),
         ),
         _ => (builtin.to_string(), format!("the built-in {name}")),

@@ -4,8 +4,8 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::ops::Range;
 
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use toml::Spanned;
 
 use crate::diagnostic::Diagnostic;
@@ -57,7 +57,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
                 f.write_str("a table or an array of tables")
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|t| OneOrMany(vec![t]))
+                T::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|t| OneOrMany(vec![t]))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
                 Vec::<T>::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(OneOrMany)
@@ -92,7 +93,12 @@ impl SopFile {
             title: f.title.into_inner(),
             section: f.section.into_inner(),
             owner: f.owner.into_inner(),
-            roles: f.roles.into_inner().into_iter().map(Spanned::into_inner).collect(),
+            roles: f
+                .roles
+                .into_inner()
+                .into_iter()
+                .map(Spanned::into_inner)
+                .collect(),
             review_interval: self.interval.unwrap_or(Interval {
                 count: 12,
                 unit: IntervalUnit::Month,
@@ -131,7 +137,11 @@ fn shift_front(f: SopFront, o: usize) -> SopFront {
         owner: shift(f.owner, o),
         roles: Spanned::new(
             roles_span.start + o..roles_span.end + o,
-            f.roles.into_inner().into_iter().map(|r| shift(r, o)).collect(),
+            f.roles
+                .into_inner()
+                .into_iter()
+                .map(|r| shift(r, o))
+                .collect(),
         ),
         review_interval: shift(f.review_interval, o),
         related: f.related.into_iter().map(|r| shift(r, o)).collect(),
@@ -202,7 +212,8 @@ pub fn parse(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<SopF
 
 /// The span of the whole `onboarding` entry for a slot, for diagnostics.
 pub fn slot_span(slot: &OnboardingFront) -> Range<usize> {
-    slot.role.span().start.min(slot.order.span().start)..slot.role.span().end.max(slot.order.span().end)
+    slot.role.span().start.min(slot.order.span().start)
+        ..slot.role.span().end.max(slot.order.span().end)
 }
 
 #[cfg(test)]
@@ -219,7 +230,13 @@ mod tests {
         assert_eq!(&GOOD[f.front.id.span()], "\"QC-001\"");
         assert_eq!(&GOOD[f.front.onboarding.0[0].role.span()], "\"inspector\"");
         let sop = f.into_model();
-        assert_eq!(sop.onboarding, vec![OnboardingSlot { role: "inspector".into(), order: 1 }]);
+        assert_eq!(
+            sop.onboarding,
+            vec![OnboardingSlot {
+                role: "inspector".into(),
+                order: 1
+            }]
+        );
         assert_eq!(sop.body, "\nBody\n");
         assert_eq!(sop.slug, "a");
     }

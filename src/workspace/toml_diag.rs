@@ -23,23 +23,43 @@ pub fn toml_error(
         } else {
             Some(format!("expected {expected}"))
         };
-        ("unknown-key", format!("unknown key {name}"), "unknown key".to_string(), help)
+        (
+            "unknown-key",
+            format!("unknown key {name}"),
+            "unknown key".to_string(),
+            help,
+        )
     } else if let Some(name) = message.strip_prefix("missing field ") {
         (
             "missing-field",
             format!("missing required key {name}"),
-            format!("add {name} here"),
+            format!("{name} is missing"),
             None,
         )
     } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
-        ("invalid-value", message.clone(), "wrong type of value".to_string(), None)
+        (
+            "invalid-value",
+            message.clone(),
+            "wrong type of value".to_string(),
+            None,
+        )
     } else {
-        ("toml-syntax", format!("invalid TOML: {message}"), message.clone(), None)
+        (
+            "toml-syntax",
+            format!("invalid TOML: {message}"),
+            message.clone(),
+            None,
+        )
     };
     // A missing key has no position of its own in the text: point at the
     // table that lacks it (toml gives the whole document or table).
     let span = match span {
-        Some(s) if code == "missing-field" && s.end - s.start >= toml_text.len().saturating_sub(1) => whole,
+        Some(_) if code == "missing-field" && !whole.is_empty() => whole,
+        Some(s)
+            if code == "missing-field" && s.end - s.start >= toml_text.len().saturating_sub(1) =>
+        {
+            0..0
+        }
         Some(s) => s,
         None => whole,
     };

@@ -1,0 +1,263 @@
+//! `sopbook check`: every kind of problem, pinned as the user sees it.
+
+mod common;
+
+use common::{Ws, assert_snapshot};
+
+const FINAL: &str = "manual/quality/final-inspection.md";
+const NC: &str = "manual/quality/nonconformance.md";
+const CS: &str = "manual/service/complaints.md";
+const CL1: &str = "checklists/final-inspection.toml";
+
+/// Runs `check` and pins exit code and stderr.
+fn check_snapshot(name: &str, ws: &Ws) {
+    let run = ws.run(&["check"]);
+    assert_snapshot(
+        &format!("check/{name}"),
+        &format!("exit: {}\n{}", run.code, run.stderr),
+    );
+}
+
+#[test]
+fn clean_fixture_passes() {
+    let run = Ws::fixture("base").run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "Checked 3 SOPs and 2 checklists: no problems found.\n"
+    );
+}
+
+#[test]
+fn toml_syntax_error() {
+    let ws = Ws::fixture("base");
+    ws.edit(
+        FINAL,
+        "title = \"Final inspection\"",
+        "title = \"Final inspection",
+    );
+    check_snapshot("toml-syntax", &ws);
+}
+
+#[test]
+fn unknown_key() {
+    let ws = Ws::fixture("base");
+    ws.edit(FINAL, "owner = ", "ownr = ");
+    check_snapshot("unknown-key", &ws);
+}
+
+#[test]
+fn missing_required_field() {
+    let ws = Ws::fixture("base");
+    ws.edit(NC, "review_interval = \"2 years\"\n", "");
+    check_snapshot("missing-field", &ws);
+}
+
+#[test]
+fn missing_closing_fence() {
+    let ws = Ws::fixture("base");
+    ws.edit(
+        FINAL,
+        "onboarding = { role = \"inspector\", order = 1 }\n+++\n",
+        "onboarding = { role = \"inspector\", order = 1 }\n\n",
+    );
+    check_snapshot("unclosed-front-matter", &ws);
+}
+
+#[test]
+fn no_front_matter() {
+    let ws = Ws::fixture("base");
+    ws.write("manual/service/notes.md", "# Just notes\n");
+    check_snapshot("missing-front-matter", &ws);
+}
+
+#[test]
+fn duplicate_id_across_files() {
+    let ws = Ws::fixture("base");
+    ws.edit(NC, "id = \"QC-002\"", "id = \"QC-001\"");
+    check_snapshot("duplicate-id", &ws);
+}
+
+#[test]
+fn path_like_id() {
+    let ws = Ws::fixture("base");
+    ws.edit(CL1, "id = \"CL-001\"", "id = \"../x\"");
+    check_snapshot("path-like-id", &ws);
+}
+
+#[test]
+fn unresolved_references() {
+    let ws = Ws::fixture("base");
+    ws.edit(FINAL, "section = \"QC\"", "section = \"QA\"")
+        .edit(FINAL, "roles = [\"inspector\"]", "roles = [\"inspecter\"]")
+        .edit(
+            FINAL,
+            "checklists = [\"CL-001\"]",
+            "checklists = [\"CL-009\"]",
+        )
+        .edit(FINAL, "related = [\"QC-002\"]", "related = [\"QC-404\"]");
+    check_snapshot("unresolved-references", &ws);
+}
+
+#[test]
+fn broken_links() {
+    let ws = Ws::fixture("base");
+    ws.edit(CS, "(sop:QC-001)", "(sop:QC-007)").edit(
+        FINAL,
+        "(checklist:CL-001)",
+        "(checklist:CL-1)",
+    );
+    check_snapshot("broken-links", &ws);
+}
+
+#[test]
+fn measurement_limits_and_unit() {
+    let ws = Ws::fixture("base");
+    ws.edit(CL1, "lower = 119.5", "lower = 121.0");
+    check_snapshot("measure-limits", &ws);
+    let ws = Ws::fixture("base");
+    ws.edit(CL1, "nominal = 120.0", "nominal = 130.0");
+    check_snapshot("measure-nominal", &ws);
+    let ws = Ws::fixture("base");
+    ws.edit(CL1, "unit = \"mm\"\n", "");
+    check_snapshot("measure-unit", &ws);
+}
+
+#[test]
+fn choice_pass_not_in_options() {
+    let ws = Ws::fixture("base");
+    ws.edit(
+        CL1,
+        "pass = [\"good\", \"marked\"]",
+        "pass = [\"good\", \"scuffed\"]",
+    );
+    check_snapshot("choice-pass", &ws);
+}
+
+#[test]
+fn duplicate_onboarding_slot() {
+    let ws = Ws::fixture("base");
+    ws.edit(
+        NC,
+        "{ role = \"inspector\", order = 2 }",
+        "{ role = \"inspector\", order = 1 }",
+    );
+    check_snapshot("onboarding-slot", &ws);
+}
+
+#[test]
+fn item_problems() {
+    let ws = Ws::fixture("base");
+    ws.edit(CL1, "kind = \"text\"", "kind = \"essay\"")
+        .edit(CL1, "id = \"scratches\"", "id = \"label\"")
+        .edit(
+            CL1,
+            "kind = \"pass_fail\"\ncritical = true",
+            "kind = \"pass_fail\"\ncritical = true\nunit = \"mm\"",
+        );
+    check_snapshot("item-problems", &ws);
+}
+
+#[test]
+fn bad_review_interval_and_wrong_folder() {
+    let ws = Ws::fixture("base");
+    ws.edit(
+        CS,
+        "review_interval = \"6 months\"",
+        "review_interval = \"half a year\"",
+    );
+    let text = ws.read(NC);
+    ws.write("manual/service/nonconformance.md", &text);
+    std::fs::remove_file(ws.path().join(NC)).unwrap();
+    check_snapshot("interval-and-folder", &ws);
+}
+
+#[test]
+fn broken_config() {
+    let ws = Ws::fixture("base");
+    ws.edit("sopbook.toml", "[manual]", "[manual]\ncolour = \"blue\"");
+    check_snapshot("config-unknown-key", &ws);
+}
+
+#[test]
+fn directory_where_a_file_is_expected() {
+    let ws = Ws::fixture("base");
+    std::fs::create_dir_all(ws.path().join("checklists/broken.toml")).unwrap();
+    check_snapshot("is-a-folder", &ws);
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let ws = Ws::fixture("base");
+    let p = ws.path().join(CS);
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&p).is_ok() {
+        // Running as root: permissions do not stop reads. Use invalid UTF-8 instead,
+        // the other way a file cannot be read as text.
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        std::fs::write(&p, b"+++\nid = \"CS-001\xff\"\n+++\n").unwrap();
+        let run = ws.run(&["check"]);
+        assert_eq!(run.code, 1);
+        assert!(
+            run.stderr
+                .contains("error: `manual/service/complaints.md` is not valid UTF-8 text"),
+            "{}",
+            run.stderr
+        );
+        return;
+    }
+    let run = ws.run(&["check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("error: could not read `manual/service/complaints.md`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn no_workspace() {
+    let ws = Ws::empty();
+    let run = ws.run(&["check"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: could not find `sopbook.toml` in `[ROOT]` or any folder above it\n\nhelp: run `sopbook init` to create a workspace here, or pass -C <folder>\n"
+    );
+}
+
+#[test]
+fn json_output() {
+    let ws = Ws::fixture("base");
+    ws.edit(FINAL, "roles = [\"inspector\"]", "roles = [\"inspecter\"]");
+    let run = ws.run(&["check", "--json"]);
+    assert_eq!(run.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v[0]["severity"], "error");
+    assert_eq!(v[0]["code"], "unknown-role");
+    assert_eq!(v[0]["file"], FINAL);
+    assert_eq!(v[0]["line"], 6);
+    assert_eq!(v[0]["column"], 10);
+}
+
+#[test]
+fn many_problems_reported_at_once() {
+    let ws = Ws::fixture("base");
+    ws.edit(FINAL, "owner = \"inspector\"", "owner = \"nobody\"")
+        .edit(CS, "id = \"CS-001\"", "id = \"CS-01\"")
+        .edit(CL1, "sop = \"QC-001\"", "sop = \"QC-999\"");
+    let run = ws.run(&["check", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let codes: Vec<_> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    assert!(codes.contains(&"unknown-role".to_string()), "{codes:?}");
+    assert!(codes.contains(&"id-format".to_string()), "{codes:?}");
+    assert!(codes.contains(&"unknown-sop".to_string()), "{codes:?}");
+}

@@ -1,0 +1,127 @@
+//! Test harness: a fixture workspace copied into a temporary folder, the
+//! real `sopbook` binary run in it, and snapshots of what users see.
+//! `SNAPSHOTS=overwrite cargo test` rewrites the snapshots.
+
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct Ws {
+    pub dir: tempfile::TempDir,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+impl Ws {
+    /// A copy of `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> Ws {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&fixtures().join(name), dir.path());
+        Ws { dir }
+    }
+
+    pub fn empty() -> Ws {
+        Ws {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.path().join(rel)).unwrap()
+    }
+
+    pub fn write(&self, rel: &str, text: &str) -> &Self {
+        let p = self.path().join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+        self
+    }
+
+    /// Replaces `from` (which must occur) with `to` in a file.
+    pub fn edit(&self, rel: &str, from: &str, to: &str) -> &Self {
+        let text = self.read(rel);
+        assert!(text.contains(from), "`{from}` not found in {rel}");
+        self.write(rel, &text.replacen(from, to, 1))
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_in(self.path(), args)
+    }
+}
+
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_sopbook"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SOPBOOK_WORKSPACE")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let root = dir.canonicalize().unwrap().display().to_string();
+    let clean = |b: &[u8]| {
+        String::from_utf8_lossy(b)
+            .replace(&root, "[ROOT]")
+            .replace(&dir.display().to_string(), "[ROOT]")
+    };
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: clean(&out.stdout),
+        stderr: clean(&out.stderr),
+    }
+}
+
+/// Compares `actual` with `tests/snapshots/<name>.txt`.
+pub fn assert_snapshot(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(format!("{name}.txt"));
+    if std::env::var_os("SNAPSHOTS").is_some_and(|v| v == "overwrite") {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "no snapshot {}; run with SNAPSHOTS=overwrite to create it",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let diff = similar_diff(&expected, actual);
+        panic!("snapshot {name} differs (run with SNAPSHOTS=overwrite to accept):\n{diff}");
+    }
+}
+
+fn similar_diff(expected: &str, actual: &str) -> String {
+    similar::TextDiff::from_lines(expected, actual)
+        .unified_diff()
+        .header("snapshot", "actual")
+        .to_string()
+}

@@ -1,0 +1,350 @@
+//! `sopbook publish`, `init` and `new`: what ends up in the manual and on disk.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{Ws, assert_snapshot, run_in};
+
+#[test]
+fn fixture_publishes_a_complete_book() {
+    let ws = Ws::fixture("base");
+    let run = ws.run(&["publish"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "Published 3 SOPs and 2 checklists (13 pages) to [ROOT]/book\nOpen [ROOT]/book/index.html\n"
+    );
+    let book = ws.path().join("book");
+    for page in [
+        "index.html",
+        "print.html",
+        "quality/index.html",
+        "quality/final-inspection.html",
+        "quality/nonconformance.html",
+        "service/complaints.html",
+        "checklists/index.html",
+        "checklists/final-inspection.html",
+        "checklists/complaint-review.html",
+        "reading-paths/index.html",
+        "reading-paths/inspector.html",
+        "reading-paths/clerk.html",
+        "by-role.html",
+        ".sopbook-manual",
+    ] {
+        assert!(book.join(page).is_file(), "missing {page}");
+    }
+    let search = fs::read_dir(&book)
+        .unwrap()
+        .filter_map(Result::ok)
+        .any(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.starts_with("searchindex") && n.ends_with(".js")
+        });
+    assert!(search, "no search index");
+}
+
+#[test]
+fn links_between_documents_resolve() {
+    let ws = Ws::fixture("base");
+    assert_eq!(ws.run(&["publish"]).code, 0);
+    let book = ws.path().join("book");
+    let cs = fs::read_to_string(book.join("service/complaints.html")).unwrap();
+    // The body link sop:QC-001 becomes a link to the page, and the page exists.
+    assert!(
+        cs.contains(r#"<a href="../quality/final-inspection.html">see QC-001</a>"#),
+        "{cs}"
+    );
+    // Related in both directions: QC-001 lists QC-002, so QC-002 shows QC-001.
+    let nc = fs::read_to_string(book.join("quality/nonconformance.html")).unwrap();
+    assert!(nc.contains(r#"<a href="../quality/final-inspection.html">QC-001 Final inspection</a> (refers to this procedure)"#));
+    // Every relative link in every page points at a file that exists.
+    check_links(&book);
+}
+
+/// Follows every relative href in the book's HTML pages.
+fn check_links(book: &Path) {
+    let re = regex::Regex::new(r##"href="([^"#:]+\.html)(#[^"]*)?""##).unwrap();
+    let mut checked = 0;
+    for entry in walk(book) {
+        if entry.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let text = fs::read_to_string(&entry).unwrap();
+        for cap in re.captures_iter(&text) {
+            let target = entry.parent().unwrap().join(&cap[1]);
+            assert!(
+                target.exists(),
+                "{} links to missing {}",
+                entry.display(),
+                &cap[1]
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "only {checked} links checked");
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p))
+        } else {
+            out.push(p)
+        }
+    }
+    out
+}
+
+#[test]
+fn sop_and_checklist_pages_snapshot() {
+    let ws = Ws::fixture("base");
+    let run = ws.run(&["publish", "--keep-source", "src-kept"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let src = ws.path().join("src-kept/0/src");
+    assert_snapshot(
+        "publish/sop-page.md",
+        &fs::read_to_string(src.join("quality/final-inspection.md")).unwrap(),
+    );
+    assert_snapshot(
+        "publish/checklist-page.md",
+        &fs::read_to_string(src.join("checklists/final-inspection.md")).unwrap(),
+    );
+    assert_snapshot(
+        "publish/SUMMARY.md",
+        &fs::read_to_string(src.join("SUMMARY.md")).unwrap(),
+    );
+    assert_snapshot(
+        "publish/reading-path.md",
+        &fs::read_to_string(src.join("reading-paths/clerk.md")).unwrap(),
+    );
+}
+
+#[test]
+fn refuses_a_workspace_with_errors_and_keeps_the_old_book() {
+    let ws = Ws::fixture("base");
+    assert_eq!(ws.run(&["publish"]).code, 0);
+    let before = fs::read_to_string(ws.path().join("book/index.html")).unwrap();
+    ws.edit(
+        "manual/quality/final-inspection.md",
+        "owner = \"inspector\"",
+        "owner = \"ghost\"",
+    );
+    let run = ws.run(&["publish"]);
+    assert_eq!(run.code, 1);
+    assert_snapshot("publish/refused", &run.stderr);
+    assert_eq!(
+        fs::read_to_string(ws.path().join("book/index.html")).unwrap(),
+        before
+    );
+}
+
+#[test]
+fn refuses_to_publish_into_sources() {
+    let ws = Ws::fixture("base");
+    let run = ws.run(&["publish", "--out", "manual/quality/book"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: refusing to publish into `manual/quality/book`: it is inside the workspace's manual/ folder, which holds your sources\n\nhelp: publish to a folder of its own, such as `--out book`\n"
+    );
+    let run = ws.run(&["publish", "--out", "."]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("the workspace itself is inside it"),
+        "{}",
+        run.stderr
+    );
+    assert!(!ws.path().join("manual/quality/book").exists());
+}
+
+#[test]
+fn refuses_to_replace_a_folder_it_did_not_make() {
+    let ws = Ws::fixture("base");
+    ws.write("notes/todo.txt", "keep me");
+    let run = ws.run(&["publish", "--out", "notes"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("it is not empty and was not made by sopbook"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(ws.read("notes/todo.txt"), "keep me");
+    ws.write("afile", "x");
+    let run = ws.run(&["publish", "--out", "afile"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("is a file; --out takes a folder"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn republishing_replaces_the_book() {
+    let ws = Ws::fixture("base");
+    assert_eq!(ws.run(&["publish", "--out", "site"]).code, 0);
+    ws.edit(
+        "manual/quality/final-inspection.md",
+        "title = \"Final inspection\"",
+        "title = \"Final inspection, revised\"",
+    );
+    assert_eq!(ws.run(&["publish", "--out", "site"]).code, 0);
+    let page = fs::read_to_string(ws.path().join("site/quality/final-inspection.html")).unwrap();
+    assert!(page.contains("QC-001 Final inspection, revised"));
+    // No temporary folders left behind.
+    let leftovers: Vec<_> = fs::read_dir(ws.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".sopbook-publish")
+        })
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn template_override_is_used() {
+    let ws = Ws::fixture("base");
+    ws.write(
+        "templates/notice.md.hbs",
+        "<div class=\"sopbook-notice\">DRAFT: do not use on the floor.</div>\n",
+    );
+    assert_eq!(ws.run(&["publish"]).code, 0);
+    let page = fs::read_to_string(ws.path().join("book/quality/final-inspection.html")).unwrap();
+    assert!(page.contains("DRAFT: do not use on the floor."));
+    ws.write("templates/sop.md.hbs", "{{#if}}");
+    let run = ws.run(&["publish"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("error: templates/sop.md.hbs is not a valid handlebars template"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn init_creates_a_workspace_that_checks_and_publishes() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = run_in(dir.path(), &["init", "shop", "--name", "Tinker & Sons"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let shop = dir.path().join("shop");
+    let config = fs::read_to_string(shop.join("sopbook.toml")).unwrap();
+    assert!(config.contains("name = \"Tinker & Sons\""), "{config}");
+    let run = run_in(&shop, &["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "Checked 1 SOP and 1 checklist: no problems found.\n"
+    );
+    assert_eq!(run_in(&shop, &["publish"]).code, 0);
+    assert!(shop.join("book/checklists/final-inspection.html").is_file());
+    let again = run_in(dir.path(), &["init", "shop"]);
+    assert_eq!(again.code, 2);
+    assert!(
+        again.stderr.contains("already holds a workspace"),
+        "{}",
+        again.stderr
+    );
+}
+
+#[test]
+fn new_sop_and_checklist_get_the_next_free_ids() {
+    let ws = Ws::fixture("base");
+    let run = ws.run(&[
+        "new",
+        "sop",
+        "Packing an order",
+        "--section",
+        "QC",
+        "--roles",
+        "inspector,clerk",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "manual/quality/packing-an-order.md\n");
+    let text = ws.read("manual/quality/packing-an-order.md");
+    assert!(text.starts_with("+++\nid = \"QC-003\"\ntitle = \"Packing an order\"\nsection = \"QC\"\nowner = \"inspector\"\nroles = [\"inspector\", \"clerk\"]\n"), "{text}");
+    let run = ws.run(&["new", "checklist", "Packing check", "--sop", "QC-003"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "checklists/packing-check.toml\n");
+    assert!(
+        ws.read("checklists/packing-check.toml")
+            .starts_with("id = \"CL-003\"\n")
+    );
+    let run = ws.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = ws.run(&["new", "sop", "Packing an order", "--section", "QC"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("already exists"));
+    let run = ws.run(&["new", "sop", "X", "--section", "ZZ"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: unknown section `ZZ`\n\nhelp: the sections in sopbook.toml are QC, CS\n"
+    );
+}
+
+#[test]
+fn new_uses_the_workspace_template() {
+    let ws = Ws::fixture("base");
+    ws.write(
+        "templates/new-sop.md.hbs",
+        "+++\nid = {{toml id}}\ntitle = {{toml title}}\nsection = {{toml section}}\nowner = {{toml owner}}\nroles = []\nreview_interval = \"1 year\"\n+++\n\nOur house layout.\n",
+    );
+    assert_eq!(
+        ws.run(&["new", "sop", "Returns", "--section", "CS"]).code,
+        0
+    );
+    assert!(
+        ws.read("manual/service/returns.md")
+            .ends_with("Our house layout.\n")
+    );
+}
+
+#[test]
+fn sample_workspace_checks_clean_and_publishes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = run_in(root, &["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.ends_with("no problems found.\n"),
+        "{}",
+        run.stderr
+    );
+    let out = tempfile::tempdir().unwrap();
+    let book = out.path().join("book");
+    let run = run_in(root, &["publish", "--out", book.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ws_sops = walk(&root.join("manual"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .count();
+    let pages = walk(&book)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .count();
+    assert!(ws_sops >= 12, "the sample has {ws_sops} SOPs");
+    assert!(pages > ws_sops, "{pages} pages");
+    assert!(book.join("print.html").is_file());
+    check_links(&book);
+}
+
+#[test]
+fn completions_and_man_pages() {
+    let ws = Ws::empty();
+    let run = ws.run(&["completions", "bash"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("sopbook"));
+    let run = ws.run(&["man"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.starts_with(".ie"), "{}", &run.stdout[..40]);
+    let run = ws.run(&["bogus"]);
+    assert_eq!(run.code, 2);
+}
