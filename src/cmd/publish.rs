@@ -32,6 +32,7 @@ pub fn run(ws: &Workspace, args: &PublishArgs) -> Result<Outcome> {
         out: &out,
         keep_source: args.keep_source.as_deref(),
         progress: std::io::stderr().is_terminal(),
+        split_above: manual::pages::SPLIT_ABOVE,
     };
     let published = manual::publish(ws, &opts)?;
     let index = published.out.join("index.html");

@@ -34,6 +34,8 @@ pub struct PublishOptions<'a> {
     pub out: &'a Path,
     pub keep_source: Option<&'a Path>,
     pub progress: bool,
+    /// Publish as several books above this many pages.
+    pub split_above: usize,
 }
 
 /// Refuses output folders that would overwrite the workspace's own files
@@ -134,7 +136,7 @@ pub fn publish(ws: &Workspace, opts: &PublishOptions<'_>) -> Result<Published> {
         })?;
 
     let hb = templates::engine(&ws.root)?;
-    let books = pages::plan(ws, &hb, ws.config.working_copy_notice)?;
+    let books = pages::plan(ws, &hb, ws.config.working_copy_notice, opts.split_above)?;
     let page_count: usize = books.iter().map(|b| b.pages.len()).sum();
 
     let bar = if opts.progress {

@@ -123,13 +123,20 @@ impl Ctx<'_> {
 }
 
 /// Plans every book of the manual and renders every page.
-pub fn plan(ws: &Workspace, hb: &Handlebars<'static>, notice: bool) -> Result<Vec<BookPlan>> {
+/// `split_above`: publish as several books above this many pages
+/// ([`SPLIT_ABOVE`] unless a caller such as the benchmark says otherwise).
+pub fn plan(
+    ws: &Workspace,
+    hb: &Handlebars<'static>,
+    notice: bool,
+    split_above: usize,
+) -> Result<Vec<BookPlan>> {
     let total = 3
         + 2 * ws.config.roles.len()
         + ws.config.sections.len()
         + ws.sops.len()
         + ws.checklists.len();
-    let split = total > SPLIT_ABOVE;
+    let split = total > split_above;
     // In a split manual, pages past the first CHUNK of a section go to part-2/, part-3/ ...
     let chunked = |dir: &str, i: usize, slug: &str| {
         if split && i >= CHUNK {
