@@ -266,12 +266,11 @@ pub fn plan(
             }
             files.extend(assets(&section.dir, &format!("{}/", section.dir)));
         }
-        summary.push_str("\n# Checklists\n\n");
+        summary.push_str("\n# Forms and training\n\n");
         entry(&mut summary, "", &checklist_index);
         for p in &checklist_pages {
             entry(&mut summary, "    ", p);
         }
-        summary.push_str("\n# Onboarding\n\n");
         entry(&mut summary, "", &onboarding[0]);
         for p in &onboarding[1..] {
             entry(&mut summary, "    ", p);
@@ -302,7 +301,7 @@ pub fn plan(
 
     // Split: a home book, then books of at most CHUNK pages per section and for checklists.
     let mut books = Vec::new();
-    let mut summary = String::from("# Summary\n\n[Home](index.md)\n\n# Onboarding\n\n");
+    let mut summary = String::from("# Summary\n\n[Home](index.md)\n\n# Forms and training\n\n");
     summary.push_str("- [Onboarding](reading-paths/index.md)\n");
     for (url, title, _) in &onboarding[1..] {
         summary.push_str(&format!("    - [{}]({url}.md)\n", summary_text(title)));
