@@ -41,6 +41,33 @@ pub enum Command {
     Check(CheckArgs),
     /// Build the manual as an mdBook (HTML with search and a print view)
     Publish(PublishArgs),
+    /// Set up the sample records (people, releases, approvals) and publish the manual
+    Demo(DemoArgs),
+    /// List the people who sign, or set a signing password
+    People(PeopleArgs),
+    /// Release the working file of a document as its next revision, for review
+    Release(ReleaseArgs),
+    /// Approve the revision (or retirement) of a document that is in review
+    Approve(ApproveArgs),
+    /// Reject the revision (or retirement) in review and send it back
+    Reject(RejectArgs),
+    /// Ask for a document to become obsolete (approved like a release)
+    Retire(RetireArgs),
+    /// Record a periodic review with no change; resets the due date
+    Review(ReviewArgs),
+    /// Documents due or overdue for periodic review, by owner
+    Due(DueArgs),
+    /// One line per document: effective revision, review, working-copy changes
+    Status(JsonArgs),
+    /// The revisions of a document with their signatures
+    History(DocArgs),
+    /// A revision of a document as it was released
+    Show(ShowArgs),
+    /// The difference between two revisions, or a revision and the working file
+    Diff(DiffArgs),
+    /// The audit trail: list it, or verify that nothing was changed behind sopbook's back
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Print shell completions
     Completions(CompletionsArgs),
     /// Write man pages
@@ -107,6 +134,179 @@ pub struct PublishArgs {
     /// Also keep the generated mdBook source in DIR
     #[arg(long, value_name = "DIR")]
     pub keep_source: Option<PathBuf>,
+    /// Publish the manual exactly as it was in force on this date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// A preview: working copies that differ from the effective revision, marked as drafts
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Output folder for the manual (default: as for publish)
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// Who is signing: `--as <person>` or SOPBOOK_USER.
+#[derive(Debug, Args)]
+pub struct Signer {
+    /// The person signing (an id from sopbook.toml)
+    #[arg(long = "as", value_name = "PERSON", env = "SOPBOOK_USER")]
+    pub person: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PeopleArgs {
+    #[command(subcommand)]
+    pub command: Option<PeopleCommand>,
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PeopleCommand {
+    /// Set or change a person's signing password (prompted without echo;
+    /// SOPBOOK_NEW_PASSWORD and, to change one, SOPBOOK_PASSWORD in scripts)
+    Passwd {
+        /// The person
+        person: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ReleaseArgs {
+    /// Document id, such as QC-001
+    pub id: String,
+    /// What changed and why
+    #[arg(long, short)]
+    pub summary: String,
+    /// When the revision takes effect once approved (YYYY-MM-DD; default: on approval)
+    #[arg(long, value_name = "DATE")]
+    pub effective: Option<String>,
+    /// An editorial change (typo, formatting): earlier read-and-understood records stay valid
+    #[arg(long)]
+    pub minor: bool,
+    #[command(flatten)]
+    pub signer: Signer,
+}
+
+#[derive(Debug, Args)]
+pub struct ApproveArgs {
+    /// Document id
+    pub id: String,
+    #[command(flatten)]
+    pub signer: Signer,
+}
+
+#[derive(Debug, Args)]
+pub struct RejectArgs {
+    /// Document id
+    pub id: String,
+    /// Why it goes back
+    #[arg(long)]
+    pub reason: String,
+    #[command(flatten)]
+    pub signer: Signer,
+}
+
+#[derive(Debug, Args)]
+pub struct RetireArgs {
+    /// Document id
+    pub id: String,
+    /// Why it is no longer needed
+    #[arg(long)]
+    pub reason: String,
+    /// When it becomes obsolete once approved (YYYY-MM-DD; default: on approval)
+    #[arg(long, value_name = "DATE")]
+    pub effective: Option<String>,
+    #[command(flatten)]
+    pub signer: Signer,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Document id
+    pub id: String,
+    /// What the review looked at
+    #[arg(long, default_value = "")]
+    pub note: String,
+    #[command(flatten)]
+    pub signer: Signer,
+}
+
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// Also list documents due within this time: 30d, 6w, 2m
+    #[arg(long, value_name = "TIME", default_value = "30d")]
+    pub within: String,
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct JsonArgs {
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DocArgs {
+    /// Document id
+    pub id: String,
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Document id
+    pub id: String,
+    /// Revision number (default: the one in force today)
+    #[arg(long, value_name = "N")]
+    pub rev: Option<i64>,
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Document id
+    pub id: String,
+    /// The older revision (default: the one before --to, or the effective one with --working)
+    #[arg(long, value_name = "N")]
+    pub from: Option<i64>,
+    /// The newer revision (default: the latest)
+    #[arg(long, value_name = "M", conflicts_with = "working")]
+    pub to: Option<i64>,
+    /// Compare with the working file instead of a revision
+    #[arg(long)]
+    pub working: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// The audit log, oldest first
+    Log {
+        /// Only events on or after this date (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Walk the hash chain and check every record against it
+    Verify {
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]

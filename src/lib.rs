@@ -10,10 +10,12 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod control;
 pub mod diagnostic;
 pub mod error;
 pub mod manual;
 pub mod model;
+pub mod store;
 pub mod workspace;
 
 pub use error::main_with_args;

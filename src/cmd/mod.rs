@@ -2,10 +2,13 @@
 
 mod check;
 mod completions;
+mod demo;
 mod init;
+mod lifecycle;
 mod man;
 mod new;
 mod publish;
+mod records;
 
 use anyhow::Result;
 
@@ -21,6 +24,19 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::New(NewCommand::Checklist(args)) => new::checklist(&load(ws)?, &args),
         Command::Check(args) => check::run(&load(ws)?, &args),
         Command::Publish(args) => publish::run(&load(ws)?, &args),
+        Command::Demo(args) => demo::run(&load(ws)?, &args),
+        Command::People(args) => lifecycle::people(&load(ws)?, &args),
+        Command::Release(args) => lifecycle::release(&load(ws)?, &args),
+        Command::Approve(args) => lifecycle::approve(&load(ws)?, &args),
+        Command::Reject(args) => lifecycle::reject(&load(ws)?, &args),
+        Command::Retire(args) => lifecycle::retire(&load(ws)?, &args),
+        Command::Review(args) => lifecycle::review(&load(ws)?, &args),
+        Command::Due(args) => records::due(&load(ws)?, &args),
+        Command::Status(args) => records::status(&load(ws)?, &args),
+        Command::History(args) => records::history(&load(ws)?, &args),
+        Command::Show(args) => records::show(&load(ws)?, &args),
+        Command::Diff(args) => records::diff_cmd(&load(ws)?, &args),
+        Command::Audit(command) => records::audit(&load(ws)?, &command),
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => man::run(&args),
     }
@@ -29,4 +45,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 fn load(explicit: Option<&std::path::Path>) -> Result<Workspace> {
     let root = find_root(explicit)?;
     Workspace::load(&root)
+}
+
+/// The records store of a workspace.
+fn open_store(ws: &Workspace) -> Result<Box<dyn crate::store::Store>> {
+    crate::store::open(&ws.root, ws.config.database.as_deref())
 }

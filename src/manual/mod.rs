@@ -3,6 +3,7 @@
 //! and a print view. The new book is built beside the old one and swapped
 //! in, so a failed build never leaves a half-written manual.
 
+pub mod content;
 pub mod pages;
 pub mod templates;
 
@@ -16,7 +17,8 @@ use mdbook_driver::MDBook;
 use mdbook_driver::config::Config as BookConfig;
 
 use crate::workspace::config::TextDirection;
-use crate::workspace::{CHECKLISTS_DIR, MANUAL_DIR, TEMPLATES_DIR, Workspace};
+use crate::workspace::{CHECKLISTS_DIR, MANUAL_DIR, TEMPLATES_DIR};
+pub use content::Manual;
 use pages::BookPlan;
 
 /// A file sopbook leaves in every manual it builds, so that it only ever
@@ -40,11 +42,10 @@ pub struct PublishOptions<'a> {
 
 /// Refuses output folders that would overwrite the workspace's own files
 /// or a folder sopbook did not make.
-pub fn check_out_dir(ws: &Workspace, out: &Path) -> Result<PathBuf> {
-    let root = ws
-        .root
+pub fn check_out_dir(root: &Path, out: &Path) -> Result<PathBuf> {
+    let root = root
         .canonicalize()
-        .with_context(|| format!("could not resolve `{}`", ws.root.display()))?;
+        .with_context(|| format!("could not resolve `{}`", root.display()))?;
     let out_abs = absolute(out)?;
     for protected in [
         MANUAL_DIR,
@@ -118,8 +119,8 @@ fn absolute(p: &Path) -> Result<PathBuf> {
 }
 
 /// Builds the manual into `opts.out`.
-pub fn publish(ws: &Workspace, opts: &PublishOptions<'_>) -> Result<Published> {
-    let out = check_out_dir(ws, opts.out)?;
+pub fn publish(ws: &Manual, opts: &PublishOptions<'_>) -> Result<Published> {
+    let out = check_out_dir(&ws.root, opts.out)?;
     let parent = out
         .parent()
         .context("the output folder has no parent folder")?;
@@ -136,7 +137,7 @@ pub fn publish(ws: &Workspace, opts: &PublishOptions<'_>) -> Result<Published> {
         })?;
 
     let hb = templates::engine(&ws.root)?;
-    let books = pages::plan(ws, &hb, ws.config.working_copy_notice, opts.split_above)?;
+    let books = pages::plan(ws, &hb, opts.split_above)?;
     let page_count: usize = books.iter().map(|b| b.pages.len()).sum();
 
     let bar = if opts.progress {
@@ -210,7 +211,7 @@ pub fn publish(ws: &Workspace, opts: &PublishOptions<'_>) -> Result<Published> {
 }
 
 /// The book.toml of one book.
-pub fn book_toml(ws: &Workspace, book: &BookPlan) -> String {
+pub fn book_toml(ws: &Manual, book: &BookPlan) -> String {
     let b = &ws.config.book;
     let mut t = toml::Table::new();
     let mut book_t = toml::Table::new();
@@ -265,7 +266,7 @@ level = 1
     t.to_string()
 }
 
-fn write_source(ws: &Workspace, book: &BookPlan, dir: &Path) -> Result<()> {
+fn write_source(ws: &Manual, book: &BookPlan, dir: &Path) -> Result<()> {
     let src = dir.join("src");
     fs::create_dir_all(&src)?;
     fs::write(dir.join("book.toml"), book_toml(ws, book))?;

@@ -14,8 +14,8 @@ use anyhow::{Context, Result};
 use handlebars::Handlebars;
 use serde_json::{Value, json};
 
+use crate::manual::content::{Manual, PageControl};
 use crate::model::{Checklist, ItemKind, Sop, num};
-use crate::workspace::Workspace;
 use crate::workspace::links::rewrite_links;
 
 /// Above this many pages the manual is published as several books.
@@ -64,9 +64,8 @@ fn cell(s: &str) -> String {
 }
 
 struct Ctx<'a> {
-    ws: &'a Workspace,
+    ws: &'a Manual,
     hb: &'a Handlebars<'static>,
-    notice: bool,
     /// Document id -> (URL from the output root, title).
     urls: BTreeMap<&'a str, (String, &'a str)>,
     /// Document id -> SOPs that list it as related or link to it.
@@ -93,7 +92,13 @@ impl Ctx<'_> {
         m.insert("title".into(), json!(c.title));
         m.insert("organisation".into(), json!(c.organisation));
         m.insert("description".into(), json!(c.description));
-        m.insert("notice".into(), json!(self.notice));
+        m.insert("drafts".into(), json!(self.ws.drafts));
+        m.insert("as_of".into(), json!(self.ws.as_of.to_string()));
+        m.insert(
+            "what_changed_url".into(),
+            json!(rel(page_url, "what-changed.html")),
+        );
+        m.insert("obsolete_url".into(), json!(rel(page_url, "obsolete.html")));
         m.insert("home_url".into(), json!(rel(page_url, "index.html")));
         m.insert(
             "checklists_url".into(),
@@ -110,7 +115,9 @@ impl Ctx<'_> {
     fn doc_link(&self, from: &str, id: &str) -> Value {
         match self.urls.get(id) {
             Some((url, title)) => json!({ "id": id, "title": title, "url": rel(from, url) }),
-            None => json!({ "id": id, "title": "", "url": "" }),
+            None => {
+                json!({ "id": id, "title": "(not in force)", "url": rel(from, "obsolete.html") })
+            }
         }
     }
 
@@ -125,13 +132,8 @@ impl Ctx<'_> {
 /// Plans every book of the manual and renders every page.
 /// `split_above`: publish as several books above this many pages
 /// ([`SPLIT_ABOVE`] unless a caller such as the benchmark says otherwise).
-pub fn plan(
-    ws: &Workspace,
-    hb: &Handlebars<'static>,
-    notice: bool,
-    split_above: usize,
-) -> Result<Vec<BookPlan>> {
-    let total = 3
+pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result<Vec<BookPlan>> {
+    let total = 5
         + 2 * ws.config.roles.len()
         + ws.config.sections.len()
         + ws.sops.len()
@@ -185,7 +187,6 @@ pub fn plan(
     let ctx = Ctx {
         ws,
         hb,
-        notice,
         urls,
         backrefs,
     };
@@ -208,6 +209,16 @@ pub fn plan(
         "by-role".to_string(),
         "By role".to_string(),
         by_role_page(&ctx)?,
+    );
+    let what_changed = (
+        "what-changed".to_string(),
+        "What changed".to_string(),
+        what_changed_page(&ctx)?,
+    );
+    let obsolete = (
+        "obsolete".to_string(),
+        "Obsolete documents".to_string(),
+        obsolete_page(&ctx)?,
     );
 
     let mut sections = Vec::new();
@@ -276,8 +287,13 @@ pub fn plan(
             entry(&mut summary, "    ", p);
         }
         entry(&mut summary, "", &by_role);
+        summary.push_str("\n---\n\n");
+        entry(&mut summary, "", &what_changed);
+        entry(&mut summary, "", &obsolete);
         home.extend(onboarding);
         home.push(by_role);
+        home.push(what_changed);
+        home.push(obsolete);
         for (_, index, sops) in sections {
             home.push(index);
             home.extend(sops);
@@ -306,9 +322,11 @@ pub fn plan(
     for (url, title, _) in &onboarding[1..] {
         summary.push_str(&format!("    - [{}]({url}.md)\n", summary_text(title)));
     }
-    summary.push_str("- [By role](by-role.md)\n");
+    summary.push_str("- [By role](by-role.md)\n\n---\n\n- [What changed](what-changed.md)\n- [Obsolete documents](obsolete.md)\n");
     home.extend(onboarding);
     home.push(by_role);
+    home.push(what_changed);
+    home.push(obsolete);
     books.push(BookPlan {
         folder: String::new(),
         title: title.clone(),
@@ -384,7 +402,7 @@ pub fn plan(
 }
 
 /// Non-Markdown files in `manual/<dir>/` (images and the like), by file name.
-fn section_assets(ws: &Workspace, dir: &str) -> Vec<(String, std::path::PathBuf)> {
+fn section_assets(ws: &Manual, dir: &str) -> Vec<(String, std::path::PathBuf)> {
     let Ok(entries) = std::fs::read_dir(ws.root.join(crate::workspace::MANUAL_DIR).join(dir))
     else {
         return Vec::new();
@@ -488,8 +506,7 @@ fn sop_page(ctx: &Ctx<'_>, sop: &Sop, url: &str) -> Result<String> {
     data.insert("checklists".into(), json!(checklists));
     data.insert("related".into(), json!(related));
     data.insert("body".into(), json!(body));
-    data.insert("revision".into(), Value::Null);
-    data.insert("effective".into(), Value::Null);
+    insert_control(&mut data, ctx.ws.control.get(&sop.id));
     ctx.render("sop", &Value::Object(data))
 }
 
@@ -550,9 +567,70 @@ fn checklist_page(ctx: &Ctx<'_>, c: &Checklist, url: &str) -> Result<String> {
         json!(c.items.iter().filter(|i| i.critical).count()),
     );
     data.insert("items".into(), json!(items));
-    data.insert("revision".into(), Value::Null);
-    data.insert("effective".into(), Value::Null);
+    insert_control(&mut data, ctx.ws.control.get(&c.id));
     ctx.render("checklist", &Value::Object(data))
+}
+
+/// The revision fields of a page's control block and its history table.
+fn insert_control(data: &mut serde_json::Map<String, Value>, control: Option<&PageControl>) {
+    let c = control.cloned().unwrap_or_default();
+    data.insert("revision".into(), json!(c.revision));
+    data.insert(
+        "effective".into(),
+        json!(c.effective.map(|d| d.to_string())),
+    );
+    data.insert("approvers".into(), json!(c.approvers.join(", ")));
+    data.insert(
+        "next_review".into(),
+        json!(c.next_review.map(|d| d.to_string())),
+    );
+    data.insert("draft".into(), json!(c.draft));
+    let history: Vec<_> = c
+        .history
+        .iter()
+        .rev()
+        .map(|h| {
+            json!({ "revision": h.revision, "effective": h.effective.to_string(), "summary": cell(&h.summary),
+                    "author": cell(&h.author), "approvers": cell(&h.approvers.join(", ")), "minor": h.minor })
+        })
+        .collect();
+    data.insert("history".into(), json!(history));
+}
+
+fn what_changed_page(ctx: &Ctx<'_>) -> Result<String> {
+    let url = "what-changed.html";
+    let mut data = ctx.base(url);
+    let rows: Vec<_> = ctx
+        .ws
+        .changed
+        .iter()
+        .map(|c| {
+            let link = ctx.doc_link(url, &c.id);
+            json!({ "id": c.id, "title": cell(&c.title), "url": link["url"], "revision": c.revision,
+                    "effective": c.effective.to_string(), "summary": cell(&c.summary) })
+        })
+        .collect();
+    data.insert(
+        "days".into(),
+        json!(crate::manual::content::WHAT_CHANGED_DAYS),
+    );
+    data.insert("changes".into(), json!(rows));
+    ctx.render("what-changed", &Value::Object(data))
+}
+
+fn obsolete_page(ctx: &Ctx<'_>) -> Result<String> {
+    let mut data = ctx.base("obsolete.html");
+    let rows: Vec<_> = ctx
+        .ws
+        .obsolete
+        .iter()
+        .map(|o| {
+            json!({ "id": o.id, "title": cell(&o.title), "revision": o.revision, "since": o.since.to_string(),
+                    "reason": cell(&o.reason) })
+        })
+        .collect();
+    data.insert("documents".into(), json!(rows));
+    ctx.render("obsolete", &Value::Object(data))
 }
 
 fn section_page(ctx: &Ctx<'_>, section_id: &str, sops: &[&Sop]) -> Result<String> {
@@ -599,7 +677,7 @@ fn checklists_page(ctx: &Ctx<'_>) -> Result<String> {
 }
 
 /// The SOPs on a role's reading path, in order.
-fn reading_path<'a>(ws: &'a Workspace, role: &str) -> Vec<(u32, &'a Sop)> {
+fn reading_path<'a>(ws: &'a Manual, role: &str) -> Vec<(u32, &'a Sop)> {
     let mut path: Vec<_> = ws
         .sops
         .iter()

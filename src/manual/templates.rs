@@ -31,12 +31,21 @@ pub const PAGE_TEMPLATES: &[(&str, &str)] = &[
         include_str!("templates/onboarding.md.hbs"),
     ),
     ("by-role.md.hbs", include_str!("templates/by-role.md.hbs")),
+    (
+        "what-changed.md.hbs",
+        include_str!("templates/what-changed.md.hbs"),
+    ),
+    ("obsolete.md.hbs", include_str!("templates/obsolete.md.hbs")),
+    ("history.md.hbs", include_str!("templates/history.md.hbs")),
 ];
+
+/// Templates used inside others with `{{> name}}`.
+const PARTIALS: &[&str] = &["notice", "history"];
 
 pub const STYLESHEET: &str = include_str!("templates/sopbook.css");
 
-/// Registers every page template (as `home`, `sop`, ... and the partial
-/// `notice`), taking the workspace's override where there is one.
+/// Registers every page template (as `home`, `sop`, ... and the partials
+/// `notice` and `history`), taking the workspace's override where there is one.
 pub fn engine(root: &Path) -> Result<Handlebars<'static>> {
     let mut hb = Handlebars::new();
     for (file, builtin) in PAGE_TEMPLATES {
@@ -52,7 +61,7 @@ pub fn engine(root: &Path) -> Result<Handlebars<'static>> {
                 format!("the built-in template {file}"),
             )
         };
-        if name == "notice" {
+        if PARTIALS.contains(&name) {
             hb.register_partial(name, text.trim_end())
                 .with_context(|| format!("{origin} is not a valid handlebars template"))?;
         } else {

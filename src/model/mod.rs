@@ -1,6 +1,7 @@
 //! The domain, pure: sections, roles, SOPs, checklists and their items.
 //! Nothing here reads files; see `workspace` for that.
 
+pub mod control;
 mod interval;
 
 pub use interval::{Interval, IntervalUnit};
@@ -11,6 +12,22 @@ pub struct Role {
     pub id: String,
     pub name: String,
     pub description: String,
+}
+
+/// Someone who can sign: author, approve, review, inspect.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    pub roles: Vec<String>,
+}
+
+/// How many approvals a revision needs, and from which roles.
+/// No roles listed: anyone but the author may approve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApprovalRule {
+    pub required: u32,
+    pub roles: Vec<String>,
 }
 
 /// A section of the manual; its id is the prefix of its SOPs' ids.

@@ -206,8 +206,14 @@ pub fn check_workspace(
                 Diagnostic::error("empty-title", "the title is empty").at(path, f.title.span()),
             );
         }
-        if !role_exists(f.owner.get_ref()) {
-            diags.push(unknown_role(path, f.owner.span(), f.owner.get_ref()));
+        let owner = f.owner.get_ref();
+        if !role_exists(owner) && config.person(owner).is_none() {
+            diags.push(
+                Diagnostic::error("unknown-owner", format!("unknown owner `{owner}`"))
+                    .at(path, f.owner.span())
+                    .label("not a role or person in sopbook.toml")
+                    .help(role_help()),
+            );
         }
         if f.roles.get_ref().is_empty() {
             diags.push(

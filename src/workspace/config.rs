@@ -4,7 +4,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Role, Section, is_slug_id};
+use crate::model::{ApprovalRule, Person, Role, Section, is_slug_id};
 use crate::workspace::toml_diag::toml_error;
 
 pub const CONFIG_FILE: &str = "sopbook.toml";
@@ -16,6 +16,11 @@ pub const RESERVED_DIRS: &[&str] = &["checklists", "reading-paths"];
 #[serde(deny_unknown_fields)]
 struct ConfigFile {
     organisation: OrganisationFile,
+    database: Option<String>,
+    #[serde(default)]
+    person: Vec<PersonFile>,
+    #[serde(default)]
+    approval: ApprovalFile,
     #[serde(default)]
     manual: ManualFile,
     #[serde(default)]
@@ -58,13 +63,31 @@ struct SectionFile {
     title: String,
     dir: Option<Spanned<String>>,
     order: Option<i64>,
+    approvals: Option<Spanned<u32>>,
+    approver_roles: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PersonFile {
+    id: Spanned<String>,
+    name: String,
+    #[serde(default)]
+    roles: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApprovalFile {
+    required: Option<Spanned<u32>>,
+    #[serde(default)]
+    roles: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PublishFile {
     out: Option<String>,
-    working_copy_notice: Option<bool>,
 }
 
 /// Options passed through to mdBook's `book.toml`.
@@ -95,8 +118,14 @@ pub struct Config {
     /// In manual order.
     pub sections: Vec<Section>,
     pub out: String,
-    pub working_copy_notice: bool,
     pub book: BookFile,
+    /// `database = "..."`: a path (relative to the workspace) or a URL.
+    pub database: Option<String>,
+    pub people: Vec<Person>,
+    /// The default approval rule; sections may have their own.
+    pub approval: ApprovalRule,
+    /// Section id -> its own approval rule.
+    pub section_approval: Vec<(String, ApprovalRule)>,
     /// Where each role and section id was defined, for diagnostics.
     pub role_spans: Vec<std::ops::Range<usize>>,
     pub section_spans: Vec<std::ops::Range<usize>>,
@@ -111,8 +140,14 @@ impl Default for Config {
             roles: Vec::new(),
             sections: Vec::new(),
             out: "book".to_string(),
-            working_copy_notice: true,
             book: BookFile::default(),
+            database: None,
+            people: Vec::new(),
+            approval: ApprovalRule {
+                required: 1,
+                roles: Vec::new(),
+            },
+            section_approval: Vec::new(),
             role_spans: Vec::new(),
             section_spans: Vec::new(),
         }
@@ -126,6 +161,17 @@ impl Config {
 
     pub fn section(&self, id: &str) -> Option<&Section> {
         self.sections.iter().find(|s| s.id == id)
+    }
+
+    pub fn person(&self, id: &str) -> Option<&Person> {
+        self.people.iter().find(|p| p.id == id)
+    }
+
+    /// The approval rule for documents of a section (checklists: `None`).
+    pub fn approval_for(&self, section: Option<&str>) -> &ApprovalRule {
+        section
+            .and_then(|s| self.section_approval.iter().find(|(id, _)| id == s))
+            .map_or(&self.approval, |(_, rule)| rule)
     }
 
     /// Parses `sopbook.toml`. Returns `None` when the file cannot be used at
@@ -147,8 +193,8 @@ impl Config {
                 .title
                 .unwrap_or_else(|| "Procedures manual".to_string()),
             out: file.publish.out.unwrap_or_else(|| "book".to_string()),
-            working_copy_notice: file.publish.working_copy_notice.unwrap_or(true),
             book: file.book,
+            database: file.database,
             ..Config::default()
         };
         for role in file.role {
@@ -183,6 +229,8 @@ impl Config {
             });
         }
         let mut sections: Vec<(i64, usize, Section, std::ops::Range<usize>)> = Vec::new();
+        type PendingRule = (String, u32, Vec<(std::ops::Range<usize>, String)>);
+        let mut pending_roles: Vec<PendingRule> = Vec::new();
         for (position, section) in file.section.into_iter().enumerate() {
             let span = section.id.span();
             let id = section.id.into_inner();
@@ -240,6 +288,19 @@ impl Config {
                 None => id.to_ascii_lowercase(),
             };
             let order = section.order.unwrap_or(i64::MAX);
+            if section.approvals.is_some() || section.approver_roles.is_some() {
+                let required = match &section.approvals {
+                    Some(n) => required_approvals(n, diags),
+                    None => 1,
+                };
+                let roles = section
+                    .approver_roles
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|r| (r.span(), r.into_inner()))
+                    .collect();
+                pending_roles.push((id.clone(), required, roles));
+            }
             sections.push((
                 order,
                 position,
@@ -256,8 +317,98 @@ impl Config {
             config.sections.push(section);
             config.section_spans.push(span);
         }
+        let check_roles = |config: &Config,
+                           roles: Vec<(std::ops::Range<usize>, String)>,
+                           diags: &mut Vec<Diagnostic>| {
+            roles
+                .into_iter()
+                .filter_map(|(span, role)| {
+                    if config.role(&role).is_some() {
+                        Some(role)
+                    } else {
+                        diags.push(unknown_role(config, span, &role));
+                        None
+                    }
+                })
+                .collect::<Vec<_>>()
+        };
+        for person in file.person {
+            let span = person.id.span();
+            let id = person.id.into_inner();
+            if !is_slug_id(&id) {
+                diags.push(
+                    Diagnostic::error("person-id", format!("person id `{id}` is not valid"))
+                        .at(CONFIG_FILE, span.clone())
+                        .label("expected lowercase letters, digits and `-`")
+                        .help("person ids look like `ingrid` or `li-wei`; people sign with them (--as ingrid)"),
+                );
+            }
+            if config.person(&id).is_some() || config.role(&id).is_some() {
+                diags.push(
+                    Diagnostic::error(
+                        "duplicate-person",
+                        format!("`{id}` is already a person or role id"),
+                    )
+                    .at(CONFIG_FILE, span)
+                    .help("person and role ids share one namespace, since an owner may be either"),
+                );
+                continue;
+            }
+            let roles = check_roles(
+                &config,
+                person
+                    .roles
+                    .into_iter()
+                    .map(|r| (r.span(), r.into_inner()))
+                    .collect(),
+                diags,
+            );
+            config.people.push(Person {
+                id,
+                name: person.name,
+                roles,
+            });
+        }
+        if let Some(n) = &file.approval.required {
+            config.approval.required = required_approvals(n, diags);
+        }
+        config.approval.roles = check_roles(
+            &config,
+            file.approval
+                .roles
+                .into_iter()
+                .map(|r| (r.span(), r.into_inner()))
+                .collect(),
+            diags,
+        );
+        for (section, required, roles) in pending_roles {
+            let roles = check_roles(&config, roles, diags);
+            config
+                .section_approval
+                .push((section, ApprovalRule { required, roles }));
+        }
         Some(config)
     }
+}
+
+fn required_approvals(n: &Spanned<u32>, diags: &mut Vec<Diagnostic>) -> u32 {
+    if *n.get_ref() == 0 {
+        diags.push(
+            Diagnostic::error("approvals", "a document needs at least one approval")
+                .at(CONFIG_FILE, n.span())
+                .help("set the number of approvals to 1 or more"),
+        );
+        return 1;
+    }
+    *n.get_ref()
+}
+
+fn unknown_role(config: &Config, span: std::ops::Range<usize>, role: &str) -> Diagnostic {
+    let known: Vec<_> = config.roles.iter().map(|r| format!("`{}`", r.id)).collect();
+    Diagnostic::error("unknown-role", format!("unknown role `{role}`"))
+        .at(CONFIG_FILE, span)
+        .label("not a role defined above")
+        .help(format!("the roles are {}", known.join(", ")))
 }
 
 #[cfg(test)]

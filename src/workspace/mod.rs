@@ -131,7 +131,7 @@ impl Workspace {
 
 /// Document ids in the order people expect: by prefix, then by number
 /// (QC-9 before QC-10), then as text.
-fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
+pub fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
     let key = |id: &str| {
         let (prefix, number) = id.split_once('-').unwrap_or((id, ""));
         (
@@ -309,4 +309,19 @@ fn walk(
         }
     }
     Ok(())
+}
+
+/// Parses one released snapshot back into the model (its text was checked
+/// when it was released). `None` if it no longer parses.
+pub fn parse_snapshot_sop(path: &str, text: &str) -> Option<Sop> {
+    sop_file::parse(path, text, &mut Vec::new()).map(sop_file::SopFile::into_model)
+}
+
+pub fn parse_snapshot_checklist(path: &str, text: &str) -> Option<Checklist> {
+    let mut diags = Vec::new();
+    let file = checklist_file::parse(path, text, &mut diags)?;
+    diags
+        .iter()
+        .all(|d| !d.is_error())
+        .then(|| file.into_model())
 }

@@ -1,0 +1,215 @@
+//! What goes into a published manual: the revisions in force on a date
+//! (or, for a preview, the working copies marked as drafts), each with its
+//! control block and history, the obsolete documents and what changed.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::{Days, NaiveDate};
+
+use crate::model::control::{Control, Status};
+use crate::model::{Checklist, Interval, IntervalUnit, Sop};
+use crate::store::Records;
+use crate::workspace::{Config, Workspace, parse_snapshot_checklist, parse_snapshot_sop};
+
+/// How far back the "What changed" page looks.
+pub const WHAT_CHANGED_DAYS: u64 = 90;
+
+#[derive(Debug, Clone, Default)]
+pub struct PageControl {
+    pub revision: Option<i64>,
+    pub effective: Option<NaiveDate>,
+    pub approvers: Vec<String>,
+    pub next_review: Option<NaiveDate>,
+    pub history: Vec<HistoryRow>,
+    /// Set on a preview page that shows a working copy: what makes it a draft.
+    pub draft: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HistoryRow {
+    pub revision: i64,
+    pub effective: NaiveDate,
+    pub summary: String,
+    pub author: String,
+    pub approvers: Vec<String>,
+    pub minor: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Obsolete {
+    pub id: String,
+    pub title: String,
+    pub revision: i64,
+    pub since: NaiveDate,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Changed {
+    pub id: String,
+    pub title: String,
+    pub revision: i64,
+    pub effective: NaiveDate,
+    pub summary: String,
+}
+
+/// Everything one publish renders.
+#[derive(Debug)]
+pub struct Manual {
+    pub root: PathBuf,
+    pub config: Config,
+    pub sops: Vec<Sop>,
+    pub checklists: Vec<Checklist>,
+    pub control: BTreeMap<String, PageControl>,
+    pub obsolete: Vec<Obsolete>,
+    pub changed: Vec<Changed>,
+    pub as_of: NaiveDate,
+    pub drafts: bool,
+}
+
+impl Manual {
+    /// The manual exactly from the working files, every page a draft (no records needed).
+    pub fn working_copies(ws: &Workspace, as_of: NaiveDate) -> Manual {
+        Manual::build(ws, &Records::default(), as_of, true)
+    }
+
+    /// The manual in force on `as_of`; with `drafts`, working copies that
+    /// differ from it (or were never released) are shown instead, marked.
+    pub fn build(ws: &Workspace, records: &Records, as_of: NaiveDate, drafts: bool) -> Manual {
+        let control = Control::new(records);
+        let mut manual = Manual {
+            root: ws.root.clone(),
+            config: ws.config.clone(),
+            sops: Vec::new(),
+            checklists: Vec::new(),
+            control: BTreeMap::new(),
+            obsolete: Vec::new(),
+            changed: Vec::new(),
+            as_of,
+            drafts,
+        };
+        let name = |id: &str| {
+            ws.config
+                .person(id)
+                .map_or_else(|| id.to_string(), |p| p.name.clone())
+        };
+        let mut ids: Vec<String> = control.ids().map(str::to_string).collect();
+        ids.extend(ws.sops.iter().map(|s| s.id.clone()));
+        ids.extend(ws.checklists.iter().map(|c| c.id.clone()));
+        ids.sort();
+        ids.dedup();
+        for id in ids {
+            let state = control.state(&id, as_of);
+            if let Some(since) = state.retired {
+                let last = state.effective.map(|(r, _)| r);
+                let reason = control
+                    .doc(&id)
+                    .and_then(|d| d.changes.iter().rev().find(|c| !c.is_release()))
+                    .map(|c| c.row.reason.clone())
+                    .unwrap_or_default();
+                manual.obsolete.push(Obsolete {
+                    id: id.clone(),
+                    title: last.map(|r| r.title.clone()).unwrap_or_default(),
+                    revision: last.map_or(0, |r| r.number),
+                    since,
+                    reason,
+                });
+                continue;
+            }
+            let mut page = PageControl::default();
+            if let Some(doc) = control.doc(&id) {
+                for c in &doc.changes {
+                    if let (Status::Approved { effective, .. }, Some(rev)) = (&c.status, c.revision)
+                        && c.is_release()
+                        && *effective <= as_of
+                    {
+                        page.history.push(HistoryRow {
+                            revision: rev.number,
+                            effective: *effective,
+                            summary: rev.summary.clone(),
+                            author: name(&rev.author),
+                            approvers: c.approvals.iter().map(|s| name(&s.signer)).collect(),
+                            minor: rev.minor,
+                        });
+                    }
+                }
+            }
+            let working = ws.working(&id);
+            let effective = state.effective;
+            let use_working = drafts
+                && working
+                    .as_ref()
+                    .is_some_and(|w| effective.is_none_or(|(rev, _)| rev.content != w.text));
+            if use_working {
+                page.draft = Some(match effective {
+                    None => "Draft: this document has not been released yet.".to_string(),
+                    Some((rev, _)) => format!(
+                        "Draft: this working copy differs from revision {} (in force since {}); it has not been approved.",
+                        rev.number,
+                        state.effective.map(|e| e.1).unwrap_or(as_of)
+                    ),
+                });
+                if let Some((rev, from)) = effective {
+                    page.revision = Some(rev.number);
+                    page.effective = Some(from);
+                }
+                if let Some(s) = ws.sop(&id) {
+                    manual.sops.push(s.clone());
+                } else if let Some(c) = ws.checklist(&id) {
+                    manual.checklists.push(c.clone());
+                }
+                manual.control.insert(id, page);
+                continue;
+            }
+            let Some((rev, from)) = effective else {
+                continue;
+            };
+            page.revision = Some(rev.number);
+            page.effective = Some(from);
+            page.approvers = state.approvers.iter().map(|s| name(&s.signer)).collect();
+            let interval = if rev.kind == "sop" {
+                match parse_snapshot_sop(&rev.path, &rev.content) {
+                    Some(s) => {
+                        let i = s.review_interval;
+                        manual.sops.push(s);
+                        i
+                    }
+                    None => continue,
+                }
+            } else {
+                match parse_snapshot_checklist(&rev.path, &rev.content) {
+                    Some(c) => {
+                        manual.checklists.push(c);
+                        Interval {
+                            count: 12,
+                            unit: IntervalUnit::Month,
+                        }
+                    }
+                    None => continue,
+                }
+            };
+            page.next_review = state.last_reviewed.and_then(|d| interval.after(d));
+            manual.control.insert(id, page);
+        }
+        let since = as_of
+            .checked_sub_days(Days::new(WHAT_CHANGED_DAYS))
+            .unwrap_or(as_of);
+        for (rev, effective) in control.effective_between(since, as_of) {
+            if manual.obsolete.iter().any(|o| o.id == rev.doc_id) {
+                continue;
+            }
+            manual.changed.push(Changed {
+                id: rev.doc_id.clone(),
+                title: rev.title.clone(),
+                revision: rev.number,
+                effective,
+                summary: rev.summary.clone(),
+            });
+        }
+        let order = |a: &str, b: &str| crate::workspace::id_order(a, b);
+        manual.sops.sort_by(|a, b| order(&a.id, &b.id));
+        manual.checklists.sort_by(|a, b| order(&a.id, &b.id));
+        manual
+    }
+}

@@ -1,0 +1,216 @@
+//! The records: one [`Store`] trait with a SQLite implementation (the
+//! embedded default). Every table is append-only; a batch of new rows is
+//! written together with one audit event, in one transaction, and the
+//! event carries the hash of each row it wrote, chained to the event before.
+
+pub mod audit;
+mod sqlite;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+pub use sqlite::SqliteStore;
+
+/// Where the embedded database lives in a workspace.
+pub const DEFAULT_DATABASE: &str = ".sopbook/records.db";
+
+/// A released snapshot of a document, exactly as its file was.
+#[derive(Debug, Clone, Serialize)]
+pub struct RevisionRow {
+    pub id: i64,
+    pub doc_id: String,
+    pub kind: String,
+    pub number: i64,
+    pub title: String,
+    pub path: String,
+    pub content: String,
+    pub content_hash: String,
+    pub summary: String,
+    pub minor: bool,
+    pub author: String,
+    pub created_at: String,
+    #[serde(skip)]
+    pub event_seq: i64,
+}
+
+/// A request to release a revision or retire a document.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeRow {
+    pub id: i64,
+    pub doc_id: String,
+    pub kind: String,
+    pub revision_id: Option<i64>,
+    pub requested_by: String,
+    pub reason: String,
+    pub effective_date: Option<String>,
+    pub required: i64,
+    pub approver_roles: String,
+    pub created_at: String,
+    #[serde(skip)]
+    pub event_seq: i64,
+}
+
+/// An electronic signature: who, what it means, when, bound to a revision's hash.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureRow {
+    pub id: i64,
+    pub change_id: Option<i64>,
+    pub doc_id: String,
+    pub revision_id: Option<i64>,
+    pub signer: String,
+    pub meaning: String,
+    pub signed_at: String,
+    pub content_hash: String,
+    pub note: String,
+    #[serde(skip)]
+    pub event_seq: i64,
+}
+
+/// A signing password, as an argon2id hash. The newest row for a person counts.
+#[derive(Clone, Serialize)]
+pub struct CredentialRow {
+    pub id: i64,
+    pub person: String,
+    pub hash: String,
+    pub set_at: String,
+    #[serde(skip)]
+    pub event_seq: i64,
+}
+
+impl std::fmt::Debug for CredentialRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CredentialRow")
+            .field("id", &self.id)
+            .field("person", &self.person)
+            .field("hash", &"<redacted>")
+            .field("set_at", &self.set_at)
+            .finish()
+    }
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventRow {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub record: String,
+    pub detail: String,
+    #[serde(skip)]
+    pub prev_hash: String,
+    #[serde(skip)]
+    pub hash: String,
+}
+
+/// The id of a row: one that exists, or the n-th insert of the same batch.
+#[derive(Debug, Clone, Copy)]
+pub enum RowRef {
+    Existing(i64),
+    Batch(usize),
+}
+
+/// A row to insert; ids and `event_seq` are assigned by the store.
+#[derive(Debug, Clone)]
+pub enum Insert {
+    Revision(RevisionRow),
+    Change {
+        row: ChangeRow,
+        revision: Option<RowRef>,
+    },
+    Signature {
+        row: SignatureRow,
+        change: Option<RowRef>,
+        revision: Option<RowRef>,
+    },
+    Credential(CredentialRow),
+}
+
+/// Rows written together with the one event that records them.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    pub actor: String,
+    pub action: String,
+    pub record: String,
+    /// What a person reading the audit log should see (canonical JSON object).
+    pub note: serde_json::Value,
+    pub inserts: Vec<Insert>,
+}
+
+/// What `append` wrote.
+#[derive(Debug, Clone)]
+pub struct Appended {
+    pub seq: i64,
+    pub ids: Vec<i64>,
+}
+
+/// Everything document control derives its state from.
+#[derive(Debug, Default, Clone)]
+pub struct Records {
+    pub revisions: Vec<RevisionRow>,
+    pub changes: Vec<ChangeRow>,
+    pub signatures: Vec<SignatureRow>,
+}
+
+/// The records store. Callers do not know which database is behind it.
+pub trait Store {
+    /// Writes the batch and its audit event in one durable transaction.
+    fn append(&mut self, at: DateTime<Utc>, batch: Batch) -> Result<Appended>;
+    /// Revisions, changes and signatures, each in id order.
+    fn records(&mut self) -> Result<Records>;
+    /// The audit log in order.
+    fn events(&mut self) -> Result<Vec<EventRow>>;
+    /// Every credential row in id order.
+    fn credentials(&mut self) -> Result<Vec<CredentialRow>>;
+    /// Where the records are, for messages.
+    fn location(&self) -> String;
+}
+
+/// Opens the store a workspace uses: `SOPBOOK_DATABASE`, else `database`
+/// in sopbook.toml, else `.sopbook/records.db` in the workspace.
+pub fn open(root: &Path, configured: Option<&str>) -> Result<Box<dyn Store>> {
+    let spec = std::env::var("SOPBOOK_DATABASE")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .or_else(|| configured.map(str::to_string));
+    let spec = spec.unwrap_or_else(|| DEFAULT_DATABASE.to_string());
+    if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+        bail!(
+            "PostgreSQL records are not supported by this version of sopbook\n\nhelp: use a SQLite file (remove `database` from sopbook.toml to use {DEFAULT_DATABASE})"
+        );
+    }
+    let path = spec.strip_prefix("sqlite://").unwrap_or(&spec);
+    let path = if Path::new(path).is_absolute() {
+        PathBuf::from(path)
+    } else {
+        root.join(path)
+    };
+    Ok(Box::new(SqliteStore::open(&path)?))
+}
+
+/// A time as stored: UTC, RFC 3339, microseconds.
+pub fn timestamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+pub fn sha256_hex(data: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(data))
+}
+
+/// The hash of a row: sha256 over its canonical JSON (fields in declaration order).
+pub fn row_hash(row: &impl Serialize) -> String {
+    sha256_hex(serde_json::to_string(row).unwrap_or_default().as_bytes())
+}
+
+/// The hash of an event: sha256 over the previous hash and the event's canonical JSON.
+pub fn event_hash(prev_hash: &str, event: &EventRow) -> String {
+    let body = serde_json::to_string(event).unwrap_or_default();
+    sha256_hex(format!("{prev_hash}\n{body}").as_bytes())
+}
+
+/// The hash the first event chains to.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
