@@ -9,7 +9,8 @@
 //! Prints, for the same generated workspace:
 //! - `check`: loading and checking every file;
 //! - the floor: mdbook-driver building the generated manual as one book;
-//! - `publish`: sopbook's whole publish (load, check, pages, build, swap);
+//! - `publish`: sopbook's whole publish (load, check, pages, build, swap),
+//!   of the working copies (the records store is not involved);
 //! - `publish, one book`: sopbook forced to a single book, for the overhead
 //!   of sopbook's own work over the floor.
 
@@ -18,7 +19,7 @@ use std::fs;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use sopbook::manual::{self, PublishOptions};
+use sopbook::manual::{self, Manual, PublishOptions};
 use sopbook::workspace::Workspace;
 
 const SECTIONS: usize = 20;
@@ -125,6 +126,7 @@ fn main() {
     fs::create_dir_all(&root).unwrap();
     generate(&root, sops, checklists);
 
+    let today = chrono::Local::now().date_naive();
     let (ws, check) = time(|| Workspace::load(&root).unwrap());
     assert!(
         !ws.has_errors(),
@@ -143,7 +145,7 @@ fn main() {
     let floors = with_floor.then(|| {
         let (_, one_book) = time(|| {
             let ws = Workspace::load(&root).unwrap();
-            manual::publish(&ws, &opts).unwrap()
+            manual::publish(&Manual::working_copies(&ws, today), &opts).unwrap()
         });
         let (_, floor) =
             time(|| manual::build_book(&single_src.join("0"), &dir.path().join("floor")).unwrap());
@@ -158,7 +160,7 @@ fn main() {
     };
     let (published, publish) = time(|| {
         let ws = Workspace::load(&root).unwrap();
-        manual::publish(&ws, &opts).unwrap()
+        manual::publish(&Manual::working_copies(&ws, today), &opts).unwrap()
     });
 
     let s = |d: Duration| d.as_secs_f64();

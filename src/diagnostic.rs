@@ -90,7 +90,7 @@ impl Diagnostic {
 
 /// The text of every file read, by workspace-relative path, so that
 /// diagnostics can show the line they point at.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Sources {
     files: BTreeMap<String, String>,
 }

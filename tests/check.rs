@@ -257,7 +257,7 @@ fn many_problems_reported_at_once() {
         .iter()
         .map(|d| d["code"].as_str().unwrap().to_string())
         .collect();
-    assert!(codes.contains(&"unknown-role".to_string()), "{codes:?}");
+    assert!(codes.contains(&"unknown-owner".to_string()), "{codes:?}");
     assert!(codes.contains(&"id-format".to_string()), "{codes:?}");
     assert!(codes.contains(&"unknown-sop".to_string()), "{codes:?}");
 }

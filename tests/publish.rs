@@ -5,16 +5,17 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{Ws, assert_snapshot, run_in};
+use common::{Ws, assert_snapshot, run_in, without_dates};
 
 #[test]
 fn fixture_publishes_a_complete_book() {
     let ws = Ws::fixture("base");
+    ws.release_all();
     let run = ws.run(&["publish"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
-        run.stderr,
-        "Published 3 SOPs and 2 checklists (13 pages) to [ROOT]/book\nOpen [ROOT]/book/index.html\n"
+        without_dates(&run.stderr),
+        "Published the manual in force on [DATE]: 3 SOPs and 2 checklists (15 pages) to [ROOT]/book\nOpen [ROOT]/book/index.html\n"
     );
     let book = ws.path().join("book");
     for page in [
@@ -31,6 +32,8 @@ fn fixture_publishes_a_complete_book() {
         "reading-paths/inspector.html",
         "reading-paths/clerk.html",
         "by-role.html",
+        "what-changed.html",
+        "obsolete.html",
         ".sopbook-manual",
     ] {
         assert!(book.join(page).is_file(), "missing {page}");
@@ -48,7 +51,7 @@ fn fixture_publishes_a_complete_book() {
 #[test]
 fn links_between_documents_resolve() {
     let ws = Ws::fixture("base");
-    assert_eq!(ws.run(&["publish"]).code, 0);
+    assert_eq!(ws.run(&["publish", "--drafts"]).code, 0);
     let book = ws.path().join("book");
     let cs = fs::read_to_string(book.join("service/complaints.html")).unwrap();
     // The body link sop:QC-001 becomes a link to the page, and the page exists.
@@ -102,17 +105,13 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 #[test]
 fn sop_and_checklist_pages_snapshot() {
     let ws = Ws::fixture("base");
+    ws.release_all();
     let run = ws.run(&["publish", "--keep-source", "src-kept"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let src = ws.path().join("src-kept/0/src");
-    assert_snapshot(
-        "publish/sop-page.md",
-        &fs::read_to_string(src.join("quality/final-inspection.md")).unwrap(),
-    );
-    assert_snapshot(
-        "publish/checklist-page.md",
-        &fs::read_to_string(src.join("checklists/final-inspection.md")).unwrap(),
-    );
+    let page = |p: &str| without_dates(&fs::read_to_string(src.join(p)).unwrap());
+    assert_snapshot("publish/sop-page.md", &page("quality/final-inspection.md"));
+    assert_snapshot("publish/checklist-page.md", &page("checklists/final-inspection.md"));
     assert_snapshot(
         "publish/SUMMARY.md",
         &fs::read_to_string(src.join("SUMMARY.md")).unwrap(),
@@ -126,20 +125,25 @@ fn sop_and_checklist_pages_snapshot() {
 #[test]
 fn refuses_a_workspace_with_errors_and_keeps_the_old_book() {
     let ws = Ws::fixture("base");
-    assert_eq!(ws.run(&["publish"]).code, 0);
+    assert_eq!(ws.run(&["publish", "--drafts"]).code, 0);
     let before = fs::read_to_string(ws.path().join("book/index.html")).unwrap();
     ws.edit(
         "manual/quality/final-inspection.md",
         "owner = \"inspector\"",
         "owner = \"ghost\"",
     );
-    let run = ws.run(&["publish"]);
+    let run = ws.run(&["publish", "--drafts"]);
     assert_eq!(run.code, 1);
     assert_snapshot("publish/refused", &run.stderr);
     assert_eq!(
         fs::read_to_string(ws.path().join("book/index.html")).unwrap(),
         before
     );
+    // The released manual does not depend on working files, so it still
+    // publishes; a broken sopbook.toml stops it too.
+    assert_eq!(ws.run(&["publish"]).code, 0);
+    ws.edit("sopbook.toml", "[manual]", "[manual]\ncolour = 1");
+    assert_eq!(ws.run(&["publish"]).code, 1);
 }
 
 #[test]
@@ -187,13 +191,13 @@ fn refuses_to_replace_a_folder_it_did_not_make() {
 #[test]
 fn republishing_replaces_the_book() {
     let ws = Ws::fixture("base");
-    assert_eq!(ws.run(&["publish", "--out", "site"]).code, 0);
+    assert_eq!(ws.run(&["publish", "--drafts", "--out", "site"]).code, 0);
     ws.edit(
         "manual/quality/final-inspection.md",
         "title = \"Final inspection\"",
         "title = \"Final inspection, revised\"",
     );
-    assert_eq!(ws.run(&["publish", "--out", "site"]).code, 0);
+    assert_eq!(ws.run(&["publish", "--drafts", "--out", "site"]).code, 0);
     let page = fs::read_to_string(ws.path().join("site/quality/final-inspection.html")).unwrap();
     assert!(page.contains("QC-001 Final inspection, revised"));
     // No temporary folders left behind.
@@ -216,11 +220,11 @@ fn template_override_is_used() {
         "templates/notice.md.hbs",
         "<div class=\"sopbook-notice\">DRAFT: do not use on the floor.</div>\n",
     );
-    assert_eq!(ws.run(&["publish"]).code, 0);
+    assert_eq!(ws.run(&["publish", "--drafts"]).code, 0);
     let page = fs::read_to_string(ws.path().join("book/quality/final-inspection.html")).unwrap();
     assert!(page.contains("DRAFT: do not use on the floor."));
     ws.write("templates/sop.md.hbs", "{{#if}}");
-    let run = ws.run(&["publish"]);
+    let run = ws.run(&["publish", "--drafts"]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
@@ -244,7 +248,10 @@ fn init_creates_a_workspace_that_checks_and_publishes() {
         run.stderr,
         "Checked 1 SOP and 1 checklist: no problems found.\n"
     );
-    assert_eq!(run_in(&shop, &["publish"]).code, 0);
+    let run = run_in(&shop, &["publish"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("note: no document is in force on"), "{}", run.stderr);
+    assert_eq!(run_in(&shop, &["publish", "--drafts"]).code, 0);
     assert!(shop.join("book/checklists/final-inspection.html").is_file());
     let again = run_in(dir.path(), &["init", "shop"]);
     assert_eq!(again.code, 2);
@@ -320,7 +327,7 @@ fn sample_workspace_checks_clean_and_publishes() {
     );
     let out = tempfile::tempdir().unwrap();
     let book = out.path().join("book");
-    let run = run_in(root, &["publish", "--out", book.to_str().unwrap()]);
+    let run = run_in(root, &["publish", "--drafts", "--out", book.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let ws_sops = walk(&root.join("manual"))
         .into_iter()

@@ -58,7 +58,7 @@ fn status_rows(ws: &Workspace, records: &Records, day: NaiveDate) -> Vec<Value> 
                 (Some(w), Some(r)) if w.text == r.content => "unchanged".to_string(),
                 (Some(_), Some(r)) => format!("changed since rev {}", r.number),
             };
-            let next_review = state.effective.and_then(|(rev, _)| {
+            let next_review = state.effective.filter(|_| state.retired.is_none()).and_then(|(rev, _)| {
                 let (interval, _) = interval_and_owner(rev);
                 state.last_reviewed.and_then(|d| interval.after(d))
             });
@@ -127,24 +127,27 @@ pub fn status(ws: &Workspace, args: &JsonArgs) -> Result<Outcome> {
             _ => "–".to_string(),
         };
         let review = match r["in_review"].as_str() {
-            Some(c) => format!("{} {}", c.rsplit(' ').next().unwrap_or(""), s("approvals")),
+            Some(c) if c.ends_with("(retire)") => format!("retire ({})", s("approvals")),
+            Some(c) => format!(
+                "rev {} ({})",
+                c.rsplit(' ').next().unwrap_or(""),
+                s("approvals")
+            ),
+            None if !r["scheduled_revision"].is_null() && !r["effective_revision"].is_null() => {
+                format!(
+                    "rev {} from {}",
+                    r["scheduled_revision"],
+                    s("scheduled_from")
+                )
+            }
             None => "–".into(),
         };
-        let review = if review.starts_with("(retire)") {
-            format!("retire {}", s("approvals"))
-        } else {
-            review
-        };
         println!(
-            "{:<9} {:<34} {:<22} {:<16} {:<20} {}",
+            "{:<9} {:<34} {:<22} {:<20} {:<20} {}",
             s("id"),
             truncate(&s("title"), 34),
             in_force,
-            if review == "–" {
-                review
-            } else {
-                format!("rev {review}").replace("rev retire", "retire")
-            },
+            review,
             s("working_copy"),
             r["next_review"].as_str().unwrap_or("–")
         );
@@ -183,6 +186,11 @@ pub fn due(ws: &Workspace, args: &DueArgs) -> Result<Outcome> {
             continue;
         };
         let (interval, owner) = interval_and_owner(rev);
+        // A checklist is looked after by the owner of the procedure it implements.
+        let owner = owner.or_else(|| {
+            let sop = ws.checklist(&id)?.sop.as_deref()?;
+            ws.sop(sop).map(|s| s.owner.clone())
+        });
         let Some(next) = state.last_reviewed.and_then(|d| interval.after(d)) else {
             continue;
         };

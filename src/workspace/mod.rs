@@ -27,7 +27,7 @@ pub const CHECKLISTS_DIR: &str = "checklists";
 pub const TEMPLATES_DIR: &str = "templates";
 
 /// A workspace as read from disk, with everything found wrong in it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Workspace {
     pub root: PathBuf,
     pub config: Config,

@@ -74,16 +74,64 @@ impl Ws {
     pub fn run(&self, args: &[&str]) -> Run {
         run_in(self.path(), args)
     }
+
+    /// Runs with extra environment variables (passwords, the signer).
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        run_with(self.path(), args, env)
+    }
+
+    /// Runs a command that must succeed, signing with the shared test password.
+    pub fn ok(&self, args: &[&str]) -> Run {
+        let run = self.run_env(args, &[("SOPBOOK_PASSWORD", PASSWORD)]);
+        assert_eq!(run.code, 0, "sopbook {args:?} failed:\n{}", run.stderr);
+        run
+    }
+
+    /// Sets everyone's password and releases and approves every document of
+    /// the `base` fixture, the way a team would.
+    pub fn release_all(&self) -> &Self {
+        for p in ["ann", "bob", "cay", "dan"] {
+            let run = self.run_env(&["people", "passwd", p], &[("SOPBOOK_NEW_PASSWORD", PASSWORD)]);
+            assert_eq!(run.code, 0, "{}", run.stderr);
+        }
+        for id in ["QC-001", "QC-002", "CS-001", "CL-001", "CL-002"] {
+            self.ok(&["release", id, "--summary", "First issue", "--as", "ann"]);
+            self.ok(&["approve", id, "--as", "bob"]);
+            if id.starts_with("QC") {
+                self.ok(&["approve", id, "--as", "cay"]);
+            }
+        }
+        self
+    }
+}
+
+/// Every test person's signing password.
+pub const PASSWORD: &str = "test-password";
+
+/// Dates change from day to day; snapshots see `[DATE]`.
+pub fn without_dates(text: &str) -> String {
+    let re = regex::Regex::new(r"\d{4}-\d{2}-\d{2}").unwrap();
+    re.replace_all(text, "[DATE]").into_owned()
 }
 
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_sopbook"))
-        .args(args)
+    run_with(dir, args, &[])
+}
+
+pub fn run_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sopbook"));
+    cmd.args(args)
         .current_dir(dir)
         .env_remove("SOPBOOK_WORKSPACE")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+        .env_remove("SOPBOOK_DATABASE")
+        .env_remove("SOPBOOK_USER")
+        .env_remove("SOPBOOK_PASSWORD")
+        .env_remove("SOPBOOK_NEW_PASSWORD")
+        .env("NO_COLOR", "1");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
     let root = dir.canonicalize().unwrap().display().to_string();
     let clean = |b: &[u8]| {
         String::from_utf8_lossy(b)
