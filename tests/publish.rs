@@ -111,7 +111,10 @@ fn sop_and_checklist_pages_snapshot() {
     let src = ws.path().join("src-kept/0/src");
     let page = |p: &str| without_dates(&fs::read_to_string(src.join(p)).unwrap());
     assert_snapshot("publish/sop-page.md", &page("quality/final-inspection.md"));
-    assert_snapshot("publish/checklist-page.md", &page("checklists/final-inspection.md"));
+    assert_snapshot(
+        "publish/checklist-page.md",
+        &page("checklists/final-inspection.md"),
+    );
     assert_snapshot(
         "publish/SUMMARY.md",
         &fs::read_to_string(src.join("SUMMARY.md")).unwrap(),
@@ -250,7 +253,11 @@ fn init_creates_a_workspace_that_checks_and_publishes() {
     );
     let run = run_in(&shop, &["publish"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("note: no document is in force on"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("note: no document is in force on"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(run_in(&shop, &["publish", "--drafts"]).code, 0);
     assert!(shop.join("book/checklists/final-inspection.html").is_file());
     let again = run_in(dir.path(), &["init", "shop"]);
@@ -327,7 +334,10 @@ fn sample_workspace_checks_clean_and_publishes() {
     );
     let out = tempfile::tempdir().unwrap();
     let book = out.path().join("book");
-    let run = run_in(root, &["publish", "--drafts", "--out", book.to_str().unwrap()]);
+    let run = run_in(
+        root,
+        &["publish", "--drafts", "--out", book.to_str().unwrap()],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let ws_sops = walk(&root.join("manual"))
         .into_iter()

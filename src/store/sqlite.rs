@@ -16,8 +16,16 @@ use super::{
 /// Migrations in order; the database's `user_version` is how many have run.
 const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_records.sql")];
 
-/// How long a writer waits for another writer before giving up.
+/// How long a writer waits for another writer before giving up, unless
+/// `SOPBOOK_BUSY_TIMEOUT_MS` says otherwise.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+fn busy_timeout() -> Duration {
+    std::env::var("SOPBOOK_BUSY_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(BUSY_TIMEOUT, Duration::from_millis)
+}
 
 pub struct SqliteStore {
     conn: Connection,
@@ -36,8 +44,8 @@ fn explain(e: rusqlite::Error, path: &Path) -> anyhow::Error {
             "the records database `{shown}` is read-only, so nothing could be recorded\n\nhelp: check the permissions of the file and of its folder"
         ),
         Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => format!(
-            "the records database `{shown}` is locked by another writer for longer than {} s; nothing was recorded\n\nhelp: try again when the other sopbook command has finished",
-            BUSY_TIMEOUT.as_secs()
+            "the records database `{shown}` is locked by another writer for longer than {:.1} s; nothing was recorded\n\nhelp: try again when the other sopbook command has finished",
+            busy_timeout().as_secs_f64()
         ),
         Some(ErrorCode::CannotOpen) => format!(
             "could not open the records database `{shown}` ({e})\n\nhelp: check that its folder exists and is writable"
@@ -76,7 +84,7 @@ impl SqliteStore {
     }
 
     fn setup(&self) -> rusqlite::Result<()> {
-        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        self.conn.busy_timeout(busy_timeout())?;
         // Reading the schema version fails at once on a file that is not a database.
         let _: i64 = self
             .conn

@@ -382,7 +382,12 @@ impl Config {
             diags,
         );
         for (section, required, roles) in pending_roles {
-            let roles = check_roles(&config, roles, diags);
+            // A section that sets only the number of approvals keeps the default approver roles.
+            let roles = if roles.is_empty() {
+                config.approval.roles.clone()
+            } else {
+                check_roles(&config, roles, diags)
+            };
             config
                 .section_approval
                 .push((section, ApprovalRule { required, roles }));

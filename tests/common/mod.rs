@@ -91,7 +91,13 @@ impl Ws {
     /// the `base` fixture, the way a team would.
     pub fn release_all(&self) -> &Self {
         for p in ["ann", "bob", "cay", "dan"] {
-            let run = self.run_env(&["people", "passwd", p], &[("SOPBOOK_NEW_PASSWORD", PASSWORD)]);
+            let run = self.run_env(
+                &["people", "passwd", p],
+                &[
+                    ("SOPBOOK_NEW_PASSWORD", PASSWORD),
+                    ("SOPBOOK_PASSWORD", PASSWORD),
+                ],
+            );
             assert_eq!(run.code, 0, "{}", run.stderr);
         }
         for id in ["QC-001", "QC-002", "CS-001", "CL-001", "CL-002"] {
