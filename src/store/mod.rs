@@ -214,3 +214,160 @@ pub fn event_hash(prev_hash: &str, event: &EventRow) -> String {
 
 /// The hash the first event chains to.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+#[cfg(test)]
+mod tests {
+    //! One scenario any backend must pass; run here against SQLite.
+
+    use super::*;
+    use chrono::TimeZone;
+
+    fn revision(doc: &str, number: i64, content: &str) -> RevisionRow {
+        RevisionRow {
+            id: 0,
+            doc_id: doc.into(),
+            kind: "sop".into(),
+            number,
+            title: "T".into(),
+            path: "manual/qc/t.md".into(),
+            content: content.into(),
+            content_hash: sha256_hex(content.as_bytes()),
+            summary: "First issue".into(),
+            minor: false,
+            author: "ann".into(),
+            created_at: "2026-01-01T09:00:00.000000Z".into(),
+            event_seq: 0,
+        }
+    }
+
+    pub fn scenario(store: &mut dyn Store) {
+        let at = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
+        assert!(store.events().unwrap().is_empty());
+        let change = ChangeRow {
+            id: 0,
+            doc_id: "QC-001".into(),
+            kind: "release".into(),
+            revision_id: None,
+            requested_by: "ann".into(),
+            reason: "First issue".into(),
+            effective_date: None,
+            required: 1,
+            approver_roles: "inspector".into(),
+            created_at: timestamp(at),
+            event_seq: 0,
+        };
+        let signature = SignatureRow {
+            id: 0,
+            change_id: None,
+            doc_id: "QC-001".into(),
+            revision_id: None,
+            signer: "ann".into(),
+            meaning: "authored".into(),
+            signed_at: timestamp(at),
+            content_hash: String::new(),
+            note: String::new(),
+            event_seq: 0,
+        };
+        let appended = store
+            .append(
+                at,
+                Batch {
+                    actor: "ann".into(),
+                    action: "released".into(),
+                    record: "QC-001 rev 1".into(),
+                    note: serde_json::json!({ "summary": "First issue" }),
+                    inserts: vec![
+                        Insert::Revision(revision("QC-001", 1, "text")),
+                        Insert::Change {
+                            row: change,
+                            revision: Some(RowRef::Batch(0)),
+                        },
+                        Insert::Signature {
+                            row: signature,
+                            change: Some(RowRef::Batch(1)),
+                            revision: Some(RowRef::Batch(0)),
+                        },
+                    ],
+                },
+            )
+            .unwrap();
+        assert_eq!(appended.seq, 1);
+        let records = store.records().unwrap();
+        assert_eq!(records.revisions.len(), 1);
+        assert_eq!(
+            records.changes[0].revision_id,
+            Some(records.revisions[0].id),
+            "batch references resolve"
+        );
+        assert_eq!(records.signatures[0].change_id, Some(records.changes[0].id));
+        assert_eq!(records.revisions[0].event_seq, 1);
+        // A refusal is an event without rows, chained to the first.
+        let refused = store
+            .append(
+                at,
+                Batch {
+                    actor: "bob".into(),
+                    action: "refused".into(),
+                    record: "QC-001 rev 1".into(),
+                    note: serde_json::json!({ "reason": "wrong password" }),
+                    inserts: vec![],
+                },
+            )
+            .unwrap();
+        assert_eq!(refused.seq, 2);
+        let events = store.events().unwrap();
+        assert_eq!(events[0].prev_hash, GENESIS);
+        assert_eq!(events[1].prev_hash, events[0].hash);
+        assert_eq!(event_hash(&events[1].prev_hash, &events[1]), events[1].hash);
+        let v = audit::verify(store).unwrap();
+        assert!(v.problems.is_empty(), "{:?}", v.problems);
+        assert_eq!((v.events, v.rows), (2, 3));
+        // Duplicate revision numbers are refused by the store, and nothing of the batch stays.
+        let dup = store.append(
+            at,
+            Batch {
+                actor: "ann".into(),
+                action: "released".into(),
+                record: "QC-001 rev 1".into(),
+                note: serde_json::json!({}),
+                inserts: vec![Insert::Revision(revision("QC-001", 1, "other"))],
+            },
+        );
+        assert!(dup.is_err());
+        assert_eq!(store.events().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn sqlite_passes_the_scenario() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = SqliteStore::open(&dir.path().join("records.db")).unwrap();
+        scenario(&mut store);
+    }
+
+    #[test]
+    fn sqlite_rows_cannot_be_updated_through_sql() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("records.db");
+        let mut store = SqliteStore::open(&path).unwrap();
+        scenario(&mut store);
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let err = conn
+            .execute("UPDATE revisions SET summary = 'x'", [])
+            .unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{err}");
+        let err = conn.execute("DELETE FROM events", []).unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{err}");
+    }
+
+    #[test]
+    fn credentials_are_not_printed() {
+        let c = CredentialRow {
+            id: 1,
+            person: "ann".into(),
+            hash: "$argon2id$secret".into(),
+            set_at: String::new(),
+            event_seq: 1,
+        };
+        assert!(!format!("{c:?}").contains("secret"));
+    }
+}
