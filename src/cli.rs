@@ -68,6 +68,18 @@ pub enum Command {
     /// The audit trail: list it, or verify that nothing was changed behind sopbook's back
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Run a checklist against a lot or unit and record the inspection
+    Inspect(InspectArgs),
+    /// List, show, void and import inspections
+    #[command(subcommand)]
+    Inspections(InspectionsCommand),
+    /// Nonconformances and their disposition, corrective action and closing
+    #[command(subcommand)]
+    Nc(NcCommand),
+    /// The scorecard: first-pass yield, the defect Pareto, open nonconformances
+    Report(ReportArgs),
+    /// A control chart and capability for a measured item
+    Spc(SpcArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
     /// Write man pages
@@ -331,4 +343,183 @@ mod tests {
     fn cli_is_consistent() {
         Cli::command().debug_assert();
     }
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Checklist id, such as CL-001
+    pub checklist: String,
+    /// The lot or batch inspected
+    #[arg(long)]
+    pub lot: String,
+    /// The unit's serial number
+    #[arg(long)]
+    pub serial: Option<String>,
+    /// The inspector (a person id)
+    #[arg(long = "as", value_name = "PERSON", env = "SOPBOOK_USER")]
+    pub inspector: String,
+    /// The station recording it
+    #[arg(long, env = "SOPBOOK_STATION", default_value = "main")]
+    pub station: String,
+    /// A result, without asking: ITEM=VALUE (repeat for each item)
+    #[arg(long = "set", value_name = "ITEM=VALUE")]
+    pub set: Vec<String>,
+    /// A note on an item: ITEM=TEXT (repeatable)
+    #[arg(long = "note", value_name = "ITEM=TEXT")]
+    pub notes: Vec<String>,
+    /// Results from a JSON file: {"item": "value", "other": {"value": "4.1", "note": "..."}}
+    #[arg(long, value_name = "FILE")]
+    pub input: Option<PathBuf>,
+    /// This is a re-inspection after rework of inspection ID
+    #[arg(long, value_name = "ID")]
+    pub reinspect: Option<String>,
+    /// Exit 1 when the verdict is FAIL (for scripts)
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListFormat {
+    /// Print as JSON
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print as CSV
+    #[arg(long)]
+    pub csv: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InspectionsCommand {
+    /// Inspections, oldest first
+    List {
+        #[arg(long)]
+        checklist: Option<String>,
+        #[arg(long)]
+        lot: Option<String>,
+        /// On or after this date (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Before this date (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
+        /// Only pass or fail
+        #[arg(long, value_name = "pass|fail")]
+        result: Option<String>,
+        #[command(flatten)]
+        format: ListFormat,
+    },
+    /// One inspection with its item results
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record that an inspection is void (it stays visible, and leaves the scorecard)
+    Void {
+        id: String,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        signer: Signer,
+    },
+    /// Record many inspections from a CSV file, all or nothing
+    Import {
+        /// The CSV file (see the README for its columns)
+        file: PathBuf,
+        /// The person importing (recorded in the audit log)
+        #[arg(long = "as", value_name = "PERSON", env = "SOPBOOK_USER")]
+        person: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NcCommand {
+    /// Nonconformances, oldest first
+    List {
+        /// Only those not closed
+        #[arg(long)]
+        open: bool,
+        #[command(flatten)]
+        format: ListFormat,
+    },
+    /// One nonconformance with its inspection and steps
+    Show {
+        nc: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// What happens to the product: rework, scrap, use-as-is or return-to-supplier
+    Disposition {
+        nc: String,
+        #[arg(value_parser = ["rework", "scrap", "use-as-is", "return-to-supplier"])]
+        disposition: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[command(flatten)]
+        signer: Signer,
+    },
+    /// A corrective action, optionally naming the procedure that must change
+    Action {
+        nc: String,
+        /// What will be done so it does not happen again
+        action: String,
+        /// The SOP this action changes
+        #[arg(long, value_name = "ID")]
+        sop: Option<String>,
+        #[command(flatten)]
+        signer: Signer,
+    },
+    /// Close it (needs a disposition; after rework, a passing re-inspection)
+    Close {
+        nc: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[command(flatten)]
+        signer: Signer,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportBy {
+    Checklist,
+    Item,
+    Lot,
+    Inspector,
+    Station,
+    Week,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// On or after this date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Before this date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Group the yield by
+    #[arg(long, value_enum, default_value = "checklist")]
+    pub by: ReportBy,
+    #[command(flatten)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct SpcArgs {
+    /// Checklist id
+    pub checklist: String,
+    /// A measurement item of it
+    pub item: String,
+    /// Only values recorded on or after this date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// X-bar/R chart with subgroups of N consecutive values (2-10); default individuals/moving range
+    #[arg(long, value_name = "N")]
+    pub subgroup: Option<usize>,
+    /// Write the chart as SVG
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
 }

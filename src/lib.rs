@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod manual;
 pub mod model;
+pub mod report;
 pub mod store;
 pub mod workspace;
 

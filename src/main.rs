@@ -1,5 +1,12 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Writing to a closed pipe (`sopbook audit log | head`) ends the program
+    // quietly, as other command-line tools do, instead of failing on print.
+    #[cfg(unix)]
+    // SAFETY: restoring the default action of one signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     ExitCode::from(sopbook::main_with_args(std::env::args_os()))
 }

@@ -14,6 +14,7 @@ use crate::control::signing::Fixed;
 use crate::error::Outcome;
 use crate::manual::Manual;
 use crate::model::Person;
+use crate::model::control::local_date;
 use crate::store::Store;
 use crate::workspace::{Workspace, parse_snapshot_sop};
 
@@ -201,6 +202,10 @@ pub fn run(ws: &Workspace, args: &DemoArgs) -> Result<Outcome> {
             log: Vec::new(),
         };
         play(&mut demo)?;
+        let inspected = inspections(&mut demo)?;
+        eprintln!(
+            "Recorded {inspected} sample inspections over twelve weeks, with their nonconformances."
+        );
         eprintln!(
             "Recorded a year of sample history: {} steps, signed by {} people (password \"{DEMO_PASSWORD}\").",
             demo.log.len(),
@@ -211,7 +216,8 @@ pub fn run(ws: &Workspace, args: &DemoArgs) -> Result<Outcome> {
     }
     let records = store.records()?;
     let today = Local::now().date_naive();
-    let content = Manual::build(ws, &records, today, false);
+    let mut content = Manual::build(ws, &records, today, false);
+    content.dashboard = super::report::dashboard(store.as_mut(), today)?;
     super::publish::publish(ws, &content, args.out.clone(), None, false)?;
     eprintln!(
         "Try: `sopbook status`, `sopbook history QC-001`, `sopbook diff QC-001`, `sopbook due`, `sopbook audit verify`."
@@ -397,4 +403,316 @@ fn play(d: &mut Demo<'_>) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// A small deterministic random source, so that every demo tells the same story.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> f64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Roughly normal, mean 0, standard deviation 1 (sum of twelve uniforms).
+    fn normal(&mut self) -> f64 {
+        (0..12).map(|_| self.next()).sum::<f64>() - 6.0
+    }
+}
+
+/// A value for an item: mostly good, sometimes not; `drift` moves measurements up.
+fn sample_value(item: &crate::model::Item, rng: &mut Rng, drift: f64, serial: &str) -> String {
+    use crate::model::ItemKind;
+    match &item.kind {
+        ItemKind::PassFail => {
+            let p_fail = if item.critical { 0.004 } else { 0.02 };
+            if rng.next() < p_fail {
+                "f".into()
+            } else {
+                "p".into()
+            }
+        }
+        ItemKind::Measure {
+            nominal,
+            lower,
+            upper,
+            ..
+        } => {
+            let (centre, spread) = match (lower, upper, nominal) {
+                (Some(l), Some(u), _) => ((l + u) / 2.0, (u - l) / 8.0),
+                (Some(l), None, Some(n)) => (*n, (n - l).abs() / 6.0),
+                (None, Some(u), Some(n)) => (*n, (u - n).abs() / 4.0),
+                (Some(l), None, None) => (l * 2.0, l.abs() / 4.0),
+                (None, Some(u), None) => (u / 2.0, u.abs() / 6.0),
+                (None, None, n) => (n.unwrap_or(0.0), 1.0),
+            };
+            let spread = if spread > 0.0 { spread } else { 0.1 };
+            let mut x = centre + spread * (rng.normal() + drift);
+            if let (Some(l), None) = (lower, upper) {
+                x = x.max(*l * 0.5);
+            }
+            if upper.is_some() && lower.is_none() {
+                x = x.max(0.0);
+            }
+            format!("{:.3}", x)
+        }
+        ItemKind::Choice { options, pass } => {
+            if rng.next() < 0.03 {
+                options
+                    .iter()
+                    .find(|o| !pass.contains(o))
+                    .unwrap_or(&options[0])
+                    .clone()
+            } else {
+                pass[0].clone()
+            }
+        }
+        ItemKind::Count { max } => {
+            let r = rng.next();
+            (if r < 0.02 {
+                max + 1
+            } else if r < 0.3 {
+                1.min(*max)
+            } else {
+                0
+            })
+            .to_string()
+        }
+        ItemKind::Text => serial.to_string(),
+    }
+}
+
+/// Twelve weeks of inspections on the line, with their nonconformances.
+fn inspections(d: &mut Demo<'_>) -> Result<usize> {
+    use crate::control::floor::{self, Entry, Header, effective_checklist};
+    use crate::control::{check_password, find_person};
+    use crate::model::ItemKind;
+    let ws = d.ws;
+    let inspectors: Vec<Person> = ws
+        .config
+        .people
+        .iter()
+        .filter(|p| p.roles.iter().any(|r| r == "inspector"))
+        .cloned()
+        .collect();
+    let Some(manager) = ws
+        .config
+        .people
+        .iter()
+        .find(|p| p.roles.iter().any(|r| r == "quality-manager"))
+        .cloned()
+    else {
+        return Ok(0);
+    };
+    if inspectors.is_empty() {
+        return Ok(0);
+    }
+    let mut rng = Rng(0x5eed_1234_abcd_0042);
+    let daily: [(&str, usize); 4] = [("CL-001", 4), ("CL-006", 2), ("CL-003", 1), ("CL-002", 1)];
+    let mut total = 0;
+    let mut failed: Vec<(i64, i64, DateTime<Utc>, String)> = Vec::new();
+    let first_day = HISTORY_DAYS - 84;
+    for day in first_day..HISTORY_DAYS {
+        let when = d.at(day, 8);
+        let weekday = chrono::Datelike::weekday(&when.with_timezone(&Local).date_naive())
+            .num_days_from_monday();
+        if weekday >= 5 {
+            continue;
+        }
+        let records = d.store.records()?;
+        let mut batch = Vec::new();
+        for (checklist_id, per_day) in daily {
+            let Ok((rev, checklist)) =
+                effective_checklist(&records, checklist_id, local_date(when))
+            else {
+                continue;
+            };
+            for k in 0..per_day {
+                let serial = format!("{}-{}-{:05}", checklist_id.replace("CL-00", "PX"), day, k);
+                // The outlet pressure of the PX-40 creeps up over the last three weeks.
+                let drift = if checklist_id == "CL-001" && day + 21 >= HISTORY_DAYS {
+                    1.6
+                } else {
+                    0.0
+                };
+                let entries: Vec<Entry> = checklist
+                    .items
+                    .iter()
+                    .map(|item| {
+                        let drift = if item.id.contains("pressure")
+                            && matches!(item.kind, ItemKind::Measure { .. })
+                        {
+                            drift
+                        } else {
+                            0.0
+                        };
+                        Entry {
+                            item: item.id.clone(),
+                            value: sample_value(item, &mut rng, drift, &serial),
+                            note: String::new(),
+                        }
+                    })
+                    .collect();
+                let inspector = &inspectors[(day as usize + k) % inspectors.len()];
+                let at = d.at(day, 9 + k as u32);
+                let lot = format!("L{}", local_date(at).format("%y%m%d"));
+                let header = Header {
+                    lot: &lot,
+                    serial: Some(&serial),
+                    inspector: &inspector.id,
+                    station: "line-1",
+                    reinspects: None,
+                    at,
+                };
+                batch.push(floor::prepare(&rev, &checklist, &header, &entries)?);
+            }
+        }
+        let verdicts: Vec<bool> = batch
+            .iter()
+            .map(|p| p.verdict == crate::model::inspection::Verdict::Fail)
+            .collect();
+        let checklists: Vec<String> = batch
+            .iter()
+            .map(|p| p.new.row.checklist_id.clone())
+            .collect();
+        total += batch.len();
+        let ids = floor::record(d.store, when, &inspectors[0].id, "inspected", batch)?;
+        for ((id, nc), (fail, cl)) in ids.into_iter().zip(verdicts.into_iter().zip(checklists)) {
+            if let (true, Some(nc)) = (fail, nc) {
+                failed.push((id, nc, when, cl));
+            }
+        }
+    }
+    // Work the nonconformances: older ones reworked and closed or scrapped, recent ones still open.
+    let now_day = HISTORY_DAYS;
+    for (k, (inspection, nc, when, checklist_id)) in failed.iter().enumerate() {
+        let age = (Utc::now() - *when).num_days();
+        if age < 5 {
+            continue;
+        }
+        let at = *when + chrono::Duration::hours(3);
+        let record = crate::control::floor::nc_name(*nc);
+        let signer = find_person(
+            d.store,
+            at,
+            &ws.config.people,
+            &manager.id,
+            &record,
+            "disposition",
+        )?;
+        check_password(d.store, at, &d.passwords, &signer, &record, "disposition")?;
+        let disposition = match k % 5 {
+            0..=2 => "rework",
+            3 => "scrap",
+            _ => "use-as-is",
+        };
+        floor::nc_step(
+            d.store,
+            at,
+            &signer,
+            *nc,
+            floor::NcInput {
+                kind: "disposition",
+                value: disposition,
+                sop: None,
+                note: "",
+            },
+        )?;
+        if k % 7 == 0 && ws.sop("QC-004").is_some() {
+            floor::nc_step(
+                d.store,
+                at,
+                &signer,
+                *nc,
+                floor::NcInput {
+                    kind: "action",
+                    value: "Add a torque check of the pump head bolts to the in-process checks",
+                    sop: Some("QC-004"),
+                    note: "",
+                },
+            )?;
+        }
+        if age < 12 && k % 2 == 0 {
+            continue;
+        }
+        if disposition == "rework" {
+            let records = d.store.records()?;
+            let reinspect_at = *when + chrono::Duration::hours(26);
+            let Ok((rev, checklist)) =
+                effective_checklist(&records, checklist_id, local_date(reinspect_at))
+            else {
+                continue;
+            };
+            let original = d.store.inspections(&crate::store::InspectionFilter {
+                id: Some(*inspection),
+                ..Default::default()
+            })?;
+            let Some(original) = original.first() else {
+                continue;
+            };
+            let entries: Vec<Entry> = checklist
+                .items
+                .iter()
+                .map(|item| {
+                    let mut value = sample_value(item, &mut rng, 0.0, &original.serial);
+                    if let crate::model::ItemKind::Measure {
+                        nominal: Some(n), ..
+                    } = &item.kind
+                    {
+                        value = format!("{n}");
+                    }
+                    if matches!(item.kind, crate::model::ItemKind::PassFail) {
+                        value = "p".into();
+                    }
+                    if let crate::model::ItemKind::Choice { pass, .. } = &item.kind {
+                        value = pass[0].clone();
+                    }
+                    if matches!(item.kind, crate::model::ItemKind::Count { .. }) {
+                        value = "0".into();
+                    }
+                    Entry {
+                        item: item.id.clone(),
+                        value,
+                        note: "after rework".into(),
+                    }
+                })
+                .collect();
+            let header = Header {
+                lot: &original.lot,
+                serial: Some(&original.serial),
+                inspector: &original.inspector,
+                station: "rework-bench",
+                reinspects: Some(*inspection),
+                at: reinspect_at,
+            };
+            let p = floor::prepare(&rev, &checklist, &header, &entries)?;
+            floor::record(
+                d.store,
+                reinspect_at,
+                &original.inspector,
+                "inspected",
+                vec![p],
+            )?;
+            total += 1;
+        }
+        let close_at = *when + chrono::Duration::hours(30);
+        // Some accepted as they are wait for the customer's agreement: dispositioned, not closed.
+        if close_at < d.at(now_day, 0) && !(disposition == "use-as-is" && k % 2 == 0) {
+            floor::nc_step(
+                d.store,
+                close_at,
+                &signer,
+                *nc,
+                floor::NcInput {
+                    kind: "close",
+                    value: "closed",
+                    sop: None,
+                    note: "",
+                },
+            )?;
+        }
+    }
+    Ok(total)
 }

@@ -3,12 +3,15 @@
 mod check;
 mod completions;
 mod demo;
+pub mod floor;
+mod import;
 mod init;
 mod lifecycle;
 mod man;
 mod new;
 mod publish;
 mod records;
+pub mod report;
 
 use anyhow::Result;
 
@@ -37,6 +40,11 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Show(args) => records::show(&load(ws)?, &args),
         Command::Diff(args) => records::diff_cmd(&load(ws)?, &args),
         Command::Audit(command) => records::audit(&load(ws)?, &command),
+        Command::Inspect(args) => floor::inspect(ws, &args),
+        Command::Inspections(command) => floor::inspections(ws, &command),
+        Command::Nc(command) => floor::nc(ws, &command),
+        Command::Report(args) => report::report(ws, &args),
+        Command::Spc(args) => report::spc(ws, &args),
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => man::run(&args),
     }

@@ -35,8 +35,10 @@ pub fn run(ws: &Workspace, args: &PublishArgs) -> Result<Outcome> {
         ))
         .into());
     }
-    let records = super::open_store(ws)?.records()?;
-    let content = Manual::build(ws, &records, as_of, args.drafts);
+    let mut store = super::open_store(ws)?;
+    let records = store.records()?;
+    let mut content = Manual::build(ws, &records, as_of, args.drafts);
+    content.dashboard = super::report::dashboard(store.as_mut(), as_of)?;
     publish(
         ws,
         &content,

@@ -4,6 +4,7 @@
 //! Refused signatures are recorded in the audit log too.
 
 pub mod diff;
+pub mod floor;
 pub mod signing;
 
 use anyhow::{Result, bail};
@@ -85,66 +86,31 @@ impl Session<'_> {
     }
 
     fn refuse(&mut self, actor: &str, record: &str, attempted: &str, reason: &str) -> Result<()> {
-        self.store.append(
-            self.now,
-            Batch {
-                actor: actor.to_string(),
-                action: "refused".to_string(),
-                record: record.to_string(),
-                note: json!({ "attempted": attempted, "reason": reason }),
-                inserts: Vec::new(),
-            },
-        )?;
-        Ok(())
+        refuse(self.store, self.now, actor, record, attempted, reason)
     }
 
     /// The person acting, or a recorded refusal.
     fn person(&mut self, actor: &str, record: &str, attempted: &str) -> Result<Person> {
-        match self.ws.config.person(actor) {
-            Some(p) => Ok(p.clone()),
-            None => {
-                self.refuse(actor, record, attempted, "unknown person")?;
-                let known: Vec<_> = self
-                    .ws
-                    .config
-                    .people
-                    .iter()
-                    .map(|p| p.id.as_str())
-                    .collect();
-                bail!(
-                    "`{actor}` is not a person in sopbook.toml; nothing was signed (the refusal is in the audit log)\n\nhelp: the people are {}",
-                    if known.is_empty() {
-                        "none yet: add [[person]] tables".to_string()
-                    } else {
-                        known.join(", ")
-                    }
-                )
-            }
-        }
+        find_person(
+            self.store,
+            self.now,
+            &self.ws.config.people,
+            actor,
+            record,
+            attempted,
+        )
     }
 
     /// Checks the person's password; a wrong or missing one is a recorded refusal.
     fn sign(&mut self, person: &Person, record: &str, attempted: &str) -> Result<()> {
-        let Some(hash) = signing::current_hash(self.store, &person.id)? else {
-            self.refuse(&person.id, record, attempted, "no signing password set")?;
-            bail!(
-                "{} ({}) has no signing password yet; nothing was signed\n\nhelp: set one with `sopbook people passwd {}`",
-                person.name,
-                person.id,
-                person.id
-            );
-        };
-        let password = self
-            .passwords
-            .password(person, &format!("sign: {attempted} {record}"))?;
-        if !signing::password_matches(&hash, &password) {
-            self.refuse(&person.id, record, attempted, "wrong password")?;
-            bail!(
-                "wrong password for {}; nothing was signed (the refusal is in the audit log)",
-                person.id
-            );
-        }
-        Ok(())
+        check_password(
+            self.store,
+            self.now,
+            self.passwords,
+            person,
+            record,
+            attempted,
+        )
     }
 
     fn records_state(&mut self) -> Result<(crate::store::Records, NaiveDate)> {
@@ -657,6 +623,88 @@ impl Session<'_> {
             person.name, person.id
         ))
     }
+}
+
+/// Records a refused signature in the audit log.
+pub fn refuse(
+    store: &mut dyn Store,
+    now: DateTime<Utc>,
+    actor: &str,
+    record: &str,
+    attempted: &str,
+    reason: &str,
+) -> Result<()> {
+    store.append(
+        now,
+        Batch {
+            actor: actor.to_string(),
+            action: "refused".to_string(),
+            record: record.to_string(),
+            note: json!({ "attempted": attempted, "reason": reason }),
+            inserts: Vec::new(),
+        },
+    )?;
+    Ok(())
+}
+
+/// The person with this id, or a recorded refusal.
+pub fn find_person(
+    store: &mut dyn Store,
+    now: DateTime<Utc>,
+    people: &[Person],
+    actor: &str,
+    record: &str,
+    attempted: &str,
+) -> Result<Person> {
+    if let Some(p) = people.iter().find(|p| p.id == actor) {
+        return Ok(p.clone());
+    }
+    refuse(store, now, actor, record, attempted, "unknown person")?;
+    let known: Vec<_> = people.iter().map(|p| p.id.as_str()).collect();
+    bail!(
+        "`{actor}` is not a person in sopbook.toml; nothing was signed (the refusal is in the audit log)\n\nhelp: the people are {}",
+        if known.is_empty() {
+            "none yet: add [[person]] tables".to_string()
+        } else {
+            known.join(", ")
+        }
+    )
+}
+
+/// Checks a signer's password; a missing or wrong one is a recorded refusal.
+pub fn check_password(
+    store: &mut dyn Store,
+    now: DateTime<Utc>,
+    passwords: &dyn PasswordSource,
+    person: &Person,
+    record: &str,
+    attempted: &str,
+) -> Result<()> {
+    let Some(hash) = signing::current_hash(store, &person.id)? else {
+        refuse(
+            store,
+            now,
+            &person.id,
+            record,
+            attempted,
+            "no signing password set",
+        )?;
+        bail!(
+            "{} ({}) has no signing password yet; nothing was signed\n\nhelp: set one with `sopbook people passwd {}`",
+            person.name,
+            person.id,
+            person.id
+        );
+    };
+    let password = passwords.password(person, &format!("sign: {attempted} {record}"))?;
+    if !signing::password_matches(&hash, &password) {
+        refuse(store, now, &person.id, record, attempted, "wrong password")?;
+        bail!(
+            "wrong password for {}; nothing was signed (the refusal is in the audit log)",
+            person.id
+        );
+    }
+    Ok(())
 }
 
 /// "QC-001 rev 2" for a release, "QC-001 (retire)" for a retirement.

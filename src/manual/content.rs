@@ -66,6 +66,15 @@ pub struct Manual {
     pub changed: Vec<Changed>,
     pub as_of: NaiveDate,
     pub drafts: bool,
+    /// The quality dashboard, when there are inspection records.
+    pub dashboard: Option<Dashboard>,
+}
+
+/// The numbers of the quality dashboard (template data) and its charts (SVG files).
+#[derive(Debug, Clone)]
+pub struct Dashboard {
+    pub data: serde_json::Value,
+    pub files: Vec<(String, String)>,
 }
 
 impl Manual {
@@ -88,6 +97,7 @@ impl Manual {
             changed: Vec::new(),
             as_of,
             drafts,
+            dashboard: None,
         };
         let name = |id: &str| {
             ws.config

@@ -220,6 +220,30 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
         "Obsolete documents".to_string(),
         obsolete_page(&ctx)?,
     );
+    // The quality dashboard: a page, and its charts as files beside it.
+    let dashboard: Option<Rendered> = match &ws.dashboard {
+        Some(d) => {
+            let mut data = ctx.base("dashboard/index.html");
+            if let Value::Object(extra) = &d.data {
+                data.extend(extra.clone());
+            }
+            Some((
+                "dashboard/index".to_string(),
+                "Quality dashboard".to_string(),
+                ctx.render("dashboard", &Value::Object(data))?,
+            ))
+        }
+        None => None,
+    };
+    let charts: Vec<Page> = ws
+        .dashboard
+        .iter()
+        .flat_map(|d| d.files.iter())
+        .map(|(name, svg)| Page {
+            path: format!("dashboard/{name}"),
+            content: svg.clone(),
+        })
+        .collect();
 
     let mut sections = Vec::new();
     for section in &ws.config.sections {
@@ -289,11 +313,15 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
         entry(&mut summary, "", &by_role);
         summary.push_str("\n---\n\n");
         entry(&mut summary, "", &what_changed);
+        if let Some(d) = &dashboard {
+            entry(&mut summary, "", d);
+        }
         entry(&mut summary, "", &obsolete);
         home.extend(onboarding);
         home.push(by_role);
         home.push(what_changed);
         home.push(obsolete);
+        home.extend(dashboard);
         for (_, index, sops) in sections {
             home.push(index);
             home.extend(sops);
@@ -306,6 +334,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
                 content,
             });
         }
+        pages.extend(charts);
         return Ok(vec![BookPlan {
             folder: String::new(),
             title,
@@ -322,11 +351,16 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
     for (url, title, _) in &onboarding[1..] {
         summary.push_str(&format!("    - [{}]({url}.md)\n", summary_text(title)));
     }
-    summary.push_str("- [By role](by-role.md)\n\n---\n\n- [What changed](what-changed.md)\n- [Obsolete documents](obsolete.md)\n");
+    summary.push_str("- [By role](by-role.md)\n\n---\n\n- [What changed](what-changed.md)\n");
+    if dashboard.is_some() {
+        summary.push_str("- [Quality dashboard](dashboard/index.md)\n");
+    }
+    summary.push_str("- [Obsolete documents](obsolete.md)\n");
     home.extend(onboarding);
     home.push(by_role);
     home.push(what_changed);
     home.push(obsolete);
+    home.extend(dashboard);
     books.push(BookPlan {
         folder: String::new(),
         title: title.clone(),
@@ -337,6 +371,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
                 path: format!("{url}.md"),
                 content,
             })
+            .chain(charts)
             .collect(),
         assets: Vec::new(),
     });

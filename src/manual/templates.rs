@@ -37,6 +37,10 @@ pub const PAGE_TEMPLATES: &[(&str, &str)] = &[
     ),
     ("obsolete.md.hbs", include_str!("templates/obsolete.md.hbs")),
     ("history.md.hbs", include_str!("templates/history.md.hbs")),
+    (
+        "dashboard.md.hbs",
+        include_str!("templates/dashboard.md.hbs"),
+    ),
 ];
 
 /// Templates used inside others with `{{> name}}`.

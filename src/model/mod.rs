@@ -2,6 +2,7 @@
 //! Nothing here reads files; see `workspace` for that.
 
 pub mod control;
+pub mod inspection;
 mod interval;
 
 pub use interval::{Interval, IntervalUnit};

@@ -142,6 +142,71 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
             &mut v,
         );
     }
+    for v_row in store.voids()? {
+        check(
+            "inspection_voids",
+            v_row.id,
+            format!("void {} of inspection {}", v_row.id, v_row.inspection_id),
+            row_hash(&v_row),
+            true,
+            &mut v,
+        );
+    }
+    for step in store.nc_steps()? {
+        check(
+            "nc_steps",
+            step.id,
+            format!("{} step {} of NC-{:04}", step.kind, step.id, step.nc_id),
+            row_hash(&step),
+            true,
+            &mut v,
+        );
+    }
+    // Inspections are recorded in batches: each event holds an id range and one hash.
+    let ncs = store.nonconformances()?;
+    let mut covered = 0;
+    for e in &events {
+        let Ok(detail) = serde_json::from_str::<serde_json::Value>(&e.detail) else {
+            continue;
+        };
+        for row in detail["rows"].as_array().into_iter().flatten() {
+            if row["table"] != "inspections" {
+                continue;
+            }
+            let (from, to) = (
+                row["from"].as_i64().unwrap_or(0),
+                row["to"].as_i64().unwrap_or(-1),
+            );
+            let count = row["count"].as_i64().unwrap_or(0);
+            covered += count;
+            let (hash, found) = store.inspection_range_hash(from, to)?;
+            v.rows += found as usize;
+            if found != count {
+                v.problems.push(format!("inspections {from} to {to}, recorded by event {}, were {} behind sopbook's back", e.seq, if found < count { "deleted" } else { "added to" }));
+            } else if Some(hash.as_str()) != row["hash"].as_str() {
+                v.problems.push(format!("an inspection or item result among inspections {from} to {to} was changed after event {} recorded it", e.seq));
+            }
+            let mut nc_hasher = <sha2::Sha256 as sha2::Digest>::new();
+            let mut nc_count = 0;
+            for nc in ncs.iter().filter(|n| n.event_seq == e.seq) {
+                sha2::Digest::update(&mut nc_hasher, row_hash(nc).as_bytes());
+                nc_count += 1;
+            }
+            v.rows += nc_count;
+            let nc_hash = format!("{:x}", sha2::Digest::finalize(nc_hasher));
+            if Some(nc_count as i64) != row["nonconformances"].as_i64()
+                || Some(nc_hash.as_str()) != row["nc_hash"].as_str()
+            {
+                v.problems.push(format!("a nonconformance opened by event {} was changed, added or deleted behind sopbook's back", e.seq));
+            }
+        }
+    }
+    let all = store
+        .inspections(&super::InspectionFilter::default())?
+        .len() as i64;
+    if all != covered {
+        v.problems.push(format!("{} inspections are not recorded by any event: they were inserted behind sopbook's back", all - covered));
+    }
     for ((table, id), (_, seq)) in expected {
         v.problems.push(format!(
             "{table} row {id}, recorded by event {seq}, has been deleted"

@@ -107,6 +107,114 @@ pub struct EventRow {
     pub hash: String,
 }
 
+/// One inspection as recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct InspectionRow {
+    pub id: i64,
+    pub checklist_id: String,
+    pub revision_id: i64,
+    pub revision_number: i64,
+    pub lot: String,
+    pub serial: String,
+    pub inspector: String,
+    pub station: String,
+    pub recorded_at: String,
+    pub verdict: String,
+    pub reinspects: Option<i64>,
+    #[serde(skip)]
+    pub event_seq: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemResultRow {
+    pub inspection_id: i64,
+    pub position: i64,
+    pub item_id: String,
+    pub value: String,
+    pub number: Option<f64>,
+    pub outcome: String,
+    pub note: String,
+}
+
+/// An inspection to record, with its results; a failed one opens a
+/// nonconformance with `nc_summary`.
+#[derive(Debug, Clone)]
+pub struct NewInspection {
+    pub row: InspectionRow,
+    pub results: Vec<ItemResultRow>,
+    pub nc_summary: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VoidRow {
+    pub id: i64,
+    pub inspection_id: i64,
+    pub reason: String,
+    pub voided_by: String,
+    pub voided_at: String,
+    #[serde(skip)]
+    pub event_seq: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NcRow {
+    pub id: i64,
+    pub inspection_id: i64,
+    pub opened_at: String,
+    pub summary: String,
+    #[serde(skip)]
+    pub event_seq: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NcStepRow {
+    pub id: i64,
+    pub nc_id: i64,
+    pub kind: String,
+    pub value: String,
+    pub sop_id: Option<String>,
+    pub signer: String,
+    pub signed_at: String,
+    pub note: String,
+    #[serde(skip)]
+    pub event_seq: i64,
+}
+
+/// Which inspections to read.
+#[derive(Debug, Clone, Default)]
+pub struct InspectionFilter {
+    pub checklist: Option<String>,
+    pub lot: Option<String>,
+    /// `recorded_at >= since` (RFC 3339 or a date).
+    pub since: Option<String>,
+    /// `recorded_at < until`.
+    pub until: Option<String>,
+    pub verdict: Option<String>,
+    pub id: Option<i64>,
+    pub limit: Option<usize>,
+}
+
+/// What the scorecard groups by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    Checklist,
+    Item,
+    Lot,
+    Inspector,
+    Station,
+    Week,
+}
+
+/// One row of a grouped count.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupCount {
+    pub key: String,
+    pub inspections: i64,
+    pub passed: i64,
+    pub first: i64,
+    pub first_passed: i64,
+}
+
 /// The id of a row: one that exists, or the n-th insert of the same batch.
 #[derive(Debug, Clone, Copy)]
 pub enum RowRef {
@@ -128,6 +236,8 @@ pub enum Insert {
         revision: Option<RowRef>,
     },
     Credential(CredentialRow),
+    Void(VoidRow),
+    NcStep(NcStepRow),
 }
 
 /// Rows written together with the one event that records them.
@@ -168,6 +278,89 @@ pub trait Store {
     fn credentials(&mut self) -> Result<Vec<CredentialRow>>;
     /// Where the records are, for messages.
     fn location(&self) -> String;
+
+    /// Records inspections, their results and the nonconformances the failed
+    /// ones open, with one audit event, in one transaction. Returns, per
+    /// inspection, its id and the id of the nonconformance it opened.
+    fn record_inspections(
+        &mut self,
+        at: DateTime<Utc>,
+        batch: InspectionBatch,
+    ) -> Result<Vec<(i64, Option<i64>)>>;
+    fn inspections(&mut self, filter: &InspectionFilter) -> Result<Vec<InspectionRow>>;
+    fn item_results(&mut self, inspection_id: i64) -> Result<Vec<ItemResultRow>>;
+    fn voids(&mut self) -> Result<Vec<VoidRow>>;
+    fn nonconformances(&mut self) -> Result<Vec<NcRow>>;
+    fn nc_steps(&mut self) -> Result<Vec<NcStepRow>>;
+    /// Measured values of one item, oldest first, without voided inspections.
+    fn measurements(
+        &mut self,
+        checklist: &str,
+        item: &str,
+        since: Option<&str>,
+    ) -> Result<Vec<(i64, String, f64)>>;
+    /// Inspections, passes, first inspections and first passes per group (voided left out).
+    fn group_counts(
+        &mut self,
+        by: GroupBy,
+        since: Option<&str>,
+        until: Option<&str>,
+    ) -> Result<Vec<GroupCount>>;
+    /// Failed items, `checklist/item` -> count, most first (voided left out).
+    fn failed_items(
+        &mut self,
+        since: Option<&str>,
+        until: Option<&str>,
+    ) -> Result<Vec<(String, i64)>>;
+    /// The hash of the inspections with ids in `from..=to` and their results, as recorded in events.
+    fn inspection_range_hash(&mut self, from: i64, to: i64) -> Result<(String, i64)>;
+}
+
+/// Inspections written together under one event.
+#[derive(Debug, Clone)]
+pub struct InspectionBatch {
+    pub actor: String,
+    pub action: String,
+    pub record: String,
+    pub note: serde_json::Value,
+    pub inspections: Vec<NewInspection>,
+}
+
+/// Feeds one inspection and its results into a running hash, in a
+/// canonical encoding (fields separated by 0x1f, rows ended by 0x1e).
+pub fn hash_inspection(h: &mut Sha256, i: &InspectionRow, results: &[ItemResultRow]) {
+    let fields = [
+        i.id.to_string(),
+        i.checklist_id.clone(),
+        i.revision_id.to_string(),
+        i.revision_number.to_string(),
+        i.lot.clone(),
+        i.serial.clone(),
+        i.inspector.clone(),
+        i.station.clone(),
+        i.recorded_at.clone(),
+        i.verdict.clone(),
+        i.reinspects.map(|r| r.to_string()).unwrap_or_default(),
+    ];
+    for f in &fields {
+        h.update(f.as_bytes());
+        h.update([0x1f]);
+    }
+    h.update([0x1e]);
+    for r in results {
+        for f in [
+            r.position.to_string(),
+            r.item_id.clone(),
+            r.value.clone(),
+            r.number.map(|n| format!("{n:?}")).unwrap_or_default(),
+            r.outcome.clone(),
+            r.note.clone(),
+        ] {
+            h.update(f.as_bytes());
+            h.update([0x1f]);
+        }
+        h.update([0x1e]);
+    }
 }
 
 /// Opens the store a workspace uses: `SOPBOOK_DATABASE`, else `database`

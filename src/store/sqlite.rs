@@ -8,13 +8,20 @@ use anyhow::{Context, Result, anyhow};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
+use sha2::{Digest, Sha256};
+
 use super::{
-    Appended, Batch, ChangeRow, CredentialRow, EventRow, GENESIS, Insert, Records, RevisionRow,
-    RowRef, SignatureRow, Store, event_hash, row_hash, timestamp,
+    Appended, Batch, ChangeRow, CredentialRow, EventRow, GENESIS, GroupBy, GroupCount, Insert,
+    InspectionBatch, InspectionFilter, InspectionRow, ItemResultRow, NcRow, NcStepRow, Records,
+    RevisionRow, RowRef, SignatureRow, Store, VoidRow, event_hash, hash_inspection, row_hash,
+    timestamp,
 };
 
 /// Migrations in order; the database's `user_version` is how many have run.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_records.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/sqlite/0001_records.sql"),
+    include_str!("../../migrations/sqlite/0002_inspections.sql"),
+];
 
 /// How long a writer waits for another writer before giving up, unless
 /// `SOPBOOK_BUSY_TIMEOUT_MS` says otherwise.
@@ -189,6 +196,22 @@ impl SqliteStore {
                     row.id = tx.last_insert_rowid();
                     ("signatures", row.id, row_hash(&row))
                 }
+                Insert::Void(mut row) => {
+                    tx.execute(
+                        "INSERT INTO inspection_voids (inspection_id, reason, voided_by, voided_at, event_seq) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![row.inspection_id, row.reason, row.voided_by, row.voided_at, seq],
+                    )?;
+                    row.id = tx.last_insert_rowid();
+                    ("inspection_voids", row.id, row_hash(&row))
+                }
+                Insert::NcStep(mut row) => {
+                    tx.execute(
+                        "INSERT INTO nc_steps (nc_id, kind, value, sop_id, signer, signed_at, note, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                        params![row.nc_id, row.kind, row.value, row.sop_id, row.signer, row.signed_at, row.note, seq],
+                    )?;
+                    row.id = tx.last_insert_rowid();
+                    ("nc_steps", row.id, row_hash(&row))
+                }
                 Insert::Credential(mut row) => {
                     tx.execute(
                         "INSERT INTO credentials (person, hash, set_at, event_seq) VALUES (?1, ?2, ?3, ?4)",
@@ -202,24 +225,202 @@ impl SqliteStore {
             rows.push(serde_json::json!({ "table": table, "id": id, "hash": hash }));
         }
         let detail = serde_json::json!({ "note": batch.note, "rows": rows });
-        let mut event = EventRow {
+        write_event(
+            &tx,
             seq,
-            at: timestamp(at),
-            actor: batch.actor,
-            action: batch.action,
-            record: batch.record,
-            detail: serde_json::to_string(&detail).unwrap_or_default(),
-            prev_hash: prev_hash.clone(),
-            hash: String::new(),
-        };
-        event.hash = event_hash(&prev_hash, &event);
-        tx.execute(
-            "INSERT INTO events (seq, at, actor, action, record, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![event.seq, event.at, event.actor, event.action, event.record, event.detail, event.prev_hash, event.hash],
+            prev_hash,
+            at,
+            batch.actor,
+            batch.action,
+            batch.record,
+            detail,
         )?;
         tx.commit()?;
         Ok(Appended { seq, ids })
     }
+
+    fn record_inspections_tx(
+        &mut self,
+        at: DateTime<Utc>,
+        batch: InspectionBatch,
+    ) -> rusqlite::Result<Vec<(i64, Option<i64>)>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (seq, prev_hash) = next_event(&tx)?;
+        let mut out = Vec::with_capacity(batch.inspections.len());
+        let mut hasher = Sha256::new();
+        let mut nc_hasher = Sha256::new();
+        let (mut first, mut last, mut ncs) = (None, 0, 0);
+        {
+            let mut ins = tx.prepare_cached(
+                "INSERT INTO inspections (checklist_id, revision_id, revision_number, lot, serial, inspector, station, recorded_at, verdict, reinspects, event_seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?;
+            let mut item = tx.prepare_cached(
+                "INSERT INTO item_results (inspection_id, position, item_id, value, number, outcome, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            let mut nc = tx.prepare_cached(
+                "INSERT INTO nonconformances (inspection_id, opened_at, summary, event_seq) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for mut new in batch.inspections {
+                let r = &mut new.row;
+                ins.execute(params![
+                    r.checklist_id,
+                    r.revision_id,
+                    r.revision_number,
+                    r.lot,
+                    r.serial,
+                    r.inspector,
+                    r.station,
+                    r.recorded_at,
+                    r.verdict,
+                    r.reinspects,
+                    seq
+                ])?;
+                r.id = tx.last_insert_rowid();
+                first.get_or_insert(r.id);
+                last = r.id;
+                for res in &mut new.results {
+                    res.inspection_id = r.id;
+                    item.execute(params![
+                        res.inspection_id,
+                        res.position,
+                        res.item_id,
+                        res.value,
+                        res.number,
+                        res.outcome,
+                        res.note
+                    ])?;
+                }
+                hash_inspection(&mut hasher, &new.row, &new.results);
+                let nc_id = match &new.nc_summary {
+                    Some(summary) => {
+                        nc.execute(params![new.row.id, new.row.recorded_at, summary, seq])?;
+                        let row = NcRow {
+                            id: tx.last_insert_rowid(),
+                            inspection_id: new.row.id,
+                            opened_at: new.row.recorded_at.clone(),
+                            summary: summary.clone(),
+                            event_seq: seq,
+                        };
+                        nc_hasher.update(row_hash(&row).as_bytes());
+                        ncs += 1;
+                        Some(row.id)
+                    }
+                    None => None,
+                };
+                out.push((new.row.id, nc_id));
+            }
+        }
+        let count = out.len();
+        let rows = serde_json::json!([
+            { "table": "inspections", "from": first.unwrap_or(0), "to": last, "count": count,
+              "hash": format!("{:x}", hasher.finalize()), "nonconformances": ncs, "nc_hash": format!("{:x}", nc_hasher.finalize()) }
+        ]);
+        let detail = serde_json::json!({ "note": batch.note, "rows": rows });
+        write_event(
+            &tx,
+            seq,
+            prev_hash,
+            at,
+            batch.actor,
+            batch.action,
+            batch.record,
+            detail,
+        )?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// The next event's number and the hash it chains to.
+fn next_event(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<(i64, String)> {
+    let last: Option<(i64, String)> = tx
+        .query_row(
+            "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(match last {
+        Some((seq, hash)) => (seq + 1, hash),
+        None => (1, GENESIS.to_string()),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_event(
+    tx: &rusqlite::Transaction<'_>,
+    seq: i64,
+    prev_hash: String,
+    at: DateTime<Utc>,
+    actor: String,
+    action: String,
+    record: String,
+    detail: serde_json::Value,
+) -> rusqlite::Result<()> {
+    let mut event = EventRow {
+        seq,
+        at: timestamp(at),
+        actor,
+        action,
+        record,
+        detail: serde_json::to_string(&detail).unwrap_or_default(),
+        prev_hash: prev_hash.clone(),
+        hash: String::new(),
+    };
+    event.hash = event_hash(&prev_hash, &event);
+    tx.execute(
+        "INSERT INTO events (seq, at, actor, action, record, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![event.seq, event.at, event.actor, event.action, event.record, event.detail, event.prev_hash, event.hash],
+    )?;
+    Ok(())
+}
+
+fn inspection_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<InspectionRow> {
+    Ok(InspectionRow {
+        id: r.get(0)?,
+        checklist_id: r.get(1)?,
+        revision_id: r.get(2)?,
+        revision_number: r.get(3)?,
+        lot: r.get(4)?,
+        serial: r.get(5)?,
+        inspector: r.get(6)?,
+        station: r.get(7)?,
+        recorded_at: r.get(8)?,
+        verdict: r.get(9)?,
+        reinspects: r.get(10)?,
+        event_seq: r.get(11)?,
+    })
+}
+
+const INSPECTION_COLUMNS: &str = "i.id, i.checklist_id, i.revision_id, i.revision_number, i.lot, i.serial, i.inspector, i.station, i.recorded_at, i.verdict, i.reinspects, i.event_seq";
+
+fn item_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemResultRow> {
+    Ok(ItemResultRow {
+        inspection_id: r.get(0)?,
+        position: r.get(1)?,
+        item_id: r.get(2)?,
+        value: r.get(3)?,
+        number: r.get(4)?,
+        outcome: r.get(5)?,
+        note: r.get(6)?,
+    })
+}
+
+/// `recorded_at` bounds as SQL: dates compare as text against RFC 3339 times.
+fn range_clause(since: Option<&str>, until: Option<&str>, params: &mut Vec<String>) -> String {
+    let mut sql = String::new();
+    if let Some(s) = since {
+        params.push(s.to_string());
+        sql.push_str(&format!(" AND i.recorded_at >= ?{}", params.len()));
+    }
+    if let Some(u) = until {
+        params.push(u.to_string());
+        sql.push_str(&format!(" AND i.recorded_at < ?{}", params.len()));
+    }
+    sql
 }
 
 impl Store for SqliteStore {
@@ -349,5 +550,250 @@ impl Store for SqliteStore {
 
     fn location(&self) -> String {
         self.path.display().to_string()
+    }
+
+    fn record_inspections(
+        &mut self,
+        at: DateTime<Utc>,
+        batch: InspectionBatch,
+    ) -> Result<Vec<(i64, Option<i64>)>> {
+        let path = self.path.clone();
+        self.record_inspections_tx(at, batch)
+            .map_err(|e| explain(e, &path))
+    }
+
+    fn inspections(&mut self, f: &InspectionFilter) -> Result<Vec<InspectionRow>> {
+        let path = self.path.clone();
+        let mut params: Vec<String> = Vec::new();
+        let mut sql = format!("SELECT {INSPECTION_COLUMNS} FROM inspections i WHERE 1 = 1");
+        for (column, value) in [
+            ("i.checklist_id", &f.checklist),
+            ("i.lot", &f.lot),
+            ("i.verdict", &f.verdict),
+        ] {
+            if let Some(v) = value {
+                params.push(v.clone());
+                sql.push_str(&format!(" AND {column} = ?{}", params.len()));
+            }
+        }
+        if let Some(id) = f.id {
+            params.push(id.to_string());
+            sql.push_str(&format!(" AND i.id = CAST(?{} AS INTEGER)", params.len()));
+        }
+        sql.push_str(&range_clause(
+            f.since.as_deref(),
+            f.until.as_deref(),
+            &mut params,
+        ));
+        sql.push_str(" ORDER BY i.id");
+        if let Some(limit) = f.limit {
+            sql.push_str(&format!(" LIMIT {limit}"));
+        }
+        let load = || -> rusqlite::Result<Vec<InspectionRow>> {
+            let mut stmt = self.conn.prepare(&sql)?;
+            stmt.query_map(rusqlite::params_from_iter(params.iter()), inspection_row)?
+                .collect()
+        };
+        load().map_err(|e| explain(e, &path))
+    }
+
+    fn item_results(&mut self, inspection_id: i64) -> Result<Vec<ItemResultRow>> {
+        let path = self.path.clone();
+        let load = || -> rusqlite::Result<Vec<ItemResultRow>> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT inspection_id, position, item_id, value, number, outcome, note FROM item_results WHERE inspection_id = ?1 ORDER BY position",
+            )?;
+            stmt.query_map([inspection_id], item_row)?.collect()
+        };
+        load().map_err(|e| explain(e, &path))
+    }
+
+    fn voids(&mut self) -> Result<Vec<VoidRow>> {
+        let path = self.path.clone();
+        let load = || -> rusqlite::Result<Vec<VoidRow>> {
+            let mut stmt = self.conn.prepare("SELECT id, inspection_id, reason, voided_by, voided_at, event_seq FROM inspection_voids ORDER BY id")?;
+            stmt.query_map([], |r| {
+                Ok(VoidRow {
+                    id: r.get(0)?,
+                    inspection_id: r.get(1)?,
+                    reason: r.get(2)?,
+                    voided_by: r.get(3)?,
+                    voided_at: r.get(4)?,
+                    event_seq: r.get(5)?,
+                })
+            })?
+            .collect()
+        };
+        load().map_err(|e| explain(e, &path))
+    }
+
+    fn nonconformances(&mut self) -> Result<Vec<NcRow>> {
+        let path = self.path.clone();
+        let load = || -> rusqlite::Result<Vec<NcRow>> {
+            let mut stmt = self.conn.prepare("SELECT id, inspection_id, opened_at, summary, event_seq FROM nonconformances ORDER BY id")?;
+            stmt.query_map([], |r| {
+                Ok(NcRow {
+                    id: r.get(0)?,
+                    inspection_id: r.get(1)?,
+                    opened_at: r.get(2)?,
+                    summary: r.get(3)?,
+                    event_seq: r.get(4)?,
+                })
+            })?
+            .collect()
+        };
+        load().map_err(|e| explain(e, &path))
+    }
+
+    fn nc_steps(&mut self) -> Result<Vec<NcStepRow>> {
+        let path = self.path.clone();
+        let load = || -> rusqlite::Result<Vec<NcStepRow>> {
+            let mut stmt = self.conn.prepare("SELECT id, nc_id, kind, value, sop_id, signer, signed_at, note, event_seq FROM nc_steps ORDER BY id")?;
+            stmt.query_map([], |r| {
+                Ok(NcStepRow {
+                    id: r.get(0)?,
+                    nc_id: r.get(1)?,
+                    kind: r.get(2)?,
+                    value: r.get(3)?,
+                    sop_id: r.get(4)?,
+                    signer: r.get(5)?,
+                    signed_at: r.get(6)?,
+                    note: r.get(7)?,
+                    event_seq: r.get(8)?,
+                })
+            })?
+            .collect()
+        };
+        load().map_err(|e| explain(e, &path))
+    }
+
+    fn measurements(
+        &mut self,
+        checklist: &str,
+        item: &str,
+        since: Option<&str>,
+    ) -> Result<Vec<(i64, String, f64)>> {
+        let path = self.path.clone();
+        let mut params = vec![checklist.to_string(), item.to_string()];
+        let range = range_clause(since, None, &mut params);
+        let sql = format!(
+            "SELECT i.id, i.recorded_at, r.number FROM inspections i JOIN item_results r ON r.inspection_id = i.id
+             WHERE i.checklist_id = ?1 AND r.item_id = ?2 AND r.number IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM inspection_voids v WHERE v.inspection_id = i.id){range}
+             ORDER BY i.recorded_at, i.id"
+        );
+        let load = || -> rusqlite::Result<Vec<(i64, String, f64)>> {
+            let mut stmt = self.conn.prepare(&sql)?;
+            stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect()
+        };
+        load().map_err(|e| explain(e, &path))
+    }
+
+    fn group_counts(
+        &mut self,
+        by: GroupBy,
+        since: Option<&str>,
+        until: Option<&str>,
+    ) -> Result<Vec<GroupCount>> {
+        let path = self.path.clone();
+        let mut params = Vec::new();
+        let range = range_clause(since, until, &mut params);
+        let key = match by {
+            GroupBy::Checklist => "i.checklist_id",
+            GroupBy::Lot => "i.lot",
+            GroupBy::Inspector => "i.inspector",
+            GroupBy::Station => "i.station",
+            // ISO-like week label: the Monday the week starts on.
+            GroupBy::Week => {
+                "date(substr(i.recorded_at, 1, 10), '-' || ((strftime('%w', substr(i.recorded_at, 1, 10)) + 6) % 7) || ' days')"
+            }
+            GroupBy::Item => "i.checklist_id || '/' || r.item_id",
+        };
+        let from = if by == GroupBy::Item {
+            "inspections i JOIN item_results r ON r.inspection_id = i.id"
+        } else {
+            "inspections i"
+        };
+        let passed = if by == GroupBy::Item {
+            "r.outcome <> 'fail'"
+        } else {
+            "i.verdict = 'pass'"
+        };
+        let sql = format!(
+            "SELECT {key}, count(*), sum({passed}), sum(i.reinspects IS NULL), sum(i.reinspects IS NULL AND {passed})
+             FROM {from}
+             WHERE NOT EXISTS (SELECT 1 FROM inspection_voids v WHERE v.inspection_id = i.id){range}
+             GROUP BY 1 ORDER BY 1"
+        );
+        let load = || -> rusqlite::Result<Vec<GroupCount>> {
+            let mut stmt = self.conn.prepare(&sql)?;
+            stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
+                Ok(GroupCount {
+                    key: r.get(0)?,
+                    inspections: r.get(1)?,
+                    passed: r.get(2)?,
+                    first: r.get(3)?,
+                    first_passed: r.get(4)?,
+                })
+            })?
+            .collect()
+        };
+        load().map_err(|e| explain(e, &path))
+    }
+
+    fn failed_items(
+        &mut self,
+        since: Option<&str>,
+        until: Option<&str>,
+    ) -> Result<Vec<(String, i64)>> {
+        let path = self.path.clone();
+        let mut params = Vec::new();
+        let range = range_clause(since, until, &mut params);
+        let sql = format!(
+            "SELECT i.checklist_id || '/' || r.item_id, count(*) FROM item_results r JOIN inspections i ON i.id = r.inspection_id
+             WHERE r.outcome = 'fail' AND NOT EXISTS (SELECT 1 FROM inspection_voids v WHERE v.inspection_id = i.id){range}
+             GROUP BY 1 ORDER BY 2 DESC, 1"
+        );
+        let load = || -> rusqlite::Result<Vec<(String, i64)>> {
+            let mut stmt = self.conn.prepare(&sql)?;
+            stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect()
+        };
+        load().map_err(|e| explain(e, &path))
+    }
+
+    fn inspection_range_hash(&mut self, from: i64, to: i64) -> Result<(String, i64)> {
+        let path = self.path.clone();
+        let compute = || -> rusqlite::Result<(String, i64)> {
+            let mut hasher = Sha256::new();
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT {INSPECTION_COLUMNS} FROM inspections i WHERE i.id BETWEEN ?1 AND ?2 ORDER BY i.id"
+            ))?;
+            let rows: Vec<InspectionRow> = stmt
+                .query_map([from, to], inspection_row)?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut items = self.conn.prepare(
+                "SELECT inspection_id, position, item_id, value, number, outcome, note FROM item_results
+                 WHERE inspection_id BETWEEN ?1 AND ?2 ORDER BY inspection_id, position",
+            )?;
+            let all: Vec<ItemResultRow> = items
+                .query_map([from, to], item_row)?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut k = 0;
+            for row in &rows {
+                let start = k;
+                while k < all.len() && all[k].inspection_id == row.id {
+                    k += 1;
+                }
+                hash_inspection(&mut hasher, row, &all[start..k]);
+            }
+            Ok((format!("{:x}", hasher.finalize()), rows.len() as i64))
+        };
+        compute().map_err(|e| explain(e, &path))
     }
 }

@@ -1,0 +1,331 @@
+//! Inspections, pure: turning what an inspector enters into an item result,
+//! and item results into a verdict.
+
+use std::fmt;
+
+use crate::model::{Item, ItemKind, num};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Pass,
+    Fail,
+    NotApplicable,
+    /// A text item: nothing to pass or fail.
+    Recorded,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Fail => "fail",
+            Outcome::NotApplicable => "na",
+            Outcome::Recorded => "recorded",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Outcome> {
+        Some(match s {
+            "pass" => Outcome::Pass,
+            "fail" => Outcome::Fail,
+            "na" => Outcome::NotApplicable,
+            "recorded" => Outcome::Recorded,
+            _ => return None,
+        })
+    }
+}
+
+/// One item as recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemResult {
+    pub item_id: String,
+    pub value: String,
+    pub number: Option<f64>,
+    pub outcome: Outcome,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Pass,
+    Fail,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Verdict::Pass => "PASS",
+            Verdict::Fail => "FAIL",
+        })
+    }
+}
+
+/// FAIL if any item fails (a critical item, a measurement out of its limits,
+/// or any other item); PASS otherwise. Items not applicable do not count.
+pub fn verdict(results: &[ItemResult]) -> Verdict {
+    if results.iter().any(|r| r.outcome == Outcome::Fail) {
+        Verdict::Fail
+    } else {
+        Verdict::Pass
+    }
+}
+
+fn is_na(s: &str) -> bool {
+    matches!(
+        s.to_ascii_lowercase().as_str(),
+        "n" | "na" | "n/a" | "not applicable"
+    )
+}
+
+/// Evaluates what was entered for an item. Errors say what is expected.
+pub fn evaluate(item: &Item, input: &str, note: &str) -> Result<ItemResult, String> {
+    let value = input.trim();
+    let result = |number: Option<f64>, outcome: Outcome| ItemResult {
+        item_id: item.id.clone(),
+        value: value.to_string(),
+        number,
+        outcome,
+        note: note.trim().to_string(),
+    };
+    if value.is_empty() {
+        return Err(format!("`{}` needs a value", item.id));
+    }
+    if is_na(value) && !matches!(item.kind, ItemKind::Text) {
+        if item.critical {
+            return Err(format!(
+                "`{}` is critical and cannot be marked not applicable",
+                item.id
+            ));
+        }
+        return Ok(result(None, Outcome::NotApplicable));
+    }
+    match &item.kind {
+        ItemKind::PassFail => match value.to_ascii_lowercase().as_str() {
+            "p" | "pass" | "ok" | "yes" | "y" => Ok(result(None, Outcome::Pass)),
+            "f" | "fail" | "no" => Ok(result(None, Outcome::Fail)),
+            _ => Err(format!(
+                "`{}` is pass/fail: enter p or f (or n if not applicable), not `{value}`",
+                item.id
+            )),
+        },
+        ItemKind::Measure {
+            unit, lower, upper, ..
+        } => {
+            let x = parse_number(value).ok_or_else(|| {
+                format!(
+                    "`{}` is a measurement in {unit}: `{value}` is not a number",
+                    item.id
+                )
+            })?;
+            let ok = lower.is_none_or(|l| x >= l) && upper.is_none_or(|u| x <= u);
+            Ok(result(
+                Some(x),
+                if ok { Outcome::Pass } else { Outcome::Fail },
+            ))
+        }
+        ItemKind::Choice { options, pass } => {
+            let chosen = match value.parse::<usize>() {
+                Ok(n) if n >= 1 && n <= options.len() => Some(&options[n - 1]),
+                _ => options.iter().find(|o| o.eq_ignore_ascii_case(value)),
+            };
+            let Some(chosen) = chosen else {
+                let list: Vec<_> = options
+                    .iter()
+                    .enumerate()
+                    .map(|(i, o)| format!("{} {o}", i + 1))
+                    .collect();
+                return Err(format!(
+                    "`{}`: `{value}` is not one of the options ({})",
+                    item.id,
+                    list.join(", ")
+                ));
+            };
+            let mut r = result(
+                None,
+                if pass.contains(chosen) {
+                    Outcome::Pass
+                } else {
+                    Outcome::Fail
+                },
+            );
+            r.value = chosen.clone();
+            Ok(r)
+        }
+        ItemKind::Count { max } => {
+            let n: u64 = value.parse().map_err(|_| {
+                format!("`{}` is a count: `{value}` is not a whole number", item.id)
+            })?;
+            Ok(result(
+                Some(n as f64),
+                if n <= u64::from(*max) {
+                    Outcome::Pass
+                } else {
+                    Outcome::Fail
+                },
+            ))
+        }
+        ItemKind::Text => Ok(result(None, Outcome::Recorded)),
+    }
+}
+
+/// A decimal number; a comma as decimal separator is accepted (3,85).
+pub fn parse_number(s: &str) -> Option<f64> {
+    let s = s.trim().replace(',', ".");
+    s.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+/// "in spec" or "out of spec: 0.3 bar above the upper limit 4.2".
+pub fn judge(item: &Item, x: f64) -> String {
+    if let ItemKind::Measure {
+        unit, lower, upper, ..
+    } = &item.kind
+    {
+        if let Some(u) = upper
+            && x > *u
+        {
+            return format!(
+                "out of spec: {} {unit} above the upper limit {}",
+                num(round(x - u)),
+                num(*u)
+            );
+        }
+        if let Some(l) = lower
+            && x < *l
+        {
+            return format!(
+                "out of spec: {} {unit} below the lower limit {}",
+                num(round(l - x)),
+                num(*l)
+            );
+        }
+    }
+    "in spec".to_string()
+}
+
+fn round(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+/// Lot and serial numbers: printable, one line, at most 100 characters.
+pub fn check_label(what: &str, s: &str) -> Result<(), String> {
+    if s.trim().is_empty() {
+        return Err(format!("the {what} is empty"));
+    }
+    if let Some(c) = s.chars().find(|c| c.is_control()) {
+        return Err(format!(
+            "the {what} `{}` contains a control character (U+{:04X}); use letters, digits and punctuation",
+            s.escape_debug(),
+            c as u32
+        ));
+    }
+    if s.chars().count() > 100 {
+        return Err(format!("the {what} is longer than 100 characters"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(kind: ItemKind, critical: bool) -> Item {
+        Item {
+            id: "x".into(),
+            prompt: "X".into(),
+            help: None,
+            critical,
+            kind,
+        }
+    }
+
+    #[test]
+    fn measurements_are_judged_against_limits() {
+        let m = item(
+            ItemKind::Measure {
+                unit: "bar".into(),
+                nominal: Some(4.0),
+                lower: Some(3.8),
+                upper: Some(4.2),
+            },
+            false,
+        );
+        assert_eq!(
+            evaluate(&m, "4.2", "").unwrap().outcome,
+            Outcome::Pass,
+            "limits are inclusive"
+        );
+        assert_eq!(evaluate(&m, "4,25", "").unwrap().outcome, Outcome::Fail);
+        assert_eq!(
+            judge(&m, 4.25),
+            "out of spec: 0.05 bar above the upper limit 4.2"
+        );
+        assert_eq!(
+            judge(&m, 3.5),
+            "out of spec: 0.3 bar below the lower limit 3.8"
+        );
+        assert!(
+            evaluate(&m, "four", "")
+                .unwrap_err()
+                .contains("is not a number")
+        );
+        assert!(evaluate(&m, "NaN", "").is_err());
+    }
+
+    #[test]
+    fn choices_counts_and_not_applicable() {
+        let c = item(
+            ItemKind::Choice {
+                options: vec!["good".into(), "marked".into(), "damaged".into()],
+                pass: vec!["good".into(), "marked".into()],
+            },
+            false,
+        );
+        assert_eq!(evaluate(&c, "3", "").unwrap().value, "damaged");
+        assert_eq!(evaluate(&c, "3", "").unwrap().outcome, Outcome::Fail);
+        assert_eq!(evaluate(&c, "Marked", "").unwrap().outcome, Outcome::Pass);
+        assert!(
+            evaluate(&c, "scuffed", "")
+                .unwrap_err()
+                .contains("1 good, 2 marked, 3 damaged")
+        );
+        assert_eq!(
+            evaluate(&c, "n", "").unwrap().outcome,
+            Outcome::NotApplicable
+        );
+        let n = item(ItemKind::Count { max: 2 }, true);
+        assert_eq!(evaluate(&n, "2", "").unwrap().outcome, Outcome::Pass);
+        assert_eq!(evaluate(&n, "3", "").unwrap().outcome, Outcome::Fail);
+        assert!(evaluate(&n, "n", "").unwrap_err().contains("critical"));
+        assert!(evaluate(&n, "-1", "").is_err());
+    }
+
+    #[test]
+    fn verdict_fails_on_any_failed_item() {
+        let pf = item(ItemKind::PassFail, false);
+        let pass = evaluate(&pf, "p", "").unwrap();
+        let na = evaluate(&pf, "n", "").unwrap();
+        let fail = evaluate(&pf, "f", "").unwrap();
+        assert_eq!(verdict(&[pass.clone(), na.clone()]), Verdict::Pass);
+        assert_eq!(verdict(&[pass, na, fail]), Verdict::Fail);
+    }
+
+    #[test]
+    fn labels_refuse_control_characters() {
+        assert!(check_label("lot", "L-2026-11").is_ok());
+        assert!(
+            check_label("lot", "L\u{1b}[31m")
+                .unwrap_err()
+                .contains("control character")
+        );
+        assert!(check_label("serial", " ").is_err());
+    }
+}

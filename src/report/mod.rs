@@ -1,0 +1,4 @@
+//! The scorecard and statistical process control: pure computations and SVG charts.
+
+pub mod chart;
+pub mod spc;
