@@ -177,7 +177,23 @@ pub fn inspect(explicit: Option<&Path>, args: &InspectArgs) -> Result<Outcome> {
     }
     let now = Utc::now();
     let records = site.store.records()?;
-    let (rev, checklist) = effective_checklist(&records, &args.checklist, local_date(now))?;
+    let (rev, checklist) = match effective_checklist(&records, &args.checklist, local_date(now)) {
+        Ok(found) => found,
+        Err(_)
+            if site
+                .ws
+                .as_ref()
+                .is_some_and(|ws| ws.checklist(&args.checklist).is_some())
+                && !records.revisions.iter().any(|r| r.doc_id == args.checklist) =>
+        {
+            bail!(
+                "{} is a working draft: it has never been released and approved, so it cannot be used to inspect yet\n\nhelp: `sopbook release {}` puts it in review",
+                args.checklist,
+                args.checklist
+            )
+        }
+        Err(e) => return Err(e),
+    };
     let reinspects = match &args.reinspect {
         Some(s) => {
             Some(floor::check_reinspection(site.store.as_mut(), parse_ins(s)?, &checklist.id)?.id)
