@@ -6,6 +6,9 @@
 //! - [`workspace`]: files to model: `sopbook.toml`, front matter, checklist TOML, checks.
 //! - [`diagnostic`]: findings that point into a file, rendered with the source line.
 //! - [`manual`]: publishing: mdBook source generation, templates, the build.
+//! - [`store`]: the records: a `Store` trait over SQLite, append-only, hash-chained audit.
+//! - [`control`]: operations that write records: document control, inspections, nonconformances.
+//! - [`report`]: the scorecard's statistics: control charts, capability, SVG charts.
 //! - [`error`]: the exit codes and how a failed command is reported.
 
 pub mod cli;

@@ -403,19 +403,51 @@ pub fn spc(explicit: Option<&Path>, args: &SpcArgs) -> Result<Outcome> {
     if violations.is_empty() {
         println!("Western Electric rules 1-4: no point breaks a rule.");
     } else {
-        println!("Western Electric rules broken:");
-        for v in &violations {
-            println!(
-                "  rule {}  point {:>4}  {}  {}  {}",
-                v["rule"],
-                v["point"],
-                v["inspection"].as_str().unwrap_or(""),
+        println!(
+            "Western Electric rules broken (consecutive points breaking the same rule are shown as one run):"
+        );
+        let mut by_rule: Vec<&Value> = violations.iter().collect();
+        by_rule.sort_by_key(|v| (v["rule"].as_u64(), v["point"].as_u64()));
+        let mut k = 0;
+        while k < by_rule.len() {
+            let first = by_rule[k];
+            let mut last = first;
+            while k + 1 < by_rule.len()
+                && by_rule[k + 1]["rule"] == first["rule"]
+                && by_rule[k + 1]["point"].as_u64() == last["point"].as_u64().map(|p| p + 1)
+            {
+                k += 1;
+                last = by_rule[k];
+            }
+            let day = |v: &Value| {
                 v["recorded_at"]
                     .as_str()
-                    .map(|t| t.get(..10).unwrap_or(t))
-                    .unwrap_or(""),
-                v["description"].as_str().unwrap_or("")
-            );
+                    .map(|t| t.get(..10).unwrap_or(t).to_string())
+                    .unwrap_or_default()
+            };
+            if first["point"] == last["point"] {
+                println!(
+                    "  rule {}  point {}  {}  {}  {}",
+                    first["rule"],
+                    first["point"],
+                    first["inspection"].as_str().unwrap_or(""),
+                    day(first),
+                    first["description"].as_str().unwrap_or("")
+                );
+            } else {
+                println!(
+                    "  rule {}  points {} to {}  {} to {}  {} to {}  e.g. {}",
+                    first["rule"],
+                    first["point"],
+                    last["point"],
+                    first["inspection"].as_str().unwrap_or(""),
+                    last["inspection"].as_str().unwrap_or(""),
+                    day(first),
+                    day(last),
+                    last["description"].as_str().unwrap_or("")
+                );
+            }
+            k += 1;
         }
     }
     Ok(Outcome::Ok)

@@ -1,0 +1,311 @@
+//! Floor benchmark: the real `sopbook` binary on a generated workspace, each
+//! number beside its baseline from the same run.
+//!
+//!     cargo bench --bench floor -- [INSPECTIONS] [REPORT_INSPECTIONS]    (default 100000 1000000)
+//!
+//! - import of INSPECTIONS x 10 items from CSV, against the same rows inserted
+//!   with one plain rusqlite prepared statement per table in one transaction;
+//! - one `sopbook inspect --set ...` as a cold process, against the `sqlite3`
+//!   command line doing the same insert transaction on the same file;
+//! - `sopbook report` over REPORT_INSPECTIONS inspections;
+//! - `sopbook spc` over INSPECTIONS values.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use sopbook::control::Session;
+use sopbook::control::floor::{self, Entry, Header, effective_checklist};
+use sopbook::control::signing::Fixed;
+use sopbook::store;
+use sopbook::workspace::Workspace;
+
+const ITEMS: usize = 10;
+
+fn workspace(root: &Path) {
+    fs::write(
+        root.join("sopbook.toml"),
+        "[organisation]\nname = \"Bench\"\n\n[[role]]\nid = \"inspector\"\nname = \"Inspector\"\n\n[[person]]\nid = \"ann\"\nname = \"Ann\"\nroles = [\"inspector\"]\n\n[[person]]\nid = \"bob\"\nname = \"Bob\"\nroles = [\"inspector\"]\n\n[approval]\nrequired = 1\nroles = [\"inspector\"]\n\n[[section]]\nid = \"QC\"\ntitle = \"Quality\"\ndir = \"quality\"\n",
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("manual/quality")).unwrap();
+    fs::write(
+        root.join("manual/quality/inspect.md"),
+        "+++\nid = \"QC-001\"\ntitle = \"Inspect\"\nsection = \"QC\"\nowner = \"inspector\"\nroles = [\"inspector\"]\nreview_interval = \"1 year\"\n+++\n\nInspect.\n",
+    )
+    .unwrap();
+    let mut cl = String::from("id = \"CL-001\"\ntitle = \"Bench checklist\"\nsop = \"QC-001\"\n");
+    for k in 0..ITEMS {
+        let kind = if k % 2 == 0 {
+            "kind = \"measure\"\nunit = \"mm\"\nnominal = 10.0\nlower = 9.0\nupper = 11.0"
+        } else {
+            "kind = \"pass_fail\""
+        };
+        write!(
+            cl,
+            "\n[[item]]\nid = \"i{k}\"\nprompt = \"Item {k}\"\n{kind}\n"
+        )
+        .unwrap();
+    }
+    fs::create_dir_all(root.join("checklists")).unwrap();
+    fs::write(root.join("checklists/bench.toml"), cl).unwrap();
+}
+
+fn run(root: &Path, args: &[&str]) -> Duration {
+    let start = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_sopbook"))
+        .args(args)
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let t = start.elapsed();
+    assert!(
+        out.status.success(),
+        "sopbook {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    t
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn value(n: usize, k: usize) -> String {
+    if k % 2 == 0 {
+        format!(
+            "{:.3}",
+            10.0 + ((n * 7 + k * 13) % 100) as f64 / 200.0 - 0.25
+        )
+    } else {
+        "p".into()
+    }
+}
+
+fn main() {
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let n = args.first().copied().unwrap_or(100_000);
+    let report_n = args.get(1).copied().unwrap_or(1_000_000);
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("ws");
+    fs::create_dir_all(&root).unwrap();
+    workspace(&root);
+    let ws = Workspace::load(&root).unwrap();
+    assert!(!ws.has_errors(), "{:?}", ws.diagnostics.first());
+    {
+        let mut st = store::open(&root, None).unwrap();
+        let pw = Fixed("bench-password".into());
+        let now = Utc::now() - chrono::Duration::days(1);
+        for p in ["ann", "bob"] {
+            Session {
+                ws: &ws,
+                store: st.as_mut(),
+                passwords: &pw,
+                now,
+            }
+            .set_password(p, None, "bench-password")
+            .unwrap();
+        }
+        let mut s = Session {
+            ws: &ws,
+            store: st.as_mut(),
+            passwords: &pw,
+            now,
+        };
+        s.release("CL-001", "First issue", None, false, "ann")
+            .unwrap();
+        s.approve("CL-001", "bob").unwrap();
+    }
+
+    // 1. Import against plain prepared inserts.
+    let mut csv = String::from("checklist,lot,serial,inspector,station,recorded_at");
+    for k in 0..ITEMS {
+        write!(csv, ",i{k}").unwrap();
+    }
+    csv.push('\n');
+    for i in 0..n {
+        write!(csv, "CL-001,L{},S{i},ann,line-1,", i / 100).unwrap();
+        for k in 0..ITEMS {
+            write!(csv, ",{}", value(i, k)).unwrap();
+        }
+        csv.push('\n');
+    }
+    fs::write(root.join("batch.csv"), &csv).unwrap();
+    let import = run(
+        &root,
+        &["inspections", "import", "batch.csv", "--as", "ann"],
+    );
+
+    let base_path = dir.path().join("baseline.db");
+    let baseline = {
+        let mut conn = rusqlite::Connection::open(&base_path).unwrap();
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+             CREATE TABLE inspections (id INTEGER PRIMARY KEY, checklist_id TEXT NOT NULL, revision_id INTEGER NOT NULL, revision_number INTEGER NOT NULL, lot TEXT NOT NULL, serial TEXT NOT NULL, inspector TEXT NOT NULL, station TEXT NOT NULL, recorded_at TEXT NOT NULL, verdict TEXT NOT NULL, reinspects INTEGER, event_seq INTEGER NOT NULL);
+             CREATE TABLE item_results (inspection_id INTEGER NOT NULL, position INTEGER NOT NULL, item_id TEXT NOT NULL, value TEXT NOT NULL, number REAL, outcome TEXT NOT NULL, note TEXT NOT NULL, PRIMARY KEY (inspection_id, position)) WITHOUT ROWID;
+             CREATE INDEX inspections_checklist ON inspections (checklist_id, recorded_at);
+             CREATE INDEX inspections_lot ON inspections (lot);
+             CREATE INDEX item_results_failed ON item_results (item_id) WHERE outcome = 'fail';",
+        )
+        .unwrap();
+        let start = Instant::now();
+        let tx = conn.transaction().unwrap();
+        {
+            let mut ins = tx.prepare("INSERT INTO inspections (checklist_id, revision_id, revision_number, lot, serial, inspector, station, recorded_at, verdict, reinspects, event_seq) VALUES (?1, 1, 1, ?2, ?3, 'ann', 'line-1', ?4, 'pass', NULL, 1)").unwrap();
+            let mut item = tx.prepare("INSERT INTO item_results (inspection_id, position, item_id, value, number, outcome, note) VALUES (?1, ?2, ?3, ?4, ?5, 'pass', '')").unwrap();
+            let at = store::timestamp(Utc::now());
+            for i in 0..n {
+                ins.execute(rusqlite::params![
+                    "CL-001",
+                    format!("L{}", i / 100),
+                    format!("S{i}"),
+                    at
+                ])
+                .unwrap();
+                let id = tx.last_insert_rowid();
+                for k in 0..ITEMS {
+                    let v = value(i, k);
+                    let num: Option<f64> = v.parse().ok();
+                    item.execute(rusqlite::params![id, k as i64 + 1, format!("i{k}"), v, num])
+                        .unwrap();
+                }
+            }
+        }
+        tx.commit().unwrap();
+        start.elapsed()
+    };
+    println!(
+        "import {n} x {ITEMS} items     {:8.3} s   baseline (plain inserts) {:.3} s   {:.2}x",
+        import.as_secs_f64(),
+        baseline.as_secs_f64(),
+        import.as_secs_f64() / baseline.as_secs_f64()
+    );
+
+    // 2. One inspection as a cold process, against the sqlite3 command line.
+    let mut set_args: Vec<String> = ["inspect", "CL-001", "--lot", "L-cold", "--as", "ann"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for k in 0..ITEMS {
+        set_args.push("--set".into());
+        set_args.push(format!("i{k}={}", value(7, k)));
+    }
+    let set_refs: Vec<&str> = set_args.iter().map(String::as_str).collect();
+    let ours = median((0..15).map(|_| run(&root, &set_refs)).collect());
+    let mut sql = String::from(
+        "PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL; BEGIN IMMEDIATE;\nINSERT INTO inspections (checklist_id, revision_id, revision_number, lot, serial, inspector, station, recorded_at, verdict, reinspects, event_seq) VALUES ('CL-001', 1, 1, 'L-sql', '', 'ann', 'line-1', '2026-01-01T00:00:00Z', 'pass', NULL, 1);\n",
+    );
+    for k in 0..ITEMS {
+        writeln!(sql, "INSERT INTO item_results VALUES (last_insert_rowid() + 0 * {k}, {}, 'i{k}', '{}', NULL, 'pass', '');", k + 1, value(7, k)).unwrap();
+    }
+    sql.push_str("COMMIT;\n");
+    let sqlite = which_sqlite3().map(|bin| {
+        median(
+            (0..15)
+                .map(|_| {
+                    let start = Instant::now();
+                    let out = Command::new(&bin)
+                        .arg(&base_path)
+                        .arg(&sql)
+                        .output()
+                        .unwrap();
+                    assert!(
+                        out.status.success(),
+                        "{}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                    start.elapsed()
+                })
+                .collect(),
+        )
+    });
+    match sqlite {
+        Some(s) => println!(
+            "inspect --set (cold)      {:8.1} ms  sqlite3 CLI transaction {:.1} ms   {:.2}x",
+            ours.as_secs_f64() * 1e3,
+            s.as_secs_f64() * 1e3,
+            ours.as_secs_f64() / s.as_secs_f64()
+        ),
+        None => println!(
+            "inspect --set (cold)      {:8.1} ms  (no sqlite3 command line here to compare with)",
+            ours.as_secs_f64() * 1e3
+        ),
+    }
+
+    // 3. spc over the imported values.
+    let spc = median(
+        (0..5)
+            .map(|_| run(&root, &["spc", "CL-001", "i0"]))
+            .collect(),
+    );
+    println!("spc over {n} values     {:8.3} s", spc.as_secs_f64());
+
+    // 4. report over report_n inspections: fill up in batches, then time the command.
+    let have = n + 15;
+    if report_n > have {
+        let mut st = store::open(&root, None).unwrap();
+        let records = st.records().unwrap();
+        let (rev, checklist) =
+            effective_checklist(&records, "CL-001", chrono::Local::now().date_naive()).unwrap();
+        let fill = Instant::now();
+        let mut done = have;
+        while done < report_n {
+            let batch: Vec<_> = (done..(done + 50_000).min(report_n))
+                .map(|i| {
+                    let entries: Vec<Entry> = (0..ITEMS)
+                        .map(|k| Entry {
+                            item: format!("i{k}"),
+                            value: if i % 37 == 0 && k == 3 {
+                                "f".into()
+                            } else {
+                                value(i, k)
+                            },
+                            note: String::new(),
+                        })
+                        .collect();
+                    let lot = format!("L{}", i / 100);
+                    let header = Header {
+                        lot: &lot,
+                        serial: None,
+                        inspector: if i % 2 == 0 { "ann" } else { "bob" },
+                        station: "line-1",
+                        reinspects: None,
+                        at: Utc::now() - chrono::Duration::minutes((report_n - i) as i64),
+                    };
+                    floor::prepare(&rev, &checklist, &header, &entries).unwrap()
+                })
+                .collect();
+            done += batch.len();
+            floor::record(st.as_mut(), Utc::now(), "ann", "imported", batch).unwrap();
+        }
+        println!(
+            "(filled to {report_n} inspections in {:.1} s)",
+            fill.elapsed().as_secs_f64()
+        );
+    }
+    for by in ["checklist", "week"] {
+        let report = median(
+            (0..3)
+                .map(|_| run(&root, &["report", "--by", by]))
+                .collect(),
+        );
+        println!(
+            "report --by {by:<9} over {report_n} inspections {:6.3} s",
+            report.as_secs_f64()
+        );
+    }
+}
+
+fn which_sqlite3() -> Option<String> {
+    ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3"]
+        .iter()
+        .find(|p| Path::new(p).exists())
+        .map(|p| p.to_string())
+}
