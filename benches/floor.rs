@@ -75,12 +75,13 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+/// A measured value with some noise (a cheap hash of the row and item), or a pass.
 fn value(n: usize, k: usize) -> String {
-    if k % 2 == 0 {
-        format!(
-            "{:.3}",
-            10.0 + ((n * 7 + k * 13) % 100) as f64 / 200.0 - 0.25
-        )
+    if k.is_multiple_of(2) {
+        let h = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ (k as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+        let u = ((h >> 11) % 10_000) as f64 / 10_000.0;
+        format!("{:.3}", 9.75 + u / 2.0)
     } else {
         "p".into()
     }

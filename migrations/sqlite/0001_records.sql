@@ -27,7 +27,7 @@ CREATE TABLE revisions (
     minor          INTEGER NOT NULL,
     author         TEXT NOT NULL,
     created_at     TEXT NOT NULL,
-    event_seq      INTEGER NOT NULL REFERENCES events (seq) DEFERRABLE INITIALLY DEFERRED,
+    event_seq      INTEGER NOT NULL,
     UNIQUE (doc_id, number)
 );
 
@@ -43,7 +43,7 @@ CREATE TABLE changes (
     required        INTEGER NOT NULL,      -- approvals needed, fixed when requested
     approver_roles  TEXT NOT NULL,         -- comma-separated, fixed when requested
     created_at      TEXT NOT NULL,
-    event_seq       INTEGER NOT NULL REFERENCES events (seq) DEFERRABLE INITIALLY DEFERRED
+    event_seq       INTEGER NOT NULL
 );
 
 CREATE TABLE signatures (
@@ -56,7 +56,7 @@ CREATE TABLE signatures (
     signed_at     TEXT NOT NULL,
     content_hash  TEXT NOT NULL,          -- of the revision signed
     note          TEXT NOT NULL,
-    event_seq     INTEGER NOT NULL REFERENCES events (seq) DEFERRABLE INITIALLY DEFERRED
+    event_seq     INTEGER NOT NULL
 );
 
 CREATE TABLE credentials (
@@ -64,7 +64,7 @@ CREATE TABLE credentials (
     person     TEXT NOT NULL,
     hash       TEXT NOT NULL,             -- argon2id PHC string
     set_at     TEXT NOT NULL,
-    event_seq  INTEGER NOT NULL REFERENCES events (seq) DEFERRABLE INITIALLY DEFERRED
+    event_seq  INTEGER NOT NULL
 );
 
 CREATE INDEX revisions_doc ON revisions (doc_id);

@@ -1,3 +1,6 @@
+-- event_seq columns carry no foreign key: SQLite would scan the child tables
+-- for every new event to check it; `sopbook audit verify` checks them instead.
+--
 -- Inspections, their item results, voids, nonconformances and what was done
 -- about them. Append-only like everything else. Inspections are written in
 -- batches (one, or a whole import): the event that records a batch holds the
@@ -15,11 +18,11 @@ CREATE TABLE inspections (
     recorded_at      TEXT NOT NULL,
     verdict          TEXT NOT NULL CHECK (verdict IN ('pass', 'fail')),
     reinspects       INTEGER REFERENCES inspections (id),
-    event_seq        INTEGER NOT NULL REFERENCES events (seq) DEFERRABLE INITIALLY DEFERRED
+    event_seq        INTEGER NOT NULL
 );
 
 CREATE TABLE item_results (
-    inspection_id  INTEGER NOT NULL REFERENCES inspections (id),
+    inspection_id  INTEGER NOT NULL,      -- written with its inspection, in the same transaction
     position       INTEGER NOT NULL,
     item_id        TEXT NOT NULL,
     value          TEXT NOT NULL,         -- as entered
@@ -35,7 +38,7 @@ CREATE TABLE inspection_voids (
     reason         TEXT NOT NULL,
     voided_by      TEXT NOT NULL,
     voided_at      TEXT NOT NULL,
-    event_seq      INTEGER NOT NULL REFERENCES events (seq) DEFERRABLE INITIALLY DEFERRED
+    event_seq      INTEGER NOT NULL
 );
 
 CREATE TABLE nonconformances (
@@ -43,7 +46,7 @@ CREATE TABLE nonconformances (
     inspection_id  INTEGER NOT NULL UNIQUE REFERENCES inspections (id),
     opened_at      TEXT NOT NULL,
     summary        TEXT NOT NULL,         -- the failed items and values
-    event_seq      INTEGER NOT NULL REFERENCES events (seq) DEFERRABLE INITIALLY DEFERRED
+    event_seq      INTEGER NOT NULL
 );
 
 CREATE TABLE nc_steps (
@@ -55,7 +58,7 @@ CREATE TABLE nc_steps (
     signer      TEXT NOT NULL,
     signed_at   TEXT NOT NULL,
     note        TEXT NOT NULL,
-    event_seq   INTEGER NOT NULL REFERENCES events (seq) DEFERRABLE INITIALLY DEFERRED
+    event_seq   INTEGER NOT NULL
 );
 
 CREATE INDEX inspections_checklist ON inspections (checklist_id, recorded_at);

@@ -90,6 +90,7 @@ pub fn import(store: &mut dyn Store, file: &Path, person: &str) -> Result<(usize
         "note",
     ];
 
+    let t0 = std::time::Instant::now();
     let mut pending: Vec<Pending> = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let line = i + 2;
@@ -148,6 +149,9 @@ pub fn import(store: &mut dyn Store, file: &Path, person: &str) -> Result<(usize
         bail!("`{shown}` holds no inspections");
     }
 
+    if std::env::var_os("SOPBOOK_TIMING").is_some() {
+        eprintln!("parse {:?}", t0.elapsed());
+    }
     let records = store.records()?;
     let mut cache: HashMap<(String, NaiveDate), (RevisionRow, Checklist)> = HashMap::new();
     let now = Utc::now();
@@ -195,7 +199,13 @@ pub fn import(store: &mut dyn Store, file: &Path, person: &str) -> Result<(usize
         .filter(|p| p.verdict == crate::model::inspection::Verdict::Fail)
         .count();
     let count = prepared.len();
+    if std::env::var_os("SOPBOOK_TIMING").is_some() {
+        eprintln!("prepare {:?}", t0.elapsed());
+    }
     floor::record(store, now, person, "imported", prepared)?;
+    if std::env::var_os("SOPBOOK_TIMING").is_some() {
+        eprintln!("record {:?}", t0.elapsed());
+    }
     Ok((count, failed))
 }
 

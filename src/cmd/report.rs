@@ -52,6 +52,11 @@ pub fn scorecard(
     until: Option<&str>,
 ) -> Result<Scorecard> {
     let groups = store.group_counts(by, since, until)?;
+    let groups = if by == GroupBy::Week {
+        crate::store::fold_weeks(groups)
+    } else {
+        groups
+    };
     let totals_rows = if by == GroupBy::Checklist {
         groups.clone()
     } else {
@@ -298,7 +303,18 @@ pub fn spc_for(
             it.kind.name()
         );
     };
-    let rows = store.measurements(checklist, item, since)?;
+    // The item's position in every revision of the checklist that has it.
+    let positions: Vec<(i64, i64)> = records
+        .revisions
+        .iter()
+        .filter(|r| r.doc_id == checklist)
+        .filter_map(|r| {
+            let c = crate::workspace::parse_snapshot_checklist(&r.path, &r.content)?;
+            let k = c.items.iter().position(|i| i.id == item)?;
+            Some((r.id, k as i64 + 1))
+        })
+        .collect();
+    let rows = store.measurements(checklist, &positions, since)?;
     let values: Vec<f64> = rows.iter().map(|r| r.2).collect();
     let chart = match subgroup {
         Some(n) => spc::xbar_r(&values, n),
@@ -337,13 +353,30 @@ pub fn spc(explicit: Option<&Path>, args: &SpcArgs) -> Result<Outcome> {
     )?;
     let c = &r.chart;
     let per_point = args.subgroup.unwrap_or(1);
-    let violations: Vec<Value> = c
+    // Each broken rule at the inspection that completed the pattern.
+    struct Broken<'a> {
+        rule: u8,
+        point: usize,
+        inspection: i64,
+        at: &'a str,
+        description: &'a str,
+    }
+    let broken: Vec<Broken<'_>> = c
         .violations
         .iter()
         .map(|v| {
             let last = (v.index + 1) * per_point - 1;
-            let (id, at) = r.points.get(last).cloned().unwrap_or_default();
-            json!({ "rule": v.rule, "point": v.index + 1, "inspection": ins_name(id), "recorded_at": at, "description": v.description })
+            let (id, at) = r
+                .points
+                .get(last)
+                .map_or((0, ""), |(id, at)| (*id, at.as_str()));
+            Broken {
+                rule: v.rule,
+                point: v.index + 1,
+                inspection: id,
+                at,
+                description: &v.description,
+            }
         })
         .collect();
     if let Some(path) = &args.svg {
@@ -355,6 +388,10 @@ pub fn spc(explicit: Option<&Path>, args: &SpcArgs) -> Result<Outcome> {
     }
     let cap = &r.capability;
     if args.json {
+        let violations: Vec<Value> = broken
+            .iter()
+            .map(|b| json!({ "rule": b.rule, "point": b.point, "inspection": ins_name(b.inspection), "recorded_at": b.at, "description": b.description }))
+            .collect();
         println!(
             "{}",
             serde_json::to_string_pretty(&json!({
@@ -400,55 +437,50 @@ pub fn spc(explicit: Option<&Path>, args: &SpcArgs) -> Result<Outcome> {
         f(cap.pp),
         f(cap.ppk)
     );
-    if violations.is_empty() {
+    if broken.is_empty() {
         println!("Western Electric rules 1-4: no point breaks a rule.");
-    } else {
-        println!(
-            "Western Electric rules broken (consecutive points breaking the same rule are shown as one run):"
-        );
-        let mut by_rule: Vec<&Value> = violations.iter().collect();
-        by_rule.sort_by_key(|v| (v["rule"].as_u64(), v["point"].as_u64()));
-        let mut k = 0;
-        while k < by_rule.len() {
-            let first = by_rule[k];
-            let mut last = first;
-            while k + 1 < by_rule.len()
-                && by_rule[k + 1]["rule"] == first["rule"]
-                && by_rule[k + 1]["point"].as_u64() == last["point"].as_u64().map(|p| p + 1)
-            {
-                k += 1;
-                last = by_rule[k];
-            }
-            let day = |v: &Value| {
-                v["recorded_at"]
-                    .as_str()
-                    .map(|t| t.get(..10).unwrap_or(t).to_string())
-                    .unwrap_or_default()
-            };
-            if first["point"] == last["point"] {
-                println!(
-                    "  rule {}  point {}  {}  {}  {}",
-                    first["rule"],
-                    first["point"],
-                    first["inspection"].as_str().unwrap_or(""),
-                    day(first),
-                    first["description"].as_str().unwrap_or("")
-                );
-            } else {
-                println!(
-                    "  rule {}  points {} to {}  {} to {}  {} to {}  e.g. {}",
-                    first["rule"],
-                    first["point"],
-                    last["point"],
-                    first["inspection"].as_str().unwrap_or(""),
-                    last["inspection"].as_str().unwrap_or(""),
-                    day(first),
-                    day(last),
-                    last["description"].as_str().unwrap_or("")
-                );
-            }
+        return Ok(Outcome::Ok);
+    }
+    println!(
+        "Western Electric rules broken (consecutive points breaking the same rule are shown as one run):"
+    );
+    let mut by_rule: Vec<&Broken<'_>> = broken.iter().collect();
+    by_rule.sort_by_key(|b| (b.rule, b.point));
+    let day = |at: &str| at.get(..10).unwrap_or(at).to_string();
+    let mut k = 0;
+    while k < by_rule.len() {
+        let first = by_rule[k];
+        let mut last = first;
+        while k + 1 < by_rule.len()
+            && by_rule[k + 1].rule == first.rule
+            && by_rule[k + 1].point == last.point + 1
+        {
             k += 1;
+            last = by_rule[k];
         }
+        if first.point == last.point {
+            println!(
+                "  rule {}  point {}  {}  {}  {}",
+                first.rule,
+                first.point,
+                ins_name(first.inspection),
+                day(first.at),
+                first.description
+            );
+        } else {
+            println!(
+                "  rule {}  points {} to {}  {} to {}  {} to {}  e.g. {}",
+                first.rule,
+                first.point,
+                last.point,
+                ins_name(first.inspection),
+                ins_name(last.inspection),
+                day(first.at),
+                day(last.at),
+                last.description
+            );
+        }
+        k += 1;
     }
     Ok(Outcome::Ok)
 }

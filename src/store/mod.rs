@@ -292,14 +292,17 @@ pub trait Store {
     fn voids(&mut self) -> Result<Vec<VoidRow>>;
     fn nonconformances(&mut self) -> Result<Vec<NcRow>>;
     fn nc_steps(&mut self) -> Result<Vec<NcStepRow>>;
-    /// Measured values of one item, oldest first, without voided inspections.
+    /// Measured values of one item, oldest first, without voided inspections:
+    /// (inspection id, recorded at, value). `positions` gives the item's
+    /// position in each checklist revision: (revision id, position).
     fn measurements(
         &mut self,
         checklist: &str,
-        item: &str,
+        positions: &[(i64, i64)],
         since: Option<&str>,
     ) -> Result<Vec<(i64, String, f64)>>;
-    /// Inspections, passes, first inspections and first passes per group (voided left out).
+    /// Inspections, passes, first inspections and first passes per group
+    /// (voided left out). `GroupBy::Week` gives days (UTC); see [`fold_weeks`].
     fn group_counts(
         &mut self,
         by: GroupBy,
@@ -316,6 +319,30 @@ pub trait Store {
     fn inspection_range_hash(&mut self, from: i64, to: i64) -> Result<(String, i64)>;
 }
 
+/// Folds per-day counts (keys `YYYY-MM-DD`) into weeks keyed by their Monday.
+pub fn fold_weeks(days: Vec<GroupCount>) -> Vec<GroupCount> {
+    use chrono::{Datelike, NaiveDate};
+    let mut weeks: Vec<GroupCount> = Vec::new();
+    for d in days {
+        let key = NaiveDate::parse_from_str(&d.key, "%Y-%m-%d")
+            .map(|day| {
+                (day - chrono::Days::new(u64::from(day.weekday().num_days_from_monday())))
+                    .to_string()
+            })
+            .unwrap_or(d.key.clone());
+        match weeks.last_mut() {
+            Some(w) if w.key == key => {
+                w.inspections += d.inspections;
+                w.passed += d.passed;
+                w.first += d.first;
+                w.first_passed += d.first_passed;
+            }
+            _ => weeks.push(GroupCount { key, ..d }),
+        }
+    }
+    weeks
+}
+
 /// Inspections written together under one event.
 #[derive(Debug, Clone)]
 pub struct InspectionBatch {
@@ -329,38 +356,35 @@ pub struct InspectionBatch {
 /// Feeds one inspection and its results into a running hash, in a
 /// canonical encoding (fields separated by 0x1f, rows ended by 0x1e).
 pub fn hash_inspection(h: &mut Sha256, i: &InspectionRow, results: &[ItemResultRow]) {
-    let fields = [
-        i.id.to_string(),
-        i.checklist_id.clone(),
-        i.revision_id.to_string(),
-        i.revision_number.to_string(),
-        i.lot.clone(),
-        i.serial.clone(),
-        i.inspector.clone(),
-        i.station.clone(),
-        i.recorded_at.clone(),
-        i.verdict.clone(),
-        i.reinspects.map(|r| r.to_string()).unwrap_or_default(),
-    ];
-    for f in &fields {
-        h.update(f.as_bytes());
-        h.update([0x1f]);
+    use std::fmt::Write as _;
+    // One buffer, written field by field: this runs for every imported row.
+    let mut buf = String::with_capacity(256);
+    let _ = write!(
+        buf,
+        "{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f",
+        i.id,
+        i.checklist_id,
+        i.revision_id,
+        i.revision_number,
+        i.lot,
+        i.serial,
+        i.inspector,
+        i.station,
+        i.recorded_at,
+        i.verdict
+    );
+    if let Some(r) = i.reinspects {
+        let _ = write!(buf, "{r}");
     }
-    h.update([0x1e]);
+    buf.push_str("\x1f\x1e");
     for r in results {
-        for f in [
-            r.position.to_string(),
-            r.item_id.clone(),
-            r.value.clone(),
-            r.number.map(|n| format!("{n:?}")).unwrap_or_default(),
-            r.outcome.clone(),
-            r.note.clone(),
-        ] {
-            h.update(f.as_bytes());
-            h.update([0x1f]);
+        let _ = write!(buf, "{}\x1f{}\x1f{}\x1f", r.position, r.item_id, r.value);
+        if let Some(n) = r.number {
+            let _ = write!(buf, "{n:?}");
         }
-        h.update([0x1e]);
+        let _ = write!(buf, "\x1f{}\x1f{}\x1f\x1e", r.outcome, r.note);
     }
+    h.update(buf.as_bytes());
 }
 
 /// Opens the store a workspace uses: `SOPBOOK_DATABASE`, else `database`

@@ -670,15 +670,26 @@ impl Store for SqliteStore {
     fn measurements(
         &mut self,
         checklist: &str,
-        item: &str,
+        positions: &[(i64, i64)],
         since: Option<&str>,
     ) -> Result<Vec<(i64, String, f64)>> {
         let path = self.path.clone();
-        let mut params = vec![checklist.to_string(), item.to_string()];
+        if positions.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Each checklist revision keeps the item at its own position: look the
+        // result up by (inspection, position), the primary key.
+        let mut params = vec![checklist.to_string()];
+        let mut case = String::from("CASE i.revision_id");
+        for (revision, position) in positions {
+            case.push_str(&format!(" WHEN {revision} THEN {position}"));
+        }
+        case.push_str(" END");
         let range = range_clause(since, None, &mut params);
         let sql = format!(
-            "SELECT i.id, i.recorded_at, r.number FROM inspections i JOIN item_results r ON r.inspection_id = i.id
-             WHERE i.checklist_id = ?1 AND r.item_id = ?2 AND r.number IS NOT NULL
+            "SELECT i.id, i.recorded_at, r.number FROM inspections i
+             JOIN item_results r ON r.inspection_id = i.id AND r.position = {case}
+             WHERE i.checklist_id = ?1 AND r.number IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM inspection_voids v WHERE v.inspection_id = i.id){range}
              ORDER BY i.recorded_at, i.id"
         );
