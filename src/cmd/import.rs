@@ -21,7 +21,7 @@ use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, Utc};
 use crate::control::floor::{self, Entry, Header, effective_checklist, parse_ins};
 use crate::model::Checklist;
 use crate::model::control::local_date;
-use crate::store::{RevisionRow, Store};
+use crate::store::{BatchHeader, NewInspection, RevisionRow, Store};
 
 fn parse_when(s: &str) -> Option<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
@@ -39,6 +39,9 @@ fn parse_when(s: &str) -> Option<DateTime<Utc>> {
         .ok()
         .and_then(|d| local(d.and_hms_opt(12, 0, 0)?))
 }
+
+/// How many inspections the reader hands to the writer at a time.
+const CHUNK: usize = 512;
 
 struct Pending {
     row: usize,
@@ -90,123 +93,183 @@ pub fn import(store: &mut dyn Store, file: &Path, person: &str) -> Result<(usize
         "note",
     ];
 
-    let t0 = std::time::Instant::now();
-    let mut pending: Vec<Pending> = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        let record = record.map_err(|e| anyhow!("{shown}:{line}: {e}; nothing was imported"))?;
-        let get = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("").to_string();
-        let key = vec![
-            get(Some(c_checklist)),
-            get(Some(c_lot)),
-            get(c_serial),
-            get(Some(c_inspector)),
-            get(c_station),
-            get(c_at),
-            get(c_re),
-        ];
-        match long {
-            Some((c_item, c_value)) => {
-                let entry = Entry {
-                    item: get(Some(c_item)),
-                    value: get(Some(c_value)),
-                    note: get(c_note),
-                };
-                match pending.last_mut() {
-                    Some(p) if p.key == key => p.entries.push(entry),
-                    _ => pending.push(Pending {
-                        row: line,
-                        key,
-                        entries: vec![entry],
-                    }),
-                }
-            }
-            None => {
-                let mut entries = Vec::new();
-                for (c, h) in headers.iter().enumerate() {
-                    if fixed.contains(&h.as_str()) || h.starts_with("note:") {
-                        continue;
+    let records = store.records()?;
+    let now = Utc::now();
+    // Inspections travel in chunks: one channel message per row cost more than it saved.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<NewInspection>>>(16);
+    // One thread reads, groups and checks rows while this one writes them:
+    // the writes happen inside one transaction that an error rolls back.
+    let result = std::thread::scope(|scope| {
+        let reader_thread = scope.spawn(|| {
+            // The reader owns the sender: when it finishes, the channel closes and the writer stops.
+            let tx = tx;
+            let mut cache: HashMap<(String, NaiveDate), (RevisionRow, Checklist)> = HashMap::new();
+            let mut current: Option<Pending> = None;
+            let mut chunk: Vec<NewInspection> = Vec::with_capacity(CHUNK);
+            let mut send = |p: Pending,
+                            cache: &mut HashMap<(String, NaiveDate), (RevisionRow, Checklist)>|
+             -> bool {
+                match prepare_one(&shown, &p, &records, cache, &headers, long.is_some(), now) {
+                    Ok(new) => {
+                        chunk.push(new);
+                        chunk.len() < CHUNK
+                            || tx
+                                .send(Ok(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))))
+                                .is_ok()
                     }
-                    let note = col(&format!("note:{h}"))
-                        .and_then(|n| record.get(n))
-                        .unwrap_or("")
-                        .to_string();
-                    entries.push(Entry {
-                        item: h.clone(),
-                        value: record.get(c).unwrap_or("").to_string(),
-                        note,
-                    });
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        false
+                    }
                 }
-                pending.push(Pending {
-                    row: line,
-                    key,
-                    entries,
-                });
+            };
+            for (i, record) in reader.records().enumerate() {
+                let line = i + 2;
+                let record = match record {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let _ = tx.send(Err(anyhow!("{shown}:{line}: {e}; nothing was imported")));
+                        return;
+                    }
+                };
+                let get =
+                    |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("").to_string();
+                let key = vec![
+                    get(Some(c_checklist)),
+                    get(Some(c_lot)),
+                    get(c_serial),
+                    get(Some(c_inspector)),
+                    get(c_station),
+                    get(c_at),
+                    get(c_re),
+                ];
+                match long {
+                    Some((c_item, c_value)) => {
+                        let entry = Entry {
+                            item: get(Some(c_item)),
+                            value: get(Some(c_value)),
+                            note: get(c_note),
+                        };
+                        match current.as_mut() {
+                            Some(p) if p.key == key => p.entries.push(entry),
+                            _ => {
+                                if let Some(done) = current.replace(Pending {
+                                    row: line,
+                                    key,
+                                    entries: vec![entry],
+                                }) && !send(done, &mut cache)
+                                {
+                                    return;
+                                }
+                            }
+                        }
+                    }
+                    None => {
+                        let mut entries = Vec::new();
+                        for (c, h) in headers.iter().enumerate() {
+                            if fixed.contains(&h.as_str()) || h.starts_with("note:") {
+                                continue;
+                            }
+                            let note = col(&format!("note:{h}"))
+                                .and_then(|n| record.get(n))
+                                .unwrap_or("")
+                                .to_string();
+                            entries.push(Entry {
+                                item: h.clone(),
+                                value: record.get(c).unwrap_or("").to_string(),
+                                note,
+                            });
+                        }
+                        if !send(
+                            Pending {
+                                row: line,
+                                key,
+                                entries,
+                            },
+                            &mut cache,
+                        ) {
+                            return;
+                        }
+                    }
+                }
             }
-        }
-    }
-    if pending.is_empty() {
+            if let Some(done) = current
+                && !send(done, &mut cache)
+            {
+                return;
+            }
+            let _ = tx.send(Ok(chunk));
+        });
+        let header = BatchHeader {
+            actor: person.to_string(),
+            action: "imported".into(),
+            record: format!("import of {shown}"),
+            note: serde_json::json!({ "file": shown }),
+        };
+        let mut rows = rx.iter().flat_map(|chunk| match chunk {
+            Ok(list) => list.into_iter().map(Ok).collect::<Vec<_>>(),
+            Err(e) => vec![Err(e)],
+        });
+        let written = store.record_inspection_stream(now, header, &mut rows);
+        drop(rows);
+        // If writing failed, the reader may be blocked on a full channel: dropping `rx` frees it.
+        drop(rx);
+        let _ = reader_thread.join();
+        written
+    })?;
+    if result.is_empty() {
         bail!("`{shown}` holds no inspections");
     }
+    let failed = result.iter().filter(|(_, nc)| nc.is_some()).count();
+    Ok((result.len(), failed))
+}
 
-    if std::env::var_os("SOPBOOK_TIMING").is_some() {
-        eprintln!("parse {:?}", t0.elapsed());
+/// Checks one inspection of the file against the checklist revision in force when it was recorded.
+fn prepare_one(
+    shown: &str,
+    p: &Pending,
+    records: &crate::store::Records,
+    cache: &mut HashMap<(String, NaiveDate), (RevisionRow, Checklist)>,
+    headers: &[String],
+    long: bool,
+    now: DateTime<Utc>,
+) -> Result<NewInspection> {
+    let at_row = |msg: String| anyhow!("{shown}:{}: {msg}; nothing was imported", p.row);
+    let when = match p.key[5].as_str() {
+        "" => now,
+        s => parse_when(s).ok_or_else(|| at_row(format!("`{s}` in column recorded_at is not a time (use 2026-11-25T09:30:00Z or 2026-11-25 09:30)")))?,
+    };
+    let key = (p.key[0].clone(), local_date(when));
+    if !cache.contains_key(&key) {
+        let found =
+            effective_checklist(records, &key.0, key.1).map_err(|e| at_row(e.to_string()))?;
+        cache.insert(key.clone(), found);
     }
-    let records = store.records()?;
-    let mut cache: HashMap<(String, NaiveDate), (RevisionRow, Checklist)> = HashMap::new();
-    let now = Utc::now();
-    let mut prepared = Vec::with_capacity(pending.len());
-    for p in &pending {
-        let at_row = |msg: String| anyhow!("{shown}:{}: {msg}; nothing was imported", p.row);
-        let when = match p.key[5].as_str() {
-            "" => now,
-            s => parse_when(s).ok_or_else(|| at_row(format!("`{s}` in column recorded_at is not a time (use 2026-11-25T09:30:00Z or 2026-11-25 09:30)")))?,
-        };
-        let key = (p.key[0].clone(), local_date(when));
-        if !cache.contains_key(&key) {
-            let found =
-                effective_checklist(&records, &key.0, key.1).map_err(|e| at_row(e.to_string()))?;
-            cache.insert(key.clone(), found);
-        }
-        let (rev, checklist) = &cache[&key];
-        let reinspects = match p.key[6].as_str() {
-            "" => None,
-            s => Some(parse_ins(s).map_err(|e| at_row(e.to_string()))?),
-        };
-        let station = if p.key[4].is_empty() {
-            "import"
-        } else {
-            p.key[4].as_str()
-        };
-        let serial = (!p.key[2].is_empty()).then_some(p.key[2].as_str());
-        let header = Header {
-            lot: &p.key[1],
-            serial,
-            inspector: &p.key[3],
-            station,
-            reinspects,
-            at: when,
-        };
-        if p.key[3].is_empty() {
-            return Err(at_row("the inspector is empty".into()));
-        }
-        let one = floor::prepare(rev, checklist, &header, &p.entries)
-            .map_err(|e| at_row(column_hint(&e.to_string(), &headers, long.is_some())))?;
-        prepared.push(one);
+    let (rev, checklist) = &cache[&key];
+    let reinspects = match p.key[6].as_str() {
+        "" => None,
+        s => Some(parse_ins(s).map_err(|e| at_row(e.to_string()))?),
+    };
+    if p.key[3].is_empty() {
+        return Err(at_row("the inspector is empty".into()));
     }
-    let failed = prepared
-        .iter()
-        .filter(|p| p.verdict == crate::model::inspection::Verdict::Fail)
-        .count();
-    let count = prepared.len();
-    if std::env::var_os("SOPBOOK_TIMING").is_some() {
-        eprintln!("prepare {:?}", t0.elapsed());
-    }
-    floor::record(store, now, person, "imported", prepared)?;
-    if std::env::var_os("SOPBOOK_TIMING").is_some() {
-        eprintln!("record {:?}", t0.elapsed());
-    }
-    Ok((count, failed))
+    let station = if p.key[4].is_empty() {
+        "import"
+    } else {
+        p.key[4].as_str()
+    };
+    let serial = (!p.key[2].is_empty()).then_some(p.key[2].as_str());
+    let header = Header {
+        lot: &p.key[1],
+        serial,
+        inspector: &p.key[3],
+        station,
+        reinspects,
+        at: when,
+    };
+    floor::prepare(rev, checklist, &header, &p.entries)
+        .map(|prepared| prepared.new)
+        .map_err(|e| at_row(column_hint(&e.to_string(), headers, long)))
 }
 
 /// Adds which column a value problem is in, for the one-row-per-inspection layout.

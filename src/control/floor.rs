@@ -448,7 +448,7 @@ pub fn record(
         actor: actor.to_string(),
         action: action.to_string(),
         record,
-        note: json!({ "count": prepared.len(), "failed": prepared.iter().filter(|p| p.verdict == Verdict::Fail).count() }),
+        note: json!({}),
         inspections: prepared.into_iter().map(|p| p.new).collect(),
     };
     store.record_inspections(now, batch)

@@ -286,6 +286,30 @@ pub trait Store {
         &mut self,
         at: DateTime<Utc>,
         batch: InspectionBatch,
+    ) -> Result<Vec<(i64, Option<i64>)>> {
+        let InspectionBatch {
+            actor,
+            action,
+            record,
+            note,
+            inspections,
+        } = batch;
+        let header = BatchHeader {
+            actor,
+            action,
+            record,
+            note,
+        };
+        self.record_inspection_stream(at, header, &mut inspections.into_iter().map(Ok))
+    }
+    /// The same, pulling the inspections from `rows` while it writes (an
+    /// import parses on another thread meanwhile). An `Err` from `rows`
+    /// rolls everything back and is returned: all or nothing.
+    fn record_inspection_stream(
+        &mut self,
+        at: DateTime<Utc>,
+        header: BatchHeader,
+        rows: &mut dyn Iterator<Item = Result<NewInspection>>,
     ) -> Result<Vec<(i64, Option<i64>)>>;
     fn inspections(&mut self, filter: &InspectionFilter) -> Result<Vec<InspectionRow>>;
     fn item_results(&mut self, inspection_id: i64) -> Result<Vec<ItemResultRow>>;
@@ -341,6 +365,16 @@ pub fn fold_weeks(days: Vec<GroupCount>) -> Vec<GroupCount> {
         }
     }
     weeks
+}
+
+/// What the event that records a batch of inspections says; the store adds
+/// the count and how many failed.
+#[derive(Debug, Clone)]
+pub struct BatchHeader {
+    pub actor: String,
+    pub action: String,
+    pub record: String,
+    pub note: serde_json::Value,
 }
 
 /// Inspections written together under one event.

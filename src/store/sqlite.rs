@@ -11,10 +11,10 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, pa
 use sha2::{Digest, Sha256};
 
 use super::{
-    Appended, Batch, ChangeRow, CredentialRow, EventRow, GENESIS, GroupBy, GroupCount, Insert,
-    InspectionBatch, InspectionFilter, InspectionRow, ItemResultRow, NcRow, NcStepRow, Records,
-    RevisionRow, RowRef, SignatureRow, Store, VoidRow, event_hash, hash_inspection, row_hash,
-    timestamp,
+    Appended, Batch, BatchHeader, ChangeRow, CredentialRow, EventRow, GENESIS, GroupBy, GroupCount,
+    Insert, InspectionFilter, InspectionRow, ItemResultRow, NcRow, NcStepRow, NewInspection,
+    Records, RevisionRow, RowRef, SignatureRow, Store, VoidRow, event_hash, hash_inspection,
+    row_hash, timestamp,
 };
 
 /// Migrations in order; the database's `user_version` is how many have run.
@@ -242,13 +242,18 @@ impl SqliteStore {
     fn record_inspections_tx(
         &mut self,
         at: DateTime<Utc>,
-        batch: InspectionBatch,
-    ) -> rusqlite::Result<Vec<(i64, Option<i64>)>> {
+        header: BatchHeader,
+        rows: &mut dyn Iterator<Item = Result<NewInspection>>,
+    ) -> Result<Vec<(i64, Option<i64>)>> {
+        let path = self.path.clone();
+        let e = |err: rusqlite::Error| explain(err, &path);
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (seq, prev_hash) = next_event(&tx)?;
-        let mut out = Vec::with_capacity(batch.inspections.len());
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(e)?;
+        let (seq, prev_hash) = next_event(&tx).map_err(e)?;
+        let mut out = Vec::new();
+        let mut failed = 0;
         let mut hasher = Sha256::new();
         let mut nc_hasher = Sha256::new();
         let (mut first, mut last, mut ncs) = (None, 0, 0);
@@ -256,14 +261,19 @@ impl SqliteStore {
             let mut ins = tx.prepare_cached(
                 "INSERT INTO inspections (checklist_id, revision_id, revision_number, lot, serial, inspector, station, recorded_at, verdict, reinspects, event_seq)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )?;
+            ).map_err(e)?;
             let mut item = tx.prepare_cached(
                 "INSERT INTO item_results (inspection_id, position, item_id, value, number, outcome, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
+            ).map_err(e)?;
             let mut nc = tx.prepare_cached(
                 "INSERT INTO nonconformances (inspection_id, opened_at, summary, event_seq) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for mut new in batch.inspections {
+            ).map_err(e)?;
+            for new in rows {
+                // A problem found further down the file rolls the whole batch back.
+                let mut new = new?;
+                if new.row.verdict == "fail" {
+                    failed += 1;
+                }
                 let r = &mut new.row;
                 ins.execute(params![
                     r.checklist_id,
@@ -277,7 +287,8 @@ impl SqliteStore {
                     r.verdict,
                     r.reinspects,
                     seq
-                ])?;
+                ])
+                .map_err(e)?;
                 r.id = tx.last_insert_rowid();
                 first.get_or_insert(r.id);
                 last = r.id;
@@ -291,12 +302,14 @@ impl SqliteStore {
                         res.number,
                         res.outcome,
                         res.note
-                    ])?;
+                    ])
+                    .map_err(e)?;
                 }
                 hash_inspection(&mut hasher, &new.row, &new.results);
                 let nc_id = match &new.nc_summary {
                     Some(summary) => {
-                        nc.execute(params![new.row.id, new.row.recorded_at, summary, seq])?;
+                        nc.execute(params![new.row.id, new.row.recorded_at, summary, seq])
+                            .map_err(e)?;
                         let row = NcRow {
                             id: tx.last_insert_rowid(),
                             inspection_id: new.row.id,
@@ -318,18 +331,24 @@ impl SqliteStore {
             { "table": "inspections", "from": first.unwrap_or(0), "to": last, "count": count,
               "hash": format!("{:x}", hasher.finalize()), "nonconformances": ncs, "nc_hash": format!("{:x}", nc_hasher.finalize()) }
         ]);
-        let detail = serde_json::json!({ "note": batch.note, "rows": rows });
+        let mut note = header.note;
+        if let Some(map) = note.as_object_mut() {
+            map.insert("count".into(), count.into());
+            map.insert("failed".into(), failed.into());
+        }
+        let detail = serde_json::json!({ "note": note, "rows": rows });
         write_event(
             &tx,
             seq,
             prev_hash,
             at,
-            batch.actor,
-            batch.action,
-            batch.record,
+            header.actor,
+            header.action,
+            header.record,
             detail,
-        )?;
-        tx.commit()?;
+        )
+        .map_err(e)?;
+        tx.commit().map_err(e)?;
         Ok(out)
     }
 }
@@ -552,14 +571,13 @@ impl Store for SqliteStore {
         self.path.display().to_string()
     }
 
-    fn record_inspections(
+    fn record_inspection_stream(
         &mut self,
         at: DateTime<Utc>,
-        batch: InspectionBatch,
+        header: BatchHeader,
+        rows: &mut dyn Iterator<Item = Result<NewInspection>>,
     ) -> Result<Vec<(i64, Option<i64>)>> {
-        let path = self.path.clone();
-        self.record_inspections_tx(at, batch)
-            .map_err(|e| explain(e, &path))
+        self.record_inspections_tx(at, header, rows)
     }
 
     fn inspections(&mut self, f: &InspectionFilter) -> Result<Vec<InspectionRow>> {
