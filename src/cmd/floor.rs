@@ -672,7 +672,6 @@ pub fn inspections(explicit: Option<&Path>, command: &InspectionsCommand) -> Res
 
 pub fn nc(explicit: Option<&Path>, command: &NcCommand) -> Result<Outcome> {
     let mut site = Site::open(explicit)?;
-    let now = Utc::now();
     match command {
         NcCommand::List { open, format } => {
             let ncs = site.store.nonconformances()?;
@@ -806,24 +805,13 @@ pub fn nc(explicit: Option<&Path>, command: &NcCommand) -> Result<Outcome> {
             note,
             signer,
         } => {
-            let id = parse_nc(nc)?;
-            let person = site.signer(&signer.person, &nc_name(id), "disposition")?;
-            eprintln!(
-                "{}",
-                floor::nc_step(
-                    site.store.as_mut(),
-                    now,
-                    &person,
-                    id,
-                    floor::NcInput {
-                        kind: "disposition",
-                        value: disposition,
-                        sop: None,
-                        note
-                    }
-                )?
-            );
-            Ok(Outcome::Ok)
+            let input = floor::NcInput {
+                kind: "disposition",
+                value: disposition,
+                sop: None,
+                note,
+            };
+            nc_step(&mut site, nc, &signer.person, "disposition", input)
         }
         NcCommand::Action {
             nc,
@@ -831,49 +819,44 @@ pub fn nc(explicit: Option<&Path>, command: &NcCommand) -> Result<Outcome> {
             sop,
             signer,
         } => {
-            let id = parse_nc(nc)?;
             if let (Some(sop), Some(ws)) = (sop, &site.ws)
                 && ws.sop(sop).is_none()
             {
                 bail!("no SOP has the id `{sop}`");
             }
-            let person = site.signer(&signer.person, &nc_name(id), "corrective action")?;
-            eprintln!(
-                "{}",
-                floor::nc_step(
-                    site.store.as_mut(),
-                    now,
-                    &person,
-                    id,
-                    floor::NcInput {
-                        kind: "action",
-                        value: action,
-                        sop: sop.as_deref(),
-                        note: ""
-                    }
-                )?
-            );
-            Ok(Outcome::Ok)
+            let input = floor::NcInput {
+                kind: "action",
+                value: action,
+                sop: sop.as_deref(),
+                note: "",
+            };
+            nc_step(&mut site, nc, &signer.person, "corrective action", input)
         }
         NcCommand::Close { nc, note, signer } => {
-            let id = parse_nc(nc)?;
-            let person = site.signer(&signer.person, &nc_name(id), "close")?;
-            eprintln!(
-                "{}",
-                floor::nc_step(
-                    site.store.as_mut(),
-                    now,
-                    &person,
-                    id,
-                    floor::NcInput {
-                        kind: "close",
-                        value: "closed",
-                        sop: None,
-                        note
-                    }
-                )?
-            );
-            Ok(Outcome::Ok)
+            let input = floor::NcInput {
+                kind: "close",
+                value: "closed",
+                sop: None,
+                note,
+            };
+            nc_step(&mut site, nc, &signer.person, "close", input)
         }
     }
+}
+
+/// Signs and records one step on a nonconformance.
+fn nc_step(
+    site: &mut Site,
+    nc: &str,
+    signer: &str,
+    attempted: &str,
+    input: floor::NcInput<'_>,
+) -> Result<Outcome> {
+    let id = parse_nc(nc)?;
+    let person = site.signer(signer, &nc_name(id), attempted)?;
+    eprintln!(
+        "{}",
+        floor::nc_step(site.store.as_mut(), Utc::now(), &person, id, input)?
+    );
+    Ok(Outcome::Ok)
 }

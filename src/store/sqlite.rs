@@ -730,6 +730,43 @@ impl Store for SqliteStore {
         let path = self.path.clone();
         let mut params = Vec::new();
         let range = range_clause(since, until, &mut params);
+        if by == GroupBy::Week {
+            // Counting days in a map beats SQLite sorting a million computed keys.
+            let sql = format!(
+                "SELECT substr(i.recorded_at, 1, 10), i.verdict = 'pass', i.reinspects IS NULL FROM inspections i
+                 WHERE NOT EXISTS (SELECT 1 FROM inspection_voids v WHERE v.inspection_id = i.id){range}"
+            );
+            let load = || -> rusqlite::Result<Vec<GroupCount>> {
+                let mut days: std::collections::BTreeMap<String, GroupCount> =
+                    std::collections::BTreeMap::new();
+                let mut stmt = self.conn.prepare(&sql)?;
+                let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
+                while let Some(r) = rows.next()? {
+                    let day = r.get_ref(0)?.as_str().unwrap_or("");
+                    let (passed, first): (bool, bool) = (r.get(1)?, r.get(2)?);
+                    if !days.contains_key(day) {
+                        days.insert(
+                            day.to_string(),
+                            GroupCount {
+                                key: day.to_string(),
+                                inspections: 0,
+                                passed: 0,
+                                first: 0,
+                                first_passed: 0,
+                            },
+                        );
+                    }
+                    if let Some(g) = days.get_mut(day) {
+                        g.inspections += 1;
+                        g.passed += i64::from(passed);
+                        g.first += i64::from(first);
+                        g.first_passed += i64::from(first && passed);
+                    }
+                }
+                Ok(days.into_values().collect())
+            };
+            return load().map_err(|e| explain(e, &path));
+        }
         let key = match by {
             GroupBy::Checklist => "i.checklist_id",
             GroupBy::Lot => "i.lot",
