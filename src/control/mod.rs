@@ -81,6 +81,49 @@ pub fn parse_effective(s: &str, today: NaiveDate) -> Result<NaiveDate> {
 }
 
 impl Session<'_> {
+    /// A release or retirement request, under the approval rule of the document's section.
+    fn request(
+        &self,
+        id: &str,
+        kind: &str,
+        revision_id: Option<i64>,
+        requester: &str,
+        reason: &str,
+        effective: Option<NaiveDate>,
+    ) -> ChangeRow {
+        let rule = self.ws.config.approval_for(id.split('-').next());
+        ChangeRow {
+            id: 0,
+            doc_id: id.to_string(),
+            kind: kind.to_string(),
+            revision_id,
+            requested_by: requester.to_string(),
+            reason: reason.trim().to_string(),
+            effective_date: effective.map(|d| d.to_string()),
+            required: i64::from(rule.required),
+            approver_roles: rule.roles.join(","),
+            created_at: timestamp(self.now),
+            event_seq: 0,
+        }
+    }
+
+    /// A signature by `signer`, now, on the revision with `content_hash`;
+    /// callers set the change, revision and note that apply.
+    fn signature(&self, id: &str, signer: &str, meaning: &str, content_hash: &str) -> SignatureRow {
+        SignatureRow {
+            id: 0,
+            change_id: None,
+            doc_id: id.to_string(),
+            revision_id: None,
+            signer: signer.to_string(),
+            meaning: meaning.to_string(),
+            signed_at: timestamp(self.now),
+            content_hash: content_hash.to_string(),
+            note: String::new(),
+            event_seq: 0,
+        }
+    }
+
     pub fn today(&self) -> NaiveDate {
         local_date(self.now)
     }
@@ -192,31 +235,8 @@ impl Session<'_> {
             created_at: at.clone(),
             event_seq: 0,
         };
-        let change = ChangeRow {
-            id: 0,
-            doc_id: id.to_string(),
-            kind: "release".into(),
-            revision_id: None,
-            requested_by: person.id.clone(),
-            reason: summary.trim().to_string(),
-            effective_date: effective.map(|d| d.to_string()),
-            required: i64::from(rule.required),
-            approver_roles: rule.roles.join(","),
-            created_at: at.clone(),
-            event_seq: 0,
-        };
-        let signature = SignatureRow {
-            id: 0,
-            change_id: None,
-            doc_id: id.to_string(),
-            revision_id: None,
-            signer: person.id.clone(),
-            meaning: "authored".into(),
-            signed_at: at,
-            content_hash: content_hash.clone(),
-            note: String::new(),
-            event_seq: 0,
-        };
+        let change = self.request(id, "release", None, &person.id, summary, effective);
+        let signature = self.signature(id, &person.id, "authored", &content_hash);
         self.store.append(
             self.now,
             Batch {
@@ -328,16 +348,9 @@ impl Session<'_> {
         }
         self.sign(&person, &record, "approve")?;
         let approved = SignatureRow {
-            id: 0,
             change_id: Some(change.row.id),
-            doc_id: id.to_string(),
             revision_id: change.revision.map(|r| r.id).or(change.row.revision_id),
-            signer: person.id.clone(),
-            meaning: "approved".into(),
-            signed_at: timestamp(self.now),
-            content_hash: hash,
-            note: String::new(),
-            event_seq: 0,
+            ..self.signature(id, &person.id, "approved", &hash)
         };
         let count = change.approvals.len() as i64 + 1;
         let done = count >= change.row.required;
@@ -415,16 +428,10 @@ impl Session<'_> {
         self.sign(&person, &record, "reject")?;
         let hash = self.bound_hash(&change, &control, today);
         let row = SignatureRow {
-            id: 0,
             change_id: Some(change.row.id),
-            doc_id: id.to_string(),
             revision_id: change.revision.map(|r| r.id).or(change.row.revision_id),
-            signer: person.id.clone(),
-            meaning: "rejected".into(),
-            signed_at: timestamp(self.now),
-            content_hash: hash,
             note: reason.trim().to_string(),
-            event_seq: 0,
+            ..self.signature(id, &person.id, "rejected", &hash)
         };
         self.store.append(
             self.now,
@@ -483,31 +490,11 @@ impl Session<'_> {
         let person = self.person(actor, &record, "retire")?;
         self.sign(&person, &record, "retire")?;
         let rule = self.ws.config.approval_for(id.split('-').next());
-        let at = timestamp(self.now);
-        let change = ChangeRow {
-            id: 0,
-            doc_id: id.to_string(),
-            kind: "retire".into(),
-            revision_id: Some(rev.id),
-            requested_by: person.id.clone(),
-            reason: reason.trim().to_string(),
-            effective_date: effective.map(|d| d.to_string()),
-            required: i64::from(rule.required),
-            approver_roles: rule.roles.join(","),
-            created_at: at.clone(),
-            event_seq: 0,
-        };
+        let change = self.request(id, "retire", Some(rev.id), &person.id, reason, effective);
         let signature = SignatureRow {
-            id: 0,
-            change_id: None,
-            doc_id: id.to_string(),
             revision_id: Some(rev.id),
-            signer: person.id.clone(),
-            meaning: "retired".into(),
-            signed_at: at,
-            content_hash: rev.content_hash.clone(),
             note: reason.trim().to_string(),
-            event_seq: 0,
+            ..self.signature(id, &person.id, "retired", &rev.content_hash)
         };
         self.store.append(
             self.now,
@@ -545,16 +532,9 @@ impl Session<'_> {
         let person = self.person(actor, &record, "periodic review")?;
         self.sign(&person, &record, "periodic review")?;
         let row = SignatureRow {
-            id: 0,
-            change_id: None,
-            doc_id: id.to_string(),
             revision_id: Some(rev.id),
-            signer: person.id.clone(),
-            meaning: "periodic-review".into(),
-            signed_at: timestamp(self.now),
-            content_hash: rev.content_hash.clone(),
             note: note.trim().to_string(),
-            event_seq: 0,
+            ..self.signature(id, &person.id, "periodic-review", &rev.content_hash)
         };
         self.store.append(
             self.now,
