@@ -10,8 +10,9 @@ use std::fs;
 use std::time::Instant;
 
 use chrono::{Duration, Utc};
-use sopbook::control::Session;
-use sopbook::control::signing::Fixed;
+use sopbook::ops::documents::{self, ReleaseInput};
+use sopbook::ops::signing::Fixed;
+use sopbook::ops::{Clock, Context, Settings, people};
 use sopbook::store::{self, Batch, Insert, SignatureRow, audit};
 use sopbook::workspace::Workspace;
 
@@ -67,18 +68,12 @@ fn main() {
     }
     let ws = Workspace::load(root).unwrap();
     assert!(!ws.has_errors());
-    let mut store = store::open(root, None).unwrap();
-    let passwords = Fixed("bench-password".into());
+    let mut ctx = Context::with_workspace(ws, Settings::default())
+        .with_passwords(Box::new(Fixed("bench-password".into())));
     let mut now = Utc::now() - Duration::days(30);
+    ctx.clock = Clock::Fixed(now);
     for p in ["ann", "bob"] {
-        Session {
-            ws: &ws,
-            store: store.as_mut(),
-            passwords: &passwords,
-            now,
-        }
-        .set_password(p, None, "bench-password")
-        .unwrap();
+        people::set_password(&mut ctx, p, None, "bench-password").unwrap();
     }
 
     // release + approve of one document, repeated over 20 documents.
@@ -86,14 +81,16 @@ fn main() {
     for n in 1..=20 {
         let id = format!("QC-{n:03}");
         let start = Instant::now();
-        let mut s = Session {
-            ws: &ws,
-            store: store.as_mut(),
-            passwords: &passwords,
-            now,
+        ctx.clock = Clock::Fixed(now);
+        let release = ReleaseInput {
+            id: &id,
+            summary: "First issue",
+            effective: None,
+            minor: false,
+            actor: "ann",
         };
-        s.release(&id, "First issue", None, false, "ann").unwrap();
-        s.approve(&id, "bob").unwrap();
+        documents::release(&mut ctx, release).unwrap();
+        documents::approve(&mut ctx, &id, "bob").unwrap();
         times.push(start.elapsed().as_secs_f64());
         now += Duration::seconds(1);
     }
@@ -107,6 +104,7 @@ fn main() {
     // Fill the log up to `events` events with periodic-review signatures,
     // written straight to the store (one durable transaction each; the
     // password check is left out: it is not what is measured here).
+    let store = ctx.store().unwrap();
     let records = store.records().unwrap();
     let have = store.events().unwrap().len();
     let fill = Instant::now();
@@ -146,7 +144,7 @@ fn main() {
     );
 
     let start = Instant::now();
-    let v = audit::verify(store.as_mut()).unwrap();
+    let v = audit::verify(store).unwrap();
     let t = start.elapsed().as_secs_f64();
     assert!(v.problems.is_empty());
     println!(

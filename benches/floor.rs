@@ -17,9 +17,12 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use sopbook::control::Session;
-use sopbook::control::floor::{self, Entry, Header, effective_checklist};
-use sopbook::control::signing::Fixed;
+use sopbook::ops::documents::{self, ReleaseInput};
+use sopbook::ops::inspections::{
+    Entry, Header, effective_checklist, prepare_with, record_prepared,
+};
+use sopbook::ops::signing::Fixed;
+use sopbook::ops::{Clock, Context, Settings, people};
 use sopbook::store;
 use sopbook::workspace::Workspace;
 
@@ -100,30 +103,22 @@ fn main() {
     workspace(&root);
     let ws = Workspace::load(&root).unwrap();
     assert!(!ws.has_errors(), "{:?}", ws.diagnostics.first());
-    {
-        let mut st = store::open(&root, None).unwrap();
-        let pw = Fixed("bench-password".into());
-        let now = Utc::now() - chrono::Duration::days(1);
-        for p in ["ann", "bob"] {
-            Session {
-                ws: &ws,
-                store: st.as_mut(),
-                passwords: &pw,
-                now,
-            }
-            .set_password(p, None, "bench-password")
-            .unwrap();
-        }
-        let mut s = Session {
-            ws: &ws,
-            store: st.as_mut(),
-            passwords: &pw,
-            now,
-        };
-        s.release("CL-001", "First issue", None, false, "ann")
-            .unwrap();
-        s.approve("CL-001", "bob").unwrap();
+    let mut ctx = Context::with_workspace(ws, Settings::default())
+        .with_passwords(Box::new(Fixed("bench-password".into())));
+    ctx.clock = Clock::Fixed(Utc::now() - chrono::Duration::days(1));
+    for p in ["ann", "bob"] {
+        people::set_password(&mut ctx, p, None, "bench-password").unwrap();
     }
+    let release = ReleaseInput {
+        id: "CL-001",
+        summary: "First issue",
+        effective: None,
+        minor: false,
+        actor: "ann",
+    };
+    documents::release(&mut ctx, release).unwrap();
+    documents::approve(&mut ctx, "CL-001", "bob").unwrap();
+    ctx.clock = Clock::System;
 
     // 1. Import against plain prepared inserts.
     let mut csv = String::from("checklist,lot,serial,inspector,station,recorded_at");
@@ -251,8 +246,7 @@ fn main() {
     // 4. report over report_n inspections: fill up in batches, then time the command.
     let have = n + 15;
     if report_n > have {
-        let mut st = store::open(&root, None).unwrap();
-        let records = st.records().unwrap();
+        let records = ctx.store().unwrap().records().unwrap();
         let (rev, checklist) =
             effective_checklist(&records, "CL-001", chrono::Local::now().date_naive()).unwrap();
         let fill = Instant::now();
@@ -271,20 +265,19 @@ fn main() {
                             note: String::new(),
                         })
                         .collect();
-                    let lot = format!("L{}", i / 100);
                     let header = Header {
-                        lot: &lot,
+                        lot: format!("L{}", i / 100),
                         serial: None,
-                        inspector: if i % 2 == 0 { "ann" } else { "bob" },
-                        station: "line-1",
+                        inspector: if i % 2 == 0 { "ann" } else { "bob" }.to_string(),
+                        station: "line-1".to_string(),
                         reinspects: None,
                         at: Utc::now() - chrono::Duration::minutes((report_n - i) as i64),
                     };
-                    floor::prepare(&rev, &checklist, &header, &entries).unwrap()
+                    prepare_with(&rev, &checklist, &header, &entries).unwrap()
                 })
                 .collect();
             done += batch.len();
-            floor::record(st.as_mut(), Utc::now(), "ann", "imported", batch).unwrap();
+            record_prepared(&mut ctx, "ann", batch).unwrap();
         }
         println!(
             "(filled to {report_n} inspections in {:.1} s)",

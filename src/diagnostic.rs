@@ -96,6 +96,17 @@ pub struct Sources {
 }
 
 impl Sources {
+    /// A copy holding only the named files.
+    pub fn subset<'a>(&self, paths: impl Iterator<Item = &'a str>) -> Sources {
+        let mut out = Sources::default();
+        for p in paths {
+            if let Some(text) = self.files.get(p) {
+                out.files.insert(p.to_string(), text.clone());
+            }
+        }
+        out
+    }
+
     pub fn insert(&mut self, path: impl Into<String>, text: impl Into<String>) {
         self.files.insert(path.into(), text.into());
     }

@@ -409,7 +409,10 @@ fn nonconformance_lifecycle() {
         &["nc", "action", "NC-0001", "x", "--as", "bob"],
         &[("SOPBOOK_PASSWORD", "nope")],
     );
-    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.code, 1,
+        "a refused signature: the command ran and refused"
+    );
 }
 
 #[test]

@@ -1,34 +1,35 @@
 //! `sopbook check`: every problem in the workspace at once.
 
-use anyhow::Result;
-
+use super::{Outcome, emit_diagnostics, json, say};
 use crate::cli::CheckArgs;
 use crate::diagnostic::{self, plural, summary};
-use crate::error::Outcome;
-use crate::workspace::Workspace;
+use crate::error::Result;
+use crate::ops::{Context, check};
 
-pub fn run(ws: &Workspace, args: &CheckArgs) -> Result<Outcome> {
+pub fn check(ctx: &mut Context, args: &CheckArgs) -> Result<Outcome> {
+    let c = check::check(ctx)?;
+    let ws = &c.workspace;
     if args.json {
         let findings: Vec<_> = ws
             .diagnostics
             .iter()
             .map(|d| diagnostic::to_json(d, &ws.sources))
             .collect();
-        println!("{}", serde_json::to_string_pretty(&findings)?);
+        json(&findings)?;
     } else {
-        diagnostic::emit(&ws.diagnostics, &ws.sources);
+        emit_diagnostics(&ws.diagnostics, &ws.sources);
         let checked = format!(
             "{} and {}",
-            plural(ws.files_read.0, "SOP"),
-            plural(ws.files_read.1, "checklist")
+            plural(c.sops, "SOP"),
+            plural(c.checklists, "checklist")
         );
         if ws.diagnostics.is_empty() {
-            eprintln!("Checked {checked}: no problems found.");
+            say(format!("Checked {checked}: no problems found."));
         } else {
-            eprintln!("Checked {checked}: {}.", summary(&ws.diagnostics));
+            say(format!("Checked {checked}: {}.", summary(&ws.diagnostics)));
         }
     }
-    Ok(if ws.has_errors() {
+    Ok(if c.errors > 0 {
         Outcome::Problem
     } else {
         Outcome::Ok

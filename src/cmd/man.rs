@@ -1,14 +1,21 @@
-//! `sopbook man`: man pages for sopbook and each command.
+//! `sopbook completions <shell>` and `sopbook man`.
 
 use std::fs;
 
-use anyhow::{Context, Result};
+use anyhow::Context as _;
 use clap::CommandFactory;
 
-use crate::cli::{Cli, ManArgs};
-use crate::error::Outcome;
+use super::{Outcome, say};
+use crate::cli::{Cli, CompletionsArgs, ManArgs};
+use crate::error::Result;
 
-pub fn run(args: &ManArgs) -> Result<Outcome> {
+pub fn completions(args: &CompletionsArgs) -> Result<Outcome> {
+    let mut cmd = Cli::command();
+    clap_complete::generate(args.shell, &mut cmd, "sopbook", &mut std::io::stdout());
+    Ok(Outcome::Ok)
+}
+
+pub fn man(args: &ManArgs) -> Result<Outcome> {
     let cmd = Cli::command();
     match &args.out {
         None => {
@@ -21,7 +28,7 @@ pub fn run(args: &ManArgs) -> Result<Outcome> {
                 .with_context(|| format!("could not create `{}`", dir.display()))?;
             clap_mangen::generate_to(cmd, dir)
                 .with_context(|| format!("could not write man pages to `{}`", dir.display()))?;
-            eprintln!("Wrote man pages to {}", dir.display());
+            say(format!("Wrote man pages to {}", dir.display()));
         }
     }
     Ok(Outcome::Ok)

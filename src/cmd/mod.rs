@@ -1,61 +1,146 @@
-//! One module per command, each thin: load, call the domain, print.
+//! The command line, a front end over [`crate::ops`]: each command parses
+//! its arguments, calls one operation and renders the view it returns as
+//! text, JSON or CSV. No SQL, no computation, no rule lives here.
+//!
+//! - [`env`]: what is read from the environment, once, and the password prompt.
+//! - one module per group of commands; `render` (crate level) lays out tables.
 
+mod audit;
 mod check;
-mod completions;
-mod demo;
-pub mod floor;
-mod import;
+mod documents;
+mod env;
 mod init;
-mod lifecycle;
+mod inspect;
+mod inspections;
 mod man;
-mod new;
+mod nc;
+mod people;
 mod publish;
 mod records;
-pub mod report;
+mod report;
 
-use anyhow::Result;
+use std::ffi::OsString;
+
+use clap::Parser;
 
 use crate::cli::{Cli, Command, NewCommand};
-use crate::error::Outcome;
-use crate::workspace::{Workspace, find_root};
+use crate::error::{EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, Error, Result};
+use crate::ops::Context;
 
-pub fn run(cli: Cli) -> Result<Outcome> {
-    let ws = cli.workspace.as_deref();
-    match cli.command {
-        Command::Init(args) => init::run(&args),
-        Command::New(NewCommand::Sop(args)) => new::sop(&load(ws)?, &args),
-        Command::New(NewCommand::Checklist(args)) => new::checklist(&load(ws)?, &args),
-        Command::Check(args) => check::run(&load(ws)?, &args),
-        Command::Publish(args) => publish::run(&load(ws)?, &args),
-        Command::Demo(args) => demo::run(&load(ws)?, &args),
-        Command::People(args) => lifecycle::people(&load(ws)?, &args),
-        Command::Release(args) => lifecycle::release(&load(ws)?, &args),
-        Command::Approve(args) => lifecycle::approve(&load(ws)?, &args),
-        Command::Reject(args) => lifecycle::reject(&load(ws)?, &args),
-        Command::Retire(args) => lifecycle::retire(&load(ws)?, &args),
-        Command::Review(args) => lifecycle::review(&load(ws)?, &args),
-        Command::Due(args) => records::due(&load(ws)?, &args),
-        Command::Status(args) => records::status(&load(ws)?, &args),
-        Command::History(args) => records::history(&load(ws)?, &args),
-        Command::Show(args) => records::show(&load(ws)?, &args),
-        Command::Diff(args) => records::diff_cmd(&load(ws)?, &args),
-        Command::Audit(command) => records::audit(&load(ws)?, &command),
-        Command::Inspect(args) => floor::inspect(ws, &args),
-        Command::Inspections(command) => floor::inspections(ws, &command),
-        Command::Nc(command) => floor::nc(ws, &command),
-        Command::Report(args) => report::report(ws, &args),
-        Command::Spc(args) => report::spc(ws, &args),
-        Command::Completions(args) => completions::run(&args),
-        Command::Man(args) => man::run(&args),
+/// What a command that ran to the end reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything is fine.
+    Ok,
+    /// The command ran and found a problem (for example `check` found errors).
+    Problem,
+}
+
+/// Parses the arguments, runs the command and returns the exit code.
+pub fn main_with_args<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+        }
+    };
+    match run(cli) {
+        Ok(Outcome::Ok) => EXIT_OK,
+        Ok(Outcome::Problem) => EXIT_PROBLEM,
+        Err(e) => {
+            report(&e);
+            e.exit_code()
+        }
     }
 }
 
-fn load(explicit: Option<&std::path::Path>) -> Result<Workspace> {
-    let root = find_root(explicit)?;
-    Workspace::load(&root)
+/// Prints an error once: the diagnostics behind it, the message, its
+/// detail and hint, and its causes.
+pub fn report(e: &Error) {
+    if !e.diagnostics.is_empty() {
+        emit_diagnostics(&e.diagnostics, &e.sources);
+    }
+    let head = crate::render::paint(crate::render::style::ERROR, "error");
+    anstream::eprintln!("{head}: {}", e.text());
+    if !e.causes.is_empty() {
+        anstream::eprintln!("\nCaused by:");
+        for cause in &e.causes {
+            anstream::eprintln!("  {cause}");
+        }
+    }
 }
 
-/// The records store of a workspace.
-fn open_store(ws: &Workspace) -> Result<Box<dyn crate::store::Store>> {
-    crate::store::open(&ws.root, ws.config.database.as_deref())
+/// Diagnostics with their source lines, coloured where the terminal has colour.
+pub fn emit_diagnostics(
+    diags: &[crate::diagnostic::Diagnostic],
+    sources: &crate::diagnostic::Sources,
+) {
+    let text = crate::diagnostic::render(diags, sources, crate::render::stderr_color());
+    anstream::eprint!("{text}");
+}
+
+fn run(cli: Cli) -> Result<Outcome> {
+    let env = env::Env::read();
+    let ws = cli.workspace.as_deref();
+    match cli.command {
+        Command::Init(args) => init::init(&args),
+        Command::Completions(args) => man::completions(&args),
+        Command::Man(args) => man::man(&args),
+        command => {
+            let floor = matches!(
+                command,
+                Command::Inspect(_)
+                    | Command::Inspections(_)
+                    | Command::Nc(_)
+                    | Command::Report(_)
+                    | Command::Spc(_)
+            );
+            let mut ctx = env.context(ws, floor)?;
+            dispatch(&mut ctx, &env, command)
+        }
+    }
+}
+
+fn dispatch(ctx: &mut Context, env: &env::Env, command: Command) -> Result<Outcome> {
+    match command {
+        Command::New(NewCommand::Sop(args)) => init::new_sop(ctx, &args),
+        Command::New(NewCommand::Checklist(args)) => init::new_checklist(ctx, &args),
+        Command::Check(args) => check::check(ctx, &args),
+        Command::Publish(args) => publish::publish(ctx, &args),
+        Command::Demo(args) => publish::demo(ctx, &args),
+        Command::People(args) => people::people(ctx, env, &args),
+        Command::Release(args) => documents::release(ctx, &args),
+        Command::Approve(args) => documents::approve(ctx, &args),
+        Command::Reject(args) => documents::reject(ctx, &args),
+        Command::Retire(args) => documents::retire(ctx, &args),
+        Command::Review(args) => documents::review(ctx, &args),
+        Command::Due(args) => records::due(ctx, &args),
+        Command::Status(args) => records::status(ctx, &args),
+        Command::History(args) => records::history(ctx, &args),
+        Command::Show(args) => records::show(ctx, &args),
+        Command::Diff(args) => records::diff(ctx, &args),
+        Command::Audit(command) => audit::audit(ctx, &command),
+        Command::Inspect(args) => inspect::inspect(ctx, &args),
+        Command::Inspections(command) => inspections::inspections(ctx, &command),
+        Command::Nc(command) => nc::nc(ctx, &command),
+        Command::Report(args) => report::report(ctx, &args),
+        Command::Spc(args) => report::spc(ctx, &args),
+        Command::Init(_) | Command::Completions(_) | Command::Man(_) => Ok(Outcome::Ok),
+    }
+}
+
+/// Prints a view as pretty JSON, the `--json` contract.
+fn json(view: &impl serde::Serialize) -> Result<Outcome> {
+    crate::render::json(view)?;
+    Ok(Outcome::Ok)
+}
+
+/// A line for the person at the terminal, on standard error.
+fn say(text: impl std::fmt::Display) {
+    anstream::eprintln!("{text}");
 }

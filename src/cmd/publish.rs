@@ -1,97 +1,79 @@
-//! `sopbook publish`: the manual as an mdBook, from the revisions in force.
+//! `sopbook publish` and `sopbook demo`.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
 
-use anyhow::{Result, anyhow};
-use chrono::Local;
+use super::{Outcome, say};
+use crate::cli::{DemoArgs, PublishArgs};
+use crate::error::Result;
+use crate::ops::publish::{PublishInput, Published};
+use crate::ops::{self, Context};
 
-use crate::cli::PublishArgs;
-use crate::diagnostic::{self, Diagnostic, summary};
-use crate::error::{Outcome, ProblemFound};
-use crate::manual::{self, Manual, PublishOptions};
-use crate::model::control::parse_date;
-use crate::workspace::{CONFIG_FILE, Workspace};
-
-pub fn run(ws: &Workspace, args: &PublishArgs) -> Result<Outcome> {
-    let as_of = match &args.as_of {
-        Some(s) => {
-            parse_date(s).ok_or_else(|| anyhow!("`{s}` is not a date; write it as YYYY-MM-DD"))?
-        }
-        None => Local::now().date_naive(),
-    };
-    // The released manual needs a sound sopbook.toml; a preview needs sound working files too.
-    let blocking: Vec<Diagnostic> = ws
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error() && (args.drafts || d.file.as_deref() == Some(CONFIG_FILE)))
-        .cloned()
-        .collect();
-    if !blocking.is_empty() {
-        diagnostic::emit(&blocking, &ws.sources);
-        return Err(ProblemFound(format!(
-            "the workspace has problems ({}); nothing was published\n\nhelp: fix them and run `sopbook publish` again (`sopbook check` lists them)",
-            summary(&blocking)
-        ))
-        .into());
+pub fn publish(ctx: &mut Context, args: &PublishArgs) -> Result<Outcome> {
+    let p = ops::publish::publish(
+        ctx,
+        PublishInput {
+            out: args.out.clone(),
+            as_of: args.as_of.as_deref().map(ops::parse_day).transpose()?,
+            drafts: args.drafts,
+            keep_source: args.keep_source.clone(),
+            progress: std::io::stderr().is_terminal(),
+        },
+    )?;
+    published(&p);
+    if args.open {
+        open_in_browser(&p.index);
     }
-    let mut store = super::open_store(ws)?;
-    let records = store.records()?;
-    let mut content = Manual::build(ws, &records, as_of, args.drafts);
-    content.dashboard = super::report::dashboard(store.as_mut(), as_of)?;
-    publish(
-        ws,
-        &content,
-        args.out.clone(),
-        args.keep_source.as_deref(),
-        args.open,
-    )
+    Ok(Outcome::Ok)
 }
 
-/// Builds and reports; shared with `demo`.
-pub fn publish(
-    ws: &Workspace,
-    content: &Manual,
-    out: Option<PathBuf>,
-    keep_source: Option<&std::path::Path>,
-    open: bool,
-) -> Result<Outcome> {
-    let out: PathBuf = out.unwrap_or_else(|| ws.root.join(&ws.config.out));
-    let opts = PublishOptions {
-        out: &out,
-        keep_source,
-        progress: std::io::stderr().is_terminal(),
-        split_above: manual::pages::SPLIT_ABOVE,
-    };
-    let published = manual::publish(content, &opts)?;
-    let index = published.out.join("index.html");
-    let what = if content.drafts {
+fn published(p: &Published) {
+    let what = if p.drafts {
         "a preview with drafts".to_string()
     } else {
-        format!("the manual in force on {}", content.as_of)
+        format!("the manual in force on {}", p.as_of)
     };
-    eprintln!(
+    say(format!(
         "Published {what}: {} SOPs and {} checklists ({} pages{}) to {}",
-        content.sops.len(),
-        content.checklists.len(),
-        published.pages,
-        if published.books > 1 {
-            format!(" in {} books", published.books)
+        p.sops,
+        p.checklists,
+        p.pages,
+        if p.books > 1 {
+            format!(" in {} books", p.books)
         } else {
             String::new()
         },
-        published.out.display()
-    );
-    if content.sops.is_empty() && content.checklists.is_empty() && !content.drafts {
-        eprintln!(
+        p.out.display()
+    ));
+    if p.sops == 0 && p.checklists == 0 && !p.drafts {
+        say(format!(
             "note: no document is in force on {}; release and approve documents (`sopbook release`), or preview the working files with `sopbook publish --drafts`",
-            content.as_of
-        );
+            p.as_of
+        ));
     }
-    eprintln!("Open {}", index.display());
-    if open {
-        open_in_browser(&index);
+    say(format!("Open {}", p.index.display()));
+}
+
+pub fn demo(ctx: &mut Context, args: &DemoArgs) -> Result<Outcome> {
+    let run = ops::demo::demo(ctx, args.out.clone(), std::io::stderr().is_terminal())?;
+    for s in &run.skipped {
+        say(format!("warning: skipped {s}"));
     }
+    if run.recorded {
+        say(format!(
+            "Recorded {} sample inspections over twelve weeks, with their nonconformances.",
+            run.inspections
+        ));
+        say(format!(
+            "Recorded a year of sample history: {} steps, signed by {} people (password \"{}\").",
+            run.steps, run.people, run.password
+        ));
+    } else {
+        say("The records already hold history; publishing them as they are.");
+    }
+    published(&run.published);
+    say(
+        "Try: `sopbook status`, `sopbook history QC-001`, `sopbook diff QC-001`, `sopbook due`, `sopbook audit verify`.",
+    );
     Ok(Outcome::Ok)
 }
 
@@ -104,8 +86,8 @@ fn open_in_browser(path: &std::path::Path) {
         "xdg-open"
     };
     if let Err(e) = std::process::Command::new(opener).arg(path).spawn() {
-        eprintln!(
+        say(format!(
             "warning: could not open a browser ({opener}: {e}); open the file above yourself"
-        );
+        ));
     }
 }

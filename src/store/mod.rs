@@ -267,11 +267,19 @@ pub struct Records {
 }
 
 /// The records store. Callers do not know which database is behind it.
-pub trait Store {
+pub trait Store: Send {
     /// Writes the batch and its audit event in one durable transaction.
     fn append(&mut self, at: DateTime<Utc>, batch: Batch) -> Result<Appended>;
     /// Revisions, changes and signatures, each in id order.
     fn records(&mut self) -> Result<Records>;
+    /// The same for one document only.
+    fn records_of(&mut self, doc_id: &str) -> Result<Records> {
+        let mut all = self.records()?;
+        all.revisions.retain(|r| r.doc_id == doc_id);
+        all.changes.retain(|c| c.doc_id == doc_id);
+        all.signatures.retain(|s| s.doc_id == doc_id);
+        Ok(all)
+    }
     /// The audit log in order.
     fn events(&mut self) -> Result<Vec<EventRow>>;
     /// Every credential row in id order.
@@ -421,26 +429,36 @@ pub fn hash_inspection(h: &mut Sha256, i: &InspectionRow, results: &[ItemResultR
     h.update(buf.as_bytes());
 }
 
-/// Opens the store a workspace uses: `SOPBOOK_DATABASE`, else `database`
-/// in sopbook.toml, else `.sopbook/records.db` in the workspace.
-pub fn open(root: &Path, configured: Option<&str>) -> Result<Box<dyn Store>> {
-    let spec = std::env::var("SOPBOOK_DATABASE")
-        .ok()
-        .filter(|s| !s.is_empty())
-        .or_else(|| configured.map(str::to_string));
-    let spec = spec.unwrap_or_else(|| DEFAULT_DATABASE.to_string());
+/// How the front end wants the store opened.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// How long a writer waits for another writer before giving up.
+    pub busy_timeout: std::time::Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            busy_timeout: sqlite::BUSY_TIMEOUT,
+        }
+    }
+}
+
+/// Opens the store at `spec` (a path relative to `root`, an absolute path or
+/// a `sqlite://` URL); the front end decides which spec applies.
+pub fn open(root: &Path, spec: &str, options: &StoreOptions) -> Result<Box<dyn Store>> {
     if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
         bail!(
             "PostgreSQL records are not supported by this version of sopbook\n\nhelp: use a SQLite file (remove `database` from sopbook.toml to use {DEFAULT_DATABASE})"
         );
     }
-    let path = spec.strip_prefix("sqlite://").unwrap_or(&spec);
+    let path = spec.strip_prefix("sqlite://").unwrap_or(spec);
     let path = if Path::new(path).is_absolute() {
         PathBuf::from(path)
     } else {
         root.join(path)
     };
-    Ok(Box::new(SqliteStore::open(&path)?))
+    Ok(Box::new(SqliteStore::open(&path, options.busy_timeout)?))
 }
 
 /// A time as stored: UTC, RFC 3339, microseconds.
@@ -591,7 +609,8 @@ mod tests {
     #[test]
     fn sqlite_passes_the_scenario() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = SqliteStore::open(&dir.path().join("records.db")).unwrap();
+        let mut store =
+            SqliteStore::open(&dir.path().join("records.db"), sqlite::BUSY_TIMEOUT).unwrap();
         scenario(&mut store);
     }
 
@@ -599,7 +618,7 @@ mod tests {
     fn sqlite_rows_cannot_be_updated_through_sql() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("records.db");
-        let mut store = SqliteStore::open(&path).unwrap();
+        let mut store = SqliteStore::open(&path, sqlite::BUSY_TIMEOUT).unwrap();
         scenario(&mut store);
         let conn = rusqlite::Connection::open(&path).unwrap();
         let err = conn

@@ -10,6 +10,8 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, pa
 
 use sha2::{Digest, Sha256};
 
+use crate::error::{ErrorKind, StoreFailure};
+
 use super::{
     Appended, Batch, BatchHeader, ChangeRow, CredentialRow, EventRow, GENESIS, GroupBy, GroupCount,
     Insert, InspectionFilter, InspectionRow, ItemResultRow, NcRow, NcStepRow, NewInspection,
@@ -27,22 +29,21 @@ const MIGRATIONS: &[&str] = &[
 /// `SOPBOOK_BUSY_TIMEOUT_MS` says otherwise.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-fn busy_timeout() -> Duration {
-    std::env::var("SOPBOOK_BUSY_TIMEOUT_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .map_or(BUSY_TIMEOUT, Duration::from_millis)
-}
-
 pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
+    busy_timeout: Duration,
 }
 
 /// Turns SQLite's error into one that says which file and what to do.
-fn explain(e: rusqlite::Error, path: &Path) -> anyhow::Error {
+fn explain(e: rusqlite::Error, path: &Path, busy_timeout: Duration) -> anyhow::Error {
     let shown = path.display();
     let code = e.sqlite_error_code();
+    let kind = match code {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => ErrorKind::StoreBusy,
+        Some(ErrorCode::DiskFull) => ErrorKind::StoreFull,
+        _ => ErrorKind::Store,
+    };
     let message = match code {
         Some(ErrorCode::NotADatabase) => format!(
             "`{shown}` is not a sopbook records database (SQLite says: {e})\n\nhelp: point `database` in sopbook.toml or SOPBOOK_DATABASE at the right file, or move this one away"
@@ -52,18 +53,21 @@ fn explain(e: rusqlite::Error, path: &Path) -> anyhow::Error {
         ),
         Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => format!(
             "the records database `{shown}` is locked by another writer for longer than {:.1} s; nothing was recorded\n\nhelp: try again when the other sopbook command has finished",
-            busy_timeout().as_secs_f64()
+            busy_timeout.as_secs_f64()
+        ),
+        Some(ErrorCode::DiskFull) => format!(
+            "the disk holding the records database `{shown}` is full; nothing was recorded\n\nhelp: free some space on that disk and try again"
         ),
         Some(ErrorCode::CannotOpen) => format!(
             "could not open the records database `{shown}` ({e})\n\nhelp: check that its folder exists and is writable"
         ),
         _ => return anyhow!(e).context(format!("the records database `{shown}` failed")),
     };
-    anyhow!(message)
+    anyhow::Error::new(StoreFailure(kind)).context(message)
 }
 
 impl SqliteStore {
-    pub fn open(path: &Path) -> Result<SqliteStore> {
+    pub fn open(path: &Path, busy_timeout: Duration) -> Result<SqliteStore> {
         if path.is_dir() {
             return Err(anyhow!(
                 "`{}` is a folder, but the records database must be a file",
@@ -80,18 +84,100 @@ impl SqliteStore {
                 )
             })?;
         }
-        let conn = Connection::open(path).map_err(|e| explain(e, path))?;
+        let conn = Connection::open(path).map_err(|e| explain(e, path, busy_timeout))?;
         let store = SqliteStore {
             conn,
             path: path.to_path_buf(),
+            busy_timeout,
         };
-        store.setup().map_err(|e| explain(e, path))?;
-        store.migrate().map_err(|e| explain(e, path))?;
+        store.setup().map_err(|e| store.explain(e))?;
+        store.migrate().map_err(|e| store.explain(e))?;
         Ok(store)
     }
 
+    /// Revisions, changes and signatures, of one document or of all.
+    fn load_records(&self, doc: Option<&str>) -> Result<Records> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let load = || -> rusqlite::Result<Records> {
+            let mut stmt = self.conn.prepare(
+                "SELECT id, doc_id, kind, number, title, path, content, content_hash, summary, minor, author, created_at, event_seq
+                 FROM revisions WHERE ?1 IS NULL OR doc_id = ?1 ORDER BY id",
+            )?;
+            let revisions = stmt
+                .query_map([doc], |r| {
+                    Ok(RevisionRow {
+                        id: r.get(0)?,
+                        doc_id: r.get(1)?,
+                        kind: r.get(2)?,
+                        number: r.get(3)?,
+                        title: r.get(4)?,
+                        path: r.get(5)?,
+                        content: r.get(6)?,
+                        content_hash: r.get(7)?,
+                        summary: r.get(8)?,
+                        minor: r.get(9)?,
+                        author: r.get(10)?,
+                        created_at: r.get(11)?,
+                        event_seq: r.get(12)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut stmt = self.conn.prepare(
+                "SELECT id, doc_id, kind, revision_id, requested_by, reason, effective_date, required, approver_roles, created_at, event_seq
+                 FROM changes WHERE ?1 IS NULL OR doc_id = ?1 ORDER BY id",
+            )?;
+            let changes = stmt
+                .query_map([doc], |r| {
+                    Ok(ChangeRow {
+                        id: r.get(0)?,
+                        doc_id: r.get(1)?,
+                        kind: r.get(2)?,
+                        revision_id: r.get(3)?,
+                        requested_by: r.get(4)?,
+                        reason: r.get(5)?,
+                        effective_date: r.get(6)?,
+                        required: r.get(7)?,
+                        approver_roles: r.get(8)?,
+                        created_at: r.get(9)?,
+                        event_seq: r.get(10)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut stmt = self.conn.prepare(
+                "SELECT id, change_id, doc_id, revision_id, signer, meaning, signed_at, content_hash, note, event_seq
+                 FROM signatures WHERE ?1 IS NULL OR doc_id = ?1 ORDER BY id",
+            )?;
+            let signatures = stmt
+                .query_map([doc], |r| {
+                    Ok(SignatureRow {
+                        id: r.get(0)?,
+                        change_id: r.get(1)?,
+                        doc_id: r.get(2)?,
+                        revision_id: r.get(3)?,
+                        signer: r.get(4)?,
+                        meaning: r.get(5)?,
+                        signed_at: r.get(6)?,
+                        content_hash: r.get(7)?,
+                        note: r.get(8)?,
+                        event_seq: r.get(9)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(Records {
+                revisions,
+                changes,
+                signatures,
+            })
+        };
+        load().map_err(|e| explain(e, &path, timeout))
+    }
+
+    fn explain(&self, e: rusqlite::Error) -> anyhow::Error {
+        explain(e, &self.path, self.busy_timeout)
+    }
+
     fn setup(&self) -> rusqlite::Result<()> {
-        self.conn.busy_timeout(busy_timeout())?;
+        self.conn.busy_timeout(self.busy_timeout)?;
         // Reading the schema version fails at once on a file that is not a database.
         let _: i64 = self
             .conn
@@ -245,8 +331,8 @@ impl SqliteStore {
         header: BatchHeader,
         rows: &mut dyn Iterator<Item = Result<NewInspection>>,
     ) -> Result<Vec<(i64, Option<i64>)>> {
-        let path = self.path.clone();
-        let e = |err: rusqlite::Error| explain(err, &path);
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let e = |err: rusqlite::Error| explain(err, &path, timeout);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -444,88 +530,21 @@ fn range_clause(since: Option<&str>, until: Option<&str>, params: &mut Vec<Strin
 
 impl Store for SqliteStore {
     fn append(&mut self, at: DateTime<Utc>, batch: Batch) -> Result<Appended> {
-        let path = self.path.clone();
-        self.append_tx(at, batch).map_err(|e| explain(e, &path))
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        self.append_tx(at, batch)
+            .map_err(|e| explain(e, &path, timeout))
     }
 
     fn records(&mut self) -> Result<Records> {
-        let path = self.path.clone();
-        let load = || -> rusqlite::Result<Records> {
-            let mut stmt = self.conn.prepare(
-                "SELECT id, doc_id, kind, number, title, path, content, content_hash, summary, minor, author, created_at, event_seq
-                 FROM revisions ORDER BY id",
-            )?;
-            let revisions = stmt
-                .query_map([], |r| {
-                    Ok(RevisionRow {
-                        id: r.get(0)?,
-                        doc_id: r.get(1)?,
-                        kind: r.get(2)?,
-                        number: r.get(3)?,
-                        title: r.get(4)?,
-                        path: r.get(5)?,
-                        content: r.get(6)?,
-                        content_hash: r.get(7)?,
-                        summary: r.get(8)?,
-                        minor: r.get(9)?,
-                        author: r.get(10)?,
-                        created_at: r.get(11)?,
-                        event_seq: r.get(12)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            let mut stmt = self.conn.prepare(
-                "SELECT id, doc_id, kind, revision_id, requested_by, reason, effective_date, required, approver_roles, created_at, event_seq
-                 FROM changes ORDER BY id",
-            )?;
-            let changes = stmt
-                .query_map([], |r| {
-                    Ok(ChangeRow {
-                        id: r.get(0)?,
-                        doc_id: r.get(1)?,
-                        kind: r.get(2)?,
-                        revision_id: r.get(3)?,
-                        requested_by: r.get(4)?,
-                        reason: r.get(5)?,
-                        effective_date: r.get(6)?,
-                        required: r.get(7)?,
-                        approver_roles: r.get(8)?,
-                        created_at: r.get(9)?,
-                        event_seq: r.get(10)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            let mut stmt = self.conn.prepare(
-                "SELECT id, change_id, doc_id, revision_id, signer, meaning, signed_at, content_hash, note, event_seq
-                 FROM signatures ORDER BY id",
-            )?;
-            let signatures = stmt
-                .query_map([], |r| {
-                    Ok(SignatureRow {
-                        id: r.get(0)?,
-                        change_id: r.get(1)?,
-                        doc_id: r.get(2)?,
-                        revision_id: r.get(3)?,
-                        signer: r.get(4)?,
-                        meaning: r.get(5)?,
-                        signed_at: r.get(6)?,
-                        content_hash: r.get(7)?,
-                        note: r.get(8)?,
-                        event_seq: r.get(9)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(Records {
-                revisions,
-                changes,
-                signatures,
-            })
-        };
-        load().map_err(|e| explain(e, &path))
+        self.load_records(None)
+    }
+
+    fn records_of(&mut self, doc_id: &str) -> Result<Records> {
+        self.load_records(Some(doc_id))
     }
 
     fn events(&mut self) -> Result<Vec<EventRow>> {
-        let path = self.path.clone();
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let load = || -> rusqlite::Result<Vec<EventRow>> {
             let mut stmt = self
                 .conn
@@ -544,11 +563,11 @@ impl Store for SqliteStore {
             })?
             .collect()
         };
-        load().map_err(|e| explain(e, &path))
+        load().map_err(|e| explain(e, &path, timeout))
     }
 
     fn credentials(&mut self) -> Result<Vec<CredentialRow>> {
-        let path = self.path.clone();
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let load = || -> rusqlite::Result<Vec<CredentialRow>> {
             let mut stmt = self.conn.prepare(
                 "SELECT id, person, hash, set_at, event_seq FROM credentials ORDER BY id",
@@ -564,7 +583,7 @@ impl Store for SqliteStore {
             })?
             .collect()
         };
-        load().map_err(|e| explain(e, &path))
+        load().map_err(|e| explain(e, &path, timeout))
     }
 
     fn location(&self) -> String {
@@ -581,7 +600,7 @@ impl Store for SqliteStore {
     }
 
     fn inspections(&mut self, f: &InspectionFilter) -> Result<Vec<InspectionRow>> {
-        let path = self.path.clone();
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let mut params: Vec<String> = Vec::new();
         let mut sql = format!("SELECT {INSPECTION_COLUMNS} FROM inspections i WHERE 1 = 1");
         for (column, value) in [
@@ -612,22 +631,22 @@ impl Store for SqliteStore {
             stmt.query_map(rusqlite::params_from_iter(params.iter()), inspection_row)?
                 .collect()
         };
-        load().map_err(|e| explain(e, &path))
+        load().map_err(|e| explain(e, &path, timeout))
     }
 
     fn item_results(&mut self, inspection_id: i64) -> Result<Vec<ItemResultRow>> {
-        let path = self.path.clone();
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let load = || -> rusqlite::Result<Vec<ItemResultRow>> {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT inspection_id, position, item_id, value, number, outcome, note FROM item_results WHERE inspection_id = ?1 ORDER BY position",
             )?;
             stmt.query_map([inspection_id], item_row)?.collect()
         };
-        load().map_err(|e| explain(e, &path))
+        load().map_err(|e| explain(e, &path, timeout))
     }
 
     fn voids(&mut self) -> Result<Vec<VoidRow>> {
-        let path = self.path.clone();
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let load = || -> rusqlite::Result<Vec<VoidRow>> {
             let mut stmt = self.conn.prepare("SELECT id, inspection_id, reason, voided_by, voided_at, event_seq FROM inspection_voids ORDER BY id")?;
             stmt.query_map([], |r| {
@@ -642,11 +661,11 @@ impl Store for SqliteStore {
             })?
             .collect()
         };
-        load().map_err(|e| explain(e, &path))
+        load().map_err(|e| explain(e, &path, timeout))
     }
 
     fn nonconformances(&mut self) -> Result<Vec<NcRow>> {
-        let path = self.path.clone();
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let load = || -> rusqlite::Result<Vec<NcRow>> {
             let mut stmt = self.conn.prepare("SELECT id, inspection_id, opened_at, summary, event_seq FROM nonconformances ORDER BY id")?;
             stmt.query_map([], |r| {
@@ -660,11 +679,11 @@ impl Store for SqliteStore {
             })?
             .collect()
         };
-        load().map_err(|e| explain(e, &path))
+        load().map_err(|e| explain(e, &path, timeout))
     }
 
     fn nc_steps(&mut self) -> Result<Vec<NcStepRow>> {
-        let path = self.path.clone();
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let load = || -> rusqlite::Result<Vec<NcStepRow>> {
             let mut stmt = self.conn.prepare("SELECT id, nc_id, kind, value, sop_id, signer, signed_at, note, event_seq FROM nc_steps ORDER BY id")?;
             stmt.query_map([], |r| {
@@ -682,7 +701,7 @@ impl Store for SqliteStore {
             })?
             .collect()
         };
-        load().map_err(|e| explain(e, &path))
+        load().map_err(|e| explain(e, &path, timeout))
     }
 
     fn measurements(
@@ -691,7 +710,7 @@ impl Store for SqliteStore {
         positions: &[(i64, i64)],
         since: Option<&str>,
     ) -> Result<Vec<(i64, String, f64)>> {
-        let path = self.path.clone();
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
         if positions.is_empty() {
             return Ok(Vec::new());
         }
@@ -718,7 +737,7 @@ impl Store for SqliteStore {
             })?
             .collect()
         };
-        load().map_err(|e| explain(e, &path))
+        load().map_err(|e| explain(e, &path, timeout))
     }
 
     fn group_counts(
@@ -727,7 +746,7 @@ impl Store for SqliteStore {
         since: Option<&str>,
         until: Option<&str>,
     ) -> Result<Vec<GroupCount>> {
-        let path = self.path.clone();
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let mut params = Vec::new();
         let range = range_clause(since, until, &mut params);
         if by == GroupBy::Week {
@@ -765,7 +784,7 @@ impl Store for SqliteStore {
                 }
                 Ok(days.into_values().collect())
             };
-            return load().map_err(|e| explain(e, &path));
+            return load().map_err(|e| explain(e, &path, timeout));
         }
         let key = match by {
             GroupBy::Checklist => "i.checklist_id",
@@ -807,7 +826,7 @@ impl Store for SqliteStore {
             })?
             .collect()
         };
-        load().map_err(|e| explain(e, &path))
+        load().map_err(|e| explain(e, &path, timeout))
     }
 
     fn failed_items(
@@ -815,7 +834,7 @@ impl Store for SqliteStore {
         since: Option<&str>,
         until: Option<&str>,
     ) -> Result<Vec<(String, i64)>> {
-        let path = self.path.clone();
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let mut params = Vec::new();
         let range = range_clause(since, until, &mut params);
         let sql = format!(
@@ -830,11 +849,11 @@ impl Store for SqliteStore {
             })?
             .collect()
         };
-        load().map_err(|e| explain(e, &path))
+        load().map_err(|e| explain(e, &path, timeout))
     }
 
     fn inspection_range_hash(&mut self, from: i64, to: i64) -> Result<(String, i64)> {
-        let path = self.path.clone();
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let compute = || -> rusqlite::Result<(String, i64)> {
             let mut hasher = Sha256::new();
             let mut stmt = self.conn.prepare(&format!(
@@ -860,6 +879,6 @@ impl Store for SqliteStore {
             }
             Ok((format!("{:x}", hasher.finalize()), rows.len() as i64))
         };
-        compute().map_err(|e| explain(e, &path))
+        compute().map_err(|e| explain(e, &path, timeout))
     }
 }

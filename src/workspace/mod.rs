@@ -129,6 +129,17 @@ impl Workspace {
     }
 }
 
+/// Only `sopbook.toml`, for commands that need the people and rules but not
+/// the documents. Returns `None` with the diagnostics when it has errors.
+pub fn load_config(root: &Path) -> Result<(Option<Config>, Vec<Diagnostic>, Sources)> {
+    let text = read_text(&root.join(CONFIG_FILE))?;
+    let mut diagnostics = Vec::new();
+    let config = Config::parse(&text, &mut diagnostics);
+    let mut sources = Sources::default();
+    sources.insert(CONFIG_FILE, text);
+    Ok((config, diagnostics, sources))
+}
+
 /// Document ids in the order people expect: by prefix, then by number
 /// (QC-9 before QC-10), then as text.
 pub fn id_order(a: &str, b: &str) -> std::cmp::Ordering {

@@ -1,21 +1,26 @@
 //! `sopbook demo`: the sample records. Sets signing passwords for everyone
 //! in sopbook.toml, then plays a year of document control on a simulated
 //! clock (releases, approvals, a rejection, editorial and scheduled
-//! revisions, a periodic review, a retirement) and publishes the manual.
-//! It writes records only into an empty store, so running it again just
-//! publishes.
+//! revisions, a periodic review, a retirement), twelve weeks of
+//! inspections with their nonconformances, and publishes the manual. Every
+//! step goes through the same operations a person's commands use, so the
+//! history obeys the same rules. It writes records only into an empty
+//! store, so running it again just publishes.
 
-use anyhow::{Result, bail};
+use std::path::PathBuf;
+
 use chrono::{DateTime, Days, Local, NaiveTime, Utc};
+use serde::Serialize;
 
-use crate::cli::DemoArgs;
-use crate::control::Session;
-use crate::control::signing::Fixed;
-use crate::error::Outcome;
-use crate::manual::Manual;
+use super::documents::ReleaseInput;
+use super::inspections::{Entry, Header, effective_checklist, prepare_with, record_prepared};
+use super::nc::{StepInput, StepKind};
+use super::publish::{PublishInput, Published};
+use super::signing::{Fixed, Kdf};
+use super::{Clock, Context};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::Person;
 use crate::model::control::local_date;
-use crate::store::Store;
 use crate::workspace::{Workspace, parse_snapshot_sop};
 
 /// Every sample person's signing password.
@@ -62,11 +67,14 @@ fn step(summary: &str) -> Step<'_> {
 }
 
 struct Demo<'a> {
-    ws: &'a Workspace,
-    store: &'a mut dyn Store,
+    ctx: &'a mut Context,
+    /// The workspace as it is on disk.
+    ws: std::sync::Arc<Workspace>,
     start: DateTime<Utc>,
-    passwords: Fixed,
-    log: Vec<String>,
+    /// How many signed steps were recorded.
+    steps: usize,
+    /// What could not be played, and why.
+    skipped: Vec<String>,
 }
 
 impl Demo<'_> {
@@ -80,13 +88,12 @@ impl Demo<'_> {
             .map_or(self.start, |t| t.with_timezone(&Utc))
     }
 
-    fn session<'s>(&'s mut self, ws: &'s Workspace, now: DateTime<Utc>) -> Session<'s> {
-        Session {
-            ws,
-            store: &mut *self.store,
-            passwords: &self.passwords,
-            now,
-        }
+    /// Sets the simulated clock and the workspace the next step sees.
+    fn on(&mut self, now: DateTime<Utc>, ws: &Workspace) -> &mut Context {
+        self.ctx.clock = Clock::Fixed(now);
+        self.ctx.set_workspace(ws.clone());
+        self.steps += 1;
+        self.ctx
     }
 
     /// The people who may author and approve a document, per the rules in sopbook.toml.
@@ -129,29 +136,29 @@ impl Demo<'_> {
             effective,
         } = change;
         let Some((author, approvers)) = self.signers(id) else {
-            self.log.push(format!(
-                "skipped {id}: not enough approvers in sopbook.toml"
-            ));
+            self.skipped
+                .push(format!("{id}: not enough approvers in sopbook.toml"));
             return Ok(());
         };
         let variant = match text {
-            Some(t) => with_text(self.ws, id, t),
-            None => self.ws.clone(),
+            Some(t) => with_text(&self.ws, id, t),
+            None => (*self.ws).clone(),
         };
         let now = self.at(day, 9);
-        let msg = self.session(&variant, now).release(
-            id,
-            summary,
-            effective.as_deref(),
-            minor,
-            &author.id,
+        super::documents::release(
+            self.on(now, &variant),
+            ReleaseInput {
+                id,
+                summary,
+                effective: effective.as_deref(),
+                minor,
+                actor: &author.id,
+            },
         )?;
-        self.log.push(msg);
         if let Some(approve_day) = approve_on {
             for (i, a) in approvers.iter().enumerate() {
                 let now = self.at(approve_day, 10 + i as u32);
-                let msg = self.session(&variant, now).approve(id, &a.id)?;
-                self.log.push(msg);
+                super::documents::approve(self.on(now, &variant), id, &a.id)?;
             }
         }
         Ok(())
@@ -182,58 +189,104 @@ fn without_sections(text: &str, n: usize) -> String {
     text[..starts[starts.len() - n]].trim_end().to_string() + "\n"
 }
 
-pub fn run(ws: &Workspace, args: &DemoArgs) -> Result<Outcome> {
+/// What the demo recorded and published.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoRun {
+    /// False when the records already held history and were only published.
+    pub recorded: bool,
+    pub steps: usize,
+    pub people: usize,
+    pub inspections: usize,
+    pub skipped: Vec<String>,
+    pub published: Published,
+    pub password: &'static str,
+}
+
+/// Records the sample history into an empty store, then publishes.
+pub fn demo(ctx: &mut Context, out: Option<PathBuf>, progress: bool) -> Result<DemoRun> {
+    let ws = ctx.workspace()?;
     if ws.has_errors() {
-        crate::diagnostic::emit(&ws.diagnostics, &ws.sources);
-        bail!("the workspace has problems; fix them before running the demo");
+        let errors: Vec<_> = ws
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .cloned()
+            .collect();
+        return Err(Error::new(
+            ErrorKind::Blocked,
+            "the workspace has problems; fix them before running the demo",
+        )
+        .with_diagnostics(errors, &ws.sources));
     }
     if ws.config.people.is_empty() {
-        bail!("sopbook.toml lists no people to sign; the demo needs [[person]] tables");
+        return Err(Error::invalid(
+            "sopbook.toml lists no people to sign; the demo needs [[person]] tables",
+        ));
     }
-    let mut store = super::open_store(ws)?;
-    let fresh = store.events()?.is_empty();
+    let fresh = ctx.store()?.events()?.is_empty();
+    let mut run = DemoRun {
+        recorded: fresh,
+        steps: 0,
+        people: ws.config.people.len(),
+        inspections: 0,
+        skipped: Vec::new(),
+        published: placeholder(),
+        password: DEMO_PASSWORD,
+    };
     if fresh {
-        let start = Utc::now() - Days::new(HISTORY_DAYS);
+        let real_now = ctx.now();
+        let (clock, kdf) = (ctx.clock, ctx.kdf);
+        let passwords =
+            std::mem::replace(&mut ctx.passwords, Box::new(Fixed(DEMO_PASSWORD.into())));
+        // The sample people's password is printed in the README: cheap hashes lose nothing.
+        ctx.kdf = Kdf::Cheap;
         let mut demo = Demo {
-            ws,
-            store: store.as_mut(),
-            start,
-            passwords: Fixed(DEMO_PASSWORD.into()),
-            log: Vec::new(),
+            ctx: &mut *ctx,
+            ws: ws.clone(),
+            start: real_now - Days::new(HISTORY_DAYS),
+            steps: 0,
+            skipped: Vec::new(),
         };
-        play(&mut demo)?;
-        let inspected = inspections(&mut demo)?;
-        eprintln!(
-            "Recorded {inspected} sample inspections over twelve weeks, with their nonconformances."
-        );
-        eprintln!(
-            "Recorded a year of sample history: {} steps, signed by {} people (password \"{DEMO_PASSWORD}\").",
-            demo.log.len(),
-            ws.config.people.len()
-        );
-    } else {
-        eprintln!("The records already hold history; publishing them as they are.");
+        let played = play(&mut demo).and_then(|()| inspections(&mut demo, real_now));
+        run.steps = demo.steps;
+        run.skipped = std::mem::take(&mut demo.skipped);
+        ctx.clock = clock;
+        ctx.kdf = kdf;
+        ctx.passwords = passwords;
+        ctx.set_workspace((*ws).clone());
+        run.inspections = played?;
     }
-    let records = store.records()?;
-    let today = Local::now().date_naive();
-    let mut content = Manual::build(ws, &records, today, false);
-    content.dashboard = super::report::dashboard(store.as_mut(), today)?;
-    super::publish::publish(ws, &content, args.out.clone(), None, false)?;
-    eprintln!(
-        "Try: `sopbook status`, `sopbook history QC-001`, `sopbook diff QC-001`, `sopbook due`, `sopbook audit verify`."
-    );
-    Ok(Outcome::Ok)
+    run.published = super::publish::publish(
+        ctx,
+        PublishInput {
+            out,
+            progress,
+            ..PublishInput::default()
+        },
+    )?;
+    Ok(run)
+}
+
+fn placeholder() -> Published {
+    Published {
+        as_of: chrono::NaiveDate::default(),
+        drafts: false,
+        sops: 0,
+        checklists: 0,
+        pages: 0,
+        books: 0,
+        out: PathBuf::new(),
+        index: PathBuf::new(),
+    }
 }
 
 fn play(d: &mut Demo<'_>) -> Result<()> {
-    let ws = d.ws;
+    let ws = d.ws.clone();
+    let ws = &*ws;
     let today = HISTORY_DAYS;
     for p in &ws.config.people {
         let now = d.at(0, 8);
-        let msg = d
-            .session(ws, now)
-            .set_password(&p.id, None, DEMO_PASSWORD)?;
-        d.log.push(msg);
+        super::people::set_password(d.on(now, ws), &p.id, None, DEMO_PASSWORD)?;
     }
     let text = |id: &str| ws.working(id).map(|w| w.text.to_string());
 
@@ -274,17 +327,16 @@ fn play(d: &mut Demo<'_>) -> Result<()> {
     if let Some((author, approvers)) = d.signers("CS-006") {
         let fax = with_text(ws, "CS-006", FAX_SOP.to_string());
         let now = d.at(300, 9);
-        let msg = d.session(&fax, now).retire(
+        super::documents::retire(
+            d.on(now, &fax),
             "CS-006",
             "We stopped taking orders by fax on 1 October",
             None,
             &author.id,
         )?;
-        d.log.push(msg);
         for (i, a) in approvers.iter().enumerate() {
             let now = d.at(301, 10 + i as u32);
-            let msg = d.session(&fax, now).approve("CS-006", &a.id)?;
-            d.log.push(msg);
+            super::documents::approve(d.on(now, &fax), "CS-006", &a.id)?;
         }
     }
     if has("QC-001") {
@@ -338,12 +390,12 @@ fn play(d: &mut Demo<'_>) -> Result<()> {
         if let Some((_, approvers)) = d.signers("CS-004") {
             let variant = with_text(ws, "CS-004", without_sections(&t, 1));
             let now = d.at(351, 11);
-            let msg = d.session(&variant, now).reject(
+            super::documents::reject(
+                d.on(now, &variant),
                 "CS-004",
                 "Also say how we use the answers; see the scorecard",
                 &approvers[0].id,
             )?;
-            d.log.push(msg);
         }
         d.revise(
             "CS-004",
@@ -369,17 +421,17 @@ fn play(d: &mut Demo<'_>) -> Result<()> {
             && let Some((_, approvers)) = d.signers(id)
         {
             let now = d.at(day, 14);
-            let msg = d.session(ws, now).review(
+            super::documents::review(
+                d.on(now, ws),
                 id,
                 "Read through with the team; still how we work",
                 &approvers[0].id,
             )?;
-            d.log.push(msg);
         }
     }
     // An approved revision that takes effect in two weeks.
     if has("QC-004") {
-        let effective = (Local::now().date_naive() + Days::new(14)).to_string();
+        let effective = (local_date(d.at(today, 12)) + Days::new(14)).to_string();
         d.revise(
             "QC-004",
             None,
@@ -485,11 +537,9 @@ fn sample_value(item: &crate::model::Item, rng: &mut Rng, drift: f64, serial: &s
 }
 
 /// Twelve weeks of inspections on the line, with their nonconformances.
-fn inspections(d: &mut Demo<'_>) -> Result<usize> {
-    use crate::control::floor::{self, Entry, Header, effective_checklist};
-    use crate::control::{check_password, find_person};
+fn inspections(d: &mut Demo<'_>, real_now: DateTime<Utc>) -> Result<usize> {
     use crate::model::ItemKind;
-    let ws = d.ws;
+    let ws = d.ws.clone();
     let inspectors: Vec<Person> = ws
         .config
         .people
@@ -512,6 +562,7 @@ fn inspections(d: &mut Demo<'_>) -> Result<usize> {
     let mut rng = Rng(0x5eed_1234_abcd_0042);
     let daily: [(&str, usize); 4] = [("CL-001", 4), ("CL-006", 2), ("CL-003", 1), ("CL-002", 1)];
     let mut total = 0;
+    // (inspection, nonconformance, when it was inspected, checklist)
     let mut failed: Vec<(i64, i64, DateTime<Utc>, String)> = Vec::new();
     let first_day = HISTORY_DAYS - 84;
     for day in first_day..HISTORY_DAYS {
@@ -521,9 +572,10 @@ fn inspections(d: &mut Demo<'_>) -> Result<usize> {
         if weekday >= 5 {
             continue;
         }
-        let records = d.store.records()?;
         let mut batch = Vec::new();
+        let mut times = Vec::new();
         for (checklist_id, per_day) in daily {
+            let records = d.ctx.store()?.records_of(checklist_id)?;
             let Ok((rev, checklist)) =
                 effective_checklist(&records, checklist_id, local_date(when))
             else {
@@ -557,162 +609,134 @@ fn inspections(d: &mut Demo<'_>) -> Result<usize> {
                     .collect();
                 let inspector = &inspectors[(day as usize + k) % inspectors.len()];
                 let at = d.at(day, 9 + k as u32);
-                let lot = format!("L{}", local_date(at).format("%y%m%d"));
                 let header = Header {
-                    lot: &lot,
-                    serial: Some(&serial),
-                    inspector: &inspector.id,
-                    station: "line-1",
+                    lot: format!("L{}", local_date(at).format("%y%m%d")),
+                    serial: Some(serial),
+                    inspector: inspector.id.clone(),
+                    station: "line-1".to_string(),
                     reinspects: None,
                     at,
                 };
-                batch.push(floor::prepare(&rev, &checklist, &header, &entries)?);
+                batch.push(prepare_with(&rev, &checklist, &header, &entries)?);
+                times.push((at, checklist_id));
             }
         }
-        let verdicts: Vec<bool> = batch
-            .iter()
-            .map(|p| p.verdict == crate::model::inspection::Verdict::Fail)
-            .collect();
-        let checklists: Vec<String> = batch
-            .iter()
-            .map(|p| p.new.row.checklist_id.clone())
-            .collect();
         total += batch.len();
-        let ids = floor::record(d.store, when, &inspectors[0].id, "inspected", batch)?;
-        for ((id, nc), (fail, cl)) in ids.into_iter().zip(verdicts.into_iter().zip(checklists)) {
-            if let (true, Some(nc)) = (fail, nc) {
-                failed.push((id, nc, when, cl));
+        // The day's inspections reach the records together at the end of the shift.
+        let end_of_shift = d.at(day, 14);
+        let ids = record_prepared(d.on(end_of_shift, &ws), &inspectors[0].id, batch)?;
+        for ((id, nc), (at, cl)) in ids.into_iter().zip(times) {
+            if let Some(nc) = nc {
+                failed.push((id, nc, at, cl.to_string()));
             }
         }
     }
     // Work the nonconformances: older ones reworked and closed or scrapped, recent ones still open.
     let now_day = HISTORY_DAYS;
     for (k, (inspection, nc, when, checklist_id)) in failed.iter().enumerate() {
-        let age = (Utc::now() - *when).num_days();
+        let age = (real_now - *when).num_days();
         if age < 5 {
             continue;
         }
-        let at = *when + chrono::Duration::hours(3);
-        let record = crate::control::floor::nc_name(*nc);
-        let signer = find_person(
-            d.store,
-            at,
-            &ws.config.people,
-            &manager.id,
-            &record,
-            "disposition",
-        )?;
-        check_password(d.store, at, &d.passwords, &signer, &record, "disposition")?;
+        let nc = super::inspections::nc_name(*nc);
         let disposition = match k % 5 {
             0..=2 => "rework",
             3 => "scrap",
             _ => "use-as-is",
         };
-        floor::nc_step(
-            d.store,
-            at,
-            &signer,
-            *nc,
-            floor::NcInput {
-                kind: "disposition",
-                value: disposition,
-                sop: None,
-                note: "",
-            },
+        let at = *when + chrono::Duration::hours(3);
+        let step = |kind, value, sop| StepInput {
+            kind,
+            value,
+            sop,
+            note: "",
+        };
+        super::nc::step(
+            d.on(at, &ws),
+            &nc,
+            step(StepKind::Disposition, disposition, None),
+            &manager.id,
         )?;
         if k % 7 == 0 && ws.sop("QC-004").is_some() {
-            floor::nc_step(
-                d.store,
-                at,
-                &signer,
-                *nc,
-                floor::NcInput {
-                    kind: "action",
-                    value: "Add a torque check of the pump head bolts to the in-process checks",
-                    sop: Some("QC-004"),
-                    note: "",
-                },
+            super::nc::step(
+                d.on(at, &ws),
+                &nc,
+                step(
+                    StepKind::Action,
+                    "Add a torque check of the pump head bolts to the in-process checks",
+                    Some("QC-004"),
+                ),
+                &manager.id,
             )?;
         }
         if age < 12 && k % 2 == 0 {
             continue;
         }
         if disposition == "rework" {
-            let records = d.store.records()?;
             let reinspect_at = *when + chrono::Duration::hours(26);
+            let records = d.ctx.store()?.records_of(checklist_id)?;
             let Ok((rev, checklist)) =
                 effective_checklist(&records, checklist_id, local_date(reinspect_at))
             else {
                 continue;
             };
-            let original = d.store.inspections(&crate::store::InspectionFilter {
-                id: Some(*inspection),
-                ..Default::default()
-            })?;
-            let Some(original) = original.first() else {
+            let original = d
+                .ctx
+                .store()?
+                .inspections(&crate::store::InspectionFilter {
+                    id: Some(*inspection),
+                    ..Default::default()
+                })?;
+            let Some(original) = original.into_iter().next() else {
                 continue;
             };
             let entries: Vec<Entry> = checklist
                 .items
                 .iter()
-                .map(|item| {
-                    let mut value = sample_value(item, &mut rng, 0.0, &original.serial);
-                    if let crate::model::ItemKind::Measure {
-                        nominal: Some(n), ..
-                    } = &item.kind
-                    {
-                        value = format!("{n}");
-                    }
-                    if matches!(item.kind, crate::model::ItemKind::PassFail) {
-                        value = "p".into();
-                    }
-                    if let crate::model::ItemKind::Choice { pass, .. } = &item.kind {
-                        value = pass[0].clone();
-                    }
-                    if matches!(item.kind, crate::model::ItemKind::Count { .. }) {
-                        value = "0".into();
-                    }
-                    Entry {
-                        item: item.id.clone(),
-                        value,
-                        note: "after rework".into(),
-                    }
+                .map(|item| Entry {
+                    item: item.id.clone(),
+                    value: good_value(item, &mut rng, &original.serial),
+                    note: "after rework".into(),
                 })
                 .collect();
             let header = Header {
-                lot: &original.lot,
-                serial: Some(&original.serial),
-                inspector: &original.inspector,
-                station: "rework-bench",
+                lot: original.lot.clone(),
+                serial: Some(original.serial.clone()),
+                inspector: original.inspector.clone(),
+                station: "rework-bench".to_string(),
                 reinspects: Some(*inspection),
                 at: reinspect_at,
             };
-            let p = floor::prepare(&rev, &checklist, &header, &entries)?;
-            floor::record(
-                d.store,
-                reinspect_at,
-                &original.inspector,
-                "inspected",
-                vec![p],
-            )?;
+            let p = prepare_with(&rev, &checklist, &header, &entries)?;
+            record_prepared(d.on(reinspect_at, &ws), &original.inspector, vec![p])?;
             total += 1;
         }
         let close_at = *when + chrono::Duration::hours(30);
         // Some accepted as they are wait for the customer's agreement: dispositioned, not closed.
         if close_at < d.at(now_day, 0) && !(disposition == "use-as-is" && k % 2 == 0) {
-            floor::nc_step(
-                d.store,
-                close_at,
-                &signer,
-                *nc,
-                floor::NcInput {
-                    kind: "close",
-                    value: "closed",
-                    sop: None,
-                    note: "",
-                },
+            super::nc::step(
+                d.on(close_at, &ws),
+                &nc,
+                step(StepKind::Close, "", None),
+                &manager.id,
             )?;
         }
     }
     Ok(total)
+}
+
+/// A value that passes: what a unit measures after rework.
+fn good_value(item: &crate::model::Item, rng: &mut Rng, serial: &str) -> String {
+    use crate::model::ItemKind;
+    // Drawn even when replaced, so that the sample stays the same from run to run.
+    let drawn = sample_value(item, rng, 0.0, serial);
+    match &item.kind {
+        ItemKind::Measure {
+            nominal: Some(n), ..
+        } => format!("{n}"),
+        ItemKind::PassFail => "p".into(),
+        ItemKind::Choice { pass, .. } => pass[0].clone(),
+        ItemKind::Count { .. } => "0".into(),
+        _ => drawn,
+    }
 }

@@ -2,7 +2,8 @@
 
 use similar::{ChangeTag, TextDiff};
 
-/// A unified diff, coloured for a terminal when `color` is set.
+/// A unified diff, with colour codes when `color` is set (the output stream
+/// strips them where the terminal has no colour).
 pub fn unified(old: &str, new: &str, old_name: &str, new_name: &str, color: bool) -> String {
     let diff = TextDiff::from_lines(old, new);
     let text = diff
@@ -15,23 +16,18 @@ pub fn unified(old: &str, new: &str, old_name: &str, new_name: &str, color: bool
     }
     let mut out = String::with_capacity(text.len() + 64);
     for line in text.lines() {
-        let code = if line.starts_with("+++") || line.starts_with("---") {
-            "1"
+        let style = if line.starts_with("+++") || line.starts_with("---") {
+            super::style::BOLD
         } else if line.starts_with('+') {
-            "32"
+            super::style::ADDED
         } else if line.starts_with('-') {
-            "31"
+            super::style::REMOVED
         } else if line.starts_with("@@") {
-            "36"
+            super::style::HUNK
         } else {
-            ""
+            anstyle::Style::new()
         };
-        if code.is_empty() {
-            out.push_str(line);
-        } else {
-            out.push_str(&format!("\x1b[{code}m{line}\x1b[0m"));
-        }
-        out.push('\n');
+        out.push_str(&format!("{style}{line}{style:#}\n"));
     }
     out
 }

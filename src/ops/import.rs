@@ -15,13 +15,38 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context as _, Result, anyhow, bail};
 use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, Utc};
+use serde::Serialize;
 
-use crate::control::floor::{self, Entry, Header, effective_checklist, parse_ins};
+use super::Context;
+use super::inspections::{Entry, Header, effective_checklist, parse_ins, prepare_with};
 use crate::model::Checklist;
 use crate::model::control::local_date;
 use crate::store::{BatchHeader, NewInspection, RevisionRow, Store};
+
+/// What an import recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct Imported {
+    pub file: String,
+    pub inspections: usize,
+    /// How many failed; each opened a nonconformance.
+    pub failed: usize,
+}
+
+/// Records every inspection in the CSV file at `file`, or none.
+pub fn import(ctx: &mut Context, file: &Path, person: &str) -> crate::error::Result<Imported> {
+    if ctx.root().is_some() && !ctx.people()?.iter().any(|p| p.id == person) {
+        crate::fail!(NotFound, "`{person}` is not a person in sopbook.toml");
+    }
+    let now = ctx.now();
+    let (inspections, failed) = import_file(ctx.store()?, file, person, now)?;
+    Ok(Imported {
+        file: file.display().to_string(),
+        inspections,
+        failed,
+    })
+}
 
 fn parse_when(s: &str) -> Option<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
@@ -50,7 +75,12 @@ struct Pending {
 }
 
 /// Returns (inspections recorded, how many failed).
-pub fn import(store: &mut dyn Store, file: &Path, person: &str) -> Result<(usize, usize)> {
+fn import_file(
+    store: &mut dyn Store,
+    file: &Path,
+    person: &str,
+    now: DateTime<Utc>,
+) -> Result<(usize, usize)> {
     let shown = file.display().to_string();
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
@@ -94,7 +124,6 @@ pub fn import(store: &mut dyn Store, file: &Path, person: &str) -> Result<(usize
     ];
 
     let records = store.records()?;
-    let now = Utc::now();
     // Inspections travel in chunks: one channel message per row cost more than it saved.
     let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<NewInspection>>>(16);
     // One thread reads, groups and checks rows while this one writes them:
@@ -258,16 +287,15 @@ fn prepare_one(
     } else {
         p.key[4].as_str()
     };
-    let serial = (!p.key[2].is_empty()).then_some(p.key[2].as_str());
     let header = Header {
-        lot: &p.key[1],
-        serial,
-        inspector: &p.key[3],
-        station,
+        lot: p.key[1].clone(),
+        serial: (!p.key[2].is_empty()).then(|| p.key[2].clone()),
+        inspector: p.key[3].clone(),
+        station: station.to_string(),
         reinspects,
         at: when,
     };
-    floor::prepare(rev, checklist, &header, &p.entries)
+    prepare_with(rev, checklist, &header, &p.entries)
         .map(|prepared| prepared.new)
         .map_err(|e| at_row(column_hint(&e.to_string(), headers, long)))
 }

@@ -1,0 +1,84 @@
+//! `audit log` and `audit verify`.
+
+use serde_json::Value;
+
+use super::{Outcome, json, say};
+use crate::cli::AuditCommand;
+use crate::error::{Error, Result};
+use crate::ops::{self, Context, audit};
+use crate::render::{Table, time};
+
+pub fn audit(ctx: &mut Context, command: &AuditCommand) -> Result<Outcome> {
+    match command {
+        AuditCommand::Log {
+            since,
+            json: as_json,
+        } => {
+            let since = since.as_deref().map(ops::parse_day).transpose()?;
+            let events = audit::log(ctx, since)?;
+            if *as_json {
+                return json(&events);
+            }
+            let mut table = Table::new(&["", "", "", "", ""]).right(0);
+            for e in &events {
+                table.row(vec![
+                    e.seq.to_string(),
+                    time::local(&e.at),
+                    e.actor.clone(),
+                    e.action.clone(),
+                    format!("{}{}", e.record, describe_note(&e.detail["note"])),
+                ]);
+            }
+            table.print();
+            Ok(Outcome::Ok)
+        }
+        AuditCommand::Verify { json: as_json } => {
+            let v = audit::verify(ctx)?;
+            if *as_json {
+                json(&v)?;
+            }
+            if v.intact() {
+                say(format!(
+                    "Verified {} events and {} records in {}: the audit trail is intact.",
+                    v.events, v.rows, v.location
+                ));
+                return Ok(Outcome::Ok);
+            }
+            if !*as_json {
+                for p in &v.problems {
+                    say(format!(
+                        "{}: {p}",
+                        crate::render::paint(crate::render::style::ERROR, "error")
+                    ));
+                }
+            }
+            Err(Error::problem(format!(
+                "the audit trail of {} has been tampered with: {}",
+                v.location, v.problems[0]
+            )))
+        }
+    }
+}
+
+/// The interesting part of an event's note, for one line of the log.
+fn describe_note(note: &Value) -> String {
+    let pick = |k: &str| {
+        note.get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    };
+    if let Some(reason) = note
+        .get("reason")
+        .and_then(Value::as_str)
+        .filter(|_| note.get("attempted").is_some())
+    {
+        return format!(": {} refused ({reason})", pick("attempted").unwrap_or(""));
+    }
+    if let Some(s) = pick("summary").or(pick("reason")).or(pick("note")) {
+        return format!(": {s}");
+    }
+    if let (Some(a), Some(r)) = (note.get("approvals"), note.get("required")) {
+        return format!(" ({a} of {r})");
+    }
+    String::new()
+}

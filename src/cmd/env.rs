@@ -1,0 +1,106 @@
+//! What the command line takes from the environment, read once here and
+//! handed to the operations: where the records are, how long to wait for a
+//! lock, and where a signing password comes from.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::model::Person;
+use crate::ops::{Context, PasswordSource, Settings};
+use crate::store::StoreOptions;
+use crate::workspace::find_root;
+
+/// The environment variables sopbook reads.
+pub struct Env {
+    /// `SOPBOOK_DATABASE`
+    pub database: Option<String>,
+    /// `SOPBOOK_BUSY_TIMEOUT_MS`
+    pub busy_timeout: Option<String>,
+    /// `SOPBOOK_PASSWORD`: the signer's password, for scripts.
+    pub password: Option<String>,
+    /// `SOPBOOK_NEW_PASSWORD`: a new password for `people passwd`, for scripts.
+    pub new_password: Option<String>,
+    /// Standard input is a terminal, so a prompt can be shown.
+    pub interactive: bool,
+}
+
+impl Env {
+    pub fn read() -> Env {
+        let var = |k: &str| std::env::var(k).ok();
+        Env {
+            database: var("SOPBOOK_DATABASE").filter(|s| !s.is_empty()),
+            busy_timeout: var("SOPBOOK_BUSY_TIMEOUT_MS"),
+            password: var("SOPBOOK_PASSWORD"),
+            new_password: var("SOPBOOK_NEW_PASSWORD"),
+            interactive: std::io::stdin().is_terminal(),
+        }
+    }
+
+    fn settings(&self) -> Result<Settings> {
+        let busy_timeout = match &self.busy_timeout {
+            None => crate::store::StoreOptions::default().busy_timeout,
+            Some(v) => Duration::from_millis(v.trim().parse().map_err(|_| {
+                Error::invalid(format!(
+                    "SOPBOOK_BUSY_TIMEOUT_MS is `{v}`, not a number of milliseconds"
+                ))
+                .with_hint("set it to e.g. 5000, or unset it for the default of 5 s")
+            })?),
+        };
+        Ok(Settings {
+            database: self.database.clone(),
+            store: StoreOptions { busy_timeout },
+        })
+    }
+
+    /// The context of a command: the workspace found from `explicit` or the
+    /// current folder; for the floor's commands, a station with only
+    /// `SOPBOOK_DATABASE` when there is no workspace.
+    pub fn context(&self, explicit: Option<&Path>, floor: bool) -> Result<Context> {
+        let cwd = std::env::current_dir()
+            .map_err(|e| Error::invalid(format!("could not read the current folder: {e}")))?;
+        let root = match find_root(explicit) {
+            Ok(root) => Some(root),
+            Err(_) if floor && explicit.is_none() && self.database.is_some() => None,
+            Err(e) => return Err(e.into()),
+        };
+        Ok(
+            Context::new(root, cwd, self.settings()?).with_passwords(Box::new(Prompt {
+                password: self.password.clone(),
+                interactive: self.interactive,
+            })),
+        )
+    }
+}
+
+/// `SOPBOOK_PASSWORD`, else a prompt on the terminal without echo.
+pub struct Prompt {
+    pub password: Option<String>,
+    pub interactive: bool,
+}
+
+impl PasswordSource for Prompt {
+    fn password(&self, person: &Person, purpose: &str) -> Result<String> {
+        if let Some(p) = &self.password {
+            return Ok(p.clone());
+        }
+        if !self.interactive {
+            return Err(Error::refused(format!(
+                "{} ({}) must enter a password to {purpose}",
+                person.name, person.id
+            ))
+            .with_hint("run this in a terminal, or set SOPBOOK_PASSWORD in scripts"));
+        }
+        ask(&format!(
+            "Password for {} ({}) to {purpose}: ",
+            person.name, person.id
+        ))
+    }
+}
+
+/// Asks for a password on the terminal without echo.
+pub fn ask(prompt: &str) -> Result<String> {
+    rpassword::prompt_password(prompt)
+        .map_err(|e| Error::invalid(format!("could not read the password: {e}")))
+}

@@ -1,0 +1,81 @@
+//! `people` and `people passwd`.
+
+use super::env::{Env, ask};
+use super::{Outcome, json, say};
+use crate::cli::{PeopleArgs, PeopleCommand};
+use crate::error::{Error, Result};
+use crate::ops::{Context, people};
+use crate::render::Table;
+
+pub fn people(ctx: &mut Context, env: &Env, args: &PeopleArgs) -> Result<Outcome> {
+    if let Some(PeopleCommand::Passwd { person }) = &args.command {
+        return passwd(ctx, env, person);
+    }
+    let list = people::list(ctx)?;
+    if args.json {
+        return json(&list);
+    }
+    if list.is_empty() {
+        say("No people in sopbook.toml yet: add [[person]] tables with id, name and roles.");
+        return Ok(Outcome::Ok);
+    }
+    let mut table = Table::new(&["", "", "", ""]);
+    for p in &list {
+        table.row(vec![
+            p.id.clone(),
+            p.name.clone(),
+            p.roles.join(", "),
+            if p.password_set {
+                String::new()
+            } else {
+                "(no signing password)".into()
+            },
+        ]);
+    }
+    table.print();
+    Ok(Outcome::Ok)
+}
+
+fn passwd(ctx: &mut Context, env: &Env, person: &str) -> Result<Outcome> {
+    let who = people::password_target(ctx, person)?;
+    let current = if who.has_password {
+        match &env.password {
+            Some(p) => Some(p.clone()),
+            None if env.interactive => Some(ask(&format!(
+                "Current password for {} ({person}): ",
+                who.name
+            ))?),
+            None => {
+                return Err(Error::invalid(
+                    "changing a password needs the current one: set SOPBOOK_PASSWORD, or run in a terminal",
+                ));
+            }
+        }
+    } else {
+        None
+    };
+    let new = match &env.new_password {
+        Some(p) => p.clone(),
+        None if env.interactive => {
+            let a = ask(&format!("New password for {} ({person}): ", who.name))?;
+            let b = ask("Repeat it: ")?;
+            if a != b {
+                return Err(Error::invalid(
+                    "the two passwords differ; nothing was changed",
+                ));
+            }
+            a
+        }
+        None => {
+            return Err(Error::invalid(
+                "set SOPBOOK_NEW_PASSWORD, or run in a terminal to be asked for the new password",
+            ));
+        }
+    };
+    let set = people::set_password(ctx, person, current.as_deref(), &new)?;
+    say(format!(
+        "signing password set for {} ({})",
+        set.name, set.id
+    ));
+    Ok(Outcome::Ok)
+}

@@ -1,0 +1,643 @@
+//! Document control, the signed steps: release, approve, reject, retire and
+//! periodic review. Each checks everything first, asks for the signature,
+//! then writes one batch of records with its audit event. Refused
+//! signatures are recorded in the audit log too.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::json;
+
+use super::Context;
+use crate::error::{Error, Result};
+use crate::fail;
+use crate::model::Person;
+use crate::model::control::{Change, Control, Status, local_date};
+use crate::store::{
+    Batch, ChangeRow, Insert, RevisionRow, RowRef, SignatureRow, sha256_hex, timestamp,
+};
+use crate::workspace::Workspace;
+
+/// A document as it is in the workspace now.
+pub struct WorkingDoc<'a> {
+    pub id: &'a str,
+    pub kind: &'static str,
+    pub title: &'a str,
+    pub path: &'a str,
+    pub text: &'a str,
+}
+
+impl Workspace {
+    /// The working file of a document, by id.
+    pub fn working(&self, id: &str) -> Option<WorkingDoc<'_>> {
+        let (kind, id, title, path) = if let Some(s) = self.sop(id) {
+            ("sop", s.id.as_str(), s.title.as_str(), s.path.as_str())
+        } else if let Some(c) = self.checklist(id) {
+            (
+                "checklist",
+                c.id.as_str(),
+                c.title.as_str(),
+                c.path.as_str(),
+            )
+        } else {
+            return None;
+        };
+        Some(WorkingDoc {
+            id,
+            kind,
+            title,
+            path,
+            text: self.sources.get(path)?,
+        })
+    }
+}
+
+/// "QC-001 rev 2"
+pub fn rev_name(r: &RevisionRow) -> String {
+    format!("{} rev {}", r.doc_id, r.number)
+}
+
+/// "QC-001 rev 2" for a release, "QC-001 (retire)" for a retirement.
+pub fn change_name(c: &Change<'_>) -> String {
+    match c.revision {
+        Some(r) if c.is_release() => rev_name(r),
+        _ => format!("{} (retire)", c.row.doc_id),
+    }
+}
+
+/// An effective date given by a person: a date, today or later.
+pub fn parse_effective(s: &str, today: NaiveDate) -> Result<NaiveDate> {
+    let Some(date) = crate::model::control::parse_date(s) else {
+        fail!(
+            Invalid,
+            "`{s}` is not a date; write it as YYYY-MM-DD, e.g. {}",
+            today.format("%Y-%m-%d")
+        );
+    };
+    if date < today {
+        return Err(Error::invalid(format!(
+            "the effective date {date} is in the past; a revision can take effect today ({today}) at the earliest"
+        ))
+        .with_hint("leave out --effective to make it effective as soon as it is approved"));
+    }
+    Ok(date)
+}
+
+/// What to release.
+#[derive(Debug, Clone)]
+pub struct ReleaseInput<'a> {
+    pub id: &'a str,
+    pub summary: &'a str,
+    pub effective: Option<&'a str>,
+    /// Editorial: earlier read-and-understood records stay valid.
+    pub minor: bool,
+    pub actor: &'a str,
+}
+
+/// A request waiting for approvals.
+#[derive(Debug, Clone, Serialize)]
+pub struct InReview {
+    /// "QC-001 rev 2" or "QC-001 (retire)".
+    pub record: String,
+    pub id: String,
+    pub revision: Option<i64>,
+    pub required: i64,
+    pub approver_roles: Vec<String>,
+}
+
+/// The outcome of an approval.
+#[derive(Debug, Clone, Serialize)]
+pub struct Approved {
+    pub record: String,
+    pub signer: String,
+    pub approvals: i64,
+    pub required: i64,
+    /// Set once the last approval needed is in: the date it takes effect.
+    pub effective: Option<NaiveDate>,
+    /// A retirement rather than a release.
+    pub retirement: bool,
+}
+
+/// A signed step on a document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Signed {
+    pub record: String,
+    pub signer: String,
+    pub on: NaiveDate,
+}
+
+/// A release or retirement request, under the approval rule of the document's section.
+#[allow(clippy::too_many_arguments)]
+fn request(
+    ctx: &Context,
+    ws: &Workspace,
+    id: &str,
+    kind: &str,
+    revision_id: Option<i64>,
+    requester: &str,
+    reason: &str,
+    effective: Option<NaiveDate>,
+) -> ChangeRow {
+    let rule = ws.config.approval_for(id.split('-').next());
+    ChangeRow {
+        id: 0,
+        doc_id: id.to_string(),
+        kind: kind.to_string(),
+        revision_id,
+        requested_by: requester.to_string(),
+        reason: reason.trim().to_string(),
+        effective_date: effective.map(|d| d.to_string()),
+        required: i64::from(rule.required),
+        approver_roles: rule.roles.join(","),
+        created_at: timestamp(ctx.now()),
+        event_seq: 0,
+    }
+}
+
+/// A signature by `signer`, now, on the revision with `content_hash`;
+/// callers set the change, revision and note that apply.
+fn signature(
+    ctx: &Context,
+    id: &str,
+    signer: &str,
+    meaning: &str,
+    content_hash: &str,
+) -> SignatureRow {
+    SignatureRow {
+        id: 0,
+        change_id: None,
+        doc_id: id.to_string(),
+        revision_id: None,
+        signer: signer.to_string(),
+        meaning: meaning.to_string(),
+        signed_at: timestamp(ctx.now()),
+        content_hash: content_hash.to_string(),
+        note: String::new(),
+        event_seq: 0,
+    }
+}
+
+fn no_such_document(id: &str) -> Error {
+    Error::not_found(format!("no SOP or checklist has the id `{id}`"))
+        .with_hint("`sopbook status` lists the documents")
+}
+
+/// The working file becomes the next revision, in review.
+pub fn release(ctx: &mut Context, input: ReleaseInput<'_>) -> Result<InReview> {
+    let ReleaseInput {
+        id,
+        summary,
+        effective,
+        minor,
+        actor,
+    } = input;
+    let ws = ctx.workspace()?;
+    let Some(doc) = ws.working(id) else {
+        return Err(no_such_document(id));
+    };
+    if summary.trim().is_empty() {
+        fail!(
+            Invalid,
+            "the change summary is empty; say what changed and why, e.g. --summary \"Added the leak test\""
+        );
+    }
+    let blocking = blocking_errors(&ws, id);
+    if !blocking.is_empty() {
+        return Err(Error::invalid(format!(
+            "{id} cannot be released: `sopbook check` finds errors in it or in what it refers to; nothing was recorded"
+        ))
+        .with_diagnostics(blocking, &ws.sources));
+    }
+    let today = ctx.today();
+    let records = ctx.store()?.records_of(id)?;
+    let control = Control::new(&records);
+    let state = control.state(id, today);
+    if let Some(c) = &state.in_review {
+        fail!(
+            Conflict,
+            "{} is already in review since {}; approve or reject it first",
+            change_name(c),
+            c.row.created_at.get(..10).unwrap_or("")
+        );
+    }
+    let history = control
+        .doc(id)
+        .map(|d| d.revisions.clone())
+        .unwrap_or_default();
+    let content_hash = sha256_hex(doc.text.as_bytes());
+    if let Some(last) = history.last()
+        && last.content_hash == content_hash
+    {
+        return Err(Error::conflict(format!(
+            "nothing changed in {} since {}; nothing was recorded",
+            doc.path,
+            rev_name(last)
+        ))
+        .with_hint(format!(
+            "edit {} first; `sopbook review {id}` records a periodic review with no change",
+            doc.path
+        )));
+    }
+    let effective = effective.map(|e| parse_effective(e, today)).transpose()?;
+    let number = history.last().map_or(1, |r| r.number + 1);
+    let record = format!("{id} rev {number}");
+    let person = ctx.signer(actor, &record, "release")?;
+    let rule = ws.config.approval_for(id.split('-').next());
+    let revision = RevisionRow {
+        id: 0,
+        doc_id: id.to_string(),
+        kind: doc.kind.to_string(),
+        number,
+        title: doc.title.to_string(),
+        path: doc.path.to_string(),
+        content: doc.text.to_string(),
+        content_hash: content_hash.clone(),
+        summary: summary.trim().to_string(),
+        minor,
+        author: person.id.clone(),
+        created_at: timestamp(ctx.now()),
+        event_seq: 0,
+    };
+    let change = request(
+        ctx, &ws, id, "release", None, &person.id, summary, effective,
+    );
+    let authored = signature(ctx, id, &person.id, "authored", &content_hash);
+    let now = ctx.now();
+    ctx.store()?.append(
+        now,
+        Batch {
+            actor: person.id.clone(),
+            action: "released".into(),
+            record: record.clone(),
+            note: json!({ "summary": summary.trim(), "minor": minor, "effective": effective.map(|d| d.to_string()),
+                          "content_hash": content_hash, "title": doc.title }),
+            inserts: vec![
+                Insert::Revision(revision),
+                Insert::Change { row: change, revision: Some(RowRef::Batch(0)) },
+                Insert::Signature { row: authored, change: Some(RowRef::Batch(1)), revision: Some(RowRef::Batch(0)) },
+            ],
+        },
+    )?;
+    Ok(InReview {
+        record,
+        id: id.to_string(),
+        revision: Some(number),
+        required: i64::from(rule.required),
+        approver_roles: rule.roles.clone(),
+    })
+}
+
+/// The request in review for `id`, or an error that says why there is none.
+fn in_review<'r>(
+    ws: Option<&Workspace>,
+    id: &str,
+    control: &Control<'r>,
+    today: NaiveDate,
+) -> Result<Change<'r>> {
+    let state = control.state(id, today);
+    if let Some(c) = state.in_review {
+        return Ok(c);
+    }
+    let last = control.doc(id).and_then(|d| d.changes.last());
+    match last.map(|c| (&c.status, c)) {
+        None if ws.and_then(|w| w.working(id)).is_none() => {
+            fail!(NotFound, "no SOP or checklist has the id `{id}`")
+        }
+        None => Err(Error::conflict(format!(
+            "nothing of {id} is in review: it has never been released"
+        ))
+        .with_hint(format!(
+            "`sopbook release {id} --summary \"...\"` puts it in review"
+        ))),
+        Some((Status::Rejected { by, at, reason }, c)) => Err(Error::conflict(format!(
+            "nothing of {id} is in review: {} was rejected by {by} on {}: {reason}",
+            change_name(c),
+            local_date(*at)
+        ))
+        .with_hint("edit the file and release it again")),
+        Some((_, c)) => fail!(
+            Conflict,
+            "nothing of {id} is in review; the last request, {}, is decided",
+            change_name(c)
+        ),
+    }
+}
+
+/// The content hash a signature on this request binds to.
+fn bound_hash(change: &Change<'_>, control: &Control<'_>, today: NaiveDate) -> String {
+    match change.revision {
+        Some(r) => r.content_hash.clone(),
+        None => control
+            .state(&change.row.doc_id, today)
+            .effective
+            .map(|(r, _)| r.content_hash.clone())
+            .unwrap_or_default(),
+    }
+}
+
+fn approver_roles(row: &ChangeRow) -> Vec<&str> {
+    row.approver_roles
+        .split(',')
+        .filter(|r| !r.is_empty())
+        .collect()
+}
+
+fn holds_any(person: &Person, roles: &[&str]) -> bool {
+    person.roles.iter().any(|r| roles.contains(&r.as_str()))
+}
+
+/// An approval signature on what is in review.
+pub fn approve(ctx: &mut Context, id: &str, actor: &str) -> Result<Approved> {
+    let today = ctx.today();
+    let ws = ctx.workspace_opt()?;
+    let records = ctx.store()?.records_of(id)?;
+    let control = Control::new(&records);
+    let change = in_review(ws.as_deref(), id, &control, today)?;
+    let record = change_name(&change);
+    let person = ctx.person(actor, &record, "approve")?;
+    if person.id == change.row.requested_by {
+        ctx.refuse(
+            &person.id,
+            &record,
+            "approve",
+            "the author cannot approve their own revision",
+        )?;
+        return Err(Error::refused(format!(
+            "{} requested {record} and cannot also approve it; nothing was signed (the refusal is in the audit log)",
+            person.id
+        ))
+        .with_hint("another approver must sign"));
+    }
+    let roles = approver_roles(change.row);
+    if !roles.is_empty() && !holds_any(&person, &roles) {
+        ctx.refuse(&person.id, &record, "approve", "no approver role")?;
+        fail!(
+            Refused,
+            "{} may not approve {record}: approvers must hold the role {}; nothing was signed (the refusal is in the audit log)",
+            person.id,
+            roles.join(" or ")
+        );
+    }
+    if change.approvals.iter().any(|s| s.signer == person.id) {
+        fail!(Conflict, "{} has already approved {record}", person.id);
+    }
+    let hash = bound_hash(&change, &control, today);
+    if let (Some(rev), Some(doc)) = (change.revision, ws.as_deref().and_then(|w| w.working(id)))
+        && doc.text != rev.content
+    {
+        let shown = crate::render::diff::unified(
+            &rev.content,
+            doc.text,
+            &rev_name(rev),
+            &format!("{} (working copy)", doc.path),
+            false,
+        );
+        return Err(Error::conflict(format!(
+            "{} has changed since {record} was released for review, so you would not be approving what you see; nothing was signed",
+            doc.path
+        ))
+        .with_detail(shown)
+        .with_hint(format!(
+            "undo the edits to approve {record} as released, or reject it (`sopbook reject {id}`) and release the new text"
+        )));
+    }
+    ctx.check_password(&person, &record, "approve")?;
+    let approved = SignatureRow {
+        change_id: Some(change.row.id),
+        revision_id: change.revision.map(|r| r.id).or(change.row.revision_id),
+        ..signature(ctx, id, &person.id, "approved", &hash)
+    };
+    let count = change.approvals.len() as i64 + 1;
+    let done = count >= change.row.required;
+    let now = ctx.now();
+    ctx.store()?.append(
+        now,
+        Batch {
+            actor: person.id.clone(),
+            action: "approved".into(),
+            record: record.clone(),
+            note: json!({ "approvals": count, "required": change.row.required, "decided": done }),
+            inserts: vec![Insert::Signature {
+                row: approved,
+                change: None,
+                revision: None,
+            }],
+        },
+    )?;
+    let effective = done.then(|| {
+        let requested = change
+            .row
+            .effective_date
+            .as_deref()
+            .and_then(crate::model::control::parse_date);
+        requested.map_or(today, |d| d.max(today))
+    });
+    Ok(Approved {
+        record,
+        signer: person.id,
+        approvals: count,
+        required: change.row.required,
+        effective,
+        retirement: !change.is_release(),
+    })
+}
+
+/// Sends the request in review back to its author.
+pub fn reject(ctx: &mut Context, id: &str, reason: &str, actor: &str) -> Result<Signed> {
+    if reason.trim().is_empty() {
+        fail!(Invalid, "say why it is rejected: --reason \"...\"");
+    }
+    let today = ctx.today();
+    let ws = ctx.workspace_opt()?;
+    let records = ctx.store()?.records_of(id)?;
+    let control = Control::new(&records);
+    let change = in_review(ws.as_deref(), id, &control, today)?;
+    let record = change_name(&change);
+    let person = ctx.person(actor, &record, "reject")?;
+    let roles = approver_roles(change.row);
+    let is_requester = person.id == change.row.requested_by;
+    if !is_requester && !roles.is_empty() && !holds_any(&person, &roles) {
+        ctx.refuse(&person.id, &record, "reject", "no approver role")?;
+        fail!(
+            Refused,
+            "{} may not reject {record}: only its author or an approver ({}) may; nothing was signed",
+            person.id,
+            roles.join(" or ")
+        );
+    }
+    ctx.check_password(&person, &record, "reject")?;
+    let hash = bound_hash(&change, &control, today);
+    let row = SignatureRow {
+        change_id: Some(change.row.id),
+        revision_id: change.revision.map(|r| r.id).or(change.row.revision_id),
+        note: reason.trim().to_string(),
+        ..signature(ctx, id, &person.id, "rejected", &hash)
+    };
+    let now = ctx.now();
+    ctx.store()?.append(
+        now,
+        Batch {
+            actor: person.id.clone(),
+            action: "rejected".into(),
+            record: record.clone(),
+            note: json!({ "reason": reason.trim() }),
+            inserts: vec![Insert::Signature {
+                row,
+                change: None,
+                revision: None,
+            }],
+        },
+    )?;
+    Ok(Signed {
+        record,
+        signer: person.id,
+        on: today,
+    })
+}
+
+/// A request to make a document obsolete, approved like a release.
+pub fn retire(
+    ctx: &mut Context,
+    id: &str,
+    reason: &str,
+    effective: Option<&str>,
+    actor: &str,
+) -> Result<InReview> {
+    if reason.trim().is_empty() {
+        fail!(Invalid, "say why it is retired: --reason \"...\"");
+    }
+    let today = ctx.today();
+    let ws = ctx.workspace()?;
+    let records = ctx.store()?.records_of(id)?;
+    let control = Control::new(&records);
+    let state = control.state(id, today);
+    if control.doc(id).is_none() {
+        if ws.working(id).is_some() {
+            return Err(Error::conflict(format!(
+                "{id} has never been released, so there is nothing to retire"
+            ))
+            .with_hint("delete its file if it is not needed"));
+        }
+        fail!(NotFound, "no SOP or checklist has the id `{id}`");
+    }
+    if let Some(c) = &state.in_review {
+        fail!(
+            Conflict,
+            "{} is in review; approve or reject it before retiring {id}",
+            change_name(c)
+        );
+    }
+    if let Some(d) = state.retired {
+        fail!(Conflict, "{id} is already obsolete since {d}");
+    }
+    let Some((rev, _)) = state.effective else {
+        fail!(Conflict, "{id} has no effective revision to retire");
+    };
+    let effective = effective.map(|e| parse_effective(e, today)).transpose()?;
+    let record = format!("{id} (retire)");
+    let person = ctx.signer(actor, &record, "retire")?;
+    let rule = ws.config.approval_for(id.split('-').next());
+    let change = request(
+        ctx,
+        &ws,
+        id,
+        "retire",
+        Some(rev.id),
+        &person.id,
+        reason,
+        effective,
+    );
+    let retired = SignatureRow {
+        revision_id: Some(rev.id),
+        note: reason.trim().to_string(),
+        ..signature(ctx, id, &person.id, "retired", &rev.content_hash)
+    };
+    let now = ctx.now();
+    ctx.store()?.append(
+        now,
+        Batch {
+            actor: person.id.clone(),
+            action: "retire requested".into(),
+            record: record.clone(),
+            note: json!({ "reason": reason.trim(), "effective": effective.map(|d| d.to_string()), "revision": rev.number }),
+            inserts: vec![
+                Insert::Change { row: change, revision: None },
+                Insert::Signature { row: retired, change: Some(RowRef::Batch(0)), revision: None },
+            ],
+        },
+    )?;
+    Ok(InReview {
+        record,
+        id: id.to_string(),
+        revision: None,
+        required: i64::from(rule.required),
+        approver_roles: rule.roles.clone(),
+    })
+}
+
+/// A periodic review with no change; resets the due date.
+pub fn review(ctx: &mut Context, id: &str, note: &str, actor: &str) -> Result<Signed> {
+    let today = ctx.today();
+    let ws = ctx.workspace_opt()?;
+    let records = ctx.store()?.records_of(id)?;
+    let control = Control::new(&records);
+    let state = control.state(id, today);
+    let Some((rev, _)) = state.effective else {
+        if ws.and_then(|w| w.working(id).map(|_| ())).is_none() && control.doc(id).is_none() {
+            fail!(NotFound, "no SOP or checklist has the id `{id}`");
+        }
+        fail!(Conflict, "{id} has no effective revision to review");
+    };
+    let record = rev_name(rev);
+    let person = ctx.signer(actor, &record, "periodic review")?;
+    let row = SignatureRow {
+        revision_id: Some(rev.id),
+        note: note.trim().to_string(),
+        ..signature(ctx, id, &person.id, "periodic-review", &rev.content_hash)
+    };
+    let now = ctx.now();
+    ctx.store()?.append(
+        now,
+        Batch {
+            actor: person.id.clone(),
+            action: "reviewed".into(),
+            record: record.clone(),
+            note: json!({ "note": note.trim(), "outcome": "no change" }),
+            inserts: vec![Insert::Signature {
+                row,
+                change: None,
+                revision: Some(RowRef::Existing(rev.id)),
+            }],
+        },
+    )?;
+    Ok(Signed {
+        record,
+        signer: person.id,
+        on: today,
+    })
+}
+
+/// Errors in the document's own file or in the files of what it refers to.
+fn blocking_errors(ws: &Workspace, id: &str) -> Vec<crate::diagnostic::Diagnostic> {
+    let mut files: Vec<&str> = Vec::new();
+    let mut ids: Vec<&str> = vec![id];
+    if let Some(s) = ws.sop(id) {
+        ids.extend(s.related.iter().map(String::as_str));
+        ids.extend(s.checklists.iter().map(String::as_str));
+    }
+    if let Some(c) = ws.checklist(id)
+        && let Some(sop) = &c.sop
+    {
+        ids.push(sop);
+    }
+    for i in ids {
+        if let Some(d) = ws.working(i) {
+            files.push(d.path);
+        }
+    }
+    files.push(crate::workspace::CONFIG_FILE);
+    ws.diagnostics
+        .iter()
+        .filter(|d| d.is_error() && (d.file.as_deref().is_none_or(|f| files.contains(&f))))
+        .cloned()
+        .collect()
+}

@@ -1,0 +1,654 @@
+//! Inspections on the floor: start one against the checklist revision in
+//! force, turn what the inspector entered into results and a verdict,
+//! record it (a failed one opens a nonconformance), list, show and void.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::Context;
+use super::documents::rev_name;
+use crate::error::{Error, Result};
+use crate::fail;
+use crate::model::control::{Control, local_date, parse_time};
+use crate::model::inspection::{
+    ItemResult, Outcome, Verdict, check_label, evaluate, judge, verdict,
+};
+use crate::model::{Checklist, Item, ItemKind};
+use crate::store::{
+    Batch, Insert, InspectionBatch, InspectionFilter, InspectionRow, ItemResultRow, NcRow,
+    NewInspection, Records, RevisionRow, Store, VoidRow, timestamp,
+};
+
+pub fn ins_name(id: i64) -> String {
+    format!("INS-{id:06}")
+}
+
+pub fn nc_name(id: i64) -> String {
+    format!("NC-{id:04}")
+}
+
+/// Parses `INS-000012` or `12`.
+pub fn parse_ins(s: &str) -> Result<i64> {
+    let digits = s
+        .trim()
+        .trim_start_matches("INS-")
+        .trim_start_matches("ins-");
+    digits.parse().map_err(|_| {
+        Error::invalid(format!(
+            "`{s}` is not an inspection id; they look like INS-000012"
+        ))
+    })
+}
+
+/// Parses `NC-0003` or `3`.
+pub fn parse_nc(s: &str) -> Result<i64> {
+    let digits = s.trim().trim_start_matches("NC-").trim_start_matches("nc-");
+    digits.parse().map_err(|_| {
+        Error::invalid(format!(
+            "`{s}` is not a nonconformance id; they look like NC-0003"
+        ))
+    })
+}
+
+/// The checklist revision in force on `date`, parsed.
+pub fn effective_checklist(
+    records: &Records,
+    id: &str,
+    date: NaiveDate,
+) -> Result<(RevisionRow, Checklist)> {
+    let control = Control::new(records);
+    let state = control.state(id, date);
+    let Some((rev, _)) = state.effective.filter(|_| state.retired.is_none()) else {
+        if control.doc(id).is_none() {
+            return Err(
+                Error::not_found(format!("no checklist has the id `{id}` in the records"))
+                    .with_hint("only released checklists can be used; `sopbook status` lists them"),
+            );
+        }
+        if state.retired.is_some() {
+            fail!(Conflict, "{id} is obsolete; it cannot be used to inspect");
+        }
+        fail!(
+            Conflict,
+            "{id} has no effective revision on {date}; only an approved, effective checklist can be used to inspect"
+        );
+    };
+    if rev.kind != "checklist" {
+        fail!(Invalid, "{id} is a procedure, not a checklist");
+    }
+    let Some(checklist) = crate::workspace::parse_snapshot_checklist(&rev.path, &rev.content)
+    else {
+        fail!(
+            Conflict,
+            "{} no longer parses; release a corrected revision",
+            rev_name(rev)
+        );
+    };
+    Ok((rev.clone(), checklist))
+}
+
+/// What an inspector entered for one item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub item: String,
+    pub value: String,
+    pub note: String,
+}
+
+/// Who inspects what, where and when.
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub lot: String,
+    pub serial: Option<String>,
+    pub inspector: String,
+    pub station: String,
+    pub reinspects: Option<i64>,
+    pub at: DateTime<Utc>,
+}
+
+/// An inspection about to be filled in: the checklist revision in force and its header.
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub revision: RevisionRow,
+    pub checklist: Checklist,
+    pub header: Header,
+}
+
+/// What an inspection starts from.
+#[derive(Debug, Clone)]
+pub struct StartInput<'a> {
+    pub checklist: &'a str,
+    pub lot: &'a str,
+    pub serial: Option<&'a str>,
+    pub inspector: &'a str,
+    pub station: &'a str,
+    /// `INS-…` of the failed inspection this one re-inspects.
+    pub reinspect: Option<&'a str>,
+}
+
+/// Checks who, what and which lot before anything is asked: the inspector
+/// is a person, the checklist is in force, a re-inspection follows a failed
+/// inspection of the same checklist, the labels are printable.
+pub fn start(ctx: &mut Context, input: StartInput<'_>) -> Result<Form> {
+    if ctx.root().is_some() {
+        let people = ctx.people()?;
+        if !people.iter().any(|p| p.id == input.inspector) {
+            return Err(Error::not_found(format!(
+                "`{}` is not a person in sopbook.toml",
+                input.inspector
+            ))
+            .with_hint(super::people_hint(&people)));
+        }
+    }
+    let now = ctx.now();
+    let records = ctx.store()?.records_of(input.checklist)?;
+    let (revision, checklist) = match effective_checklist(
+        &records,
+        input.checklist,
+        local_date(now),
+    ) {
+        Ok(found) => found,
+        Err(e) if records.revisions.is_empty() => {
+            let draft = ctx
+                .workspace_opt()?
+                .is_some_and(|ws| ws.checklist(input.checklist).is_some());
+            if draft {
+                return Err(Error::conflict(format!(
+                        "{} is a working draft: it has never been released and approved, so it cannot be used to inspect yet",
+                        input.checklist
+                    ))
+                    .with_hint(format!(
+                        "`sopbook release {}` puts it in review",
+                        input.checklist
+                    )));
+            }
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
+    let reinspects = match input.reinspect {
+        Some(s) => Some(check_reinspection(ctx.store()?, parse_ins(s)?, &checklist.id)?.id),
+        None => None,
+    };
+    check_label("lot", input.lot).map_err(Error::invalid)?;
+    if let Some(s) = input.serial {
+        check_label("serial number", s).map_err(Error::invalid)?;
+    }
+    check_label("station", input.station).map_err(Error::invalid)?;
+    Ok(Form {
+        revision,
+        checklist,
+        header: Header {
+            lot: input.lot.to_string(),
+            serial: input.serial.map(str::to_string),
+            inspector: input.inspector.to_string(),
+            station: input.station.to_string(),
+            reinspects,
+            at: now,
+        },
+    })
+}
+
+/// Checks that `id` names an inspection of the same checklist that failed.
+pub fn check_reinspection(
+    store: &mut dyn Store,
+    id: i64,
+    checklist: &str,
+) -> Result<InspectionRow> {
+    let found = store.inspections(&InspectionFilter {
+        id: Some(id),
+        ..Default::default()
+    })?;
+    let Some(first) = found.into_iter().next() else {
+        fail!(NotFound, "there is no inspection {}", ins_name(id));
+    };
+    if first.checklist_id != checklist {
+        fail!(
+            Invalid,
+            "{} used {}, not {checklist}; a re-inspection uses the same checklist",
+            ins_name(id),
+            first.checklist_id
+        );
+    }
+    if first.verdict != "fail" {
+        fail!(
+            Invalid,
+            "{} passed; only a failed inspection is re-inspected after rework",
+            ins_name(id)
+        );
+    }
+    Ok(first)
+}
+
+/// One answer checked against its item, as the inspector types it.
+pub fn answer(item: &Item, input: &str, note: &str) -> Result<ItemResult> {
+    evaluate(item, input, note).map_err(Error::invalid)
+}
+
+/// How a measured value compares with its limits, in words.
+pub fn judged(item: &Item, result: &ItemResult) -> Option<String> {
+    match (&item.kind, result.number, result.outcome) {
+        (ItemKind::Measure { .. }, Some(x), Outcome::Fail) => Some(judge(item, x)),
+        (ItemKind::Measure { .. }, Some(_), Outcome::Pass) => Some("in spec".to_string()),
+        (_, _, Outcome::Fail) => Some("fails".to_string()),
+        _ => None,
+    }
+}
+
+/// An inspection ready to be recorded.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub new: NewInspection,
+    pub verdict: Verdict,
+    pub results: Vec<ItemResult>,
+}
+
+impl Prepared {
+    pub fn failed(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|r| r.outcome == Outcome::Fail)
+            .count()
+    }
+}
+
+/// Checks every entry against the checklist revision and builds the record.
+/// Every item must have a value (or be marked not applicable).
+pub fn prepare(form: &Form, entries: &[Entry]) -> Result<Prepared> {
+    prepare_with(&form.revision, &form.checklist, &form.header, entries)
+}
+
+/// [`prepare`] from the parts of a form (an import shares them between rows).
+pub fn prepare_with(
+    rev: &RevisionRow,
+    checklist: &Checklist,
+    header: &Header,
+    entries: &[Entry],
+) -> Result<Prepared> {
+    check_label("lot", &header.lot).map_err(Error::invalid)?;
+    if let Some(s) = &header.serial {
+        check_label("serial number", s).map_err(Error::invalid)?;
+    }
+    check_label("station", &header.station).map_err(Error::invalid)?;
+    let mut by_item: BTreeMap<&str, &Entry> = BTreeMap::new();
+    for e in entries {
+        if checklist.items.iter().all(|i| i.id != e.item) {
+            let ids: Vec<_> = checklist.items.iter().map(|i| i.id.as_str()).collect();
+            fail!(
+                Invalid,
+                "{} has no item `{}`; its items are {}",
+                checklist.id,
+                e.item,
+                ids.join(", ")
+            );
+        }
+        if by_item.insert(e.item.as_str(), e).is_some() {
+            fail!(Invalid, "item `{}` is given twice", e.item);
+        }
+    }
+    let missing: Vec<_> = checklist
+        .items
+        .iter()
+        .filter(|i| !by_item.contains_key(i.id.as_str()))
+        .map(|i| i.id.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::invalid(format!(
+            "no value for {} of {}: {}",
+            if missing.len() == 1 { "item" } else { "items" },
+            checklist.id,
+            missing.join(", ")
+        ))
+        .with_hint("give every item a value; `n` marks a non-critical item not applicable"));
+    }
+    let mut results = Vec::new();
+    for item in &checklist.items {
+        let e = by_item[item.id.as_str()];
+        results.push(evaluate(item, &e.value, &e.note).map_err(Error::invalid)?);
+    }
+    let verdict = verdict(&results);
+    let summary = (verdict == Verdict::Fail).then(|| failure_summary(checklist, &results));
+    let row = InspectionRow {
+        id: 0,
+        checklist_id: checklist.id.clone(),
+        revision_id: rev.id,
+        revision_number: rev.number,
+        lot: header.lot.clone(),
+        serial: header.serial.clone().unwrap_or_default(),
+        inspector: header.inspector.clone(),
+        station: header.station.clone(),
+        recorded_at: timestamp(header.at),
+        verdict: verdict.as_str().to_string(),
+        reinspects: header.reinspects,
+        event_seq: 0,
+    };
+    let rows = results
+        .iter()
+        .enumerate()
+        .map(|(k, r)| ItemResultRow {
+            inspection_id: 0,
+            position: k as i64 + 1,
+            item_id: r.item_id.clone(),
+            value: r.value.clone(),
+            number: r.number,
+            outcome: r.outcome.as_str().to_string(),
+            note: r.note.clone(),
+        })
+        .collect();
+    Ok(Prepared {
+        new: NewInspection {
+            row,
+            results: rows,
+            nc_summary: summary,
+        },
+        verdict,
+        results,
+    })
+}
+
+/// "pressure = 4.6 bar (out of spec: 0.4 bar above the upper limit 4.2); label: fail"
+pub fn failure_summary(checklist: &Checklist, results: &[ItemResult]) -> String {
+    results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Fail)
+        .filter_map(|r| {
+            let item = checklist.items.iter().find(|i| i.id == r.item_id)?;
+            Some(match (&item.kind, r.number) {
+                (ItemKind::Measure { unit, .. }, Some(x)) => {
+                    format!("{} = {} {unit} ({})", item.id, r.value, judge(item, x))
+                }
+                (ItemKind::PassFail, _) => format!("{}: fail", item.id),
+                _ => format!("{} = {}", item.id, r.value),
+            })
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A recorded inspection.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recorded {
+    pub id: i64,
+    /// "INS-000012"
+    pub name: String,
+    pub checklist: String,
+    pub revision: i64,
+    pub verdict: &'static str,
+    /// The nonconformance a failed inspection opened.
+    pub nonconformance: Option<String>,
+    #[serde(skip)]
+    pub nc_id: Option<i64>,
+}
+
+/// Records one inspection from the inspector's entries.
+pub fn record(ctx: &mut Context, form: &Form, entries: &[Entry]) -> Result<Recorded> {
+    let prepared = prepare(form, entries)?;
+    let verdict = prepared.verdict;
+    let actor = form.header.inspector.clone();
+    let ids = record_prepared(ctx, &actor, vec![prepared])?;
+    let (id, nc) = ids[0];
+    Ok(Recorded {
+        id,
+        name: ins_name(id),
+        checklist: form.checklist.id.clone(),
+        revision: form.revision.number,
+        verdict: verdict.as_str(),
+        nonconformance: nc.map(nc_name),
+        nc_id: nc,
+    })
+}
+
+/// Records prepared inspections as one batch, at the context's time.
+pub fn record_prepared(
+    ctx: &mut Context,
+    actor: &str,
+    prepared: Vec<Prepared>,
+) -> Result<Vec<(i64, Option<i64>)>> {
+    let record = match prepared.as_slice() {
+        [one] => format!("{} lot {}", one.new.row.checklist_id, one.new.row.lot),
+        many => format!("{} inspections", many.len()),
+    };
+    let batch = InspectionBatch {
+        actor: actor.to_string(),
+        action: "inspected".to_string(),
+        record,
+        note: json!({}),
+        inspections: prepared.into_iter().map(|p| p.new).collect(),
+    };
+    let now = ctx.now();
+    Ok(ctx.store()?.record_inspections(now, batch)?)
+}
+
+/// Entries from a JSON object `{"item": "value" | number | {"value": .., "note": ..}}`.
+pub fn entries_from_json(text: &str, file: &str) -> Result<Vec<Entry>> {
+    let v: Value = serde_json::from_str(text).map_err(|e| {
+        Error::invalid(format!(
+            "`{file}` is not valid JSON: {e} (line {}, column {})",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    let Some(map) = v.as_object() else {
+        fail!(
+            Invalid,
+            "`{file}` must hold one JSON object: {{\"item\": \"value\", ...}}"
+        );
+    };
+    let mut entries = Vec::new();
+    for (item, value) in map {
+        let (value, note) = match value {
+            Value::String(s) => (s.clone(), String::new()),
+            Value::Number(n) => (n.to_string(), String::new()),
+            Value::Object(o) => (
+                match o.get("value") {
+                    Some(Value::String(s)) => s.clone(),
+                    Some(Value::Number(n)) => n.to_string(),
+                    _ => fail!(Invalid, "`{file}`: item `{item}` needs a \"value\""),
+                },
+                o.get("note")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+            ),
+            _ => fail!(
+                Invalid,
+                "`{file}`: the value of item `{item}` must be a string, a number or {{\"value\": ..., \"note\": ...}}"
+            ),
+        };
+        entries.push(Entry {
+            item: item.clone(),
+            value,
+            note,
+        });
+    }
+    Ok(entries)
+}
+
+fn split_pair(s: &str, what: &str) -> Result<(String, String)> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => fail!(
+            Invalid,
+            "`{s}` is not {what}; write ITEM=VALUE, e.g. --set pressure=4.1"
+        ),
+    }
+}
+
+/// Adds `ITEM=VALUE` results and then `ITEM=NOTE` notes to `entries`.
+pub fn add_pairs(entries: &mut Vec<Entry>, set: &[String], notes: &[String]) -> Result<()> {
+    for s in set {
+        let (item, value) = split_pair(s, "a result")?;
+        entries.push(Entry {
+            item,
+            value,
+            note: String::new(),
+        });
+    }
+    for s in notes {
+        let (item, note) = split_pair(s, "a note")?;
+        match entries.iter_mut().find(|e| e.item == item) {
+            Some(e) => e.note = note,
+            None => fail!(
+                Invalid,
+                "--note {item}=...: there is no result for item `{item}`"
+            ),
+        }
+    }
+    Ok(())
+}
+
+/// An inspection in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct InspectionView {
+    #[serde(flatten)]
+    pub row: InspectionRow,
+    pub name: String,
+    pub void: bool,
+}
+
+/// Which inspections to list.
+#[derive(Debug, Clone, Default)]
+pub struct ListInput<'a> {
+    pub checklist: Option<&'a str>,
+    pub lot: Option<&'a str>,
+    pub since: Option<&'a str>,
+    pub until: Option<&'a str>,
+    /// "pass" or "fail".
+    pub result: Option<&'a str>,
+}
+
+pub fn list(ctx: &mut Context, input: ListInput<'_>) -> Result<Vec<InspectionView>> {
+    if let Some(r) = input.result
+        && r != "pass"
+        && r != "fail"
+    {
+        fail!(Invalid, "--result takes pass or fail, not `{r}`");
+    }
+    let filter = InspectionFilter {
+        checklist: input.checklist.map(str::to_string),
+        lot: input.lot.map(str::to_string),
+        since: super::day_bound(input.since)?,
+        until: super::day_bound(input.until)?,
+        verdict: input.result.map(str::to_string),
+        ..Default::default()
+    };
+    let store = ctx.store()?;
+    let list = store.inspections(&filter)?;
+    let voided: HashSet<i64> = store.voids()?.iter().map(|v| v.inspection_id).collect();
+    Ok(list
+        .into_iter()
+        .map(|row| InspectionView {
+            name: ins_name(row.id),
+            void: voided.contains(&row.id),
+            row,
+        })
+        .collect())
+}
+
+/// One inspection with its results, its void and the nonconformance it opened.
+#[derive(Debug, Clone, Serialize)]
+pub struct InspectionDetail {
+    #[serde(flatten)]
+    pub row: InspectionRow,
+    pub name: String,
+    pub results: Vec<ItemResultRow>,
+    pub void: Option<VoidRow>,
+    pub nonconformance: Option<String>,
+    /// The re-inspections of this inspection.
+    pub reinspected_by: Vec<String>,
+}
+
+pub fn show(ctx: &mut Context, id: &str) -> Result<InspectionDetail> {
+    let id = parse_ins(id)?;
+    let store = ctx.store()?;
+    let Some(row) = store
+        .inspections(&InspectionFilter {
+            id: Some(id),
+            ..Default::default()
+        })?
+        .into_iter()
+        .next()
+    else {
+        fail!(NotFound, "there is no inspection {}", ins_name(id));
+    };
+    let results = store.item_results(id)?;
+    let void = store.voids()?.into_iter().find(|v| v.inspection_id == id);
+    let nc: Option<NcRow> = store
+        .nonconformances()?
+        .into_iter()
+        .find(|n| n.inspection_id == id);
+    let reinspected_by = store
+        .inspections(&InspectionFilter::default())?
+        .iter()
+        .filter(|i| i.reinspects == Some(id))
+        .map(|i| ins_name(i.id))
+        .collect();
+    Ok(InspectionDetail {
+        name: ins_name(row.id),
+        row,
+        results,
+        void,
+        nonconformance: nc.map(|n| nc_name(n.id)),
+        reinspected_by,
+    })
+}
+
+/// A voided inspection.
+#[derive(Debug, Clone, Serialize)]
+pub struct Voided {
+    pub name: String,
+    pub by: String,
+}
+
+/// Voids an inspection: a correction record; the inspection stays visible.
+pub fn void(ctx: &mut Context, id: &str, reason: &str, actor: &str) -> Result<Voided> {
+    let id = parse_ins(id)?;
+    let signer = ctx.signer(actor, &ins_name(id), "void")?;
+    if reason.trim().is_empty() {
+        fail!(Invalid, "say why the inspection is void: --reason \"...\"");
+    }
+    let now = ctx.now();
+    let store = ctx.store()?;
+    let found = store.inspections(&InspectionFilter {
+        id: Some(id),
+        ..Default::default()
+    })?;
+    if found.is_empty() {
+        fail!(NotFound, "there is no inspection {}", ins_name(id));
+    }
+    if let Some(v) = store.voids()?.iter().find(|v| v.inspection_id == id) {
+        fail!(
+            Conflict,
+            "{} was already voided by {} on {}: {}",
+            ins_name(id),
+            v.voided_by,
+            local_date(parse_time(&v.voided_at)),
+            v.reason
+        );
+    }
+    let row = VoidRow {
+        id: 0,
+        inspection_id: id,
+        reason: reason.trim().to_string(),
+        voided_by: signer.id.clone(),
+        voided_at: timestamp(now),
+        event_seq: 0,
+    };
+    store.append(
+        now,
+        Batch {
+            actor: signer.id.clone(),
+            action: "inspection voided".into(),
+            record: ins_name(id),
+            note: json!({ "reason": reason.trim() }),
+            inserts: vec![Insert::Void(row)],
+        },
+    )?;
+    Ok(Voided {
+        name: ins_name(id),
+        by: signer.id,
+    })
+}

@@ -1,0 +1,323 @@
+//! The operations: everything sopbook does, below every front end.
+//!
+//! Each operation is a function that takes a [`Context`] and typed input and
+//! returns a typed view that derives `Serialize` and prints nothing, or an
+//! [`Error`](crate::error::Error). Every rule (who may sign, what closes a
+//! nonconformance, when a document is due) is enforced here, once; the
+//! command line (`crate::cmd`) and the web server only parse, call one
+//! operation and render its view. The views are the `--json` contract.
+//!
+//! - [`documents`]: release, approve, reject, retire, periodic review.
+//! - [`people`]: the people who sign, and their signing passwords.
+//! - [`records`]: status, due reviews, history, a revision's text, diffs.
+//! - [`audit`]: the audit log and its verification.
+//! - [`inspections`]: record, list, show and void inspections.
+//! - [`import`]: many inspections from a CSV file, all or nothing.
+//! - [`nc`]: nonconformances and their steps.
+//! - [`scorecard`], [`spc`], [`dashboard`]: the numbers managers see.
+//! - [`publish`], [`check`], [`scaffold`]: the manual and its files.
+//! - [`demo`]: the sample records, recorded through the operations above.
+
+pub mod audit;
+pub mod check;
+pub mod dashboard;
+pub mod demo;
+pub mod documents;
+pub mod import;
+pub mod inspections;
+pub mod nc;
+pub mod people;
+pub mod publish;
+pub mod records;
+pub mod scaffold;
+pub mod scorecard;
+pub mod signing;
+pub mod spc;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Local, NaiveDate, Utc};
+use serde_json::json;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::Person;
+use crate::store::{Batch, DEFAULT_DATABASE, Store, StoreOptions};
+use crate::workspace::{CONFIG_FILE, Config, Workspace};
+pub use signing::{Kdf, PasswordSource};
+
+/// What the front end read from the environment, once.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// `SOPBOOK_DATABASE`: the records, overriding sopbook.toml.
+    pub database: Option<String>,
+    pub store: StoreOptions,
+}
+
+/// Where "now" comes from: the system clock, or a fixed moment (the demo's
+/// simulated history, tests).
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    System,
+    Fixed(DateTime<Utc>),
+}
+
+/// Everything an operation may need, loaded when first asked for: the
+/// workspace's `sopbook.toml`, its documents, the records store, the clock
+/// and where signing passwords come from.
+pub struct Context {
+    /// The workspace folder; `None` at a station that has only the records.
+    root: Option<PathBuf>,
+    /// The folder relative paths are resolved against when there is no workspace.
+    cwd: PathBuf,
+    settings: Settings,
+    config: Option<Arc<Config>>,
+    workspace: Option<Arc<Workspace>>,
+    store: Option<Box<dyn Store>>,
+    pub clock: Clock,
+    pub passwords: Box<dyn PasswordSource>,
+    /// The cost of new password hashes.
+    pub kdf: Kdf,
+}
+
+impl Context {
+    /// A context for the workspace at `root`.
+    pub fn new(root: Option<PathBuf>, cwd: PathBuf, settings: Settings) -> Context {
+        Context {
+            root,
+            cwd,
+            settings,
+            config: None,
+            workspace: None,
+            store: None,
+            clock: Clock::System,
+            passwords: Box::new(signing::NoPasswords),
+            kdf: Kdf::Standard,
+        }
+    }
+
+    /// A context over a workspace already loaded (the demo, tests).
+    pub fn with_workspace(ws: Workspace, settings: Settings) -> Context {
+        let mut ctx = Context::new(Some(ws.root.clone()), ws.root.clone(), settings);
+        ctx.set_workspace(ws);
+        ctx
+    }
+
+    /// A context over a store already open (tests of the rules).
+    pub fn with_store(ws: Workspace, store: Box<dyn Store>) -> Context {
+        let mut ctx = Context::with_workspace(ws, Settings::default());
+        ctx.store = Some(store);
+        ctx
+    }
+
+    pub fn with_passwords(mut self, passwords: Box<dyn PasswordSource>) -> Context {
+        self.passwords = passwords;
+        self
+    }
+
+    /// Replaces the workspace (the demo plays earlier texts of documents).
+    pub fn set_workspace(&mut self, ws: Workspace) {
+        let ws = Arc::new(ws);
+        self.config = Some(Arc::new(ws.config.clone()));
+        self.workspace = Some(ws);
+    }
+
+    pub fn root(&self) -> Option<&Path> {
+        self.root.as_deref()
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        match self.clock {
+            Clock::System => Utc::now(),
+            Clock::Fixed(t) => t,
+        }
+    }
+
+    /// Today's date in the local time zone.
+    pub fn today(&self) -> NaiveDate {
+        self.now().with_timezone(&Local).date_naive()
+    }
+
+    /// `sopbook.toml` alone, without reading the documents.
+    pub fn config(&mut self) -> Result<Arc<Config>> {
+        if let Some(c) = &self.config {
+            return Ok(c.clone());
+        }
+        let Some(root) = &self.root else {
+            return Ok(Arc::new(Config::default()));
+        };
+        let (config, diagnostics, sources) = crate::workspace::load_config(root)?;
+        let Some(config) = config else {
+            let errors: Vec<_> = diagnostics.into_iter().filter(|d| d.is_error()).collect();
+            return Err(Error::new(
+                ErrorKind::Blocked,
+                format!("{CONFIG_FILE} has errors; nothing was done"),
+            )
+            .with_hint(format!(
+                "fix {CONFIG_FILE} (`sopbook check` lists its problems)"
+            ))
+            .with_diagnostics(errors, &sources));
+        };
+        let config = Arc::new(config);
+        self.config = Some(config.clone());
+        Ok(config)
+    }
+
+    /// The whole workspace: every document, read and checked.
+    pub fn workspace(&mut self) -> Result<Arc<Workspace>> {
+        match self.workspace_opt()? {
+            Some(ws) => Ok(ws),
+            None => Err(Error::invalid(
+                "this needs the workspace files, and there is none here (only the records)",
+            )
+            .with_hint("run it in the workspace folder, or pass -C <folder>")),
+        }
+    }
+
+    /// The workspace, or `None` at a station that has only the records.
+    pub fn workspace_opt(&mut self) -> Result<Option<Arc<Workspace>>> {
+        if let Some(ws) = &self.workspace {
+            return Ok(Some(ws.clone()));
+        }
+        let Some(root) = &self.root else {
+            return Ok(None);
+        };
+        let ws = Workspace::load(root)?;
+        self.set_workspace(ws);
+        Ok(self.workspace.clone())
+    }
+
+    /// The records store, opened on first use: `SOPBOOK_DATABASE`, else
+    /// `database` in sopbook.toml, else `.sopbook/records.db` in the workspace.
+    pub fn store(&mut self) -> Result<&mut dyn Store> {
+        if self.store.is_none() {
+            let configured = match self.settings.database.clone() {
+                Some(d) => Some(d),
+                None => self.config()?.database.clone(),
+            };
+            let spec = configured.unwrap_or_else(|| DEFAULT_DATABASE.to_string());
+            let base = self.root.clone().unwrap_or_else(|| self.cwd.clone());
+            self.store = Some(crate::store::open(&base, &spec, &self.settings.store)?);
+        }
+        match self.store.as_deref_mut() {
+            Some(s) => Ok(s),
+            None => Err(Error::new(
+                ErrorKind::Store,
+                "the records store is not open",
+            )),
+        }
+    }
+
+    /// The people who may sign: from sopbook.toml, or at a station without
+    /// the workspace, everyone with a signing password.
+    pub fn people(&mut self) -> Result<Vec<Person>> {
+        if self.root.is_some() || self.workspace.is_some() {
+            return Ok(self.config()?.people.clone());
+        }
+        let mut ids: Vec<String> = self
+            .store()?
+            .credentials()?
+            .into_iter()
+            .map(|c| c.person)
+            .collect();
+        ids.sort();
+        ids.dedup();
+        Ok(ids
+            .into_iter()
+            .map(|id| Person {
+                name: id.clone(),
+                id,
+                roles: Vec::new(),
+            })
+            .collect())
+    }
+
+    /// Records a refused signature in the audit log.
+    pub fn refuse(
+        &mut self,
+        actor: &str,
+        record: &str,
+        attempted: &str,
+        reason: &str,
+    ) -> Result<()> {
+        let now = self.now();
+        self.store()?.append(
+            now,
+            Batch {
+                actor: actor.to_string(),
+                action: "refused".to_string(),
+                record: record.to_string(),
+                note: json!({ "attempted": attempted, "reason": reason }),
+                inserts: Vec::new(),
+            },
+        )?;
+        Ok(())
+    }
+
+    /// The person with this id, or a recorded refusal.
+    pub fn person(&mut self, actor: &str, record: &str, attempted: &str) -> Result<Person> {
+        let people = self.people()?;
+        if let Some(p) = people.iter().find(|p| p.id == actor) {
+            return Ok(p.clone());
+        }
+        self.refuse(actor, record, attempted, "unknown person")?;
+        Err(Error::refused(format!(
+            "`{actor}` is not a person in sopbook.toml; nothing was signed (the refusal is in the audit log)"
+        ))
+        .with_hint(people_hint(&people)))
+    }
+
+    /// Checks a signer's password; a missing or wrong one is a recorded refusal.
+    pub fn check_password(&mut self, person: &Person, record: &str, attempted: &str) -> Result<()> {
+        let Some(hash) = signing::current_hash(self.store()?, &person.id)? else {
+            self.refuse(&person.id, record, attempted, "no signing password set")?;
+            return Err(Error::refused(format!(
+                "{} ({}) has no signing password yet; nothing was signed",
+                person.name, person.id
+            ))
+            .with_hint(format!(
+                "set one with `sopbook people passwd {}`",
+                person.id
+            )));
+        };
+        let password = self
+            .passwords
+            .password(person, &format!("sign: {attempted} {record}"))?;
+        if !signing::password_matches(&hash, &password) {
+            self.refuse(&person.id, record, attempted, "wrong password")?;
+            return Err(Error::refused(format!(
+                "wrong password for {}; nothing was signed (the refusal is in the audit log)",
+                person.id
+            )));
+        }
+        Ok(())
+    }
+
+    /// The person signing, after their password.
+    pub fn signer(&mut self, actor: &str, record: &str, attempted: &str) -> Result<Person> {
+        let person = self.person(actor, record, attempted)?;
+        self.check_password(&person, record, attempted)?;
+        Ok(person)
+    }
+}
+
+/// "the people are ann, bob" or how to add the first.
+pub fn people_hint(people: &[Person]) -> String {
+    if people.is_empty() {
+        "no people yet: add [[person]] tables with id, name and roles to sopbook.toml".to_string()
+    } else {
+        let known: Vec<_> = people.iter().map(|p| p.id.as_str()).collect();
+        format!("the people are {}", known.join(", "))
+    }
+}
+
+/// `YYYY-MM-DD`, or an input error naming the option.
+pub fn parse_day(s: &str) -> Result<NaiveDate> {
+    crate::model::control::parse_date(s)
+        .ok_or_else(|| Error::invalid(format!("`{s}` is not a date; write it as YYYY-MM-DD")))
+}
+
+/// An optional date bound, as the store compares it.
+pub fn day_bound(s: Option<&str>) -> Result<Option<String>> {
+    s.map(|d| parse_day(d).map(|d| d.to_string())).transpose()
+}

@@ -1,0 +1,370 @@
+//! Nonconformances: what a failed inspection opens, and its steps:
+//! disposition, corrective action, close. Each step is signed.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::json;
+
+use super::Context;
+use super::inspections::{ins_name, nc_name, parse_nc};
+use crate::error::{Error, Result};
+use crate::fail;
+use crate::model::control::{Control, Status, local_date, parse_time};
+use crate::store::{Batch, Insert, InspectionFilter, NcRow, NcStepRow, timestamp};
+
+/// The kinds of step on a nonconformance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    Disposition,
+    Action,
+    Close,
+}
+
+impl StepKind {
+    /// As stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepKind::Disposition => "disposition",
+            StepKind::Action => "action",
+            StepKind::Close => "close",
+        }
+    }
+
+    /// What a person is doing, for refusals and prompts.
+    fn attempted(self) -> &'static str {
+        match self {
+            StepKind::Disposition => "disposition",
+            StepKind::Action => "corrective action",
+            StepKind::Close => "close",
+        }
+    }
+}
+
+/// What to do with the nonconforming product.
+pub const DISPOSITIONS: &[&str] = &["rework", "scrap", "use-as-is", "return-to-supplier"];
+
+/// Where a nonconformance stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NcStatus {
+    Open,
+    Dispositioned,
+    Closed,
+}
+
+impl NcStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NcStatus::Open => "open",
+            NcStatus::Dispositioned => "dispositioned",
+            NcStatus::Closed => "closed",
+        }
+    }
+}
+
+/// The state of a nonconformance, derived from its steps.
+#[derive(Debug, Clone)]
+pub struct NcState<'a> {
+    pub nc: &'a NcRow,
+    pub steps: Vec<&'a NcStepRow>,
+    pub disposition: Option<&'a NcStepRow>,
+    pub closed: Option<&'a NcStepRow>,
+}
+
+impl NcState<'_> {
+    pub fn status(&self) -> NcStatus {
+        if self.closed.is_some() {
+            NcStatus::Closed
+        } else if self.disposition.is_some() {
+            NcStatus::Dispositioned
+        } else {
+            NcStatus::Open
+        }
+    }
+}
+
+pub fn nc_states<'a>(ncs: &'a [NcRow], steps: &'a [NcStepRow]) -> Vec<NcState<'a>> {
+    ncs.iter()
+        .map(|nc| {
+            let own: Vec<&NcStepRow> = steps.iter().filter(|s| s.nc_id == nc.id).collect();
+            NcState {
+                nc,
+                disposition: own.iter().rev().find(|s| s.kind == "disposition").copied(),
+                closed: own.iter().find(|s| s.kind == "close").copied(),
+                steps: own,
+            }
+        })
+        .collect()
+}
+
+/// A nonconformance in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct NcView {
+    pub id: String,
+    pub opened_at: String,
+    pub status: NcStatus,
+    pub disposition: Option<String>,
+    pub inspection: String,
+    pub checklist: Option<String>,
+    pub lot: Option<String>,
+    pub age_days: i64,
+    pub summary: String,
+}
+
+/// Every nonconformance, or only the open ones.
+pub fn list(ctx: &mut Context, open_only: bool) -> Result<Vec<NcView>> {
+    let today = ctx.today();
+    let store = ctx.store()?;
+    let ncs = store.nonconformances()?;
+    let steps = store.nc_steps()?;
+    let inspections = store.inspections(&InspectionFilter::default())?;
+    Ok(nc_states(&ncs, &steps)
+        .into_iter()
+        .filter(|s| !open_only || s.closed.is_none())
+        .map(|s| {
+            let i = inspections.iter().find(|i| i.id == s.nc.inspection_id);
+            NcView {
+                id: nc_name(s.nc.id),
+                opened_at: s.nc.opened_at.clone(),
+                status: s.status(),
+                disposition: s.disposition.map(|d| d.value.clone()),
+                inspection: ins_name(s.nc.inspection_id),
+                checklist: i.map(|i| i.checklist_id.clone()),
+                lot: i.map(|i| i.lot.clone()),
+                age_days: (today - local_date(parse_time(&s.nc.opened_at))).num_days(),
+                summary: s.nc.summary.clone(),
+            }
+        })
+        .collect())
+}
+
+/// One step as `nc show` lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepView {
+    pub kind: String,
+    pub value: String,
+    pub sop: Option<String>,
+    pub signer: String,
+    pub at: String,
+    pub note: String,
+    /// For a corrective action that changes an SOP: that SOP's next
+    /// revision approved after the action, "QC-004 rev 2 effective 2026-12-09".
+    pub sop_change: Option<String>,
+}
+
+/// A nonconformance with its steps and the re-inspections after rework.
+#[derive(Debug, Clone, Serialize)]
+pub struct NcDetail {
+    pub id: String,
+    pub status: NcStatus,
+    pub inspection: String,
+    pub opened_at: String,
+    pub summary: String,
+    pub steps: Vec<StepView>,
+    /// Re-inspections of the failed inspection: (id, verdict, recorded at).
+    pub reinspections: Vec<Reinspection>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Reinspection {
+    pub inspection: String,
+    pub verdict: String,
+    pub recorded_at: String,
+    pub void: bool,
+}
+
+pub fn show(ctx: &mut Context, nc: &str) -> Result<NcDetail> {
+    let id = parse_nc(nc)?;
+    let store = ctx.store()?;
+    let ncs = store.nonconformances()?;
+    let steps = store.nc_steps()?;
+    let states = nc_states(&ncs, &steps);
+    let Some(s) = states.iter().find(|s| s.nc.id == id) else {
+        fail!(NotFound, "there is no nonconformance {}", nc_name(id));
+    };
+    let voided: Vec<i64> = store.voids()?.iter().map(|v| v.inspection_id).collect();
+    let reinspections = store
+        .inspections(&InspectionFilter::default())?
+        .into_iter()
+        .filter(|i| i.reinspects == Some(s.nc.inspection_id))
+        .map(|i| Reinspection {
+            inspection: ins_name(i.id),
+            void: voided.contains(&i.id),
+            verdict: i.verdict,
+            recorded_at: i.recorded_at,
+        })
+        .collect();
+    // A corrective action that changes an SOP shows that SOP's next approved revision.
+    let records = store.records()?;
+    let control = Control::new(&records);
+    let follow_up = |sop: &str, after: DateTime<Utc>| -> Option<String> {
+        control
+            .doc(sop)?
+            .changes
+            .iter()
+            .find_map(|c| match (&c.status, c.revision) {
+                (
+                    Status::Approved {
+                        approved_at,
+                        effective,
+                    },
+                    Some(rev),
+                ) if c.is_release() && *approved_at > after => {
+                    Some(format!("{} rev {} effective {effective}", sop, rev.number))
+                }
+                _ => None,
+            })
+    };
+    let step_views = s
+        .steps
+        .iter()
+        .map(|st| StepView {
+            kind: st.kind.clone(),
+            value: st.value.clone(),
+            sop: st.sop_id.clone(),
+            signer: st.signer.clone(),
+            at: st.signed_at.clone(),
+            note: st.note.clone(),
+            sop_change: st
+                .sop_id
+                .as_deref()
+                .and_then(|sop| follow_up(sop, parse_time(&st.signed_at))),
+        })
+        .collect();
+    Ok(NcDetail {
+        id: nc_name(id),
+        status: s.status(),
+        inspection: ins_name(s.nc.inspection_id),
+        opened_at: s.nc.opened_at.clone(),
+        summary: s.nc.summary.clone(),
+        steps: step_views,
+        reinspections,
+    })
+}
+
+/// One step to record.
+#[derive(Debug, Clone)]
+pub struct StepInput<'a> {
+    pub kind: StepKind,
+    /// The disposition, or the corrective action's description; ignored for close.
+    pub value: &'a str,
+    /// The SOP a corrective action changes.
+    pub sop: Option<&'a str>,
+    pub note: &'a str,
+}
+
+/// A recorded step.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepRecorded {
+    pub nc: String,
+    pub kind: StepKind,
+    pub value: String,
+    pub sop: Option<String>,
+    pub signer: String,
+}
+
+/// Signs and records one step on a nonconformance, after the checks that apply to it.
+pub fn step(
+    ctx: &mut Context,
+    nc: &str,
+    input: StepInput<'_>,
+    actor: &str,
+) -> Result<StepRecorded> {
+    let nc_id = parse_nc(nc)?;
+    if let (Some(sop), Some(ws)) = (input.sop, ctx.workspace_opt()?)
+        && ws.sop(sop).is_none()
+    {
+        fail!(NotFound, "no SOP has the id `{sop}`");
+    }
+    let name = nc_name(nc_id);
+    let signer = ctx.signer(actor, &name, input.kind.attempted())?;
+    let value = match input.kind {
+        StepKind::Close => "closed",
+        _ => input.value.trim(),
+    };
+    let now = ctx.now();
+    let store = ctx.store()?;
+    let ncs = store.nonconformances()?;
+    let steps = store.nc_steps()?;
+    let states = nc_states(&ncs, &steps);
+    let Some(state) = states.iter().find(|s| s.nc.id == nc_id) else {
+        fail!(NotFound, "there is no nonconformance {name}");
+    };
+    if let Some(c) = state.closed {
+        fail!(
+            Conflict,
+            "{name} was closed by {} on {}; a closed nonconformance takes no more steps",
+            c.signer,
+            local_date(parse_time(&c.signed_at))
+        );
+    }
+    match input.kind {
+        StepKind::Disposition if !DISPOSITIONS.contains(&value) => fail!(
+            Invalid,
+            "`{value}` is not a disposition; use one of {}",
+            DISPOSITIONS.join(", ")
+        ),
+        StepKind::Action if value.is_empty() => fail!(Invalid, "describe the corrective action"),
+        StepKind::Close => {
+            let Some(d) = state.disposition else {
+                fail!(
+                    Conflict,
+                    "{name} has no disposition yet; record one first (`sopbook nc disposition {name} rework|scrap|use-as-is|return-to-supplier`)"
+                );
+            };
+            if d.value == "rework" {
+                let inspections = store.inspections(&InspectionFilter::default())?;
+                let voided: Vec<i64> = store.voids()?.iter().map(|v| v.inspection_id).collect();
+                let passed = inspections.iter().any(|i| {
+                    i.reinspects == Some(state.nc.inspection_id)
+                        && i.verdict == "pass"
+                        && !voided.contains(&i.id)
+                });
+                if !passed {
+                    return Err(Error::conflict(format!(
+                        "{name} was reworked, so it closes only after a passing re-inspection"
+                    ))
+                    .with_hint(format!(
+                        "`sopbook inspect <checklist> --lot ... --reinspect {}`",
+                        ins_name(state.nc.inspection_id)
+                    )));
+                }
+            }
+        }
+        _ => {}
+    }
+    let row = NcStepRow {
+        id: 0,
+        nc_id,
+        kind: input.kind.as_str().to_string(),
+        value: value.to_string(),
+        sop_id: input.sop.map(str::to_string),
+        signer: signer.id.clone(),
+        signed_at: timestamp(now),
+        note: input.note.trim().to_string(),
+        event_seq: 0,
+    };
+    let action = match input.kind {
+        StepKind::Disposition => "nc disposition",
+        StepKind::Action => "nc corrective action",
+        StepKind::Close => "nc closed",
+    };
+    store.append(
+        now,
+        Batch {
+            actor: signer.id.clone(),
+            action: action.to_string(),
+            record: name.clone(),
+            note: json!({ "value": value, "sop": input.sop, "note": input.note.trim() }),
+            inserts: vec![Insert::NcStep(row)],
+        },
+    )?;
+    Ok(StepRecorded {
+        nc: name,
+        kind: input.kind,
+        value: value.to_string(),
+        sop: input.sop.map(str::to_string),
+        signer: signer.id,
+    })
+}

@@ -1,0 +1,119 @@
+//! The people who sign, and their signing passwords.
+
+use serde::Serialize;
+use serde_json::json;
+
+use super::{Context, people_hint, signing};
+use crate::error::{Error, Result};
+use crate::fail;
+use crate::store::{Batch, CredentialRow, Insert, timestamp};
+
+/// One person in sopbook.toml.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonView {
+    pub id: String,
+    pub name: String,
+    pub roles: Vec<String>,
+    pub password_set: bool,
+}
+
+/// Everyone in sopbook.toml, in its order.
+pub fn list(ctx: &mut Context) -> Result<Vec<PersonView>> {
+    let people = ctx.config()?.people.clone();
+    let credentials = ctx.store()?.credentials()?;
+    Ok(people
+        .into_iter()
+        .map(|p| PersonView {
+            password_set: credentials.iter().any(|c| c.person == p.id),
+            id: p.id,
+            name: p.name,
+            roles: p.roles,
+        })
+        .collect())
+}
+
+/// Who a password is for, and whether changing it needs the current one.
+#[derive(Debug, Clone, Serialize)]
+pub struct PasswordTarget {
+    pub id: String,
+    pub name: String,
+    pub has_password: bool,
+}
+
+/// The person whose password is about to be set.
+pub fn password_target(ctx: &mut Context, person: &str) -> Result<PasswordTarget> {
+    let Some(who) = ctx.config()?.person(person).cloned() else {
+        let people = ctx.config()?.people.clone();
+        return Err(
+            Error::not_found(format!("`{person}` is not a person in sopbook.toml"))
+                .with_hint(people_hint(&people)),
+        );
+    };
+    let has_password = signing::current_hash(ctx.store()?, person)?.is_some();
+    Ok(PasswordTarget {
+        id: who.id,
+        name: who.name,
+        has_password,
+    })
+}
+
+/// A password was set.
+#[derive(Debug, Clone, Serialize)]
+pub struct PasswordSet {
+    pub id: String,
+    pub name: String,
+}
+
+/// Sets a signing password. Changing one needs the current one; a wrong
+/// current password is a recorded refusal.
+pub fn set_password(
+    ctx: &mut Context,
+    person_id: &str,
+    current: Option<&str>,
+    new: &str,
+) -> Result<PasswordSet> {
+    let target = password_target(ctx, person_id)?;
+    if new.chars().count() < 8 {
+        fail!(
+            Invalid,
+            "the password is too short: use at least 8 characters"
+        );
+    }
+    if let Some(hash) = signing::current_hash(ctx.store()?, person_id)? {
+        let ok = current.is_some_and(|c| signing::password_matches(&hash, c));
+        if !ok {
+            ctx.refuse(
+                person_id,
+                &format!("password of {person_id}"),
+                "change password",
+                "wrong current password",
+            )?;
+            fail!(
+                Refused,
+                "the current password of {person_id} is wrong; the password was not changed"
+            );
+        }
+    }
+    let now = ctx.now();
+    let row = CredentialRow {
+        id: 0,
+        person: target.id.clone(),
+        hash: signing::hash_password(ctx.kdf, new)?,
+        set_at: timestamp(now),
+        event_seq: 0,
+    };
+    ctx.store()?.append(
+        now,
+        Batch {
+            actor: target.id.clone(),
+            action: "password set".into(),
+            record: format!("password of {}", target.id),
+            note: json!({}),
+            inserts: vec![Insert::Credential(row)],
+        },
+    )?;
+    Ok(PasswordSet {
+        id: target.id,
+        name: target.name,
+    })
+}

@@ -1,0 +1,256 @@
+//! Statistical process control of one measured item: the control chart,
+//! its capability and the Western Electric rules it breaks, with
+//! consecutive points breaking the same rule grouped into runs.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::Context;
+use super::inspections::{effective_checklist, ins_name};
+use crate::error::{Error, Result};
+use crate::fail;
+use crate::model::ItemKind;
+use crate::report::spc;
+use crate::store::Store;
+
+/// Which chart of which item, over which period.
+#[derive(Debug, Clone)]
+pub struct SpcInput<'a> {
+    pub checklist: &'a str,
+    pub item: &'a str,
+    pub since: Option<&'a str>,
+    /// X-bar/R with subgroups of this size; individuals/moving range when `None`.
+    pub subgroup: Option<usize>,
+}
+
+/// A broken rule at the inspection that completed the pattern.
+#[derive(Debug, Clone, Serialize)]
+pub struct Broken {
+    pub rule: u8,
+    /// 1-based point on the chart.
+    pub point: usize,
+    pub inspection: String,
+    pub recorded_at: String,
+    pub description: String,
+}
+
+/// Consecutive points breaking the same rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleRun {
+    pub rule: u8,
+    pub first_point: usize,
+    pub last_point: usize,
+    pub first_inspection: String,
+    pub last_inspection: String,
+    pub first_at: String,
+    pub last_at: String,
+    /// The description at the last point of the run.
+    pub description: String,
+}
+
+/// The chart, its capability and the rules broken.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpcView {
+    pub checklist: String,
+    pub item: String,
+    /// "PX-40 CL-001 outlet-pressure: Outlet pressure at 3 000 rpm"
+    pub title: String,
+    pub unit: String,
+    pub values: usize,
+    /// "i-mr" or "xbar-r"
+    pub chart: &'static str,
+    pub subgroup: Option<usize>,
+    pub dropped: usize,
+    pub center: f64,
+    pub ucl: f64,
+    pub lcl: f64,
+    pub range_center: f64,
+    pub range_ucl: f64,
+    pub range_lcl: f64,
+    pub sigma_within: f64,
+    pub sigma_overall: f64,
+    pub mean: f64,
+    pub lower_spec: Option<f64>,
+    pub upper_spec: Option<f64>,
+    pub cp: Option<f64>,
+    pub cpk: Option<f64>,
+    pub pp: Option<f64>,
+    pub ppk: Option<f64>,
+    pub violations: Vec<Broken>,
+    pub runs: Vec<RuleRun>,
+    /// The chart's points, for drawing.
+    #[serde(skip)]
+    pub control: spc::ControlChart,
+    #[serde(skip)]
+    pub spec: spc::Spec,
+}
+
+pub fn spc(ctx: &mut Context, input: SpcInput<'_>) -> Result<SpcView> {
+    let since = super::day_bound(input.since)?;
+    let today = ctx.today();
+    chart_of(
+        ctx.store()?,
+        input.checklist,
+        input.item,
+        since.as_deref(),
+        input.subgroup,
+        today,
+    )
+}
+
+/// The chart of one item as of `today` (the dashboard draws every one).
+pub fn chart_of(
+    store: &mut dyn Store,
+    checklist: &str,
+    item: &str,
+    since: Option<&str>,
+    subgroup: Option<usize>,
+    today: NaiveDate,
+) -> Result<SpcView> {
+    let records = store.records_of(checklist)?;
+    let (_, list) = effective_checklist(&records, checklist, today)?;
+    let Some(it) = list.items.iter().find(|i| i.id == item) else {
+        let measured: Vec<_> = list
+            .items
+            .iter()
+            .filter(|i| matches!(i.kind, ItemKind::Measure { .. }))
+            .map(|i| i.id.as_str())
+            .collect();
+        fail!(
+            NotFound,
+            "{checklist} has no item `{item}`; its measurement items are {}",
+            measured.join(", ")
+        );
+    };
+    let ItemKind::Measure {
+        unit, lower, upper, ..
+    } = &it.kind
+    else {
+        fail!(
+            Invalid,
+            "`{item}` is a {} item; control charts are for measurement items",
+            it.kind.name()
+        );
+    };
+    // The item's position in every revision of the checklist that has it.
+    let positions: Vec<(i64, i64)> = records
+        .revisions
+        .iter()
+        .filter_map(|r| {
+            let c = crate::workspace::parse_snapshot_checklist(&r.path, &r.content)?;
+            let k = c.items.iter().position(|i| i.id == item)?;
+            Some((r.id, k as i64 + 1))
+        })
+        .collect();
+    let rows = store.measurements(checklist, &positions, since)?;
+    let values: Vec<f64> = rows.iter().map(|r| r.2).collect();
+    let chart = match subgroup {
+        Some(n) => spc::xbar_r(&values, n),
+        None => spc::individuals(&values),
+    }
+    .map_err(|e| Error::invalid(format!("{checklist} {item}: {e}")))?;
+    let spec = spc::Spec {
+        lower: *lower,
+        upper: *upper,
+    };
+    let cap = spc::capability(&values, chart.sigma_within, &spec);
+    let per_point = subgroup.unwrap_or(1);
+    let violations: Vec<Broken> = chart
+        .violations
+        .iter()
+        .map(|v| {
+            let last = (v.index + 1) * per_point - 1;
+            let (id, at) = rows.get(last).map_or((0, ""), |r| (r.0, r.1.as_str()));
+            Broken {
+                rule: v.rule,
+                point: v.index + 1,
+                inspection: ins_name(id),
+                recorded_at: at.to_string(),
+                description: v.description.clone(),
+            }
+        })
+        .collect();
+    Ok(SpcView {
+        checklist: checklist.to_string(),
+        item: item.to_string(),
+        title: format!("{checklist} {}: {}", item, it.prompt),
+        unit: unit.clone(),
+        values: cap.n,
+        chart: if subgroup.is_some() { "xbar-r" } else { "i-mr" },
+        subgroup,
+        dropped: chart.dropped,
+        center: chart.center,
+        ucl: chart.ucl,
+        lcl: chart.lcl,
+        range_center: chart.range_center,
+        range_ucl: chart.range_ucl,
+        range_lcl: chart.range_lcl,
+        sigma_within: chart.sigma_within,
+        sigma_overall: cap.sigma_overall,
+        mean: cap.mean,
+        lower_spec: spec.lower,
+        upper_spec: spec.upper,
+        cp: cap.cp,
+        cpk: cap.cpk,
+        pp: cap.pp,
+        ppk: cap.ppk,
+        runs: runs(&violations),
+        violations,
+        control: chart,
+        spec,
+    })
+}
+
+/// Groups broken rules into runs of consecutive points, by rule.
+pub fn runs(broken: &[Broken]) -> Vec<RuleRun> {
+    let mut by_rule: Vec<&Broken> = broken.iter().collect();
+    by_rule.sort_by_key(|b| (b.rule, b.point));
+    let mut out: Vec<RuleRun> = Vec::new();
+    for b in by_rule {
+        match out.last_mut() {
+            Some(r) if r.rule == b.rule && r.last_point + 1 == b.point => {
+                r.last_point = b.point;
+                r.last_inspection = b.inspection.clone();
+                r.last_at = b.recorded_at.clone();
+                r.description = b.description.clone();
+            }
+            _ => out.push(RuleRun {
+                rule: b.rule,
+                first_point: b.point,
+                last_point: b.point,
+                first_inspection: b.inspection.clone(),
+                last_inspection: b.inspection.clone(),
+                first_at: b.recorded_at.clone(),
+                last_at: b.recorded_at.clone(),
+                description: b.description.clone(),
+            }),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b(rule: u8, point: usize) -> Broken {
+        Broken {
+            rule,
+            point,
+            inspection: format!("INS-{point}"),
+            recorded_at: String::new(),
+            description: format!("d{point}"),
+        }
+    }
+
+    #[test]
+    fn consecutive_points_of_one_rule_are_one_run() {
+        let r = runs(&[b(1, 3), b(2, 4), b(1, 4), b(1, 5), b(2, 9), b(1, 8)]);
+        let spans: Vec<_> = r
+            .iter()
+            .map(|r| (r.rule, r.first_point, r.last_point))
+            .collect();
+        assert_eq!(spans, [(1, 3, 5), (1, 8, 8), (2, 4, 4), (2, 9, 9)]);
+        assert_eq!(r[0].description, "d5");
+    }
+}
