@@ -284,3 +284,76 @@ mod tests {
         assert!(out.contains("^^^^^^ here"), "{out}");
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Line and column counted char by char: a character counts as before
+    /// `offset` only if it ends at or before it, so an offset inside a
+    /// multibyte character points at that character.
+    fn reference_line_col(text: &str, offset: usize) -> (usize, usize) {
+        let (mut line, mut column) = (1, 1);
+        for (i, c) in text.char_indices() {
+            if i + c.len_utf8() > offset {
+                break;
+            }
+            if c == '\n' {
+                line += 1;
+                column = 1;
+            } else {
+                column += 1;
+            }
+        }
+        (line, column)
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("\n".to_string()),
+            Just("\r\n".to_string()),
+            Just("ø".to_string()),
+            Just("✓".to_string()),
+            Just("🙂".to_string()),
+            "[a-z =\"]{1,6}",
+            any::<char>().prop_map(String::from),
+        ];
+        prop::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn line_col_matches_reference_at_every_offset(text in text()) {
+            for offset in 0..=text.len() + 2 {
+                prop_assert_eq!(
+                    line_col(&text, offset),
+                    reference_line_col(&text, offset),
+                    "offset {}", offset
+                );
+            }
+        }
+
+        #[test]
+        fn line_col_of_any_text(text in any::<String>(), pick in any::<prop::sample::Index>()) {
+            let offset = pick.index(text.len() + 1);
+            let (line, column) = line_col(&text, offset);
+            prop_assert_eq!((line, column), reference_line_col(&text, offset));
+            prop_assert!(line >= 1 && column >= 1);
+            let mut sources = Sources::default();
+            sources.insert("a.md", text.clone());
+            prop_assert_eq!(sources.line_col("a.md", offset), Some((line, column)));
+        }
+
+        #[test]
+        fn render_never_panics(text in text(), start in 0usize..80, len in 0usize..20) {
+            let mut sources = Sources::default();
+            sources.insert("a.md", text);
+            let d = Diagnostic::error("x", "bad")
+                .at("a.md", start..start + len)
+                .also("a.md", len..start, "there")
+                .label("here");
+            let _ = render(&[d], &sources, false);
+        }
+    }
+}

@@ -114,3 +114,73 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Text built from the pieces front matter is made of, with BOMs, CRs
+    /// and multibyte characters where they may confuse offsets.
+    fn sop_file() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("+++".to_string()),
+            Just("+++\n".to_string()),
+            Just("+++ \r\n".to_string()),
+            Just("\n".to_string()),
+            Just("\r\n".to_string()),
+            Just("\r".to_string()),
+            Just("\u{feff}".to_string()),
+            Just("id = \"QC-001\"".to_string()),
+            Just("ä".to_string()),
+            Just("✓".to_string()),
+            Just("🙂".to_string()),
+            Just("+".to_string()),
+            Just(" ".to_string()),
+            "[a-z# ]{1,5}",
+            any::<char>().prop_map(String::from),
+        ];
+        prop::collection::vec(piece, 0..16).prop_map(|v| v.concat())
+    }
+
+    fn check(text: &str) -> Result<(), TestCaseError> {
+        let in_text = |r: &Range<usize>| {
+            r.start <= r.end
+                && r.end <= text.len()
+                && text.is_char_boundary(r.start)
+                && text.is_char_boundary(r.end)
+        };
+        match split(text) {
+            Ok(fm) => {
+                let toml = fm.toml_offset..fm.toml_offset + fm.toml.len();
+                prop_assert!(in_text(&toml), "{:?}", toml);
+                prop_assert_eq!(&text[toml], fm.toml);
+                let body = fm.body_offset..text.len();
+                prop_assert!(in_text(&body), "{:?}", body);
+                prop_assert_eq!(&text[body], fm.body);
+                prop_assert!(fm.toml_offset + fm.toml.len() <= fm.body_offset);
+            }
+            Err(FrontMatterError::Missing { first_line }) => {
+                prop_assert!(in_text(&first_line), "{:?}", first_line);
+                prop_assert!(!text[first_line].contains('\n'));
+            }
+            Err(FrontMatterError::Unclosed { opening }) => {
+                prop_assert!(in_text(&opening), "{:?}", opening);
+                prop_assert_eq!(&text[opening], "+++");
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_splits_within_bounds(text in any::<String>()) {
+            check(&text)?;
+        }
+
+        #[test]
+        fn sop_like_text_splits_within_bounds(text in sop_file()) {
+            check(&text)?;
+        }
+    }
+}
