@@ -6,7 +6,8 @@ mod common;
 use std::fs;
 
 use chrono::{Days, Local};
-use common::{PASSWORD, Run, Ws, assert_snapshot, without_dates};
+use common::{PASSWORD, Run, Ws, assert_inline, assert_snapshot, outcome, without_dates};
+use snapbox::str;
 
 const FINAL: &str = "manual/quality/final-inspection.md";
 
@@ -294,9 +295,13 @@ fn bad_input_is_refused_and_nothing_is_written() {
         &signed(&ws, &["release", "QC-001", "-s", "Again", "--as", "ann"]),
     );
     assert_eq!(signed(&ws, &["approve", "QC-001", "--as", "bob"]).code, 0);
-    pin(
-        "approve-twice",
-        &signed(&ws, &["approve", "QC-001", "--as", "bob"]),
+    assert_inline(
+        &outcome(&signed(&ws, &["approve", "QC-001", "--as", "bob"])),
+        str![[r#"
+exit: 2
+error: bob has already approved QC-001 rev 1
+
+"#]],
     );
     // Edited while in review: the snapshot stays, the difference is shown.
     ws.edit(FINAL, "2. Work through", "2. Carefully work through");

@@ -6,7 +6,8 @@ mod common;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use common::{PASSWORD, Run, Ws, assert_snapshot, without_dates};
+use common::{PASSWORD, Run, Ws, assert_inline, assert_snapshot, outcome, without_dates};
+use snapbox::str;
 
 fn ready() -> Ws {
     let ws = Ws::fixture("base");
@@ -198,9 +199,13 @@ fn bad_input_is_refused_and_nothing_is_written() {
         "unknown-item",
         &inspect_with(&ws, "L-1", &[], &["--set", "colour=red"]),
     );
-    pin(
-        "not-a-number",
-        &inspect_with(&ws, "L-1", &[("length", "long")], &[]),
+    assert_inline(
+        &outcome(&inspect_with(&ws, "L-1", &[("length", "long")], &[])),
+        str![[r#"
+exit: 2
+error: `length` is a measurement in mm: `long` is not a number
+
+"#]],
     );
     pin(
         "choice-not-in-options",
@@ -211,9 +216,13 @@ fn bad_input_is_refused_and_nothing_is_written() {
         "control-characters",
         &inspect_with(&ws, "L-1\u{1b}[2J", &[], &[]),
     );
-    pin(
-        "critical-not-applicable",
-        &inspect_with(&ws, "L-1", &[("label", "n")], &[]),
+    assert_inline(
+        &outcome(&inspect_with(&ws, "L-1", &[("label", "n")], &[])),
+        str![[r#"
+exit: 2
+error: `label` is critical and cannot be marked not applicable
+
+"#]],
     );
     pin(
         "unknown-inspector",

@@ -174,7 +174,10 @@ impl Due {
 /// Documents due or overdue for review within `within` ("30d", "6w", "2 months").
 pub fn due(ctx: &mut Context, within: &str) -> Result<Due> {
     let day = ctx.today();
-    let horizon = horizon(within, day)?;
+    let span = crate::model::Interval::parse_span(within).map_err(Error::invalid)?;
+    let Some(horizon) = span.after(day) else {
+        fail!(Invalid, "`{within}` reaches beyond the calendar");
+    };
     let ws = ctx.workspace_opt()?;
     let records = ctx.store()?.records()?;
     let control = Control::new(&records);
@@ -217,32 +220,6 @@ pub fn due(ctx: &mut Context, within: &str) -> Result<Due> {
     }
     rows.sort_by(|a, b| (&a.owner, a.due).cmp(&(&b.owner, b.due)));
     Ok(Due { horizon, rows })
-}
-
-/// "30d", "6w", "2m", "1y" -> the date that far after `from`.
-fn horizon(spec: &str, from: NaiveDate) -> Result<NaiveDate> {
-    use chrono::{Days, Months};
-    let bad = || {
-        Error::invalid(format!(
-            "`{spec}` is not a time span; write e.g. 30d, 6w, 2m or 1y"
-        ))
-    };
-    let Some(unit) = spec.chars().last() else {
-        return Err(bad());
-    };
-    let n: u32 = spec[..spec.len() - unit.len_utf8()]
-        .parse()
-        .map_err(|_| bad())?;
-    let date = match unit {
-        'd' => from.checked_add_days(Days::new(n.into())),
-        'w' => from.checked_add_days(Days::new(u64::from(n) * 7)),
-        'm' => from.checked_add_months(Months::new(n)),
-        'y' => n
-            .checked_mul(12)
-            .and_then(|m| from.checked_add_months(Months::new(m))),
-        _ => None,
-    };
-    date.ok_or_else(bad)
 }
 
 /// A signature as history shows it.

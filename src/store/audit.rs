@@ -193,7 +193,7 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
                 nc_count += 1;
             }
             v.rows += nc_count;
-            let nc_hash = format!("{:x}", sha2::Digest::finalize(nc_hasher));
+            let nc_hash = hex::encode(sha2::Digest::finalize(nc_hasher));
             if Some(nc_count as i64) != row["nonconformances"].as_i64()
                 || Some(nc_hash.as_str()) != row["nc_hash"].as_str()
             {

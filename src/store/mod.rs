@@ -467,7 +467,7 @@ pub fn timestamp(t: DateTime<Utc>) -> String {
 }
 
 pub fn sha256_hex(data: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(data))
+    hex::encode(Sha256::digest(data))
 }
 
 /// The hash of a row: sha256 over its canonical JSON (fields in declaration order).
@@ -639,5 +639,14 @@ mod tests {
             event_seq: 1,
         };
         assert!(!format!("{c:?}").contains("secret"));
+    }
+
+    #[test]
+    fn sha256_hex_is_lowercase_hex_of_the_digest() {
+        // FIPS 180-2 test vector; stored content and event hashes depend on this form.
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }

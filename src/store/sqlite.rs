@@ -415,7 +415,7 @@ impl SqliteStore {
         let count = out.len();
         let rows = serde_json::json!([
             { "table": "inspections", "from": first.unwrap_or(0), "to": last, "count": count,
-              "hash": format!("{:x}", hasher.finalize()), "nonconformances": ncs, "nc_hash": format!("{:x}", nc_hasher.finalize()) }
+              "hash": hex::encode(hasher.finalize()), "nonconformances": ncs, "nc_hash": hex::encode(nc_hasher.finalize()) }
         ]);
         let mut note = header.note;
         if let Some(map) = note.as_object_mut() {
@@ -877,7 +877,7 @@ impl Store for SqliteStore {
                 }
                 hash_inspection(&mut hasher, row, &all[start..k]);
             }
-            Ok((format!("{:x}", hasher.finalize()), rows.len() as i64))
+            Ok((hex::encode(hasher.finalize()), rows.len() as i64))
         };
         compute().map_err(|e| explain(e, &path, timeout))
     }

@@ -151,31 +151,51 @@ pub fn run_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     }
 }
 
+/// Snapshots compare literally: `.raw()` on the expected side turns off
+/// snapbox's `...`/`[..]` wildcards, `[EXE]` redaction and `\` to `/`.
+/// `SNAPSHOTS` is snapbox's own switch: `overwrite`, `ignore` or `skip`.
+fn snapshots() -> snapbox::Assert {
+    snapbox::Assert::new()
+        .action_env("SNAPSHOTS")
+        .normalize_paths(false)
+}
+
 /// Compares `actual` with `tests/snapshots/<name>.txt`.
+#[track_caller]
 pub fn assert_snapshot(name: &str, actual: &str) {
+    use snapbox::assert::Action;
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/snapshots")
         .join(format!("{name}.txt"));
-    if std::env::var_os("SNAPSHOTS").is_some_and(|v| v == "overwrite") {
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "no snapshot {}; run with SNAPSHOTS=overwrite to create it",
+    let expected = snapbox::Data::read_from(&path, Some(snapbox::data::DataFormat::Text));
+    let assert = snapshots();
+    assert.eq(actual, expected.raw());
+    // `.raw()` still reads `\r\n` and `\r` as `\n`; the files stay byte-exact.
+    let exact = fs::read(&path).is_ok_and(|b| b == actual.as_bytes());
+    match assert.selected_action() {
+        Action::Verify if !exact => panic!(
+            "snapshot {} differs from the output in line endings only\n\
+             (update with SNAPSHOTS=overwrite)",
             path.display()
-        )
-    });
-    if expected != actual {
-        let diff = similar_diff(&expected, actual);
-        panic!("snapshot {name} differs (run with SNAPSHOTS=overwrite to accept):\n{diff}");
+        ),
+        Action::Overwrite if !exact => fs::write(&path, actual).unwrap(),
+        _ => {}
     }
 }
 
-fn similar_diff(expected: &str, actual: &str) -> String {
-    similar::TextDiff::from_lines(expected, actual)
-        .unified_diff()
-        .header("snapshot", "actual")
-        .to_string()
+/// Compares `actual` with an inline `snapbox::str![...]`, which
+/// `SNAPSHOTS=overwrite` rewrites in the test's source.
+#[track_caller]
+pub fn assert_inline(actual: &str, expected: impl snapbox::IntoData) {
+    assert!(
+        !actual.contains('\r'),
+        "a string literal cannot hold `\\r`; use a file snapshot"
+    );
+    snapshots().eq(actual, expected.raw());
+}
+
+/// What the control and floor tests pin: the exit code, then stderr,
+/// with dates as `[DATE]`.
+pub fn outcome(run: &Run) -> String {
+    without_dates(&format!("exit: {}\n{}", run.code, run.stderr))
 }
