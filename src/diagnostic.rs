@@ -2,7 +2,6 @@
 //! `--> path:line:column`, the source line and a caret, or the same as JSON.
 
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 use std::ops::Range;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
@@ -204,12 +203,6 @@ pub fn render(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
         out.push_str("\n\n");
     }
     out
-}
-
-/// Prints diagnostics and a closing count line to stderr.
-pub fn emit(diags: &[Diagnostic], sources: &Sources) {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    eprint!("{}", render(diags, sources, color));
 }
 
 /// "2 errors, 1 warning" style summary.
