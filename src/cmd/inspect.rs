@@ -7,7 +7,7 @@ use super::{Outcome, say};
 use crate::cli::InspectArgs;
 use crate::error::{Error, Result};
 use crate::model::ItemKind;
-use crate::model::inspection::Outcome as ItemOutcome;
+use crate::model::inspection::{Outcome as ItemOutcome, Verdict};
 use crate::ops::Context;
 use crate::ops::inspections::{self, Entry, Form, Prepared, StartInput};
 
@@ -45,7 +45,7 @@ pub fn inspect(ctx: &mut Context, args: &InspectArgs) -> Result<Outcome> {
         given
     };
     let r = inspections::record(ctx, &form, &entries)?;
-    let verdict = r.verdict.to_uppercase();
+    let verdict = r.verdict.to_string();
     println!("{} {verdict}", r.name);
     say(format!(
         "Recorded {} against {} rev {}: {verdict}{}",
@@ -57,7 +57,7 @@ pub fn inspect(ctx: &mut Context, args: &InspectArgs) -> Result<Outcome> {
             .map(|n| format!("; opened {n}"))
             .unwrap_or_default()
     ));
-    Ok(if r.verdict == "fail" && args.exit_code {
+    Ok(if r.verdict == Verdict::Fail && args.exit_code {
         Outcome::Problem
     } else {
         Outcome::Ok

@@ -91,7 +91,7 @@ pub fn inspections(ctx: &mut Context, command: &InspectionsCommand) -> Result<Ou
                         r.serial.clone(),
                         r.inspector.clone(),
                         r.station.clone(),
-                        r.verdict.to_uppercase(),
+                        r.verdict.to_string(),
                         r.reinspects.map(ins_name).unwrap_or_default(),
                         if i.void { "void".into() } else { String::new() },
                     ]
@@ -108,7 +108,7 @@ pub fn inspections(ctx: &mut Context, command: &InspectionsCommand) -> Result<Ou
             anstream::println!(
                 "{}  {}  {} rev {}",
                 d.name,
-                i.verdict.to_uppercase(),
+                i.verdict.to_string(),
                 i.checklist_id,
                 i.revision_number
             );
@@ -135,7 +135,7 @@ pub fn inspections(ctx: &mut Context, command: &InspectionsCommand) -> Result<Ou
                     format!("  ({})", r.note)
                 };
                 table.row(vec![
-                    r.outcome.clone(),
+                    r.outcome.to_string(),
                     r.item_id.clone(),
                     format!("{}{note}", r.value),
                 ]);

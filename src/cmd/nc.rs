@@ -61,7 +61,7 @@ pub fn nc(ctx: &mut Context, command: &NcCommand) -> Result<Outcome> {
                 d.inspection
             );
             anstream::println!("failed: {}", visible(&d.summary));
-            let mut table = Table::new(&["", "", ""]).indent(2);
+            let mut lines = Vec::new();
             for st in &d.steps {
                 let extra = match (&st.sop, &st.sop_change) {
                     (Some(sop), Some(change)) => format!(" [changes {sop}: {change}]"),
@@ -73,23 +73,28 @@ pub fn nc(ctx: &mut Context, command: &NcCommand) -> Result<Outcome> {
                 } else {
                     format!(" ({})", st.note)
                 };
-                table.row(vec![
-                    time::local(&st.at),
-                    st.kind.clone(),
+                lines.push((
+                    st.at,
+                    st.kind.to_string(),
                     format!("{} by {}{note}{extra}", st.value, st.signer),
-                ]);
+                ));
             }
             for r in &d.reinspections {
-                table.row(vec![
-                    time::local(&r.recorded_at),
+                lines.push((
+                    r.recorded_at,
                     "reinspected".into(),
                     format!(
                         "{} {}{}",
                         r.inspection,
-                        r.verdict.to_uppercase(),
+                        r.verdict,
                         if r.void { " (void)" } else { "" }
                     ),
-                ]);
+                ));
+            }
+            lines.sort_by_key(|l| l.0);
+            let mut table = Table::new(&["", "", ""]).indent(2);
+            for (at, what, text) in lines {
+                table.row(vec![time::local(&at), what, text]);
             }
             table.print();
             Ok(Outcome::Ok)

@@ -3,6 +3,7 @@
 use super::{Outcome, json, say};
 use crate::cli::{DiffArgs, DocArgs, DueArgs, JsonArgs, ShowArgs};
 use crate::error::Result;
+use crate::model::records::{ChangeKind, Meaning};
 use crate::ops::Context;
 use crate::ops::records::{self, ChangeStatus, DiffInput, DocStateWord};
 use crate::render::{Table, time, visible};
@@ -111,7 +112,7 @@ pub fn history(ctx: &mut Context, args: &DocArgs) -> Result<Outcome> {
     anstream::println!("{} {}", h.id, visible(&h.title));
     for c in &h.changes {
         let head = match c.revision {
-            Some(n) if c.kind == "release" => {
+            Some(n) if c.kind == ChangeKind::Release => {
                 format!("rev {n}{}", if c.minor { " (editorial)" } else { "" })
             }
             _ => "retire".to_string(),
@@ -121,7 +122,7 @@ pub fn history(ctx: &mut Context, args: &DocArgs) -> Result<Outcome> {
                 approvals,
                 required,
             } => format!("in review, {approvals} of {required} approvals"),
-            ChangeStatus::Approved { effective } if c.kind == "release" => {
+            ChangeStatus::Approved { effective } if c.kind == ChangeKind::Release => {
                 if *effective > h.today {
                     format!("approved, effective from {effective}")
                 } else if c.in_force {
@@ -139,14 +140,14 @@ pub fn history(ctx: &mut Context, args: &DocArgs) -> Result<Outcome> {
         anstream::println!("    \"{}\"", visible(&c.summary));
         let mut table = Table::new(&["", "", ""]).indent(4);
         for s in &c.signatures {
-            let note = if s.note.is_empty() || s.meaning == "retired" && s.note == c.reason {
+            let note = if s.note.is_empty() || s.meaning == Meaning::Retired && s.note == c.reason {
                 String::new()
             } else {
                 format!(": {}", s.note)
             };
             table.row(vec![
                 time::local(&s.at),
-                s.meaning.clone(),
+                s.meaning.to_string(),
                 format!("{}{note}", s.signer),
             ]);
         }

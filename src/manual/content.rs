@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use chrono::{Days, NaiveDate};
 
 use crate::model::control::{Control, Status};
+use crate::model::records::Records;
 use crate::model::{Checklist, Interval, IntervalUnit, Sop};
-use crate::store::Records;
 use crate::workspace::{Config, Workspace, parse_snapshot_checklist, parse_snapshot_sop};
 
 /// How far back the "What changed" page looks.
@@ -178,7 +178,7 @@ impl Manual {
             page.revision = Some(rev.number);
             page.effective = Some(from);
             page.approvers = state.approvers.iter().map(|s| name(&s.signer)).collect();
-            let interval = if rev.kind == "sop" {
+            let interval = if rev.kind == crate::model::records::DocKind::Sop {
                 match parse_snapshot_sop(&rev.path, &rev.content) {
                     Some(s) => {
                         let i = s.review_interval;

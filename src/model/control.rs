@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Local, NaiveDate, Utc};
 
-use crate::store::{ChangeRow, Records, RevisionRow, SignatureRow};
+use crate::model::records::{ChangeKind, ChangeRow, Meaning, Records, RevisionRow, SignatureRow};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Status {
@@ -34,7 +34,7 @@ pub struct Change<'a> {
 
 impl Change<'_> {
     pub fn is_release(&self) -> bool {
-        self.row.kind == "release"
+        self.row.kind == ChangeKind::Release
     }
 }
 
@@ -68,12 +68,6 @@ pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&Local).date_naive()
 }
 
-pub fn parse_time(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_default()
-}
-
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
@@ -95,7 +89,7 @@ impl<'a> Control<'a> {
         for s in &records.signatures {
             match s.change_id {
                 Some(c) => by_change.entry(c).or_default().push(s),
-                None if s.meaning == "periodic-review" => {
+                None if s.meaning == Meaning::PeriodicReview => {
                     docs.entry(&s.doc_id).or_default().reviews.push(s)
                 }
                 None => {}
@@ -106,25 +100,25 @@ impl<'a> Control<'a> {
             let requested = sigs
                 .iter()
                 .copied()
-                .find(|s| s.meaning == "authored" || s.meaning == "retired");
+                .find(|s| matches!(s.meaning, Meaning::Authored | Meaning::Retired));
             let mut approvals = Vec::new();
             let mut status = Status::InReview;
             for s in &sigs {
-                match s.meaning.as_str() {
-                    "rejected" => {
+                match s.meaning {
+                    Meaning::Rejected => {
                         status = Status::Rejected {
                             by: s.signer.clone(),
-                            at: parse_time(&s.signed_at),
+                            at: s.signed_at,
                             reason: s.note.clone(),
                         };
                         break;
                     }
-                    "approved" => {
+                    Meaning::Approved => {
                         approvals.push(*s);
                         if approvals.len() as i64 >= c.required {
-                            let approved_at = parse_time(&s.signed_at);
+                            let approved_at = s.signed_at;
                             let approved_on = local_date(approved_at);
-                            let requested_on = c.effective_date.as_deref().and_then(parse_date);
+                            let requested_on = c.effective_date;
                             let effective =
                                 requested_on.map_or(approved_on, |d| d.max(approved_on));
                             status = Status::Approved {
@@ -208,7 +202,7 @@ impl<'a> Control<'a> {
             let reviewed = doc
                 .reviews
                 .iter()
-                .map(|s| local_date(parse_time(&s.signed_at)))
+                .map(|s| local_date(s.signed_at))
                 .filter(|d| *d <= date)
                 .max();
             state.last_reviewed = Some(reviewed.map_or(from, |r| r.max(from)));

@@ -5,10 +5,12 @@ use std::fmt;
 
 use crate::model::{Item, ItemKind, num};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Outcome {
     Pass,
     Fail,
+    #[serde(rename = "na")]
     NotApplicable,
     /// A text item: nothing to pass or fail.
     Recorded,
@@ -25,6 +27,10 @@ impl Outcome {
     }
 
     pub fn parse(s: &str) -> Option<Outcome> {
+        Self::from_word(s)
+    }
+
+    fn from_word(s: &str) -> Option<Outcome> {
         Some(match s {
             "pass" => Outcome::Pass,
             "fail" => Outcome::Fail,
@@ -32,6 +38,12 @@ impl Outcome {
             "recorded" => Outcome::Recorded,
             _ => return None,
         })
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -45,7 +57,8 @@ pub struct ItemResult {
     pub note: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Pass,
     Fail,
@@ -56,6 +69,14 @@ impl Verdict {
         match self {
             Verdict::Pass => "pass",
             Verdict::Fail => "fail",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Verdict> {
+        match s {
+            "pass" => Some(Verdict::Pass),
+            "fail" => Some(Verdict::Fail),
+            _ => None,
         }
     }
 }

@@ -4,6 +4,7 @@
 pub mod control;
 pub mod inspection;
 mod interval;
+pub mod records;
 
 pub use interval::{Interval, IntervalUnit};
 

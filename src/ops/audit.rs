@@ -1,18 +1,19 @@
 //! The audit trail: the log of every event, and its verification.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
 use super::Context;
 use crate::error::Result;
-use crate::model::control::{local_date, parse_time};
+use crate::model::control::local_date;
 
 /// One event of the audit log.
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditEntry {
     pub seq: i64,
-    pub at: String,
+    #[serde(with = "crate::model::records::stamp")]
+    pub at: DateTime<Utc>,
     pub actor: String,
     pub action: String,
     pub record: String,
@@ -25,7 +26,7 @@ pub fn log(ctx: &mut Context, since: Option<NaiveDate>) -> Result<Vec<AuditEntry
     let events = ctx.store()?.events()?;
     Ok(events
         .into_iter()
-        .filter(|e| since.is_none_or(|d| local_date(parse_time(&e.at)) >= d))
+        .filter(|e| since.is_none_or(|d| local_date(e.at) >= d))
         .map(|e| AuditEntry {
             detail: serde_json::from_str(&e.detail).unwrap_or(Value::Null),
             seq: e.seq,

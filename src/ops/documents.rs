@@ -12,15 +12,14 @@ use crate::error::{Error, Result};
 use crate::fail;
 use crate::model::Person;
 use crate::model::control::{Change, Control, Status, local_date};
-use crate::store::{
-    Batch, ChangeRow, Insert, RevisionRow, RowRef, SignatureRow, sha256_hex, timestamp,
-};
+use crate::model::records::{ChangeKind, DocKind, Meaning};
+use crate::store::{Batch, ChangeRow, Insert, RevisionRow, RowRef, SignatureRow, sha256_hex};
 use crate::workspace::Workspace;
 
 /// A document as it is in the workspace now.
 pub struct WorkingDoc<'a> {
     pub id: &'a str,
-    pub kind: &'static str,
+    pub kind: DocKind,
     pub title: &'a str,
     pub path: &'a str,
     pub text: &'a str,
@@ -30,10 +29,15 @@ impl Workspace {
     /// The working file of a document, by id.
     pub fn working(&self, id: &str) -> Option<WorkingDoc<'_>> {
         let (kind, id, title, path) = if let Some(s) = self.sop(id) {
-            ("sop", s.id.as_str(), s.title.as_str(), s.path.as_str())
+            (
+                DocKind::Sop,
+                s.id.as_str(),
+                s.title.as_str(),
+                s.path.as_str(),
+            )
         } else if let Some(c) = self.checklist(id) {
             (
-                "checklist",
+                DocKind::Checklist,
                 c.id.as_str(),
                 c.title.as_str(),
                 c.path.as_str(),
@@ -131,7 +135,7 @@ fn request(
     ctx: &Context,
     ws: &Workspace,
     id: &str,
-    kind: &str,
+    kind: ChangeKind,
     revision_id: Option<i64>,
     requester: &str,
     reason: &str,
@@ -141,14 +145,14 @@ fn request(
     ChangeRow {
         id: 0,
         doc_id: id.to_string(),
-        kind: kind.to_string(),
+        kind,
         revision_id,
         requested_by: requester.to_string(),
         reason: reason.trim().to_string(),
-        effective_date: effective.map(|d| d.to_string()),
+        effective_date: effective,
         required: i64::from(rule.required),
         approver_roles: rule.roles.join(","),
-        created_at: timestamp(ctx.now()),
+        created_at: ctx.now(),
         event_seq: 0,
     }
 }
@@ -159,7 +163,7 @@ fn signature(
     ctx: &Context,
     id: &str,
     signer: &str,
-    meaning: &str,
+    meaning: Meaning,
     content_hash: &str,
 ) -> SignatureRow {
     SignatureRow {
@@ -168,8 +172,8 @@ fn signature(
         doc_id: id.to_string(),
         revision_id: None,
         signer: signer.to_string(),
-        meaning: meaning.to_string(),
-        signed_at: timestamp(ctx.now()),
+        meaning,
+        signed_at: ctx.now(),
         content_hash: content_hash.to_string(),
         note: String::new(),
         event_seq: 0,
@@ -216,7 +220,7 @@ pub fn release(ctx: &mut Context, input: ReleaseInput<'_>) -> Result<InReview> {
             Conflict,
             "{} is already in review since {}; approve or reject it first",
             change_name(c),
-            c.row.created_at.get(..10).unwrap_or("")
+            local_date(c.row.created_at)
         );
     }
     let history = control
@@ -245,7 +249,7 @@ pub fn release(ctx: &mut Context, input: ReleaseInput<'_>) -> Result<InReview> {
     let revision = RevisionRow {
         id: 0,
         doc_id: id.to_string(),
-        kind: doc.kind.to_string(),
+        kind: doc.kind,
         number,
         title: doc.title.to_string(),
         path: doc.path.to_string(),
@@ -254,13 +258,20 @@ pub fn release(ctx: &mut Context, input: ReleaseInput<'_>) -> Result<InReview> {
         summary: summary.trim().to_string(),
         minor,
         author: person.id.clone(),
-        created_at: timestamp(ctx.now()),
+        created_at: ctx.now(),
         event_seq: 0,
     };
     let change = request(
-        ctx, &ws, id, "release", None, &person.id, summary, effective,
+        ctx,
+        &ws,
+        id,
+        ChangeKind::Release,
+        None,
+        &person.id,
+        summary,
+        effective,
     );
-    let authored = signature(ctx, id, &person.id, "authored", &content_hash);
+    let authored = signature(ctx, id, &person.id, Meaning::Authored, &content_hash);
     let now = ctx.now();
     ctx.store()?.append(
         now,
@@ -404,7 +415,7 @@ pub fn approve(ctx: &mut Context, id: &str, actor: &str) -> Result<Approved> {
     let approved = SignatureRow {
         change_id: Some(change.row.id),
         revision_id: change.revision.map(|r| r.id).or(change.row.revision_id),
-        ..signature(ctx, id, &person.id, "approved", &hash)
+        ..signature(ctx, id, &person.id, Meaning::Approved, &hash)
     };
     let count = change.approvals.len() as i64 + 1;
     let done = count >= change.row.required;
@@ -423,14 +434,7 @@ pub fn approve(ctx: &mut Context, id: &str, actor: &str) -> Result<Approved> {
             }],
         },
     )?;
-    let effective = done.then(|| {
-        let requested = change
-            .row
-            .effective_date
-            .as_deref()
-            .and_then(crate::model::control::parse_date);
-        requested.map_or(today, |d| d.max(today))
-    });
+    let effective = done.then(|| change.row.effective_date.map_or(today, |d| d.max(today)));
     Ok(Approved {
         record,
         signer: person.id,
@@ -470,7 +474,7 @@ pub fn reject(ctx: &mut Context, id: &str, reason: &str, actor: &str) -> Result<
         change_id: Some(change.row.id),
         revision_id: change.revision.map(|r| r.id).or(change.row.revision_id),
         note: reason.trim().to_string(),
-        ..signature(ctx, id, &person.id, "rejected", &hash)
+        ..signature(ctx, id, &person.id, Meaning::Rejected, &hash)
     };
     let now = ctx.now();
     ctx.store()?.append(
@@ -540,7 +544,7 @@ pub fn retire(
         ctx,
         &ws,
         id,
-        "retire",
+        ChangeKind::Retire,
         Some(rev.id),
         &person.id,
         reason,
@@ -549,7 +553,7 @@ pub fn retire(
     let retired = SignatureRow {
         revision_id: Some(rev.id),
         note: reason.trim().to_string(),
-        ..signature(ctx, id, &person.id, "retired", &rev.content_hash)
+        ..signature(ctx, id, &person.id, Meaning::Retired, &rev.content_hash)
     };
     let now = ctx.now();
     ctx.store()?.append(
@@ -592,7 +596,13 @@ pub fn review(ctx: &mut Context, id: &str, note: &str, actor: &str) -> Result<Si
     let row = SignatureRow {
         revision_id: Some(rev.id),
         note: note.trim().to_string(),
-        ..signature(ctx, id, &person.id, "periodic-review", &rev.content_hash)
+        ..signature(
+            ctx,
+            id,
+            &person.id,
+            Meaning::PeriodicReview,
+            &rev.content_hash,
+        )
     };
     let now = ctx.now();
     ctx.store()?.append(

@@ -12,14 +12,15 @@ use super::Context;
 use super::documents::rev_name;
 use crate::error::{Error, Result};
 use crate::fail;
-use crate::model::control::{Control, local_date, parse_time};
+use crate::model::control::{Control, local_date};
 use crate::model::inspection::{
     ItemResult, Outcome, Verdict, check_label, evaluate, judge, verdict,
 };
+use crate::model::records::DocKind;
 use crate::model::{Checklist, Item, ItemKind};
 use crate::store::{
     Batch, Insert, InspectionBatch, InspectionFilter, InspectionRow, ItemResultRow, NcRow,
-    NewInspection, Records, RevisionRow, Store, VoidRow, timestamp,
+    NewInspection, Records, RevisionRow, Store, VoidRow,
 };
 
 pub fn ins_name(id: i64) -> String {
@@ -76,7 +77,7 @@ pub fn effective_checklist(
             "{id} has no effective revision on {date}; only an approved, effective checklist can be used to inspect"
         );
     };
-    if rev.kind != "checklist" {
+    if rev.kind != DocKind::Checklist {
         fail!(Invalid, "{id} is a procedure, not a checklist");
     }
     let Some(checklist) = crate::workspace::parse_snapshot_checklist(&rev.path, &rev.content)
@@ -213,7 +214,7 @@ pub fn check_reinspection(
             first.checklist_id
         );
     }
-    if first.verdict != "fail" {
+    if first.verdict != Verdict::Fail {
         fail!(
             Invalid,
             "{} passed; only a failed inspection is re-inspected after rework",
@@ -320,8 +321,8 @@ pub fn prepare_with(
         serial: header.serial.clone().unwrap_or_default(),
         inspector: header.inspector.clone(),
         station: header.station.clone(),
-        recorded_at: timestamp(header.at),
-        verdict: verdict.as_str().to_string(),
+        recorded_at: header.at,
+        verdict,
         reinspects: header.reinspects,
         event_seq: 0,
     };
@@ -334,7 +335,7 @@ pub fn prepare_with(
             item_id: r.item_id.clone(),
             value: r.value.clone(),
             number: r.number,
-            outcome: r.outcome.as_str().to_string(),
+            outcome: r.outcome,
             note: r.note.clone(),
         })
         .collect();
@@ -376,7 +377,7 @@ pub struct Recorded {
     pub name: String,
     pub checklist: String,
     pub revision: i64,
-    pub verdict: &'static str,
+    pub verdict: Verdict,
     /// The nonconformance a failed inspection opened.
     pub nonconformance: Option<String>,
     #[serde(skip)]
@@ -395,7 +396,7 @@ pub fn record(ctx: &mut Context, form: &Form, entries: &[Entry]) -> Result<Recor
         name: ins_name(id),
         checklist: form.checklist.id.clone(),
         revision: form.revision.number,
-        verdict: verdict.as_str(),
+        verdict,
         nonconformance: nc.map(nc_name),
         nc_id: nc,
     })
@@ -625,7 +626,7 @@ pub fn void(ctx: &mut Context, id: &str, reason: &str, actor: &str) -> Result<Vo
             "{} was already voided by {} on {}: {}",
             ins_name(id),
             v.voided_by,
-            local_date(parse_time(&v.voided_at)),
+            local_date(v.voided_at),
             v.reason
         );
     }
@@ -634,7 +635,7 @@ pub fn void(ctx: &mut Context, id: &str, reason: &str, actor: &str) -> Result<Vo
         inspection_id: id,
         reason: reason.trim().to_string(),
         voided_by: signer.id.clone(),
-        voided_at: timestamp(now),
+        voided_at: now,
         event_seq: 0,
     };
     store.append(

@@ -37,7 +37,7 @@ pub mod spc;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::{DateTime, Local, NaiveDate, Utc};
+use chrono::{DateTime, Local, NaiveDate, SubsecRound as _, Utc};
 use serde_json::json;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -126,11 +126,13 @@ impl Context {
         self.root.as_deref()
     }
 
+    /// Now, to the microsecond: what the records keep.
     pub fn now(&self) -> DateTime<Utc> {
-        match self.clock {
+        let t = match self.clock {
             Clock::System => Utc::now(),
             Clock::Fixed(t) => t,
-        }
+        };
+        t.trunc_subsecs(6)
     }
 
     /// Today's date in the local time zone.

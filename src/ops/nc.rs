@@ -9,35 +9,17 @@ use super::Context;
 use super::inspections::{ins_name, nc_name, parse_nc};
 use crate::error::{Error, Result};
 use crate::fail;
-use crate::model::control::{Control, Status, local_date, parse_time};
-use crate::store::{Batch, Insert, InspectionFilter, NcRow, NcStepRow, timestamp};
+use crate::model::control::{Control, Status, local_date};
+pub use crate::model::records::StepKind;
+use crate::model::records::Verdict;
+use crate::store::{Batch, Insert, InspectionFilter, NcRow, NcStepRow};
 
-/// The kinds of step on a nonconformance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StepKind {
-    Disposition,
-    Action,
-    Close,
-}
-
-impl StepKind {
-    /// As stored.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StepKind::Disposition => "disposition",
-            StepKind::Action => "action",
-            StepKind::Close => "close",
-        }
-    }
-
-    /// What a person is doing, for refusals and prompts.
-    fn attempted(self) -> &'static str {
-        match self {
-            StepKind::Disposition => "disposition",
-            StepKind::Action => "corrective action",
-            StepKind::Close => "close",
-        }
+/// What a person is doing with a step, for refusals and prompts.
+fn attempted(kind: StepKind) -> &'static str {
+    match kind {
+        StepKind::Disposition => "disposition",
+        StepKind::Action => "corrective action",
+        StepKind::Close => "close",
     }
 }
 
@@ -90,8 +72,12 @@ pub fn nc_states<'a>(ncs: &'a [NcRow], steps: &'a [NcStepRow]) -> Vec<NcState<'a
             let own: Vec<&NcStepRow> = steps.iter().filter(|s| s.nc_id == nc.id).collect();
             NcState {
                 nc,
-                disposition: own.iter().rev().find(|s| s.kind == "disposition").copied(),
-                closed: own.iter().find(|s| s.kind == "close").copied(),
+                disposition: own
+                    .iter()
+                    .rev()
+                    .find(|s| s.kind == StepKind::Disposition)
+                    .copied(),
+                closed: own.iter().find(|s| s.kind == StepKind::Close).copied(),
                 steps: own,
             }
         })
@@ -102,7 +88,8 @@ pub fn nc_states<'a>(ncs: &'a [NcRow], steps: &'a [NcStepRow]) -> Vec<NcState<'a
 #[derive(Debug, Clone, Serialize)]
 pub struct NcView {
     pub id: String,
-    pub opened_at: String,
+    #[serde(with = "crate::model::records::stamp")]
+    pub opened_at: DateTime<Utc>,
     pub status: NcStatus,
     pub disposition: Option<String>,
     pub inspection: String,
@@ -126,13 +113,13 @@ pub fn list(ctx: &mut Context, open_only: bool) -> Result<Vec<NcView>> {
             let i = inspections.iter().find(|i| i.id == s.nc.inspection_id);
             NcView {
                 id: nc_name(s.nc.id),
-                opened_at: s.nc.opened_at.clone(),
+                opened_at: s.nc.opened_at,
                 status: s.status(),
                 disposition: s.disposition.map(|d| d.value.clone()),
                 inspection: ins_name(s.nc.inspection_id),
                 checklist: i.map(|i| i.checklist_id.clone()),
                 lot: i.map(|i| i.lot.clone()),
-                age_days: (today - local_date(parse_time(&s.nc.opened_at))).num_days(),
+                age_days: (today - local_date(s.nc.opened_at)).num_days(),
                 summary: s.nc.summary.clone(),
             }
         })
@@ -142,11 +129,12 @@ pub fn list(ctx: &mut Context, open_only: bool) -> Result<Vec<NcView>> {
 /// One step as `nc show` lists it.
 #[derive(Debug, Clone, Serialize)]
 pub struct StepView {
-    pub kind: String,
+    pub kind: StepKind,
     pub value: String,
     pub sop: Option<String>,
     pub signer: String,
-    pub at: String,
+    #[serde(with = "crate::model::records::stamp")]
+    pub at: DateTime<Utc>,
     pub note: String,
     /// For a corrective action that changes an SOP: that SOP's next
     /// revision approved after the action, "QC-004 rev 2 effective 2026-12-09".
@@ -159,7 +147,8 @@ pub struct NcDetail {
     pub id: String,
     pub status: NcStatus,
     pub inspection: String,
-    pub opened_at: String,
+    #[serde(with = "crate::model::records::stamp")]
+    pub opened_at: DateTime<Utc>,
     pub summary: String,
     pub steps: Vec<StepView>,
     /// Re-inspections of the failed inspection: (id, verdict, recorded at).
@@ -169,8 +158,9 @@ pub struct NcDetail {
 #[derive(Debug, Clone, Serialize)]
 pub struct Reinspection {
     pub inspection: String,
-    pub verdict: String,
-    pub recorded_at: String,
+    pub verdict: Verdict,
+    #[serde(with = "crate::model::records::stamp")]
+    pub recorded_at: DateTime<Utc>,
     pub void: bool,
 }
 
@@ -220,23 +210,23 @@ pub fn show(ctx: &mut Context, nc: &str) -> Result<NcDetail> {
         .steps
         .iter()
         .map(|st| StepView {
-            kind: st.kind.clone(),
+            kind: st.kind,
             value: st.value.clone(),
             sop: st.sop_id.clone(),
             signer: st.signer.clone(),
-            at: st.signed_at.clone(),
+            at: st.signed_at,
             note: st.note.clone(),
             sop_change: st
                 .sop_id
                 .as_deref()
-                .and_then(|sop| follow_up(sop, parse_time(&st.signed_at))),
+                .and_then(|sop| follow_up(sop, st.signed_at)),
         })
         .collect();
     Ok(NcDetail {
         id: nc_name(id),
         status: s.status(),
         inspection: ins_name(s.nc.inspection_id),
-        opened_at: s.nc.opened_at.clone(),
+        opened_at: s.nc.opened_at,
         summary: s.nc.summary.clone(),
         steps: step_views,
         reinspections,
@@ -278,7 +268,7 @@ pub fn step(
         fail!(NotFound, "no SOP has the id `{sop}`");
     }
     let name = nc_name(nc_id);
-    let signer = ctx.signer(actor, &name, input.kind.attempted())?;
+    let signer = ctx.signer(actor, &name, attempted(input.kind))?;
     let value = match input.kind {
         StepKind::Close => "closed",
         _ => input.value.trim(),
@@ -296,7 +286,7 @@ pub fn step(
             Conflict,
             "{name} was closed by {} on {}; a closed nonconformance takes no more steps",
             c.signer,
-            local_date(parse_time(&c.signed_at))
+            local_date(c.signed_at)
         );
     }
     match input.kind {
@@ -318,7 +308,7 @@ pub fn step(
                 let voided: Vec<i64> = store.voids()?.iter().map(|v| v.inspection_id).collect();
                 let passed = inspections.iter().any(|i| {
                     i.reinspects == Some(state.nc.inspection_id)
-                        && i.verdict == "pass"
+                        && i.verdict == Verdict::Pass
                         && !voided.contains(&i.id)
                 });
                 if !passed {
@@ -337,11 +327,11 @@ pub fn step(
     let row = NcStepRow {
         id: 0,
         nc_id,
-        kind: input.kind.as_str().to_string(),
+        kind: input.kind,
         value: value.to_string(),
         sop_id: input.sop.map(str::to_string),
         signer: signer.id.clone(),
-        signed_at: timestamp(now),
+        signed_at: now,
         note: input.note.trim().to_string(),
         event_seq: 0,
     };

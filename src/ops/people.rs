@@ -6,7 +6,7 @@ use serde_json::json;
 use super::{Context, people_hint, signing};
 use crate::error::{Error, Result};
 use crate::fail;
-use crate::store::{Batch, CredentialRow, Insert, timestamp};
+use crate::store::{Batch, CredentialRow, Insert};
 
 /// One person in sopbook.toml.
 #[derive(Debug, Clone, Serialize)]
@@ -99,7 +99,7 @@ pub fn set_password(
         id: 0,
         person: target.id.clone(),
         hash: signing::hash_password(ctx.kdf, new)?,
-        set_at: timestamp(now),
+        set_at: now,
         event_seq: 0,
     };
     ctx.store()?.append(

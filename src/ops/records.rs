@@ -1,7 +1,7 @@
 //! Read-only views of document control: status, due reviews, history, a
 //! revision's text and the difference between two texts.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::Context;
@@ -9,6 +9,7 @@ use super::documents::{change_name, rev_name};
 use crate::error::{Error, Result};
 use crate::fail;
 use crate::model::control::{Control, DocState, Status};
+use crate::model::records::{ChangeKind, Meaning};
 use crate::model::{Interval, IntervalUnit};
 use crate::store::{Records, RevisionRow};
 use crate::workspace::{Workspace, parse_snapshot_sop};
@@ -226,8 +227,9 @@ pub fn due(ctx: &mut Context, within: &str) -> Result<Due> {
 #[derive(Debug, Clone, Serialize)]
 pub struct SignatureView {
     pub signer: String,
-    pub meaning: String,
-    pub at: String,
+    pub meaning: Meaning,
+    #[serde(with = "crate::model::records::stamp")]
+    pub at: DateTime<Utc>,
     pub note: String,
     pub content_hash: String,
 }
@@ -247,13 +249,13 @@ pub enum ChangeStatus {
 /// One release or retirement request in a document's history.
 #[derive(Debug, Clone, Serialize)]
 pub struct HistoryEntry {
-    /// "release" or "retire".
-    pub kind: String,
+    pub kind: ChangeKind,
     pub revision: Option<i64>,
     pub summary: String,
     pub minor: bool,
     pub requested_by: String,
-    pub at: String,
+    #[serde(with = "crate::model::records::stamp")]
+    pub at: DateTime<Utc>,
     pub content_hash: Option<String>,
     pub status: ChangeStatus,
     pub signatures: Vec<SignatureView>,
@@ -269,7 +271,8 @@ pub struct HistoryEntry {
 #[derive(Debug, Clone, Serialize)]
 pub struct ReviewView {
     pub by: String,
-    pub at: String,
+    #[serde(with = "crate::model::records::stamp")]
+    pub at: DateTime<Utc>,
     pub note: String,
     pub revision_id: Option<i64>,
 }
@@ -325,8 +328,8 @@ pub fn history(ctx: &mut Context, id: &str) -> Result<History> {
                 .filter(|s| s.change_id == Some(c.row.id))
                 .map(|s| SignatureView {
                     signer: s.signer.clone(),
-                    meaning: s.meaning.clone(),
-                    at: s.signed_at.clone(),
+                    meaning: s.meaning,
+                    at: s.signed_at,
                     note: s.note.clone(),
                     content_hash: s.content_hash.clone(),
                 })
@@ -345,14 +348,14 @@ pub fn history(ctx: &mut Context, id: &str) -> Result<History> {
                 },
             };
             HistoryEntry {
-                kind: c.row.kind.clone(),
+                kind: c.row.kind,
                 revision: c.revision.map(|r| r.number),
                 summary: c
                     .revision
                     .map_or(c.row.reason.clone(), |r| r.summary.clone()),
                 minor: c.revision.is_some_and(|r| r.minor),
                 requested_by: c.row.requested_by.clone(),
-                at: c.row.created_at.clone(),
+                at: c.row.created_at,
                 content_hash: c.revision.map(|r| r.content_hash.clone()),
                 status,
                 signatures,
@@ -366,7 +369,7 @@ pub fn history(ctx: &mut Context, id: &str) -> Result<History> {
         .iter()
         .map(|s| ReviewView {
             by: s.signer.clone(),
-            at: s.signed_at.clone(),
+            at: s.signed_at,
             note: s.note.clone(),
             revision_id: s.revision_id,
         })
@@ -392,7 +395,8 @@ pub struct Shown {
     pub path: String,
     pub summary: String,
     pub author: String,
-    pub released_at: String,
+    #[serde(with = "crate::model::records::stamp")]
+    pub released_at: DateTime<Utc>,
     pub content_hash: String,
     pub content: String,
 }
@@ -445,7 +449,7 @@ pub fn show(ctx: &mut Context, id: &str, rev: Option<i64>) -> Result<Shown> {
         path: rev.path.clone(),
         summary: rev.summary.clone(),
         author: rev.author.clone(),
-        released_at: rev.created_at.clone(),
+        released_at: rev.created_at,
         content_hash: rev.content_hash.clone(),
         content: rev.content.clone(),
     })

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::Context;
 use super::nc::nc_states;
 use crate::error::Result;
-use crate::model::control::{local_date, parse_time};
+use crate::model::control::local_date;
 use crate::store::{GroupBy, GroupCount, Store};
 
 /// `n / d`, none when `d` is zero.
@@ -165,11 +165,11 @@ fn compute(
     };
     let mut days = 0.0;
     for s in nc_states(&ncs, &steps) {
-        let opened = parse_time(&s.nc.opened_at);
+        let opened = s.nc.opened_at;
         match s.closed {
             Some(c) => {
                 nc.closed += 1;
-                days += (parse_time(&c.signed_at) - opened).num_seconds() as f64 / 86_400.0;
+                days += (c.signed_at - opened).num_seconds() as f64 / 86_400.0;
             }
             None => {
                 nc.open += 1;

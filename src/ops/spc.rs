@@ -2,7 +2,7 @@
 //! its capability and the Western Electric rules it breaks, with
 //! consecutive points breaking the same rule grouped into runs.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::Context;
@@ -30,7 +30,8 @@ pub struct Broken {
     /// 1-based point on the chart.
     pub point: usize,
     pub inspection: String,
-    pub recorded_at: String,
+    #[serde(with = "crate::model::records::stamp")]
+    pub recorded_at: DateTime<Utc>,
     pub description: String,
 }
 
@@ -42,8 +43,10 @@ pub struct RuleRun {
     pub last_point: usize,
     pub first_inspection: String,
     pub last_inspection: String,
-    pub first_at: String,
-    pub last_at: String,
+    #[serde(with = "crate::model::records::stamp")]
+    pub first_at: DateTime<Utc>,
+    #[serde(with = "crate::model::records::stamp")]
+    pub last_at: DateTime<Utc>,
     /// The description at the last point of the run.
     pub description: String,
 }
@@ -160,12 +163,14 @@ pub fn chart_of(
         .iter()
         .map(|v| {
             let last = (v.index + 1) * per_point - 1;
-            let (id, at) = rows.get(last).map_or((0, ""), |r| (r.0, r.1.as_str()));
+            let (id, at) = rows
+                .get(last)
+                .map_or((0, DateTime::<Utc>::UNIX_EPOCH), |r| (r.0, r.1));
             Broken {
                 rule: v.rule,
                 point: v.index + 1,
                 inspection: ins_name(id),
-                recorded_at: at.to_string(),
+                recorded_at: at,
                 description: v.description.clone(),
             }
         })
@@ -211,7 +216,7 @@ pub fn runs(broken: &[Broken]) -> Vec<RuleRun> {
             Some(r) if r.rule == b.rule && r.last_point + 1 == b.point => {
                 r.last_point = b.point;
                 r.last_inspection = b.inspection.clone();
-                r.last_at = b.recorded_at.clone();
+                r.last_at = b.recorded_at;
                 r.description = b.description.clone();
             }
             _ => out.push(RuleRun {
@@ -220,8 +225,8 @@ pub fn runs(broken: &[Broken]) -> Vec<RuleRun> {
                 last_point: b.point,
                 first_inspection: b.inspection.clone(),
                 last_inspection: b.inspection.clone(),
-                first_at: b.recorded_at.clone(),
-                last_at: b.recorded_at.clone(),
+                first_at: b.recorded_at,
+                last_at: b.recorded_at,
                 description: b.description.clone(),
             }),
         }
@@ -238,7 +243,7 @@ mod tests {
             rule,
             point,
             inspection: format!("INS-{point}"),
-            recorded_at: String::new(),
+            recorded_at: DateTime::<Utc>::UNIX_EPOCH,
             description: format!("d{point}"),
         }
     }

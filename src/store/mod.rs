@@ -9,132 +9,15 @@ mod sqlite;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+pub use crate::model::records::*;
 pub use sqlite::SqliteStore;
 
 /// Where the embedded database lives in a workspace.
 pub const DEFAULT_DATABASE: &str = ".sopbook/records.db";
-
-/// A released snapshot of a document, exactly as its file was.
-#[derive(Debug, Clone, Serialize)]
-pub struct RevisionRow {
-    pub id: i64,
-    pub doc_id: String,
-    pub kind: String,
-    pub number: i64,
-    pub title: String,
-    pub path: String,
-    pub content: String,
-    pub content_hash: String,
-    pub summary: String,
-    pub minor: bool,
-    pub author: String,
-    pub created_at: String,
-    #[serde(skip)]
-    pub event_seq: i64,
-}
-
-/// A request to release a revision or retire a document.
-#[derive(Debug, Clone, Serialize)]
-pub struct ChangeRow {
-    pub id: i64,
-    pub doc_id: String,
-    pub kind: String,
-    pub revision_id: Option<i64>,
-    pub requested_by: String,
-    pub reason: String,
-    pub effective_date: Option<String>,
-    pub required: i64,
-    pub approver_roles: String,
-    pub created_at: String,
-    #[serde(skip)]
-    pub event_seq: i64,
-}
-
-/// An electronic signature: who, what it means, when, bound to a revision's hash.
-#[derive(Debug, Clone, Serialize)]
-pub struct SignatureRow {
-    pub id: i64,
-    pub change_id: Option<i64>,
-    pub doc_id: String,
-    pub revision_id: Option<i64>,
-    pub signer: String,
-    pub meaning: String,
-    pub signed_at: String,
-    pub content_hash: String,
-    pub note: String,
-    #[serde(skip)]
-    pub event_seq: i64,
-}
-
-/// A signing password, as an argon2id hash. The newest row for a person counts.
-#[derive(Clone, Serialize)]
-pub struct CredentialRow {
-    pub id: i64,
-    pub person: String,
-    pub hash: String,
-    pub set_at: String,
-    #[serde(skip)]
-    pub event_seq: i64,
-}
-
-impl std::fmt::Debug for CredentialRow {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CredentialRow")
-            .field("id", &self.id)
-            .field("person", &self.person)
-            .field("hash", &"<redacted>")
-            .field("set_at", &self.set_at)
-            .finish()
-    }
-}
-
-/// One entry of the audit log.
-#[derive(Debug, Clone, Serialize)]
-pub struct EventRow {
-    pub seq: i64,
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub record: String,
-    pub detail: String,
-    #[serde(skip)]
-    pub prev_hash: String,
-    #[serde(skip)]
-    pub hash: String,
-}
-
-/// One inspection as recorded.
-#[derive(Debug, Clone, Serialize)]
-pub struct InspectionRow {
-    pub id: i64,
-    pub checklist_id: String,
-    pub revision_id: i64,
-    pub revision_number: i64,
-    pub lot: String,
-    pub serial: String,
-    pub inspector: String,
-    pub station: String,
-    pub recorded_at: String,
-    pub verdict: String,
-    pub reinspects: Option<i64>,
-    #[serde(skip)]
-    pub event_seq: i64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ItemResultRow {
-    pub inspection_id: i64,
-    pub position: i64,
-    pub item_id: String,
-    pub value: String,
-    pub number: Option<f64>,
-    pub outcome: String,
-    pub note: String,
-}
 
 /// An inspection to record, with its results; a failed one opens a
 /// nonconformance with `nc_summary`.
@@ -143,41 +26,6 @@ pub struct NewInspection {
     pub row: InspectionRow,
     pub results: Vec<ItemResultRow>,
     pub nc_summary: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct VoidRow {
-    pub id: i64,
-    pub inspection_id: i64,
-    pub reason: String,
-    pub voided_by: String,
-    pub voided_at: String,
-    #[serde(skip)]
-    pub event_seq: i64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct NcRow {
-    pub id: i64,
-    pub inspection_id: i64,
-    pub opened_at: String,
-    pub summary: String,
-    #[serde(skip)]
-    pub event_seq: i64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct NcStepRow {
-    pub id: i64,
-    pub nc_id: i64,
-    pub kind: String,
-    pub value: String,
-    pub sop_id: Option<String>,
-    pub signer: String,
-    pub signed_at: String,
-    pub note: String,
-    #[serde(skip)]
-    pub event_seq: i64,
 }
 
 /// Which inspections to read.
@@ -258,14 +106,6 @@ pub struct Appended {
     pub ids: Vec<i64>,
 }
 
-/// Everything document control derives its state from.
-#[derive(Debug, Default, Clone)]
-pub struct Records {
-    pub revisions: Vec<RevisionRow>,
-    pub changes: Vec<ChangeRow>,
-    pub signatures: Vec<SignatureRow>,
-}
-
 /// The records store. Callers do not know which database is behind it.
 pub trait Store: Send {
     /// Writes the batch and its audit event in one durable transaction.
@@ -332,7 +172,7 @@ pub trait Store: Send {
         checklist: &str,
         positions: &[(i64, i64)],
         since: Option<&str>,
-    ) -> Result<Vec<(i64, String, f64)>>;
+    ) -> Result<Vec<(i64, DateTime<Utc>, f64)>>;
     /// Inspections, passes, first inspections and first passes per group
     /// (voided left out). `GroupBy::Week` gives days (UTC); see [`fold_weeks`].
     fn group_counts(
@@ -412,8 +252,8 @@ pub fn hash_inspection(h: &mut Sha256, i: &InspectionRow, results: &[ItemResultR
         i.serial,
         i.inspector,
         i.station,
-        i.recorded_at,
-        i.verdict
+        timestamp(i.recorded_at),
+        i.verdict.as_str()
     );
     if let Some(r) = i.reinspects {
         let _ = write!(buf, "{r}");
@@ -424,7 +264,7 @@ pub fn hash_inspection(h: &mut Sha256, i: &InspectionRow, results: &[ItemResultR
         if let Some(n) = r.number {
             let _ = write!(buf, "{n:?}");
         }
-        let _ = write!(buf, "\x1f{}\x1f{}\x1f\x1e", r.outcome, r.note);
+        let _ = write!(buf, "\x1f{}\x1f{}\x1f\x1e", r.outcome.as_str(), r.note);
     }
     h.update(buf.as_bytes());
 }
@@ -461,11 +301,6 @@ pub fn open(root: &Path, spec: &str, options: &StoreOptions) -> Result<Box<dyn S
     Ok(Box::new(SqliteStore::open(&path, options.busy_timeout)?))
 }
 
-/// A time as stored: UTC, RFC 3339, microseconds.
-pub fn timestamp(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
-
 pub fn sha256_hex(data: &[u8]) -> String {
     hex::encode(Sha256::digest(data))
 }
@@ -495,7 +330,7 @@ mod tests {
         RevisionRow {
             id: 0,
             doc_id: doc.into(),
-            kind: "sop".into(),
+            kind: DocKind::Sop,
             number,
             title: "T".into(),
             path: "manual/qc/t.md".into(),
@@ -504,7 +339,7 @@ mod tests {
             summary: "First issue".into(),
             minor: false,
             author: "ann".into(),
-            created_at: "2026-01-01T09:00:00.000000Z".into(),
+            created_at: Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap(),
             event_seq: 0,
         }
     }
@@ -515,14 +350,14 @@ mod tests {
         let change = ChangeRow {
             id: 0,
             doc_id: "QC-001".into(),
-            kind: "release".into(),
+            kind: ChangeKind::Release,
             revision_id: None,
             requested_by: "ann".into(),
             reason: "First issue".into(),
             effective_date: None,
             required: 1,
             approver_roles: "inspector".into(),
-            created_at: timestamp(at),
+            created_at: at,
             event_seq: 0,
         };
         let signature = SignatureRow {
@@ -531,8 +366,8 @@ mod tests {
             doc_id: "QC-001".into(),
             revision_id: None,
             signer: "ann".into(),
-            meaning: "authored".into(),
-            signed_at: timestamp(at),
+            meaning: Meaning::Authored,
+            signed_at: at,
             content_hash: String::new(),
             note: String::new(),
             event_seq: 0,
@@ -635,7 +470,7 @@ mod tests {
             id: 1,
             person: "ann".into(),
             hash: "$argon2id$secret".into(),
-            set_at: String::new(),
+            set_at: DateTime::<Utc>::UNIX_EPOCH,
             event_seq: 1,
         };
         assert!(!format!("{c:?}").contains("secret"));

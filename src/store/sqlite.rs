@@ -6,7 +6,10 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, ToSql, TransactionBehavior, params};
+
+use crate::model::records::{ChangeKind, DocKind, Meaning, Outcome, StepKind, Verdict};
 
 use sha2::{Digest, Sha256};
 
@@ -34,6 +37,52 @@ pub struct SqliteStore {
     path: PathBuf,
     busy_timeout: Duration,
 }
+
+/// A stored time, read back; text that is not a time is a damaged record.
+struct Stamp(DateTime<Utc>);
+
+impl FromSql for Stamp {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let text = value.as_str()?;
+        crate::model::records::parse_timestamp(text)
+            .map(Stamp)
+            .ok_or_else(|| FromSqlError::Other(format!("`{text}` is not a time").into()))
+    }
+}
+
+/// A stored calendar date.
+struct Day(chrono::NaiveDate);
+
+impl FromSql for Day {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let text = value.as_str()?;
+        chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map(Day)
+            .map_err(|_| FromSqlError::Other(format!("`{text}` is not a date").into()))
+    }
+}
+
+/// The record's words (kinds, verdicts, meanings) as TEXT columns.
+macro_rules! text_column {
+    ($($t:ty),+) => {$(
+        impl ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.as_str()))
+            }
+        }
+
+        impl FromSql for $t {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                let text = value.as_str()?;
+                <$t>::parse(text).ok_or_else(|| {
+                    FromSqlError::Other(format!("`{text}` is not a {}", stringify!($t)).into())
+                })
+            }
+        }
+    )+};
+}
+
+text_column!(DocKind, ChangeKind, Meaning, StepKind, Verdict, Outcome);
 
 /// Turns SQLite's error into one that says which file and what to do.
 fn explain(e: rusqlite::Error, path: &Path, busy_timeout: Duration) -> anyhow::Error {
@@ -117,7 +166,7 @@ impl SqliteStore {
                         summary: r.get(8)?,
                         minor: r.get(9)?,
                         author: r.get(10)?,
-                        created_at: r.get(11)?,
+                        created_at: r.get::<_, Stamp>(11)?.0,
                         event_seq: r.get(12)?,
                     })
                 })?
@@ -135,10 +184,10 @@ impl SqliteStore {
                         revision_id: r.get(3)?,
                         requested_by: r.get(4)?,
                         reason: r.get(5)?,
-                        effective_date: r.get(6)?,
+                        effective_date: r.get::<_, Option<Day>>(6)?.map(|d| d.0),
                         required: r.get(7)?,
                         approver_roles: r.get(8)?,
-                        created_at: r.get(9)?,
+                        created_at: r.get::<_, Stamp>(9)?.0,
                         event_seq: r.get(10)?,
                     })
                 })?
@@ -156,7 +205,7 @@ impl SqliteStore {
                         revision_id: r.get(3)?,
                         signer: r.get(4)?,
                         meaning: r.get(5)?,
-                        signed_at: r.get(6)?,
+                        signed_at: r.get::<_, Stamp>(6)?.0,
                         content_hash: r.get(7)?,
                         note: r.get(8)?,
                         event_seq: r.get(9)?,
@@ -250,7 +299,7 @@ impl SqliteStore {
                         "INSERT INTO revisions (doc_id, kind, number, title, path, content, content_hash, summary, minor, author, created_at, event_seq)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                         params![row.doc_id, row.kind, row.number, row.title, row.path, row.content, row.content_hash,
-                                row.summary, row.minor, row.author, row.created_at, seq],
+                                row.summary, row.minor, row.author, timestamp(row.created_at), seq],
                     )?;
                     row.id = tx.last_insert_rowid();
                     ("revisions", row.id, row_hash(&row))
@@ -260,8 +309,8 @@ impl SqliteStore {
                     tx.execute(
                         "INSERT INTO changes (doc_id, kind, revision_id, requested_by, reason, effective_date, required, approver_roles, created_at, event_seq)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                        params![row.doc_id, row.kind, row.revision_id, row.requested_by, row.reason, row.effective_date,
-                                row.required, row.approver_roles, row.created_at, seq],
+                        params![row.doc_id, row.kind, row.revision_id, row.requested_by, row.reason, row.effective_date.map(|d| d.to_string()),
+                                row.required, row.approver_roles, timestamp(row.created_at), seq],
                     )?;
                     row.id = tx.last_insert_rowid();
                     ("changes", row.id, row_hash(&row))
@@ -276,7 +325,7 @@ impl SqliteStore {
                     tx.execute(
                         "INSERT INTO signatures (change_id, doc_id, revision_id, signer, meaning, signed_at, content_hash, note, event_seq)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                        params![row.change_id, row.doc_id, row.revision_id, row.signer, row.meaning, row.signed_at,
+                        params![row.change_id, row.doc_id, row.revision_id, row.signer, row.meaning, timestamp(row.signed_at),
                                 row.content_hash, row.note, seq],
                     )?;
                     row.id = tx.last_insert_rowid();
@@ -285,7 +334,7 @@ impl SqliteStore {
                 Insert::Void(mut row) => {
                     tx.execute(
                         "INSERT INTO inspection_voids (inspection_id, reason, voided_by, voided_at, event_seq) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![row.inspection_id, row.reason, row.voided_by, row.voided_at, seq],
+                        params![row.inspection_id, row.reason, row.voided_by, timestamp(row.voided_at), seq],
                     )?;
                     row.id = tx.last_insert_rowid();
                     ("inspection_voids", row.id, row_hash(&row))
@@ -293,7 +342,7 @@ impl SqliteStore {
                 Insert::NcStep(mut row) => {
                     tx.execute(
                         "INSERT INTO nc_steps (nc_id, kind, value, sop_id, signer, signed_at, note, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                        params![row.nc_id, row.kind, row.value, row.sop_id, row.signer, row.signed_at, row.note, seq],
+                        params![row.nc_id, row.kind, row.value, row.sop_id, row.signer, timestamp(row.signed_at), row.note, seq],
                     )?;
                     row.id = tx.last_insert_rowid();
                     ("nc_steps", row.id, row_hash(&row))
@@ -301,7 +350,7 @@ impl SqliteStore {
                 Insert::Credential(mut row) => {
                     tx.execute(
                         "INSERT INTO credentials (person, hash, set_at, event_seq) VALUES (?1, ?2, ?3, ?4)",
-                        params![row.person, row.hash, row.set_at, seq],
+                        params![row.person, row.hash, timestamp(row.set_at), seq],
                     )?;
                     row.id = tx.last_insert_rowid();
                     ("credentials", row.id, row_hash(&row))
@@ -357,7 +406,7 @@ impl SqliteStore {
             for new in rows {
                 // A problem found further down the file rolls the whole batch back.
                 let mut new = new?;
-                if new.row.verdict == "fail" {
+                if new.row.verdict == Verdict::Fail {
                     failed += 1;
                 }
                 let r = &mut new.row;
@@ -369,7 +418,7 @@ impl SqliteStore {
                     r.serial,
                     r.inspector,
                     r.station,
-                    r.recorded_at,
+                    timestamp(r.recorded_at),
                     r.verdict,
                     r.reinspects,
                     seq
@@ -394,12 +443,17 @@ impl SqliteStore {
                 hash_inspection(&mut hasher, &new.row, &new.results);
                 let nc_id = match &new.nc_summary {
                     Some(summary) => {
-                        nc.execute(params![new.row.id, new.row.recorded_at, summary, seq])
-                            .map_err(e)?;
+                        nc.execute(params![
+                            new.row.id,
+                            timestamp(new.row.recorded_at),
+                            summary,
+                            seq
+                        ])
+                        .map_err(e)?;
                         let row = NcRow {
                             id: tx.last_insert_rowid(),
                             inspection_id: new.row.id,
-                            opened_at: new.row.recorded_at.clone(),
+                            opened_at: new.row.recorded_at,
                             summary: summary.clone(),
                             event_seq: seq,
                         };
@@ -467,7 +521,7 @@ fn write_event(
 ) -> rusqlite::Result<()> {
     let mut event = EventRow {
         seq,
-        at: timestamp(at),
+        at,
         actor,
         action,
         record,
@@ -478,7 +532,7 @@ fn write_event(
     event.hash = event_hash(&prev_hash, &event);
     tx.execute(
         "INSERT INTO events (seq, at, actor, action, record, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![event.seq, event.at, event.actor, event.action, event.record, event.detail, event.prev_hash, event.hash],
+        params![event.seq, timestamp(event.at), event.actor, event.action, event.record, event.detail, event.prev_hash, event.hash],
     )?;
     Ok(())
 }
@@ -493,7 +547,7 @@ fn inspection_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<InspectionRow> {
         serial: r.get(5)?,
         inspector: r.get(6)?,
         station: r.get(7)?,
-        recorded_at: r.get(8)?,
+        recorded_at: r.get::<_, Stamp>(8)?.0,
         verdict: r.get(9)?,
         reinspects: r.get(10)?,
         event_seq: r.get(11)?,
@@ -552,7 +606,7 @@ impl Store for SqliteStore {
             stmt.query_map([], |r| {
                 Ok(EventRow {
                     seq: r.get(0)?,
-                    at: r.get(1)?,
+                    at: r.get::<_, Stamp>(1)?.0,
                     actor: r.get(2)?,
                     action: r.get(3)?,
                     record: r.get(4)?,
@@ -577,7 +631,7 @@ impl Store for SqliteStore {
                     id: r.get(0)?,
                     person: r.get(1)?,
                     hash: r.get(2)?,
-                    set_at: r.get(3)?,
+                    set_at: r.get::<_, Stamp>(3)?.0,
                     event_seq: r.get(4)?,
                 })
             })?
@@ -655,7 +709,7 @@ impl Store for SqliteStore {
                     inspection_id: r.get(1)?,
                     reason: r.get(2)?,
                     voided_by: r.get(3)?,
-                    voided_at: r.get(4)?,
+                    voided_at: r.get::<_, Stamp>(4)?.0,
                     event_seq: r.get(5)?,
                 })
             })?
@@ -672,7 +726,7 @@ impl Store for SqliteStore {
                 Ok(NcRow {
                     id: r.get(0)?,
                     inspection_id: r.get(1)?,
-                    opened_at: r.get(2)?,
+                    opened_at: r.get::<_, Stamp>(2)?.0,
                     summary: r.get(3)?,
                     event_seq: r.get(4)?,
                 })
@@ -694,7 +748,7 @@ impl Store for SqliteStore {
                     value: r.get(3)?,
                     sop_id: r.get(4)?,
                     signer: r.get(5)?,
-                    signed_at: r.get(6)?,
+                    signed_at: r.get::<_, Stamp>(6)?.0,
                     note: r.get(7)?,
                     event_seq: r.get(8)?,
                 })
@@ -709,7 +763,7 @@ impl Store for SqliteStore {
         checklist: &str,
         positions: &[(i64, i64)],
         since: Option<&str>,
-    ) -> Result<Vec<(i64, String, f64)>> {
+    ) -> Result<Vec<(i64, DateTime<Utc>, f64)>> {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
         if positions.is_empty() {
             return Ok(Vec::new());
@@ -730,10 +784,10 @@ impl Store for SqliteStore {
                AND NOT EXISTS (SELECT 1 FROM inspection_voids v WHERE v.inspection_id = i.id){range}
              ORDER BY i.recorded_at, i.id"
         );
-        let load = || -> rusqlite::Result<Vec<(i64, String, f64)>> {
+        let load = || -> rusqlite::Result<Vec<(i64, DateTime<Utc>, f64)>> {
             let mut stmt = self.conn.prepare(&sql)?;
             stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                Ok((r.get(0)?, r.get::<_, Stamp>(1)?.0, r.get(2)?))
             })?
             .collect()
         };
