@@ -33,6 +33,8 @@ pub mod scaffold;
 pub mod scorecard;
 pub mod signing;
 pub mod spc;
+#[cfg(test)]
+mod tests;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
