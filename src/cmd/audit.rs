@@ -19,7 +19,7 @@ pub fn audit(ctx: &mut Context, command: &AuditCommand) -> Result<Outcome> {
             if *as_json {
                 return json(&events);
             }
-            let mut table = Table::new(&["", "", "", "", ""]).right(0);
+            let mut table = Table::new(&["SEQ", "AT", "ACTOR", "ACTION", "RECORD"]).right(0);
             for e in &events {
                 table.row(vec![
                     e.seq.to_string(),

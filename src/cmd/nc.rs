@@ -54,7 +54,7 @@ pub fn nc(ctx: &mut Context, command: &NcCommand) -> Result<Outcome> {
                 return json(&d);
             }
             anstream::println!(
-                "{}  {}  opened {} by {}",
+                "{}  {}  opened {} when {} failed",
                 d.id,
                 d.status.as_str(),
                 time::local(&d.opened_at),

@@ -19,7 +19,7 @@ pub fn people(ctx: &mut Context, env: &Env, args: &PeopleArgs) -> Result<Outcome
         say("No people in sopbook.toml yet: add [[person]] tables with id, name and roles.");
         return Ok(Outcome::Ok);
     }
-    let mut table = Table::new(&["", "", "", ""]);
+    let mut table = Table::new(&["ID", "NAME", "ROLES", ""]);
     for p in &list {
         table.row(vec![
             p.id.clone(),

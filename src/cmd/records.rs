@@ -81,16 +81,14 @@ pub fn due(ctx: &mut Context, args: &DueArgs) -> Result<Outcome> {
     let mut table = Table::new(&["", "", ""]).indent(2).max(1, 40);
     for r in &due.rows {
         if owner != Some(&r.owner) {
-            table.print();
-            table = Table::new(&["", "", ""]).indent(2).max(1, 40);
-            anstream::println!(
+            table.heading(format!(
                 "{}{}",
-                visible(&r.owner),
+                r.owner,
                 r.owner_name
                     .as_ref()
-                    .map(|n| format!(" ({})", visible(n)))
+                    .map(|n| format!(" ({n})"))
                     .unwrap_or_default()
-            );
+            ));
             owner = Some(&r.owner);
         }
         let when = if r.overdue {
@@ -140,11 +138,20 @@ pub fn history(ctx: &mut Context, args: &DocArgs) -> Result<Outcome> {
         anstream::println!("    \"{}\"", visible(&c.summary));
         let mut table = Table::new(&["", "", ""]).indent(4);
         for s in &c.signatures {
-            let note = if s.note.is_empty() || s.meaning == Meaning::Retired && s.note == c.reason {
-                String::new()
-            } else {
-                format!(": {}", s.note)
+            // The reason of a retirement or rejection is on the line above already.
+            let said = match &c.status {
+                ChangeStatus::Rejected { reason, .. } => {
+                    s.meaning == Meaning::Rejected && &s.note == reason
+                }
+                _ => false,
             };
+            let note =
+                if s.note.is_empty() || said || s.meaning == Meaning::Retired && s.note == c.reason
+                {
+                    String::new()
+                } else {
+                    format!(": {}", s.note)
+                };
             table.row(vec![
                 time::local(&s.at),
                 s.meaning.to_string(),

@@ -7,7 +7,7 @@ use crate::ops::Context;
 use crate::ops::scorecard::{self, ScorecardInput};
 use crate::ops::spc::{self, SpcInput};
 use crate::render::number::{fixed, percent};
-use crate::render::{Table, time};
+use crate::render::{Table, plural, time};
 use crate::store::GroupBy;
 
 pub fn report(ctx: &mut Context, args: &ReportArgs) -> Result<Outcome> {
@@ -73,8 +73,11 @@ pub fn report(ctx: &mut Context, args: &ReportArgs) -> Result<Outcome> {
     };
     println!("Scorecard, {period}");
     println!(
-        "Inspections: {} ({} first, {} re-inspections), {} voided and left out",
-        card.inspections, card.first_inspections, card.reinspections, card.voided
+        "Inspections: {} ({} first, {}), {} voided and left out",
+        card.inspections,
+        card.first_inspections,
+        plural(card.reinspections.max(0) as usize, "re-inspection"),
+        card.voided
     );
     println!(
         "First-pass yield: {} ({} of {} passed their first inspection)\n",
@@ -118,7 +121,7 @@ pub fn report(ctx: &mut Context, args: &ReportArgs) -> Result<Outcome> {
     }
     let nc = &card.nonconformances;
     println!(
-        "\nNonconformances: {} open ({} up to 7 days old, {} 8-30 days, {} older), {} closed, mean time to close {}",
+        "\nNonconformances: {} open ({} up to 7 days old, {} from 8 to 30 days, {} older), {} closed, mean time to close {}",
         nc.open,
         nc.open_0_7_days,
         nc.open_8_30_days,

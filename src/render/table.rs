@@ -10,12 +10,19 @@ pub enum Align {
     Right,
 }
 
+/// A line of a table: cells, or a heading over the rows that follow.
+#[derive(Debug, Clone)]
+enum Row {
+    Cells(Vec<String>),
+    Heading(String),
+}
+
 /// A table with a header row.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     headers: Vec<String>,
     align: Vec<Align>,
-    rows: Vec<Vec<String>>,
+    rows: Vec<Row>,
     /// Columns wider than this are cut with "…".
     max_width: Vec<Option<usize>>,
     indent: usize,
@@ -54,7 +61,13 @@ impl Table {
     }
 
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows.push(Row::Cells(cells));
+    }
+
+    /// A line of its own, not indented, over the rows that follow (the
+    /// columns stay aligned across headings).
+    pub fn heading(&mut self, text: String) {
+        self.rows.push(Row::Heading(text));
     }
 
     pub fn is_empty(&self) -> bool {
@@ -71,14 +84,18 @@ impl Table {
                 None => text,
             }
         };
-        let rows: Vec<Vec<String>> = self
+        let rows: Vec<Option<Vec<String>>> = self
             .rows
             .iter()
-            .map(|r| (0..n).map(|c| cell(r, c)).collect())
+            .map(|r| match r {
+                Row::Cells(r) => Some((0..n).map(|c| cell(r, c)).collect()),
+                Row::Heading(_) => None,
+            })
             .collect();
         let widths: Vec<usize> = (0..n)
             .map(|c| {
                 rows.iter()
+                    .flatten()
                     .map(|r| r[c].width())
                     .chain([self.headers[c].width()])
                     .max()
@@ -86,7 +103,7 @@ impl Table {
             })
             .collect();
         let mut out = String::new();
-        let mut line = |cells: &[String]| {
+        let line = |out: &mut String, cells: &[String]| {
             let mut text = " ".repeat(self.indent);
             for (c, cell) in cells.iter().enumerate() {
                 let pad = " ".repeat(widths[c].saturating_sub(cell.width()));
@@ -108,10 +125,17 @@ impl Table {
             out.push('\n');
         };
         if self.headers.iter().any(|h| !h.is_empty()) {
-            line(&self.headers);
+            line(&mut out, &self.headers);
         }
-        for r in &rows {
-            line(r);
+        for (r, row) in rows.iter().zip(&self.rows) {
+            match (r, row) {
+                (Some(cells), _) => line(&mut out, cells),
+                (None, Row::Heading(h)) => {
+                    out.push_str(super::visible(h).trim_end());
+                    out.push('\n');
+                }
+                (None, Row::Cells(_)) => {}
+            }
         }
         out
     }

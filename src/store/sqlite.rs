@@ -146,14 +146,22 @@ impl SqliteStore {
 
     /// Revisions, changes and signatures, of one document or of all.
     fn load_records(&self, doc: Option<&str>) -> Result<Records> {
+        // With a document, its rows only, through the doc_id indexes.
+        let filter = if doc.is_some() {
+            "WHERE doc_id = ?1"
+        } else {
+            ""
+        };
+        let args: Vec<&str> = doc.into_iter().collect();
+        let args = rusqlite::params_from_iter(args);
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let load = || -> rusqlite::Result<Records> {
-            let mut stmt = self.conn.prepare(
+            let mut stmt = self.conn.prepare(&format!(
                 "SELECT id, doc_id, kind, number, title, path, content, content_hash, summary, minor, author, created_at, event_seq
-                 FROM revisions WHERE ?1 IS NULL OR doc_id = ?1 ORDER BY id",
-            )?;
+                 FROM revisions {filter} ORDER BY id"
+            ))?;
             let revisions = stmt
-                .query_map([doc], |r| {
+                .query_map(args.clone(), |r| {
                     Ok(RevisionRow {
                         id: r.get(0)?,
                         doc_id: r.get(1)?,
@@ -171,12 +179,12 @@ impl SqliteStore {
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            let mut stmt = self.conn.prepare(
+            let mut stmt = self.conn.prepare(&format!(
                 "SELECT id, doc_id, kind, revision_id, requested_by, reason, effective_date, required, approver_roles, created_at, event_seq
-                 FROM changes WHERE ?1 IS NULL OR doc_id = ?1 ORDER BY id",
-            )?;
+                 FROM changes {filter} ORDER BY id"
+            ))?;
             let changes = stmt
-                .query_map([doc], |r| {
+                .query_map(args.clone(), |r| {
                     Ok(ChangeRow {
                         id: r.get(0)?,
                         doc_id: r.get(1)?,
@@ -192,12 +200,12 @@ impl SqliteStore {
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            let mut stmt = self.conn.prepare(
+            let mut stmt = self.conn.prepare(&format!(
                 "SELECT id, change_id, doc_id, revision_id, signer, meaning, signed_at, content_hash, note, event_seq
-                 FROM signatures WHERE ?1 IS NULL OR doc_id = ?1 ORDER BY id",
-            )?;
+                 FROM signatures {filter} ORDER BY id"
+            ))?;
             let signatures = stmt
-                .query_map([doc], |r| {
+                .query_map(args.clone(), |r| {
                     Ok(SignatureRow {
                         id: r.get(0)?,
                         change_id: r.get(1)?,
