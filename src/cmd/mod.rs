@@ -18,6 +18,7 @@ mod people;
 mod publish;
 mod records;
 mod report;
+mod spc;
 
 use std::ffi::OsString;
 
@@ -129,7 +130,7 @@ fn dispatch(ctx: &mut Context, env: &env::Env, command: Command) -> Result<Outco
         Command::Inspections(command) => inspections::inspections(ctx, &command),
         Command::Nc(command) => nc::nc(ctx, &command),
         Command::Report(args) => report::report(ctx, &args),
-        Command::Spc(args) => report::spc(ctx, &args),
+        Command::Spc(args) => spc::spc(ctx, &args),
         Command::Init(_) | Command::Completions(_) | Command::Man(_) => Ok(Outcome::Ok),
     }
 }
