@@ -272,9 +272,7 @@ pub fn release(ctx: &mut Context, input: ReleaseInput<'_>) -> Result<InReview> {
         effective,
     );
     let authored = signature(ctx, id, &person.id, Meaning::Authored, &content_hash);
-    let now = ctx.now();
-    ctx.store()?.append(
-        now,
+    ctx.append(
         Batch {
             actor: person.id.clone(),
             action: "released".into(),
@@ -358,9 +356,7 @@ fn holds_any(person: &Person, roles: &[&str]) -> bool {
 
 /// An approval signature on what is in review.
 pub fn approve(ctx: &mut Context, id: &str, actor: &str) -> Result<Approved> {
-    let today = ctx.today();
-    let ws = ctx.workspace_opt()?;
-    let records = ctx.store()?.records_of(id)?;
+    let (today, ws, records) = ctx.doc_records(id)?;
     let control = Control::new(&records);
     let change = in_review(ws.as_deref(), id, &control, today)?;
     let record = change_name(&change);
@@ -419,21 +415,17 @@ pub fn approve(ctx: &mut Context, id: &str, actor: &str) -> Result<Approved> {
     };
     let count = change.approvals.len() as i64 + 1;
     let done = count >= change.row.required;
-    let now = ctx.now();
-    ctx.store()?.append(
-        now,
-        Batch {
-            actor: person.id.clone(),
-            action: "approved".into(),
-            record: record.clone(),
-            note: json!({ "approvals": count, "required": change.row.required, "decided": done }),
-            inserts: vec![Insert::Signature {
-                row: approved,
-                change: None,
-                revision: None,
-            }],
-        },
-    )?;
+    ctx.append(Batch {
+        actor: person.id.clone(),
+        action: "approved".into(),
+        record: record.clone(),
+        note: json!({ "approvals": count, "required": change.row.required, "decided": done }),
+        inserts: vec![Insert::Signature {
+            row: approved,
+            change: None,
+            revision: None,
+        }],
+    })?;
     let effective = done.then(|| change.row.effective_date.map_or(today, |d| d.max(today)));
     Ok(Approved {
         record,
@@ -450,9 +442,7 @@ pub fn reject(ctx: &mut Context, id: &str, reason: &str, actor: &str) -> Result<
     if reason.trim().is_empty() {
         fail!(Invalid, "say why it is rejected: --reason \"...\"");
     }
-    let today = ctx.today();
-    let ws = ctx.workspace_opt()?;
-    let records = ctx.store()?.records_of(id)?;
+    let (today, ws, records) = ctx.doc_records(id)?;
     let control = Control::new(&records);
     let change = in_review(ws.as_deref(), id, &control, today)?;
     let record = change_name(&change);
@@ -476,21 +466,17 @@ pub fn reject(ctx: &mut Context, id: &str, reason: &str, actor: &str) -> Result<
         note: reason.trim().to_string(),
         ..signature(ctx, id, &person.id, Meaning::Rejected, &hash)
     };
-    let now = ctx.now();
-    ctx.store()?.append(
-        now,
-        Batch {
-            actor: person.id.clone(),
-            action: "rejected".into(),
-            record: record.clone(),
-            note: json!({ "reason": reason.trim() }),
-            inserts: vec![Insert::Signature {
-                row,
-                change: None,
-                revision: None,
-            }],
-        },
-    )?;
+    ctx.append(Batch {
+        actor: person.id.clone(),
+        action: "rejected".into(),
+        record: record.clone(),
+        note: json!({ "reason": reason.trim() }),
+        inserts: vec![Insert::Signature {
+            row,
+            change: None,
+            revision: None,
+        }],
+    })?;
     Ok(Signed {
         record,
         signer: person.id,
@@ -555,9 +541,7 @@ pub fn retire(
         note: reason.trim().to_string(),
         ..signature(ctx, id, &person.id, Meaning::Retired, &rev.content_hash)
     };
-    let now = ctx.now();
-    ctx.store()?.append(
-        now,
+    ctx.append(
         Batch {
             actor: person.id.clone(),
             action: "retire requested".into(),
@@ -580,9 +564,7 @@ pub fn retire(
 
 /// A periodic review with no change; resets the due date.
 pub fn review(ctx: &mut Context, id: &str, note: &str, actor: &str) -> Result<Signed> {
-    let today = ctx.today();
-    let ws = ctx.workspace_opt()?;
-    let records = ctx.store()?.records_of(id)?;
+    let (today, ws, records) = ctx.doc_records(id)?;
     let control = Control::new(&records);
     let state = control.state(id, today);
     let Some((rev, _)) = state.effective else {
@@ -604,21 +586,17 @@ pub fn review(ctx: &mut Context, id: &str, note: &str, actor: &str) -> Result<Si
             &rev.content_hash,
         )
     };
-    let now = ctx.now();
-    ctx.store()?.append(
-        now,
-        Batch {
-            actor: person.id.clone(),
-            action: "reviewed".into(),
-            record: record.clone(),
-            note: json!({ "note": note.trim(), "outcome": "no change" }),
-            inserts: vec![Insert::Signature {
-                row,
-                change: None,
-                revision: Some(RowRef::Existing(rev.id)),
-            }],
-        },
-    )?;
+    ctx.append(Batch {
+        actor: person.id.clone(),
+        action: "reviewed".into(),
+        record: record.clone(),
+        note: json!({ "note": note.trim(), "outcome": "no change" }),
+        inserts: vec![Insert::Signature {
+            row,
+            change: None,
+            revision: Some(RowRef::Existing(rev.id)),
+        }],
+    })?;
     Ok(Signed {
         record,
         signer: person.id,

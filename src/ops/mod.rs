@@ -236,6 +236,23 @@ impl Context {
             .collect())
     }
 
+    /// Writes a batch of rows with its audit event, now.
+    pub fn append(&mut self, batch: Batch) -> Result<crate::store::Appended> {
+        let now = self.now();
+        Ok(self.store()?.append(now, batch)?)
+    }
+
+    /// Today, the workspace if there is one, and the records of one document.
+    pub fn doc_records(
+        &mut self,
+        id: &str,
+    ) -> Result<(NaiveDate, Option<Arc<Workspace>>, crate::store::Records)> {
+        let today = self.today();
+        let ws = self.workspace_opt()?;
+        let records = self.store()?.records_of(id)?;
+        Ok((today, ws, records))
+    }
+
     /// Records a refused signature in the audit log.
     pub fn refuse(
         &mut self,
@@ -244,17 +261,13 @@ impl Context {
         attempted: &str,
         reason: &str,
     ) -> Result<()> {
-        let now = self.now();
-        self.store()?.append(
-            now,
-            Batch {
-                actor: actor.to_string(),
-                action: "refused".to_string(),
-                record: record.to_string(),
-                note: json!({ "attempted": attempted, "reason": reason }),
-                inserts: Vec::new(),
-            },
-        )?;
+        self.append(Batch {
+            actor: actor.to_string(),
+            action: "refused".to_string(),
+            record: record.to_string(),
+            note: json!({ "attempted": attempted, "reason": reason }),
+            inserts: Vec::new(),
+        })?;
         Ok(())
     }
 

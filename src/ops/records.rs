@@ -305,9 +305,7 @@ fn never_released(ws: Option<&Workspace>, id: &str, what: &str) -> Error {
 
 /// The revisions of a document with their signatures and periodic reviews.
 pub fn history(ctx: &mut Context, id: &str) -> Result<History> {
-    let ws = ctx.workspace_opt()?;
-    let day = ctx.today();
-    let records = ctx.store()?.records_of(id)?;
+    let (day, ws, records) = ctx.doc_records(id)?;
     let control = Control::new(&records);
     let Some(doc) = control.doc(id) else {
         return Err(match ws.as_deref().and_then(|w| w.working(id)) {
@@ -425,9 +423,7 @@ fn revision<'r>(records: &'r Records, id: &str, n: i64) -> Result<&'r RevisionRo
 
 /// Revision `rev` of a document, or the one in force today.
 pub fn show(ctx: &mut Context, id: &str, rev: Option<i64>) -> Result<Shown> {
-    let ws = ctx.workspace_opt()?;
-    let today = ctx.today();
-    let records = ctx.store()?.records_of(id)?;
+    let (today, ws, records) = ctx.doc_records(id)?;
     let control = Control::new(&records);
     if control.doc(id).is_none() {
         return Err(never_released(ws.as_deref(), id, ""));
@@ -474,9 +470,7 @@ pub struct DiffInput {
 
 /// The texts of two revisions, or of a revision and the working file.
 pub fn compare(ctx: &mut Context, id: &str, input: DiffInput) -> Result<Compared> {
-    let ws = ctx.workspace_opt()?;
-    let today = ctx.today();
-    let records = ctx.store()?.records_of(id)?;
+    let (today, ws, records) = ctx.doc_records(id)?;
     let Some(latest) = records.revisions.iter().map(|r| r.number).max() else {
         return Err(never_released(
             ws.as_deref(),
