@@ -1,0 +1,181 @@
+//! Nonconformances: what a failed inspection opens and what closes it.
+
+use super::{Bench, LONG, PASS, kind};
+use crate::error::{ErrorKind, Result};
+use crate::ops::inspections as ins;
+use crate::ops::nc::{self, NcStatus, StepInput, StepKind, StepRecorded};
+
+/// A bench with CL-001 in force and one failed inspection (INS-000001)
+/// that opened NC-0001.
+fn failed() -> Bench {
+    let mut b = Bench::new();
+    b.checklist_in_force();
+    let r = b.inspect("L-7", LONG, None);
+    assert_eq!(
+        (r.name.as_str(), r.nonconformance.as_deref()),
+        ("INS-000001", Some("NC-0001"))
+    );
+    b
+}
+
+fn step(b: &mut Bench, kind: StepKind, value: &str, sop: Option<&str>) -> Result<StepRecorded> {
+    nc::step(
+        &mut b.ctx,
+        "NC-0001",
+        StepInput {
+            kind,
+            value,
+            sop,
+            note: "",
+        },
+        "cay",
+    )
+}
+
+fn disposition(b: &mut Bench, value: &str) -> Result<StepRecorded> {
+    step(b, StepKind::Disposition, value, None)
+}
+
+fn close(b: &mut Bench) -> Result<StepRecorded> {
+    step(b, StepKind::Close, "", None)
+}
+
+fn status(b: &mut Bench) -> NcStatus {
+    nc::show(&mut b.ctx, "NC-0001").unwrap().status
+}
+
+#[test]
+fn a_failed_inspection_opens_a_nonconformance() {
+    let mut b = failed();
+    let open = nc::list(&mut b.ctx, true).unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].id, "NC-0001");
+    assert_eq!(open[0].status, NcStatus::Open);
+    assert_eq!(open[0].inspection, "INS-000001");
+    assert_eq!(open[0].lot.as_deref(), Some("L-7"));
+    assert!(open[0].summary.contains("length"), "{}", open[0].summary);
+}
+
+#[test]
+fn close_without_disposition_is_refused() {
+    let mut b = failed();
+    let before = b.rows();
+    assert_eq!(kind(close(&mut b)), ErrorKind::Conflict);
+    assert_eq!(b.rows(), before);
+    assert_eq!(status(&mut b), NcStatus::Open);
+}
+
+#[test]
+fn rework_closes_only_after_a_passing_reinspection() {
+    let mut b = failed();
+    disposition(&mut b, "rework").unwrap();
+    assert_eq!(status(&mut b), NcStatus::Dispositioned);
+    assert_eq!(kind(close(&mut b)), ErrorKind::Conflict);
+
+    // A failing re-inspection does not do.
+    let again = b.inspect("L-7", LONG, Some("INS-000001"));
+    assert_eq!(again.name, "INS-000002");
+    // ... and, failing, opens a nonconformance of its own.
+    assert_eq!(again.nonconformance.as_deref(), Some("NC-0002"));
+    assert_eq!(kind(close(&mut b)), ErrorKind::Conflict);
+
+    let ok = b.inspect("L-7", PASS, Some("INS-000001"));
+    assert_eq!(ok.nonconformance, None);
+    close(&mut b).unwrap();
+    assert_eq!(status(&mut b), NcStatus::Closed);
+    let shown = nc::show(&mut b.ctx, "NC-0001").unwrap();
+    assert_eq!(shown.reinspections.len(), 2);
+    let open: Vec<_> = nc::list(&mut b.ctx, true)
+        .unwrap()
+        .into_iter()
+        .map(|n| n.id)
+        .collect();
+    assert_eq!(open, ["NC-0002"]);
+}
+
+#[test]
+fn a_voided_passing_reinspection_does_not_count() {
+    let mut b = failed();
+    disposition(&mut b, "rework").unwrap();
+    let ok = b.inspect("L-7", PASS, Some("INS-000001"));
+    ins::void(&mut b.ctx, &ok.name, "wrong gauge", "cay").unwrap();
+    assert_eq!(kind(close(&mut b)), ErrorKind::Conflict);
+    assert_eq!(status(&mut b), NcStatus::Dispositioned);
+    // A new passing re-inspection does.
+    b.inspect("L-7", PASS, Some("INS-000001"));
+    close(&mut b).unwrap();
+}
+
+#[test]
+fn scrap_closes_directly() {
+    let mut b = failed();
+    disposition(&mut b, "scrap").unwrap();
+    let c = close(&mut b).unwrap();
+    assert_eq!(
+        (c.kind, c.value.as_str(), c.signer.as_str()),
+        (StepKind::Close, "closed", "cay")
+    );
+    assert_eq!(status(&mut b), NcStatus::Closed);
+}
+
+#[test]
+fn a_closed_nonconformance_takes_no_more_steps() {
+    let mut b = failed();
+    disposition(&mut b, "use-as-is").unwrap();
+    close(&mut b).unwrap();
+    let before = b.rows();
+    assert_eq!(kind(disposition(&mut b, "scrap")), ErrorKind::Conflict);
+    assert_eq!(
+        kind(step(&mut b, StepKind::Action, "Retrain the line", None)),
+        ErrorKind::Conflict
+    );
+    assert_eq!(kind(close(&mut b)), ErrorKind::Conflict);
+    assert_eq!(b.rows(), before);
+    assert_eq!(nc::show(&mut b.ctx, "NC-0001").unwrap().steps.len(), 2);
+}
+
+#[test]
+fn a_disposition_not_in_the_list_is_invalid() {
+    let mut b = failed();
+    assert!(!nc::DISPOSITIONS.contains(&"burn"));
+    assert_eq!(kind(disposition(&mut b, "burn")), ErrorKind::Invalid);
+    assert_eq!(kind(disposition(&mut b, "")), ErrorKind::Invalid);
+    assert_eq!(status(&mut b), NcStatus::Open);
+    for d in nc::DISPOSITIONS {
+        disposition(&mut b, d).unwrap();
+    }
+    // The latest disposition counts.
+    let listed = nc::list(&mut b.ctx, false).unwrap();
+    assert_eq!(
+        listed[0].disposition.as_deref(),
+        nc::DISPOSITIONS.last().copied()
+    );
+}
+
+#[test]
+fn corrective_action_naming_an_unknown_sop_is_not_found() {
+    let mut b = failed();
+    let before = b.rows();
+    assert_eq!(
+        kind(step(
+            &mut b,
+            StepKind::Action,
+            "Add a gauge check",
+            Some("QC-999")
+        )),
+        ErrorKind::NotFound
+    );
+    assert_eq!(b.rows(), before);
+    let a = step(
+        &mut b,
+        StepKind::Action,
+        "Add a gauge check",
+        Some("QC-001"),
+    )
+    .unwrap();
+    assert_eq!(a.sop.as_deref(), Some("QC-001"));
+    assert_eq!(
+        kind(step(&mut b, StepKind::Action, "  ", None)),
+        ErrorKind::Invalid
+    );
+}

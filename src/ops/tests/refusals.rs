@@ -1,0 +1,165 @@
+//! Who may sign what: refused signatures are recorded as one "refused"
+//! audit event and nothing else; conflicts and bad input record nothing.
+
+use super::{Bench, Rows, kind};
+use crate::error::ErrorKind;
+use crate::ops::documents::{self as docs, ReleaseInput};
+use crate::ops::signing::Fixed;
+
+/// `after` has exactly one more event than `before` and no other new row,
+/// and that event is a refusal of `attempted` by `actor` for `reason`.
+fn only_a_refusal(b: &mut Bench, before: Rows, actor: &str, attempted: &str, reason: &str) {
+    let after = b.rows();
+    assert_eq!(
+        after,
+        Rows {
+            events: before.events + 1,
+            ..before
+        },
+        "a refusal writes its event and nothing else"
+    );
+    let last = b.events().pop().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.actor.as_str()),
+        ("refused", actor)
+    );
+    assert!(last.detail.contains(attempted), "{}", last.detail);
+    assert!(last.detail.contains(reason), "{}", last.detail);
+}
+
+/// Nothing at all was written.
+fn nothing_written(b: &mut Bench, before: Rows) {
+    assert_eq!(b.rows(), before);
+}
+
+#[test]
+fn author_cannot_approve_own_revision_even_as_an_approver() {
+    let mut b = Bench::new();
+    // cay holds the approver role, and released it.
+    b.release("WI-001", "cay").unwrap();
+    let before = b.rows();
+    assert_eq!(kind(b.approve("WI-001", "cay")), ErrorKind::Refused);
+    only_a_refusal(&mut b, before, "cay", "approve", "own revision");
+    assert_eq!(b.status("WI-001").approvals.as_deref(), Some("0/1"));
+}
+
+#[test]
+fn approver_without_the_role_is_refused() {
+    let mut b = Bench::new();
+    b.release("WI-001", "ann").unwrap();
+    let before = b.rows();
+    assert_eq!(kind(b.approve("WI-001", "dan")), ErrorKind::Refused);
+    only_a_refusal(&mut b, before, "dan", "approve", "no approver role");
+}
+
+#[test]
+fn unknown_person_is_refused_for_approve_and_release() {
+    let mut b = Bench::new();
+    let before = b.rows();
+    assert_eq!(kind(b.release("WI-001", "zed")), ErrorKind::Refused);
+    only_a_refusal(&mut b, before, "zed", "release", "unknown person");
+
+    b.release("WI-001", "ann").unwrap();
+    let before = b.rows();
+    assert_eq!(kind(b.approve("WI-001", "zed")), ErrorKind::Refused);
+    only_a_refusal(&mut b, before, "zed", "approve", "unknown person");
+}
+
+#[test]
+fn wrong_password_is_refused_and_the_right_one_still_works() {
+    let mut b = Bench::new();
+    b.release("WI-001", "ann").unwrap();
+    let before = b.rows();
+    b.ctx.passwords = Box::new(Fixed("not-the-password".into()));
+    assert_eq!(kind(b.approve("WI-001", "bob")), ErrorKind::Refused);
+    only_a_refusal(&mut b, before, "bob", "approve", "wrong password");
+
+    b.ctx.passwords = Box::new(Fixed(super::PW.into()));
+    assert_eq!(
+        b.approve("WI-001", "bob").unwrap().effective,
+        Some(b.ctx.today())
+    );
+}
+
+#[test]
+fn wrong_password_on_release_records_no_revision() {
+    let mut b = Bench::new();
+    b.ctx.passwords = Box::new(Fixed("not-the-password".into()));
+    let before = b.rows();
+    assert_eq!(kind(b.release("WI-001", "ann")), ErrorKind::Refused);
+    only_a_refusal(&mut b, before, "ann", "release", "wrong password");
+    assert_eq!(
+        b.status("WI-001").state,
+        crate::ops::records::DocStateWord::Draft
+    );
+}
+
+#[test]
+fn approving_twice_is_a_conflict_and_records_nothing() {
+    let mut b = Bench::new();
+    b.release("QC-001", "ann").unwrap();
+    b.approve("QC-001", "bob").unwrap();
+    let before = b.rows();
+    assert_eq!(kind(b.approve("QC-001", "bob")), ErrorKind::Conflict);
+    nothing_written(&mut b, before);
+    assert_eq!(b.status("QC-001").approvals.as_deref(), Some("1/2"));
+}
+
+#[test]
+fn releasing_while_in_review_is_a_conflict() {
+    let mut b = Bench::new();
+    b.release("WI-001", "ann").unwrap();
+    b.amend("WI-001", "3. Seal the box.");
+    let before = b.rows();
+    assert_eq!(kind(b.release("WI-001", "ann")), ErrorKind::Conflict);
+    nothing_written(&mut b, before);
+}
+
+#[test]
+fn releasing_unchanged_text_is_a_conflict() {
+    let mut b = Bench::new();
+    b.make_effective("WI-001");
+    let before = b.rows();
+    assert_eq!(kind(b.release("WI-001", "ann")), ErrorKind::Conflict);
+    nothing_written(&mut b, before);
+}
+
+#[test]
+fn effective_date_in_the_past_is_invalid() {
+    let mut b = Bench::new();
+    let before = b.rows();
+    let r = docs::release(
+        &mut b.ctx,
+        ReleaseInput {
+            id: "WI-001",
+            summary: "First issue",
+            effective: Some("2026-03-01"),
+            minor: false,
+            actor: "ann",
+        },
+    );
+    assert_eq!(kind(r), ErrorKind::Invalid);
+    nothing_written(&mut b, before);
+    // Today is the earliest allowed.
+    let r = docs::release(
+        &mut b.ctx,
+        ReleaseInput {
+            id: "WI-001",
+            summary: "First issue",
+            effective: Some("2026-03-02"),
+            minor: false,
+            actor: "ann",
+        },
+    );
+    assert!(r.is_ok(), "{r:?}");
+}
+
+#[test]
+fn approving_after_the_working_file_changed_is_a_conflict() {
+    let mut b = Bench::new();
+    b.release("WI-001", "ann").unwrap();
+    b.amend("WI-001", "3. Seal the box.");
+    let before = b.rows();
+    assert_eq!(kind(b.approve("WI-001", "bob")), ErrorKind::Conflict);
+    nothing_written(&mut b, before);
+}
