@@ -170,19 +170,28 @@ impl<'a> Control<'a> {
                     true,
                 ) => {
                     let Some(rev) = c.revision else { continue };
+                    // The newest approved revision that has taken effect is in
+                    // force: a newer revision supersedes an older one that was
+                    // scheduled for a later date.
                     if *effective <= date {
-                        let newer = state.effective.is_none_or(|(_, d)| *effective >= d);
+                        let newer = state.effective.is_none_or(|(r, _)| rev.number > r.number);
                         if newer {
                             state.effective = Some((rev, *effective));
                             state.approvers = c.approvals.clone();
                             effective_approval = Some(*approved_at);
                         }
-                    } else if state.scheduled.is_none_or(|(_, d)| *effective >= d) {
+                    } else if state.scheduled.is_none_or(|(r, _)| rev.number > r.number) {
                         state.scheduled = Some((rev, *effective));
                     }
                 }
                 _ => {}
             }
+        }
+        // A scheduled revision older than the one in force never takes effect.
+        if let (Some((s, _)), Some((e, _))) = (state.scheduled, state.effective)
+            && s.number < e.number
+        {
+            state.scheduled = None;
         }
         for c in &doc.changes {
             if let (

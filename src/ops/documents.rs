@@ -567,6 +567,12 @@ pub fn review(ctx: &mut Context, id: &str, note: &str, actor: &str) -> Result<Si
     let (today, ws, records) = ctx.doc_records(id)?;
     let control = Control::new(&records);
     let state = control.state(id, today);
+    if let Some(d) = state.retired {
+        fail!(
+            Conflict,
+            "{id} is obsolete since {d}; an obsolete document is not reviewed"
+        );
+    }
     let Some((rev, _)) = state.effective else {
         if ws.and_then(|w| w.working(id).map(|_| ())).is_none() && control.doc(id).is_none() {
             fail!(NotFound, "no SOP or checklist has the id `{id}`");

@@ -118,7 +118,6 @@ fn documents_not_in_force_are_never_due() {
 /// Reviewing an obsolete document makes no sense; the review must not be
 /// recorded as though it were in force.
 #[test]
-#[ignore = "bug: documents::review signs a periodic review of an obsolete document (it checks state.effective, not state.retired)"]
 fn a_periodic_review_of_an_obsolete_document_is_refused() {
     let mut b = Bench::new();
     b.make_effective("WI-001");
