@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::error::{Error, Result};
 use crate::model::Person;
 use crate::ops::{Context, PasswordSource, Settings};
-use crate::store::StoreOptions;
+use crate::ops::StoreOptions;
 use crate::workspace::find_root;
 
 /// The environment variables sopbook reads.
@@ -40,7 +40,7 @@ impl Env {
 
     fn settings(&self) -> Result<Settings> {
         let busy_timeout = match &self.busy_timeout {
-            None => crate::store::StoreOptions::default().busy_timeout,
+            None => StoreOptions::default().busy_timeout,
             Some(v) => Duration::from_millis(v.trim().parse().map_err(|_| {
                 Error::invalid(format!(
                     "SOPBOOK_BUSY_TIMEOUT_MS is `{v}`, not a number of milliseconds"

@@ -7,7 +7,7 @@ use crate::ops::Context;
 use crate::ops::scorecard::{self, ScorecardInput};
 use crate::render::number::percent;
 use crate::render::{Table, plural};
-use crate::store::GroupBy;
+use crate::ops::scorecard::GroupBy;
 
 pub fn report(ctx: &mut Context, args: &ReportArgs) -> Result<Outcome> {
     let by = match args.by {

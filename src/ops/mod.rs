@@ -44,7 +44,8 @@ use serde_json::json;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::Person;
-use crate::store::{Batch, DEFAULT_DATABASE, Store, StoreOptions};
+pub use crate::store::StoreOptions;
+use crate::store::{Batch, DEFAULT_DATABASE, Store};
 use crate::workspace::{CONFIG_FILE, Config, Workspace};
 pub use signing::{Kdf, PasswordSource};
 

@@ -9,7 +9,8 @@ use super::Context;
 use super::nc::nc_states;
 use crate::error::Result;
 use crate::model::control::local_date;
-use crate::store::{GroupBy, GroupCount, Store};
+pub use crate::store::GroupBy;
+use crate::store::{GroupCount, Store};
 
 /// `n / d`, none when `d` is zero.
 pub fn share(n: i64, d: i64) -> Option<f64> {
