@@ -413,9 +413,23 @@ fn nonconformance_lifecycle() {
     );
     let open = json(&ws.run(&["nc", "list", "--open", "--json"]));
     assert!(open.as_array().unwrap().is_empty());
-    // Wrong password on an NC step: refused and recorded.
+    // A closed nonconformance takes no more steps, whoever signs: nothing is asked.
     let run = ws.run_env(
         &["nc", "action", "NC-0001", "x", "--as", "bob"],
+        &[("SOPBOOK_PASSWORD", "nope")],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    // A wrong password on a signed floor step: refused and recorded.
+    let run = ws.run_env(
+        &[
+            "inspections",
+            "void",
+            "INS-000001",
+            "--reason",
+            "x",
+            "--as",
+            "bob",
+        ],
         &[("SOPBOOK_PASSWORD", "nope")],
     );
     assert_eq!(

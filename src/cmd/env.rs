@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::model::Person;
-use crate::ops::{Context, PasswordSource, Settings};
 use crate::ops::StoreOptions;
+use crate::ops::{Context, PasswordSource, Settings};
 use crate::workspace::find_root;
 
 /// The environment variables sopbook reads.

@@ -4,10 +4,10 @@ use super::{Outcome, json};
 use crate::cli::{ReportArgs, ReportBy};
 use crate::error::{Error, Result};
 use crate::ops::Context;
+use crate::ops::scorecard::GroupBy;
 use crate::ops::scorecard::{self, ScorecardInput};
 use crate::render::number::percent;
 use crate::render::{Table, plural};
-use crate::ops::scorecard::GroupBy;
 
 pub fn report(ctx: &mut Context, args: &ReportArgs) -> Result<Outcome> {
     let by = match args.by {

@@ -607,11 +607,12 @@ pub struct Voided {
 /// Voids an inspection: a correction record; the inspection stays visible.
 pub fn void(ctx: &mut Context, id: &str, reason: &str, actor: &str) -> Result<Voided> {
     let id = parse_ins(id)?;
-    let signer = ctx.signer(actor, &ins_name(id), "void")?;
     if reason.trim().is_empty() {
         fail!(Invalid, "say why the inspection is void: --reason \"...\"");
     }
-    let now = ctx.now();
+    let person = ctx.person(actor, &ins_name(id), "void")?;
+    let roles = ctx.config()?.permissions.void.clone();
+    ctx.require_role(&person, &roles, &ins_name(id), "void")?;
     let store = ctx.store()?;
     let found = store.inspections(&InspectionFilter {
         id: Some(id),
@@ -630,24 +631,24 @@ pub fn void(ctx: &mut Context, id: &str, reason: &str, actor: &str) -> Result<Vo
             v.reason
         );
     }
+    // Everything is checked before the password is asked for.
+    ctx.check_password(&person, &ins_name(id), "void")?;
+    let signer = person;
     let row = VoidRow {
         id: 0,
         inspection_id: id,
         reason: reason.trim().to_string(),
         voided_by: signer.id.clone(),
-        voided_at: now,
+        voided_at: ctx.now(),
         event_seq: 0,
     };
-    store.append(
-        now,
-        Batch {
-            actor: signer.id.clone(),
-            action: "inspection voided".into(),
-            record: ins_name(id),
-            note: json!({ "reason": reason.trim() }),
-            inserts: vec![Insert::Void(row)],
-        },
-    )?;
+    ctx.append(Batch {
+        actor: signer.id.clone(),
+        action: "inspection voided".into(),
+        record: ins_name(id),
+        note: json!({ "reason": reason.trim() }),
+        inserts: vec![Insert::Void(row)],
+    })?;
     Ok(Voided {
         name: ins_name(id),
         by: signer.id,

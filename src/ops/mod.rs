@@ -298,9 +298,17 @@ impl Context {
                 person.id
             )));
         };
-        let password = self
+        let password = match self
             .passwords
-            .password(person, &format!("sign: {attempted} {record}"))?;
+            .password(person, &format!("sign: {attempted} {record}"))
+        {
+            Ok(p) => p,
+            Err(e) => {
+                // No password could be asked for: a refusal like a wrong one.
+                self.refuse(&person.id, record, attempted, "no password given")?;
+                return Err(e);
+            }
+        };
         if !signing::password_matches(&hash, &password) {
             self.refuse(&person.id, record, attempted, "wrong password")?;
             return Err(Error::refused(format!(
@@ -309,6 +317,27 @@ impl Context {
             )));
         }
         Ok(())
+    }
+
+    /// Refuses (and records the refusal) unless `person` holds one of
+    /// `roles`; an empty list lets anyone sign.
+    pub fn require_role(
+        &mut self,
+        person: &Person,
+        roles: &[String],
+        record: &str,
+        attempted: &str,
+    ) -> Result<()> {
+        if roles.is_empty() || person.roles.iter().any(|r| roles.contains(r)) {
+            return Ok(());
+        }
+        self.refuse(&person.id, record, attempted, "no role for this step")?;
+        Err(Error::refused(format!(
+            "{} may not sign the {attempted} of {record}: it needs the role {}; nothing was signed (the refusal is in the audit log)",
+            person.id,
+            roles.join(" or ")
+        ))
+        .with_hint("set who may in [permissions] in sopbook.toml"))
     }
 
     /// The person signing, after their password.

@@ -268,62 +268,100 @@ pub fn step(
         fail!(NotFound, "no SOP has the id `{sop}`");
     }
     let name = nc_name(nc_id);
-    let signer = ctx.signer(actor, &name, attempted(input.kind))?;
+    let person = ctx.person(actor, &name, attempted(input.kind))?;
+    let permissions = ctx.config()?.permissions.clone();
+    let roles = match input.kind {
+        StepKind::Disposition => &permissions.disposition,
+        StepKind::Action => &permissions.corrective_action,
+        StepKind::Close => &permissions.close,
+    };
+    ctx.require_role(&person, roles, &name, attempted(input.kind))?;
     let value = match input.kind {
         StepKind::Close => "closed",
         _ => input.value.trim(),
     };
     let now = ctx.now();
-    let store = ctx.store()?;
-    let ncs = store.nonconformances()?;
-    let steps = store.nc_steps()?;
-    let states = nc_states(&ncs, &steps);
-    let Some(state) = states.iter().find(|s| s.nc.id == nc_id) else {
-        fail!(NotFound, "there is no nonconformance {name}");
-    };
-    if let Some(c) = state.closed {
-        fail!(
-            Conflict,
-            "{name} was closed by {} on {}; a closed nonconformance takes no more steps",
-            c.signer,
-            local_date(c.signed_at)
-        );
-    }
-    match input.kind {
-        StepKind::Disposition if !DISPOSITIONS.contains(&value) => fail!(
-            Invalid,
-            "`{value}` is not a disposition; use one of {}",
-            DISPOSITIONS.join(", ")
-        ),
-        StepKind::Action if value.is_empty() => fail!(Invalid, "describe the corrective action"),
-        StepKind::Close => {
-            let Some(d) = state.disposition else {
-                fail!(
-                    Conflict,
-                    "{name} has no disposition yet; record one first (`sopbook nc disposition {name} rework|scrap|use-as-is|return-to-supplier`)"
-                );
-            };
-            if d.value == "rework" {
-                let inspections = store.inspections(&InspectionFilter::default())?;
-                let voided: Vec<i64> = store.voids()?.iter().map(|v| v.inspection_id).collect();
-                let passed = inspections.iter().any(|i| {
-                    i.reinspects == Some(state.nc.inspection_id)
-                        && i.verdict == Verdict::Pass
-                        && !voided.contains(&i.id)
-                });
-                if !passed {
+    // Everything is checked before the password is asked for.
+    {
+        let store = ctx.store()?;
+        let ncs = store.nonconformances()?;
+        let steps = store.nc_steps()?;
+        let states = nc_states(&ncs, &steps);
+        let Some(state) = states.iter().find(|s| s.nc.id == nc_id) else {
+            fail!(NotFound, "there is no nonconformance {name}");
+        };
+        if let Some(c) = state.closed {
+            fail!(
+                Conflict,
+                "{name} was closed by {} on {}; a closed nonconformance takes no more steps",
+                c.signer,
+                local_date(c.signed_at)
+            );
+        }
+        match input.kind {
+            StepKind::Disposition if !DISPOSITIONS.contains(&value) => fail!(
+                Invalid,
+                "`{value}` is not a disposition; use one of {}",
+                DISPOSITIONS.join(", ")
+            ),
+            StepKind::Disposition if state.disposition.is_some() => {
+                let d = state
+                    .disposition
+                    .map(|d| (d.value.clone(), d.signer.clone(), d.signed_at));
+                if let Some((value, signer, at)) = d {
                     return Err(Error::conflict(format!(
-                        "{name} was reworked, so it closes only after a passing re-inspection"
-                    ))
-                    .with_hint(format!(
-                        "`sopbook inspect <checklist> --lot ... --reinspect {}`",
-                        ins_name(state.nc.inspection_id)
-                    )));
+                    "{name} already has its disposition: {value}, signed by {signer} on {}; nothing was recorded",
+                    local_date(at)
+                ))
+                .with_hint("a disposition is decided once; record a corrective action or close it"));
                 }
             }
+            StepKind::Action
+                if state.steps.iter().any(|s| {
+                    s.kind == StepKind::Action
+                        && s.value == value
+                        && s.sop_id.as_deref() == input.sop
+                }) =>
+            {
+                fail!(
+                    Conflict,
+                    "{name} already has this corrective action; nothing was recorded"
+                )
+            }
+            StepKind::Action if value.is_empty() => {
+                fail!(Invalid, "describe the corrective action")
+            }
+            StepKind::Close => {
+                let Some(d) = state.disposition else {
+                    fail!(
+                        Conflict,
+                        "{name} has no disposition yet; record one first (`sopbook nc disposition {name} rework|scrap|use-as-is|return-to-supplier`)"
+                    );
+                };
+                if d.value == "rework" {
+                    let inspections = store.inspections(&InspectionFilter::default())?;
+                    let voided: Vec<i64> = store.voids()?.iter().map(|v| v.inspection_id).collect();
+                    let passed = inspections.iter().any(|i| {
+                        i.reinspects == Some(state.nc.inspection_id)
+                            && i.verdict == Verdict::Pass
+                            && !voided.contains(&i.id)
+                    });
+                    if !passed {
+                        return Err(Error::conflict(format!(
+                            "{name} was reworked, so it closes only after a passing re-inspection"
+                        ))
+                        .with_hint(format!(
+                            "`sopbook inspect <checklist> --lot ... --reinspect {}`",
+                            ins_name(state.nc.inspection_id)
+                        )));
+                    }
+                }
+            }
+            _ => {}
         }
-        _ => {}
     }
+    ctx.check_password(&person, &name, attempted(input.kind))?;
+    let signer = person;
     let row = NcStepRow {
         id: 0,
         nc_id,
@@ -340,16 +378,13 @@ pub fn step(
         StepKind::Action => "nc corrective action",
         StepKind::Close => "nc closed",
     };
-    store.append(
-        now,
-        Batch {
-            actor: signer.id.clone(),
-            action: action.to_string(),
-            record: name.clone(),
-            note: json!({ "value": value, "sop": input.sop, "note": input.note.trim() }),
-            inserts: vec![Insert::NcStep(row)],
-        },
-    )?;
+    ctx.append(Batch {
+        actor: signer.id.clone(),
+        action: action.to_string(),
+        record: name.clone(),
+        note: json!({ "value": value, "sop": input.sop, "note": input.note.trim() }),
+        inserts: vec![Insert::NcStep(row)],
+    })?;
     Ok(StepRecorded {
         nc: name,
         kind: input.kind,

@@ -31,6 +31,19 @@ struct ConfigFile {
     publish: PublishFile,
     #[serde(default)]
     book: BookFile,
+    #[serde(default)]
+    permissions: PermissionsFile,
+}
+
+/// `[permissions]`: which roles may take the signed steps that are not
+/// document approvals.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct PermissionsFile {
+    disposition: Option<Vec<Spanned<String>>>,
+    corrective_action: Option<Vec<Spanned<String>>>,
+    close: Option<Vec<Spanned<String>>>,
+    void: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -108,6 +121,16 @@ pub enum TextDirection {
     Rtl,
 }
 
+/// The roles that may take each signed step; an empty list lets anyone in
+/// sopbook.toml take it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Permissions {
+    pub disposition: Vec<String>,
+    pub corrective_action: Vec<String>,
+    pub close: Vec<String>,
+    pub void: Vec<String>,
+}
+
 /// The workspace configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -126,6 +149,8 @@ pub struct Config {
     pub approval: ApprovalRule,
     /// Section id -> its own approval rule.
     pub section_approval: Vec<(String, ApprovalRule)>,
+    /// Who may take the signed steps on nonconformances and inspections.
+    pub permissions: Permissions,
     /// Where each role and section id was defined, for diagnostics.
     pub role_spans: Vec<std::ops::Range<usize>>,
     pub section_spans: Vec<std::ops::Range<usize>>,
@@ -148,6 +173,7 @@ impl Default for Config {
                 roles: Vec::new(),
             },
             section_approval: Vec::new(),
+            permissions: Permissions::default(),
             role_spans: Vec::new(),
             section_spans: Vec::new(),
         }
@@ -381,6 +407,30 @@ impl Config {
                 .collect(),
             diags,
         );
+        // Without a [permissions] entry, a step is for the quality manager, or
+        // where the workspace has no such role, for the approvers of procedures.
+        let default_roles = if config.role("quality-manager").is_some() {
+            vec!["quality-manager".to_string()]
+        } else {
+            config.approval.roles.clone()
+        };
+        let mut roles_for = |given: Option<Vec<Spanned<String>>>| match given {
+            Some(list) => check_roles(
+                &config,
+                list.into_iter()
+                    .map(|r| (r.span(), r.into_inner()))
+                    .collect(),
+                diags,
+            ),
+            None => default_roles.clone(),
+        };
+        let permissions = Permissions {
+            disposition: roles_for(file.permissions.disposition),
+            corrective_action: roles_for(file.permissions.corrective_action),
+            close: roles_for(file.permissions.close),
+            void: roles_for(file.permissions.void),
+        };
+        config.permissions = permissions;
         for (section, required, roles) in pending_roles {
             // A section that sets only the number of approvals keeps the default approver roles.
             let roles = if roles.is_empty() {

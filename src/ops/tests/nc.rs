@@ -141,15 +141,13 @@ fn a_disposition_not_in_the_list_is_invalid() {
     assert_eq!(kind(disposition(&mut b, "burn")), ErrorKind::Invalid);
     assert_eq!(kind(disposition(&mut b, "")), ErrorKind::Invalid);
     assert_eq!(status(&mut b), NcStatus::Open);
-    for d in nc::DISPOSITIONS {
-        disposition(&mut b, d).unwrap();
-    }
-    // The latest disposition counts.
+    disposition(&mut b, "scrap").unwrap();
+    // A disposition is decided once: a second one is refused and changes nothing.
+    let before = b.rows();
+    assert_eq!(kind(disposition(&mut b, "rework")), ErrorKind::Conflict);
+    assert_eq!(b.rows(), before);
     let listed = nc::list(&mut b.ctx, false).unwrap();
-    assert_eq!(
-        listed[0].disposition.as_deref(),
-        nc::DISPOSITIONS.last().copied()
-    );
+    assert_eq!(listed[0].disposition.as_deref(), Some("scrap"));
 }
 
 #[test]
@@ -178,4 +176,41 @@ fn corrective_action_naming_an_unknown_sop_is_not_found() {
         kind(step(&mut b, StepKind::Action, "  ", None)),
         ErrorKind::Invalid
     );
+}
+
+#[test]
+fn only_the_roles_in_permissions_sign_nonconformance_steps_and_voids() {
+    // Without [permissions], the quality-manager role decides: cay holds it, ida does not.
+    let mut b = failed();
+    let before = b.rows();
+    let by_ida = nc::step(
+        &mut b.ctx,
+        "NC-0001",
+        StepInput {
+            kind: StepKind::Disposition,
+            value: "scrap",
+            sop: None,
+            note: "",
+        },
+        "ida",
+    );
+    assert_eq!(kind(by_ida), ErrorKind::Refused);
+    assert_eq!(
+        kind(ins::void(&mut b.ctx, "INS-000001", "typo", "ida")),
+        ErrorKind::Refused
+    );
+    let refusals: Vec<_> = b
+        .events()
+        .into_iter()
+        .filter(|e| e.action == "refused" && e.actor == "ida")
+        .collect();
+    assert_eq!(refusals.len(), 2, "both refusals are audited");
+    assert_eq!(
+        b.rows().events,
+        before.events + 2,
+        "and nothing else is written"
+    );
+    assert_eq!(status(&mut b), NcStatus::Open);
+    disposition(&mut b, "scrap").unwrap();
+    ins::void(&mut b.ctx, "INS-000001", "wrong unit scanned", "cay").unwrap();
 }

@@ -163,3 +163,22 @@ fn approving_after_the_working_file_changed_is_a_conflict() {
     assert_eq!(kind(b.approve("WI-001", "bob")), ErrorKind::Conflict);
     nothing_written(&mut b, before);
 }
+
+#[test]
+fn no_way_to_ask_for_a_password_is_a_recorded_refusal() {
+    let mut b = Bench::new();
+    b.release("WI-001", "ann").unwrap();
+    b.ctx.passwords = Box::new(crate::ops::signing::NoPasswords);
+    let before = b.rows();
+    assert_eq!(kind(b.approve("WI-001", "bob")), ErrorKind::Refused);
+    let last = b.events().pop().unwrap();
+    assert_eq!((last.action.as_str(), last.actor.as_str()), ("refused", "bob"));
+    assert_eq!(last_reason(&last), "no password given");
+    assert_eq!(b.rows().events, before.events + 1);
+    assert_eq!(b.rows().signatures, before.signatures);
+}
+
+fn last_reason(e: &crate::store::EventRow) -> String {
+    let detail: serde_json::Value = serde_json::from_str(&e.detail).unwrap();
+    detail["note"]["reason"].as_str().unwrap_or("").to_string()
+}
