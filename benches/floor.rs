@@ -62,6 +62,8 @@ fn run(root: &Path, args: &[&str]) -> Duration {
     let out = Command::new(env!("CARGO_BIN_EXE_sopbook"))
         .args(args)
         .current_dir(root)
+        .env("XDG_CONFIG_HOME", root.join(".config"))
+        .env_remove("SOPBOOK_PASSWORD")
         .output()
         .unwrap();
     let t = start.elapsed();
@@ -187,6 +189,19 @@ fn main() {
     );
 
     // 2. One inspection as a cold process, against the sqlite3 command line.
+    // The inspector signed in for the shift, as on the floor: no password per unit.
+    let login = Command::new(env!("CARGO_BIN_EXE_sopbook"))
+        .args(["login", "--as", "ann"])
+        .current_dir(&root)
+        .env("XDG_CONFIG_HOME", root.join(".config"))
+        .env("SOPBOOK_PASSWORD", "bench-password")
+        .output()
+        .unwrap();
+    assert!(
+        login.status.success(),
+        "{}",
+        String::from_utf8_lossy(&login.stderr)
+    );
     let mut set_args: Vec<String> = ["inspect", "CL-001", "--lot", "L-cold", "--as", "ann"]
         .iter()
         .map(|s| s.to_string())

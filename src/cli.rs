@@ -68,6 +68,10 @@ pub enum Command {
     /// The audit trail: list it, or verify that nothing was changed behind sopbook's back
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Sign in for a shift: inspections then need no password per unit
+    Login(LoginArgs),
+    /// End this station's sign-in before it expires
+    Logout,
     /// Run a checklist against a lot or unit and record the inspection
     Inspect(InspectArgs),
     /// List, show, void and import inspections
@@ -167,6 +171,15 @@ pub struct Signer {
     /// The person signing (an id from sopbook.toml)
     #[arg(long = "as", value_name = "PERSON", env = "SOPBOOK_USER")]
     pub person: String,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    #[command(flatten)]
+    pub signer: Signer,
+    /// How long the sign-in lasts, 1 to 24 hours
+    #[arg(long, default_value_t = 12, value_name = "N")]
+    pub hours: i64,
 }
 
 #[derive(Debug, Args)]

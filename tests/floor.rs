@@ -31,7 +31,7 @@ const GOOD: [&str; 10] = [
 fn inspect(ws: &Ws, lot: &str, extra: &[&str]) -> Run {
     let mut args = vec!["inspect", "CL-001", "--lot", lot, "--as", "cay"];
     args.extend_from_slice(extra);
-    ws.run(&args)
+    ws.run_env(&args, &[("SOPBOOK_PASSWORD", PASSWORD)])
 }
 
 /// A good inspection with some values replaced.
@@ -131,6 +131,8 @@ fn interactive(ws: &Ws, script: &str) -> Run {
         .args(["inspect", "CL-001", "--lot", "L-3", "--as", "bob"])
         .current_dir(ws.path())
         .env("NO_COLOR", "1")
+        .env("SOPBOOK_PASSWORD", PASSWORD)
+        .env("XDG_CONFIG_HOME", ws.path().join(".test-config"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -590,7 +592,10 @@ fn a_station_needs_only_the_database() {
             "--set",
             "remarks=-",
         ],
-        &[("SOPBOOK_DATABASE", db.to_str().unwrap())],
+        &[
+            ("SOPBOOK_DATABASE", db.to_str().unwrap()),
+            ("SOPBOOK_PASSWORD", PASSWORD),
+        ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let list = json(&ws.run(&["inspections", "list", "--json"]));
@@ -614,4 +619,70 @@ fn audit_verify_covers_inspections() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn inspecting_needs_the_inspectors_role_and_proof_a_sign_in_lasts_a_shift() {
+    let ws = ready();
+    let good: Vec<String> = with(&[]);
+    let good: Vec<&str> = good.iter().map(String::as_str).collect();
+    let as_person = |person: &str, env: &[(&str, &str)]| {
+        let mut args = vec!["inspect", "CL-001", "--lot", "L-9", "--as", person];
+        args.extend_from_slice(&good);
+        ws.run_env(&args, env)
+    };
+    // No password and no sign-in: refused, and the refusal is recorded.
+    let run = as_person("cay", &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("must enter a password"),
+        "{}",
+        run.stderr
+    );
+    // A clerk is not among the roles QC-001 applies to.
+    let run = as_person("dan", &[("SOPBOOK_PASSWORD", PASSWORD)]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("needs the role inspector"),
+        "{}",
+        run.stderr
+    );
+    // Signed in for the shift: no password per unit.
+    let run = ws.run_env(&["login", "--as", "cay"], &[("SOPBOOK_PASSWORD", PASSWORD)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("is signed in until"), "{}", run.stderr);
+    assert_eq!(as_person("cay", &[]).code, 0);
+    // The sign-in is cay's: bob still needs his password.
+    assert_eq!(as_person("bob", &[]).code, 1);
+    let run = ws.run(&["logout"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(as_person("cay", &[]).code, 1);
+    let actions: Vec<String> = json(&ws.run(&["audit", "log", "--json"]))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {}",
+                e["actor"].as_str().unwrap(),
+                e["action"].as_str().unwrap()
+            )
+        })
+        .filter(|a| {
+            !a.ends_with("released") && !a.ends_with("approved") && !a.ends_with("password set")
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "cay refused",
+            "dan refused",
+            "cay signed in",
+            "cay inspected",
+            "bob refused",
+            "cay signed out",
+            "cay refused"
+        ]
+    );
+    assert_eq!(ws.run(&["audit", "verify"]).code, 0);
 }

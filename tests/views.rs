@@ -85,7 +85,7 @@ fn inspect(ws: &Ws, lot: &str, set: &[(&str, &str)], extra: &[&str]) -> Run {
     }
     args.extend(extra.iter().map(|s| s.to_string()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let run = ws.run(&args);
+    let run = ws.run_env(&args, &[("SOPBOOK_PASSWORD", PASSWORD)]);
     assert_eq!(run.code, 0, "sopbook {args:?} failed:\n{}", run.stderr);
     run
 }

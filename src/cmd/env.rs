@@ -24,6 +24,9 @@ pub struct Env {
     pub new_password: Option<String>,
     /// Standard input is a terminal, so a prompt can be shown.
     pub interactive: bool,
+    /// Where this user's sopbook files live: `$XDG_CONFIG_HOME/sopbook`, or
+    /// `~/.config/sopbook`.
+    pub config_dir: Option<std::path::PathBuf>,
 }
 
 impl Env {
@@ -35,6 +38,11 @@ impl Env {
             password: var("SOPBOOK_PASSWORD"),
             new_password: var("SOPBOOK_NEW_PASSWORD"),
             interactive: std::io::stdin().is_terminal(),
+            config_dir: var("XDG_CONFIG_HOME")
+                .filter(|s| !s.is_empty())
+                .map(std::path::PathBuf::from)
+                .or_else(|| var("HOME").map(|h| std::path::Path::new(&h).join(".config")))
+                .map(|d| d.join("sopbook")),
         }
     }
 

@@ -18,6 +18,7 @@ mod people;
 mod publish;
 mod records;
 mod report;
+mod session;
 mod spc;
 
 use std::ffi::OsString;
@@ -100,6 +101,8 @@ fn run(cli: Cli) -> Result<Outcome> {
                     | Command::Nc(_)
                     | Command::Report(_)
                     | Command::Spc(_)
+                    | Command::Login(_)
+                    | Command::Logout
             );
             let mut ctx = env.context(ws, floor)?;
             dispatch(&mut ctx, &env, command)
@@ -126,7 +129,12 @@ fn dispatch(ctx: &mut Context, env: &env::Env, command: Command) -> Result<Outco
         Command::Show(args) => records::show(ctx, &args),
         Command::Diff(args) => records::diff(ctx, &args),
         Command::Audit(command) => audit::audit(ctx, &command),
-        Command::Inspect(args) => inspect::inspect(ctx, &args),
+        Command::Login(args) => session::login(ctx, env, &args),
+        Command::Logout => session::logout(ctx, env),
+        Command::Inspect(args) => {
+            session::resume(ctx, env);
+            inspect::inspect(ctx, &args)
+        }
         Command::Inspections(command) => inspections::inspections(ctx, &command),
         Command::Nc(command) => nc::nc(ctx, &command),
         Command::Report(args) => report::report(ctx, &args),

@@ -76,6 +76,8 @@ pub struct Checklist {
     pub sop: Option<String>,
     pub applies_to: Vec<String>,
     pub description: Option<String>,
+    /// The roles that may inspect with it; empty: the roles its SOP applies to.
+    pub inspectors: Vec<String>,
     pub items: Vec<Item>,
     pub path: String,
     pub slug: String,

@@ -260,6 +260,43 @@ pub struct NcStepRow {
     pub event_seq: i64,
 }
 
+/// A sign-in for a shift: who, until when, and the sha256 of its token.
+#[derive(Clone, Serialize)]
+pub struct SessionRow {
+    pub id: i64,
+    pub person: String,
+    pub token_hash: String,
+    #[serde(with = "stamp")]
+    pub started_at: DateTime<Utc>,
+    #[serde(with = "stamp")]
+    pub expires_at: DateTime<Utc>,
+    #[serde(skip)]
+    pub event_seq: i64,
+}
+
+impl std::fmt::Debug for SessionRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionRow")
+            .field("id", &self.id)
+            .field("person", &self.person)
+            .field("token_hash", &"<redacted>")
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+/// A session ended before it expired (sign-out, revoked by a manager).
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionEndRow {
+    pub id: i64,
+    pub session_id: i64,
+    #[serde(with = "stamp")]
+    pub ended_at: DateTime<Utc>,
+    pub reason: String,
+    #[serde(skip)]
+    pub event_seq: i64,
+}
+
 /// Everything document control derives its state from.
 #[derive(Debug, Default, Clone)]
 pub struct Records {

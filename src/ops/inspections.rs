@@ -134,16 +134,8 @@ pub struct StartInput<'a> {
 /// is a person, the checklist is in force, a re-inspection follows a failed
 /// inspection of the same checklist, the labels are printable.
 pub fn start(ctx: &mut Context, input: StartInput<'_>) -> Result<Form> {
-    if ctx.root().is_some() {
-        let people = ctx.people()?;
-        if !people.iter().any(|p| p.id == input.inspector) {
-            return Err(Error::not_found(format!(
-                "`{}` is not a person in sopbook.toml",
-                input.inspector
-            ))
-            .with_hint(super::people_hint(&people)));
-        }
-    }
+    let record = format!("{} lot {}", input.checklist, input.lot);
+    let person = ctx.person(input.inspector, &record, "inspect")?;
     let now = ctx.now();
     let records = ctx.store()?.records_of(input.checklist)?;
     let (revision, checklist) = match effective_checklist(
@@ -179,6 +171,13 @@ pub fn start(ctx: &mut Context, input: StartInput<'_>) -> Result<Form> {
         check_label("serial number", s).map_err(Error::invalid)?;
     }
     check_label("station", input.station).map_err(Error::invalid)?;
+    // At a station without the workspace the roles are not known: there the
+    // password (or a session) is the only check.
+    if ctx.root().is_some() {
+        let roles = inspector_roles(ctx, &checklist)?;
+        ctx.require_role(&person, &roles, &record, "inspect")?;
+    }
+    ctx.prove(&person, &record, "inspect")?;
     Ok(Form {
         revision,
         checklist,
@@ -191,6 +190,25 @@ pub fn start(ctx: &mut Context, input: StartInput<'_>) -> Result<Form> {
             at: now,
         },
     })
+}
+
+/// The roles that may inspect with a checklist: its own `inspectors`, else
+/// the roles its procedure (as in force) applies to; empty lets anyone.
+pub fn inspector_roles(ctx: &mut Context, checklist: &Checklist) -> Result<Vec<String>> {
+    if !checklist.inspectors.is_empty() {
+        return Ok(checklist.inspectors.clone());
+    }
+    let Some(sop) = &checklist.sop else {
+        return Ok(Vec::new());
+    };
+    let today = ctx.today();
+    let records = ctx.store()?.records_of(sop)?;
+    let state = Control::new(&records).state(sop, today);
+    Ok(state
+        .effective
+        .and_then(|(rev, _)| crate::workspace::parse_snapshot_sop(&rev.path, &rev.content))
+        .map(|s| s.roles)
+        .unwrap_or_default())
 }
 
 /// Checks that `id` names an inspection of the same checklist that failed.

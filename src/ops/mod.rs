@@ -31,6 +31,7 @@ pub mod publish;
 pub mod records;
 pub mod scaffold;
 pub mod scorecard;
+pub mod sessions;
 pub mod signing;
 pub mod spc;
 #[cfg(test)]
@@ -81,6 +82,8 @@ pub struct Context {
     pub passwords: Box<dyn PasswordSource>,
     /// The cost of new password hashes.
     pub kdf: Kdf,
+    /// The token of the session this front end is signed in with, if any.
+    pub session_token: Option<String>,
 }
 
 impl Context {
@@ -96,6 +99,7 @@ impl Context {
             clock: Clock::System,
             passwords: Box::new(signing::NoPasswords),
             kdf: Kdf::Standard,
+            session_token: None,
         }
     }
 
@@ -338,6 +342,22 @@ impl Context {
             roles.join(" or ")
         ))
         .with_hint("set who may in [permissions] in sopbook.toml"))
+    }
+
+    /// Proves that `person` is at the front end: a live session of theirs,
+    /// else their password.
+    pub fn prove(&mut self, person: &Person, record: &str, attempted: &str) -> Result<()> {
+        if let Some(token) = self.session_token.clone()
+            && sessions::holds_session(self, person, &token)?
+        {
+            return Ok(());
+        }
+        self.check_password(person, record, attempted)
+    }
+
+    /// Where the records are, for messages and for keeping a session per records.
+    pub fn records_location(&mut self) -> Result<String> {
+        Ok(self.store()?.location())
     }
 
     /// The person signing, after their password.

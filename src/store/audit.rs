@@ -162,6 +162,27 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
             &mut v,
         );
     }
+    let (sessions, ends) = store.sessions()?;
+    for row in &sessions {
+        check(
+            "sessions",
+            row.id,
+            format!("sign-in {} of {}", row.id, row.person),
+            row_hash(row),
+            true,
+            &mut v,
+        );
+    }
+    for row in &ends {
+        check(
+            "session_ends",
+            row.id,
+            format!("end {} of sign-in {}", row.id, row.session_id),
+            row_hash(row),
+            true,
+            &mut v,
+        );
+    }
     // Inspections are recorded in batches: each event holds an id range and one hash.
     let ncs = store.nonconformances()?;
     let mut covered = 0;

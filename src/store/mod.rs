@@ -86,6 +86,8 @@ pub enum Insert {
     Credential(CredentialRow),
     Void(VoidRow),
     NcStep(NcStepRow),
+    Session(SessionRow),
+    SessionEnd(SessionEndRow),
 }
 
 /// Rows written together with the one event that records them.
@@ -124,6 +126,10 @@ pub trait Store: Send {
     fn events(&mut self) -> Result<Vec<EventRow>>;
     /// Every credential row in id order.
     fn credentials(&mut self) -> Result<Vec<CredentialRow>>;
+    /// The session with this token hash, and its end if it was ended.
+    fn session(&mut self, token_hash: &str) -> Result<Option<(SessionRow, Option<SessionEndRow>)>>;
+    /// Every session and every session end, in id order.
+    fn sessions(&mut self) -> Result<(Vec<SessionRow>, Vec<SessionEndRow>)>;
     /// Where the records are, for messages.
     fn location(&self) -> String;
 

@@ -18,14 +18,15 @@ use crate::error::{ErrorKind, StoreFailure};
 use super::{
     Appended, Batch, BatchHeader, ChangeRow, CredentialRow, EventRow, GENESIS, GroupBy, GroupCount,
     Insert, InspectionFilter, InspectionRow, ItemResultRow, NcRow, NcStepRow, NewInspection,
-    Records, RevisionRow, RowRef, SignatureRow, Store, VoidRow, event_hash, hash_inspection,
-    row_hash, timestamp,
+    Records, RevisionRow, RowRef, SessionEndRow, SessionRow, SignatureRow, Store, VoidRow,
+    event_hash, hash_inspection, row_hash, timestamp,
 };
 
 /// Migrations in order; the database's `user_version` is how many have run.
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0001_records.sql"),
     include_str!("../../migrations/sqlite/0002_inspections.sql"),
+    include_str!("../../migrations/sqlite/0003_sessions.sql"),
 ];
 
 /// How long a writer waits for another writer before giving up, unless
@@ -48,6 +49,27 @@ impl FromSql for Stamp {
             .map(Stamp)
             .ok_or_else(|| FromSqlError::Other(format!("`{text}` is not a time").into()))
     }
+}
+
+fn session_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SessionRow> {
+    Ok(SessionRow {
+        id: r.get(0)?,
+        person: r.get(1)?,
+        token_hash: r.get(2)?,
+        started_at: r.get::<_, Stamp>(3)?.0,
+        expires_at: r.get::<_, Stamp>(4)?.0,
+        event_seq: r.get(5)?,
+    })
+}
+
+fn session_end_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SessionEndRow> {
+    Ok(SessionEndRow {
+        id: r.get(0)?,
+        session_id: r.get(1)?,
+        ended_at: r.get::<_, Stamp>(2)?.0,
+        reason: r.get(3)?,
+        event_seq: r.get(4)?,
+    })
 }
 
 /// A stored calendar date.
@@ -355,6 +377,22 @@ impl SqliteStore {
                     row.id = tx.last_insert_rowid();
                     ("nc_steps", row.id, row_hash(&row))
                 }
+                Insert::Session(mut row) => {
+                    tx.execute(
+                        "INSERT INTO sessions (person, token_hash, started_at, expires_at, event_seq) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![row.person, row.token_hash, timestamp(row.started_at), timestamp(row.expires_at), seq],
+                    )?;
+                    row.id = tx.last_insert_rowid();
+                    ("sessions", row.id, row_hash(&row))
+                }
+                Insert::SessionEnd(mut row) => {
+                    tx.execute(
+                        "INSERT INTO session_ends (session_id, ended_at, reason, event_seq) VALUES (?1, ?2, ?3, ?4)",
+                        params![row.session_id, timestamp(row.ended_at), row.reason, seq],
+                    )?;
+                    row.id = tx.last_insert_rowid();
+                    ("session_ends", row.id, row_hash(&row))
+                }
                 Insert::Credential(mut row) => {
                     tx.execute(
                         "INSERT INTO credentials (person, hash, set_at, event_seq) VALUES (?1, ?2, ?3, ?4)",
@@ -644,6 +682,51 @@ impl Store for SqliteStore {
                 })
             })?
             .collect()
+        };
+        load().map_err(|e| explain(e, &path, timeout))
+    }
+
+    fn session(&mut self, token_hash: &str) -> Result<Option<(SessionRow, Option<SessionEndRow>)>> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let load = || -> rusqlite::Result<Option<(SessionRow, Option<SessionEndRow>)>> {
+            let session = self
+                .conn
+                .query_row(
+                    "SELECT id, person, token_hash, started_at, expires_at, event_seq FROM sessions WHERE token_hash = ?1",
+                    [token_hash],
+                    session_row,
+                )
+                .optional()?;
+            let Some(session) = session else {
+                return Ok(None);
+            };
+            let end = self
+                .conn
+                .query_row(
+                    "SELECT id, session_id, ended_at, reason, event_seq FROM session_ends WHERE session_id = ?1",
+                    [session.id],
+                    session_end_row,
+                )
+                .optional()?;
+            Ok(Some((session, end)))
+        };
+        load().map_err(|e| explain(e, &path, timeout))
+    }
+
+    fn sessions(&mut self) -> Result<(Vec<SessionRow>, Vec<SessionEndRow>)> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let load = || -> rusqlite::Result<(Vec<SessionRow>, Vec<SessionEndRow>)> {
+            let sessions = self
+                .conn
+                .prepare("SELECT id, person, token_hash, started_at, expires_at, event_seq FROM sessions ORDER BY id")?
+                .query_map([], session_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let ends = self
+                .conn
+                .prepare("SELECT id, session_id, ended_at, reason, event_seq FROM session_ends ORDER BY id")?
+                .query_map([], session_end_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok((sessions, ends))
         };
         load().map_err(|e| explain(e, &path, timeout))
     }

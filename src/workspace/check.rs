@@ -305,6 +305,11 @@ pub fn check_workspace(
     }
 
     for c in checklists {
+        for role in &c.front.inspectors {
+            if !role_exists(role.get_ref()) {
+                diags.push(unknown_role(&c.path, role.span(), role.get_ref()));
+            }
+        }
         match &c.front.sop {
             Some(sop) => {
                 if let Some(d) = reference(&c.path, sop.span(), sop.get_ref(), DocKind::Sop, "sop")

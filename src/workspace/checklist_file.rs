@@ -17,6 +17,9 @@ pub struct ChecklistFront {
     #[serde(default)]
     pub applies_to: Vec<String>,
     pub description: Option<String>,
+    /// The roles that may inspect with it (default: the roles its SOP applies to).
+    #[serde(default)]
+    pub inspectors: Vec<Spanned<String>>,
     #[serde(default, rename = "item")]
     pub items: Vec<ItemFront>,
 }
@@ -62,6 +65,7 @@ impl ChecklistFile {
             sop: f.sop.map(Spanned::into_inner),
             applies_to: f.applies_to,
             description: f.description,
+            inspectors: f.inspectors.into_iter().map(Spanned::into_inner).collect(),
             items: self.items,
             path: self.path,
             slug,

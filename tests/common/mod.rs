@@ -133,7 +133,8 @@ pub fn run_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         .env_remove("SOPBOOK_USER")
         .env_remove("SOPBOOK_PASSWORD")
         .env_remove("SOPBOOK_NEW_PASSWORD")
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        .env("XDG_CONFIG_HOME", dir.join(".test-config"));
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -34,13 +34,16 @@ fn a_draft_checklist_cannot_be_used_to_inspect() {
 }
 
 #[test]
-fn an_unknown_inspector_is_not_found() {
+fn an_unknown_inspector_is_a_recorded_refusal() {
     let mut b = Bench::new();
     b.checklist_in_force();
+    let before = b.rows();
     assert_eq!(
         kind(ins::start(&mut b.ctx, start_input("zed", None))),
-        ErrorKind::NotFound
+        ErrorKind::Refused
     );
+    assert_eq!(b.rows().events, before.events + 1);
+    assert_eq!(b.events().pop().unwrap().action, "refused");
 }
 
 #[test]

@@ -172,7 +172,10 @@ fn no_way_to_ask_for_a_password_is_a_recorded_refusal() {
     let before = b.rows();
     assert_eq!(kind(b.approve("WI-001", "bob")), ErrorKind::Refused);
     let last = b.events().pop().unwrap();
-    assert_eq!((last.action.as_str(), last.actor.as_str()), ("refused", "bob"));
+    assert_eq!(
+        (last.action.as_str(), last.actor.as_str()),
+        ("refused", "bob")
+    );
     assert_eq!(last_reason(&last), "no password given");
     assert_eq!(b.rows().events, before.events + 1);
     assert_eq!(b.rows().signatures, before.signatures);

@@ -1,0 +1,111 @@
+//! Signing in for a shift: `login` proves once, with the password, who is
+//! at a station and returns a token; within the session the person records
+//! inspections without a password per unit. The records keep only the
+//! token's sha256; `logout` ends a session early.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use serde_json::json;
+
+use super::Context;
+use crate::error::{Error, Result};
+use crate::fail;
+use crate::model::Person;
+use crate::store::{Batch, Insert, SessionEndRow, SessionRow, sha256_hex};
+
+/// The longest a session may last.
+pub const MAX_HOURS: i64 = 24;
+
+/// A new session. The token is the proof: it is shown once, to the front
+/// end that keeps it, and never serialised.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignedIn {
+    pub person: String,
+    pub name: String,
+    #[serde(with = "crate::model::records::stamp")]
+    pub expires_at: DateTime<Utc>,
+    #[serde(skip)]
+    pub token: String,
+}
+
+/// Signs `actor` in for `hours` (1 to 24), after their password.
+pub fn login(ctx: &mut Context, actor: &str, hours: i64) -> Result<SignedIn> {
+    if !(1..=MAX_HOURS).contains(&hours) {
+        fail!(
+            Invalid,
+            "a session lasts from 1 to {MAX_HOURS} hours, not {hours}"
+        );
+    }
+    let record = format!("sign-in of {actor}");
+    let person = ctx.signer(actor, &record, "sign in")?;
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Error::invalid(format!("could not make a session token: {e}")))?;
+    let token = hex::encode(bytes);
+    let now = ctx.now();
+    let expires_at = now + Duration::hours(hours);
+    ctx.append(Batch {
+        actor: person.id.clone(),
+        action: "signed in".into(),
+        record,
+        note: json!({ "hours": hours }),
+        inserts: vec![Insert::Session(SessionRow {
+            id: 0,
+            person: person.id.clone(),
+            token_hash: sha256_hex(token.as_bytes()),
+            started_at: now,
+            expires_at,
+            event_seq: 0,
+        })],
+    })?;
+    Ok(SignedIn {
+        person: person.id,
+        name: person.name,
+        expires_at,
+        token,
+    })
+}
+
+/// A session that was ended.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignedOut {
+    pub person: String,
+}
+
+/// Ends the session of `token` (holding the token is the proof).
+pub fn logout(ctx: &mut Context, token: &str) -> Result<SignedOut> {
+    let now = ctx.now();
+    let Some((session, end)) = ctx.store()?.session(&sha256_hex(token.as_bytes()))? else {
+        fail!(NotFound, "this sign-in is not in the records");
+    };
+    if end.is_some() || session.expires_at <= now {
+        return Ok(SignedOut {
+            person: session.person,
+        });
+    }
+    ctx.append(Batch {
+        actor: session.person.clone(),
+        action: "signed out".into(),
+        record: format!("sign-in of {}", session.person),
+        note: json!({}),
+        inserts: vec![Insert::SessionEnd(SessionEndRow {
+            id: 0,
+            session_id: session.id,
+            ended_at: now,
+            reason: "signed out".into(),
+            event_seq: 0,
+        })],
+    })?;
+    Ok(SignedOut {
+        person: session.person,
+    })
+}
+
+/// Whether `token` is a live session of `person` now.
+pub fn holds_session(ctx: &mut Context, person: &Person, token: &str) -> Result<bool> {
+    let now = ctx.now();
+    Ok(match ctx.store()?.session(&sha256_hex(token.as_bytes()))? {
+        Some((s, None)) => s.person == person.id && s.started_at <= now && now < s.expires_at,
+        _ => false,
+    })
+}
