@@ -26,6 +26,12 @@ pub struct Cli {
     )]
     pub workspace: Option<PathBuf>,
 
+    /// Create the records database where SOPBOOK_DATABASE or `database` in
+    /// sopbook.toml points, if there is none yet (the default location is
+    /// created without asking)
+    #[arg(long, global = true)]
+    pub create_records: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }

@@ -389,13 +389,78 @@ fn database_problems() {
     conn.execute_batch("ROLLBACK").unwrap();
     assert_eq!(status_of(&ws, "CS-001")["approvals"], "0/1");
 
+    // A mistyped SOPBOOK_DATABASE names the missing file instead of creating it.
     let custom = ws.path().join("elsewhere/records.db");
-    let run = ws.run_env(
-        &["status"],
-        &[("SOPBOOK_DATABASE", custom.to_str().unwrap())],
-    );
+    let env = [("SOPBOOK_DATABASE", custom.to_str().unwrap())];
+    pin("no-such-database", &ws.run_env(&["status"], &env));
+    assert!(!ws.path().join("elsewhere").exists(), "nothing was created");
+    let run = ws.run_env(&["--create-records", "status"], &env);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(custom.is_file(), "SOPBOOK_DATABASE is honoured");
+    // Unknown kinds of records are refused, whatever their case.
+    for url in ["mysql://db/records", "POSTGRES://db/records"] {
+        let run = ws.run_env(&["status"], &[("SOPBOOK_DATABASE", url)]);
+        assert_eq!(run.code, 2, "{url}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn a_database_that_is_not_sopbooks_is_left_alone() {
+    let ws = Ws::fixture("base");
+    // Another application's database, with a table named like one of ours.
+    let other = ws.path().join("other.db");
+    let conn = rusqlite::Connection::open(&other).unwrap();
+    conn.execute_batch("CREATE TABLE events (x); INSERT INTO events VALUES (1);")
+        .unwrap();
+    drop(conn);
+    let before = fs::read(&other).unwrap();
+    let env = [("SOPBOOK_DATABASE", other.to_str().unwrap())];
+    pin("foreign-database", &ws.run_env(&["audit", "verify"], &env));
+    let run = ws.run_env(
+        &["people", "passwd", "ann"],
+        &[
+            ("SOPBOOK_DATABASE", other.to_str().unwrap()),
+            ("SOPBOOK_NEW_PASSWORD", PASSWORD),
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(fs::read(&other).unwrap(), before, "the file is unchanged");
+    // Records written by a newer sopbook are refused, with both versions named.
+    let ws = with_people();
+    let db = ws.path().join(".sopbook/records.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    pin("newer-database", &ws.run(&["status"]));
+}
+
+#[test]
+fn reading_records_does_not_change_the_file() {
+    let ws = with_people();
+    let db = ws.path().join(".sopbook/records.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    drop(conn);
+    let before = fs::read(&db).unwrap();
+    for args in [
+        &["status"][..],
+        &["audit", "verify"],
+        &["audit", "log"],
+        &["report"],
+        &["people"],
+    ] {
+        let run = ws.run(args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+    }
+    assert_eq!(
+        fs::read(&db).unwrap(),
+        before,
+        "read-only commands changed the records"
+    );
+    // A fresh workspace reads as empty and gets no database from reading.
+    let fresh = Ws::fixture("base");
+    assert_eq!(fresh.run(&["status"]).code, 0);
+    assert!(!fresh.path().join(".sopbook").exists());
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::model::Person;
-use crate::ops::StoreOptions;
+use crate::ops::{Access, StoreOptions};
 use crate::ops::{Context, PasswordSource, Settings};
 use crate::workspace::find_root;
 
@@ -46,7 +46,7 @@ impl Env {
         }
     }
 
-    fn settings(&self) -> Result<Settings> {
+    fn settings(&self, access: Access) -> Result<Settings> {
         let busy_timeout = match &self.busy_timeout {
             None => StoreOptions::default().busy_timeout,
             Some(v) => Duration::from_millis(v.trim().parse().map_err(|_| {
@@ -58,14 +58,17 @@ impl Env {
         };
         Ok(Settings {
             database: self.database.clone(),
-            store: StoreOptions { busy_timeout },
+            store: StoreOptions {
+                busy_timeout,
+                access,
+            },
         })
     }
 
     /// The context of a command: the workspace found from `explicit` or the
     /// current folder; for the floor's commands, a station with only
     /// `SOPBOOK_DATABASE` when there is no workspace.
-    pub fn context(&self, explicit: Option<&Path>, floor: bool) -> Result<Context> {
+    pub fn context(&self, explicit: Option<&Path>, floor: bool, access: Access) -> Result<Context> {
         let cwd = std::env::current_dir()
             .map_err(|e| Error::invalid(format!("could not read the current folder: {e}")))?;
         let root = match find_root(explicit) {
@@ -74,7 +77,7 @@ impl Env {
             Err(e) => return Err(e.into()),
         };
         Ok(
-            Context::new(root, cwd, self.settings()?).with_passwords(Box::new(Prompt {
+            Context::new(root, cwd, self.settings(access)?).with_passwords(Box::new(Prompt {
                 password: self.password.clone(),
                 interactive: self.interactive,
             })),

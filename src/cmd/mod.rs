@@ -27,7 +27,7 @@ use clap::Parser;
 
 use crate::cli::{Cli, Command, NewCommand};
 use crate::error::{EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, Error, Result};
-use crate::ops::Context;
+use crate::ops::{Access, Context};
 
 /// What a command that ran to the end reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +89,7 @@ pub fn emit_diagnostics(
 fn run(cli: Cli) -> Result<Outcome> {
     let env = env::Env::read();
     let ws = cli.workspace.as_deref();
+    let create = cli.create_records;
     match cli.command {
         Command::Init(args) => init::init(&args),
         Command::Completions(args) => man::completions(&args),
@@ -104,9 +105,37 @@ fn run(cli: Cli) -> Result<Outcome> {
                     | Command::Login(_)
                     | Command::Logout
             );
-            let mut ctx = env.context(ws, floor)?;
+            let access = access(&command, create);
+            let mut ctx = env.context(ws, floor, access)?;
             dispatch(&mut ctx, &env, command)
         }
+    }
+}
+
+/// What a command does with the records: read only, record, or create them.
+fn access(command: &Command, create: bool) -> Access {
+    use crate::cli::{InspectionsCommand as I, NcCommand as N};
+    let reads = matches!(
+        command,
+        Command::Check(_)
+            | Command::Publish(_)
+            | Command::Due(_)
+            | Command::Status(_)
+            | Command::History(_)
+            | Command::Show(_)
+            | Command::Diff(_)
+            | Command::Report(_)
+            | Command::Spc(_)
+            | Command::Audit(_)
+            | Command::Inspections(I::List { .. } | I::Show { .. })
+            | Command::Nc(N::List { .. } | N::Show { .. })
+    ) || matches!(command, Command::People(a) if a.command.is_none());
+    if create || matches!(command, Command::Demo(_)) {
+        Access::Create
+    } else if reads {
+        Access::Read
+    } else {
+        Access::Write
     }
 }
 

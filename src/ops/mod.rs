@@ -45,7 +45,7 @@ use serde_json::json;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::Person;
-pub use crate::store::StoreOptions;
+pub use crate::store::{Access, StoreOptions};
 use crate::store::{Batch, DEFAULT_DATABASE, Store};
 use crate::workspace::{CONFIG_FILE, Config, Workspace};
 pub use signing::{Kdf, PasswordSource};
@@ -200,13 +200,20 @@ impl Context {
     /// `database` in sopbook.toml, else `.sopbook/records.db` in the workspace.
     pub fn store(&mut self) -> Result<&mut dyn Store> {
         if self.store.is_none() {
-            let configured = match self.settings.database.clone() {
-                Some(d) => Some(d),
-                None => self.config()?.database.clone(),
+            let (spec, origin) = match self.settings.database.clone() {
+                Some(d) => (d, "from SOPBOOK_DATABASE"),
+                None => match self.config()?.database.clone() {
+                    Some(d) => (d, "from `database` in sopbook.toml"),
+                    None => (DEFAULT_DATABASE.to_string(), crate::store::DEFAULT_ORIGIN),
+                },
             };
-            let spec = configured.unwrap_or_else(|| DEFAULT_DATABASE.to_string());
             let base = self.root.clone().unwrap_or_else(|| self.cwd.clone());
-            self.store = Some(crate::store::open(&base, &spec, &self.settings.store)?);
+            self.store = Some(crate::store::open(
+                &base,
+                &spec,
+                origin,
+                &self.settings.store,
+            )?);
         }
         match self.store.as_deref_mut() {
             Some(s) => Ok(s),

@@ -14,7 +14,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub use crate::model::records::*;
-pub use sqlite::SqliteStore;
+pub use sqlite::{APPLICATION_ID, Access, DEFAULT_ORIGIN, SqliteStore};
 
 /// Where the embedded database lives in a workspace.
 pub const DEFAULT_DATABASE: &str = ".sopbook/records.db";
@@ -280,22 +280,39 @@ pub fn hash_inspection(h: &mut Sha256, i: &InspectionRow, results: &[ItemResultR
 pub struct StoreOptions {
     /// How long a writer waits for another writer before giving up.
     pub busy_timeout: std::time::Duration,
+    /// Whether the command only reads, records, or may create the records.
+    pub access: Access,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
         StoreOptions {
             busy_timeout: sqlite::BUSY_TIMEOUT,
+            access: Access::Create,
         }
     }
 }
 
 /// Opens the store at `spec` (a path relative to `root`, an absolute path or
-/// a `sqlite://` URL); the front end decides which spec applies.
-pub fn open(root: &Path, spec: &str, options: &StoreOptions) -> Result<Box<dyn Store>> {
-    if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+/// a `sqlite://` URL); the front end decides which spec applies and says
+/// where it came from (`origin`, for messages).
+pub fn open(
+    root: &Path,
+    spec: &str,
+    origin: &str,
+    options: &StoreOptions,
+) -> Result<Box<dyn Store>> {
+    let lower = spec.to_ascii_lowercase();
+    if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
         bail!(
-            "PostgreSQL records are not supported by this version of sopbook\n\nhelp: use a SQLite file (remove `database` from sopbook.toml to use {DEFAULT_DATABASE})"
+            "PostgreSQL records ({origin}) are not supported by this version of sopbook\n\nhelp: use a SQLite file (remove `database` from sopbook.toml to use {DEFAULT_DATABASE})"
+        );
+    }
+    if let Some((scheme, _)) = spec.split_once("://")
+        && !lower.starts_with("sqlite://")
+    {
+        bail!(
+            "`{scheme}://` ({origin}) is not a kind of records sopbook knows\n\nhelp: give the path of a SQLite file, or a sqlite:// URL"
         );
     }
     let path = spec.strip_prefix("sqlite://").unwrap_or(spec);
@@ -304,7 +321,17 @@ pub fn open(root: &Path, spec: &str, options: &StoreOptions) -> Result<Box<dyn S
     } else {
         root.join(path)
     };
-    Ok(Box::new(SqliteStore::open(&path, options.busy_timeout)?))
+    // Records are created where they are expected: at the default location.
+    let access = match options.access {
+        Access::Write if origin == sqlite::DEFAULT_ORIGIN => Access::Create,
+        a => a,
+    };
+    Ok(Box::new(SqliteStore::open(
+        &path,
+        options.busy_timeout,
+        access,
+        origin,
+    )?))
 }
 
 pub fn sha256_hex(data: &[u8]) -> String {
@@ -450,8 +477,13 @@ mod tests {
     #[test]
     fn sqlite_passes_the_scenario() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store =
-            SqliteStore::open(&dir.path().join("records.db"), sqlite::BUSY_TIMEOUT).unwrap();
+        let mut store = SqliteStore::open(
+            &dir.path().join("records.db"),
+            sqlite::BUSY_TIMEOUT,
+            Access::Create,
+            "a test",
+        )
+        .unwrap();
         scenario(&mut store);
     }
 
@@ -459,7 +491,8 @@ mod tests {
     fn sqlite_rows_cannot_be_updated_through_sql() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("records.db");
-        let mut store = SqliteStore::open(&path, sqlite::BUSY_TIMEOUT).unwrap();
+        let mut store =
+            SqliteStore::open(&path, sqlite::BUSY_TIMEOUT, Access::Create, "a test").unwrap();
         scenario(&mut store);
         let conn = rusqlite::Connection::open(&path).unwrap();
         let err = conn

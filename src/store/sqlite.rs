@@ -39,6 +39,29 @@ pub struct SqliteStore {
     busy_timeout: Duration,
 }
 
+/// Marks a SQLite file as sopbook's records (`PRAGMA application_id`): "SOPB".
+pub const APPLICATION_ID: i64 = 0x534F_5042;
+
+/// What a command will do with the records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Only read: nothing in the file is changed, no schema is added.
+    Read,
+    /// Read and record; the database must exist.
+    Write,
+    /// Read and record, creating the database if there is none.
+    Create,
+}
+
+/// Where a path came from when it is the default one: `.sopbook/records.db`.
+pub const DEFAULT_ORIGIN: &str = "the default location";
+
+enum Ownership {
+    Ours(i64),
+    Empty,
+    Foreign(String),
+}
+
 /// A stored time, read back; text that is not a time is a damaged record.
 struct Stamp(DateTime<Utc>);
 
@@ -138,22 +161,50 @@ fn explain(e: rusqlite::Error, path: &Path, busy_timeout: Duration) -> anyhow::E
 }
 
 impl SqliteStore {
-    pub fn open(path: &Path, busy_timeout: Duration) -> Result<SqliteStore> {
+    /// Opens the records at `path` for `access`; `origin` says where the
+    /// path came from, for messages. A database that is not sopbook's, or
+    /// that a newer sopbook wrote, is refused before anything is written.
+    pub fn open(
+        path: &Path,
+        busy_timeout: Duration,
+        access: Access,
+        origin: &str,
+    ) -> Result<SqliteStore> {
+        let shown = path.display();
         if path.is_dir() {
             return Err(anyhow!(
-                "`{}` is a folder, but the records database must be a file",
-                path.display()
+                "`{shown}` is a folder, but the records database must be a file"
             ));
         }
-        if let Some(parent) = path.parent()
-            && !parent.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(parent).with_context(|| {
-                format!(
-                    "could not create the folder `{}` for the records",
-                    parent.display()
-                )
-            })?;
+        let exists = path.exists();
+        if exists && !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+            return Err(anyhow!(
+                "`{shown}` ({origin}) is not a regular file, so it cannot be the records database"
+            ));
+        }
+        if !exists {
+            match access {
+                // Nothing recorded yet: reading finds nothing, and nothing is created.
+                Access::Read if origin == DEFAULT_ORIGIN => {
+                    return SqliteStore::empty(busy_timeout);
+                }
+                Access::Create => {}
+                _ => {
+                    return Err(anyhow::Error::new(StoreFailure(ErrorKind::NotFound)).context(format!(
+                        "there is no records database at `{shown}` ({origin}); nothing was read or written\n\nhelp: check the path; to start new records there, run the command again with --create-records"
+                    )));
+                }
+            }
+            if let Some(parent) = path.parent()
+                && !parent.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(parent).with_context(|| {
+                    format!(
+                        "could not create the folder `{}` for the records",
+                        parent.display()
+                    )
+                })?;
+            }
         }
         let conn = Connection::open(path).map_err(|e| explain(e, path, busy_timeout))?;
         let store = SqliteStore {
@@ -161,9 +212,82 @@ impl SqliteStore {
             path: path.to_path_buf(),
             busy_timeout,
         };
-        store.setup().map_err(|e| store.explain(e))?;
+        store
+            .conn
+            .busy_timeout(busy_timeout)
+            .map_err(|e| store.explain(e))?;
+        match store.ownership().map_err(|e| store.explain(e))? {
+            Ownership::Ours(version) if version > MIGRATIONS.len() as i64 => {
+                return Err(anyhow!(
+                    "the records database `{shown}` was written by a newer sopbook (records version {version}; this sopbook knows up to {}); nothing was read or written\n\nhelp: use the newer sopbook",
+                    MIGRATIONS.len()
+                ));
+            }
+            Ownership::Ours(_) => {}
+            Ownership::Empty if access == Access::Create => {}
+            Ownership::Empty => {
+                return Err(anyhow!(
+                    "`{shown}` ({origin}) is an empty file, not a records database; nothing was written\n\nhelp: run the command again with --create-records to start new records there"
+                ));
+            }
+            Ownership::Foreign(what) => {
+                return Err(anyhow!(
+                    "`{shown}` ({origin}) is not a sopbook records database ({what}); nothing was read or written\n\nhelp: point it at sopbook's records, or move this file away"
+                ));
+            }
+        }
+        store.setup(access).map_err(|e| store.explain(e))?;
+        if access != Access::Read {
+            store.migrate().map_err(|e| store.explain(e))?;
+        }
+        Ok(store)
+    }
+
+    /// Records in memory, with nothing in them: what a workspace that has
+    /// recorded nothing yet reads.
+    fn empty(busy_timeout: Duration) -> Result<SqliteStore> {
+        let conn = Connection::open_in_memory()?;
+        let store = SqliteStore {
+            conn,
+            path: PathBuf::from(":memory:"),
+            busy_timeout,
+        };
         store.migrate().map_err(|e| store.explain(e))?;
         Ok(store)
+    }
+
+    /// Whose database this is, read without writing anything.
+    fn ownership(&self) -> rusqlite::Result<Ownership> {
+        // Reading the header fails at once on a file that is not a database.
+        let app: i64 = self
+            .conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let tables: Vec<String> = self
+            .conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(if app == APPLICATION_ID {
+            Ownership::Ours(version)
+        } else if app == 0 && tables.is_empty() && version == 0 {
+            Ownership::Empty
+        } else if app == 0
+            && version >= 1
+            && ["credentials", "events", "revisions", "signatures"]
+                .iter()
+                .all(|t| tables.iter().any(|x| x == t))
+        {
+            // Written by sopbook before databases were marked as its own.
+            Ownership::Ours(version)
+        } else if app != 0 {
+            Ownership::Foreign(format!("its application id is {app:#x}"))
+        } else {
+            let shown: Vec<_> = tables.iter().take(5).map(String::as_str).collect();
+            Ownership::Foreign(format!("it holds the tables {}", shown.join(", ")))
+        })
     }
 
     /// Revisions, changes and signatures, of one document or of all.
@@ -255,14 +379,10 @@ impl SqliteStore {
         explain(e, &self.path, self.busy_timeout)
     }
 
-    fn setup(&self) -> rusqlite::Result<()> {
-        self.conn.busy_timeout(self.busy_timeout)?;
-        // Reading the schema version fails at once on a file that is not a database.
-        let _: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    fn setup(&self, access: Access) -> rusqlite::Result<()> {
         let read_only = self.conn.is_readonly(rusqlite::MAIN_DB)?;
-        if !read_only {
+        // The journal mode is kept in the file: only a command that records switches it.
+        if !read_only && access != Access::Read {
             self.conn.pragma_update(None, "journal_mode", "WAL")?;
         }
         self.conn.pragma_update(None, "synchronous", "FULL")?;
@@ -288,6 +408,8 @@ impl SqliteStore {
                 self.conn
                     .pragma_update(None, "user_version", i as i64 + 1)?;
             }
+            self.conn
+                .pragma_update(None, "application_id", APPLICATION_ID)?;
             Ok(())
         })();
         match result {
@@ -716,6 +838,15 @@ impl Store for SqliteStore {
     fn sessions(&mut self) -> Result<(Vec<SessionRow>, Vec<SessionEndRow>)> {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let load = || -> rusqlite::Result<(Vec<SessionRow>, Vec<SessionEndRow>)> {
+            // Records opened only to read may predate sign-ins.
+            let known: i64 = self.conn.query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sessions'",
+                [],
+                |r| r.get(0),
+            )?;
+            if known == 0 {
+                return Ok((Vec::new(), Vec::new()));
+            }
             let sessions = self
                 .conn
                 .prepare("SELECT id, person, token_hash, started_at, expires_at, event_seq FROM sessions ORDER BY id")?
