@@ -365,3 +365,283 @@ fn completions_and_man_pages() {
     let run = ws.run(&["bogus"]);
     assert_eq!(run.code, 2);
 }
+
+/// `s` as a TOML basic string.
+fn toml_string(s: &str) -> String {
+    format!(
+        "\"{}\"",
+        s.replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('\n', "\\n")
+    )
+}
+
+const IMG: &str = "<img src=x onerror=document.title='pwned'>";
+const BACKSLASH: &str = "Title ending in \\";
+const LINK: &str = "[link](javascript:alert(1))";
+const EMPH: &str = "*emph* and `code` and {onclick=alert(1)}";
+
+/// Titles, names and texts that hold HTML or Markdown, everywhere sopbook
+/// writes them into the manual.
+fn hostile_workspace() -> Ws {
+    let ws = Ws::fixture("base");
+    let toml = "sopbook.toml";
+    ws.edit(
+        toml,
+        r#"title = "Fixture Manual""#,
+        &format!("title = {}", toml_string(&format!("{IMG} \"Manual\" \\"))),
+    );
+    ws.edit(
+        toml,
+        r#"name = "Fixture Works""#,
+        &format!("name = {}", toml_string(&format!("{LINK} Works"))),
+    );
+    ws.edit(
+        toml,
+        r#"description = "A small workshop used by sopbook's tests.""#,
+        &format!(
+            "description = {}",
+            toml_string(&format!("{IMG}\n\n- not a list\n<script>alert(1)</script>"))
+        ),
+    );
+    ws.edit(
+        toml,
+        r#"name = "Inspector""#,
+        &format!(
+            "name = {}",
+            toml_string(&format!("{EMPH} <b>Inspector</b>"))
+        ),
+    );
+    ws.edit(
+        toml,
+        r#"description = "Checks every unit.""#,
+        &format!("description = {}", toml_string(IMG)),
+    );
+    ws.edit(
+        toml,
+        r#"name = "Ann Author""#,
+        &format!("name = {}", toml_string("/*x*/ <b>Ann</b>")),
+    );
+    ws.edit(
+        toml,
+        r#"name = "Bob Boss""#,
+        &format!("name = {}", toml_string(&format!("Bob {LINK} |"))),
+    );
+    ws.edit(
+        toml,
+        r#"title = "Quality control""#,
+        &format!("title = {}", toml_string(&format!("{LINK} {IMG}"))),
+    );
+    ws.edit(
+        "manual/quality/final-inspection.md",
+        r#"title = "Final inspection""#,
+        &format!("title = {}", toml_string(IMG)),
+    );
+    ws.edit(
+        "manual/quality/nonconformance.md",
+        r#"title = "Handling a nonconformance""#,
+        &format!("title = {}", toml_string(BACKSLASH)),
+    );
+    ws.edit(
+        "manual/service/complaints.md",
+        r#"title = "Handling a complaint""#,
+        &format!("title = {}", toml_string(&format!("{LINK} {EMPH}"))),
+    );
+    let cl = "checklists/final-inspection.toml";
+    ws.edit(
+        cl,
+        r#"title = "Final inspection""#,
+        &format!("title = {}", toml_string(&format!("{IMG} | {BACKSLASH}"))),
+    );
+    ws.edit(
+        cl,
+        r#"applies_to = ["Widget W-1"]"#,
+        &format!(
+            "applies_to = [{}]\ndescription = {}",
+            toml_string(EMPH),
+            toml_string(&format!("{LINK}\n\n{IMG}"))
+        ),
+    );
+    ws.edit(
+        cl,
+        r#"prompt = "Label present and legible""#,
+        &format!("prompt = {}", toml_string(&format!("{IMG} <b>label</b>"))),
+    );
+    ws.edit(
+        cl,
+        r#"help = "Read it at arm's length.""#,
+        &format!("help = {}", toml_string(&format!("{LINK} {EMPH}"))),
+    );
+    ws.edit(
+        cl,
+        r#"unit = "mm""#,
+        &format!("unit = {}", toml_string("<i>mm</i>")),
+    );
+    ws.edit(
+        cl,
+        r#"options = ["good", "marked", "damaged"]
+pass = ["good", "marked"]"#,
+        &format!(
+            "options = [{0}, \"marked\", \"damaged\"]\npass = [{0}, \"marked\"]",
+            toml_string("<u>good</u>")
+        ),
+    );
+    ws
+}
+
+/// What no page of a manual built from [`hostile_workspace`] may hold: the
+/// hostile texts as markup.
+fn assert_no_markup_from_the_workspace(book: &Path) {
+    let forbidden = [
+        "<img src=x",
+        "<img src=\"x\"",
+        "onerror=\"document",
+        "href=\"javascript:",
+        "<b>Ann",
+        "<b>Inspector",
+        "<b>label",
+        "<em>x</em>",
+        "<em>emph</em>",
+        "<code>code</code>",
+        "<script>alert",
+        "<i>mm",
+        "<u>good",
+        "onclick=\"",
+    ];
+    let crumbs_re = regex::Regex::new(r#""breadcrumbs":"((?:[^"\\]|\\.)*)""#).unwrap();
+    let mut pages = 0;
+    for path in walk(book) {
+        let Some(ext) = path.extension() else {
+            continue;
+        };
+        if ext != "html" && !(ext == "js" && path.to_string_lossy().contains("searchindex")) {
+            continue;
+        }
+        let text = fs::read_to_string(&path).unwrap();
+        if ext == "js" {
+            // The search page shows breadcrumbs as HTML (and escapes bodies itself).
+            let mut crumbs = 0;
+            for cap in crumbs_re.captures_iter(&text) {
+                assert!(
+                    !cap[1].contains('<'),
+                    "{}: breadcrumbs {}",
+                    path.display(),
+                    &cap[1]
+                );
+                crumbs += 1;
+            }
+            assert!(
+                crumbs > 10,
+                "only {crumbs} breadcrumbs in {}",
+                path.display()
+            );
+            continue;
+        }
+        pages += 1;
+        for bad in forbidden {
+            // mdBook's own print page and scripts never hold these; a sopbook page must not either.
+            assert!(
+                !text.contains(bad),
+                "{} holds `{bad}`:\n{}",
+                path.display(),
+                text.lines()
+                    .filter(|l| l.contains(bad))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            );
+        }
+    }
+    assert!(pages > 10, "only {pages} pages checked");
+}
+
+#[test]
+fn hostile_titles_and_names_stay_text() {
+    let ws = hostile_workspace();
+    ws.release_all();
+    let run = ws.run(&["publish", "--keep-source", "src-kept"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let book = ws.path().join("book");
+    assert_no_markup_from_the_workspace(&book);
+    let read = |p: &str| fs::read_to_string(book.join(p)).unwrap();
+
+    // The SOP page: its heading, control block (approvers) and history (author).
+    let sop = read("quality/final-inspection.html");
+    assert!(
+        sop.contains("QC-001 &lt;img src=x onerror=document.title='pwned'&gt;</a></h1>"),
+        "{sop}"
+    );
+    assert!(
+        sop.contains("<td colspan=\"3\">Bob [link](javascript:alert(1)) |, Cay Checker</td>"),
+        "{sop}"
+    );
+    assert!(
+        sop.contains("<td>/*x*/ &lt;b&gt;Ann&lt;/b&gt;</td>"),
+        "the author in the history table: {sop}"
+    );
+    assert!(
+        sop.contains(
+            "<td>*emph* and `code` and {onclick=alert(1)} &lt;b&gt;Inspector&lt;/b&gt;</td>"
+        ),
+        "the owner: {sop}"
+    );
+    // The page title in the browser tab.
+    assert!(
+        sop.contains(
+            "<title>QC-001 &lt;img src&#x3D;x onerror&#x3D;document.title&#x3D;&#x27;pwned&#x27;&gt; - "
+        ),
+        "{sop}"
+    );
+    // A title ending in a backslash, in the sidebar and on its page.
+    let nc = read("quality/nonconformance.html");
+    assert!(nc.contains("QC-002 Title ending in \\</a></h1>"), "{nc}");
+    let toc = read("toc.html");
+    assert!(toc.contains("QC-002 Title ending in &#92;"), "{toc}");
+    assert!(toc.contains("QC-001 &lt;img src=x"), "{toc}");
+    // Link and emphasis syntax in a title stays as written.
+    let cs = read("service/complaints.html");
+    assert!(
+        cs.contains(
+            "CS-001 [link](javascript:alert(1)) *emph* and `code` and {onclick=alert(1)}</a></h1>"
+        ),
+        "{cs}"
+    );
+    // The checklist: title with a table cell separator, prompt, help, unit, options.
+    let cl = read("checklists/final-inspection.html");
+    for text in [
+        "CL-001 &lt;img src=x onerror=document.title='pwned'&gt; | Title ending in \\</a></h1>",
+        "<strong>&lt;img src=x onerror=document.title='pwned'&gt; &lt;b&gt;label&lt;/b&gt;</strong>",
+        "&lt;i&gt;mm&lt;/i&gt;",
+        "☐ &lt;u&gt;good&lt;/u&gt;",
+        "<p>[link](javascript:alert(1))</p>\n<p>&lt;img src=x onerror=document.title='pwned'&gt;</p>",
+    ] {
+        assert!(cl.contains(text), "no `{text}` in {cl}");
+    }
+    let checklists = read("checklists/index.html");
+    assert!(
+        checklists.contains(
+            "&lt;img src=x onerror=document.title='pwned'&gt; | Title ending in \\</a></td>"
+        ),
+        "the title with `|` stays in its table cell: {checklists}"
+    );
+    // The home page: organisation, description paragraphs, role names.
+    let home = read("index.html");
+    for text in [
+        "<strong>[link](javascript:alert(1)) Works</strong>",
+        "<p>&lt;img src=x onerror=document.title='pwned'&gt;</p>\n<p>- not a list &lt;script&gt;alert(1)&lt;/script&gt;</p>",
+        "*emph* and `code` and {onclick=alert(1)} &lt;b&gt;Inspector&lt;/b&gt;</a>",
+    ] {
+        assert!(home.contains(text), "no `{text}` in {home}");
+    }
+    // The manual's title reaches book.toml as the same string.
+    let book_toml: toml::Table =
+        toml::from_str(&fs::read_to_string(ws.path().join("src-kept/0/book.toml")).unwrap())
+            .unwrap();
+    assert_eq!(
+        book_toml["book"]["title"].as_str(),
+        Some(format!("{IMG} \"Manual\" \\").as_str())
+    );
+    // Working copies marked as drafts, too.
+    let run = ws.run(&["publish", "--drafts"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_no_markup_from_the_workspace(&book);
+}

@@ -4,6 +4,7 @@
 //! in, so a failed build never leaves a half-written manual.
 
 pub mod content;
+pub mod escape;
 pub mod pages;
 pub mod templates;
 
@@ -298,6 +299,29 @@ pub fn build_book(source: &Path, dest: &Path) -> Result<()> {
     let book = MDBook::load_with_config(source, config)
         .context("mdBook could not load the generated source")?;
     book.build().context("mdBook could not build the manual")?;
+    escape_search_index(dest)
+}
+
+/// mdBook's search page shows each result's breadcrumbs (chapter names and
+/// headings, which mdBook has decoded back to plain text) as HTML, so a
+/// title holding `<img onerror=...>` would run in the reader's browser.
+/// Escapes them in the built `searchindex*.js`.
+fn escape_search_index(dest: &Path) -> Result<()> {
+    let Ok(entries) = fs::read_dir(dest) else {
+        return Ok(());
+    };
+    for entry in entries {
+        let path = entry?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if !(name.starts_with("searchindex") && name.ends_with(".js")) {
+            continue;
+        }
+        let text = fs::read_to_string(&path)
+            .with_context(|| format!("could not read `{}`", path.display()))?;
+        let safe = escape::escape_search_index(&text)
+            .with_context(|| format!("could not make `{}` safe to show", path.display()))?;
+        fs::write(&path, safe).with_context(|| format!("could not write `{}`", path.display()))?;
+    }
     Ok(())
 }
 

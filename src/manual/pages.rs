@@ -15,6 +15,7 @@ use handlebars::Handlebars;
 use serde_json::{Value, json};
 
 use crate::manual::content::{Manual, PageControl};
+use crate::manual::escape::md_text;
 use crate::model::{Checklist, ItemKind, Sop, num};
 use crate::workspace::links::rewrite_links;
 
@@ -51,16 +52,6 @@ pub fn rel(from: &str, to: &str) -> String {
     let mut out = "../".repeat(depth);
     out.push_str(to);
     out
-}
-
-/// A title made safe for a SUMMARY.md link text.
-fn summary_text(s: &str) -> String {
-    s.replace(['[', ']'], "")
-}
-
-/// A value made safe for a Markdown table cell.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
 }
 
 struct Ctx<'a> {
@@ -292,7 +283,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
         let mut pages = Vec::new();
         let mut files = Vec::new();
         let entry = |summary: &mut String, indent: &str, (url, title, _): &Rendered| {
-            summary.push_str(&format!("{indent}- [{}]({url}.md)\n", summary_text(title)));
+            summary.push_str(&format!("{indent}- [{}]({url}.md)\n", md_text(title)));
         };
         for (section, index, sops) in &sections {
             entry(&mut summary, "", index);
@@ -349,7 +340,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
     let mut summary = String::from("# Summary\n\n[Home](index.md)\n\n# Forms and training\n\n");
     summary.push_str("- [Onboarding](reading-paths/index.md)\n");
     for (url, title, _) in &onboarding[1..] {
-        summary.push_str(&format!("    - [{}]({url}.md)\n", summary_text(title)));
+        summary.push_str(&format!("    - [{}]({url}.md)\n", md_text(title)));
     }
     summary.push_str("- [By role](by-role.md)\n\n---\n\n- [What changed](what-changed.md)\n");
     if dashboard.is_some() {
@@ -409,7 +400,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
             let mut summary = String::from("# Summary\n\n");
             let mut book_pages = Vec::new();
             if k == 0 {
-                summary.push_str(&format!("[{}](index.md)\n\n", summary_text(&index.1)));
+                summary.push_str(&format!("[{}](index.md)\n\n", md_text(&index.1)));
                 book_pages.push(Page {
                     path: "index.md".into(),
                     content: index.2.clone(),
@@ -417,7 +408,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
             }
             for (url, t, content) in chunk {
                 let path = format!("{}.md", url.strip_prefix(&folder).unwrap_or(&url));
-                summary.push_str(&format!("- [{}]({path})\n", summary_text(&t)));
+                summary.push_str(&format!("- [{}]({path})\n", md_text(&t)));
                 book_pages.push(Page { path, content });
             }
             books.push(BookPlan {
@@ -625,8 +616,8 @@ fn insert_control(data: &mut serde_json::Map<String, Value>, control: Option<&Pa
         .iter()
         .rev()
         .map(|h| {
-            json!({ "revision": h.revision, "effective": h.effective.to_string(), "summary": cell(&h.summary),
-                    "author": cell(&h.author), "approvers": cell(&h.approvers.join(", ")), "minor": h.minor })
+            json!({ "revision": h.revision, "effective": h.effective.to_string(), "summary": h.summary,
+                    "author": h.author, "approvers": h.approvers.join(", "), "minor": h.minor })
         })
         .collect();
     data.insert("history".into(), json!(history));
@@ -641,8 +632,8 @@ fn what_changed_page(ctx: &Ctx<'_>) -> Result<String> {
         .iter()
         .map(|c| {
             let link = ctx.doc_link(url, &c.id);
-            json!({ "id": c.id, "title": cell(&c.title), "url": link["url"], "revision": c.revision,
-                    "effective": c.effective.to_string(), "summary": cell(&c.summary) })
+            json!({ "id": c.id, "title": c.title, "url": link["url"], "revision": c.revision,
+                    "effective": c.effective.to_string(), "summary": c.summary })
         })
         .collect();
     data.insert(
@@ -660,8 +651,8 @@ fn obsolete_page(ctx: &Ctx<'_>) -> Result<String> {
         .obsolete
         .iter()
         .map(|o| {
-            json!({ "id": o.id, "title": cell(&o.title), "revision": o.revision, "since": o.since.to_string(),
-                    "reason": cell(&o.reason) })
+            json!({ "id": o.id, "title": o.title, "revision": o.revision, "since": o.since.to_string(),
+                    "reason": o.reason })
         })
         .collect();
     data.insert("documents".into(), json!(rows));
@@ -678,8 +669,8 @@ fn section_page(ctx: &Ctx<'_>, section_id: &str, sops: &[&Sop]) -> Result<String
         .map(|s| {
             let roles: Vec<_> = s.roles.iter().map(|r| ctx.role_name(r)).collect();
             json!({
-                "id": s.id, "title": cell(&s.title), "url": rel(&url, &ctx.url(&s.id)),
-                "owner": cell(&ctx.role_name(&s.owner)), "roles": cell(&roles.join(", ")),
+                "id": s.id, "title": s.title, "url": rel(&url, &ctx.url(&s.id)),
+                "owner": ctx.role_name(&s.owner), "roles": roles.join(", "),
                 "review_interval": s.review_interval.to_string(),
             })
         })
@@ -701,9 +692,9 @@ fn checklists_page(ctx: &Ctx<'_>) -> Result<String> {
         .iter()
         .map(|c| {
             json!({
-                "id": c.id, "title": cell(&c.title), "url": rel(url, &ctx.url(&c.id)),
+                "id": c.id, "title": c.title, "url": rel(url, &ctx.url(&c.id)),
                 "sop": c.sop.as_deref().map(|s| ctx.doc_link(url, s)),
-                "applies_to": cell(&c.applies_to.join(", ")), "items": c.items.len(),
+                "applies_to": c.applies_to.join(", "), "items": c.items.len(),
             })
         })
         .collect();
@@ -737,7 +728,7 @@ fn onboarding_index(ctx: &Ctx<'_>) -> Result<String> {
         .iter()
         .map(|r| {
             let ids: Vec<_> = reading_path(ctx.ws, &r.id).iter().map(|(_, s)| s.id.clone()).collect();
-            json!({ "id": r.id, "name": cell(&r.name), "url": rel(url, &format!("reading-paths/{}.html", r.id)),
+            json!({ "id": r.id, "name": r.name, "url": rel(url, &format!("reading-paths/{}.html", r.id)),
                     "paths": if ids.is_empty() { "none yet".to_string() } else { ids.join(" → ") } })
         })
         .collect();

@@ -4,7 +4,9 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use handlebars::Handlebars;
+use handlebars::{Context as HbContext, Handlebars, Helper, HelperResult, Output, RenderContext};
+
+use crate::manual::escape::{md_block, md_text};
 
 use crate::workspace::TEMPLATES_DIR;
 
@@ -46,12 +48,38 @@ pub const PAGE_TEMPLATES: &[(&str, &str)] = &[
 /// Templates used inside others with `{{> name}}`.
 const PARTIALS: &[&str] = &["notice", "history"];
 
+/// `{{md_block value}}`: the value as Markdown paragraphs of text.
+fn md_block_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &HbContext,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let value = h.param(0).map(|p| p.value());
+    let text = match value {
+        Some(serde_json::Value::String(s)) => md_block(s),
+        Some(serde_json::Value::Null) | None => String::new(),
+        Some(other) => md_text(&other.to_string()),
+    };
+    out.write(&text)?;
+    Ok(())
+}
+
 pub const STYLESHEET: &str = include_str!("templates/sopbook.css");
 
 /// Registers every page template (as `home`, `sop`, ... and the partials
 /// `notice` and `history`), taking the workspace's override where there is one.
+///
+/// `{{value}}` writes the value as Markdown text ([`md_text`]): titles,
+/// names and summaries can never become markup, in Markdown or in HTML
+/// blocks. `{{md_block value}}` keeps a longer text's paragraphs.
+/// `{{{value}}}` writes it as it is: only for Markdown meant as Markdown,
+/// the body of an SOP.
 pub fn engine(root: &Path) -> Result<Handlebars<'static>> {
     let mut hb = Handlebars::new();
+    hb.register_escape_fn(md_text);
+    hb.register_helper("md_block", Box::new(md_block_helper));
     for (file, builtin) in PAGE_TEMPLATES {
         let name = file.trim_end_matches(".md.hbs");
         let path = root.join(TEMPLATES_DIR).join(file);
