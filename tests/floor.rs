@@ -686,3 +686,57 @@ fn inspecting_needs_the_inspectors_role_and_proof_a_sign_in_lasts_a_shift() {
     );
     assert_eq!(ws.run(&["audit", "verify"]).code, 0);
 }
+
+#[test]
+fn verify_finds_forged_rows_moved_rows_and_damaged_values() {
+    let ws = ready();
+    assert_eq!(inspect(&ws, "L-1", &GOOD).code, 0);
+    assert_eq!(inspect_with(&ws, "L-2", &[("length", "121")], &[]).code, 0);
+    let run = ws.run_env(
+        &["nc", "disposition", "NC-0001", "scrap", "--as", "bob"],
+        &[("SOPBOOK_PASSWORD", PASSWORD)],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(ws.run(&["audit", "verify"]).code, 0);
+    let db = ws.path().join(".sopbook/records.db");
+    let clean = std::fs::read(&db).unwrap();
+    let cases = [
+        (
+            "INSERT INTO nonconformances (inspection_id, opened_at, summary, event_seq) VALUES (1, '2026-11-01T10:00:00.000000Z', 'forged', 0)",
+            "NC-0002 (against INS-000001) is not recorded by any event",
+        ),
+        (
+            "INSERT INTO item_results VALUES (77, 1, 'label', 'p', NULL, 'pass', '')",
+            "the item result at position 1 of INS-000077, which does not exist",
+        ),
+        (
+            "UPDATE item_results SET number = 'abc' WHERE inspection_id = 2 AND position = 2",
+            "INS-000002, recorded by event",
+        ),
+        (
+            "UPDATE inspections SET event_seq = 1 WHERE id = 2",
+            "some now claim another event",
+        ),
+        (
+            "UPDATE nc_steps SET event_seq = 1 WHERE id = 1",
+            "the disposition step 1 of NC-0001 was recorded by event",
+        ),
+    ];
+    for (sql, found) in cases {
+        std::fs::write(&db, &clean).unwrap();
+        let _ = std::fs::remove_file(ws.path().join(".sopbook/records.db-wal"));
+        let _ = std::fs::remove_file(ws.path().join(".sopbook/records.db-shm"));
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        for t in ["inspections", "item_results", "nonconformances", "nc_steps"] {
+            conn.execute_batch(&format!(
+                "DROP TRIGGER IF EXISTS {t}_no_update; DROP TRIGGER IF EXISTS {t}_no_delete;"
+            ))
+            .unwrap();
+        }
+        conn.execute_batch(sql).unwrap();
+        drop(conn);
+        let run = ws.run(&["audit", "verify"]);
+        assert_eq!(run.code, 1, "{sql}: {}", run.stderr);
+        assert!(run.stderr.contains(found), "{sql}: {}", run.stderr);
+    }
+}

@@ -37,10 +37,37 @@ fn recorded(events: &[EventRow]) -> BTreeMap<(String, i64), (String, i64)> {
     out
 }
 
+/// A table read for verification, or the problem that it cannot be read
+/// (a value of the wrong type: damage, not a reason to stop verifying).
+fn readable<T>(
+    what: &str,
+    read: Result<Vec<T>>,
+    problems: &mut Vec<String>,
+    unreadable: &mut Vec<&'static str>,
+    table: &'static str,
+) -> Vec<T> {
+    match read {
+        Ok(rows) => rows,
+        Err(e) => {
+            problems.push(format!(
+                "the {what} cannot be read: a value in them was changed behind sopbook's back ({})",
+                e.chain()
+                    .last()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            ));
+            unreadable.push(table);
+            Vec::new()
+        }
+    }
+}
+
+fn ins(id: i64) -> String {
+    format!("INS-{id:06}")
+}
+
 pub fn verify(store: &mut dyn Store) -> Result<Verification> {
     let events = store.events()?;
-    let records = store.records()?;
-    let credentials = store.credentials()?;
     let mut v = Verification {
         events: events.len(),
         ..Verification::default()
@@ -75,9 +102,63 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
         prev = e.hash.clone();
     }
 
+    let mut unreadable: Vec<&'static str> = Vec::new();
+    let records = match store.records() {
+        Ok(r) => r,
+        Err(e) => {
+            v.problems.push(format!(
+                "the revisions, change requests or signatures cannot be read: a value in them was changed behind sopbook's back ({})",
+                e.chain().last().map(ToString::to_string).unwrap_or_default()
+            ));
+            unreadable.extend(["revisions", "changes", "signatures"]);
+            super::Records::default()
+        }
+    };
+    let credentials = readable(
+        "passwords",
+        store.credentials(),
+        &mut v.problems,
+        &mut unreadable,
+        "credentials",
+    );
+    let voids = readable(
+        "voids",
+        store.voids(),
+        &mut v.problems,
+        &mut unreadable,
+        "inspection_voids",
+    );
+    let steps = readable(
+        "nonconformance steps",
+        store.nc_steps(),
+        &mut v.problems,
+        &mut unreadable,
+        "nc_steps",
+    );
+    let (sessions, ends) = match store.sessions() {
+        Ok(s) => s,
+        Err(e) => {
+            v.problems.push(format!(
+                "the sign-ins cannot be read: a value in them was changed behind sopbook's back ({})",
+                e.chain().last().map(ToString::to_string).unwrap_or_default()
+            ));
+            unreadable.extend(["sessions", "session_ends"]);
+            (Vec::new(), Vec::new())
+        }
+    };
+    let ncs = readable(
+        "nonconformances",
+        store.nonconformances(),
+        &mut v.problems,
+        &mut unreadable,
+        "nonconformances",
+    );
+
     let mut expected = recorded(&events);
+    expected.retain(|(table, _), _| !unreadable.contains(&table.as_str()));
     let mut check = |table: &str,
                      id: i64,
+                     event_seq: i64,
                      what: String,
                      hash: String,
                      content_ok: bool,
@@ -95,6 +176,9 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
             Some((recorded, seq)) if recorded != hash => v
                 .problems
                 .push(format!("{what} was changed after event {seq} recorded it")),
+            Some((_, seq)) if seq != event_seq => v.problems.push(format!(
+                "{what} was recorded by event {seq}, but now claims event {event_seq}"
+            )),
             Some(_) => {}
         }
     };
@@ -103,6 +187,7 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
         check(
             "revisions",
             r.id,
+            r.event_seq,
             format!("revision {} rev {}", r.doc_id, r.number),
             row_hash(r),
             ok,
@@ -113,6 +198,7 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
         check(
             "changes",
             c.id,
+            c.event_seq,
             format!("{} request {} for {}", c.kind, c.id, c.doc_id),
             row_hash(c),
             true,
@@ -123,6 +209,7 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
         check(
             "signatures",
             s.id,
+            s.event_seq,
             format!(
                 "signature {} ({} of {} by {})",
                 s.id, s.meaning, s.doc_id, s.signer
@@ -136,37 +223,40 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
         check(
             "credentials",
             c.id,
+            c.event_seq,
             format!("password record {} of {}", c.id, c.person),
             row_hash(c),
             true,
             &mut v,
         );
     }
-    for v_row in store.voids()? {
+    for row in &voids {
         check(
             "inspection_voids",
-            v_row.id,
-            format!("void {} of inspection {}", v_row.id, v_row.inspection_id),
-            row_hash(&v_row),
+            row.id,
+            row.event_seq,
+            format!("the void of {}", ins(row.inspection_id)),
+            row_hash(row),
             true,
             &mut v,
         );
     }
-    for step in store.nc_steps()? {
+    for step in &steps {
         check(
             "nc_steps",
             step.id,
-            format!("{} step {} of NC-{:04}", step.kind, step.id, step.nc_id),
-            row_hash(&step),
+            step.event_seq,
+            format!("the {} step {} of NC-{:04}", step.kind, step.id, step.nc_id),
+            row_hash(step),
             true,
             &mut v,
         );
     }
-    let (sessions, ends) = store.sessions()?;
     for row in &sessions {
         check(
             "sessions",
             row.id,
+            row.event_seq,
             format!("sign-in {} of {}", row.id, row.person),
             row_hash(row),
             true,
@@ -177,6 +267,7 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
         check(
             "session_ends",
             row.id,
+            row.event_seq,
             format!("end {} of sign-in {}", row.id, row.session_id),
             row_hash(row),
             true,
@@ -184,8 +275,8 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
         );
     }
     // Inspections are recorded in batches: each event holds an id range and one hash.
-    let ncs = store.nonconformances()?;
     let mut covered = 0;
+    let mut batch_events: Vec<i64> = Vec::new();
     for e in &events {
         let Ok(detail) = serde_json::from_str::<serde_json::Value>(&e.detail) else {
             continue;
@@ -194,18 +285,53 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
             if row["table"] != "inspections" {
                 continue;
             }
+            batch_events.push(e.seq);
             let (from, to) = (
                 row["from"].as_i64().unwrap_or(0),
                 row["to"].as_i64().unwrap_or(-1),
             );
             let count = row["count"].as_i64().unwrap_or(0);
+            let version = row["version"].as_u64().unwrap_or(1).min(255) as u8;
             covered += count;
-            let (hash, found) = store.inspection_range_hash(from, to)?;
-            v.rows += found as usize;
-            if found != count {
-                v.problems.push(format!("inspections {from} to {to}, recorded by event {}, were {} behind sopbook's back", e.seq, if found < count { "deleted" } else { "added to" }));
-            } else if Some(hash.as_str()) != row["hash"].as_str() {
-                v.problems.push(format!("an inspection or item result among inspections {from} to {to} was changed after event {} recorded it", e.seq));
+            let range = if from == to {
+                ins(from)
+            } else {
+                format!("{} to {}", ins(from), ins(to))
+            };
+            match store.inspection_range(from, to, version) {
+                Err(e2) => v.problems.push(format!(
+                    "inspections {range}, recorded by event {}, cannot be read: a value was changed behind sopbook's back ({})",
+                    e.seq,
+                    e2.chain().last().map(ToString::to_string).unwrap_or_default()
+                )),
+                Ok(found) => {
+                    v.rows += found.inspections as usize;
+                    if found.inspections != count {
+                        v.problems.push(format!(
+                            "inspections {range}, recorded by event {}, were {} behind sopbook's back ({count} recorded, {} there now)",
+                            e.seq,
+                            if found.inspections < count { "deleted" } else { "added to" },
+                            found.inspections
+                        ));
+                    } else if Some(found.hash.as_str()) != row["hash"].as_str() {
+                        v.problems.push(format!(
+                            "an inspection or item result among {range} was changed after event {} recorded it",
+                            e.seq
+                        ));
+                    }
+                    if found.stray_results > 0 {
+                        v.problems.push(format!(
+                            "{} item results among {range} belong to no inspection: inserted behind sopbook's back",
+                            found.stray_results
+                        ));
+                    }
+                    if found.event_seqs.iter().any(|s| *s != e.seq) {
+                        v.problems.push(format!(
+                            "inspections {range} were recorded by event {}, but some now claim another event",
+                            e.seq
+                        ));
+                    }
+                }
             }
             let mut nc_hasher = <sha2::Sha256 as sha2::Digest>::new();
             let mut nc_count = 0;
@@ -215,18 +341,33 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
             }
             v.rows += nc_count;
             let nc_hash = hex::encode(sha2::Digest::finalize(nc_hasher));
-            if Some(nc_count as i64) != row["nonconformances"].as_i64()
-                || Some(nc_hash.as_str()) != row["nc_hash"].as_str()
+            if !unreadable.contains(&"nonconformances")
+                && (Some(nc_count as i64) != row["nonconformances"].as_i64()
+                    || Some(nc_hash.as_str()) != row["nc_hash"].as_str())
             {
                 v.problems.push(format!("a nonconformance opened by event {} was changed, added or deleted behind sopbook's back", e.seq));
             }
         }
     }
-    let all = store
-        .inspections(&super::InspectionFilter::default())?
-        .len() as i64;
-    if all != covered {
-        v.problems.push(format!("{} inspections are not recorded by any event: they were inserted behind sopbook's back", all - covered));
+    for nc in ncs.iter().filter(|n| !batch_events.contains(&n.event_seq)) {
+        v.rows += 1;
+        v.problems.push(format!(
+            "NC-{:04} (against {}) is not recorded by any event: it was inserted behind sopbook's back",
+            nc.id,
+            ins(nc.inspection_id)
+        ));
+    }
+    // An inspection that cannot be read is reported with its range above.
+    if let Ok(all) = store.inspections(&super::InspectionFilter::default())
+        && all.len() as i64 != covered
+    {
+        v.problems.push(format!("{} inspections are not recorded by any event: they were inserted behind sopbook's back", all.len() as i64 - covered));
+    }
+    for (inspection, position) in store.stray_item_results()? {
+        v.problems.push(format!(
+            "the item result at position {position} of {}, which does not exist, was inserted behind sopbook's back",
+            ins(inspection)
+        ));
     }
     for ((table, id), (_, seq)) in expected {
         v.problems.push(format!(

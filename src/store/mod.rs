@@ -193,8 +193,11 @@ pub trait Store: Send {
         since: Option<&str>,
         until: Option<&str>,
     ) -> Result<Vec<(String, i64)>>;
-    /// The hash of the inspections with ids in `from..=to` and their results, as recorded in events.
-    fn inspection_range_hash(&mut self, from: i64, to: i64) -> Result<(String, i64)>;
+    /// The inspections with ids in `from..=to` and their results, as one
+    /// event recorded them, hashed with encoding `version`.
+    fn inspection_range(&mut self, from: i64, to: i64, version: u8) -> Result<RangeCheck>;
+    /// Item results whose inspection does not exist: (inspection id, position).
+    fn stray_item_results(&mut self) -> Result<Vec<(i64, i64)>>;
 }
 
 /// Folds per-day counts (keys `YYYY-MM-DD`) into weeks keyed by their Monday.
@@ -221,6 +224,17 @@ pub fn fold_weeks(days: Vec<GroupCount>) -> Vec<GroupCount> {
     weeks
 }
 
+/// What a range of inspections holds now, to compare with its event.
+#[derive(Debug, Clone)]
+pub struct RangeCheck {
+    pub hash: String,
+    pub inspections: i64,
+    /// The distinct `event_seq` values of the inspections in the range.
+    pub event_seqs: Vec<i64>,
+    /// Item results in the range that belong to no inspection in it.
+    pub stray_results: i64,
+}
+
 /// What the event that records a batch of inspections says; the store adds
 /// the count and how many failed.
 #[derive(Debug, Clone)]
@@ -241,8 +255,67 @@ pub struct InspectionBatch {
     pub inspections: Vec<NewInspection>,
 }
 
-/// Feeds one inspection and its results into a running hash, in a
-/// canonical encoding (fields separated by 0x1f, rows ended by 0x1e).
+/// How a batch of inspections is hashed. Version 1 joined fields with
+/// separator characters, which a crafted value could imitate; version 2
+/// prefixes every field with its length. Each event says which it used.
+pub const INSPECTION_HASH_VERSION: u8 = 2;
+
+/// Feeds one inspection and its results into a running hash in the
+/// encoding of `version`.
+pub fn hash_inspection_as(
+    version: u8,
+    h: &mut Sha256,
+    i: &InspectionRow,
+    results: &[ItemResultRow],
+) {
+    if version < 2 {
+        return hash_inspection(h, i, results);
+    }
+    use std::fmt::Write as _;
+    // One buffer, written field by field: this runs for every imported row.
+    let mut buf = String::with_capacity(320);
+    let field = |buf: &mut String, s: &str| {
+        let _ = write!(buf, "{}:", s.len());
+        buf.push_str(s);
+    };
+    let mut num = String::new();
+    let mut n = |x: &dyn std::fmt::Display| {
+        num.clear();
+        let _ = write!(num, "{x}");
+        num.clone()
+    };
+    field(&mut buf, &n(&i.id));
+    field(&mut buf, &i.checklist_id);
+    field(&mut buf, &n(&i.revision_id));
+    field(&mut buf, &n(&i.revision_number));
+    field(&mut buf, &i.lot);
+    field(&mut buf, &i.serial);
+    field(&mut buf, &i.inspector);
+    field(&mut buf, &i.station);
+    field(&mut buf, &timestamp(i.recorded_at));
+    field(&mut buf, i.verdict.as_str());
+    field(
+        &mut buf,
+        &i.reinspects.map(|r| r.to_string()).unwrap_or_default(),
+    );
+    field(&mut buf, &n(&results.len()));
+    for r in results {
+        field(&mut buf, &n(&r.position));
+        field(&mut buf, &r.item_id);
+        field(&mut buf, &r.value);
+        field(
+            &mut buf,
+            &r.number.map(|x| format!("{x:?}")).unwrap_or_default(),
+        );
+        field(&mut buf, r.outcome.as_str());
+        field(&mut buf, &r.note);
+    }
+    h.update(buf.as_bytes());
+}
+
+/// Feeds one inspection and its results into a running hash, in the first
+/// encoding (fields separated by 0x1f, rows ended by 0x1e): kept to verify
+/// what was recorded with it.
 pub fn hash_inspection(h: &mut Sha256, i: &InspectionRow, results: &[ItemResultRow]) {
     use std::fmt::Write as _;
     // One buffer, written field by field: this runs for every imported row.

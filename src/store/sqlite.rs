@@ -17,9 +17,9 @@ use crate::error::{ErrorKind, StoreFailure};
 
 use super::{
     Appended, Batch, BatchHeader, ChangeRow, CredentialRow, EventRow, GENESIS, GroupBy, GroupCount,
-    Insert, InspectionFilter, InspectionRow, ItemResultRow, NcRow, NcStepRow, NewInspection,
-    Records, RevisionRow, RowRef, SessionEndRow, SessionRow, SignatureRow, Store, VoidRow,
-    event_hash, hash_inspection, row_hash, timestamp,
+    INSPECTION_HASH_VERSION, Insert, InspectionFilter, InspectionRow, ItemResultRow, NcRow,
+    NcStepRow, NewInspection, RangeCheck, Records, RevisionRow, RowRef, SessionEndRow, SessionRow,
+    SignatureRow, Store, VoidRow, event_hash, hash_inspection_as, row_hash, timestamp,
 };
 
 /// Migrations in order; the database's `user_version` is how many have run.
@@ -608,7 +608,7 @@ impl SqliteStore {
                     ])
                     .map_err(e)?;
                 }
-                hash_inspection(&mut hasher, &new.row, &new.results);
+                hash_inspection_as(INSPECTION_HASH_VERSION, &mut hasher, &new.row, &new.results);
                 let nc_id = match &new.nc_summary {
                     Some(summary) => {
                         nc.execute(params![
@@ -636,7 +636,7 @@ impl SqliteStore {
         }
         let count = out.len();
         let rows = serde_json::json!([
-            { "table": "inspections", "from": first.unwrap_or(0), "to": last, "count": count,
+            { "table": "inspections", "from": first.unwrap_or(0), "to": last, "count": count, "version": INSPECTION_HASH_VERSION,
               "hash": hex::encode(hasher.finalize()), "nonconformances": ncs, "nc_hash": hex::encode(nc_hasher.finalize()) }
         ]);
         let mut note = header.note;
@@ -1128,9 +1128,24 @@ impl Store for SqliteStore {
         load().map_err(|e| explain(e, &path, timeout))
     }
 
-    fn inspection_range_hash(&mut self, from: i64, to: i64) -> Result<(String, i64)> {
+    fn stray_item_results(&mut self) -> Result<Vec<(i64, i64)>> {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
-        let compute = || -> rusqlite::Result<(String, i64)> {
+        let load = || -> rusqlite::Result<Vec<(i64, i64)>> {
+            self.conn
+                .prepare(
+                    "SELECT r.inspection_id, r.position FROM item_results r
+                     WHERE NOT EXISTS (SELECT 1 FROM inspections i WHERE i.id = r.inspection_id)
+                     ORDER BY r.inspection_id, r.position",
+                )?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect()
+        };
+        load().map_err(|e| explain(e, &path, timeout))
+    }
+
+    fn inspection_range(&mut self, from: i64, to: i64, version: u8) -> Result<RangeCheck> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let compute = || -> rusqlite::Result<RangeCheck> {
             let mut hasher = Sha256::new();
             let mut stmt = self.conn.prepare(&format!(
                 "SELECT {INSPECTION_COLUMNS} FROM inspections i WHERE i.id BETWEEN ?1 AND ?2 ORDER BY i.id"
@@ -1145,15 +1160,25 @@ impl Store for SqliteStore {
             let all: Vec<ItemResultRow> = items
                 .query_map([from, to], item_row)?
                 .collect::<rusqlite::Result<_>>()?;
-            let mut k = 0;
-            for row in &rows {
-                let start = k;
-                while k < all.len() && all[k].inspection_id == row.id {
-                    k += 1;
-                }
-                hash_inspection(&mut hasher, row, &all[start..k]);
+            let mut by_inspection: std::collections::BTreeMap<i64, Vec<ItemResultRow>> =
+                std::collections::BTreeMap::new();
+            for r in all {
+                by_inspection.entry(r.inspection_id).or_default().push(r);
             }
-            Ok((hex::encode(hasher.finalize()), rows.len() as i64))
+            let mut event_seqs: Vec<i64> = Vec::new();
+            for row in &rows {
+                let results = by_inspection.remove(&row.id).unwrap_or_default();
+                hash_inspection_as(version, &mut hasher, row, &results);
+                if !event_seqs.contains(&row.event_seq) {
+                    event_seqs.push(row.event_seq);
+                }
+            }
+            Ok(RangeCheck {
+                hash: hex::encode(hasher.finalize()),
+                inspections: rows.len() as i64,
+                event_seqs,
+                stray_results: by_inspection.values().map(|v| v.len() as i64).sum(),
+            })
         };
         compute().map_err(|e| explain(e, &path, timeout))
     }
