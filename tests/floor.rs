@@ -613,9 +613,8 @@ fn audit_verify_covers_inspections() {
     let run = ws.run(&["audit", "verify"]);
     assert_eq!(run.code, 1);
     assert!(
-        run.stderr.contains(
-            "an inspection or item result among inspections 2 to 2 was changed after event"
-        ),
+        run.stderr
+            .contains("INS-000002 or one of its item results was changed after event"),
         "{}",
         run.stderr
     );

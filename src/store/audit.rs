@@ -314,10 +314,17 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
                             found.inspections
                         ));
                     } else if Some(found.hash.as_str()) != row["hash"].as_str() {
-                        v.problems.push(format!(
-                            "an inspection or item result among {range} was changed after event {} recorded it",
-                            e.seq
-                        ));
+                        v.problems.push(if from == to {
+                            format!(
+                                "{range} or one of its item results was changed after event {} recorded it",
+                                e.seq
+                            )
+                        } else {
+                            format!(
+                                "an inspection or item result among {range} was changed after event {} recorded it",
+                                e.seq
+                            )
+                        });
                     }
                     if found.stray_results > 0 {
                         v.problems.push(format!(
