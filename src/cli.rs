@@ -332,12 +332,17 @@ pub enum AuditCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Walk the hash chain and check every record against it
+    /// Walk the hash chain and check every record against it, and every anchor
     Verify {
+        /// Also check this anchor (SEQ:HASH, as `audit anchor` or the manual's home page shows)
+        #[arg(long = "anchor", value_name = "SEQ:HASH")]
+        anchors: Vec<String>,
         /// Print as JSON
         #[arg(long)]
         json: bool,
     },
+    /// Write the chain's head to records.anchors in the workspace (commit it)
+    Anchor,
 }
 
 #[derive(Debug, Args)]

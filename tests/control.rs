@@ -760,3 +760,53 @@ fn demo_builds_the_sample_manual_and_is_idempotent() {
     let page = fs::read_to_string(book.join("quality/final-inspection.html")).unwrap();
     assert!(page.contains("Revision history"));
 }
+
+#[test]
+fn anchors_catch_history_cut_off_with_its_rows() {
+    let ws = with_people();
+    for (id, by) in [("CS-001", "ann"), ("CS-001", "bob")] {
+        let args: Vec<&str> = if by == "ann" {
+            vec!["release", id, "-s", "First issue", "--as", by]
+        } else {
+            vec!["approve", id, "--as", by]
+        };
+        assert_eq!(signed(&ws, &args).code, 0);
+    }
+    let run = ws.run(&["audit", "anchor"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        ws.read("records.anchors")
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("6 ")
+    );
+    assert_eq!(ws.run(&["audit", "verify"]).code, 0);
+    // The head goes into the published manual, for readers to check later.
+    assert_eq!(ws.run(&["publish"]).code, 0);
+    let home = ws.read("book/index.html");
+    assert!(home.contains("sopbook audit verify --anchor 6:"), "{home}");
+    // Cut off the approval together with its signature: the chain alone still verifies.
+    let conn = rusqlite::Connection::open(ws.path().join(".sopbook/records.db")).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER events_no_delete; DROP TRIGGER signatures_no_delete;
+         DELETE FROM signatures WHERE event_seq = 6; DELETE FROM events WHERE seq = 6;",
+    )
+    .unwrap();
+    drop(conn);
+    let run = ws.run(&["audit", "verify"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the records end at event 5, but the anchor in records.anchors:3 names event 6: events were cut off"),
+        "{}",
+        run.stderr
+    );
+    fs::remove_file(ws.path().join("records.anchors")).unwrap();
+    assert_eq!(
+        ws.run(&["audit", "verify"]).code,
+        0,
+        "without an anchor the cut is invisible"
+    );
+    let bad = ws.run(&["audit", "verify", "--anchor", "6"]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+}

@@ -32,15 +32,39 @@ pub fn audit(ctx: &mut Context, command: &AuditCommand) -> Result<Outcome> {
             table.print();
             Ok(Outcome::Ok)
         }
-        AuditCommand::Verify { json: as_json } => {
-            let v = audit::verify(ctx)?;
+        AuditCommand::Anchor => {
+            let a = audit::anchor(ctx)?;
+            say(format!(
+                "Anchored event {} ({}) in {}: commit it, and `sopbook audit verify` will show if any history up to it goes missing.",
+                a.seq,
+                &a.hash[..16],
+                a.file
+            ));
+            Ok(Outcome::Ok)
+        }
+        AuditCommand::Verify {
+            anchors,
+            json: as_json,
+        } => {
+            let extra = anchors
+                .iter()
+                .map(|a| audit::parse_anchor(a, "--anchor"))
+                .collect::<Result<Vec<_>>>()?;
+            let v = audit::verify(ctx, &extra)?;
             if *as_json {
                 json(&v)?;
             }
             if v.intact() {
                 say(format!(
-                    "Verified {} events and {} records in {}: the audit trail is intact.",
-                    v.events, v.rows, v.location
+                    "Verified {} events and {} records in {}{}: the audit trail is intact.",
+                    v.events,
+                    v.rows,
+                    v.location,
+                    match v.anchors {
+                        0 => String::new(),
+                        1 => ", and 1 anchor".to_string(),
+                        n => format!(", and {n} anchors"),
+                    }
                 ));
                 return Ok(Outcome::Ok);
             }

@@ -68,6 +68,8 @@ pub struct Manual {
     pub drafts: bool,
     /// The quality dashboard, when there are inspection records.
     pub dashboard: Option<Dashboard>,
+    /// The head of the audit chain the manual was published from: (event, hash, date).
+    pub records_head: Option<(i64, String, String)>,
 }
 
 /// The numbers of the quality dashboard (template data) and its charts (SVG files).
@@ -98,6 +100,7 @@ impl Manual {
             as_of,
             drafts,
             dashboard: None,
+            records_head: None,
         };
         let name = |id: &str| {
             ws.config

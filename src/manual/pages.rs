@@ -100,6 +100,12 @@ impl Ctx<'_> {
             json!(rel(page_url, "reading-paths/index.html")),
         );
         m.insert("by_role_url".into(), json!(rel(page_url, "by-role.html")));
+        if let Some((seq, hash, at)) = &self.ws.records_head {
+            m.insert(
+                "records_head".into(),
+                json!({ "seq": seq, "hash": hash, "at": at }),
+            );
+        }
         m
     }
 

@@ -5,7 +5,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::Context;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::fail;
 use crate::model::control::local_date;
 
 /// One event of the audit log.
@@ -39,6 +40,107 @@ pub fn log(ctx: &mut Context, since: Option<NaiveDate>) -> Result<Vec<AuditEntry
         .collect())
 }
 
+/// The file in the workspace that keeps the chain's heads, to commit to git.
+pub const ANCHORS_FILE: &str = "records.anchors";
+
+/// A point of the audit chain: the event's number and hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Anchor {
+    pub seq: i64,
+    pub hash: String,
+    /// Where it came from: the anchors file (with its line) or the command line.
+    pub source: String,
+}
+
+/// Parses `SEQ:HASH`.
+pub fn parse_anchor(s: &str, source: &str) -> Result<Anchor> {
+    let bad = || {
+        Error::invalid(format!(
+            "`{s}` is not an anchor; write it as SEQ:HASH, e.g. 218:3f9a… (as `sopbook audit anchor` prints)"
+        ))
+    };
+    let (seq, hash) = s.trim().split_once([':', ' ']).ok_or_else(bad)?;
+    let seq: i64 = seq.trim().parse().map_err(|_| bad())?;
+    let hash = hash
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if seq < 1 || hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(bad());
+    }
+    Ok(Anchor {
+        seq,
+        hash,
+        source: source.to_string(),
+    })
+}
+
+/// The anchors kept in the workspace's anchors file.
+pub fn anchors_in_file(ctx: &mut Context) -> Result<Vec<Anchor>> {
+    let Some(root) = ctx.root() else {
+        return Ok(Vec::new());
+    };
+    let path = root.join(ANCHORS_FILE);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(Vec::new());
+    };
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(|(k, l)| parse_anchor(l, &format!("{ANCHORS_FILE}:{}", k + 1)))
+        .collect()
+}
+
+/// The head of the chain, written to the anchors file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Anchored {
+    pub seq: i64,
+    pub hash: String,
+    #[serde(with = "crate::model::records::stamp")]
+    pub at: DateTime<Utc>,
+    pub file: String,
+}
+
+/// Appends the chain's head to the anchors file (kept in git, it proves
+/// later that no event up to it was cut off).
+pub fn anchor(ctx: &mut Context) -> Result<Anchored> {
+    let Some(root) = ctx.root().map(std::path::Path::to_path_buf) else {
+        fail!(
+            Invalid,
+            "anchors are kept in the workspace, and there is none here"
+        );
+    };
+    let events = ctx.store()?.events()?;
+    let Some(head) = events.last() else {
+        fail!(
+            Conflict,
+            "the records hold no events yet; nothing to anchor"
+        );
+    };
+    let path = root.join(ANCHORS_FILE);
+    let mut text = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        "# The head of sopbook's audit chain at moments worth proving: event number, hash, time.\n# Commit this file; `sopbook audit verify` checks that every line is still part of the records.\n".to_string()
+    });
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(&format!(
+        "{} {} {}\n",
+        head.seq,
+        head.hash,
+        crate::store::timestamp(head.at)
+    ));
+    std::fs::write(&path, text)
+        .map_err(|e| Error::invalid(format!("could not write `{}`: {e}", path.display())))?;
+    Ok(Anchored {
+        seq: head.seq,
+        hash: head.hash.clone(),
+        at: head.at,
+        file: ANCHORS_FILE.to_string(),
+    })
+}
+
 /// What `audit verify` found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Verified {
@@ -46,6 +148,8 @@ pub struct Verified {
     pub rows: usize,
     /// What is wrong, in the order found: the chain first, then the rows.
     pub problems: Vec<String>,
+    /// How many anchors were checked.
+    pub anchors: usize,
     /// Where the records are.
     #[serde(skip)]
     pub location: String,
@@ -57,14 +161,34 @@ impl Verified {
     }
 }
 
-/// Walks the hash chain and checks every record against its event.
-pub fn verify(ctx: &mut Context) -> Result<Verified> {
+/// Walks the hash chain, checks every record against its event, and checks
+/// that every anchor (the anchors file's and `extra`) is still in the chain.
+pub fn verify(ctx: &mut Context, extra: &[Anchor]) -> Result<Verified> {
+    let mut anchors = anchors_in_file(ctx)?;
+    anchors.extend(extra.iter().cloned());
     let store = ctx.store()?;
-    let v = crate::store::audit::verify(store)?;
+    let mut v = crate::store::audit::verify(store)?;
+    let events = store.events()?;
+    for a in &anchors {
+        match events.iter().find(|e| e.seq == a.seq) {
+            None => v.problems.push(format!(
+                "the records end at event {}, but the anchor in {} names event {}: events were cut off",
+                events.last().map_or(0, |e| e.seq),
+                a.source,
+                a.seq
+            )),
+            Some(e) if e.hash != a.hash => v.problems.push(format!(
+                "event {} no longer has the hash the anchor in {} recorded: the history up to it was rewritten",
+                a.seq, a.source
+            )),
+            Some(_) => {}
+        }
+    }
     Ok(Verified {
         events: v.events,
         rows: v.rows,
         problems: v.problems,
+        anchors: anchors.len(),
         location: store.location(),
     })
 }

@@ -63,6 +63,13 @@ pub fn publish(ctx: &mut Context, input: PublishInput) -> Result<Published> {
     }
     let records = ctx.store()?.records()?;
     let mut content = Manual::build(&ws, &records, as_of, input.drafts);
+    content.records_head = ctx.store()?.events()?.last().map(|e| {
+        (
+            e.seq,
+            e.hash.clone(),
+            crate::model::control::local_date(e.at).to_string(),
+        )
+    });
     content.dashboard = super::dashboard::dashboard(ctx, as_of)?;
     let out: PathBuf = input.out.unwrap_or_else(|| ws.root.join(&ws.config.out));
     let opts = PublishOptions {
