@@ -91,7 +91,60 @@ impl Diagnostic {
 /// diagnostics can show the line they point at.
 #[derive(Debug, Default, Clone)]
 pub struct Sources {
-    files: BTreeMap<String, String>,
+    files: BTreeMap<String, SourceFile>,
+}
+
+/// One file's text and where each of its lines starts, computed once, so
+/// that finding a diagnostic's line costs a binary search rather than a
+/// pass over the file.
+#[derive(Debug, Clone)]
+struct SourceFile {
+    text: String,
+    /// Byte offset of the start of every line: 0, then one past each `\n`.
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    fn new(text: String) -> SourceFile {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceFile { text, line_starts }
+    }
+
+    /// 0-based index of the line holding byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    /// The byte range of lines `first..=last` (0-based), with the newline
+    /// ending the last one.
+    fn lines(&self, first: usize, last: usize) -> Range<usize> {
+        let start = self.line_starts[first];
+        let end = self
+            .line_starts
+            .get(last + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        start..end
+    }
+
+    /// The line of the first byte a span shows. A span at the very end of a
+    /// file that ends with a newline shows the last line, as annotate-snippets
+    /// does when given the whole file.
+    fn first_line(&self, span: &Range<usize>) -> usize {
+        let anchor = if span.start == self.text.len() {
+            floor_char_boundary(&self.text, span.start.saturating_sub(1))
+        } else {
+            span.start
+        };
+        self.line_of(anchor)
+    }
+
+    /// The line of the last byte a span shows.
+    fn last_line(&self, span: &Range<usize>) -> usize {
+        self.line_of(span.end.max(span.start))
+    }
 }
 
 impl Sources {
@@ -99,24 +152,29 @@ impl Sources {
     pub fn subset<'a>(&self, paths: impl Iterator<Item = &'a str>) -> Sources {
         let mut out = Sources::default();
         for p in paths {
-            if let Some(text) = self.files.get(p) {
-                out.files.insert(p.to_string(), text.clone());
+            if let Some(file) = self.files.get(p) {
+                out.files.insert(p.to_string(), file.clone());
             }
         }
         out
     }
 
     pub fn insert(&mut self, path: impl Into<String>, text: impl Into<String>) {
-        self.files.insert(path.into(), text.into());
+        self.files.insert(path.into(), SourceFile::new(text.into()));
     }
 
     pub fn get(&self, path: &str) -> Option<&str> {
-        self.files.get(path).map(String::as_str)
+        self.files.get(path).map(|f| f.text.as_str())
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, path: &str, offset: usize) -> Option<(usize, usize)> {
-        self.get(path).map(|text| line_col(text, offset))
+        let file = self.files.get(path)?;
+        let text = &file.text;
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = file.line_of(offset);
+        let column = text[file.line_starts[line]..offset].chars().count() + 1;
+        Some((line + 1, column))
     }
 }
 
@@ -143,6 +201,117 @@ fn clamp_span(text: &str, span: &Range<usize>) -> Range<usize> {
     start..end
 }
 
+/// Two places in one file further apart than this many lines are shown as
+/// two excerpts rather than one with the lines between folded away, so
+/// that no diagnostic costs more than the lines it shows.
+const SAME_EXCERPT_LINES: usize = 50;
+
+/// An excerpt longer than this (a very long line, a span over many lines)
+/// is cut down to the text around the start of its span.
+const LONG_EXCERPT: usize = 4096;
+
+/// How much of a long line is kept on each side of a span, in bytes, and
+/// how much of a long span is shown.
+const CUT_CONTEXT: usize = 200;
+const CUT_SPAN: usize = 400;
+
+/// The part of a file that shows `spans` (clamped, in the file), with the
+/// spans moved into it. annotate-snippets reads all the source it is
+/// given for every diagnostic, so giving it only the lines shown, and only
+/// the text around the span on a very long line, keeps rendering linear
+/// in the number of diagnostics however large the file.
+struct Excerpt<'a> {
+    text: std::borrow::Cow<'a, str>,
+    /// 1-based number of the excerpt's first line in the file.
+    line_start: usize,
+    spans: Vec<Range<usize>>,
+    /// For a cut line: the column annotate-snippets will print for the
+    /// first span, and the true one.
+    columns: Option<(usize, usize)>,
+}
+
+impl Excerpt<'_> {
+    fn is_long(&self) -> bool {
+        self.text.len() > LONG_EXCERPT
+    }
+}
+
+/// The whole lines that show `spans`.
+fn excerpt<'a>(file: &'a SourceFile, spans: &[Range<usize>]) -> Excerpt<'a> {
+    let first = spans.iter().map(|s| file.first_line(s)).min().unwrap_or(0);
+    let last = spans
+        .iter()
+        .map(|s| file.last_line(s))
+        .max()
+        .unwrap_or(0)
+        .max(first);
+    let range = file.lines(first, last);
+    Excerpt {
+        text: std::borrow::Cow::Borrowed(&file.text[range.clone()]),
+        line_start: first + 1,
+        spans: spans.iter().map(|s| shift_into(s, &range, 0)).collect(),
+        columns: None,
+    }
+}
+
+/// `span` moved into `range` (cut from the file), after `prefix` bytes.
+fn shift_into(span: &Range<usize>, range: &Range<usize>, prefix: usize) -> Range<usize> {
+    let start = span.start.clamp(range.start, range.end) - range.start + prefix;
+    let end = span.end.clamp(range.start, range.end) - range.start + prefix;
+    start..end.max(start)
+}
+
+fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// The lines that show `span`, cut down when they are long: at most
+/// `CUT_SPAN` bytes of the span and `CUT_CONTEXT` bytes on either side,
+/// with `...` where text was left out.
+fn excerpt_of<'a>(file: &'a SourceFile, span: &Range<usize>) -> Excerpt<'a> {
+    let whole = excerpt(file, std::slice::from_ref(span));
+    if !whole.is_long() {
+        return whole;
+    }
+    let text = file.text.as_str();
+    let line = file.first_line(span);
+    let line_start = file.line_starts[line];
+    let end = ceil_char_boundary(text, span.end.min(span.start.saturating_add(CUT_SPAN)));
+    let end_line = file.lines(file.line_of(end), file.line_of(end));
+    let end_line_stop = end_line.end - usize::from(text[..end_line.end].ends_with('\n'));
+    let from = floor_char_boundary(text, span.start.saturating_sub(CUT_CONTEXT)).max(line_start);
+    let to = ceil_char_boundary(text, end.saturating_add(CUT_CONTEXT))
+        .min(end_line_stop)
+        .max(end);
+    let (head, tail) = (
+        if from > line_start { "..." } else { "" },
+        if to < end_line_stop { "..." } else { "" },
+    );
+    let cut = format!("{head}{}{tail}", &text[from..to]);
+    let shown = shift_into(&(span.start..end), &(from..to), head.len());
+    let printed = cut[..shown.start].chars().count() + 1;
+    let column = text[line_start..span.start.max(line_start)].chars().count() + 1;
+    Excerpt {
+        text: std::borrow::Cow::Owned(cut),
+        line_start: line + 1,
+        spans: vec![shown],
+        columns: Some((printed, column)),
+    }
+}
+
+/// Notes that the location line of `cut` needs its true column.
+fn fix<'a>(fixes: &mut Vec<(&'a str, usize, usize, usize)>, file: &'a str, cut: &Excerpt<'_>) {
+    if let Some((printed, column)) = cut.columns
+        && printed != column
+    {
+        fixes.push((file, cut.line_start, printed, column));
+    }
+}
+
 /// Renders diagnostics for a terminal or a log: errors first in file order.
 pub fn render(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
     let renderer = if color {
@@ -156,27 +325,63 @@ pub fn render(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
+        // Headers to correct where a long line was cut: (file, line, printed column, true column).
+        let mut fixes: Vec<(&str, usize, usize, usize)> = Vec::new();
         let mut group = Group::with_title(level.primary_title(d.message.as_str()));
         match (&d.file, &d.span) {
-            (Some(file), Some(span)) if sources.get(file).is_some() => {
-                let text = sources.get(file).unwrap_or_default();
-                let mut primary = AnnotationKind::Primary.span(clamp_span(text, span));
+            (Some(file), Some(span)) if sources.files.contains_key(file) => {
+                let source = &sources.files[file];
+                let primary_span = clamp_span(&source.text, span);
+                let also_here = d
+                    .also
+                    .as_ref()
+                    .filter(|(also_file, _, _)| also_file == file)
+                    .map(|(_, s, label)| (clamp_span(&source.text, s), label.as_str()));
+                // One excerpt for both places when they are near each other.
+                let together = also_here
+                    .as_ref()
+                    .filter(|(s, _)| {
+                        let (a, b) = (source.first_line(&primary_span), source.first_line(s));
+                        a.abs_diff(b) <= SAME_EXCERPT_LINES
+                    })
+                    .map(|(s, label)| (excerpt(source, &[primary_span.clone(), s.clone()]), *label))
+                    .filter(|(cut, _)| !cut.is_long());
+                let apart = together.is_none();
+                let (cut, context) = match together {
+                    Some((cut, label)) => (cut, Some(label)),
+                    None => (excerpt_of(source, &primary_span), None),
+                };
+                fix(&mut fixes, file, &cut);
+                let mut primary = AnnotationKind::Primary.span(cut.spans[0].clone());
                 if let Some(label) = &d.label {
                     primary = primary.label(label.as_str());
                 }
-                let mut snippet = Snippet::source(text)
+                let mut snippet = Snippet::source(cut.text.clone())
+                    .line_start(cut.line_start)
                     .path(file.as_str())
                     .annotation(primary);
-                if let Some((also_file, also_span, also_label)) = &d.also
-                    && also_file == file
-                {
+                if let Some(label) = context {
                     snippet = snippet.annotation(
                         AnnotationKind::Context
-                            .span(clamp_span(text, also_span))
-                            .label(also_label.as_str()),
+                            .span(cut.spans[1].clone())
+                            .label(label),
                     );
                 }
                 group = group.element(snippet);
+                if let Some((span, label)) = also_here.filter(|_| apart) {
+                    let cut = excerpt_of(source, &span);
+                    fix(&mut fixes, file, &cut);
+                    group = group.element(
+                        Snippet::source(cut.text.clone())
+                            .line_start(cut.line_start)
+                            .path(file.as_str())
+                            .annotation(
+                                AnnotationKind::Context
+                                    .span(cut.spans[0].clone())
+                                    .label(label),
+                            ),
+                    );
+                }
             }
             (Some(file), _) => {
                 group = group.element(annotate_snippets::Origin::path(file.as_str()));
@@ -189,17 +394,33 @@ pub fn render(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
         let mut report = vec![group];
         if let Some((also_file, also_span, also_label)) = &d.also
             && d.file.as_deref() != Some(also_file.as_str())
-            && let Some(text) = sources.get(also_file)
+            && let Some(source) = sources.files.get(also_file)
         {
+            let cut = excerpt_of(source, &clamp_span(&source.text, also_span));
+            fix(&mut fixes, also_file, &cut);
             report.push(
                 Level::NOTE.secondary_title(also_label.as_str()).element(
-                    Snippet::source(text)
+                    Snippet::source(cut.text.clone())
+                        .line_start(cut.line_start)
                         .path(also_file.as_str())
-                        .annotation(AnnotationKind::Primary.span(clamp_span(text, also_span))),
+                        .annotation(AnnotationKind::Primary.span(cut.spans[0].clone())),
                 ),
             );
         }
-        out.push_str(&renderer.render(&report));
+        let mut rendered = renderer.render(&report);
+        // annotate-snippets counts columns in the text it was given; where
+        // that was a cut line, put the true column in the location line.
+        let mut from = rendered.find('\n').unwrap_or(0);
+        for (file, line, printed, column) in fixes {
+            let wrong = format!("{file}:{line}:{printed}");
+            if let Some(at) = rendered[from..].find(&wrong) {
+                let at = from + at;
+                let right = format!("{file}:{line}:{column}");
+                rendered.replace_range(at..at + wrong.len(), &right);
+                from = at + right.len();
+            }
+        }
+        out.push_str(&rendered);
         out.push_str("\n\n");
     }
     out
@@ -278,6 +499,188 @@ mod tests {
     }
 }
 
+/// The rendering as it was before excerpts: every snippet given its whole
+/// file. Slow (each diagnostic reads its whole file) but plainly right, so
+/// the excerpts are checked against it.
+#[cfg(test)]
+fn render_whole_files(diags: &[Diagnostic], sources: &Sources) -> String {
+    let renderer = Renderer::plain();
+    let mut out = String::new();
+    for d in diags {
+        let level = match d.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let mut group = Group::with_title(level.primary_title(d.message.as_str()));
+        match (&d.file, &d.span) {
+            (Some(file), Some(span)) if sources.get(file).is_some() => {
+                let text = sources.get(file).unwrap_or_default();
+                let mut primary = AnnotationKind::Primary.span(clamp_span(text, span));
+                if let Some(label) = &d.label {
+                    primary = primary.label(label.as_str());
+                }
+                let mut snippet = Snippet::source(text)
+                    .path(file.as_str())
+                    .annotation(primary);
+                if let Some((also_file, also_span, also_label)) = &d.also
+                    && also_file == file
+                {
+                    snippet = snippet.annotation(
+                        AnnotationKind::Context
+                            .span(clamp_span(text, also_span))
+                            .label(also_label.as_str()),
+                    );
+                }
+                group = group.element(snippet);
+            }
+            (Some(file), _) => {
+                group = group.element(annotate_snippets::Origin::path(file.as_str()));
+            }
+            _ => {}
+        }
+        if let Some(help) = &d.help {
+            group = group.element(Level::HELP.message(help.as_str()));
+        }
+        let mut report = vec![group];
+        if let Some((also_file, also_span, also_label)) = &d.also
+            && d.file.as_deref() != Some(also_file.as_str())
+            && let Some(text) = sources.get(also_file)
+        {
+            report.push(
+                Level::NOTE.secondary_title(also_label.as_str()).element(
+                    Snippet::source(text)
+                        .path(also_file.as_str())
+                        .annotation(AnnotationKind::Primary.span(clamp_span(text, also_span))),
+                ),
+            );
+        }
+        out.push_str(&renderer.render(&report));
+        out.push_str("\n\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod excerpts {
+    use super::*;
+
+    /// A manual page with one link per line and, on line 3, a `related`
+    /// list of `n` ids on one line.
+    fn big_file(n: usize) -> (String, Vec<Range<usize>>, Vec<Range<usize>>) {
+        let ids: Vec<String> = (0..n).map(|i| format!("\"QC-{:04}\"", 9000 + i)).collect();
+        let mut text = format!(
+            "+++\nid = \"QC-001\"\nrelated = [{}]\n+++\n",
+            ids.join(", ")
+        );
+        let mut in_list = Vec::new();
+        let mut at = text.find('[').unwrap() + 1;
+        for id in &ids {
+            in_list.push(at..at + id.len());
+            at += id.len() + 2;
+        }
+        let mut links = Vec::new();
+        for i in 0..n {
+            let line = format!("See [x](sop:QC-{}) here, ø.\n", 9000 + i);
+            let start = text.len() + line.find("sop:").unwrap();
+            links.push(start..start + "sop:QC-".len() + (9000 + i).to_string().len());
+            text.push_str(&line);
+        }
+        (text, in_list, links)
+    }
+
+    fn unresolved(spans: &[Range<usize>]) -> Vec<Diagnostic> {
+        spans
+            .iter()
+            .map(|s| {
+                Diagnostic::error("unknown-reference", "no SOP has this id")
+                    .at("manual/qc/big.md", s.clone())
+                    .label("unknown SOP")
+                    .help("check the id")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn five_thousand_diagnostics_in_one_large_file_render_each_with_its_own_line() {
+        let (text, in_list, links) = big_file(5_000);
+        let mut sources = Sources::default();
+        sources.insert("manual/qc/big.md", text.clone());
+        let mut diags = unresolved(&links);
+        diags.extend(unresolved(&in_list));
+        diags.push(Diagnostic::error("x", "the whole file").at("manual/qc/big.md", 0..text.len()));
+        let out = render(&diags, &sources, false);
+        assert_eq!(out.matches("error: no SOP has this id").count(), 10_000);
+        assert!(out.contains("error: the whole file\n --> manual/qc/big.md:1:1"));
+        // The first link is on line 5, the last on line 5,004, at column 9.
+        assert!(
+            out.contains("--> manual/qc/big.md:5:9\n"),
+            "{}",
+            &out[..400]
+        );
+        assert!(out.contains("--> manual/qc/big.md:5004:9\n"));
+        assert!(out.contains("5004 | See [x](sop:QC-13999) here, ø."));
+        // On the long line, the true column of the last id, however it is cut.
+        let (line, column) = line_col(&text, in_list[4_999].start);
+        assert_eq!(line, 3);
+        assert!(out.contains(&format!("--> manual/qc/big.md:3:{column}\n")));
+        // Each excerpt stays small: no rendered line holds the whole list.
+        assert!(out.lines().all(|l| l.len() < 1_000));
+    }
+
+    #[test]
+    fn excerpts_render_as_the_whole_file_did() {
+        // The `related` line is 5,500 bytes long, so it is cut.
+        let (text, in_list, links) = big_file(500);
+        assert!(text.lines().nth(2).unwrap().len() > LONG_EXCERPT);
+        let mut sources = Sources::default();
+        sources.insert("manual/qc/big.md", text.clone());
+        sources.insert("other.md", "a\nb = 1\n".to_string());
+        let picks = [0, 1, 7, 15, 19, 20, 21, 57, 250, 480, 490, 498, 499];
+        let mut diags: Vec<Diagnostic> = picks
+            .iter()
+            .flat_map(|&i| unresolved(&[links[i].clone(), in_list[i].clone()]))
+            .collect();
+        // Two places in the same file, near and far; in another file; at the end.
+        diags.push(
+            Diagnostic::error("duplicate-id", "twice")
+                .at("manual/qc/big.md", links[10].clone())
+                .also("manual/qc/big.md", links[4].clone(), "first here"),
+        );
+        diags.push(
+            Diagnostic::error("duplicate-id", "twice")
+                .at("manual/qc/big.md", links[200].clone())
+                .also("other.md", 2..3, "first here"),
+        );
+        diags.push(
+            Diagnostic::warning("end", "at the end").at("manual/qc/big.md", text.len()..text.len()),
+        );
+        diags.push(
+            Diagnostic::error("span", "over lines")
+                .at("manual/qc/big.md", links[3].start..links[6].end),
+        );
+        assert_eq!(
+            render(&diags, &sources, false),
+            render_whole_files(&diags, &sources)
+        );
+    }
+
+    #[test]
+    fn far_apart_places_in_one_file_are_two_excerpts() {
+        let (text, _, links) = big_file(100);
+        let mut sources = Sources::default();
+        sources.insert("manual/qc/big.md", text);
+        let d = Diagnostic::error("duplicate-id", "twice")
+            .at("manual/qc/big.md", links[90].clone())
+            .label("again")
+            .also("manual/qc/big.md", links[2].clone(), "first here");
+        let out = render(&[d], &sources, false);
+        assert!(out.contains("--> manual/qc/big.md:95:9"), "{out}");
+        assert!(out.contains("::: manual/qc/big.md:7:9"), "{out}");
+        assert!(out.contains("first here"), "{out}");
+        assert!(!out.contains("QC-9050"), "{out}");
+    }
+}
+
 #[cfg(test)]
 mod props {
     use super::*;
@@ -336,6 +739,29 @@ mod props {
             let mut sources = Sources::default();
             sources.insert("a.md", text.clone());
             prop_assert_eq!(sources.line_col("a.md", offset), Some((line, column)));
+        }
+
+        #[test]
+        fn excerpts_render_as_whole_files(
+            text in text(),
+            start in 0usize..80,
+            len in 0usize..20,
+            other in 0usize..80,
+        ) {
+            let mut sources = Sources::default();
+            sources.insert("a.md", text);
+            sources.insert("b.md", "x = 1\ny = 2\n");
+            let diags = [
+                Diagnostic::error("x", "bad").at("a.md", start..start + len).label("here"),
+                Diagnostic::error("x", "bad")
+                    .at("a.md", start..start + len)
+                    .also("a.md", other..other + len, "there")
+                    .label("here"),
+                Diagnostic::warning("x", "bad")
+                    .at("a.md", other..other + 1)
+                    .also("b.md", start..start + len, "there"),
+            ];
+            prop_assert_eq!(render(&diags, &sources, false), render_whole_files(&diags, &sources));
         }
 
         #[test]

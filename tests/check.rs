@@ -261,3 +261,114 @@ fn many_problems_reported_at_once() {
     assert!(codes.contains(&"id-format".to_string()), "{codes:?}");
     assert!(codes.contains(&"unknown-sop".to_string()), "{codes:?}");
 }
+
+/// Runs `check` in a thread, failing the test instead of hanging it.
+fn check_within_a_minute(ws: &Ws) -> common::Run {
+    let dir = ws.path().to_path_buf();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(common::run_in(&dir, &["check"]));
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(60))
+        .expect("`sopbook check` did not finish within a minute")
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &std::path::Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn pipes_and_devices_are_diagnostics_and_the_rest_is_checked() {
+    let ws = Ws::fixture("base");
+    mkfifo(&ws.path().join("manual/quality/pipe.md"));
+    mkfifo(&ws.path().join("checklists/pipe.toml"));
+    std::os::unix::fs::symlink("/dev/zero", ws.path().join("manual/service/zero.md")).unwrap();
+    // A problem in an ordinary file is still found.
+    ws.edit(
+        CS,
+        "review_interval = \"6 months\"",
+        "review_interval = \"half a year\"",
+    );
+    let run = check_within_a_minute(&ws);
+    assert_snapshot(
+        "check/special-files",
+        &format!("exit: {}\n{}", run.code, run.stderr),
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_config_that_is_a_pipe_is_a_diagnostic() {
+    let ws = Ws::fixture("base");
+    std::fs::remove_file(ws.path().join("sopbook.toml")).unwrap();
+    mkfifo(&ws.path().join("sopbook.toml"));
+    let run = check_within_a_minute(&ws);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("error: `sopbook.toml` is a named pipe, not a regular file\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_oversized_document_is_a_diagnostic() {
+    let ws = Ws::fixture("base");
+    // Sparse: 20 MiB long, nothing written; sopbook must not read it.
+    std::fs::File::create(ws.path().join("manual/quality/huge.md"))
+        .unwrap()
+        .set_len(20 * 1024 * 1024)
+        .unwrap();
+    check_snapshot("oversized-document", &ws);
+}
+
+#[test]
+fn five_thousand_broken_links_in_one_file_are_all_reported() {
+    let ws = Ws::fixture("base");
+    let mut text = ws.read(CS);
+    for i in 0..5_000 {
+        text.push_str(&format!("See [this](sop:QC-{}) too.\n", 10_000 + i));
+    }
+    ws.write(CS, &text);
+    let run = check_within_a_minute(&ws);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stderr.matches("\nerror: ").count() + 1, 5_000);
+    assert!(
+        run.stderr
+            .ends_with("Checked 3 SOPs and 2 checklists: 5000 errors, 0 warnings.\n"),
+        "{}",
+        &run.stderr[run.stderr.len() - 300..]
+    );
+}
+
+#[test]
+fn reserved_item_id() {
+    let ws = Ws::fixture("base");
+    ws.edit(CL1, "id = \"scratches\"", "id = \"lot\"");
+    check_snapshot("reserved-item-id", &ws);
+}
+
+#[test]
+fn approvals_nobody_can_give() {
+    let ws = Ws::fixture("base");
+    ws.edit("sopbook.toml", "approvals = 2", "approvals = 3");
+    check_snapshot("approvals-unsatisfiable", &ws);
+}
+
+#[test]
+fn review_interval_over_ten_years() {
+    let ws = Ws::fixture("base");
+    ws.edit(
+        CS,
+        "review_interval = \"6 months\"",
+        "review_interval = \"25 years\"",
+    );
+    check_snapshot("review-interval-too-long", &ws);
+}

@@ -33,6 +33,26 @@ impl Interval {
         }
     }
 
+    /// The longest review interval `check` accepts, in years: a document
+    /// reviewed less often is never reviewed in practice.
+    pub const MAX_REVIEW_YEARS: u32 = 10;
+
+    /// Whether this interval is longer than `years` years. Days and weeks
+    /// count as longer when they exceed the days of `years` calendar years
+    /// with the most leap days (3,653 for 10 years), so "3653 days" passes
+    /// and "522 weeks" (3,654 days) does not.
+    pub fn longer_than_years(&self, years: u32) -> bool {
+        let years = u64::from(years);
+        let count = u64::from(self.count);
+        let most_days = years * 365 + years.div_ceil(4);
+        match self.unit {
+            IntervalUnit::Day => count > most_days,
+            IntervalUnit::Week => count * 7 > most_days,
+            IntervalUnit::Month => count > years * 12,
+            IntervalUnit::Year => count > years,
+        }
+    }
+
     /// A time span typed on the command line; see [`parse_span`]. (This
     /// module is private, so outside `model` the parser is reached as
     /// `Interval::parse_span`.)
@@ -169,6 +189,32 @@ mod tests {
         assert!("12".parse::<Interval>().is_err());
         assert!("0 days".parse::<Interval>().is_err());
         assert!("12 fortnights".parse::<Interval>().is_err());
+    }
+
+    #[test]
+    fn longer_than_ten_years_in_every_unit() {
+        let longer = |s: &str| {
+            s.parse::<Interval>()
+                .unwrap()
+                .longer_than_years(Interval::MAX_REVIEW_YEARS)
+        };
+        for s in ["10 years", "120 months", "521 weeks", "3653 days", "1 day"] {
+            assert!(!longer(s), "{s}");
+        }
+        for s in [
+            "11 years",
+            "121 months",
+            "522 weeks",
+            "3654 days",
+            "1000 years",
+        ] {
+            assert!(longer(s), "{s}");
+        }
+        let max = Interval {
+            count: u32::MAX,
+            unit: IntervalUnit::Week,
+        };
+        assert!(max.longer_than_years(10));
     }
 
     #[test]

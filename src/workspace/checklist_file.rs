@@ -73,6 +73,30 @@ impl ChecklistFile {
     }
 }
 
+/// Item ids that would collide with the columns of the CSV import layouts
+/// (`sopbook inspections import`): a column per item id sits next to these.
+pub const RESERVED_ITEM_IDS: &[&str] = &[
+    "checklist",
+    "lot",
+    "serial",
+    "inspector",
+    "station",
+    "recorded_at",
+    "reinspects",
+    "item",
+    "value",
+    "note",
+];
+
+/// Prefixes of import columns that belong to an item (`note:<item>`), so
+/// no item id may start with them either.
+pub const RESERVED_ITEM_PREFIXES: &[&str] = &["note:"];
+
+/// Whether an item id is taken by the CSV import layouts.
+pub fn is_reserved_item_id(id: &str) -> bool {
+    RESERVED_ITEM_IDS.contains(&id) || RESERVED_ITEM_PREFIXES.iter().any(|p| id.starts_with(p))
+}
+
 const KINDS: &str = "`pass_fail`, `measure`, `choice`, `count` or `text`";
 
 pub fn parse(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<ChecklistFile> {
@@ -97,7 +121,23 @@ pub fn parse(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Chec
     let mut seen: Vec<(String, std::ops::Range<usize>)> = Vec::new();
     for item in &front.items {
         let id = item.id.get_ref();
-        if !is_slug_id(id) {
+        if is_reserved_item_id(id) {
+            let words: Vec<_> = RESERVED_ITEM_IDS.iter().map(|w| format!("`{w}`")).collect();
+            let prefixes: Vec<_> = RESERVED_ITEM_PREFIXES
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect();
+            diags.push(
+                Diagnostic::error("reserved-item-id", format!("item id `{id}` is reserved"))
+                    .at(path, item.id.span())
+                    .label("the CSV import uses this name for a column of its own")
+                    .help(format!(
+                        "choose another id; {} are reserved, and so is anything starting with {}",
+                        words.join(", "),
+                        prefixes.join(" or ")
+                    )),
+            );
+        } else if !is_slug_id(id) {
             diags.push(
                 Diagnostic::error("item-id", format!("item id `{id}` is not valid"))
                     .at(path, item.id.span())
@@ -482,5 +522,50 @@ kind = "text"
         );
         let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["choice-pass", "item-field"]);
+    }
+}
+
+#[cfg(test)]
+mod reserved {
+    use super::*;
+
+    fn item(id: &str) -> String {
+        let id = toml::Value::String(id.to_string());
+        format!(
+            "id = \"CL-001\"\ntitle = \"T\"\n[[item]]\nid = {id}\nprompt = \"P\"\nkind = \"text\"\n"
+        )
+    }
+
+    #[test]
+    fn every_import_column_name_is_a_reserved_item_id() {
+        for id in RESERVED_ITEM_IDS
+            .iter()
+            .map(|s| s.to_string())
+            .chain(["note:label".to_string(), "note:".to_string()])
+        {
+            let text = item(&id);
+            let mut diags = Vec::new();
+            parse("checklists/t.toml", &text, &mut diags).unwrap();
+            assert_eq!(diags.len(), 1, "{id}: {diags:?}");
+            let d = &diags[0];
+            assert_eq!((d.code, d.is_error()), ("reserved-item-id", true), "{id}");
+            let span = d.span.clone().unwrap();
+            assert_eq!(text[span].trim_matches('"'), id, "points at the id");
+            let help = d.help.as_deref().unwrap();
+            for word in RESERVED_ITEM_IDS {
+                assert!(help.contains(&format!("`{word}`")), "{help}");
+            }
+            assert!(help.contains("`note:`"), "{help}");
+        }
+    }
+
+    #[test]
+    fn ids_that_only_resemble_reserved_words_are_free() {
+        for id in ["lots", "item-2", "notes", "value-a", "serial-no", "noted"] {
+            assert!(!is_reserved_item_id(id), "{id}");
+            let mut diags = Vec::new();
+            parse("checklists/t.toml", &item(id), &mut diags).unwrap();
+            assert!(diags.is_empty(), "{id}: {diags:?}");
+        }
     }
 }

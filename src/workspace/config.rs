@@ -255,7 +255,14 @@ impl Config {
             });
         }
         let mut sections: Vec<(i64, usize, Section, std::ops::Range<usize>)> = Vec::new();
-        type PendingRule = (String, u32, Vec<(std::ops::Range<usize>, String)>);
+        // Section id, where to point (its `approvals`, else its id), the
+        // number of approvals and the roles as written.
+        type PendingRule = (
+            String,
+            std::ops::Range<usize>,
+            u32,
+            Vec<(std::ops::Range<usize>, String)>,
+        );
         let mut pending_roles: Vec<PendingRule> = Vec::new();
         for (position, section) in file.section.into_iter().enumerate() {
             let span = section.id.span();
@@ -325,7 +332,11 @@ impl Config {
                     .into_iter()
                     .map(|r| (r.span(), r.into_inner()))
                     .collect();
-                pending_roles.push((id.clone(), required, roles));
+                let at = section
+                    .approvals
+                    .as_ref()
+                    .map_or(span.clone(), Spanned::span);
+                pending_roles.push((id.clone(), at, required, roles));
             }
             sections.push((
                 order,
@@ -395,9 +406,14 @@ impl Config {
                 roles,
             });
         }
+        let default_at = file.approval.required.as_ref().map(Spanned::span);
+        let explicit_default = default_at.is_some() || !file.approval.roles.is_empty();
         if let Some(n) = &file.approval.required {
             config.approval.required = required_approvals(n, diags);
         }
+        // Listed roles that are all unknown are reported as such; the rule
+        // is then not also checked as if it had no roles (anyone).
+        let default_written = !file.approval.roles.is_empty();
         config.approval.roles = check_roles(
             &config,
             file.approval
@@ -431,16 +447,57 @@ impl Config {
             void: roles_for(file.permissions.void),
         };
         config.permissions = permissions;
-        for (section, required, roles) in pending_roles {
+        let default_lost = default_written && config.approval.roles.is_empty();
+        let mut rule_spans = Vec::new();
+        for (section, at, required, roles) in pending_roles {
             // A section that sets only the number of approvals keeps the default approver roles.
-            let roles = if roles.is_empty() {
-                config.approval.roles.clone()
+            let (roles, lost) = if roles.is_empty() {
+                (config.approval.roles.clone(), default_lost)
             } else {
-                check_roles(&config, roles, diags)
+                let checked = check_roles(&config, roles, diags);
+                let lost = checked.is_empty();
+                (checked, lost)
             };
+            rule_spans.push((at, lost));
             config
                 .section_approval
                 .push((section, ApprovalRule { required, roles }));
+        }
+        if config.people.is_empty() {
+            if explicit_default || !config.section_approval.is_empty() {
+                let first = default_at.or_else(|| rule_spans.first().map(|(at, _)| at.clone()));
+                let warning = Diagnostic::warning(
+                    "no-people",
+                    "sopbook.toml lists no people, so no document can be released or approved yet",
+                )
+                .help("add a [[person]] table (id, name, roles) for everyone who signs; the approval rules are then checked against them");
+                diags.push(match first {
+                    Some(span) => warning
+                        .at(CONFIG_FILE, span)
+                        .label("nobody can give these approvals yet"),
+                    None => warning.in_file(CONFIG_FILE),
+                });
+            }
+        } else {
+            if !default_lost
+                && let Some(d) = unsatisfiable(
+                    &config,
+                    &config.approval,
+                    "the default approval rule",
+                    default_at,
+                )
+            {
+                diags.push(d);
+            }
+            for ((section, rule), (at, lost)) in config.section_approval.iter().zip(rule_spans) {
+                if lost {
+                    continue;
+                }
+                let who = format!("section `{section}`");
+                if let Some(d) = unsatisfiable(&config, rule, &who, Some(at)) {
+                    diags.push(d);
+                }
+            }
         }
         Some(config)
     }
@@ -456,6 +513,104 @@ fn required_approvals(n: &Spanned<u32>, diags: &mut Vec<Diagnostic>) -> u32 {
         return 1;
     }
     *n.get_ref()
+}
+
+/// An error if nobody could ever satisfy `rule` with the people listed.
+///
+/// Any listed person may author a revision (release it), and the author
+/// can never approve it. So the rule can be met when some author leaves at
+/// least `required` eligible approvers besides themselves. The most
+/// favourable author is someone who is not an eligible approver, if there
+/// is one; otherwise every author is one of the eligible. Hence the rule:
+///
+/// - at least `required` people may approve (hold an approver role, or
+///   anyone when the rule lists no roles), and
+/// - at least `required + 1` people are listed, so that someone is left to
+///   author when every approver is also a possible author.
+///
+/// Rules that can be met only when a particular person authors pass; a
+/// refused signature says so when it happens.
+fn unsatisfiable(
+    config: &Config,
+    rule: &ApprovalRule,
+    who: &str,
+    at: Option<std::ops::Range<usize>>,
+) -> Option<Diagnostic> {
+    let required = rule.required as usize;
+    let eligible: Vec<&Person> = config
+        .people
+        .iter()
+        .filter(|p| rule.roles.is_empty() || p.roles.iter().any(|r| rule.roles.contains(r)))
+        .collect();
+    let people = config.people.len();
+    if eligible.len() >= required && people > required {
+        return None;
+    }
+    let approvals = plural(required, "approval");
+    let message = if eligible.is_empty() {
+        format!("{who} needs {approvals}, but nobody may approve")
+    } else if eligible.len() < required {
+        format!(
+            "{who} needs {approvals}, but only {} may approve",
+            people_count(eligible.len())
+        )
+    } else {
+        format!(
+            "{who} needs {approvals} from people other than the author, but sopbook.toml lists only {}",
+            people_count(people)
+        )
+    };
+    let names: Vec<String> = eligible.iter().map(|p| format!("`{}`", p.id)).collect();
+    let roles: Vec<String> = rule.roles.iter().map(|r| format!("`{r}`")).collect();
+    let eligible_text = if rule.roles.is_empty() {
+        format!(
+            "the rule lists no approver roles, so anyone but the author may approve: {}",
+            names.join(", ")
+        )
+    } else if names.is_empty() {
+        format!("nobody holds the role {}", roles.join(" or "))
+    } else {
+        format!(
+            "the people who may approve (role {}) are {}",
+            roles.join(" or "),
+            names.join(", ")
+        )
+    };
+    // The most approvals these people can give: every eligible approver,
+    // less one when every person is eligible (the author).
+    let most = eligible.len().min(people.saturating_sub(1));
+    let holding = if roles.len() == 1 {
+        format!("the role {}", roles[0])
+    } else {
+        format!("one of the roles {}", roles.join(", "))
+    };
+    let remedy = match (most, rule.roles.is_empty()) {
+        (0, true) => "add more people to sopbook.toml".to_string(),
+        (0, false) => format!("give people {holding}"),
+        (n, true) => format!("ask for at most {n}, or add more people to sopbook.toml"),
+        (n, false) => format!("ask for at most {n}, or give more people {holding}"),
+    };
+    let d = Diagnostic::error("approvals-unsatisfiable", message).help(format!(
+        "{eligible_text}; the author of a revision cannot approve it; {remedy}"
+    ));
+    Some(match at {
+        Some(span) => d
+            .at(CONFIG_FILE, span)
+            .label("more approvals than these people can give"),
+        None => d.in_file(CONFIG_FILE),
+    })
+}
+
+fn plural(n: usize, word: &str) -> String {
+    crate::diagnostic::plural(n, word)
+}
+
+fn people_count(n: usize) -> String {
+    if n == 1 {
+        "1 person".to_string()
+    } else {
+        format!("{n} people")
+    }
 }
 
 fn unknown_role(config: &Config, span: std::ops::Range<usize>, role: &str) -> Diagnostic {
@@ -509,5 +664,165 @@ order = 1
         assert!(Config::parse(text, &mut diags).is_none());
         assert_eq!(diags[0].code, "unknown-key");
         assert_eq!(&text[diags[0].span.clone().unwrap()], "colour");
+    }
+
+    const PEOPLE: &str = r#"
+[organisation]
+name = "Acme"
+
+[[role]]
+id = "inspector"
+name = "Inspector"
+
+[[role]]
+id = "clerk"
+name = "Clerk"
+
+[[person]]
+id = "ann"
+name = "Ann"
+roles = ["clerk"]
+
+[[person]]
+id = "bob"
+name = "Bob"
+roles = ["inspector"]
+
+[[person]]
+id = "cay"
+name = "Cay"
+roles = ["inspector"]
+"#;
+
+    /// Parses `PEOPLE` plus `rules`; the diagnostics, and the text they point into.
+    fn rules(rules: &str) -> (Vec<Diagnostic>, String) {
+        let text = format!("{PEOPLE}\n{rules}");
+        let mut diags = Vec::new();
+        Config::parse(&text, &mut diags).unwrap();
+        (diags, text)
+    }
+
+    fn only_error<'a>(diags: &'a [Diagnostic], code: &str) -> &'a Diagnostic {
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].is_error(), "{diags:?}");
+        assert_eq!(diags[0].code, code, "{diags:?}");
+        &diags[0]
+    }
+
+    #[test]
+    fn section_asking_more_approvals_than_eligible_people_is_an_error_at_the_value() {
+        let (diags, text) = rules(
+            "[approval]\nrequired = 1\nroles = [\"inspector\"]\n\n[[section]]\nid = \"QC\"\ntitle = \"Q\"\napprovals = 3\n",
+        );
+        let d = only_error(&diags, "approvals-unsatisfiable");
+        assert_eq!(&text[d.span.clone().unwrap()], "3");
+        assert!(
+            d.message.contains("section `QC` needs 3 approvals"),
+            "{}",
+            d.message
+        );
+        assert!(
+            d.message.contains("only 2 people may approve"),
+            "{}",
+            d.message
+        );
+        let help = d.help.as_deref().unwrap();
+        assert!(help.contains("`bob`, `cay`"), "{help}");
+        assert!(help.contains("at most 2"), "{help}");
+    }
+
+    #[test]
+    fn default_rule_asking_ten_approvals_is_an_error_at_the_value() {
+        let (diags, text) = rules("[approval]\nrequired = 10\n");
+        let d = only_error(&diags, "approvals-unsatisfiable");
+        assert_eq!(&text[d.span.clone().unwrap()], "10");
+        assert!(
+            d.message.contains("the default approval rule"),
+            "{}",
+            d.message
+        );
+        // No roles: anyone but the author, so 3 people give at most 2.
+        assert!(d.help.as_deref().unwrap().contains("at most 2"), "{d:?}");
+    }
+
+    #[test]
+    fn no_roles_means_anyone_but_the_author_so_people_minus_one_approvals() {
+        let (diags, _) = rules("[approval]\nrequired = 2\nroles = []\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        let (diags, _) = rules("[approval]\nrequired = 3\nroles = []\n");
+        let d = only_error(&diags, "approvals-unsatisfiable");
+        assert!(d.message.contains("other than the author"), "{}", d.message);
+        assert!(d.message.contains("only 3 people"), "{}", d.message);
+    }
+
+    #[test]
+    fn approvers_who_are_every_possible_author_need_one_more_person() {
+        // bob and cay may approve; ann (no approver role) can author, so 2 approvals work.
+        let (diags, _) = rules("[approval]\nrequired = 2\nroles = [\"inspector\"]\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        // With only bob and cay listed, whoever authors leaves one approver.
+        let text = PEOPLE.replace("roles = [\"clerk\"]", "roles = [\"inspector\"]");
+        let text = format!("{text}\n[approval]\nrequired = 3\nroles = [\"inspector\"]\n");
+        let mut diags = Vec::new();
+        Config::parse(&text, &mut diags).unwrap();
+        only_error(&diags, "approvals-unsatisfiable");
+    }
+
+    #[test]
+    fn section_approver_roles_nobody_holds_is_an_error_naming_the_section() {
+        let text = format!(
+            "{}\n[[role]]\nid = \"auditor\"\nname = \"Auditor\"\n\n[[section]]\nid = \"QC\"\ntitle = \"Q\"\napprover_roles = [\"auditor\"]\n",
+            PEOPLE
+        );
+        let mut diags = Vec::new();
+        Config::parse(&text, &mut diags).unwrap();
+        let d = only_error(&diags, "approvals-unsatisfiable");
+        assert_eq!(&text[d.span.clone().unwrap()], "\"QC\"");
+        assert!(d.message.contains("nobody may approve"), "{}", d.message);
+        assert!(
+            d.help
+                .as_deref()
+                .unwrap()
+                .contains("nobody holds the role `auditor`"),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn approver_roles_that_are_all_unknown_are_not_read_as_anyone() {
+        let (diags, _) = rules("[approval]\nrequired = 3\nroles = [\"boss\"]\n");
+        let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["unknown-role"]);
+    }
+
+    #[test]
+    fn zero_approvals_is_an_error_at_the_value() {
+        let (diags, text) = rules("[approval]\nrequired = 0\n");
+        let d = only_error(&diags, "approvals");
+        assert_eq!(&text[d.span.clone().unwrap()], "0");
+        let (diags, text) = rules("[[section]]\nid = \"QC\"\ntitle = \"Q\"\napprovals = 0\n");
+        let d = only_error(&diags, "approvals");
+        assert_eq!(&text[d.span.clone().unwrap()], "0");
+    }
+
+    #[test]
+    fn rules_without_people_are_a_warning_and_a_fresh_workspace_has_none() {
+        let text = format!("{MINIMAL}\n[approval]\nrequired = 5\n");
+        let mut diags = Vec::new();
+        Config::parse(&text, &mut diags).unwrap();
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!((diags[0].code, diags[0].is_error()), ("no-people", false));
+        // What `init` writes: no people and no rule of its own.
+        let mut diags = Vec::new();
+        Config::parse(MINIMAL, &mut diags).unwrap();
+        assert!(diags.is_empty(), "{diags:?}");
+    }
+
+    #[test]
+    fn the_sample_workspace_rules_can_be_met() {
+        let text = include_str!("../../sopbook.toml");
+        let mut diags = Vec::new();
+        Config::parse(text, &mut diags).unwrap();
+        assert!(diags.is_empty(), "{diags:?}");
     }
 }

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 pub use check::check_workspace;
+pub use checklist_file::{RESERVED_ITEM_IDS, RESERVED_ITEM_PREFIXES, is_reserved_item_id};
 pub use config::{CONFIG_FILE, Config};
 pub use links::{DocLink, find_links};
 
@@ -55,12 +56,7 @@ impl Workspace {
     /// Loads and checks the workspace at `root`. Fails only when the
     /// workspace cannot be read at all; everything else is a diagnostic.
     pub fn load(root: &Path) -> Result<Workspace> {
-        let config_path = root.join(CONFIG_FILE);
-        let config_text = read_text(&config_path)?;
-        let mut sources = Sources::default();
-        sources.insert(CONFIG_FILE, config_text.clone());
-        let mut diagnostics = Vec::new();
-        let config = Config::parse(&config_text, &mut diagnostics);
+        let (config, mut diagnostics, mut sources) = load_config(root)?;
         let config_ok = config.is_some();
         let config = config.unwrap_or_default();
 
@@ -131,11 +127,15 @@ impl Workspace {
 
 /// Only `sopbook.toml`, for commands that need the people and rules but not
 /// the documents. Returns `None` with the diagnostics when it has errors.
+/// A `sopbook.toml` that cannot be read (a pipe, too large, not UTF-8) is
+/// a diagnostic too.
 pub fn load_config(root: &Path) -> Result<(Option<Config>, Vec<Diagnostic>, Sources)> {
-    let text = read_text(&root.join(CONFIG_FILE))?;
     let mut diagnostics = Vec::new();
-    let config = Config::parse(&text, &mut diagnostics);
     let mut sources = Sources::default();
+    let Some(text) = read_listed(&root.join(CONFIG_FILE), CONFIG_FILE, &mut diagnostics) else {
+        return Ok((None, diagnostics, sources));
+    };
+    let config = Config::parse(&text, &mut diagnostics);
     sources.insert(CONFIG_FILE, text);
     Ok((config, diagnostics, sources))
 }
@@ -196,38 +196,258 @@ pub fn find_root(explicit: Option<&Path>) -> Result<PathBuf> {
     )
 }
 
-fn read_text(path: &Path) -> Result<String> {
-    if path.is_dir() {
-        bail!("`{}` is a folder, but a file was expected", path.display());
-    }
-    let bytes = fs::read(path).with_context(|| format!("could not read `{}`", path.display()))?;
-    String::from_utf8(bytes)
-        .with_context(|| format!("`{}` is not valid UTF-8 text", path.display()))
+/// The most bytes a document (an SOP, a checklist) or `sopbook.toml` may
+/// hold. Real ones are a few kilobytes; the limit only keeps a runaway or
+/// hostile file from filling memory.
+pub const MAX_DOCUMENT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Why [`read_regular`] could not give a file's text.
+#[derive(Debug)]
+pub enum ReadProblem {
+    /// Nothing at that path.
+    Missing,
+    /// A symbolic link whose target does not exist.
+    BrokenLink,
+    /// A folder where a file was expected.
+    Folder,
+    /// Not a regular file: "a named pipe", "a socket", "a character
+    /// device", "a block device" or "a special file".
+    Special(&'static str),
+    /// More than `limit` bytes. `size` is `None` when the file was small
+    /// enough when opened but grew past the limit while it was read.
+    TooLarge { size: Option<u64>, limit: u64 },
+    /// Not UTF-8; the first bad byte is at `valid_up_to`.
+    NotUtf8 { valid_up_to: usize },
+    /// Anything else the system refused (permissions, I/O errors).
+    Io(std::io::Error),
 }
 
-/// Reads a file found in the listing; trouble becomes a diagnostic.
-fn read_listed(abs: &Path, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
-    match fs::read(abs) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Some(text),
-            Err(e) => {
-                diags.push(
-                    Diagnostic::error("not-utf8", format!("`{rel}` is not valid UTF-8 text"))
-                        .in_file(rel)
-                        .help(format!(
-                            "the first bad byte is at offset {}; save the file as UTF-8",
-                            e.utf8_error().valid_up_to()
-                        )),
-                );
-                None
+impl ReadProblem {
+    /// A short code for a [`Diagnostic`].
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReadProblem::Missing | ReadProblem::BrokenLink => "missing-file",
+            ReadProblem::Folder => "is-a-folder",
+            ReadProblem::Special(_) => "not-a-regular-file",
+            ReadProblem::TooLarge { .. } => "file-too-large",
+            ReadProblem::NotUtf8 { .. } => "not-utf8",
+            ReadProblem::Io(_) => "unreadable",
+        }
+    }
+
+    /// The whole sentence, naming the file: "`manual/qc/a.md` is a named
+    /// pipe, not a regular file". `kind` names what the limit applies to,
+    /// in the plural: "documents", "CSV files".
+    pub fn message(&self, name: &str, kind: &str) -> String {
+        match self {
+            ReadProblem::Io(e) => format!("could not read `{name}`: {e}"),
+            _ => format!("`{name}` {}", self.reason(kind)),
+        }
+    }
+
+    /// What is wrong, to follow the file's name.
+    pub fn reason(&self, kind: &str) -> String {
+        match self {
+            ReadProblem::Missing => "does not exist".to_string(),
+            ReadProblem::BrokenLink => {
+                "is a symbolic link to a file that does not exist".to_string()
             }
-        },
-        Err(e) => {
-            diags.push(
-                Diagnostic::error("unreadable", format!("could not read `{rel}`: {e}"))
-                    .in_file(rel)
-                    .help("check the file's permissions"),
-            );
+            ReadProblem::Folder => "is a folder, but a file was expected".to_string(),
+            ReadProblem::Special(what) => format!("is {what}, not a regular file"),
+            ReadProblem::TooLarge { size, limit } => {
+                let limit_text = size_text(*limit);
+                // A size that would print like the limit ("16.0 MiB") says "larger than".
+                match size.filter(|s| size_tenths(*s) != size_tenths(*limit)) {
+                    Some(s) => format!("is {}; {kind} are limited to {limit_text}", size_text(s)),
+                    _ => format!("is larger than {limit_text}; {kind} are limited to that"),
+                }
+            }
+            ReadProblem::NotUtf8 { .. } => "is not valid UTF-8 text".to_string(),
+            ReadProblem::Io(e) => format!("could not be read: {e}"),
+        }
+    }
+
+    /// What to do about it.
+    pub fn help(&self) -> String {
+        match self {
+            ReadProblem::Missing => "create the file, or check the path".to_string(),
+            ReadProblem::BrokenLink => {
+                "point the link at an existing file, or replace it with the file itself".to_string()
+            }
+            ReadProblem::Folder => {
+                "rename the folder, or move its contents into a file".to_string()
+            }
+            ReadProblem::Special(_) => "replace it with a regular file holding the text; sopbook does not read from pipes, sockets or devices".to_string(),
+            ReadProblem::TooLarge { .. } => "split it into smaller files".to_string(),
+            ReadProblem::NotUtf8 { valid_up_to } => format!(
+                "the first bad byte is at offset {valid_up_to}; save the file as UTF-8"
+            ),
+            ReadProblem::Io(_) => "check the file's permissions".to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for ReadProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason("files"))
+    }
+}
+
+impl std::error::Error for ReadProblem {}
+
+/// A size in tenths of its unit, as [`size_text`] rounds it.
+fn size_tenths(bytes: u64) -> (u64, u128) {
+    let unit = if bytes >= 1024 * 1024 {
+        1024 * 1024
+    } else if bytes >= 1024 {
+        1024
+    } else {
+        1
+    };
+    (
+        unit,
+        (u128::from(bytes) * 10 + u128::from(unit / 2)) / u128::from(unit),
+    )
+}
+
+/// "20.1 MiB", "16 MiB", "512.5 KiB", "10 bytes".
+fn size_text(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * 1024;
+    #[allow(clippy::cast_precision_loss)] // one decimal is all that is shown
+    let scaled = |unit: u64| bytes as f64 / unit as f64;
+    if bytes >= MIB {
+        if bytes.is_multiple_of(MIB) {
+            format!("{} MiB", bytes / MIB)
+        } else {
+            format!("{:.1} MiB", scaled(MIB))
+        }
+    } else if bytes >= KIB {
+        if bytes.is_multiple_of(KIB) {
+            format!("{} KiB", bytes / KIB)
+        } else {
+            format!("{:.1} KiB", scaled(KIB))
+        }
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// What kind of thing a path that is not a regular file is.
+fn special_kind(ty: fs::FileType) -> Result<(), ReadProblem> {
+    if ty.is_file() {
+        return Ok(());
+    }
+    if ty.is_dir() {
+        return Err(ReadProblem::Folder);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ty.is_fifo() {
+            return Err(ReadProblem::Special("a named pipe"));
+        }
+        if ty.is_socket() {
+            return Err(ReadProblem::Special("a socket"));
+        }
+        if ty.is_char_device() {
+            return Err(ReadProblem::Special("a character device"));
+        }
+        if ty.is_block_device() {
+            return Err(ReadProblem::Special("a block device"));
+        }
+    }
+    Err(ReadProblem::Special("a special file"))
+}
+
+/// Reads the text of a regular file of at most `limit` bytes: the one way
+/// sopbook reads a file a user points it at.
+///
+/// Symbolic links are followed, and what they lead to must be a regular
+/// file: a named pipe, a socket or a device (`/dev/zero`) is refused
+/// before it is opened, so nothing blocks or reads for ever. The file is
+/// opened without blocking and checked again on the open handle, so one
+/// swapped in meanwhile is refused too. At most `limit` bytes are read
+/// whatever the size says, so a file that grows while it is read cannot
+/// go past the limit either.
+pub fn read_regular(path: &Path, limit: u64) -> std::result::Result<String, ReadProblem> {
+    use std::io::Read;
+    let meta = match fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let dangling = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+            return Err(if dangling {
+                ReadProblem::BrokenLink
+            } else {
+                ReadProblem::Missing
+            });
+        }
+        Err(e) => return Err(ReadProblem::Io(e)),
+    };
+    special_kind(meta.file_type())?;
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Should the path have become a pipe since `metadata`, opening it
+        // must not wait for a writer, nor make a terminal ours.
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options.open(path).map_err(ReadProblem::Io)?;
+    let meta = file.metadata().map_err(ReadProblem::Io)?;
+    special_kind(meta.file_type())?;
+    if meta.len() > limit {
+        return Err(ReadProblem::TooLarge {
+            size: Some(meta.len()),
+            limit,
+        });
+    }
+    // Room for what the size promised; never more than the limit up front.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadProblem::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadProblem::TooLarge { size: None, limit });
+    }
+    String::from_utf8(bytes).map_err(|e| ReadProblem::NotUtf8 {
+        valid_up_to: e.utf8_error().valid_up_to(),
+    })
+}
+
+/// A problem reading a workspace file, as a diagnostic on that file.
+fn read_diagnostic(rel: &str, problem: &ReadProblem) -> Diagnostic {
+    let config = rel == CONFIG_FILE;
+    let help = match problem {
+        ReadProblem::TooLarge { .. } if config => {
+            format!(
+                "{CONFIG_FILE} holds the organisation, people, roles and sections; remove what does not belong there"
+            )
+        }
+        ReadProblem::TooLarge { .. } => {
+            "split it into several documents; a procedure this long is not read on the floor"
+                .to_string()
+        }
+        _ => problem.help(),
+    };
+    let kind = if config {
+        "workspace files"
+    } else {
+        "documents"
+    };
+    Diagnostic::error(problem.code(), problem.message(rel, kind))
+        .in_file(rel)
+        .help(help)
+}
+
+/// Reads a workspace file (a document or `sopbook.toml`); trouble becomes
+/// a diagnostic naming `rel`.
+fn read_listed(abs: &Path, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    match read_regular(abs, MAX_DOCUMENT_BYTES) {
+        Ok(text) => Some(text),
+        Err(problem) => {
+            diags.push(read_diagnostic(rel, &problem));
             None
         }
     }
@@ -335,4 +555,197 @@ pub fn parse_snapshot_checklist(path: &str, text: &str) -> Option<Checklist> {
         .iter()
         .all(|d| !d.is_error())
         .then(|| file.into_model())
+}
+
+#[cfg(test)]
+mod reading {
+    use super::*;
+
+    fn fifo(path: &Path) {
+        let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: `c` is a valid NUL-terminated path that outlives the call.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    }
+
+    #[test]
+    fn a_regular_file_is_read_up_to_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.md");
+        fs::write(&p, "0123456789").unwrap();
+        assert_eq!(read_regular(&p, 10).unwrap(), "0123456789");
+        let link = dir.path().join("link.md");
+        std::os::unix::fs::symlink(&p, &link).unwrap();
+        assert_eq!(read_regular(&link, 10).unwrap(), "0123456789");
+        let e = read_regular(&p, 9).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                ReadProblem::TooLarge {
+                    size: Some(10),
+                    limit: 9
+                }
+            ),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn a_named_pipe_is_refused_without_waiting_for_a_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("pipe.md");
+        fifo(&p);
+        let e = read_regular(&p, MAX_DOCUMENT_BYTES).unwrap_err();
+        assert_eq!(
+            e.message("pipe.md", "documents"),
+            "`pipe.md` is a named pipe, not a regular file"
+        );
+        assert_eq!(e.code(), "not-a-regular-file");
+    }
+
+    #[test]
+    fn a_symlink_to_dev_zero_is_refused_without_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("zero.md");
+        std::os::unix::fs::symlink("/dev/zero", &p).unwrap();
+        let e = read_regular(&p, MAX_DOCUMENT_BYTES).unwrap_err();
+        assert_eq!(e.to_string(), "is a character device, not a regular file");
+    }
+
+    #[test]
+    fn an_oversized_file_is_refused_by_its_size_without_reading_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.md");
+        // Sparse: 20 MiB long, nothing written.
+        fs::File::create(&p)
+            .unwrap()
+            .set_len(20 * 1024 * 1024)
+            .unwrap();
+        let e = read_regular(&p, MAX_DOCUMENT_BYTES).unwrap_err();
+        assert_eq!(
+            e.message("manual/qc/big.md", "documents"),
+            "`manual/qc/big.md` is 20 MiB; documents are limited to 16 MiB"
+        );
+        fs::File::create(&p)
+            .unwrap()
+            .set_len(20 * 1024 * 1024 + 100_000)
+            .unwrap();
+        let e = read_regular(&p, MAX_DOCUMENT_BYTES).unwrap_err();
+        assert_eq!(
+            e.reason("documents"),
+            "is 20.1 MiB; documents are limited to 16 MiB"
+        );
+        // Just over: the sizes would print alike, so say "larger than".
+        fs::File::create(&p)
+            .unwrap()
+            .set_len(MAX_DOCUMENT_BYTES + 1)
+            .unwrap();
+        let e = read_regular(&p, MAX_DOCUMENT_BYTES).unwrap_err();
+        assert_eq!(
+            e.reason("documents"),
+            "is larger than 16 MiB; documents are limited to that"
+        );
+    }
+
+    /// Files under /proc say they are empty and then give text: the reader
+    /// must stop at the limit whatever the size said, as for a file that
+    /// grows while it is read.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_longer_than_its_size_says_is_cut_off_at_the_limit() {
+        let p = Path::new("/proc/self/status");
+        assert_eq!(fs::metadata(p).unwrap().len(), 0);
+        let e = read_regular(p, 16).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                ReadProblem::TooLarge {
+                    size: None,
+                    limit: 16
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(
+            read_regular(p, MAX_DOCUMENT_BYTES)
+                .unwrap()
+                .contains("Name:")
+        );
+    }
+
+    #[test]
+    fn folders_dangling_links_and_bad_text_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = read_regular(dir.path(), 100).unwrap_err();
+        assert_eq!(e.code(), "is-a-folder");
+        let p = dir.path().join("gone.md");
+        std::os::unix::fs::symlink(dir.path().join("nowhere"), &p).unwrap();
+        assert!(matches!(
+            read_regular(&p, 100),
+            Err(ReadProblem::BrokenLink)
+        ));
+        assert!(matches!(
+            read_regular(&dir.path().join("x"), 100),
+            Err(ReadProblem::Missing)
+        ));
+        let p = dir.path().join("latin1.md");
+        fs::write(&p, b"ab\xff").unwrap();
+        let e = read_regular(&p, 100).unwrap_err();
+        assert!(e.help().contains("offset 2"), "{}", e.help());
+    }
+
+    #[test]
+    fn special_and_oversized_files_in_a_workspace_are_diagnostics_and_the_rest_is_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(
+            root.join(CONFIG_FILE),
+            "[organisation]\nname = \"A\"\n[[section]]\nid = \"QC\"\ntitle = \"Q\"\n",
+        )
+        .unwrap();
+        fs::create_dir_all(root.join("manual/qc")).unwrap();
+        fs::create_dir_all(root.join("checklists")).unwrap();
+        fifo(&root.join("manual/qc/pipe.md"));
+        fifo(&root.join("checklists/pipe.toml"));
+        std::os::unix::fs::symlink("/dev/zero", root.join("manual/qc/zero.md")).unwrap();
+        fs::File::create(root.join("manual/qc/big.md"))
+            .unwrap()
+            .set_len(MAX_DOCUMENT_BYTES + 4 * 1024 * 1024)
+            .unwrap();
+        fs::write(root.join("manual/qc/ok.md"), "no front matter\n").unwrap();
+        let ws = Workspace::load(root).unwrap();
+        let found: Vec<(&str, &str)> = ws
+            .diagnostics
+            .iter()
+            .map(|d| (d.file.as_deref().unwrap(), d.code))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("checklists/pipe.toml", "not-a-regular-file"),
+                ("manual/qc/big.md", "file-too-large"),
+                ("manual/qc/ok.md", "missing-front-matter"),
+                ("manual/qc/pipe.md", "not-a-regular-file"),
+                ("manual/qc/zero.md", "not-a-regular-file"),
+            ]
+        );
+        let big = &ws.diagnostics[1].message;
+        assert_eq!(
+            big,
+            "`manual/qc/big.md` is 20 MiB; documents are limited to 16 MiB"
+        );
+    }
+
+    #[test]
+    fn a_config_that_is_a_pipe_is_a_diagnostic() {
+        let dir = tempfile::tempdir().unwrap();
+        fifo(&dir.path().join(CONFIG_FILE));
+        let (config, diags, _) = load_config(dir.path()).unwrap();
+        assert!(config.is_none());
+        assert_eq!(diags.len(), 1);
+        assert_eq!(
+            diags[0].message,
+            "`sopbook.toml` is a named pipe, not a regular file"
+        );
+        assert_eq!(diags[0].file.as_deref(), Some(CONFIG_FILE));
+    }
 }

@@ -191,6 +191,24 @@ pub fn parse(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<SopF
         }
     };
     let interval = match front.review_interval.get_ref().parse::<Interval>() {
+        Ok(i) if i.longer_than_years(Interval::MAX_REVIEW_YEARS) => {
+            diags.push(
+                Diagnostic::error(
+                    "review-interval",
+                    format!(
+                        "a review interval of {i} is longer than {} years",
+                        Interval::MAX_REVIEW_YEARS
+                    ),
+                )
+                .at(path, front.review_interval.span())
+                .label("too long")
+                .help(format!(
+                    "a document reviewed less often than every {} years is never reviewed in practice; use e.g. \"2 years\" or \"12 months\"",
+                    Interval::MAX_REVIEW_YEARS
+                )),
+            );
+            Some(i)
+        }
         Ok(i) => Some(i),
         Err(message) => {
             diags.push(
@@ -251,6 +269,42 @@ mod tests {
         let f = parse("a.md", &text, &mut diags).unwrap();
         assert_eq!(f.front.onboarding.0.len(), 2);
         assert_eq!(&text[f.front.onboarding.0[1].order.span()], "4");
+    }
+
+    #[test]
+    fn review_interval_over_ten_years_is_an_error_at_the_value() {
+        for (interval, bad) in [
+            ("10 years", false),
+            ("120 months", false),
+            ("11 years", true),
+            ("1000 years", true),
+            ("600 weeks", true),
+            ("4000 days", true),
+        ] {
+            let text = GOOD.replace("12 months", interval);
+            let mut diags = Vec::new();
+            let f = parse("a.md", &text, &mut diags).unwrap();
+            assert_eq!(f.interval.map(|i| i.to_string()).as_deref(), Some(interval));
+            if !bad {
+                assert!(diags.is_empty(), "{interval}: {diags:?}");
+                continue;
+            }
+            assert_eq!(diags.len(), 1, "{interval}: {diags:?}");
+            assert!(diags[0].is_error());
+            assert_eq!(diags[0].code, "review-interval");
+            assert_eq!(
+                &text[diags[0].span.clone().unwrap()],
+                format!("\"{interval}\"")
+            );
+            assert!(
+                diags[0]
+                    .help
+                    .as_deref()
+                    .unwrap()
+                    .contains("never reviewed in practice"),
+                "{diags:?}"
+            );
+        }
     }
 
     #[test]
