@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use common::{Run, Ws, assert_snapshot, copy_dir, run_with, without_dates};
+use common::{PASSWORD, Run, Ws, assert_snapshot, copy_dir, run_with, without_dates};
 
 /// A copy of one released `base` workspace (releasing takes a while).
 fn ready() -> Ws {
@@ -67,24 +67,27 @@ fn refused(ws: &Ws, name: &str, run: &Run) {
 /// Records INS-000001, failed (length out of spec) or passed.
 fn first_inspection(ws: &Ws, pass: bool) {
     let length = if pass { "length=120.0" } else { "length=118" };
-    let run = ws.run(&[
-        "inspect",
-        "CL-001",
-        "--lot",
-        "L-0",
-        "--as",
-        "cay",
-        "--set",
-        "label=p",
-        "--set",
-        length,
-        "--set",
-        "finish=good",
-        "--set",
-        "scratches=0",
-        "--set",
-        "remarks=ok",
-    ]);
+    let run = ws.run_env(
+        &[
+            "inspect",
+            "CL-001",
+            "--lot",
+            "L-0",
+            "--as",
+            "cay",
+            "--set",
+            "label=p",
+            "--set",
+            length,
+            "--set",
+            "finish=good",
+            "--set",
+            "scratches=0",
+            "--set",
+            "remarks=ok",
+        ],
+        &[("SOPBOOK_PASSWORD", PASSWORD)],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 

@@ -1263,6 +1263,7 @@ mod tests {
             sop: None,
             applies_to: Vec::new(),
             description: None,
+            inspectors: Vec::new(),
             items,
             path: "checklists/dock.toml".into(),
             slug: "dock".into(),
