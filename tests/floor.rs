@@ -739,3 +739,29 @@ fn verify_finds_forged_rows_moved_rows_and_damaged_values() {
         assert!(run.stderr.contains(found), "{sql}: {}", run.stderr);
     }
 }
+
+#[test]
+fn a_locked_database_is_found_before_the_form_is_shown() {
+    let ws = ready();
+    let conn = rusqlite::Connection::open(ws.path().join(".sopbook/records.db")).unwrap();
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sopbook"))
+        .args(["inspect", "CL-001", "--lot", "L-3", "--as", "bob"])
+        .current_dir(ws.path())
+        .env("NO_COLOR", "1")
+        .env("SOPBOOK_PASSWORD", PASSWORD)
+        .env("SOPBOOK_BUSY_TIMEOUT_MS", "200")
+        .env("XDG_CONFIG_HOME", ws.path().join(".test-config"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"p\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    conn.execute_batch("ROLLBACK").unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("is locked by another writer"), "{stderr}");
+    assert!(!stderr.contains("[1/"), "no item was asked: {stderr}");
+}

@@ -11,7 +11,19 @@ use crate::model::inspection::{Outcome as ItemOutcome, Verdict};
 use crate::ops::Context;
 use crate::ops::inspections::{self, Entry, Form, Prepared, StartInput};
 
+/// The largest `--input` file read: far more than any checklist's results.
+const INPUT_LIMIT: u64 = 1 << 20;
+
 pub fn inspect(ctx: &mut Context, args: &InspectArgs) -> Result<Outcome> {
+    // What was given is read first: a bad file is said before anyone signs.
+    let mut given = Vec::new();
+    if let Some(file) = &args.input {
+        let shown = file.display().to_string();
+        let text = crate::workspace::read_regular(file, INPUT_LIMIT)
+            .map_err(|p| Error::invalid(p.message(&shown, "result files")).with_hint(p.help()))?;
+        given = inspections::entries_from_json(&text, &file.display().to_string())?;
+    }
+    inspections::add_pairs(&mut given, &args.set, &args.notes)?;
     let form = inspections::start(
         ctx,
         StartInput {
@@ -23,13 +35,6 @@ pub fn inspect(ctx: &mut Context, args: &InspectArgs) -> Result<Outcome> {
             reinspect: args.reinspect.as_deref(),
         },
     )?;
-    let mut given = Vec::new();
-    if let Some(file) = &args.input {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| Error::invalid(format!("could not read `{}`: {e}", file.display())))?;
-        given = inspections::entries_from_json(&text, &file.display().to_string())?;
-    }
-    inspections::add_pairs(&mut given, &args.set, &args.notes)?;
     let entries = if given.is_empty() {
         match interactive(&form)? {
             Some(entries) => entries,

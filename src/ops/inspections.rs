@@ -178,6 +178,7 @@ pub fn start(ctx: &mut Context, input: StartInput<'_>) -> Result<Form> {
         ctx.require_role(&person, &roles, &record, "inspect")?;
     }
     ctx.prove(&person, &record, "inspect")?;
+    ctx.store()?.can_write()?;
     Ok(Form {
         revision,
         checklist,

@@ -132,6 +132,11 @@ pub trait Store: Send {
     fn sessions(&mut self) -> Result<(Vec<SessionRow>, Vec<SessionEndRow>)>;
     /// Where the records are, for messages.
     fn location(&self) -> String;
+    /// Fails now, rather than after a person has filled in a form, when
+    /// nothing could be recorded (the database is locked, read-only, full).
+    fn can_write(&mut self) -> Result<()> {
+        Ok(())
+    }
 
     /// Records inspections, their results and the nonconformances the failed
     /// ones open, with one audit event, in one transaction. Returns, per

@@ -866,6 +866,16 @@ impl Store for SqliteStore {
         self.path.display().to_string()
     }
 
+    fn can_write(&mut self) -> Result<()> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        // Taking the write lock and giving it back writes nothing.
+        let probe = || -> rusqlite::Result<()> {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            self.conn.execute_batch("ROLLBACK")
+        };
+        probe().map_err(|e| explain(e, &path, timeout))
+    }
+
     fn record_inspection_stream(
         &mut self,
         at: DateTime<Utc>,
