@@ -37,6 +37,8 @@ pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
     busy_timeout: Duration,
+    /// The last batch of inspections found the write lock taken before it began.
+    not_started: bool,
 }
 
 /// Marks a SQLite file as sopbook's records (`PRAGMA application_id`): "SOPB".
@@ -60,6 +62,52 @@ enum Ownership {
     Ours(i64),
     Empty,
     Foreign(String),
+}
+
+/// Waiting for the write lock. SQLite's own busy handler backs off in
+/// steps that let a crowd of writers starve one of them, so each wait is
+/// short and retried after a random pause, until the whole timeout is spent.
+struct Waits {
+    total: Duration,
+    started: std::time::Instant,
+}
+
+/// How long SQLite waits at a time before sopbook retries.
+const WAIT_STEP: Duration = Duration::from_millis(100);
+
+impl Waits {
+    fn new(total: Duration) -> Waits {
+        Waits {
+            total,
+            started: std::time::Instant::now(),
+        }
+    }
+
+    /// Whether to try again; pauses a little first, and shortens SQLite's
+    /// own wait so that the total stays within the timeout.
+    fn again(&mut self, conn: &Connection) -> bool {
+        let spent = self.started.elapsed();
+        if spent >= self.total {
+            let _ = conn.busy_timeout(self.total);
+            return false;
+        }
+        let pause = Duration::from_millis(u64::from(getrandom::u32().unwrap_or(7) % 20));
+        std::thread::sleep(pause);
+        let left = self.total.saturating_sub(self.started.elapsed());
+        let _ = conn.busy_timeout(left.min(WAIT_STEP));
+        true
+    }
+
+    fn done(&self, conn: &Connection) {
+        let _ = conn.busy_timeout(self.total);
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
 }
 
 /// A stored time, read back; text that is not a time is a damaged record.
@@ -211,6 +259,7 @@ impl SqliteStore {
             conn,
             path: path.to_path_buf(),
             busy_timeout,
+            not_started: false,
         };
         store
             .conn
@@ -251,6 +300,7 @@ impl SqliteStore {
             conn,
             path: PathBuf::from(":memory:"),
             busy_timeout,
+            not_started: false,
         };
         store.migrate().map_err(|e| store.explain(e))?;
         Ok(store)
@@ -550,10 +600,17 @@ impl SqliteStore {
     ) -> Result<Vec<(i64, Option<i64>)>> {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let e = |err: rusqlite::Error| explain(err, &path, timeout);
-        let tx = self
+        let tx = match self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(e)?;
+        {
+            Ok(tx) => tx,
+            Err(err) => {
+                // Nothing was read from `rows`: the caller may try again.
+                self.not_started = is_busy(&err);
+                return Err(e(err));
+            }
+        };
         let (seq, prev_hash) = next_event(&tx).map_err(e)?;
         let mut out = Vec::new();
         let mut failed = 0;
@@ -753,8 +810,16 @@ fn range_clause(since: Option<&str>, until: Option<&str>, params: &mut Vec<Strin
 impl Store for SqliteStore {
     fn append(&mut self, at: DateTime<Utc>, batch: Batch) -> Result<Appended> {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
-        self.append_tx(at, batch)
-            .map_err(|e| explain(e, &path, timeout))
+        let mut waits = Waits::new(timeout);
+        loop {
+            match self.append_tx(at, batch.clone()) {
+                Err(e) if is_busy(&e) && waits.again(&self.conn) => continue,
+                result => {
+                    waits.done(&self.conn);
+                    return result.map_err(|e| explain(e, &path, timeout));
+                }
+            }
+        }
     }
 
     fn records(&mut self) -> Result<Records> {
@@ -882,7 +947,19 @@ impl Store for SqliteStore {
         header: BatchHeader,
         rows: &mut dyn Iterator<Item = Result<NewInspection>>,
     ) -> Result<Vec<(i64, Option<i64>)>> {
-        self.record_inspections_tx(at, header, rows)
+        let mut waits = Waits::new(self.busy_timeout);
+        loop {
+            // Only the start of the transaction is retried: no row was read from `rows` yet.
+            match self.record_inspections_tx(at, header.clone(), rows) {
+                Err(_) if std::mem::take(&mut self.not_started) && waits.again(&self.conn) => {
+                    continue;
+                }
+                result => {
+                    waits.done(&self.conn);
+                    return result;
+                }
+            }
+        }
     }
 
     fn inspections(&mut self, f: &InspectionFilter) -> Result<Vec<InspectionRow>> {
