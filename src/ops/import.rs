@@ -58,20 +58,9 @@ pub struct Imported {
     pub failed: usize,
 }
 
-/// The column names of the two layouts. A checklist item with one of these
-/// ids cannot be imported one row per inspection (`sopbook check` refuses them).
-pub const COLUMNS: [&str; 10] = [
-    "checklist",
-    "lot",
-    "serial",
-    "inspector",
-    "station",
-    "recorded_at",
-    "reinspects",
-    "item",
-    "value",
-    "note",
-];
+/// The column names of the two layouts: the item ids `sopbook check`
+/// refuses for this reason.
+pub use crate::workspace::RESERVED_ITEM_IDS as COLUMNS;
 
 /// The longest row accepted, in bytes: no field grows without bound.
 pub const MAX_ROW: u64 = 1 << 20;
