@@ -810,3 +810,14 @@ fn anchors_catch_history_cut_off_with_its_rows() {
     let bad = ws.run(&["audit", "verify", "--anchor", "6"]);
     assert_eq!(bad.code, 2, "{}", bad.stderr);
 }
+
+#[test]
+fn a_busy_timeout_that_is_not_a_number_is_refused() {
+    let ws = Ws::fixture("base");
+    let run = ws.run_env(&["status"], &[("SOPBOOK_BUSY_TIMEOUT_MS", "five")]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: SOPBOOK_BUSY_TIMEOUT_MS is `five`, not a number of milliseconds\n\nhelp: set it to e.g. 5000, or unset it for the default of 5 s\n"
+    );
+}

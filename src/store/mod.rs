@@ -602,3 +602,85 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod encoding {
+    //! The inspection hash must not let one set of rows pass for another.
+
+    use super::*;
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    fn row(lot: &str, serial: &str) -> InspectionRow {
+        InspectionRow {
+            id: 1,
+            checklist_id: "CL-001".into(),
+            revision_id: 1,
+            revision_number: 1,
+            lot: lot.into(),
+            serial: serial.into(),
+            inspector: "ann".into(),
+            station: "main".into(),
+            recorded_at: Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap(),
+            verdict: Verdict::Pass,
+            reinspects: None,
+            event_seq: 0,
+        }
+    }
+
+    fn result(position: i64, value: &str, note: &str) -> ItemResultRow {
+        ItemResultRow {
+            inspection_id: 1,
+            position,
+            item_id: format!("i{position}"),
+            value: value.into(),
+            number: None,
+            outcome: Outcome::Recorded,
+            note: note.into(),
+        }
+    }
+
+    fn hash(version: u8, i: &InspectionRow, results: &[ItemResultRow]) -> String {
+        let mut h = Sha256::new();
+        hash_inspection_as(version, &mut h, i, results);
+        hex::encode(h.finalize())
+    }
+
+    #[test]
+    fn a_result_folded_into_the_note_before_it_changes_the_hash() {
+        // The attack on version 1: delete the last result and move its fields,
+        // with the separators, into the previous row's note.
+        let two = [result(1, "a", "n"), result(2, "b", "m")];
+        let folded = [result(
+            1,
+            "a",
+            "n\u{1f}\u{1e}2\u{1f}i2\u{1f}b\u{1f}\u{1f}recorded\u{1f}m",
+        )];
+        assert_eq!(
+            hash(1, &row("L", "S"), &two),
+            hash(1, &row("L", "S"), &folded),
+            "version 1 cannot tell them apart"
+        );
+        assert_ne!(
+            hash(2, &row("L", "S"), &two),
+            hash(2, &row("L", "S"), &folded)
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn different_rows_never_encode_alike(
+            a in proptest::collection::vec(("[a-z\u{1e}\u{1f}:0-9]{0,6}", "[a-z\u{1e}\u{1f}:0-9]{0,6}"), 0..4),
+            b in proptest::collection::vec(("[a-z\u{1e}\u{1f}:0-9]{0,6}", "[a-z\u{1e}\u{1f}:0-9]{0,6}"), 0..4),
+            lots in ("[a-z:0-9]{0,4}", "[a-z:0-9]{0,4}", "[a-z:0-9]{0,4}", "[a-z:0-9]{0,4}"),
+        ) {
+            let rows = |v: &[(String, String)]| -> Vec<ItemResultRow> {
+                v.iter().enumerate().map(|(k, (value, note))| result(k as i64 + 1, value, note)).collect()
+            };
+            let (ra, rb) = (rows(&a), rows(&b));
+            let (ia, ib) = (row(&lots.0, &lots.1), row(&lots.2, &lots.3));
+            let same = (lots.0 == lots.2 && lots.1 == lots.3) && a == b;
+            prop_assert_eq!(hash(2, &ia, &ra) == hash(2, &ib, &rb), same);
+        }
+    }
+}
