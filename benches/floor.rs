@@ -358,6 +358,13 @@ fn main() {
             report.as_secs_f64()
         );
     }
+    // 5. audit verify over everything recorded.
+    let verify = median((0..3).map(|_| run(&root, &["audit", "verify"])).collect());
+    println!(
+        "audit verify over {} inspections {:6.3} s",
+        report_n.max(have),
+        verify.as_secs_f64()
+    );
 }
 
 fn which_sqlite3() -> Option<String> {

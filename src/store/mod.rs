@@ -203,6 +203,8 @@ pub trait Store: Send {
     fn inspection_range(&mut self, from: i64, to: i64, version: u8) -> Result<RangeCheck>;
     /// Item results whose inspection does not exist: (inspection id, position).
     fn stray_item_results(&mut self) -> Result<Vec<(i64, i64)>>;
+    /// How many inspections and item results there are.
+    fn counts(&mut self) -> Result<(i64, i64)>;
 }
 
 /// Folds per-day counts (keys `YYYY-MM-DD`) into weeks keyed by their Monday.
@@ -238,6 +240,8 @@ pub struct RangeCheck {
     pub event_seqs: Vec<i64>,
     /// Item results in the range that belong to no inspection in it.
     pub stray_results: i64,
+    /// Item results in the range, all told.
+    pub results: i64,
 }
 
 /// What the event that records a batch of inspections says; the store adds
@@ -277,41 +281,45 @@ pub fn hash_inspection_as(
         return hash_inspection(h, i, results);
     }
     use std::fmt::Write as _;
-    // One buffer, written field by field: this runs for every imported row.
-    let mut buf = String::with_capacity(320);
-    let field = |buf: &mut String, s: &str| {
+    // One buffer, written field by field: this runs for every recorded row.
+    fn field(buf: &mut String, s: &str) {
         let _ = write!(buf, "{}:", s.len());
         buf.push_str(s);
+    }
+    let mut buf = String::with_capacity(320);
+    let mut scratch = String::with_capacity(32);
+    let mut shown = |buf: &mut String, x: std::fmt::Arguments<'_>| {
+        scratch.clear();
+        let _ = scratch.write_fmt(x);
+        field(buf, &scratch);
     };
-    let mut num = String::new();
-    let mut n = |x: &dyn std::fmt::Display| {
-        num.clear();
-        let _ = write!(num, "{x}");
-        num.clone()
-    };
-    field(&mut buf, &n(&i.id));
+    shown(&mut buf, format_args!("{}", i.id));
     field(&mut buf, &i.checklist_id);
-    field(&mut buf, &n(&i.revision_id));
-    field(&mut buf, &n(&i.revision_number));
+    shown(&mut buf, format_args!("{}", i.revision_id));
+    shown(&mut buf, format_args!("{}", i.revision_number));
     field(&mut buf, &i.lot);
     field(&mut buf, &i.serial);
     field(&mut buf, &i.inspector);
     field(&mut buf, &i.station);
-    field(&mut buf, &timestamp(i.recorded_at));
-    field(&mut buf, i.verdict.as_str());
-    field(
+    // As `timestamp` writes it: RFC 3339, UTC, microseconds.
+    shown(
         &mut buf,
-        &i.reinspects.map(|r| r.to_string()).unwrap_or_default(),
+        format_args!("{}", i.recorded_at.format("%Y-%m-%dT%H:%M:%S%.6fZ")),
     );
-    field(&mut buf, &n(&results.len()));
+    field(&mut buf, i.verdict.as_str());
+    match i.reinspects {
+        Some(r) => shown(&mut buf, format_args!("{r}")),
+        None => field(&mut buf, ""),
+    }
+    shown(&mut buf, format_args!("{}", results.len()));
     for r in results {
-        field(&mut buf, &n(&r.position));
+        shown(&mut buf, format_args!("{}", r.position));
         field(&mut buf, &r.item_id);
         field(&mut buf, &r.value);
-        field(
-            &mut buf,
-            &r.number.map(|x| format!("{x:?}")).unwrap_or_default(),
-        );
+        match r.number {
+            Some(x) => shown(&mut buf, format_args!("{x:?}")),
+            None => field(&mut buf, ""),
+        }
         field(&mut buf, r.outcome.as_str());
         field(&mut buf, &r.note);
     }
@@ -665,6 +673,13 @@ mod encoding {
             hash(2, &row("L", "S"), &two),
             hash(2, &row("L", "S"), &folded)
         );
+    }
+
+    #[test]
+    fn the_time_is_encoded_as_it_is_stored() {
+        let t = Utc.with_ymd_and_hms(2026, 3, 4, 5, 6, 7).unwrap()
+            + chrono::Duration::nanoseconds(123_456_789);
+        assert_eq!(t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(), timestamp(t));
     }
 
     proptest! {

@@ -1230,6 +1230,20 @@ impl Store for SqliteStore {
         load().map_err(|e| explain(e, &path, timeout))
     }
 
+    fn counts(&mut self) -> Result<(i64, i64)> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let load = || -> rusqlite::Result<(i64, i64)> {
+            let inspections = self
+                .conn
+                .query_row("SELECT count(*) FROM inspections", [], |r| r.get(0))?;
+            let results = self
+                .conn
+                .query_row("SELECT count(*) FROM item_results", [], |r| r.get(0))?;
+            Ok((inspections, results))
+        };
+        load().map_err(|e| explain(e, &path, timeout))
+    }
+
     fn inspection_range(&mut self, from: i64, to: i64, version: u8) -> Result<RangeCheck> {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let compute = || -> rusqlite::Result<RangeCheck> {
@@ -1247,24 +1261,32 @@ impl Store for SqliteStore {
             let all: Vec<ItemResultRow> = items
                 .query_map([from, to], item_row)?
                 .collect::<rusqlite::Result<_>>()?;
-            let mut by_inspection: std::collections::BTreeMap<i64, Vec<ItemResultRow>> =
-                std::collections::BTreeMap::new();
-            for r in all {
-                by_inspection.entry(r.inspection_id).or_default().push(r);
-            }
+            // Both are in id order: walk them together.
+            let results = all.len() as i64;
+            let mut k = 0;
+            let mut stray = 0;
             let mut event_seqs: Vec<i64> = Vec::new();
             for row in &rows {
-                let results = by_inspection.remove(&row.id).unwrap_or_default();
-                hash_inspection_as(version, &mut hasher, row, &results);
+                while k < all.len() && all[k].inspection_id < row.id {
+                    stray += 1;
+                    k += 1;
+                }
+                let start = k;
+                while k < all.len() && all[k].inspection_id == row.id {
+                    k += 1;
+                }
+                hash_inspection_as(version, &mut hasher, row, &all[start..k]);
                 if !event_seqs.contains(&row.event_seq) {
                     event_seqs.push(row.event_seq);
                 }
             }
+            stray += (all.len() - k) as i64;
             Ok(RangeCheck {
                 hash: hex::encode(hasher.finalize()),
                 inspections: rows.len() as i64,
                 event_seqs,
-                stray_results: by_inspection.values().map(|v| v.len() as i64).sum(),
+                stray_results: stray,
+                results,
             })
         };
         compute().map_err(|e| explain(e, &path, timeout))
