@@ -67,11 +67,21 @@ fn ins(id: i64) -> String {
 }
 
 pub fn verify(store: &mut dyn Store) -> Result<Verification> {
-    let events = store.events()?;
-    let mut v = Verification {
-        events: events.len(),
-        ..Verification::default()
+    let mut v = Verification::default();
+    let events = match store.events() {
+        Ok(events) => events,
+        Err(e) => {
+            v.problems.push(format!(
+                "the audit log cannot be read: an event was changed behind sopbook's back ({})",
+                e.chain()
+                    .last()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            ));
+            return Ok(v);
+        }
     };
+    v.events = events.len();
 
     let mut prev = GENESIS.to_string();
     for (i, e) in events.iter().enumerate() {
