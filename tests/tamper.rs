@@ -71,7 +71,7 @@ fn changed(v: &rusqlite::types::Value) -> String {
                 } else {
                     char::from(c as u8 + 1)
                 }),
-                Some('Z') => s.push_str("Z"),
+                Some('Z') => s.push('Z'),
                 Some(c) => {
                     s.push(c);
                     s.push('x')
