@@ -789,8 +789,9 @@ fn anchors_catch_history_cut_off_with_its_rows() {
     // Cut off the approval together with its signature: the chain alone still verifies.
     let conn = rusqlite::Connection::open(ws.path().join(".sopbook/records.db")).unwrap();
     conn.execute_batch(
-        "DROP TRIGGER events_no_delete; DROP TRIGGER signatures_no_delete;
-         DELETE FROM signatures WHERE event_seq = 6; DELETE FROM events WHERE seq = 6;",
+        "DROP TRIGGER events_no_delete; DROP TRIGGER signatures_no_delete; DROP TRIGGER seals_no_delete;
+         DELETE FROM signatures WHERE event_seq = 6; DELETE FROM seals WHERE event_seq = 6;
+         DELETE FROM events WHERE seq = 6;",
     )
     .unwrap();
     drop(conn);

@@ -297,6 +297,49 @@ pub struct SessionEndRow {
     pub event_seq: i64,
 }
 
+/// A person's signing key: the public half, and the private half sealed
+/// with their password. A password change seals the same key again.
+#[derive(Clone, Serialize)]
+pub struct SigningKeyRow {
+    pub id: i64,
+    pub person: String,
+    pub public_key: String,
+    pub sealed: String,
+    #[serde(with = "stamp")]
+    pub set_at: DateTime<Utc>,
+    #[serde(skip)]
+    pub event_seq: i64,
+}
+
+impl std::fmt::Debug for SigningKeyRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKeyRow")
+            .field("id", &self.id)
+            .field("person", &self.person)
+            .field("public_key", &self.public_key)
+            .field("sealed", &"<sealed>")
+            .finish()
+    }
+}
+
+/// The signature of one signed row by its signer's key.
+#[derive(Debug, Clone, Serialize)]
+pub struct SealRow {
+    pub id: i64,
+    pub row_table: String,
+    pub row_id: i64,
+    pub signer: String,
+    pub public_key: String,
+    pub signature: String,
+    #[serde(skip)]
+    pub event_seq: i64,
+}
+
+/// What a seal signs: the row's table, id and hash.
+pub fn seal_message(table: &str, id: i64, row_hash: &str) -> String {
+    format!("sopbook seal v1\n{table}\n{id}\n{row_hash}")
+}
+
 /// Everything document control derives its state from.
 #[derive(Debug, Default, Clone)]
 pub struct Records {

@@ -84,6 +84,10 @@ pub struct Context {
     pub kdf: Kdf,
     /// The token of the session this front end is signed in with, if any.
     pub session_token: Option<String>,
+    /// The signing key the last password opened, for the next write.
+    sealer: Option<crate::store::Sealer>,
+    /// A signing key made for a person who had none, to record with the next write.
+    pending_key: Option<crate::store::SigningKeyRow>,
 }
 
 impl Context {
@@ -100,6 +104,8 @@ impl Context {
             passwords: Box::new(signing::NoPasswords),
             kdf: Kdf::Standard,
             session_token: None,
+            sealer: None,
+            pending_key: None,
         }
     }
 
@@ -249,9 +255,15 @@ impl Context {
     }
 
     /// Writes a batch of rows with its audit event, now.
-    pub fn append(&mut self, batch: Batch) -> Result<crate::store::Appended> {
+    /// A person's signing key goes with the batch that their signature
+    /// opened (see [`Context::check_password`]): their signed rows are sealed.
+    pub fn append(&mut self, mut batch: Batch) -> Result<crate::store::Appended> {
         let now = self.now();
-        Ok(self.store()?.append(now, batch)?)
+        let sealer = self.sealer.take();
+        if let Some(row) = self.pending_key.take() {
+            batch.inserts.push(crate::store::Insert::SigningKey(row));
+        }
+        Ok(self.store()?.append_sealed(now, batch, sealer.as_ref())?)
     }
 
     /// Today, the workspace if there is one, and the records of one document.
@@ -320,13 +332,35 @@ impl Context {
                 return Err(e);
             }
         };
-        if !signing::password_matches(&hash, &password) {
+        // The password opens the person's signing key; one made before
+        // keys existed gets a key now, sealed with the password just given.
+        let key = match signing::current_key(self.store()?, &person.id)? {
+            Some(row) => signing::unseal_key(&row.sealed, &password),
+            None if signing::password_matches(&hash, &password) => {
+                let (key, sealed) = signing::new_key(self.kdf, &password)?;
+                self.pending_key = Some(crate::store::SigningKeyRow {
+                    id: 0,
+                    person: person.id.clone(),
+                    public_key: signing::public_hex(&key),
+                    sealed,
+                    set_at: self.now(),
+                    event_seq: 0,
+                });
+                Some(key)
+            }
+            None => None,
+        };
+        let Some(key) = key else {
             self.refuse(&person.id, record, attempted, "wrong password")?;
             return Err(Error::refused(format!(
                 "wrong password for {}; nothing was signed (the refusal is in the audit log)",
                 person.id
             )));
-        }
+        };
+        self.sealer = Some(crate::store::Sealer {
+            person: person.id.clone(),
+            key,
+        });
         Ok(())
     }
 

@@ -102,16 +102,39 @@ pub fn set_password(
         set_at: now,
         event_seq: 0,
     };
-    ctx.store()?.append(
-        now,
-        Batch {
-            actor: target.id.clone(),
-            action: "password set".into(),
-            record: format!("password of {}", target.id),
-            note: json!({}),
-            inserts: vec![Insert::Credential(row)],
-        },
-    )?;
+    // The same key, sealed again with the new password; a first key otherwise.
+    let existing = signing::current_key(ctx.store()?, person_id)?;
+    let key = match (&existing, current) {
+        (Some(k), Some(c)) => signing::unseal_key(&k.sealed, c),
+        _ => None,
+    };
+    let (key, sealed) = match key {
+        Some(key) => {
+            let sealed = signing::seal_key(ctx.kdf, &key, new)?;
+            (key, sealed)
+        }
+        None => signing::new_key(ctx.kdf, new)?,
+    };
+    let key_row = crate::store::SigningKeyRow {
+        id: 0,
+        person: target.id.clone(),
+        public_key: signing::public_hex(&key),
+        sealed,
+        set_at: now,
+        event_seq: 0,
+    };
+    let sealer = crate::store::Sealer {
+        person: target.id.clone(),
+        key,
+    };
+    let batch = Batch {
+        actor: target.id.clone(),
+        action: "password set".into(),
+        record: format!("password of {}", target.id),
+        note: json!({ "public_key": key_row.public_key }),
+        inserts: vec![Insert::Credential(row), Insert::SigningKey(key_row)],
+    };
+    ctx.store()?.append_sealed(now, batch, Some(&sealer))?;
     Ok(PasswordSet {
         id: target.id,
         name: target.name,

@@ -76,6 +76,18 @@ pub fn current_hash(store: &mut dyn Store, person: &str) -> Result<Option<String
         .map(|c| c.hash))
 }
 
+/// The person's newest signing key row, if they have one.
+pub fn current_key(
+    store: &mut dyn Store,
+    person: &str,
+) -> Result<Option<crate::store::SigningKeyRow>> {
+    Ok(store
+        .signing_keys()?
+        .into_iter()
+        .rev()
+        .find(|k| k.person == person))
+}
+
 /// Whether `password` matches `hash`, with the parameters stored in the hash.
 pub fn password_matches(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash)
@@ -108,5 +120,101 @@ mod tests {
         assert!(a.contains("m=8,t=1,p=1"), "{a}");
         assert!(password_matches(&a, "correct horse"));
         assert!(!password_matches(&a, "wrong horse"));
+    }
+}
+
+/// A new signing key, and its private half sealed with `password`.
+pub fn new_key(kdf: Kdf, password: &str) -> Result<(ed25519_dalek::SigningKey, String)> {
+    let mut secret = zeroize::Zeroizing::new([0u8; 32]);
+    getrandom::fill(secret.as_mut())
+        .map_err(|e| Error::invalid(format!("could not make a signing key: {e}")))?;
+    let key = ed25519_dalek::SigningKey::from_bytes(&secret);
+    let sealed = seal_key(kdf, &key, password)?;
+    Ok((key, sealed))
+}
+
+/// The hex of a key's public half.
+pub fn public_hex(key: &ed25519_dalek::SigningKey) -> String {
+    hex::encode(key.verifying_key().to_bytes())
+}
+
+/// Seals a private key with a key derived from `password`:
+/// `v1:m:t:p:salt:nonce:ciphertext`, argon2id then XChaCha20-Poly1305.
+pub fn seal_key(kdf: Kdf, key: &ed25519_dalek::SigningKey, password: &str) -> Result<String> {
+    use chacha20poly1305::aead::{Aead, KeyInit};
+    let params = kdf.argon2().params().clone();
+    let mut salt = [0u8; 16];
+    let mut nonce = [0u8; 24];
+    getrandom::fill(&mut salt)
+        .and_then(|()| getrandom::fill(&mut nonce))
+        .map_err(|e| Error::invalid(format!("could not seal the signing key: {e}")))?;
+    let wrapping = derive(&params, password, &salt)?;
+    let cipher = chacha20poly1305::XChaCha20Poly1305::new(&chacha20poly1305::Key::from(*wrapping));
+    let sealed = cipher
+        .encrypt(
+            &chacha20poly1305::XNonce::from(nonce),
+            key.to_bytes().as_slice(),
+        )
+        .map_err(|_| Error::invalid("could not seal the signing key"))?;
+    Ok(format!(
+        "v1:{}:{}:{}:{}:{}:{}",
+        params.m_cost(),
+        params.t_cost(),
+        params.p_cost(),
+        hex::encode(salt),
+        hex::encode(nonce),
+        hex::encode(sealed)
+    ))
+}
+
+/// The private key sealed in `sealed`, if `password` opens it.
+pub fn unseal_key(sealed: &str, password: &str) -> Option<ed25519_dalek::SigningKey> {
+    use chacha20poly1305::aead::{Aead, KeyInit};
+    let parts: Vec<&str> = sealed.split(':').collect();
+    let ["v1", m, t, p, salt, nonce, ct] = parts.as_slice() else {
+        return None;
+    };
+    let params = Params::new(m.parse().ok()?, t.parse().ok()?, p.parse().ok()?, None).ok()?;
+    let salt = hex::decode(salt).ok()?;
+    let nonce: [u8; 24] = hex::decode(nonce).ok()?.try_into().ok()?;
+    let wrapping = derive(&params, password, &salt).ok()?;
+    let cipher = chacha20poly1305::XChaCha20Poly1305::new(&chacha20poly1305::Key::from(*wrapping));
+    let secret = zeroize::Zeroizing::new(
+        cipher
+            .decrypt(
+                &chacha20poly1305::XNonce::from(nonce),
+                hex::decode(ct).ok()?.as_slice(),
+            )
+            .ok()?,
+    );
+    let secret: [u8; 32] = secret.as_slice().try_into().ok()?;
+    Some(ed25519_dalek::SigningKey::from_bytes(&secret))
+}
+
+fn derive(params: &Params, password: &str, salt: &[u8]) -> Result<zeroize::Zeroizing<[u8; 32]>> {
+    let mut out = zeroize::Zeroizing::new([0u8; 32]);
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
+        .hash_password_into(password.as_bytes(), salt, out.as_mut())
+        .map_err(|e| Error::invalid(format!("could not derive the sealing key: {e}")))?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod keys {
+    use super::*;
+
+    #[test]
+    fn a_sealed_key_opens_with_its_password_only() {
+        let (key, sealed) = new_key(Kdf::Cheap, "correct horse").unwrap();
+        let opened = unseal_key(&sealed, "correct horse").unwrap();
+        assert_eq!(opened.to_bytes(), key.to_bytes());
+        assert!(unseal_key(&sealed, "wrong horse").is_none());
+        assert!(unseal_key("v1:garbage", "correct horse").is_none());
+        // Sealed again with another password, it is the same key.
+        let again = seal_key(Kdf::Cheap, &key, "battery staple").unwrap();
+        assert_eq!(
+            public_hex(&unseal_key(&again, "battery staple").unwrap()),
+            public_hex(&key)
+        );
     }
 }

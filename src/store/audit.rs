@@ -15,6 +15,31 @@ pub struct Verification {
     pub rows: usize,
     /// What is wrong, in the order found: the chain first, then the rows.
     pub problems: Vec<String>,
+    /// Signed rows made before their signer had a signing key (older records).
+    pub unsealed: usize,
+}
+
+/// Whether a seal is the signature, by its public key, of the row it names.
+fn seal_valid(seal: &super::SealRow, table: &str, id: i64, hash: &str) -> bool {
+    use ed25519_dalek::Verifier as _;
+    let (Ok(public), Ok(signature)) = (hex::decode(&seal.public_key), hex::decode(&seal.signature))
+    else {
+        return false;
+    };
+    let (Ok(public), Ok(signature)) = (
+        <[u8; 32]>::try_from(public.as_slice()),
+        <[u8; 64]>::try_from(signature.as_slice()),
+    ) else {
+        return false;
+    };
+    let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(&public) else {
+        return false;
+    };
+    key.verify(
+        super::seal_message(table, id, hash).as_bytes(),
+        &ed25519_dalek::Signature::from_bytes(&signature),
+    )
+    .is_ok()
 }
 
 /// The rows an event says it wrote: (table, id) -> (row hash, event seq).
@@ -283,6 +308,152 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
             true,
             &mut v,
         );
+    }
+    let keys = readable(
+        "signing keys",
+        store.signing_keys(),
+        &mut v.problems,
+        &mut unreadable,
+        "signing_keys",
+    );
+    let seals = readable(
+        "seals",
+        store.seals(),
+        &mut v.problems,
+        &mut unreadable,
+        "seals",
+    );
+    for row in &keys {
+        check(
+            "signing_keys",
+            row.id,
+            row.event_seq,
+            format!("signing key {} of {}", row.id, row.person),
+            row_hash(row),
+            true,
+            &mut v,
+        );
+    }
+    for row in &seals {
+        check(
+            "seals",
+            row.id,
+            row.event_seq,
+            format!("seal {} of {} row {}", row.id, row.row_table, row.row_id),
+            row_hash(row),
+            true,
+            &mut v,
+        );
+    }
+    // Signed rows: each needs its signer's seal once the signer has a key.
+    let signed: Vec<(&str, i64, &str, i64, String, String)> = records
+        .signatures
+        .iter()
+        .map(|r| {
+            (
+                "signatures",
+                r.id,
+                r.signer.as_str(),
+                r.event_seq,
+                row_hash(r),
+                format!(
+                    "the {} signature {} of {} by {}",
+                    r.meaning, r.id, r.doc_id, r.signer
+                ),
+            )
+        })
+        .chain(steps.iter().map(|r| {
+            (
+                "nc_steps",
+                r.id,
+                r.signer.as_str(),
+                r.event_seq,
+                row_hash(r),
+                format!(
+                    "the {} step {} of NC-{:04} by {}",
+                    r.kind, r.id, r.nc_id, r.signer
+                ),
+            )
+        }))
+        .chain(voids.iter().map(|r| {
+            (
+                "inspection_voids",
+                r.id,
+                r.voided_by.as_str(),
+                r.event_seq,
+                row_hash(r),
+                format!("the void of {} by {}", ins(r.inspection_id), r.voided_by),
+            )
+        }))
+        .chain(sessions.iter().map(|r| {
+            (
+                "sessions",
+                r.id,
+                r.person.as_str(),
+                r.event_seq,
+                row_hash(r),
+                format!("sign-in {} of {}", r.id, r.person),
+            )
+        }))
+        .chain(credentials.iter().map(|r| {
+            (
+                "credentials",
+                r.id,
+                r.person.as_str(),
+                r.event_seq,
+                row_hash(r),
+                format!("password record {} of {}", r.id, r.person),
+            )
+        }))
+        .chain(keys.iter().map(|r| {
+            (
+                "signing_keys",
+                r.id,
+                r.person.as_str(),
+                r.event_seq,
+                row_hash(r),
+                format!("signing key {} of {}", r.id, r.person),
+            )
+        }))
+        .collect();
+    let seal_of: BTreeMap<(&str, i64), &super::SealRow> = seals
+        .iter()
+        .map(|s| ((s.row_table.as_str(), s.row_id), s))
+        .collect();
+    // A person's key, from the first row that recorded it: it never changes.
+    let mut key_of: BTreeMap<&str, (&str, i64)> = BTreeMap::new();
+    for k in &keys {
+        match key_of.get(k.person.as_str()) {
+            None => {
+                key_of.insert(k.person.as_str(), (k.public_key.as_str(), k.event_seq));
+            }
+            Some((first, _)) if *first != k.public_key => v.problems.push(format!(
+                "the signing key of {} was replaced by event {}: whoever did it can sign in their name",
+                k.person, k.event_seq
+            )),
+            Some(_) => {}
+        }
+    }
+    for (table, id, person, seq, hash, what) in &signed {
+        let key = key_of.get(person).filter(|(_, since)| since <= seq);
+        match (seal_of.get(&(*table, *id)), key) {
+            (Some(seal), Some((public, _))) => {
+                if seal.signer != *person || seal.public_key != *public {
+                    v.problems.push(format!("{what} is sealed with a key that is not {person}'s"));
+                } else if !seal_valid(seal, table, *id, hash) {
+                    v.problems.push(format!(
+                        "{what} does not match its seal: it was changed or forged"
+                    ));
+                }
+            }
+            (Some(_), None) => v.problems.push(format!(
+                "{what} is sealed, but {person} had no signing key then"
+            )),
+            (None, Some(_)) => v.problems.push(format!(
+                "{what} carries no seal of {person}'s key: it was made without their password, behind sopbook's back"
+            )),
+            (None, None) => v.unsealed += 1,
+        }
     }
     // Inspections are recorded in batches: each event holds an id range and one hash.
     let mut covered = 0;

@@ -88,6 +88,31 @@ pub enum Insert {
     NcStep(NcStepRow),
     Session(SessionRow),
     SessionEnd(SessionEndRow),
+    SigningKey(SigningKeyRow),
+}
+
+/// A signer's key, unsealed with their password for one write: the store
+/// seals every row of the batch that this person signs.
+pub struct Sealer {
+    pub person: String,
+    pub key: ed25519_dalek::SigningKey,
+}
+
+impl Sealer {
+    /// The seal of row `id` of `table` with hash `hash`.
+    pub fn seal(&self, table: &str, id: i64, hash: &str) -> SealRow {
+        use ed25519_dalek::Signer as _;
+        let signature = self.key.sign(seal_message(table, id, hash).as_bytes());
+        SealRow {
+            id: 0,
+            row_table: table.to_string(),
+            row_id: id,
+            signer: self.person.clone(),
+            public_key: hex::encode(self.key.verifying_key().to_bytes()),
+            signature: hex::encode(signature.to_bytes()),
+            event_seq: 0,
+        }
+    }
 }
 
 /// Rows written together with the one event that records them.
@@ -111,7 +136,20 @@ pub struct Appended {
 /// The records store. Callers do not know which database is behind it.
 pub trait Store: Send {
     /// Writes the batch and its audit event in one durable transaction.
-    fn append(&mut self, at: DateTime<Utc>, batch: Batch) -> Result<Appended>;
+    fn append(&mut self, at: DateTime<Utc>, batch: Batch) -> Result<Appended> {
+        self.append_sealed(at, batch, None)
+    }
+    /// The same, sealing every row of the batch that `sealer`'s person signs.
+    fn append_sealed(
+        &mut self,
+        at: DateTime<Utc>,
+        batch: Batch,
+        sealer: Option<&Sealer>,
+    ) -> Result<Appended>;
+    /// Every signing key row, in id order.
+    fn signing_keys(&mut self) -> Result<Vec<SigningKeyRow>>;
+    /// Every seal, in id order.
+    fn seals(&mut self) -> Result<Vec<SealRow>>;
     /// Revisions, changes and signatures, each in id order.
     fn records(&mut self) -> Result<Records>;
     /// The same for one document only.

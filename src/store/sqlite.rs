@@ -18,8 +18,9 @@ use crate::error::{ErrorKind, StoreFailure};
 use super::{
     Appended, Batch, BatchHeader, ChangeRow, CredentialRow, EventRow, GENESIS, GroupBy, GroupCount,
     INSPECTION_HASH_VERSION, Insert, InspectionFilter, InspectionRow, ItemResultRow, NcRow,
-    NcStepRow, NewInspection, RangeCheck, Records, RevisionRow, RowRef, SessionEndRow, SessionRow,
-    SignatureRow, Store, VoidRow, event_hash, hash_inspection_as, row_hash, timestamp,
+    NcStepRow, NewInspection, RangeCheck, Records, RevisionRow, RowRef, SealRow, Sealer,
+    SessionEndRow, SessionRow, SignatureRow, SigningKeyRow, Store, VoidRow, event_hash,
+    hash_inspection_as, row_hash, timestamp,
 };
 
 /// Migrations in order; the database's `user_version` is how many have run.
@@ -27,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0001_records.sql"),
     include_str!("../../migrations/sqlite/0002_inspections.sql"),
     include_str!("../../migrations/sqlite/0003_sessions.sql"),
+    include_str!("../../migrations/sqlite/0004_keys.sql"),
 ];
 
 /// How long a writer waits for another writer before giving up, unless
@@ -425,6 +427,16 @@ impl SqliteStore {
         load().map_err(|e| explain(e, &path, timeout))
     }
 
+    /// Whether a table exists (records opened only to read may predate it).
+    fn has_table(&self, name: &str) -> rusqlite::Result<bool> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [name],
+            |r| r.get(0),
+        )?;
+        Ok(n > 0)
+    }
+
     fn explain(&self, e: rusqlite::Error) -> anyhow::Error {
         explain(e, &self.path, self.busy_timeout)
     }
@@ -471,7 +483,12 @@ impl SqliteStore {
         }
     }
 
-    fn append_tx(&mut self, at: DateTime<Utc>, batch: Batch) -> rusqlite::Result<Appended> {
+    fn append_tx(
+        &mut self,
+        at: DateTime<Utc>,
+        batch: Batch,
+        sealer: Option<&Sealer>,
+    ) -> rusqlite::Result<Appended> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -495,7 +512,7 @@ impl SqliteStore {
             })
         };
         for insert in batch.inserts {
-            let (table, id, hash) = match insert {
+            let (table, id, hash, person) = match insert {
                 Insert::Revision(mut row) => {
                     tx.execute(
                         "INSERT INTO revisions (doc_id, kind, number, title, path, content, content_hash, summary, minor, author, created_at, event_seq)
@@ -504,7 +521,7 @@ impl SqliteStore {
                                 row.summary, row.minor, row.author, timestamp(row.created_at), seq],
                     )?;
                     row.id = tx.last_insert_rowid();
-                    ("revisions", row.id, row_hash(&row))
+                    ("revisions", row.id, row_hash(&row), None)
                 }
                 Insert::Change { mut row, revision } => {
                     row.revision_id = resolve(&revision, &ids).or(row.revision_id);
@@ -515,7 +532,7 @@ impl SqliteStore {
                                 row.required, row.approver_roles, timestamp(row.created_at), seq],
                     )?;
                     row.id = tx.last_insert_rowid();
-                    ("changes", row.id, row_hash(&row))
+                    ("changes", row.id, row_hash(&row), None)
                 }
                 Insert::Signature {
                     mut row,
@@ -531,7 +548,12 @@ impl SqliteStore {
                                 row.content_hash, row.note, seq],
                     )?;
                     row.id = tx.last_insert_rowid();
-                    ("signatures", row.id, row_hash(&row))
+                    (
+                        "signatures",
+                        row.id,
+                        row_hash(&row),
+                        Some(row.signer.clone()),
+                    )
                 }
                 Insert::Void(mut row) => {
                     tx.execute(
@@ -539,7 +561,12 @@ impl SqliteStore {
                         params![row.inspection_id, row.reason, row.voided_by, timestamp(row.voided_at), seq],
                     )?;
                     row.id = tx.last_insert_rowid();
-                    ("inspection_voids", row.id, row_hash(&row))
+                    (
+                        "inspection_voids",
+                        row.id,
+                        row_hash(&row),
+                        Some(row.voided_by.clone()),
+                    )
                 }
                 Insert::NcStep(mut row) => {
                     tx.execute(
@@ -547,7 +574,7 @@ impl SqliteStore {
                         params![row.nc_id, row.kind, row.value, row.sop_id, row.signer, timestamp(row.signed_at), row.note, seq],
                     )?;
                     row.id = tx.last_insert_rowid();
-                    ("nc_steps", row.id, row_hash(&row))
+                    ("nc_steps", row.id, row_hash(&row), Some(row.signer.clone()))
                 }
                 Insert::Session(mut row) => {
                     tx.execute(
@@ -555,7 +582,7 @@ impl SqliteStore {
                         params![row.person, row.token_hash, timestamp(row.started_at), timestamp(row.expires_at), seq],
                     )?;
                     row.id = tx.last_insert_rowid();
-                    ("sessions", row.id, row_hash(&row))
+                    ("sessions", row.id, row_hash(&row), Some(row.person.clone()))
                 }
                 Insert::SessionEnd(mut row) => {
                     tx.execute(
@@ -563,7 +590,20 @@ impl SqliteStore {
                         params![row.session_id, timestamp(row.ended_at), row.reason, seq],
                     )?;
                     row.id = tx.last_insert_rowid();
-                    ("session_ends", row.id, row_hash(&row))
+                    ("session_ends", row.id, row_hash(&row), None)
+                }
+                Insert::SigningKey(mut row) => {
+                    tx.execute(
+                        "INSERT INTO signing_keys (person, public_key, sealed, set_at, event_seq) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![row.person, row.public_key, row.sealed, timestamp(row.set_at), seq],
+                    )?;
+                    row.id = tx.last_insert_rowid();
+                    (
+                        "signing_keys",
+                        row.id,
+                        row_hash(&row),
+                        Some(row.person.clone()),
+                    )
                 }
                 Insert::Credential(mut row) => {
                     tx.execute(
@@ -571,11 +611,32 @@ impl SqliteStore {
                         params![row.person, row.hash, timestamp(row.set_at), seq],
                     )?;
                     row.id = tx.last_insert_rowid();
-                    ("credentials", row.id, row_hash(&row))
+                    (
+                        "credentials",
+                        row.id,
+                        row_hash(&row),
+                        Some(row.person.clone()),
+                    )
                 }
             };
             ids.push(id);
             rows.push(serde_json::json!({ "table": table, "id": id, "hash": hash }));
+            // A row signed by the person whose key is at hand gets its seal.
+            if let (Some(sealer), Some(person)) = (sealer, person)
+                && sealer.person == person
+            {
+                let seal = sealer.seal(table, id, &hash);
+                tx.execute(
+                    "INSERT INTO seals (row_table, row_id, signer, public_key, signature, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![seal.row_table, seal.row_id, seal.signer, seal.public_key, seal.signature, seq],
+                )?;
+                let seal_id = tx.last_insert_rowid();
+                let sealed = SealRow {
+                    id: seal_id,
+                    ..seal
+                };
+                rows.push(serde_json::json!({ "table": "seals", "id": seal_id, "hash": row_hash(&sealed) }));
+            }
         }
         let detail = serde_json::json!({ "note": batch.note, "rows": rows });
         write_event(
@@ -808,11 +869,16 @@ fn range_clause(since: Option<&str>, until: Option<&str>, params: &mut Vec<Strin
 }
 
 impl Store for SqliteStore {
-    fn append(&mut self, at: DateTime<Utc>, batch: Batch) -> Result<Appended> {
+    fn append_sealed(
+        &mut self,
+        at: DateTime<Utc>,
+        batch: Batch,
+        sealer: Option<&Sealer>,
+    ) -> Result<Appended> {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let mut waits = Waits::new(timeout);
         loop {
-            match self.append_tx(at, batch.clone()) {
+            match self.append_tx(at, batch.clone(), sealer) {
                 Err(e) if is_busy(&e) && waits.again(&self.conn) => continue,
                 result => {
                     waits.done(&self.conn);
@@ -923,6 +989,53 @@ impl Store for SqliteStore {
                 .query_map([], session_end_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok((sessions, ends))
+        };
+        load().map_err(|e| explain(e, &path, timeout))
+    }
+
+    fn signing_keys(&mut self) -> Result<Vec<SigningKeyRow>> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let load = || -> rusqlite::Result<Vec<SigningKeyRow>> {
+            if !self.has_table("signing_keys")? {
+                return Ok(Vec::new());
+            }
+            self.conn
+                .prepare("SELECT id, person, public_key, sealed, set_at, event_seq FROM signing_keys ORDER BY id")?
+                .query_map([], |r| {
+                    Ok(SigningKeyRow {
+                        id: r.get(0)?,
+                        person: r.get(1)?,
+                        public_key: r.get(2)?,
+                        sealed: r.get(3)?,
+                        set_at: r.get::<_, Stamp>(4)?.0,
+                        event_seq: r.get(5)?,
+                    })
+                })?
+                .collect()
+        };
+        load().map_err(|e| explain(e, &path, timeout))
+    }
+
+    fn seals(&mut self) -> Result<Vec<SealRow>> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let load = || -> rusqlite::Result<Vec<SealRow>> {
+            if !self.has_table("seals")? {
+                return Ok(Vec::new());
+            }
+            self.conn
+                .prepare("SELECT id, row_table, row_id, signer, public_key, signature, event_seq FROM seals ORDER BY id")?
+                .query_map([], |r| {
+                    Ok(SealRow {
+                        id: r.get(0)?,
+                        row_table: r.get(1)?,
+                        row_id: r.get(2)?,
+                        signer: r.get(3)?,
+                        public_key: r.get(4)?,
+                        signature: r.get(5)?,
+                        event_seq: r.get(6)?,
+                    })
+                })?
+                .collect()
         };
         load().map_err(|e| explain(e, &path, timeout))
     }
