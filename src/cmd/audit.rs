@@ -66,6 +66,12 @@ pub fn audit(ctx: &mut Context, command: &AuditCommand) -> Result<Outcome> {
                         n => format!(", and {n} anchors"),
                     }
                 ));
+                if v.unsealed > 0 {
+                    say(format!(
+                        "note: {} signed records predate their signer's signing key: their hashes were checked, but no key proves who signed them",
+                        v.unsealed
+                    ));
+                }
                 return Ok(Outcome::Ok);
             }
             if !*as_json {

@@ -150,6 +150,9 @@ pub struct Verified {
     pub problems: Vec<String>,
     /// How many anchors were checked.
     pub anchors: usize,
+    /// Signed rows made before their signer had a signing key: their
+    /// hashes are checked, but no key proves who signed them.
+    pub unsealed: usize,
     /// Where the records are.
     #[serde(skip)]
     pub location: String,
@@ -190,6 +193,7 @@ pub fn verify(ctx: &mut Context, extra: &[Anchor]) -> Result<Verified> {
         rows: v.rows,
         problems: v.problems,
         anchors: anchors.len(),
+        unsealed: v.unsealed,
         location: store.location(),
     })
 }
