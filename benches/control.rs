@@ -107,7 +107,9 @@ fn main() {
     let store = ctx.store().unwrap();
     let records = store.records().unwrap();
     // Bob's key, as his password opens it: the reviews are sealed like real ones.
-    let bob = sopbook::ops::signing::current_key(store, "bob").unwrap().unwrap();
+    let bob = sopbook::ops::signing::current_key(store, "bob")
+        .unwrap()
+        .unwrap();
     let sealer = store::Sealer {
         person: "bob".into(),
         key: sopbook::ops::signing::unseal_key(&bob.sealed, "bench-password").unwrap(),
