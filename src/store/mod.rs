@@ -315,88 +315,305 @@ pub fn hash_inspection_as(
     i: &InspectionRow,
     results: &[ItemResultRow],
 ) {
-    if version < 2 {
-        return hash_inspection(h, i, results);
-    }
-    use std::fmt::Write as _;
-    // One buffer, written field by field: this runs for every recorded row.
-    fn field(buf: &mut String, s: &str) {
-        let _ = write!(buf, "{}:", s.len());
-        buf.push_str(s);
-    }
-    let mut buf = String::with_capacity(320);
-    let mut scratch = String::with_capacity(32);
-    let mut shown = |buf: &mut String, x: std::fmt::Arguments<'_>| {
-        scratch.clear();
-        let _ = scratch.write_fmt(x);
-        field(buf, &scratch);
-    };
-    shown(&mut buf, format_args!("{}", i.id));
-    field(&mut buf, &i.checklist_id);
-    shown(&mut buf, format_args!("{}", i.revision_id));
-    shown(&mut buf, format_args!("{}", i.revision_number));
-    field(&mut buf, &i.lot);
-    field(&mut buf, &i.serial);
-    field(&mut buf, &i.inspector);
-    field(&mut buf, &i.station);
-    // As `timestamp` writes it: RFC 3339, UTC, microseconds.
-    shown(
-        &mut buf,
-        format_args!("{}", i.recorded_at.format("%Y-%m-%dT%H:%M:%S%.6fZ")),
-    );
-    field(&mut buf, i.verdict.as_str());
-    match i.reinspects {
-        Some(r) => shown(&mut buf, format_args!("{r}")),
-        None => field(&mut buf, ""),
-    }
-    shown(&mut buf, format_args!("{}", results.len()));
+    let mut enc = InspectionEncoder::new(version);
+    enc.inspection(&InspectionFields::of(i));
     for r in results {
-        shown(&mut buf, format_args!("{}", r.position));
-        field(&mut buf, &r.item_id);
-        field(&mut buf, &r.value);
-        match r.number {
-            Some(x) => shown(&mut buf, format_args!("{x:?}")),
-            None => field(&mut buf, ""),
-        }
-        field(&mut buf, r.outcome.as_str());
-        field(&mut buf, &r.note);
+        enc.result(&ResultFields::of(r));
     }
-    h.update(buf.as_bytes());
+    enc.finish(h);
 }
 
 /// Feeds one inspection and its results into a running hash, in the first
 /// encoding (fields separated by 0x1f, rows ended by 0x1e): kept to verify
 /// what was recorded with it.
 pub fn hash_inspection(h: &mut Sha256, i: &InspectionRow, results: &[ItemResultRow]) {
-    use std::fmt::Write as _;
-    // One buffer, written field by field: this runs for every imported row.
-    let mut buf = String::with_capacity(256);
-    let _ = write!(
-        buf,
-        "{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f",
-        i.id,
-        i.checklist_id,
-        i.revision_id,
-        i.revision_number,
-        i.lot,
-        i.serial,
-        i.inspector,
-        i.station,
-        timestamp(i.recorded_at),
-        i.verdict.as_str()
-    );
-    if let Some(r) = i.reinspects {
-        let _ = write!(buf, "{r}");
-    }
-    buf.push_str("\x1f\x1e");
-    for r in results {
-        let _ = write!(buf, "{}\x1f{}\x1f{}\x1f", r.position, r.item_id, r.value);
-        if let Some(n) = r.number {
-            let _ = write!(buf, "{n:?}");
+    hash_inspection_as(1, h, i, results);
+}
+
+/// An inspection's own fields as they are hashed, borrowed: from a typed row
+/// when it is recorded, from the database's columns when it is verified.
+#[derive(Debug, Clone, Copy)]
+struct InspectionFields<'a> {
+    id: i64,
+    checklist_id: &'a str,
+    revision_id: i64,
+    revision_number: i64,
+    lot: &'a str,
+    serial: &'a str,
+    inspector: &'a str,
+    station: &'a str,
+    recorded_at: DateTime<Utc>,
+    verdict: Verdict,
+    reinspects: Option<i64>,
+}
+
+impl<'a> InspectionFields<'a> {
+    fn of(i: &'a InspectionRow) -> Self {
+        InspectionFields {
+            id: i.id,
+            checklist_id: &i.checklist_id,
+            revision_id: i.revision_id,
+            revision_number: i.revision_number,
+            lot: &i.lot,
+            serial: &i.serial,
+            inspector: &i.inspector,
+            station: &i.station,
+            recorded_at: i.recorded_at,
+            verdict: i.verdict,
+            reinspects: i.reinspects,
         }
-        let _ = write!(buf, "\x1f{}\x1f{}\x1f\x1e", r.outcome.as_str(), r.note);
     }
-    h.update(buf.as_bytes());
+}
+
+/// An item result's fields as they are hashed, borrowed.
+#[derive(Debug, Clone, Copy)]
+struct ResultFields<'a> {
+    position: i64,
+    item_id: &'a str,
+    value: &'a str,
+    number: Option<f64>,
+    outcome: Outcome,
+    note: &'a str,
+}
+
+impl<'a> ResultFields<'a> {
+    fn of(r: &'a ItemResultRow) -> Self {
+        ResultFields {
+            position: r.position,
+            item_id: &r.item_id,
+            value: &r.value,
+            number: r.number,
+            outcome: r.outcome,
+            note: &r.note,
+        }
+    }
+}
+
+/// The one writer of both inspection encodings. Version 1 ends every field
+/// with 0x1f and every row with 0x1e; version 2 writes every field as
+/// `<length>:<bytes>` and puts the number of results after the inspection's
+/// own fields. An inspection is written with [`inspection`], then each of
+/// its results with [`result`], then [`finish`] feeds it to the hash; the
+/// buffers are reused from one inspection to the next.
+///
+/// [`inspection`]: InspectionEncoder::inspection
+/// [`result`]: InspectionEncoder::result
+/// [`finish`]: InspectionEncoder::finish
+struct InspectionEncoder {
+    version: u8,
+    /// The inspection's own fields.
+    head: Vec<u8>,
+    /// Its results (version 2 writes their count between the two).
+    body: Vec<u8>,
+    results: i64,
+    scratch: String,
+}
+
+impl InspectionEncoder {
+    fn new(version: u8) -> Self {
+        InspectionEncoder {
+            version,
+            head: Vec::with_capacity(256),
+            body: Vec::with_capacity(1024),
+            results: 0,
+            scratch: String::with_capacity(32),
+        }
+    }
+
+    /// Starts an inspection with its own fields.
+    fn inspection(&mut self, i: &InspectionFields<'_>) {
+        self.head.clear();
+        self.body.clear();
+        self.results = 0;
+        let v = self.version;
+        let b = &mut self.head;
+        int_field(v, b, i.id);
+        field(v, b, i.checklist_id.as_bytes());
+        int_field(v, b, i.revision_id);
+        int_field(v, b, i.revision_number);
+        field(v, b, i.lot.as_bytes());
+        field(v, b, i.serial.as_bytes());
+        field(v, b, i.inspector.as_bytes());
+        field(v, b, i.station.as_bytes());
+        time_field(v, b, i.recorded_at, &mut self.scratch);
+        field(v, b, i.verdict.as_str().as_bytes());
+        match i.reinspects {
+            Some(r) => int_field(v, b, r),
+            None => field(v, b, b""),
+        }
+        if v < 2 {
+            b.push(0x1e);
+        }
+    }
+
+    /// Adds one result of the inspection, in position order.
+    fn result(&mut self, r: &ResultFields<'_>) {
+        let v = self.version;
+        let b = &mut self.body;
+        int_field(v, b, r.position);
+        field(v, b, r.item_id.as_bytes());
+        field(v, b, r.value.as_bytes());
+        match r.number {
+            // Most values are entered as the number prints: no need to print it.
+            Some(x) if debug_form_of(r.value, x) => field(v, b, r.value.as_bytes()),
+            Some(x) => {
+                use std::fmt::Write as _;
+                self.scratch.clear();
+                let _ = write!(self.scratch, "{x:?}");
+                field(v, b, self.scratch.as_bytes());
+            }
+            None => field(v, b, b""),
+        }
+        field(v, b, r.outcome.as_str().as_bytes());
+        field(v, b, r.note.as_bytes());
+        if v < 2 {
+            b.push(0x1e);
+        }
+        self.results += 1;
+    }
+
+    /// Feeds the inspection and its results to the hash.
+    fn finish(&mut self, h: &mut Sha256) {
+        if self.version >= 2 {
+            int_field(self.version, &mut self.head, self.results);
+        }
+        h.update(&self.head);
+        h.update(&self.body);
+    }
+}
+
+/// Whether `{x:?}` writes exactly `text`. Only a plain decimal is taken
+/// (`-`, digits without a needless leading zero, `.`, digits without a
+/// trailing zero unless the one `0`), between 1e-4 and 1e15, with at most 15
+/// significant digits, that reads back as `x` bit for bit. Such a decimal is
+/// the only one of at most 15 digits that reads as `x` (a double keeps 15
+/// digits), so it is the shortest that does, which is what `{:?}` prints, in
+/// the same plain form.
+fn debug_form_of(text: &str, x: f64) -> bool {
+    let b = text.as_bytes();
+    let unsigned = b.strip_prefix(b"-").unwrap_or(b);
+    let Some(dot) = unsigned.iter().position(|&c| c == b'.') else {
+        return false;
+    };
+    let (int, frac) = (&unsigned[..dot], &unsigned[dot + 1..]);
+    if int.is_empty()
+        || frac.is_empty()
+        || int.len() > 15
+        || !int.iter().all(u8::is_ascii_digit)
+        || !frac.iter().all(u8::is_ascii_digit)
+        || (int.len() > 1 && int[0] == b'0')
+        || (frac.len() > 1 && frac[frac.len() - 1] == b'0')
+    {
+        return false;
+    }
+    let significant = if int == b"0" {
+        let zeros = frac.iter().take_while(|&&c| c == b'0').count();
+        if zeros == frac.len() {
+            0 // zero, signed or not
+        } else if zeros > 3 {
+            return false; // below 1e-4: printed with an exponent
+        } else {
+            frac.len() - zeros
+        }
+    } else if frac == b"0" {
+        int.len() - int.iter().rev().take_while(|&&c| c == b'0').count()
+    } else {
+        int.len() + frac.len()
+    };
+    significant <= 15
+        && text
+            .parse::<f64>()
+            .is_ok_and(|y| y.to_bits() == x.to_bits())
+}
+
+/// One field in the encoding of `version`.
+#[inline]
+fn field(version: u8, buf: &mut Vec<u8>, s: &[u8]) {
+    if version < 2 {
+        buf.reserve(s.len() + 1);
+        buf.extend_from_slice(s);
+        buf.push(0x1f);
+    } else {
+        buf.reserve(s.len() + 21);
+        match s.len() {
+            n @ 0..10 => buf.extend_from_slice(&[b'0' + n as u8, b':']),
+            n @ 10..100 => {
+                buf.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8, b':'])
+            }
+            n => {
+                let mut digits = [0u8; 20];
+                buf.extend_from_slice(decimal(n as u64, &mut digits));
+                buf.push(b':');
+            }
+        }
+        buf.extend_from_slice(s);
+    }
+}
+
+/// An integer field, written as `{}` writes it.
+#[inline]
+fn int_field(version: u8, buf: &mut Vec<u8>, x: i64) {
+    let mut digits = [0u8; 20];
+    let shown = decimal(x.unsigned_abs(), &mut digits);
+    if x < 0 {
+        let mut signed = [b'-'; 21];
+        signed[1..=shown.len()].copy_from_slice(shown);
+        field(version, buf, &signed[..=shown.len()]);
+    } else {
+        field(version, buf, shown);
+    }
+}
+
+/// `x` in decimal, written at the end of `digits`.
+fn decimal(mut x: u64, digits: &mut [u8; 20]) -> &[u8] {
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (x % 10) as u8;
+        x /= 10;
+        if x == 0 {
+            return &digits[at..];
+        }
+    }
+}
+
+/// A time field: RFC 3339, UTC, microseconds, as [`timestamp`] writes it
+/// (version 1) and as `%Y-%m-%dT%H:%M:%S%.6fZ` formats it (version 2); the
+/// two agree, and years outside 0..=9999 are left to chrono itself.
+fn time_field(version: u8, buf: &mut Vec<u8>, t: DateTime<Utc>, scratch: &mut String) {
+    use chrono::{Datelike, Timelike};
+    let year = t.year();
+    if !(0..=9999).contains(&year) {
+        use std::fmt::Write as _;
+        scratch.clear();
+        if version < 2 {
+            scratch.push_str(&timestamp(t));
+        } else {
+            let _ = write!(scratch, "{}", t.format("%Y-%m-%dT%H:%M:%S%.6fZ"));
+        }
+        return field(version, buf, scratch.as_bytes());
+    }
+    // A leap second is shown as second 60, its fraction below one second.
+    let nanos = t.nanosecond();
+    let (second, micros) = (
+        t.second() + nanos / 1_000_000_000,
+        nanos / 1_000 % 1_000_000,
+    );
+    let mut s = *b"0000-00-00T00:00:00.000000Z";
+    let mut put = |at: usize, width: usize, mut x: u32| {
+        for k in (at..at + width).rev() {
+            s[k] = b'0' + (x % 10) as u8;
+            x /= 10;
+        }
+    };
+    put(0, 4, year as u32);
+    put(5, 2, t.month());
+    put(8, 2, t.day());
+    put(11, 2, t.hour());
+    put(14, 2, t.minute());
+    put(17, 2, second);
+    put(20, 6, micros);
+    field(version, buf, &s);
 }
 
 /// How the front end wants the store opened.
@@ -734,6 +951,322 @@ mod encoding {
             let (ia, ib) = (row(&lots.0, &lots.1), row(&lots.2, &lots.3));
             let same = (lots.0 == lots.2 && lots.1 == lots.3) && a == b;
             prop_assert_eq!(hash(2, &ia, &ra) == hash(2, &ib, &rb), same);
+        }
+    }
+}
+
+#[cfg(test)]
+mod streaming {
+    //! `audit verify` hashes inspections from the database's columns as it
+    //! reads them; recording hashes the typed rows. Both must write the same
+    //! bytes, in both encodings.
+
+    use super::*;
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    /// The first encodings as they were written before the shared writer:
+    /// what every recorded event's hash was made with.
+    fn reference(version: u8, i: &InspectionRow, results: &[ItemResultRow]) -> Vec<u8> {
+        use std::fmt::Write as _;
+        let mut buf = String::new();
+        if version < 2 {
+            let _ = write!(
+                buf,
+                "{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f",
+                i.id,
+                i.checklist_id,
+                i.revision_id,
+                i.revision_number,
+                i.lot,
+                i.serial,
+                i.inspector,
+                i.station,
+                timestamp(i.recorded_at),
+                i.verdict.as_str()
+            );
+            if let Some(r) = i.reinspects {
+                let _ = write!(buf, "{r}");
+            }
+            buf.push_str("\x1f\x1e");
+            for r in results {
+                let _ = write!(buf, "{}\x1f{}\x1f{}\x1f", r.position, r.item_id, r.value);
+                if let Some(n) = r.number {
+                    let _ = write!(buf, "{n:?}");
+                }
+                let _ = write!(buf, "\x1f{}\x1f{}\x1f\x1e", r.outcome.as_str(), r.note);
+            }
+            return buf.into_bytes();
+        }
+        let mut field = |s: &str| {
+            let _ = write!(buf, "{}:{s}", s.len());
+        };
+        field(&i.id.to_string());
+        field(&i.checklist_id);
+        field(&i.revision_id.to_string());
+        field(&i.revision_number.to_string());
+        field(&i.lot);
+        field(&i.serial);
+        field(&i.inspector);
+        field(&i.station);
+        field(&i.recorded_at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string());
+        field(i.verdict.as_str());
+        field(&i.reinspects.map(|r| r.to_string()).unwrap_or_default());
+        field(&results.len().to_string());
+        for r in results {
+            field(&r.position.to_string());
+            field(&r.item_id);
+            field(&r.value);
+            field(&r.number.map(|x| format!("{x:?}")).unwrap_or_default());
+            field(r.outcome.as_str());
+            field(&r.note);
+        }
+        buf.into_bytes()
+    }
+
+    fn typed(version: u8, rows: &[NewInspection]) -> String {
+        let mut h = Sha256::new();
+        for n in rows {
+            hash_inspection_as(version, &mut h, &n.row, &n.results);
+        }
+        hex::encode(h.finalize())
+    }
+
+    /// Inspections with awkward values: separators and length-like text in
+    /// notes and values, empty serials, numbers with many decimals, numbers
+    /// not written as they print, negative ids nowhere but negative numbers.
+    fn generated(count: usize, reinspects: Option<i64>) -> Vec<NewInspection> {
+        let start = Utc.with_ymd_and_hms(2026, 2, 3, 4, 5, 6).unwrap()
+            + chrono::Duration::nanoseconds(123_456_789);
+        let numbers = [
+            (Some(9.75), "9.750"),
+            (Some(0.1 + 0.2), "0.30000000000000004"),
+            (Some(-12.5), "-12.5"),
+            (Some(1e-7), "0.0000001"),
+            (Some(1234567.0), "1234567"),
+            (Some(1.234567890123457), "1.234567890123457"),
+            (Some(2.5e16), "25000000000000000"),
+            (Some(120.3), "120.3"),
+            (None, "p"),
+            (Some(0.0), "0.0"),
+        ];
+        let texts = [
+            "",
+            "plain",
+            "a\u{1f}b\u{1e}c",
+            "3:abc",
+            "\u{1e}\u{1f}",
+            "ünïcødé",
+            "12",
+        ];
+        (0..count)
+            .map(|n| {
+                let results: Vec<ItemResultRow> = (0..(n % 5))
+                    .map(|k| {
+                        let (number, value) = numbers[(n + k) % numbers.len()];
+                        ItemResultRow {
+                            inspection_id: 0,
+                            position: k as i64 + 1,
+                            item_id: format!("i{k}{}", texts[(n * 3 + k) % texts.len()]),
+                            value: value.into(),
+                            number,
+                            outcome: [
+                                Outcome::Pass,
+                                Outcome::Fail,
+                                Outcome::NotApplicable,
+                                Outcome::Recorded,
+                            ][(n + k) % 4],
+                            note: texts[(n + 2 * k) % texts.len()].into(),
+                        }
+                    })
+                    .collect();
+                let verdict = if n % 3 == 1 {
+                    Verdict::Fail
+                } else {
+                    Verdict::Pass
+                };
+                NewInspection {
+                    row: InspectionRow {
+                        id: 0,
+                        checklist_id: "CL-001".into(),
+                        revision_id: 1,
+                        revision_number: 1,
+                        lot: format!("L{}{}", n / 2, texts[n % texts.len()]),
+                        serial: if n % 2 == 0 {
+                            String::new()
+                        } else {
+                            format!("S{n}\u{1f}")
+                        },
+                        inspector: "ann".into(),
+                        station: texts[(n + 1) % texts.len()].into(),
+                        recorded_at: start + chrono::Duration::microseconds(n as i64 * 1_000_003),
+                        verdict,
+                        reinspects: reinspects.filter(|_| n % 2 == 1),
+                        event_seq: 0,
+                    },
+                    results,
+                    nc_summary: (verdict == Verdict::Fail).then(|| format!("failed {n}")),
+                }
+            })
+            .collect()
+    }
+
+    fn record(store: &mut SqliteStore, rows: &mut [NewInspection]) -> (i64, i64) {
+        let ids = store
+            .record_inspections(
+                Utc.with_ymd_and_hms(2026, 2, 3, 4, 5, 6).unwrap(),
+                InspectionBatch {
+                    actor: "ann".into(),
+                    action: "inspected".into(),
+                    record: "CL-001".into(),
+                    note: serde_json::json!({}),
+                    inspections: rows.to_vec(),
+                },
+            )
+            .unwrap();
+        for (n, (id, _)) in rows.iter_mut().zip(&ids) {
+            n.row.id = *id;
+            for r in &mut n.results {
+                r.inspection_id = *id;
+            }
+        }
+        (ids[0].0, ids[ids.len() - 1].0)
+    }
+
+    #[test]
+    fn the_range_check_hashes_what_the_typed_rows_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = SqliteStore::open(
+            &dir.path().join("records.db"),
+            sqlite::BUSY_TIMEOUT,
+            Access::Create,
+            "a test",
+        )
+        .unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
+        store
+            .append(
+                at,
+                Batch {
+                    actor: "ann".into(),
+                    action: "released".into(),
+                    record: "CL-001 rev 1".into(),
+                    note: serde_json::json!({}),
+                    inserts: vec![Insert::Revision(RevisionRow {
+                        id: 0,
+                        doc_id: "CL-001".into(),
+                        kind: DocKind::Checklist,
+                        number: 1,
+                        title: "T".into(),
+                        path: "checklists/cl-001.toml".into(),
+                        content: "c".into(),
+                        content_hash: sha256_hex(b"c"),
+                        summary: "First issue".into(),
+                        minor: false,
+                        author: "ann".into(),
+                        created_at: at,
+                        event_seq: 0,
+                    })],
+                },
+            )
+            .unwrap();
+        let mut first = generated(23, None);
+        let (a, b) = record(&mut store, &mut first);
+        let mut second = generated(31, Some(a));
+        let (c, d) = record(&mut store, &mut second);
+        for (rows, from, to) in [(&first, a, b), (&second, c, d)] {
+            for version in [2, 1] {
+                let found = store.inspection_range(from, to, version).unwrap();
+                assert_eq!(found.hash, typed(version, rows), "version {version}");
+                assert_eq!(found.inspections, rows.len() as i64);
+                let results: usize = rows.iter().map(|n| n.results.len()).sum();
+                assert_eq!(found.results, results as i64);
+                assert_eq!(found.stray_results, 0);
+                assert_eq!(found.event_seqs.len(), 1);
+            }
+        }
+        // A range cut inside the batches: what lies in it, hashed alike.
+        let cut: Vec<NewInspection> = first[5..].iter().chain(&second[..7]).cloned().collect();
+        let found = store
+            .inspection_range(first[5].row.id, second[6].row.id, 2)
+            .unwrap();
+        assert_eq!(found.hash, typed(2, &cut));
+        assert_eq!(found.event_seqs.len(), 2);
+        // What recording wrote in the events verifies.
+        let v = audit::verify(&mut store).unwrap();
+        assert!(v.problems.is_empty(), "{:?}", v.problems);
+    }
+
+    #[test]
+    fn the_shared_writer_writes_the_bytes_of_both_first_encodings() {
+        for n in generated(40, Some(7)) {
+            for version in [0, 1, 2, 3] {
+                let mut h = Sha256::new();
+                hash_inspection_as(version, &mut h, &n.row, &n.results);
+                let mut r = Sha256::new();
+                r.update(reference(version, &n.row, &n.results));
+                assert_eq!(h.finalize(), r.finalize(), "version {version}: {n:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_number_is_taken_as_entered_only_when_it_prints_so() {
+        for (text, x) in [
+            ("9.75", 9.75),
+            ("9.750", 9.75),
+            ("0.0", 0.0),
+            ("-0.0", -0.0),
+            ("0.0", -0.0),
+            ("-0.0", 0.0),
+            ("0.0001", 1e-4),
+            ("0.00001", 1e-5),
+            ("1200.0", 1200.0),
+            ("1200", 1200.0),
+            ("01.5", 1.5),
+            ("999999999999999.0", 999999999999999.0),
+            ("9999999999999999.0", 9999999999999999.0),
+            ("0.30000000000000004", 0.1 + 0.2),
+            ("0.3", 0.1 + 0.2),
+            ("1.00000000000000001", 1.0),
+            ("+1.5", 1.5),
+            ("1.5e3", 1500.0),
+            (".5", 0.5),
+            ("5.", 5.0),
+        ] {
+            if debug_form_of(text, x) {
+                assert_eq!(format!("{x:?}"), text);
+            }
+        }
+        assert!(debug_form_of("9.75", 9.75));
+        assert!(debug_form_of("-0.0", -0.0));
+        assert!(!debug_form_of("0.0", -0.0));
+    }
+
+    proptest! {
+        #[test]
+        fn a_number_taken_as_entered_is_what_it_prints(
+            int in "-?[0-9]{0,17}",
+            frac in "[0-9]{0,17}",
+            bits in any::<u64>(),
+        ) {
+            let text = format!("{int}.{frac}");
+            if let Ok(x) = text.parse::<f64>()
+                && debug_form_of(&text, x)
+            {
+                prop_assert_eq!(format!("{x:?}"), text);
+            }
+            let x = f64::from_bits(bits);
+            let shown = format!("{x:?}");
+            if debug_form_of(&shown, x) {
+                prop_assert_eq!(shown.parse::<f64>().map(f64::to_bits), Ok(bits));
+            }
+            let near = format!("{:.*}", (bits % 12) as usize, x);
+            if let Ok(y) = near.parse::<f64>()
+                && debug_form_of(&near, y)
+            {
+                prop_assert_eq!(format!("{y:?}"), near);
+            }
         }
     }
 }

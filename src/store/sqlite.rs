@@ -17,10 +17,10 @@ use crate::error::{ErrorKind, StoreFailure};
 
 use super::{
     Appended, Batch, BatchHeader, ChangeRow, CredentialRow, EventRow, GENESIS, GroupBy, GroupCount,
-    INSPECTION_HASH_VERSION, Insert, InspectionFilter, InspectionRow, ItemResultRow, NcRow,
-    NcStepRow, NewInspection, RangeCheck, Records, RevisionRow, RowRef, SealRow, Sealer,
-    SessionEndRow, SessionRow, SignatureRow, SigningKeyRow, Store, VoidRow, event_hash,
-    hash_inspection_as, row_hash, timestamp,
+    INSPECTION_HASH_VERSION, Insert, InspectionEncoder, InspectionFields, InspectionFilter,
+    InspectionRow, ItemResultRow, NcRow, NcStepRow, NewInspection, RangeCheck, Records,
+    ResultFields, RevisionRow, RowRef, SealRow, Sealer, SessionEndRow, SessionRow, SignatureRow,
+    SigningKeyRow, Store, VoidRow, event_hash, hash_inspection_as, row_hash, timestamp,
 };
 
 /// Migrations in order; the database's `user_version` is how many have run.
@@ -1358,50 +1358,108 @@ impl Store for SqliteStore {
     }
 
     fn inspection_range(&mut self, from: i64, to: i64, version: u8) -> Result<RangeCheck> {
-        let (path, timeout) = (self.path.clone(), self.busy_timeout);
-        let compute = || -> rusqlite::Result<RangeCheck> {
-            let mut hasher = Sha256::new();
-            let mut stmt = self.conn.prepare(&format!(
-                "SELECT {INSPECTION_COLUMNS} FROM inspections i WHERE i.id BETWEEN ?1 AND ?2 ORDER BY i.id"
-            ))?;
-            let rows: Vec<InspectionRow> = stmt
-                .query_map([from, to], inspection_row)?
-                .collect::<rusqlite::Result<_>>()?;
-            let mut items = self.conn.prepare(
-                "SELECT inspection_id, position, item_id, value, number, outcome, note FROM item_results
-                 WHERE inspection_id BETWEEN ?1 AND ?2 ORDER BY inspection_id, position",
-            )?;
-            let all: Vec<ItemResultRow> = items
-                .query_map([from, to], item_row)?
-                .collect::<rusqlite::Result<_>>()?;
-            // Both are in id order: walk them together.
-            let results = all.len() as i64;
-            let mut k = 0;
-            let mut stray = 0;
-            let mut event_seqs: Vec<i64> = Vec::new();
-            for row in &rows {
-                while k < all.len() && all[k].inspection_id < row.id {
-                    stray += 1;
-                    k += 1;
-                }
-                let start = k;
-                while k < all.len() && all[k].inspection_id == row.id {
-                    k += 1;
-                }
-                hash_inspection_as(version, &mut hasher, row, &all[start..k]);
-                if !event_seqs.contains(&row.event_seq) {
-                    event_seqs.push(row.event_seq);
-                }
-            }
-            stray += (all.len() - k) as i64;
-            Ok(RangeCheck {
-                hash: hex::encode(hasher.finalize()),
-                inspections: rows.len() as i64,
-                event_seqs,
-                stray_results: stray,
-                results,
-            })
-        };
-        compute().map_err(|e| explain(e, &path, timeout))
+        range_check(&self.conn, from, to, version)
+            .map_err(|e| explain(e, &self.path, self.busy_timeout))
     }
+}
+
+/// The text of a column, borrowed from SQLite's row; a value that is not
+/// text fails as reading it into a `String` would.
+fn text<'r>(r: &'r rusqlite::Row<'_>, k: usize) -> rusqlite::Result<&'r str> {
+    match r.get_ref(k)?.as_str() {
+        Ok(s) => Ok(s),
+        Err(_) => Err(r
+            .get::<_, String>(k)
+            .err()
+            .unwrap_or(rusqlite::Error::InvalidColumnIndex(k))),
+    }
+}
+
+/// Walks the inspections with ids in `from..=to` (in id order) and their
+/// results (in inspection and position order) together, hashing each
+/// inspection from the columns as they are read: nothing is kept but the
+/// inspection being hashed, and no text is copied out of SQLite.
+fn range_check(conn: &Connection, from: i64, to: i64, version: u8) -> rusqlite::Result<RangeCheck> {
+    let mut heads = conn.prepare_cached(&format!(
+        "SELECT {INSPECTION_COLUMNS} FROM inspections i WHERE i.id BETWEEN ?1 AND ?2 ORDER BY i.id"
+    ))?;
+    let mut items = conn.prepare_cached(
+        "SELECT inspection_id, position, item_id, value, number, outcome, note FROM item_results
+         WHERE inspection_id BETWEEN ?1 AND ?2 ORDER BY inspection_id, position",
+    )?;
+    let mut heads = heads.query([from, to])?;
+    let mut items = items.query([from, to])?;
+    let mut check = RangeCheck {
+        hash: String::new(),
+        inspections: 0,
+        event_seqs: Vec::new(),
+        stray_results: 0,
+        results: 0,
+    };
+    let mut hasher = Sha256::new();
+    let mut enc = InspectionEncoder::new(version);
+    // Starts the next inspection; its id, or `None` when there are no more.
+    let mut next_head =
+        |enc: &mut InspectionEncoder, check: &mut RangeCheck| -> rusqlite::Result<Option<i64>> {
+            let Some(i) = heads.next()? else {
+                return Ok(None);
+            };
+            let fields = InspectionFields {
+                id: i.get(0)?,
+                checklist_id: text(i, 1)?,
+                revision_id: i.get(2)?,
+                revision_number: i.get(3)?,
+                lot: text(i, 4)?,
+                serial: text(i, 5)?,
+                inspector: text(i, 6)?,
+                station: text(i, 7)?,
+                recorded_at: i.get::<_, Stamp>(8)?.0,
+                verdict: i.get(9)?,
+                reinspects: i.get(10)?,
+            };
+            let event_seq: i64 = i.get(11)?;
+            enc.inspection(&fields);
+            check.inspections += 1;
+            if !check.event_seqs.contains(&event_seq) {
+                check.event_seqs.push(event_seq);
+            }
+            Ok(Some(fields.id))
+        };
+    // The inspection whose results are being read, and whether any are left.
+    let mut open: Option<i64> = None;
+    let mut more = true;
+    while let Some(r) = items.next()? {
+        check.results += 1;
+        let of: i64 = r.get(0)?;
+        // A stray result is read too: a damaged value in it is damage all the same.
+        let result = ResultFields {
+            position: r.get(1)?,
+            item_id: text(r, 2)?,
+            value: text(r, 3)?,
+            number: r.get(4)?,
+            outcome: r.get(5)?,
+            note: text(r, 6)?,
+        };
+        // Inspections before this result's are complete.
+        while more && open.is_none_or(|id| id < of) {
+            if open.take().is_some() {
+                enc.finish(&mut hasher);
+            }
+            open = next_head(&mut enc, &mut check)?;
+            more = open.is_some();
+        }
+        if open == Some(of) {
+            enc.result(&result);
+        } else {
+            check.stray_results += 1;
+        }
+    }
+    if open.is_some() {
+        enc.finish(&mut hasher);
+    }
+    while more && next_head(&mut enc, &mut check)?.is_some() {
+        enc.finish(&mut hasher);
+    }
+    check.hash = hex::encode(hasher.finalize());
+    Ok(check)
 }
