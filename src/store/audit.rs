@@ -19,6 +19,38 @@ pub struct Verification {
     pub unsealed: usize,
 }
 
+/// A row as verify checks it: where an event lists it, its hash, who signed it.
+struct Row<'a> {
+    table: &'static str,
+    id: i64,
+    event_seq: i64,
+    hash: String,
+    signer: Option<&'a str>,
+    name: String,
+    /// For revisions: the snapshot still matches its content hash.
+    content_ok: bool,
+}
+
+impl<'a> Row<'a> {
+    fn new(
+        table: &'static str,
+        id: i64,
+        event_seq: i64,
+        row: &impl Serialize,
+        signer: Option<&'a str>,
+    ) -> Row<'a> {
+        Row {
+            table,
+            id,
+            event_seq,
+            hash: row_hash(row),
+            signer,
+            name: String::new(),
+            content_ok: true,
+        }
+    }
+}
+
 /// Whether a seal is the signature, by its public key, of the row it names.
 fn seal_valid(seal: &super::SealRow, table: &str, id: i64, hash: &str) -> bool {
     use ed25519_dalek::Verifier as _;
@@ -191,124 +223,6 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
 
     let mut expected = recorded(&events);
     expected.retain(|(table, _), _| !unreadable.contains(&table.as_str()));
-    let mut check = |table: &str,
-                     id: i64,
-                     event_seq: i64,
-                     what: String,
-                     hash: String,
-                     content_ok: bool,
-                     v: &mut Verification| {
-        v.rows += 1;
-        if !content_ok {
-            v.problems.push(format!(
-                "{what}: its snapshot no longer matches its content hash"
-            ));
-        }
-        match expected.remove(&(table.to_string(), id)) {
-            None => v.problems.push(format!(
-                "{what} is not recorded by any event: it was inserted behind sopbook's back"
-            )),
-            Some((recorded, seq)) if recorded != hash => v
-                .problems
-                .push(format!("{what} was changed after event {seq} recorded it")),
-            Some((_, seq)) if seq != event_seq => v.problems.push(format!(
-                "{what} was recorded by event {seq}, but now claims event {event_seq}"
-            )),
-            Some(_) => {}
-        }
-    };
-    for r in &records.revisions {
-        let ok = sha256_hex(r.content.as_bytes()) == r.content_hash;
-        check(
-            "revisions",
-            r.id,
-            r.event_seq,
-            format!("revision {} rev {}", r.doc_id, r.number),
-            row_hash(r),
-            ok,
-            &mut v,
-        );
-    }
-    for c in &records.changes {
-        check(
-            "changes",
-            c.id,
-            c.event_seq,
-            format!("{} request {} for {}", c.kind, c.id, c.doc_id),
-            row_hash(c),
-            true,
-            &mut v,
-        );
-    }
-    for s in &records.signatures {
-        check(
-            "signatures",
-            s.id,
-            s.event_seq,
-            format!(
-                "signature {} ({} of {} by {})",
-                s.id, s.meaning, s.doc_id, s.signer
-            ),
-            row_hash(s),
-            true,
-            &mut v,
-        );
-    }
-    for c in &credentials {
-        check(
-            "credentials",
-            c.id,
-            c.event_seq,
-            format!("password record {} of {}", c.id, c.person),
-            row_hash(c),
-            true,
-            &mut v,
-        );
-    }
-    for row in &voids {
-        check(
-            "inspection_voids",
-            row.id,
-            row.event_seq,
-            format!("the void of {}", ins(row.inspection_id)),
-            row_hash(row),
-            true,
-            &mut v,
-        );
-    }
-    for step in &steps {
-        check(
-            "nc_steps",
-            step.id,
-            step.event_seq,
-            format!("the {} step {} of NC-{:04}", step.kind, step.id, step.nc_id),
-            row_hash(step),
-            true,
-            &mut v,
-        );
-    }
-    for row in &sessions {
-        check(
-            "sessions",
-            row.id,
-            row.event_seq,
-            format!("sign-in {} of {}", row.id, row.person),
-            row_hash(row),
-            true,
-            &mut v,
-        );
-    }
-    for row in &ends {
-        check(
-            "session_ends",
-            row.id,
-            row.event_seq,
-            format!("end {} of sign-in {}", row.id, row.session_id),
-            row_hash(row),
-            true,
-            &mut v,
-        );
-    }
     let keys = readable(
         "signing keys",
         store.signing_keys(),
@@ -323,99 +237,62 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
         &mut unreadable,
         "seals",
     );
-    for row in &keys {
-        check(
-            "signing_keys",
-            row.id,
-            row.event_seq,
-            format!("signing key {} of {}", row.id, row.person),
-            row_hash(row),
-            true,
-            &mut v,
-        );
+    // Every row that an event lists by table and id, each hashed once.
+    let mut rows: Vec<Row<'_>> = Vec::new();
+    for r in &records.revisions {
+        let mut row = Row::new("revisions", r.id, r.event_seq, r, None);
+        row.content_ok = sha256_hex(r.content.as_bytes()) == r.content_hash;
+        row.name = format!("revision {} rev {}", r.doc_id, r.number);
+        rows.push(row);
     }
-    for row in &seals {
-        check(
-            "seals",
-            row.id,
-            row.event_seq,
-            format!("seal {} of {} row {}", row.id, row.row_table, row.row_id),
-            row_hash(row),
-            true,
-            &mut v,
-        );
+    for c in &records.changes {
+        let mut row = Row::new("changes", c.id, c.event_seq, c, None);
+        row.name = format!("{} request {} for {}", c.kind, c.id, c.doc_id);
+        rows.push(row);
     }
-    // Signed rows: each needs its signer's seal once the signer has a key.
-    let signed: Vec<(&str, i64, &str, i64, String, String)> = records
-        .signatures
-        .iter()
-        .map(|r| {
-            (
-                "signatures",
-                r.id,
-                r.signer.as_str(),
-                r.event_seq,
-                row_hash(r),
-                format!(
-                    "the {} signature {} of {} by {}",
-                    r.meaning, r.id, r.doc_id, r.signer
-                ),
-            )
-        })
-        .chain(steps.iter().map(|r| {
-            (
-                "nc_steps",
-                r.id,
-                r.signer.as_str(),
-                r.event_seq,
-                row_hash(r),
-                format!(
-                    "the {} step {} of NC-{:04} by {}",
-                    r.kind, r.id, r.nc_id, r.signer
-                ),
-            )
-        }))
-        .chain(voids.iter().map(|r| {
-            (
-                "inspection_voids",
-                r.id,
-                r.voided_by.as_str(),
-                r.event_seq,
-                row_hash(r),
-                format!("the void of {} by {}", ins(r.inspection_id), r.voided_by),
-            )
-        }))
-        .chain(sessions.iter().map(|r| {
-            (
-                "sessions",
-                r.id,
-                r.person.as_str(),
-                r.event_seq,
-                row_hash(r),
-                format!("sign-in {} of {}", r.id, r.person),
-            )
-        }))
-        .chain(credentials.iter().map(|r| {
-            (
-                "credentials",
-                r.id,
-                r.person.as_str(),
-                r.event_seq,
-                row_hash(r),
-                format!("password record {} of {}", r.id, r.person),
-            )
-        }))
-        .chain(keys.iter().map(|r| {
-            (
-                "signing_keys",
-                r.id,
-                r.person.as_str(),
-                r.event_seq,
-                row_hash(r),
-                format!("signing key {} of {}", r.id, r.person),
-            )
-        }))
-        .collect();
+    for s in &records.signatures {
+        let mut row = Row::new("signatures", s.id, s.event_seq, s, Some(&s.signer));
+        row.name = format!(
+            "the {} signature {} of {} by {}",
+            s.meaning, s.id, s.doc_id, s.signer
+        );
+        rows.push(row);
+    }
+    for c in &credentials {
+        let mut row = Row::new("credentials", c.id, c.event_seq, c, Some(&c.person));
+        row.name = format!("password record {} of {}", c.id, c.person);
+        rows.push(row);
+    }
+    for r in &voids {
+        let mut row = Row::new("inspection_voids", r.id, r.event_seq, r, Some(&r.voided_by));
+        row.name = format!("the void of {} by {}", ins(r.inspection_id), r.voided_by);
+        rows.push(row);
+    }
+    for r in &steps {
+        let mut row = Row::new("nc_steps", r.id, r.event_seq, r, Some(&r.signer));
+        row.name = format!("the {} step {} of NC-{:04}", r.kind, r.id, r.nc_id);
+        rows.push(row);
+    }
+    for r in &sessions {
+        let mut row = Row::new("sessions", r.id, r.event_seq, r, Some(&r.person));
+        row.name = format!("sign-in {} of {}", r.id, r.person);
+        rows.push(row);
+    }
+    for r in &ends {
+        let mut row = Row::new("session_ends", r.id, r.event_seq, r, None);
+        row.name = format!("end {} of sign-in {}", r.id, r.session_id);
+        rows.push(row);
+    }
+    for r in &keys {
+        let mut row = Row::new("signing_keys", r.id, r.event_seq, r, Some(&r.person));
+        row.name = format!("signing key {} of {}", r.id, r.person);
+        rows.push(row);
+    }
+    for r in &seals {
+        let mut row = Row::new("seals", r.id, r.event_seq, r, None);
+        row.name = format!("seal {} of {} row {}", r.id, r.row_table, r.row_id);
+        rows.push(row);
+    }
     let seal_of: BTreeMap<(&str, i64), &super::SealRow> = seals
         .iter()
         .map(|s| ((s.row_table.as_str(), s.row_id), s))
@@ -434,13 +311,39 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
             Some(_) => {}
         }
     }
-    for (table, id, person, seq, hash, what) in &signed {
-        let key = key_of.get(person).filter(|(_, since)| since <= seq);
-        match (seal_of.get(&(*table, *id)), key) {
+    for row in &rows {
+        let what = &row.name;
+        v.rows += 1;
+        if !row.content_ok {
+            v.problems.push(format!(
+                "{what}: its snapshot no longer matches its content hash"
+            ));
+        }
+        match expected.remove(&(row.table.to_string(), row.id)) {
+            None => v.problems.push(format!(
+                "{what} is not recorded by any event: it was inserted behind sopbook's back"
+            )),
+            Some((recorded, seq)) if recorded != row.hash => v
+                .problems
+                .push(format!("{what} was changed after event {seq} recorded it")),
+            Some((_, seq)) if seq != row.event_seq => v.problems.push(format!(
+                "{what} was recorded by event {seq}, but now claims event {}",
+                row.event_seq
+            )),
+            Some(_) => {}
+        }
+        // A signed row needs its signer's seal once the signer has a key.
+        let Some(person) = row.signer else {
+            continue;
+        };
+        let key = key_of
+            .get(person)
+            .filter(|(_, since)| *since <= row.event_seq);
+        match (seal_of.get(&(row.table, row.id)), key) {
             (Some(seal), Some((public, _))) => {
-                if seal.signer != *person || seal.public_key != *public {
+                if seal.signer != person || seal.public_key != *public {
                     v.problems.push(format!("{what} is sealed with a key that is not {person}'s"));
-                } else if !seal_valid(seal, table, *id, hash) {
+                } else if !seal_valid(seal, row.table, row.id, &row.hash) {
                     v.problems.push(format!(
                         "{what} does not match its seal: it was changed or forged"
                     ));
