@@ -171,17 +171,17 @@ pub fn verify(ctx: &mut Context, extra: &[Anchor]) -> Result<Verified> {
     anchors.extend(extra.iter().cloned());
     let store = ctx.store()?;
     let mut v = crate::store::audit::verify(store)?;
-    // An unreadable log is already a finding; anchors are then not checked.
-    let events = store.events().unwrap_or_default();
+    // The chain as verify read it (empty when the log could not be read,
+    // which is already a finding).
     for a in &anchors {
-        match events.iter().find(|e| e.seq == a.seq) {
+        match v.chain.iter().find(|(seq, _)| *seq == a.seq) {
             None => v.problems.push(format!(
                 "the records end at event {}, but the anchor in {} names event {}: events were cut off",
-                events.last().map_or(0, |e| e.seq),
+                v.chain.last().map_or(0, |e| e.0),
                 a.source,
                 a.seq
             )),
-            Some(e) if e.hash != a.hash => v.problems.push(format!(
+            Some((_, hash)) if *hash != a.hash => v.problems.push(format!(
                 "event {} no longer has the hash the anchor in {} recorded: the history up to it was rewritten",
                 a.seq, a.source
             )),

@@ -17,6 +17,9 @@ pub struct Verification {
     pub problems: Vec<String>,
     /// Signed rows made before their signer had a signing key (older records).
     pub unsealed: usize,
+    /// Each event's number and hash, in order, for checking anchors.
+    #[serde(skip)]
+    pub chain: Vec<(i64, String)>,
 }
 
 /// A row as verify checks it: where an event lists it, its hash, who signed it.
@@ -468,5 +471,6 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
             "{table} row {id}, recorded by event {seq}, has been deleted"
         ));
     }
+    v.chain = events.into_iter().map(|e| (e.seq, e.hash)).collect();
     Ok(v)
 }
