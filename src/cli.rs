@@ -205,6 +205,19 @@ pub enum PeopleCommand {
         /// The person
         person: String,
     },
+    /// Give a person who forgot their password a new one, and a new signing
+    /// key (their older signatures stay valid); they should then change it
+    /// with `people passwd`
+    Reset {
+        /// The person who forgot their password
+        #[arg(value_name = "PERSON")]
+        forgot: String,
+        /// Why, for the audit log
+        #[arg(long, short)]
+        reason: String,
+        #[command(flatten)]
+        by: Signer,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -10,8 +10,8 @@ use std::path::Path;
 
 use common::{PASSWORD, Ws, copy_dir};
 
-/// The sample workspace with the demo's records, a sign-in and its end, and
-/// a void: every table holds rows.
+/// The sample workspace with the demo's records, a sign-in and its end, a
+/// void and a password reset: every table holds rows.
 fn records() -> Ws {
     let ws = Ws::empty();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -36,6 +36,22 @@ fn records() -> Ws {
         &demo,
     );
     assert_eq!(void.code, 0, "{}", void.stderr);
+    let reset = ws.run_env(
+        &[
+            "people",
+            "reset",
+            "chen",
+            "--reason",
+            "forgot it",
+            "--as",
+            "ingrid",
+        ],
+        &[
+            ("SOPBOOK_PASSWORD", "nordvann-demo"),
+            ("SOPBOOK_NEW_PASSWORD", "handed-over-1"),
+        ],
+    );
+    assert_eq!(reset.code, 0, "{}", reset.stderr);
     let _ = PASSWORD;
     ws
 }
@@ -54,6 +70,7 @@ const TABLES: &[&str] = &[
     "sessions",
     "session_ends",
     "signing_keys",
+    "key_resets",
     "seals",
 ];
 
@@ -290,6 +307,69 @@ fn an_approval_forged_with_recomputed_hashes_is_caught() {
     assert!(
         run.stderr
             .contains("the approved signature 2 of CS-001 by bob carries no seal of bob's key"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_signing_key_replaced_with_a_forged_reset_is_caught() {
+    use sopbook::store::{Access, Batch, Insert, KeyResetRow, SigningKeyRow, SqliteStore};
+    let ws = common::Ws::fixture("base");
+    for p in ["bob", "cay"] {
+        let run = ws.run_env(
+            &["people", "passwd", p],
+            &[("SOPBOOK_NEW_PASSWORD", PASSWORD)],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    // Whoever holds the file gives bob a key of their own, and says cay reset it.
+    let db = ws.path().join(".sopbook/records.db");
+    let mut store = SqliteStore::open(
+        &db,
+        std::time::Duration::from_secs(1),
+        Access::Write,
+        "a test",
+    )
+    .unwrap();
+    let now = chrono::Utc::now();
+    let public_key = "ab".repeat(32);
+    sopbook::store::Store::append(
+        &mut store,
+        now,
+        Batch {
+            actor: "cay".into(),
+            action: "password reset".into(),
+            record: "password of bob".into(),
+            note: serde_json::json!({}),
+            inserts: vec![
+                Insert::SigningKey(SigningKeyRow {
+                    id: 0,
+                    person: "bob".into(),
+                    public_key: public_key.clone(),
+                    sealed: "x".into(),
+                    set_at: now,
+                    event_seq: 0,
+                }),
+                Insert::KeyReset(KeyResetRow {
+                    id: 0,
+                    person: "bob".into(),
+                    public_key,
+                    reason: "forgot it".into(),
+                    reset_by: "cay".into(),
+                    reset_at: now,
+                    event_seq: 0,
+                }),
+            ],
+        },
+    )
+    .unwrap();
+    drop(store);
+    let run = ws.run(&["audit", "verify"]);
+    assert_eq!(run.code, 1, "a forged reset passed: {}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("the reset of bob's signing key by cay carries no seal of cay's key"),
         "{}",
         run.stderr
     );

@@ -8,8 +8,12 @@ use crate::ops::{Context, people};
 use crate::render::Table;
 
 pub fn people(ctx: &mut Context, env: &Env, args: &PeopleArgs) -> Result<Outcome> {
-    if let Some(PeopleCommand::Passwd { person }) = &args.command {
-        return passwd(ctx, env, person);
+    match &args.command {
+        Some(PeopleCommand::Passwd { person }) => return passwd(ctx, env, person),
+        Some(PeopleCommand::Reset { forgot, reason, by }) => {
+            return reset(ctx, env, forgot, reason, &by.person);
+        }
+        None => {}
     }
     let list = people::list(ctx)?;
     if args.json {
@@ -54,28 +58,46 @@ fn passwd(ctx: &mut Context, env: &Env, person: &str) -> Result<Outcome> {
     } else {
         None
     };
-    let new = match &env.new_password {
-        Some(p) => p.clone(),
+    let new = new_password(env, &who.name, person)?;
+    let set = people::set_password(ctx, person, current.as_deref(), &new)?;
+    say(format!(
+        "signing password set for {} ({})",
+        set.name, set.id
+    ));
+    Ok(Outcome::Ok)
+}
+
+/// The new password: SOPBOOK_NEW_PASSWORD, or asked twice in a terminal.
+fn new_password(env: &Env, name: &str, person: &str) -> Result<String> {
+    match &env.new_password {
+        Some(p) => Ok(p.clone()),
         None if env.interactive => {
-            let a = ask(&format!("New password for {} ({person}): ", who.name))?;
+            let a = ask(&format!("New password for {name} ({person}): "))?;
             let b = ask("Repeat it: ")?;
             if a != b {
                 return Err(Error::invalid(
                     "the two passwords differ; nothing was changed",
                 ));
             }
-            a
+            Ok(a)
         }
-        None => {
-            return Err(Error::invalid(
-                "set SOPBOOK_NEW_PASSWORD, or run in a terminal to be asked for the new password",
-            ));
-        }
-    };
-    let set = people::set_password(ctx, person, current.as_deref(), &new)?;
+        None => Err(Error::invalid(
+            "set SOPBOOK_NEW_PASSWORD, or run in a terminal to be asked for the new password",
+        )),
+    }
+}
+
+fn reset(ctx: &mut Context, env: &Env, person: &str, reason: &str, by: &str) -> Result<Outcome> {
+    let who = people::password_target(ctx, person)?;
+    let new = new_password(env, &who.name, person)?;
+    let done = people::reset_password(ctx, person, by, &new, reason)?;
     say(format!(
-        "signing password set for {} ({})",
-        set.name, set.id
+        "{} ({}) has a new password and a new signing key, given by {}; their older signatures stay valid",
+        done.name, done.id, done.by
+    ));
+    say(format!(
+        "help: hand the password over in person; {} should change it with `sopbook people passwd {}`",
+        done.name, done.id
     ));
     Ok(Outcome::Ok)
 }

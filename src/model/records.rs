@@ -322,6 +322,22 @@ impl std::fmt::Debug for SigningKeyRow {
     }
 }
 
+/// A forgotten password: another person, allowed to, gave the person a new
+/// signing key. Their older signatures stay valid under their older key.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyResetRow {
+    pub id: i64,
+    pub person: String,
+    /// The new key's public half, as its signing key row records it.
+    pub public_key: String,
+    pub reason: String,
+    pub reset_by: String,
+    #[serde(with = "stamp")]
+    pub reset_at: DateTime<Utc>,
+    #[serde(skip)]
+    pub event_seq: i64,
+}
+
 /// The signature of one signed row by its signer's key.
 #[derive(Debug, Clone, Serialize)]
 pub struct SealRow {

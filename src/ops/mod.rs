@@ -257,13 +257,23 @@ impl Context {
     /// Writes a batch of rows with its audit event, now.
     /// A person's signing key goes with the batch that their signature
     /// opened (see [`Context::check_password`]): their signed rows are sealed.
-    pub fn append(&mut self, mut batch: Batch) -> Result<crate::store::Appended> {
+    pub fn append(&mut self, batch: Batch) -> Result<crate::store::Appended> {
+        self.append_with_keys(batch, Vec::new())
+    }
+
+    /// The same, also sealing the rows that the holders of `keys` sign (a
+    /// person given a new key in this batch signs its rows with it).
+    pub fn append_with_keys(
+        &mut self,
+        mut batch: Batch,
+        mut keys: Vec<crate::store::Sealer>,
+    ) -> Result<crate::store::Appended> {
         let now = self.now();
-        let sealer = self.sealer.take();
+        keys.extend(self.sealer.take());
         if let Some(row) = self.pending_key.take() {
             batch.inserts.push(crate::store::Insert::SigningKey(row));
         }
-        Ok(self.store()?.append_sealed(now, batch, sealer.as_ref())?)
+        Ok(self.store()?.append_sealed(now, batch, &keys)?)
     }
 
     /// Today, the workspace if there is one, and the records of one document.

@@ -73,12 +73,7 @@ pub fn set_password(
     new: &str,
 ) -> Result<PasswordSet> {
     let target = password_target(ctx, person_id)?;
-    if new.chars().count() < 8 {
-        fail!(
-            Invalid,
-            "the password is too short: use at least 8 characters"
-        );
-    }
+    long_enough(new)?;
     if let Some(hash) = signing::current_hash(ctx.store()?, person_id)? {
         let ok = current.is_some_and(|c| signing::password_matches(&hash, c));
         if !ok {
@@ -134,9 +129,108 @@ pub fn set_password(
         note: json!({ "public_key": key_row.public_key }),
         inserts: vec![Insert::Credential(row), Insert::SigningKey(key_row)],
     };
-    ctx.store()?.append_sealed(now, batch, Some(&sealer))?;
+    ctx.store()?
+        .append_sealed(now, batch, std::slice::from_ref(&sealer))?;
     Ok(PasswordSet {
         id: target.id,
         name: target.name,
+    })
+}
+
+fn long_enough(password: &str) -> Result<()> {
+    if password.chars().count() < 8 {
+        fail!(
+            Invalid,
+            "the password is too short: use at least 8 characters"
+        );
+    }
+    Ok(())
+}
+
+/// A person who forgot their password was given a new one, and a new key.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyReset {
+    pub id: String,
+    pub name: String,
+    pub by: String,
+    pub public_key: String,
+}
+
+/// Gives `person_id`, who forgot their password, a new password and a new
+/// signing key: nobody can open the old key without the old password. The
+/// reset is signed by `by`, who needs a role in `[permissions]
+/// reset-password` and may not reset their own. Signatures made with the
+/// old key stay valid; from now on the person signs with the new one.
+pub fn reset_password(
+    ctx: &mut Context,
+    person_id: &str,
+    by: &str,
+    new: &str,
+    reason: &str,
+) -> Result<KeyReset> {
+    let target = password_target(ctx, person_id)?;
+    let record = format!("{person_id}'s password");
+    let admin = ctx.person(by, &record, "reset")?;
+    if admin.id == target.id {
+        return Err(Error::invalid(format!(
+            "{by} cannot reset their own password: another person who may gives them a new one"
+        ))
+        .with_hint(format!(
+            "to change a password you know, run `sopbook people passwd {by}`"
+        )));
+    }
+    if reason.trim().is_empty() {
+        fail!(Invalid, "say why the password is reset with --reason");
+    }
+    long_enough(new)?;
+    let roles = ctx.config()?.permissions.reset_password.clone();
+    ctx.require_role(&admin, &roles, &record, "reset")?;
+    ctx.check_password(&admin, &record, "reset")?;
+    let now = ctx.now();
+    let (key, sealed) = signing::new_key(ctx.kdf, new)?;
+    let public_key = signing::public_hex(&key);
+    let inserts = vec![
+        Insert::Credential(CredentialRow {
+            id: 0,
+            person: target.id.clone(),
+            hash: signing::hash_password(ctx.kdf, new)?,
+            set_at: now,
+            event_seq: 0,
+        }),
+        Insert::SigningKey(crate::store::SigningKeyRow {
+            id: 0,
+            person: target.id.clone(),
+            public_key: public_key.clone(),
+            sealed,
+            set_at: now,
+            event_seq: 0,
+        }),
+        Insert::KeyReset(crate::store::KeyResetRow {
+            id: 0,
+            person: target.id.clone(),
+            public_key: public_key.clone(),
+            reason: reason.trim().to_string(),
+            reset_by: admin.id.clone(),
+            reset_at: now,
+            event_seq: 0,
+        }),
+    ];
+    let batch = Batch {
+        actor: admin.id.clone(),
+        action: "password reset".into(),
+        record: format!("password of {}", target.id),
+        note: json!({ "public_key": public_key, "reason": reason.trim() }),
+        inserts,
+    };
+    let new_key = crate::store::Sealer {
+        person: target.id.clone(),
+        key,
+    };
+    ctx.append_with_keys(batch, vec![new_key])?;
+    Ok(KeyReset {
+        id: target.id,
+        name: target.name,
+        by: admin.id,
+        public_key,
     })
 }

@@ -224,8 +224,6 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
         "nonconformances",
     );
 
-    let mut expected = recorded(&events);
-    expected.retain(|(table, _), _| !unreadable.contains(&table.as_str()));
     let keys = readable(
         "signing keys",
         store.signing_keys(),
@@ -240,6 +238,15 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
         &mut unreadable,
         "seals",
     );
+    let resets = readable(
+        "key resets",
+        store.key_resets(),
+        &mut v.problems,
+        &mut unreadable,
+        "key_resets",
+    );
+    let mut expected = recorded(&events);
+    expected.retain(|(table, _), _| !unreadable.contains(&table.as_str()));
     // Every row that an event lists by table and id, each hashed once.
     let mut rows: Vec<Row<'_>> = Vec::new();
     for r in &records.revisions {
@@ -291,6 +298,11 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
         row.name = format!("signing key {} of {}", r.id, r.person);
         rows.push(row);
     }
+    for r in &resets {
+        let mut row = Row::new("key_resets", r.id, r.event_seq, r, Some(&r.reset_by));
+        row.name = format!("the reset of {}'s signing key by {}", r.person, r.reset_by);
+        rows.push(row);
+    }
     for r in &seals {
         let mut row = Row::new("seals", r.id, r.event_seq, r, None);
         row.name = format!("seal {} of {} row {}", r.id, r.row_table, r.row_id);
@@ -300,20 +312,40 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
         .iter()
         .map(|s| ((s.row_table.as_str(), s.row_id), s))
         .collect();
-    // A person's key, from the first row that recorded it: it never changes.
-    let mut key_of: BTreeMap<&str, (&str, i64)> = BTreeMap::new();
+    // Each person's keys in order: (public key, from which event). A key
+    // changes only where a reset, signed by someone else, names the new one.
+    let mut keys_of: BTreeMap<&str, Vec<(&str, i64)>> = BTreeMap::new();
     for k in &keys {
-        match key_of.get(k.person.as_str()) {
-            None => {
-                key_of.insert(k.person.as_str(), (k.public_key.as_str(), k.event_seq));
+        let list = keys_of.entry(k.person.as_str()).or_default();
+        match list.last() {
+            None => list.push((k.public_key.as_str(), k.event_seq)),
+            Some((last, _)) if *last == k.public_key => {}
+            Some(_) => {
+                let reset = resets.iter().any(|r| {
+                    r.person == k.person
+                        && r.public_key == k.public_key
+                        && r.event_seq == k.event_seq
+                        && r.reset_by != k.person
+                });
+                if reset {
+                    list.push((k.public_key.as_str(), k.event_seq));
+                } else {
+                    v.problems.push(format!(
+                        "the signing key of {} was replaced by event {} without a reset signed by someone else: whoever did it can sign in their name",
+                        k.person, k.event_seq
+                    ));
+                }
             }
-            Some((first, _)) if *first != k.public_key => v.problems.push(format!(
-                "the signing key of {} was replaced by event {}: whoever did it can sign in their name",
-                k.person, k.event_seq
-            )),
-            Some(_) => {}
         }
     }
+    let key_at = |person: &str, seq: i64| -> Option<&str> {
+        keys_of
+            .get(person)?
+            .iter()
+            .rev()
+            .find(|(_, since)| *since <= seq)
+            .map(|(public, _)| *public)
+    };
     for row in &rows {
         let what = &row.name;
         v.rows += 1;
@@ -339,12 +371,10 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
         let Some(person) = row.signer else {
             continue;
         };
-        let key = key_of
-            .get(person)
-            .filter(|(_, since)| *since <= row.event_seq);
+        let key = key_at(person, row.event_seq);
         match (seal_of.get(&(row.table, row.id)), key) {
-            (Some(seal), Some((public, _))) => {
-                if seal.signer != person || seal.public_key != *public {
+            (Some(seal), Some(public)) => {
+                if seal.signer != person || seal.public_key != public {
                     v.problems.push(format!("{what} is sealed with a key that is not {person}'s"));
                 } else if !seal_valid(seal, row.table, row.id, &row.hash) {
                     v.problems.push(format!(
@@ -357,6 +387,10 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
             )),
             (None, Some(_)) => v.problems.push(format!(
                 "{what} carries no seal of {person}'s key: it was made without their password, behind sopbook's back"
+            )),
+            // Resets came with keys: one without a seal was never made by sopbook.
+            (None, None) if row.table == "key_resets" => v.problems.push(format!(
+                "{what} carries no seal: a reset needs the signature of whoever gave it"
             )),
             (None, None) => v.unsealed += 1,
         }

@@ -89,6 +89,7 @@ pub enum Insert {
     Session(SessionRow),
     SessionEnd(SessionEndRow),
     SigningKey(SigningKeyRow),
+    KeyReset(KeyResetRow),
 }
 
 /// A signer's key, unsealed with their password for one write: the store
@@ -137,17 +138,20 @@ pub struct Appended {
 pub trait Store: Send {
     /// Writes the batch and its audit event in one durable transaction.
     fn append(&mut self, at: DateTime<Utc>, batch: Batch) -> Result<Appended> {
-        self.append_sealed(at, batch, None)
+        self.append_sealed(at, batch, &[])
     }
-    /// The same, sealing every row of the batch that `sealer`'s person signs.
+    /// The same, sealing every row of the batch that one of `sealers`'
+    /// people signs, with that person's key.
     fn append_sealed(
         &mut self,
         at: DateTime<Utc>,
         batch: Batch,
-        sealer: Option<&Sealer>,
+        sealers: &[Sealer],
     ) -> Result<Appended>;
     /// Every signing key row, in id order.
     fn signing_keys(&mut self) -> Result<Vec<SigningKeyRow>>;
+    /// Every key reset (a forgotten password), in id order.
+    fn key_resets(&mut self) -> Result<Vec<KeyResetRow>>;
     /// Every seal, in id order.
     fn seals(&mut self) -> Result<Vec<SealRow>>;
     /// Revisions, changes and signatures, each in id order.

@@ -18,9 +18,10 @@ use crate::error::{ErrorKind, StoreFailure};
 use super::{
     Appended, Batch, BatchHeader, ChangeRow, CredentialRow, EventRow, GENESIS, GroupBy, GroupCount,
     INSPECTION_HASH_VERSION, Insert, InspectionEncoder, InspectionFields, InspectionFilter,
-    InspectionRow, ItemResultRow, NcRow, NcStepRow, NewInspection, RangeCheck, Records,
-    ResultFields, RevisionRow, RowRef, SealRow, Sealer, SessionEndRow, SessionRow, SignatureRow,
-    SigningKeyRow, Store, VoidRow, event_hash, hash_inspection_as, row_hash, timestamp,
+    InspectionRow, ItemResultRow, KeyResetRow, NcRow, NcStepRow, NewInspection, RangeCheck,
+    Records, ResultFields, RevisionRow, RowRef, SealRow, Sealer, SessionEndRow, SessionRow,
+    SignatureRow, SigningKeyRow, Store, VoidRow, event_hash, hash_inspection_as, row_hash,
+    timestamp,
 };
 
 /// Migrations in order; the database's `user_version` is how many have run.
@@ -29,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0002_inspections.sql"),
     include_str!("../../migrations/sqlite/0003_sessions.sql"),
     include_str!("../../migrations/sqlite/0004_keys.sql"),
+    include_str!("../../migrations/sqlite/0005_key_resets.sql"),
 ];
 
 /// How long a writer waits for another writer before giving up, unless
@@ -487,7 +489,7 @@ impl SqliteStore {
         &mut self,
         at: DateTime<Utc>,
         batch: Batch,
-        sealer: Option<&Sealer>,
+        sealers: &[Sealer],
     ) -> rusqlite::Result<Appended> {
         let tx = self
             .conn
@@ -605,6 +607,19 @@ impl SqliteStore {
                         Some(row.person.clone()),
                     )
                 }
+                Insert::KeyReset(mut row) => {
+                    tx.execute(
+                        "INSERT INTO key_resets (person, public_key, reason, reset_by, reset_at, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        params![row.person, row.public_key, row.reason, row.reset_by, timestamp(row.reset_at), seq],
+                    )?;
+                    row.id = tx.last_insert_rowid();
+                    (
+                        "key_resets",
+                        row.id,
+                        row_hash(&row),
+                        Some(row.reset_by.clone()),
+                    )
+                }
                 Insert::Credential(mut row) => {
                     tx.execute(
                         "INSERT INTO credentials (person, hash, set_at, event_seq) VALUES (?1, ?2, ?3, ?4)",
@@ -622,8 +637,8 @@ impl SqliteStore {
             ids.push(id);
             rows.push(serde_json::json!({ "table": table, "id": id, "hash": hash }));
             // A row signed by the person whose key is at hand gets its seal.
-            if let (Some(sealer), Some(person)) = (sealer, person)
-                && sealer.person == person
+            if let Some(person) = person
+                && let Some(sealer) = sealers.iter().find(|s| s.person == person)
             {
                 let seal = sealer.seal(table, id, &hash);
                 tx.execute(
@@ -873,12 +888,12 @@ impl Store for SqliteStore {
         &mut self,
         at: DateTime<Utc>,
         batch: Batch,
-        sealer: Option<&Sealer>,
+        sealers: &[Sealer],
     ) -> Result<Appended> {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let mut waits = Waits::new(timeout);
         loop {
-            match self.append_tx(at, batch.clone(), sealer) {
+            match self.append_tx(at, batch.clone(), sealers) {
                 Err(e) if is_busy(&e) && waits.again(&self.conn) => continue,
                 result => {
                     waits.done(&self.conn);
@@ -1009,6 +1024,30 @@ impl Store for SqliteStore {
                         sealed: r.get(3)?,
                         set_at: r.get::<_, Stamp>(4)?.0,
                         event_seq: r.get(5)?,
+                    })
+                })?
+                .collect()
+        };
+        load().map_err(|e| explain(e, &path, timeout))
+    }
+
+    fn key_resets(&mut self) -> Result<Vec<KeyResetRow>> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let load = || -> rusqlite::Result<Vec<KeyResetRow>> {
+            if !self.has_table("key_resets")? {
+                return Ok(Vec::new());
+            }
+            self.conn
+                .prepare("SELECT id, person, public_key, reason, reset_by, reset_at, event_seq FROM key_resets ORDER BY id")?
+                .query_map([], |r| {
+                    Ok(KeyResetRow {
+                        id: r.get(0)?,
+                        person: r.get(1)?,
+                        public_key: r.get(2)?,
+                        reason: r.get(3)?,
+                        reset_by: r.get(4)?,
+                        reset_at: r.get::<_, Stamp>(5)?.0,
+                        event_seq: r.get(6)?,
                     })
                 })?
                 .collect()

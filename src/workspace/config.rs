@@ -44,6 +44,7 @@ struct PermissionsFile {
     corrective_action: Option<Vec<Spanned<String>>>,
     close: Option<Vec<Spanned<String>>>,
     void: Option<Vec<Spanned<String>>>,
+    reset_password: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -129,6 +130,8 @@ pub struct Permissions {
     pub corrective_action: Vec<String>,
     pub close: Vec<String>,
     pub void: Vec<String>,
+    /// Who may give a person who forgot their password a new one (and key).
+    pub reset_password: Vec<String>,
 }
 
 /// The workspace configuration.
@@ -445,6 +448,7 @@ impl Config {
             corrective_action: roles_for(file.permissions.corrective_action),
             close: roles_for(file.permissions.close),
             void: roles_for(file.permissions.void),
+            reset_password: roles_for(file.permissions.reset_password),
         };
         config.permissions = permissions;
         let default_lost = default_written && config.approval.roles.is_empty();

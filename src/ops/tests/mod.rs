@@ -18,6 +18,7 @@ mod documents;
 mod due;
 mod inspections;
 mod nc;
+mod passwords;
 mod refusals;
 mod scorecard;
 
