@@ -141,7 +141,9 @@ fn main() {
                 revision: None,
             }],
         };
-        store.append_sealed(now, batch, std::slice::from_ref(&sealer)).unwrap();
+        store
+            .append_sealed(now, batch, std::slice::from_ref(&sealer))
+            .unwrap();
         now += Duration::seconds(1);
     }
     let n = events.saturating_sub(have).max(1);

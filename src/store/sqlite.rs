@@ -181,10 +181,32 @@ macro_rules! text_column {
 
 text_column!(DocKind, ChangeKind, Meaning, StepKind, Verdict, Outcome);
 
+/// Whether the disk holding `path` refuses even a small write: sopbook
+/// writes a probe file beside it, and removes it.
+fn disk_is_full(path: &Path) -> bool {
+    use std::io::Write as _;
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let probe = folder.join(format!(".sopbook-space-{}", std::process::id()));
+    let written = std::fs::File::create_new(&probe).and_then(|mut f| {
+        f.write_all(&[0u8; 16 * 1024])?;
+        f.sync_all()
+    });
+    let _ = std::fs::remove_file(&probe);
+    matches!(written, Err(e) if e.kind() == std::io::ErrorKind::StorageFull)
+}
+
 /// Turns SQLite's error into one that says which file and what to do.
 fn explain(e: rusqlite::Error, path: &Path, busy_timeout: Duration) -> anyhow::Error {
     let shown = path.display();
-    let code = e.sqlite_error_code();
+    let mut code = e.sqlite_error_code();
+    // A full disk often shows as an I/O error (the write-ahead log or its
+    // index could not grow): look whether the disk has room at all.
+    if code == Some(ErrorCode::SystemIoFailure) && disk_is_full(path) {
+        code = Some(ErrorCode::DiskFull);
+    }
     let kind = match code {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => ErrorKind::StoreBusy,
         Some(ErrorCode::DiskFull) => ErrorKind::StoreFull,
@@ -1501,4 +1523,66 @@ fn range_check(conn: &Connection, from: i64, to: i64, version: u8) -> rusqlite::
     }
     check.hash = hex::encode(hasher.finalize());
     Ok(check)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{CredentialRow, Insert};
+
+    fn password_batch(person: &str, hash: String) -> Batch {
+        Batch {
+            actor: person.into(),
+            action: "password set".into(),
+            record: format!("password of {person}"),
+            note: serde_json::json!({}),
+            inserts: vec![Insert::Credential(CredentialRow {
+                id: 0,
+                person: person.into(),
+                hash,
+                set_at: Utc::now(),
+                event_seq: 0,
+            })],
+        }
+    }
+
+    #[test]
+    fn a_full_disk_says_so_names_the_file_records_nothing_and_exits_1() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("records.db");
+        let mut store =
+            SqliteStore::open(&path, Duration::from_secs(1), Access::Create, "a test").unwrap();
+        store
+            .append(Utc::now(), password_batch("ann", "h".into()))
+            .unwrap();
+        // The file may not grow by a page more: what a full disk does to SQLite.
+        let pages: i64 = store
+            .conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap();
+        store
+            .conn
+            .pragma_update(None, "max_page_count", pages)
+            .unwrap();
+        let big = "x".repeat(256 * 1024);
+        let err = store
+            .append(Utc::now(), password_batch("bob", big))
+            .unwrap_err();
+        let err = crate::error::Error::from(err);
+        assert_eq!(err.kind, ErrorKind::StoreFull);
+        assert_eq!(err.exit_code(), 1, "a full disk is not a usage error");
+        let text = err.to_string();
+        assert!(text.contains("is full"), "{text}");
+        assert!(text.contains("nothing was recorded"), "{text}");
+        assert!(text.contains(&path.display().to_string()), "{text}");
+        // Nothing of the batch is there; the records still verify.
+        assert_eq!(store.events().unwrap().len(), 1);
+        assert_eq!(store.credentials().unwrap().len(), 1);
+        assert!(
+            crate::store::audit::verify(&mut store)
+                .unwrap()
+                .problems
+                .is_empty()
+        );
+    }
 }
