@@ -8,7 +8,10 @@
 //! - one `sopbook inspect --set ...` as a cold process, against the `sqlite3`
 //!   command line doing the same insert transaction on the same file;
 //! - `sopbook report` over REPORT_INSPECTIONS inspections;
-//! - `sopbook spc` over INSPECTIONS values.
+//! - `sopbook spc` over INSPECTIONS values;
+//! - `sopbook audit verify` over everything recorded.
+//!
+//! With `FLOOR_BENCH_KEEP=DIR` the workspace and its records stay in DIR/ws.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -100,7 +103,12 @@ fn main() {
     let n = args.first().copied().unwrap_or(100_000);
     let report_n = args.get(1).copied().unwrap_or(1_000_000);
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("ws");
+    // FLOOR_BENCH_KEEP=DIR keeps the workspace and its records there, to time more by hand.
+    let root = match std::env::var_os("FLOOR_BENCH_KEEP") {
+        Some(keep) => Path::new(&keep).join("ws"),
+        None => dir.path().join("ws"),
+    };
+    let _ = fs::remove_dir_all(&root);
     fs::create_dir_all(&root).unwrap();
     workspace(&root);
     let ws = Workspace::load(&root).unwrap();

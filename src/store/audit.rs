@@ -396,9 +396,17 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
         }
     }
     // Inspections are recorded in batches: each event holds an id range and one hash.
-    let mut covered = 0;
-    let mut covered_results = 0;
-    let mut batch_events: Vec<i64> = Vec::new();
+    struct Batch {
+        seq: i64,
+        from: i64,
+        to: i64,
+        count: i64,
+        hash: Option<String>,
+        ncs: Option<i64>,
+        nc_hash: Option<String>,
+    }
+    let mut batches: Vec<Batch> = Vec::new();
+    let mut ranges: Vec<(i64, i64, u8)> = Vec::new();
     for e in &events {
         let Ok(detail) = serde_json::from_str::<serde_json::Value>(&e.detail) else {
             continue;
@@ -407,78 +415,91 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
             if row["table"] != "inspections" {
                 continue;
             }
-            batch_events.push(e.seq);
             let (from, to) = (
                 row["from"].as_i64().unwrap_or(0),
                 row["to"].as_i64().unwrap_or(-1),
             );
-            let count = row["count"].as_i64().unwrap_or(0);
             let version = row["version"].as_u64().unwrap_or(1).min(255) as u8;
-            covered += count;
-            let range = if from == to {
-                ins(from)
-            } else {
-                format!("{} to {}", ins(from), ins(to))
-            };
-            match store.inspection_range(from, to, version) {
-                Err(e2) => v.problems.push(format!(
-                    "inspections {range}, recorded by event {}, cannot be read: a value was changed behind sopbook's back ({})",
-                    e.seq,
-                    e2.chain().last().map(ToString::to_string).unwrap_or_default()
-                )),
-                Ok(found) => {
-                    v.rows += found.inspections as usize;
-                    covered_results += found.results;
-                    if found.inspections != count {
-                        v.problems.push(format!(
-                            "inspections {range}, recorded by event {}, were {} behind sopbook's back ({count} recorded, {} there now)",
-                            e.seq,
-                            if found.inspections < count { "deleted" } else { "added to" },
-                            found.inspections
-                        ));
-                    } else if Some(found.hash.as_str()) != row["hash"].as_str() {
-                        v.problems.push(if from == to {
-                            format!(
-                                "{range} or one of its item results was changed after event {} recorded it",
-                                e.seq
-                            )
-                        } else {
-                            format!(
-                                "an inspection or item result among {range} was changed after event {} recorded it",
-                                e.seq
-                            )
-                        });
-                    }
-                    if found.stray_results > 0 {
-                        v.problems.push(format!(
-                            "{} item results among {range} belong to no inspection: inserted behind sopbook's back",
-                            found.stray_results
-                        ));
-                    }
-                    if found.event_seqs.iter().any(|s| *s != e.seq) {
-                        v.problems.push(format!(
-                            "inspections {range} were recorded by event {}, but some now claim another event",
-                            e.seq
-                        ));
-                    }
-                }
-            }
-            let mut nc_hasher = <sha2::Sha256 as sha2::Digest>::new();
-            let mut nc_count = 0;
-            for nc in ncs.iter().filter(|n| n.event_seq == e.seq) {
-                sha2::Digest::update(&mut nc_hasher, row_hash(nc).as_bytes());
-                nc_count += 1;
-            }
-            v.rows += nc_count;
-            let nc_hash = hex::encode(sha2::Digest::finalize(nc_hasher));
-            if !unreadable.contains(&"nonconformances")
-                && (Some(nc_count as i64) != row["nonconformances"].as_i64()
-                    || Some(nc_hash.as_str()) != row["nc_hash"].as_str())
-            {
-                v.problems.push(format!("a nonconformance opened by event {} was changed, added or deleted behind sopbook's back", e.seq));
-            }
+            ranges.push((from, to, version));
+            batches.push(Batch {
+                seq: e.seq,
+                from,
+                to,
+                count: row["count"].as_i64().unwrap_or(0),
+                hash: row["hash"].as_str().map(str::to_string),
+                ncs: row["nonconformances"].as_i64(),
+                nc_hash: row["nc_hash"].as_str().map(str::to_string),
+            });
         }
     }
+    let mut ncs_of: BTreeMap<i64, Vec<&super::NcRow>> = BTreeMap::new();
+    for nc in &ncs {
+        ncs_of.entry(nc.event_seq).or_default().push(nc);
+    }
+    let mut covered = 0;
+    let mut covered_results = 0;
+    let checks = store.inspection_ranges(&ranges);
+    for (b, checked) in batches.iter().zip(checks) {
+        let (from, to, count, seq) = (b.from, b.to, b.count, b.seq);
+        covered += count;
+        let range = if from == to {
+            ins(from)
+        } else {
+            format!("{} to {}", ins(from), ins(to))
+        };
+        match checked {
+            Err(e2) => v.problems.push(format!(
+                "inspections {range}, recorded by event {seq}, cannot be read: a value was changed behind sopbook's back ({})",
+                e2.chain().last().map(ToString::to_string).unwrap_or_default()
+            )),
+            Ok(found) => {
+                v.rows += found.inspections as usize;
+                covered_results += found.results;
+                if found.inspections != count {
+                    v.problems.push(format!(
+                        "inspections {range}, recorded by event {seq}, were {} behind sopbook's back ({count} recorded, {} there now)",
+                        if found.inspections < count { "deleted" } else { "added to" },
+                        found.inspections
+                    ));
+                } else if Some(&found.hash) != b.hash.as_ref() {
+                    v.problems.push(if from == to {
+                        format!(
+                            "{range} or one of its item results was changed after event {seq} recorded it"
+                        )
+                    } else {
+                        format!(
+                            "an inspection or item result among {range} was changed after event {seq} recorded it"
+                        )
+                    });
+                }
+                if found.stray_results > 0 {
+                    v.problems.push(format!(
+                        "{} item results among {range} belong to no inspection: inserted behind sopbook's back",
+                        found.stray_results
+                    ));
+                }
+                if found.event_seqs.iter().any(|s| *s != seq) {
+                    v.problems.push(format!(
+                        "inspections {range} were recorded by event {seq}, but some now claim another event"
+                    ));
+                }
+            }
+        }
+        let mut nc_hasher = <sha2::Sha256 as sha2::Digest>::new();
+        let mut nc_count = 0;
+        for nc in ncs_of.get(&seq).into_iter().flatten() {
+            sha2::Digest::update(&mut nc_hasher, row_hash(nc).as_bytes());
+            nc_count += 1;
+        }
+        v.rows += nc_count;
+        let nc_hash = hex::encode(sha2::Digest::finalize(nc_hasher));
+        if !unreadable.contains(&"nonconformances")
+            && (Some(nc_count as i64) != b.ncs || Some(&nc_hash) != b.nc_hash.as_ref())
+        {
+            v.problems.push(format!("a nonconformance opened by event {seq} was changed, added or deleted behind sopbook's back"));
+        }
+    }
+    let batch_events: std::collections::BTreeSet<i64> = batches.iter().map(|b| b.seq).collect();
     for nc in ncs.iter().filter(|n| !batch_events.contains(&n.event_seq)) {
         v.rows += 1;
         v.problems.push(format!(

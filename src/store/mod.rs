@@ -243,6 +243,14 @@ pub trait Store: Send {
     /// The inspections with ids in `from..=to` and their results, as one
     /// event recorded them, hashed with encoding `version`.
     fn inspection_range(&mut self, from: i64, to: i64, version: u8) -> Result<RangeCheck>;
+    /// The same for many ranges, each `(from, to, version)`, in their order.
+    /// A backend may read them side by side.
+    fn inspection_ranges(&mut self, ranges: &[(i64, i64, u8)]) -> Vec<Result<RangeCheck>> {
+        ranges
+            .iter()
+            .map(|&(from, to, version)| self.inspection_range(from, to, version))
+            .collect()
+    }
     /// Item results whose inspection does not exist: (inspection id, position).
     fn stray_item_results(&mut self) -> Result<Vec<(i64, i64)>>;
     /// How many inspections and item results there are.
@@ -1137,11 +1145,10 @@ mod streaming {
         (ids[0].0, ids[ids.len() - 1].0)
     }
 
-    #[test]
-    fn the_range_check_hashes_what_the_typed_rows_hash() {
-        let dir = tempfile::tempdir().unwrap();
+    /// Records in `dir` with checklist CL-001 rev 1 released.
+    fn with_checklist(dir: &Path) -> SqliteStore {
         let mut store = SqliteStore::open(
-            &dir.path().join("records.db"),
+            &dir.join("records.db"),
             sqlite::BUSY_TIMEOUT,
             Access::Create,
             "a test",
@@ -1174,6 +1181,50 @@ mod streaming {
                 },
             )
             .unwrap();
+        store
+    }
+
+    #[test]
+    fn many_ranges_read_side_by_side_agree_with_one_reader_and_catch_a_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = with_checklist(dir.path());
+        let mut ranges = Vec::new();
+        for _ in 0..6 {
+            let mut rows = generated(5_000, None);
+            let (from, to) = record(&mut store, &mut rows);
+            ranges.push((from, to, INSPECTION_HASH_VERSION));
+        }
+        let one_by_one: Vec<String> = ranges
+            .iter()
+            .map(|&(f, t, v)| store.inspection_range(f, t, v).unwrap().hash)
+            .collect();
+        let side_by_side: Vec<String> = store
+            .inspection_ranges(&ranges)
+            .into_iter()
+            .map(|r| r.unwrap().hash)
+            .collect();
+        assert_eq!(side_by_side, one_by_one);
+        assert!(audit::verify(&mut store).unwrap().problems.is_empty());
+        store
+            .conn_for_tests()
+            .execute_batch(
+                "DROP TRIGGER inspections_no_update; UPDATE inspections SET lot = 'forged' WHERE id = 12345",
+            )
+            .unwrap();
+        let problems = audit::verify(&mut store).unwrap().problems;
+        assert_eq!(
+            problems,
+            vec![
+                "an inspection or item result among INS-010001 to INS-015000 was changed after event 4 recorded it"
+                    .to_string()
+            ]
+        );
+    }
+
+    #[test]
+    fn the_range_check_hashes_what_the_typed_rows_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = with_checklist(dir.path());
         let mut first = generated(23, None);
         let (a, b) = record(&mut store, &mut first);
         let mut second = generated(31, Some(a));

@@ -318,6 +318,12 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// The connection itself, for tests that tamper as an attacker would.
+    #[cfg(test)]
+    pub(crate) fn conn_for_tests(&self) -> &Connection {
+        &self.conn
+    }
+
     /// Records in memory, with nothing in them: what a workspace that has
     /// recorded nothing yet reads.
     fn empty(busy_timeout: Duration) -> Result<SqliteStore> {
@@ -1421,6 +1427,73 @@ impl Store for SqliteStore {
     fn inspection_range(&mut self, from: i64, to: i64, version: u8) -> Result<RangeCheck> {
         range_check(&self.conn, from, to, version)
             .map_err(|e| explain(e, &self.path, self.busy_timeout))
+    }
+
+    fn inspection_ranges(&mut self, ranges: &[(i64, i64, u8)]) -> Vec<Result<RangeCheck>> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let size = |r: &(i64, i64, u8)| (r.1 - r.0 + 1).max(1) as u64;
+        let total: u64 = ranges.iter().map(size).sum();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(4)
+            .min(ranges.len());
+        // Small records, or records only in memory: one connection is quickest.
+        if threads < 2 || total < 20_000 || path == Path::new(":memory:") {
+            return ranges
+                .iter()
+                .map(|&(from, to, version)| self.inspection_range(from, to, version))
+                .collect();
+        }
+        // The largest ranges first, each to the reader with the least to do.
+        let mut order: Vec<usize> = (0..ranges.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(size(&ranges[i])));
+        let mut shares: Vec<(u64, Vec<usize>)> = vec![(0, Vec::new()); threads];
+        for i in order {
+            if let Some(least) = shares.iter_mut().min_by_key(|s| s.0) {
+                least.0 += size(&ranges[i]);
+                least.1.push(i);
+            }
+        }
+        let mut out: Vec<Option<Result<RangeCheck>>> = (0..ranges.len()).map(|_| None).collect();
+        let done: Vec<Vec<(usize, Result<RangeCheck>)>> = std::thread::scope(|scope| {
+            let readers: Vec<_> = shares
+                .into_iter()
+                .map(|(_, mine)| {
+                    let path = &path;
+                    scope.spawn(move || {
+                        let conn = Connection::open(path).and_then(|c| {
+                            c.busy_timeout(timeout)?;
+                            c.pragma_update(None, "query_only", true)?;
+                            Ok(c)
+                        });
+                        mine.into_iter()
+                            .map(|i| {
+                                let (from, to, version) = ranges[i];
+                                let checked = match &conn {
+                                    Ok(c) => range_check(c, from, to, version)
+                                        .map_err(|e| explain(e, path, timeout)),
+                                    Err(e) => Err(anyhow!(
+                                        "could not open the records database `{}` again to read it beside the first reader: {e}",
+                                        path.display()
+                                    )),
+                                };
+                                (i, checked)
+                            })
+                            .collect()
+                    })
+                })
+                .collect();
+            readers
+                .into_iter()
+                .map(|r| r.join().unwrap_or_default())
+                .collect()
+        });
+        for (i, checked) in done.into_iter().flatten() {
+            out[i] = Some(checked);
+        }
+        out.into_iter()
+            .map(|c| c.unwrap_or_else(|| Err(anyhow!("a reader of the inspections stopped"))))
+            .collect()
     }
 }
 
