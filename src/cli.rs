@@ -104,6 +104,12 @@ pub struct InitArgs {
     /// Name of the organisation
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
+    /// The person who writes procedures, such as "Ada Lind" (id: ada)
+    #[arg(long, value_name = "NAME", default_value = "Ada Author")]
+    pub author: String,
+    /// The quality manager who approves them and inspects, such as "Quinn Berg" (id: quinn)
+    #[arg(long, value_name = "NAME", default_value = "Quinn Quality")]
+    pub approver: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -444,3 +444,27 @@ fn status_shows_an_escape_in_a_title_escaped() {
     );
     pin("status-escape-in-title", &shown(&["status"], &run));
 }
+
+#[test]
+fn every_man_page_the_man_pages_name_is_written() {
+    let ws = Ws::fixture("base");
+    let run = ws.run(&["man", "--out", "man"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let dir = ws.path().join("man");
+    let mut named = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for (at, _) in text.match_indices("(1)") {
+            let start = text[..at].rfind(['\n', ' ']).map_or(0, |i| i + 1);
+            let page = text[start..at].replace("\\-", "-");
+            if page.starts_with("sopbook") {
+                named += 1;
+                assert!(
+                    dir.join(format!("{page}.1")).is_file(),
+                    "{page}(1) is named but not written"
+                );
+            }
+        }
+    }
+    assert!(named > 10, "the pages name each other: {named}");
+}

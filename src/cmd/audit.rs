@@ -56,9 +56,9 @@ pub fn audit(ctx: &mut Context, command: &AuditCommand) -> Result<Outcome> {
             }
             if v.intact() {
                 say(format!(
-                    "Verified {} events and {} records in {}{}: the audit trail is intact.",
-                    v.events,
-                    v.rows,
+                    "Verified {} and {} in {}{}: the audit trail is intact.",
+                    crate::render::plural(v.events, "event"),
+                    crate::render::plural(v.rows, "record"),
                     v.location,
                     match v.anchors {
                         0 => String::new(),

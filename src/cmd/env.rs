@@ -27,6 +27,10 @@ pub struct Env {
     /// Where this user's sopbook files live: `$XDG_CONFIG_HOME/sopbook`, or
     /// `~/.config/sopbook`.
     pub config_dir: Option<std::path::PathBuf>,
+    /// How the user runs sopbook, for the commands that hints suggest:
+    /// `sopbook` when it is on `PATH`, else `cargo run --release --` under
+    /// cargo, else the program's own path.
+    pub program: String,
 }
 
 impl Env {
@@ -43,6 +47,7 @@ impl Env {
                 .map(std::path::PathBuf::from)
                 .or_else(|| var("HOME").map(|h| std::path::Path::new(&h).join(".config")))
                 .map(|d| d.join("sopbook")),
+            program: program(var("PATH"), var("CARGO").is_some()),
         }
     }
 
@@ -114,4 +119,21 @@ impl PasswordSource for Prompt {
 pub fn ask(prompt: &str) -> Result<String> {
     rpassword::prompt_password(prompt)
         .map_err(|e| Error::invalid(format!("could not read the password: {e}")))
+}
+
+/// What to type to run this sopbook again (see [`Env::program`]).
+fn program(path: Option<String>, under_cargo: bool) -> String {
+    let on_path = path.is_some_and(|p| {
+        std::env::split_paths(&p)
+            .any(|dir| dir.join("sopbook").is_file() || dir.join("sopbook.exe").is_file())
+    });
+    if on_path {
+        return "sopbook".to_string();
+    }
+    if under_cargo {
+        return "cargo run --release --".to_string();
+    }
+    std::env::current_exe()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| "sopbook".to_string())
 }

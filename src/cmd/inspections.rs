@@ -168,8 +168,10 @@ pub fn inspections(ctx: &mut Context, command: &InspectionsCommand) -> Result<Ou
         InspectionsCommand::Import { file, person } => {
             let done = import::import(ctx, file, person)?;
             say(format!(
-                "Imported {} inspections from {} ({} failed, each opened a nonconformance).",
-                done.inspections, done.file, done.failed
+                "Imported {} from {} ({} failed, each opened a nonconformance).",
+                crate::render::plural(done.inspections, "inspection"),
+                done.file,
+                done.failed
             ));
             Ok(Outcome::Ok)
         }

@@ -15,8 +15,15 @@ pub fn completions(args: &CompletionsArgs) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
+/// The commands as the man pages show them: `help` is a page of its own
+/// nowhere, so it is not listed as a subcommand either.
+fn without_help(cmd: clap::Command) -> clap::Command {
+    cmd.disable_help_subcommand(true)
+        .mut_subcommands(without_help)
+}
+
 pub fn man(args: &ManArgs) -> Result<Outcome> {
-    let cmd = Cli::command();
+    let cmd = without_help(Cli::command());
     match &args.out {
         None => {
             clap_mangen::Man::new(cmd)

@@ -58,6 +58,10 @@ fn passwd(ctx: &mut Context, env: &Env, person: &str) -> Result<Outcome> {
     } else {
         None
     };
+    // A wrong current password is said before the new one is asked for.
+    if current.is_some() {
+        people::check_current(ctx, person, current.as_deref())?;
+    }
     let new = new_password(env, &who.name, person)?;
     let set = people::set_password(ctx, person, current.as_deref(), &new)?;
     say(format!(

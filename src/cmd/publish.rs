@@ -2,11 +2,13 @@
 
 use std::io::IsTerminal;
 
+use super::env::Env;
 use super::{Outcome, say};
 use crate::cli::{DemoArgs, PublishArgs};
 use crate::error::Result;
 use crate::ops::publish::{PublishInput, Published};
 use crate::ops::{self, Context};
+use crate::render::plural;
 
 pub fn publish(ctx: &mut Context, args: &PublishArgs) -> Result<Outcome> {
     let p = ops::publish::publish(
@@ -33,10 +35,10 @@ fn published(p: &Published) {
         format!("the manual in force on {}", p.as_of)
     };
     say(format!(
-        "Published {what}: {} SOPs and {} checklists ({} pages{}) to {}",
-        p.sops,
-        p.checklists,
-        p.pages,
+        "Published {what}: {} and {} ({}{}) to {}",
+        plural(p.sops, "SOP"),
+        plural(p.checklists, "checklist"),
+        plural(p.pages, "page"),
         if p.books > 1 {
             format!(" in {} books", p.books)
         } else {
@@ -53,7 +55,7 @@ fn published(p: &Published) {
     say(format!("Open {}", p.index.display()));
 }
 
-pub fn demo(ctx: &mut Context, args: &DemoArgs) -> Result<Outcome> {
+pub fn demo(ctx: &mut Context, env: &Env, args: &DemoArgs) -> Result<Outcome> {
     let run = ops::demo::demo(ctx, args.out.clone(), std::io::stderr().is_terminal())?;
     for s in &run.skipped {
         say(format!("warning: skipped {s}"));
@@ -71,9 +73,10 @@ pub fn demo(ctx: &mut Context, args: &DemoArgs) -> Result<Outcome> {
         say("The records already hold history; publishing them as they are.");
     }
     published(&run.published);
-    say(
-        "Try: `sopbook status`, `sopbook history QC-001`, `sopbook diff QC-001`, `sopbook due`, `sopbook audit verify`.",
-    );
+    let p = &env.program;
+    say(format!(
+        "Try: `{p} status`, `{p} history QC-001`, `{p} diff QC-001`, `{p} due`, `{p} audit verify`."
+    ));
     Ok(Outcome::Ok)
 }
 

@@ -92,9 +92,17 @@ pub fn due(ctx: &mut Context, args: &DueArgs) -> Result<Outcome> {
             owner = Some(&r.owner);
         }
         let when = if r.overdue {
-            format!("overdue since {} ({} days)", r.due, -r.days)
+            format!(
+                "overdue since {} ({})",
+                r.due,
+                crate::render::plural(-r.days as usize, "day")
+            )
         } else {
-            format!("due {} (in {} days)", r.due, r.days)
+            format!(
+                "due {} (in {})",
+                r.due,
+                crate::render::plural(r.days as usize, "day")
+            )
         };
         table.row(vec![r.id.clone(), r.title.clone(), when]);
     }

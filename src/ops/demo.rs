@@ -657,7 +657,8 @@ fn inspections(d: &mut Demo<'_>, real_now: DateTime<Utc>) -> Result<usize> {
             step(StepKind::Disposition, disposition, None),
             &manager.id,
         )?;
-        if k % 7 == 0 && ws.sop("QC-004").is_some() {
+        let changes_sop = k % 7 == 0 && ws.sop("QC-004").is_some();
+        if changes_sop {
             super::nc::step(
                 d.on(at, &ws),
                 &nc,
@@ -712,8 +713,13 @@ fn inspections(d: &mut Demo<'_>, real_now: DateTime<Utc>) -> Result<usize> {
             total += 1;
         }
         let close_at = *when + chrono::Duration::hours(30);
-        // Some accepted as they are wait for the customer's agreement: dispositioned, not closed.
-        if close_at < d.at(now_day, 0) && !(disposition == "use-as-is" && k % 2 == 0) {
+        // Some accepted as they are wait for the customer's agreement, and those
+        // whose corrective action changes QC-004 wait for that change to take
+        // effect: dispositioned, not closed.
+        if close_at < d.at(now_day, 0)
+            && !(disposition == "use-as-is" && k % 2 == 0)
+            && !changes_sop
+        {
             super::nc::step(
                 d.on(close_at, &ws),
                 &nc,

@@ -3,6 +3,7 @@
 //! then writes one batch of records with its audit event. Refused
 //! signatures are recorded in the audit log too.
 
+use super::unknown_document;
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
@@ -180,11 +181,6 @@ fn signature(
     }
 }
 
-fn no_such_document(id: &str) -> Error {
-    Error::not_found(format!("no SOP or checklist has the id `{id}`"))
-        .with_hint("`sopbook status` lists the documents")
-}
-
 /// The working file becomes the next revision, in review.
 pub fn release(ctx: &mut Context, input: ReleaseInput<'_>) -> Result<InReview> {
     let ReleaseInput {
@@ -196,7 +192,7 @@ pub fn release(ctx: &mut Context, input: ReleaseInput<'_>) -> Result<InReview> {
     } = input;
     let ws = ctx.workspace()?;
     let Some(doc) = ws.working(id) else {
-        return Err(no_such_document(id));
+        return Err(unknown_document(Some(&ws), id));
     };
     if summary.trim().is_empty() {
         fail!(
@@ -308,9 +304,7 @@ fn in_review<'r>(
     }
     let last = control.doc(id).and_then(|d| d.changes.last());
     match last.map(|c| (&c.status, c)) {
-        None if ws.and_then(|w| w.working(id)).is_none() => {
-            fail!(NotFound, "no SOP or checklist has the id `{id}`")
-        }
+        None if ws.and_then(|w| w.working(id)).is_none() => Err(unknown_document(ws, id)),
         None => Err(Error::conflict(format!(
             "nothing of {id} is in review: it has never been released"
         ))
@@ -507,7 +501,7 @@ pub fn retire(
             ))
             .with_hint("delete its file if it is not needed"));
         }
-        fail!(NotFound, "no SOP or checklist has the id `{id}`");
+        return Err(unknown_document(Some(&ws), id));
     }
     if let Some(c) = &state.in_review {
         fail!(
@@ -574,8 +568,8 @@ pub fn review(ctx: &mut Context, id: &str, note: &str, actor: &str) -> Result<Si
         );
     }
     let Some((rev, _)) = state.effective else {
-        if ws.and_then(|w| w.working(id).map(|_| ())).is_none() && control.doc(id).is_none() {
-            fail!(NotFound, "no SOP or checklist has the id `{id}`");
+        if ws.as_deref().and_then(|w| w.working(id)).is_none() && control.doc(id).is_none() {
+            return Err(unknown_document(ws.as_deref(), id));
         }
         fail!(Conflict, "{id} has no effective revision to review");
     };

@@ -425,7 +425,10 @@ pub fn people_hint(people: &[Person]) -> String {
         "no people yet: add [[person]] tables with id, name and roles to sopbook.toml".to_string()
     } else {
         let known: Vec<_> = people.iter().map(|p| p.id.as_str()).collect();
-        format!("the people are {}", known.join(", "))
+        format!(
+            "the people are {}; to add someone, add a [[person]] table with id, name and roles to sopbook.toml",
+            known.join(", ")
+        )
     }
 }
 
@@ -438,4 +441,35 @@ pub fn parse_day(s: &str) -> Result<NaiveDate> {
 /// An optional date bound, as the store compares it.
 pub fn day_bound(s: Option<&str>) -> Result<Option<String>> {
     s.map(|d| parse_day(d).map(|d| d.to_string())).transpose()
+}
+
+/// An id in capitals with its number's leading zeros dropped: QC-001, qc-1
+/// and Qc-01 are alike.
+fn loose_id(id: &str) -> String {
+    let upper = id.trim().to_uppercase();
+    match upper.rsplit_once('-') {
+        Some((prefix, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("{prefix}-{}", n.trim_start_matches('0'))
+        }
+        _ => upper,
+    }
+}
+
+/// The error for a document id that names nothing, with the id meant where
+/// one in the workspace differs only in case or leading zeros (`qc-1` is
+/// QC-001).
+pub fn unknown_document(ws: Option<&Workspace>, id: &str) -> Error {
+    let wanted = loose_id(id);
+    let meant = ws.and_then(|ws| {
+        ws.sops
+            .iter()
+            .map(|s| s.id.as_str())
+            .chain(ws.checklists.iter().map(|c| c.id.as_str()))
+            .find(|k| loose_id(k) == wanted)
+    });
+    let hint = match meant {
+        Some(k) => format!("did you mean `{k}`?"),
+        None => "`sopbook status` lists the documents".to_string(),
+    };
+    Error::not_found(format!("no SOP or checklist has the id `{id}`")).with_hint(hint)
 }

@@ -298,6 +298,15 @@ pub fn step(
                 local_date(c.signed_at)
             );
         }
+        // Steps follow the opening: a step dated before it means a wrong clock.
+        if now < state.nc.opened_at {
+            return Err(Error::conflict(format!(
+                "{name} was opened at {}, after the time of this step ({}); nothing was recorded",
+                crate::render::time::local(&state.nc.opened_at),
+                crate::render::time::local(&now)
+            ))
+            .with_hint("check this computer's date and time"));
+        }
         match input.kind {
             StepKind::Disposition if !DISPOSITIONS.contains(&value) => fail!(
                 Invalid,
@@ -338,6 +347,35 @@ pub fn step(
                         "{name} has no disposition yet; record one first (`sopbook nc disposition {name} rework|scrap|use-as-is|return-to-supplier`)"
                     );
                 };
+                // A corrective action that changes an SOP is done when that change is in force.
+                let records = store.records()?;
+                let control = Control::new(&records);
+                let today = local_date(now);
+                for sop in state.steps.iter().filter_map(|s| s.sop_id.as_deref()) {
+                    let doc = control.state(sop, today);
+                    // Only changes made since the nonconformance was opened are its own.
+                    let opened = state.nc.opened_at;
+                    let scheduled = doc.scheduled.filter(|(rev, _)| rev.created_at >= opened);
+                    let in_review = doc.in_review.filter(|c| c.row.created_at >= opened);
+                    let pending = match (scheduled, in_review) {
+                        (Some((rev, day)), _) => {
+                            Some(format!("{sop} rev {} takes effect on {day}", rev.number))
+                        }
+                        (None, Some(c)) => Some(match c.revision {
+                            Some(rev) => format!("{sop} rev {} is still in review", rev.number),
+                            None => format!("the retirement of {sop} is still in review"),
+                        }),
+                        (None, None) => None,
+                    };
+                    if let Some(pending) = pending {
+                        return Err(Error::conflict(format!(
+                            "{name} cannot be closed yet: its corrective action changes {sop}, and {pending}"
+                        ))
+                        .with_hint(format!(
+                            "close it once the change of {sop} is in force (`sopbook status`)"
+                        )));
+                    }
+                }
                 if d.value == "rework" {
                     let inspections = store.inspections(&InspectionFilter::default())?;
                     let voided: Vec<i64> = store.voids()?.iter().map(|v| v.inspection_id).collect();

@@ -57,6 +57,28 @@ pub fn password_target(ctx: &mut Context, person: &str) -> Result<PasswordTarget
     })
 }
 
+/// Checks the current password before a change (a front end asks for it
+/// before the new one); a wrong one is a recorded refusal. A person with no
+/// password yet needs none.
+pub fn check_current(ctx: &mut Context, person_id: &str, current: Option<&str>) -> Result<()> {
+    if let Some(hash) = signing::current_hash(ctx.store()?, person_id)? {
+        let ok = current.is_some_and(|c| signing::password_matches(&hash, c));
+        if !ok {
+            ctx.refuse(
+                person_id,
+                &format!("password of {person_id}"),
+                "change password",
+                "wrong current password",
+            )?;
+            fail!(
+                Refused,
+                "the current password of {person_id} is wrong; the password was not changed"
+            );
+        }
+    }
+    Ok(())
+}
+
 /// A password was set.
 #[derive(Debug, Clone, Serialize)]
 pub struct PasswordSet {
@@ -74,21 +96,7 @@ pub fn set_password(
 ) -> Result<PasswordSet> {
     let target = password_target(ctx, person_id)?;
     long_enough(new)?;
-    if let Some(hash) = signing::current_hash(ctx.store()?, person_id)? {
-        let ok = current.is_some_and(|c| signing::password_matches(&hash, c));
-        if !ok {
-            ctx.refuse(
-                person_id,
-                &format!("password of {person_id}"),
-                "change password",
-                "wrong current password",
-            )?;
-            fail!(
-                Refused,
-                "the current password of {person_id} is wrong; the password was not changed"
-            );
-        }
-    }
+    check_current(ctx, person_id, current)?;
     let now = ctx.now();
     let row = CredentialRow {
         id: 0,

@@ -1,6 +1,7 @@
 //! Read-only views of document control: status, due reviews, history, a
 //! revision's text and the difference between two texts.
 
+use super::unknown_document;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
@@ -299,7 +300,7 @@ fn never_released(ws: Option<&Workspace>, id: &str, what: &str) -> Error {
                 what.to_string()
             }
         )),
-        None => Error::not_found(format!("no SOP or checklist has the id `{id}`")),
+        None => unknown_document(ws, id),
     }
 }
 
@@ -312,7 +313,7 @@ pub fn history(ctx: &mut Context, id: &str) -> Result<History> {
             Some(_) => Error::conflict(format!(
                 "{id} has no history yet: it has never been released"
             )),
-            None => Error::not_found(format!("no SOP or checklist has the id `{id}`")),
+            None => unknown_document(ws.as_deref(), id),
         });
     };
     let current = control.state(id, day).effective.map(|(r, _)| r.number);

@@ -23,12 +23,57 @@ pub const CHECKLIST_PREFIX: &str = "CL";
 #[derive(Debug, Clone, Serialize)]
 pub struct Initialised {
     pub dir: PathBuf,
+    /// The author's and the approver's ids.
+    pub author: String,
+    pub approver: String,
     /// The files written, relative to `dir`, with what each is.
     pub files: Vec<(String, String)>,
 }
 
-/// A small workspace that `check` and `publish` accept as it is.
-pub fn init(dir: &Path, name: Option<&str>) -> Result<Initialised> {
+/// Who `init` writes into the workspace: an author and a quality manager
+/// who approves (names as given; ids from their first names).
+#[derive(Debug, Clone)]
+pub struct Founders<'a> {
+    pub author: &'a str,
+    pub approver: &'a str,
+}
+
+/// A person's id from their name: the first word, lower case, letters and
+/// digits only ("Ada Lind" is `ada`).
+pub fn person_id(name: &str) -> Option<String> {
+    let first = name.split_whitespace().next()?;
+    let id: String = first
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    (!id.is_empty() && id.starts_with(|c: char| c.is_ascii_lowercase())).then_some(id)
+}
+
+/// A small workspace that `check` and `publish` accept as it is, with two
+/// people and an approval rule, so that documents can be released,
+/// approved and used for inspections straight away.
+pub fn init(dir: &Path, name: Option<&str>, founders: Founders<'_>) -> Result<Initialised> {
+    let mut ids = Vec::new();
+    for (what, full) in [
+        ("--author", founders.author),
+        ("--approver", founders.approver),
+    ] {
+        let Some(id) = person_id(full) else {
+            return Err(Error::invalid(format!(
+                "`{full}` ({what}) is not a name sopbook can make an id from"
+            ))
+            .with_hint("give a name that starts with a letter, such as \"Ada Lind\""));
+        };
+        ids.push(id);
+    }
+    if ids[0] == ids[1] {
+        return Err(Error::invalid(format!(
+            "--author and --approver would both be `{}`: a revision is never approved by its author",
+            ids[0]
+        ))
+        .with_hint("give two people with different first names"));
+    }
     if dir.join(CONFIG_FILE).exists() {
         fail!(
             Conflict,
@@ -44,7 +89,14 @@ pub fn init(dir: &Path, name: Option<&str>) -> Result<Initialised> {
         );
     }
     let name = name.unwrap_or("Our Company");
-    let data = json!({ "name": name, "title": format!("{name} Procedures Manual") });
+    let data = json!({
+        "name": name,
+        "title": format!("{name} Procedures Manual"),
+        "author": founders.author,
+        "author_id": ids[0],
+        "approver": founders.approver,
+        "approver_id": ids[1],
+    });
     let config = scaffold::render(None, ("sopbook.toml", INIT_CONFIG), &data)?;
     let sop = format!("{MANUAL_DIR}/quality/final-inspection.md");
     let checklist = format!("{CHECKLISTS_DIR}/final-inspection.toml");
@@ -72,10 +124,15 @@ pub fn init(dir: &Path, name: Option<&str>) -> Result<Initialised> {
     }
     Ok(Initialised {
         dir: dir.to_path_buf(),
+        author: ids[0].clone(),
+        approver: ids[1].clone(),
         files: vec![
             (
                 CONFIG_FILE.to_string(),
-                "organisation, roles, sections".to_string(),
+                format!(
+                    "organisation, roles, a section, people ({} writes, {} approves and inspects), the approval rule",
+                    ids[0], ids[1]
+                ),
             ),
             (sop, "QC-001, a procedure".to_string()),
             (checklist, "CL-001, its checklist".to_string()),

@@ -214,3 +214,53 @@ fn only_the_roles_in_permissions_sign_nonconformance_steps_and_voids() {
     disposition(&mut b, "scrap").unwrap();
     ins::void(&mut b.ctx, "INS-000001", "wrong unit scanned", "cay").unwrap();
 }
+
+#[test]
+fn a_step_dated_before_the_nonconformance_opened_is_refused() {
+    let mut b = failed();
+    // This computer's clock is a day behind the station that recorded the failure.
+    b.on(2026, 3, 1);
+    let before = b.rows();
+    assert_eq!(kind(disposition(&mut b, "scrap")), ErrorKind::Conflict);
+    assert_eq!(b.rows(), before);
+}
+
+#[test]
+fn a_corrective_action_that_changes_an_sop_closes_once_the_change_is_in_force() {
+    let mut b = failed();
+    b.make_effective("WI-001");
+    disposition(&mut b, "scrap").unwrap();
+    step(
+        &mut b,
+        StepKind::Action,
+        "Pack with corner guards",
+        Some("WI-001"),
+    )
+    .unwrap();
+    // The change is released after the nonconformance opened, to take effect on 10 March.
+    b.on(2026, 3, 3);
+    b.amend("WI-001", "3. Put corner guards on.");
+    crate::ops::documents::release(
+        &mut b.ctx,
+        crate::ops::documents::ReleaseInput {
+            id: "WI-001",
+            summary: "Corner guards",
+            effective: Some("2026-03-10"),
+            minor: false,
+            actor: "ann",
+        },
+    )
+    .unwrap();
+    assert_eq!(kind(close(&mut b)), ErrorKind::Conflict, "in review");
+    b.on(2026, 3, 4);
+    b.approve("WI-001", "bob").unwrap();
+    assert_eq!(
+        kind(close(&mut b)),
+        ErrorKind::Conflict,
+        "approved, not in force"
+    );
+    assert_eq!(status(&mut b), NcStatus::Dispositioned);
+    b.on(2026, 3, 10);
+    close(&mut b).unwrap();
+    assert_eq!(status(&mut b), NcStatus::Closed);
+}
