@@ -145,7 +145,7 @@ fn dispatch(ctx: &mut Context, env: &env::Env, command: Command) -> Result<Outco
         Command::New(NewCommand::Checklist(args)) => init::new_checklist(ctx, &args),
         Command::Check(args) => check::check(ctx, &args),
         Command::Publish(args) => publish::publish(ctx, &args),
-        Command::Demo(args) => publish::demo(ctx, &env, &args),
+        Command::Demo(args) => publish::demo(ctx, env, &args),
         Command::People(args) => people::people(ctx, env, &args),
         Command::Release(args) => documents::release(ctx, &args),
         Command::Approve(args) => documents::approve(ctx, &args),
