@@ -17,7 +17,7 @@ pub fn status(ctx: &mut Context, args: &JsonArgs) -> Result<Outcome> {
         "ID",
         "TITLE",
         "IN FORCE",
-        "IN REVIEW",
+        "PENDING",
         "WORKING COPY",
         "NEXT REVIEW",
     ])
