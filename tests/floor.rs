@@ -566,10 +566,55 @@ fn spc_against_a_worked_example() {
 }
 
 #[test]
-fn a_station_needs_only_the_database() {
+fn a_station_needs_only_the_database_and_checks_roles_from_the_recorded_roster() {
     let ws = ready();
     let station = tempfile::tempdir().unwrap();
     let db = ws.path().join(".sopbook/records.db");
+    let at_station = |person: &str| {
+        common::run_with(
+            station.path(),
+            &[
+                "inspect",
+                "CL-001",
+                "--lot",
+                "L-S",
+                "--as",
+                person,
+                "--station",
+                "dock",
+                "--set",
+                "label=p",
+                "--set",
+                "length=120",
+                "--set",
+                "finish=1",
+                "--set",
+                "scratches=0",
+                "--set",
+                "remarks=-",
+            ],
+            &[
+                ("SOPBOOK_DATABASE", db.to_str().unwrap()),
+                ("SOPBOOK_PASSWORD", PASSWORD),
+            ],
+        )
+    };
+    // ann is a clerk: the roster the workspace recorded says so, with no sopbook.toml here.
+    let refused = at_station("ann");
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("it needs the role inspector"),
+        "{}",
+        refused.stderr
+    );
+    // A role given in sopbook.toml reaches the station with the next write.
+    ws.edit(
+        "sopbook.toml",
+        "roles = [\"clerk\"]",
+        "roles = [\"clerk\", \"inspector\"]",
+    );
+    ws.ok(&["review", "QC-001", "--as", "bob"]);
+    assert_eq!(at_station("ann").code, 0);
     let run = common::run_with(
         station.path(),
         &[

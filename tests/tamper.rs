@@ -71,6 +71,7 @@ const TABLES: &[&str] = &[
     "session_ends",
     "signing_keys",
     "key_resets",
+    "rosters",
     "seals",
 ];
 

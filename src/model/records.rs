@@ -322,6 +322,18 @@ impl std::fmt::Debug for SigningKeyRow {
     }
 }
 
+/// The people and their roles as sopbook.toml said at a write: `people` is
+/// a JSON array of `{id, name, roles}` in sopbook.toml's order.
+#[derive(Debug, Clone, Serialize)]
+pub struct RosterRow {
+    pub id: i64,
+    pub people: String,
+    #[serde(with = "stamp")]
+    pub recorded_at: DateTime<Utc>,
+    #[serde(skip)]
+    pub event_seq: i64,
+}
+
 /// A forgotten password: another person, allowed to, gave the person a new
 /// signing key. Their older signatures stay valid under their older key.
 #[derive(Debug, Clone, Serialize)]

@@ -94,6 +94,7 @@ pub fn import(ctx: &mut Context, file: &Path, person: &str) -> Result<Imported> 
         ),
     });
     let source = open(file, &shown)?;
+    ctx.sync_roster()?;
     let now = ctx.now();
     let (inspections, failed) = import_file(
         ctx.store()?,

@@ -171,9 +171,10 @@ pub fn start(ctx: &mut Context, input: StartInput<'_>) -> Result<Form> {
         check_label("serial number", s).map_err(Error::invalid)?;
     }
     check_label("station", input.station).map_err(Error::invalid)?;
-    // At a station without the workspace the roles are not known: there the
+    // At a station without the workspace the roles come from the last roster
+    // in the records; records older than rosters know no roles, and there the
     // password (or a session) is the only check.
-    if ctx.root().is_some() {
+    if ctx.roles_known()? {
         let roles = inspector_roles(ctx, &checklist)?;
         ctx.require_role(&person, &roles, &record, "inspect")?;
     }
@@ -438,6 +439,7 @@ pub fn record_prepared(
         note: json!({}),
         inspections: prepared.into_iter().map(|p| p.new).collect(),
     };
+    ctx.sync_roster()?;
     let now = ctx.now();
     Ok(ctx.store()?.record_inspections(now, batch)?)
 }

@@ -236,6 +236,9 @@ impl Context {
         if self.root.is_some() || self.workspace.is_some() {
             return Ok(self.config()?.people.clone());
         }
+        if let Some(people) = self.recorded_people()? {
+            return Ok(people);
+        }
         let mut ids: Vec<String> = self
             .store()?
             .credentials()?
@@ -254,6 +257,86 @@ impl Context {
             .collect())
     }
 
+    /// The people and roles of sopbook.toml as a roster row, when they differ
+    /// from the last roster recorded; nothing without a workspace.
+    fn roster_change(&mut self) -> Result<Option<crate::store::Insert>> {
+        if self.root.is_none() && self.workspace.is_none() {
+            return Ok(None);
+        }
+        let people: Vec<serde_json::Value> = self
+            .config()?
+            .people
+            .iter()
+            .map(|p| serde_json::json!({ "id": p.id, "name": p.name, "roles": p.roles }))
+            .collect();
+        let people = serde_json::Value::Array(people).to_string();
+        let last = self.store()?.last_roster()?;
+        if last.is_some_and(|r| r.people == people) {
+            return Ok(None);
+        }
+        Ok(Some(crate::store::Insert::Roster(
+            crate::store::RosterRow {
+                id: 0,
+                people,
+                recorded_at: self.now(),
+                event_seq: 0,
+            },
+        )))
+    }
+
+    /// Records the roster on its own when sopbook.toml's people or roles
+    /// changed since the last one (writes that go through [`Context::append`]
+    /// take it along instead).
+    pub fn sync_roster(&mut self) -> Result<()> {
+        if let Some(roster) = self.roster_change()? {
+            let now = self.now();
+            self.store()?.append(
+                now,
+                Batch {
+                    actor: "sopbook".to_string(),
+                    action: "roster".to_string(),
+                    record: "people and roles".to_string(),
+                    note: serde_json::json!({ "from": CONFIG_FILE }),
+                    inserts: vec![roster],
+                },
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The people of the last recorded roster, with their roles: who may do
+    /// what where only the records are at hand (a station).
+    fn recorded_people(&mut self) -> Result<Option<Vec<Person>>> {
+        let Some(roster) = self.store()?.last_roster()? else {
+            return Ok(None);
+        };
+        let list: Vec<serde_json::Value> = serde_json::from_str(&roster.people).unwrap_or_default();
+        let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+        Ok(Some(
+            list.iter()
+                .map(|p| Person {
+                    id: text(&p["id"]),
+                    name: text(&p["name"]),
+                    roles: p["roles"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(text)
+                        .collect(),
+                })
+                .collect(),
+        ))
+    }
+
+    /// Whether the roles of people are known: from sopbook.toml, or from a
+    /// roster in the records.
+    pub fn roles_known(&mut self) -> Result<bool> {
+        if self.root.is_some() || self.workspace.is_some() {
+            return Ok(true);
+        }
+        Ok(self.store()?.last_roster()?.is_some())
+    }
+
     /// Writes a batch of rows with its audit event, now.
     /// A person's signing key goes with the batch that their signature
     /// opened (see [`Context::check_password`]): their signed rows are sealed.
@@ -269,6 +352,9 @@ impl Context {
         mut keys: Vec<crate::store::Sealer>,
     ) -> Result<crate::store::Appended> {
         let now = self.now();
+        if let Some(roster) = self.roster_change()? {
+            batch.inserts.push(roster);
+        }
         keys.extend(self.sealer.take());
         if let Some(row) = self.pending_key.take() {
             batch.inserts.push(crate::store::Insert::SigningKey(row));

@@ -238,6 +238,13 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
         &mut unreadable,
         "seals",
     );
+    let rosters = readable(
+        "rosters",
+        store.rosters(),
+        &mut v.problems,
+        &mut unreadable,
+        "rosters",
+    );
     let resets = readable(
         "key resets",
         store.key_resets(),
@@ -296,6 +303,11 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
     for r in &keys {
         let mut row = Row::new("signing_keys", r.id, r.event_seq, r, Some(&r.person));
         row.name = format!("signing key {} of {}", r.id, r.person);
+        rows.push(row);
+    }
+    for r in &rosters {
+        let mut row = Row::new("rosters", r.id, r.event_seq, r, None);
+        row.name = format!("the roster {} (who held which role)", r.id);
         rows.push(row);
     }
     for r in &resets {

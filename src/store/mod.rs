@@ -90,6 +90,7 @@ pub enum Insert {
     SessionEnd(SessionEndRow),
     SigningKey(SigningKeyRow),
     KeyReset(KeyResetRow),
+    Roster(RosterRow),
 }
 
 /// A signer's key, unsealed with their password for one write: the store
@@ -152,6 +153,10 @@ pub trait Store: Send {
     fn signing_keys(&mut self) -> Result<Vec<SigningKeyRow>>;
     /// Every key reset (a forgotten password), in id order.
     fn key_resets(&mut self) -> Result<Vec<KeyResetRow>>;
+    /// Every roster (who held which role), in id order.
+    fn rosters(&mut self) -> Result<Vec<RosterRow>>;
+    /// The newest roster, if any was recorded.
+    fn last_roster(&mut self) -> Result<Option<RosterRow>>;
     /// Every seal, in id order.
     fn seals(&mut self) -> Result<Vec<SealRow>>;
     /// Revisions, changes and signatures, each in id order.

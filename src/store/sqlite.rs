@@ -19,9 +19,9 @@ use super::{
     Appended, Batch, BatchHeader, ChangeRow, CredentialRow, EventRow, GENESIS, GroupBy, GroupCount,
     INSPECTION_HASH_VERSION, Insert, InspectionEncoder, InspectionFields, InspectionFilter,
     InspectionRow, ItemResultRow, KeyResetRow, NcRow, NcStepRow, NewInspection, RangeCheck,
-    Records, ResultFields, RevisionRow, RowRef, SealRow, Sealer, SessionEndRow, SessionRow,
-    SignatureRow, SigningKeyRow, Store, VoidRow, event_hash, hash_inspection_as, row_hash,
-    timestamp,
+    Records, ResultFields, RevisionRow, RosterRow, RowRef, SealRow, Sealer, SessionEndRow,
+    SessionRow, SignatureRow, SigningKeyRow, Store, VoidRow, event_hash, hash_inspection_as,
+    row_hash, timestamp,
 };
 
 /// Migrations in order; the database's `user_version` is how many have run.
@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0003_sessions.sql"),
     include_str!("../../migrations/sqlite/0004_keys.sql"),
     include_str!("../../migrations/sqlite/0005_key_resets.sql"),
+    include_str!("../../migrations/sqlite/0006_rosters.sql"),
 ];
 
 /// How long a writer waits for another writer before giving up, unless
@@ -316,6 +317,29 @@ impl SqliteStore {
             store.migrate().map_err(|e| store.explain(e))?;
         }
         Ok(store)
+    }
+
+    /// Rosters in id order, `order` appended to the query (" DESC LIMIT 1").
+    fn load_rosters(&self, order: &str) -> Result<Vec<RosterRow>> {
+        let load = || -> rusqlite::Result<Vec<RosterRow>> {
+            if !self.has_table("rosters")? {
+                return Ok(Vec::new());
+            }
+            self.conn
+                .prepare(&format!(
+                    "SELECT id, people, recorded_at, event_seq FROM rosters ORDER BY id{order}"
+                ))?
+                .query_map([], |r| {
+                    Ok(RosterRow {
+                        id: r.get(0)?,
+                        people: r.get(1)?,
+                        recorded_at: r.get::<_, Stamp>(2)?.0,
+                        event_seq: r.get(3)?,
+                    })
+                })?
+                .collect()
+        };
+        load().map_err(|e| self.explain(e))
     }
 
     /// The connection itself, for tests that tamper as an attacker would.
@@ -647,6 +671,14 @@ impl SqliteStore {
                         row_hash(&row),
                         Some(row.reset_by.clone()),
                     )
+                }
+                Insert::Roster(mut row) => {
+                    tx.execute(
+                        "INSERT INTO rosters (people, recorded_at, event_seq) VALUES (?1, ?2, ?3)",
+                        params![row.people, timestamp(row.recorded_at), seq],
+                    )?;
+                    row.id = tx.last_insert_rowid();
+                    ("rosters", row.id, row_hash(&row), None)
                 }
                 Insert::Credential(mut row) => {
                     tx.execute(
@@ -1081,6 +1113,14 @@ impl Store for SqliteStore {
                 .collect()
         };
         load().map_err(|e| explain(e, &path, timeout))
+    }
+
+    fn rosters(&mut self) -> Result<Vec<RosterRow>> {
+        self.load_rosters("")
+    }
+
+    fn last_roster(&mut self) -> Result<Option<RosterRow>> {
+        Ok(self.load_rosters(" DESC LIMIT 1")?.pop())
     }
 
     fn seals(&mut self) -> Result<Vec<SealRow>> {
