@@ -92,7 +92,8 @@ fn new_password(env: &Env, name: &str, person: &str) -> Result<String> {
 }
 
 fn reset(ctx: &mut Context, env: &Env, person: &str, reason: &str, by: &str) -> Result<Outcome> {
-    let who = people::password_target(ctx, person)?;
+    // Who may is checked before the new password is asked for.
+    let (who, _) = people::may_reset(ctx, person, by)?;
     let new = new_password(env, &who.name, person)?;
     let done = people::reset_password(ctx, person, by, &new, reason)?;
     say(format!(

@@ -164,6 +164,30 @@ pub struct KeyReset {
     pub public_key: String,
 }
 
+/// Checks, before anything is asked, that `by` may reset `person_id`'s
+/// password: another person, with a role in `[permissions] reset-password`
+/// (a refusal is recorded).
+pub fn may_reset(
+    ctx: &mut Context,
+    person_id: &str,
+    by: &str,
+) -> Result<(PasswordTarget, crate::model::Person)> {
+    let target = password_target(ctx, person_id)?;
+    let record = format!("{person_id}'s password");
+    let admin = ctx.person(by, &record, "reset")?;
+    if admin.id == target.id {
+        return Err(Error::invalid(format!(
+            "{by} cannot reset their own password: another person who may gives them a new one"
+        ))
+        .with_hint(format!(
+            "to change a password you know, run `sopbook people passwd {by}`"
+        )));
+    }
+    let roles = ctx.config()?.permissions.reset_password.clone();
+    ctx.require_role(&admin, &roles, &record, "reset")?;
+    Ok((target, admin))
+}
+
 /// Gives `person_id`, who forgot their password, a new password and a new
 /// signing key: nobody can open the old key without the old password. The
 /// reset is signed by `by`, who needs a role in `[permissions]
@@ -176,23 +200,12 @@ pub fn reset_password(
     new: &str,
     reason: &str,
 ) -> Result<KeyReset> {
-    let target = password_target(ctx, person_id)?;
-    let record = format!("{person_id}'s password");
-    let admin = ctx.person(by, &record, "reset")?;
-    if admin.id == target.id {
-        return Err(Error::invalid(format!(
-            "{by} cannot reset their own password: another person who may gives them a new one"
-        ))
-        .with_hint(format!(
-            "to change a password you know, run `sopbook people passwd {by}`"
-        )));
-    }
     if reason.trim().is_empty() {
         fail!(Invalid, "say why the password is reset with --reason");
     }
     long_enough(new)?;
-    let roles = ctx.config()?.permissions.reset_password.clone();
-    ctx.require_role(&admin, &roles, &record, "reset")?;
+    let (target, admin) = may_reset(ctx, person_id, by)?;
+    let record = format!("{person_id}'s password");
     ctx.check_password(&admin, &record, "reset")?;
     let now = ctx.now();
     let (key, sealed) = signing::new_key(ctx.kdf, new)?;
