@@ -801,6 +801,7 @@ impl SqliteStore {
     fn stage(&mut self, rows: &mut dyn Iterator<Item = Result<NewInspection>>) -> Result<Staged> {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let e = |err: rusqlite::Error| explain(err, &path, timeout);
+        self.conn.execute_batch(DROP_STAGING).map_err(e)?;
         self.conn.execute_batch(STAGING_TABLES).map_err(e)?;
         // A transaction of the TEMP database alone: the records file is not touched.
         let tx = self.conn.transaction().map_err(e)?;
@@ -1002,10 +1003,6 @@ impl SqliteStore {
 /// nonconformances; `encoding` is each inspection's hash encoding but for
 /// its id.
 const STAGING_TABLES: &str = "
-    DROP TABLE IF EXISTS temp.staged_inspections;
-    DROP TABLE IF EXISTS temp.staged_results;
-    DROP TABLE IF EXISTS temp.staged_ncs;
-    DROP TABLE IF EXISTS temp.staged_encodings;
     CREATE TEMP TABLE staged_inspections (
         k INTEGER PRIMARY KEY, checklist_id TEXT NOT NULL, revision_id INTEGER NOT NULL,
         revision_number INTEGER NOT NULL, lot TEXT NOT NULL, serial TEXT NOT NULL,
