@@ -2,9 +2,16 @@
 //! number beside its baseline from the same run.
 //!
 //!     cargo bench --bench floor -- [INSPECTIONS] [REPORT_INSPECTIONS]    (default 100000 1000000)
+//!     cargo bench --bench floor -- --import-lock [ROWS]                    (default 200000)
 //!
 //! - import of INSPECTIONS x 10 items from CSV, against the same rows inserted
-//!   with one plain rusqlite prepared statement per table in one transaction;
+//!   with one plain rusqlite prepared statement per table in one transaction,
+//!   and the longest time the import kept the write lock (what a floor
+//!   inspection would have waited for);
+//! - `--import-lock` instead times only imports of ROWS rows in the one row
+//!   per item result layout (ROWS / 10 inspections), three times, each with
+//!   the longest time it kept the write lock. `SOPBOOK_BENCH_BIN=/path/to/sopbook`
+//!   times another build of sopbook (an older one, to compare) the same way;
 //! - one `sopbook inspect --set ...` as a cold process, against the `sqlite3`
 //!   command line doing the same insert transaction on the same file;
 //! - `sopbook report` over REPORT_INSPECTIONS inspections;
@@ -60,9 +67,14 @@ fn workspace(root: &Path) {
     fs::write(root.join("checklists/bench.toml"), cl).unwrap();
 }
 
+/// The sopbook binary to time: this one, or `SOPBOOK_BENCH_BIN`.
+fn sopbook() -> std::ffi::OsString {
+    std::env::var_os("SOPBOOK_BENCH_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_sopbook").into())
+}
+
 fn run(root: &Path, args: &[&str]) -> Duration {
     let start = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_sopbook"))
+    let out = Command::new(sopbook())
         .args(args)
         .current_dir(root)
         .env("XDG_CONFIG_HOME", root.join(".config"))
@@ -76,6 +88,61 @@ fn run(root: &Path, args: &[&str]) -> Duration {
         String::from_utf8_lossy(&out.stderr)
     );
     t
+}
+
+/// Runs sopbook while another connection to `db` tries to take the write
+/// lock every millisecond, as a floor inspection would: the run's time, and
+/// the longest stretch during which the lock could not be had.
+fn run_probed(root: &Path, db: &Path, args: &[&str]) -> (Duration, Duration) {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let probe = {
+        let (stop, db) = (stop.clone(), db.to_path_buf());
+        std::thread::spawn(move || {
+            let conn = rusqlite::Connection::open(&db).unwrap();
+            conn.busy_timeout(Duration::ZERO).unwrap();
+            let (mut longest, mut busy_since) = (Duration::ZERO, None::<Instant>);
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let now = Instant::now();
+                match conn.execute_batch("BEGIN IMMEDIATE") {
+                    Ok(()) => {
+                        conn.execute_batch("ROLLBACK").unwrap();
+                        if let Some(since) = busy_since.take() {
+                            longest = longest.max(now - since);
+                        }
+                    }
+                    Err(_) => {
+                        busy_since.get_or_insert(now);
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            if let Some(since) = busy_since {
+                longest = longest.max(since.elapsed());
+            }
+            longest
+        })
+    };
+    let took = run(root, args);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    (took, probe.join().unwrap())
+}
+
+/// ROWS rows in the one-row-per-item-result layout: ROWS / 10 inspections.
+fn long_csv(rows: usize) -> String {
+    let mut csv =
+        String::from("checklist,lot,serial,inspector,station,recorded_at,item,value,note\n");
+    for i in 0..rows / ITEMS {
+        for k in 0..ITEMS {
+            writeln!(
+                csv,
+                "CL-001,L{},S{i},ann,line-1,,i{k},{},",
+                i / 100,
+                value(i, k)
+            )
+            .unwrap();
+        }
+    }
+    csv
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -96,11 +163,15 @@ fn value(n: usize, k: usize) -> String {
 }
 
 fn main() {
+    let lock_only = std::env::args().any(|a| a == "--import-lock");
     let args: Vec<usize> = std::env::args()
         .skip(1)
         .filter_map(|a| a.parse().ok())
         .collect();
-    let n = args.first().copied().unwrap_or(100_000);
+    let n = args
+        .first()
+        .copied()
+        .unwrap_or(if lock_only { 200_000 } else { 100_000 });
     let report_n = args.get(1).copied().unwrap_or(1_000_000);
     let dir = tempfile::tempdir().unwrap();
     // FLOOR_BENCH_KEEP=DIR keeps the workspace and its records there, to time more by hand.
@@ -131,6 +202,25 @@ fn main() {
     documents::release(&mut ctx, release).unwrap();
     documents::approve(&mut ctx, "CL-001", "bob").unwrap();
     ctx.clock = Clock::System;
+    let db = root.join(store::DEFAULT_DATABASE);
+
+    if lock_only {
+        fs::write(root.join("long.csv"), long_csv(n)).unwrap();
+        for _ in 0..3 {
+            let (took, lock) = run_probed(
+                &root,
+                &db,
+                &["inspections", "import", "long.csv", "--as", "ann"],
+            );
+            println!(
+                "import {n} rows ({} x {ITEMS} items, one row per item)  {:7.3} s   longest write lock {:7.3} s",
+                n / ITEMS,
+                took.as_secs_f64(),
+                lock.as_secs_f64()
+            );
+        }
+        return;
+    }
 
     // 1. Import against plain prepared inserts.
     let mut csv = String::from("checklist,lot,serial,inspector,station,recorded_at");
@@ -146,8 +236,9 @@ fn main() {
         csv.push('\n');
     }
     fs::write(root.join("batch.csv"), &csv).unwrap();
-    let import = run(
+    let (import, import_lock) = run_probed(
         &root,
+        &db,
         &["inspections", "import", "batch.csv", "--as", "ann"],
     );
 
@@ -195,10 +286,14 @@ fn main() {
         baseline.as_secs_f64(),
         import.as_secs_f64() / baseline.as_secs_f64()
     );
+    println!(
+        "  longest write lock held by that import {:.3} s",
+        import_lock.as_secs_f64()
+    );
 
     // 2. One inspection as a cold process, against the sqlite3 command line.
     // The inspector signed in for the shift, as on the floor: no password per unit.
-    let login = Command::new(env!("CARGO_BIN_EXE_sopbook"))
+    let login = Command::new(sopbook())
         .args(["login", "--as", "ann"])
         .current_dir(&root)
         .env("XDG_CONFIG_HOME", root.join(".config"))

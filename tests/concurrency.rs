@@ -1,5 +1,6 @@
 //! Many recorders at once on one SQLite file: nobody is turned away while
-//! the others write, every inspection is there once, and the chain holds.
+//! the others write (or while a large import runs), every inspection is
+//! there once, and the chain holds.
 //! Heavy: `#[ignore]`d, and run by `.ci/run` with `--ignored`.
 
 mod common;
@@ -84,4 +85,158 @@ fn sixteen_recorders_at_once_lose_nothing_and_are_never_turned_away() {
         "an inspection was recorded twice"
     );
     assert_eq!(ws.run(&["audit", "verify"]).code, 0);
+}
+
+#[test]
+#[ignore = "heavy: a large import beside three recorders; .ci/run runs it"]
+fn floor_inspections_never_fail_while_a_large_import_runs_and_nothing_is_lost_or_doubled() {
+    use std::fmt::Write as _;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Instant;
+
+    let ws = Ws::fixture("base");
+    ws.release_all();
+    let run = ws.run_env(&["login", "--as", "cay"], &[("SOPBOOK_PASSWORD", PASSWORD)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // 200,000 rows, one item result each: in a test build the import takes
+    // seconds, several times the second the floor waits for the lock here.
+    // (When an import held the write lock all along, inspections failed.)
+    let imported = 40_000;
+    let mut csv = String::from("checklist,lot,serial,inspector,station,item,value,note\n");
+    for i in 0..imported {
+        let length = if i % 37 == 0 { "118" } else { "120.1" };
+        for (item, value) in [
+            ("label", "p"),
+            ("length", length),
+            ("finish", "good"),
+            ("scratches", "0"),
+            ("remarks", "from the night shift"),
+        ] {
+            writeln!(csv, "CL-001,N{},IMP-{i},bob,dock,{item},{value},", i / 100).unwrap();
+        }
+    }
+    ws.write("night-shift.csv", &csv);
+
+    let importing = Arc::new(AtomicBool::new(true));
+    let workers = 3;
+    let floor: Vec<_> = (0..workers)
+        .map(|w| {
+            let dir = ws.path().to_path_buf();
+            let importing = importing.clone();
+            std::thread::spawn(move || {
+                // (serial, started, finished, stderr when it failed)
+                let mut done: Vec<(String, Instant, Instant, Option<String>)> = Vec::new();
+                let mut k = 0;
+                while importing.load(Ordering::Relaxed) {
+                    let serial = format!("S{w}-{k}");
+                    let started = Instant::now();
+                    let out = Command::new(env!("CARGO_BIN_EXE_sopbook"))
+                        .args([
+                            "inspect",
+                            "CL-001",
+                            "--lot",
+                            &format!("F{w}"),
+                            "--serial",
+                            &serial,
+                            "--as",
+                            "cay",
+                            "--set",
+                            "label=p",
+                            "--set",
+                            "length=120.1",
+                            "--set",
+                            "finish=good",
+                            "--set",
+                            "scratches=0",
+                            "--set",
+                            "remarks=fine",
+                        ])
+                        .current_dir(&dir)
+                        .env_remove("SOPBOOK_PASSWORD")
+                        .env("SOPBOOK_BUSY_TIMEOUT_MS", "1000")
+                        .env("XDG_CONFIG_HOME", dir.join(".test-config"))
+                        .env("NO_COLOR", "1")
+                        .output()
+                        .unwrap();
+                    let failed = (!out.status.success())
+                        .then(|| String::from_utf8_lossy(&out.stderr).into_owned());
+                    done.push((serial, started, Instant::now(), failed));
+                    k += 1;
+                }
+                done
+            })
+        })
+        .collect();
+    // Let the floor get going, then import.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let started = Instant::now();
+    let import = ws.run(&["inspections", "import", "night-shift.csv", "--as", "bob"]);
+    let finished = Instant::now();
+    importing.store(false, Ordering::Relaxed);
+    let floor: Vec<_> = floor.into_iter().flat_map(|w| w.join().unwrap()).collect();
+    assert_eq!(import.code, 0, "{}", import.stderr);
+    assert!(
+        import.stderr.contains("Imported 40000 inspections"),
+        "{}",
+        import.stderr
+    );
+
+    let failures: Vec<&String> = floor.iter().filter_map(|(_, _, _, f)| f.as_ref()).collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} floor inspections failed while the import ran: {:?}",
+        failures.len(),
+        floor.len(),
+        failures.first()
+    );
+    let floor_serials: Vec<String> = floor.iter().map(|(s, _, _, _)| s.clone()).collect();
+    let during = floor
+        .iter()
+        .filter(|(_, s, f, _)| *s >= started && *f <= finished)
+        .count();
+    eprintln!(
+        "import of {imported} inspections: {:.1} s; {} floor inspections, {during} of them while it ran",
+        (finished - started).as_secs_f64(),
+        floor.len()
+    );
+    assert!(
+        during >= workers,
+        "only {during} floor inspections were recorded while the import ran ({:.1} s)",
+        (finished - started).as_secs_f64()
+    );
+
+    // Every floor inspection once, every imported one once, and nothing else.
+    let mut expected: Vec<String> = floor_serials;
+    expected.sort();
+    let db = rusqlite::Connection::open(ws.path().join(".sopbook/records.db")).unwrap();
+    let mut recorded: Vec<String> = db
+        .prepare("SELECT serial FROM inspections WHERE serial NOT LIKE 'IMP-%' ORDER BY serial")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    recorded.sort();
+    assert_eq!(recorded, expected, "the floor's inspections, each once");
+    let (count, distinct): (i64, i64) = db
+        .query_row(
+            "SELECT count(*), count(DISTINCT serial) FROM inspections WHERE serial LIKE 'IMP-%'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (count, distinct),
+        (imported as i64, imported as i64),
+        "the import's, each once"
+    );
+    drop(db);
+    let verify = ws.run(&["audit", "verify"]);
+    assert_eq!(verify.code, 0, "{}", verify.stderr);
+    assert!(
+        format!("{}{}", verify.stdout, verify.stderr).contains("the audit trail is intact"),
+        "{}",
+        verify.stderr
+    );
 }

@@ -375,3 +375,91 @@ fn a_signing_key_replaced_with_a_forged_reset_is_caught() {
         run.stderr
     );
 }
+
+#[test]
+fn every_change_to_rows_an_import_moved_in_is_caught() {
+    let ws = Ws::fixture("base");
+    ws.release_all();
+    // Three inspections, the second failed (a nonconformance); staged, then moved in.
+    ws.write(
+        "batch.csv",
+        "checklist,lot,serial,inspector,station,label,length,finish,scratches,remarks\n\
+         CL-001,L-1,S1,cay,line-1,p,120.0,good,0,ok\n\
+         CL-001,L-1,S2,cay,line-1,p,118.2,good,1,short\n\
+         CL-001,L-1,S3,cay,line-1,p,120.1,marked,0,ok\n",
+    );
+    let run = ws.run(&["inspections", "import", "batch.csv", "--as", "bob"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(ws.run(&["audit", "verify"]).code, 0);
+    let db = ws.path().join(".sopbook/records.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    let mut attempts: Vec<(String, Option<String>)> = Vec::new();
+    for (table, key) in [
+        ("inspections", "id = 2"),
+        ("item_results", "inspection_id = 2 AND position = 2"),
+        ("nonconformances", "inspection_id = 2"),
+    ] {
+        let columns: Vec<String> = conn
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for column in &columns {
+            let value: rusqlite::types::Value = conn
+                .query_row(
+                    &format!("SELECT {column} FROM {table} WHERE {key}"),
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            attempts.push((
+                format!("UPDATE {table} SET {column} = {} WHERE {key}", changed(&value)),
+                Some(format!(
+                    "UPDATE {table} SET {column} = (SELECT {column} FROM {table} t WHERE t.{column} IS NOT {table}.{column} LIMIT 1) WHERE {key}"
+                )),
+            ));
+        }
+        attempts.push((format!("DELETE FROM {table} WHERE {key}"), None));
+    }
+    attempts.extend(
+        [
+            "INSERT INTO item_results SELECT inspection_id, position + 1000, item_id, value, number, outcome, note FROM item_results WHERE inspection_id = 2 AND position = 2",
+            "INSERT INTO inspections (checklist_id, revision_id, revision_number, lot, serial, inspector, station, recorded_at, verdict, reinspects, event_seq) SELECT checklist_id, revision_id, revision_number, lot, serial, inspector, station, recorded_at, verdict, reinspects, event_seq FROM inspections WHERE id = 2",
+            "INSERT INTO nonconformances (inspection_id, opened_at, summary, event_seq) SELECT 3, opened_at, summary, event_seq FROM nonconformances WHERE inspection_id = 2",
+        ]
+        .map(|sql| (sql.to_string(), None)),
+    );
+    drop(conn);
+    let clean = fs::read(&db).unwrap();
+    let mut missed = Vec::new();
+    for (sql, instead) in &attempts {
+        fs::write(&db, &clean).unwrap();
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        for t in ["inspections", "item_results", "nonconformances"] {
+            conn.execute_batch(&format!(
+                "DROP TRIGGER {t}_no_update; DROP TRIGGER {t}_no_delete;"
+            ))
+            .unwrap();
+        }
+        if let Err(e) = conn.execute_batch(sql) {
+            match instead {
+                Some(other) if e.to_string().contains("CHECK") => {
+                    conn.execute_batch(other).unwrap();
+                    assert_eq!(conn.changes(), 1, "{other}");
+                }
+                _ => panic!("{sql}: {e}"),
+            }
+        }
+        drop(conn);
+        let run = ws.run(&["audit", "verify"]);
+        if run.code != 1 || !run.stderr.contains("error:") {
+            missed.push(format!("{sql}\n  exit {}: {}", run.code, run.stderr));
+        }
+    }
+    assert!(attempts.len() > 20);
+    assert!(missed.is_empty(), "not detected:\n{}", missed.join("\n"));
+}

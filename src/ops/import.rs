@@ -1,6 +1,7 @@
 //! `sopbook inspections import`: many inspections from a CSV file. The whole
-//! file is checked first; then everything is recorded in one transaction,
-//! or nothing is.
+//! file is checked and staged first, while the floor goes on recording;
+//! then everything is moved into the records in one transaction, the only
+//! time the import holds the write lock, or nothing is.
 //!
 //! Two layouts, told apart by the header:
 //! - one row per item result: `checklist,lot,serial,inspector,station,recorded_at,item,value,note`
@@ -706,8 +707,8 @@ fn import_file(
     };
     // Inspections travel in chunks: one channel message per row cost more than it saved.
     let (tx, rx) = std::sync::mpsc::sync_channel::<anyhow::Result<Vec<NewInspection>>>(16);
-    // One thread reads, groups and checks rows while this one writes them:
-    // the writes happen inside one transaction that an error rolls back.
+    // One thread reads, groups and checks rows while this one stages them
+    // in the store; a problem anywhere in the file leaves nothing recorded.
     let result = std::thread::scope(|scope| {
         let check = &check;
         let reader_thread = scope.spawn(move || {

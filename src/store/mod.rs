@@ -208,9 +208,11 @@ pub trait Store: Send {
         };
         self.record_inspection_stream(at, header, &mut inspections.into_iter().map(Ok))
     }
-    /// The same, pulling the inspections from `rows` while it writes (an
-    /// import parses on another thread meanwhile). An `Err` from `rows`
-    /// rolls everything back and is returned: all or nothing.
+    /// The same, pulling the inspections from `rows` (an import parses on
+    /// another thread meanwhile). The store may stage them first and take
+    /// the write lock only to move them in at the end, so that others can
+    /// record meanwhile. An `Err` from `rows` is returned and nothing is
+    /// recorded: all or nothing.
     fn record_inspection_stream(
         &mut self,
         at: DateTime<Utc>,
@@ -420,6 +422,8 @@ struct InspectionEncoder {
     version: u8,
     /// The inspection's own fields.
     head: Vec<u8>,
+    /// Where the inspection's id, its first field, ends in `head`.
+    id_end: usize,
     /// Its results (version 2 writes their count between the two).
     body: Vec<u8>,
     results: i64,
@@ -431,6 +435,7 @@ impl InspectionEncoder {
         InspectionEncoder {
             version,
             head: Vec::with_capacity(256),
+            id_end: 0,
             body: Vec::with_capacity(1024),
             results: 0,
             scratch: String::with_capacity(32),
@@ -445,6 +450,7 @@ impl InspectionEncoder {
         let v = self.version;
         let b = &mut self.head;
         int_field(v, b, i.id);
+        self.id_end = b.len();
         field(v, b, i.checklist_id.as_bytes());
         int_field(v, b, i.revision_id);
         int_field(v, b, i.revision_number);
@@ -489,14 +495,53 @@ impl InspectionEncoder {
         self.results += 1;
     }
 
-    /// Feeds the inspection and its results to the hash.
-    fn finish(&mut self, h: &mut Sha256) {
+    /// Ends the inspection: its encoding is now `head`, then `body`.
+    fn close(&mut self) {
         if self.version >= 2 {
             int_field(self.version, &mut self.head, self.results);
         }
+    }
+
+    /// Feeds the inspection and its results to the hash.
+    fn finish(&mut self, h: &mut Sha256) {
+        self.close();
         h.update(&self.head);
         h.update(&self.body);
     }
+
+    /// Ends the inspection and appends its encoding, all but the id, to
+    /// `out`: [`hash_with_id`] hashes it once the id is known.
+    fn finish_without_id(&mut self, out: &mut Vec<u8>) {
+        self.close();
+        out.extend_from_slice(&self.head[self.id_end..]);
+        out.extend_from_slice(&self.body);
+    }
+}
+
+/// The encoding of an inspection and its results in `enc`'s version, all
+/// but its id, appended to `out`: an import writes it while it reads the
+/// file, before the records give the inspection its id.
+fn encoding_without_id(
+    enc: &mut InspectionEncoder,
+    i: &InspectionRow,
+    results: &[ItemResultRow],
+    out: &mut Vec<u8>,
+) {
+    enc.inspection(&InspectionFields::of(i));
+    for r in results {
+        enc.result(&ResultFields::of(r));
+    }
+    enc.finish_without_id(out);
+}
+
+/// Feeds an inspection to a running hash from its id and the rest of its
+/// encoding ([`encoding_without_id`]): the same bytes as
+/// [`hash_inspection_as`] with that id.
+fn hash_with_id(version: u8, h: &mut Sha256, id: i64, without_id: &[u8]) {
+    let mut first = Vec::with_capacity(24);
+    int_field(version, &mut first, id);
+    h.update(&first);
+    h.update(without_id);
 }
 
 /// Whether `{x:?}` writes exactly `text`. Only a plain decimal is taken
@@ -1052,7 +1097,7 @@ mod streaming {
     /// Inspections with awkward values: separators and length-like text in
     /// notes and values, empty serials, numbers with many decimals, numbers
     /// not written as they print, negative ids nowhere but negative numbers.
-    fn generated(count: usize, reinspects: Option<i64>) -> Vec<NewInspection> {
+    pub(in crate::store) fn generated(count: usize, reinspects: Option<i64>) -> Vec<NewInspection> {
         let start = Utc.with_ymd_and_hms(2026, 2, 3, 4, 5, 6).unwrap()
             + chrono::Duration::nanoseconds(123_456_789);
         let numbers = [
@@ -1267,6 +1312,26 @@ mod streaming {
                 r.update(reference(version, &n.row, &n.results));
                 assert_eq!(h.finalize(), r.finalize(), "version {version}: {n:?}");
             }
+        }
+    }
+
+    #[test]
+    fn an_encoding_without_its_id_hashes_as_the_whole_once_the_id_is_known() {
+        for version in [1, 2] {
+            let rows = generated(40, Some(7));
+            let mut enc = InspectionEncoder::new(version);
+            let mut whole = Sha256::new();
+            let mut parts = Sha256::new();
+            for (k, n) in rows.iter().enumerate() {
+                let mut row = n.row.clone();
+                row.id = [1, 9, 10, 99, 100, 12345678901][k % 6] + k as i64;
+                hash_inspection_as(version, &mut whole, &row, &n.results);
+                // Encoded with a made-up id, hashed with the real one.
+                let mut without = Vec::new();
+                encoding_without_id(&mut enc, &n.row, &n.results, &mut without);
+                hash_with_id(version, &mut parts, row.id, &without);
+            }
+            assert_eq!(whole.finalize(), parts.finalize(), "version {version}");
         }
     }
 

@@ -17,11 +17,11 @@ use crate::error::{ErrorKind, StoreFailure};
 
 use super::{
     Appended, Batch, BatchHeader, ChangeRow, CredentialRow, EventRow, GENESIS, GroupBy, GroupCount,
-    INSPECTION_HASH_VERSION, Insert, InspectionEncoder, InspectionFields, InspectionFilter,
-    InspectionRow, ItemResultRow, KeyResetRow, NcRow, NcStepRow, NewInspection, RangeCheck,
-    Records, ResultFields, RevisionRow, RosterRow, RowRef, SealRow, Sealer, SessionEndRow,
-    SessionRow, SignatureRow, SigningKeyRow, Store, VoidRow, event_hash, hash_inspection_as,
-    row_hash, timestamp,
+    INSPECTION_HASH_VERSION, Insert, InspectionBatch, InspectionEncoder, InspectionFields,
+    InspectionFilter, InspectionRow, ItemResultRow, KeyResetRow, NcRow, NcStepRow, NewInspection,
+    RangeCheck, Records, ResultFields, RevisionRow, RosterRow, RowRef, SealRow, Sealer,
+    SessionEndRow, SessionRow, SignatureRow, SigningKeyRow, Store, VoidRow, encoding_without_id,
+    event_hash, hash_inspection_as, hash_with_id, row_hash, timestamp,
 };
 
 /// Migrations in order; the database's `user_version` is how many have run.
@@ -503,6 +503,8 @@ impl SqliteStore {
         }
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", true)?;
+        // Staged imports live in TEMP tables: on disk, not in memory, however large.
+        self.conn.pragma_update(None, "temp_store", "FILE")?;
         Ok(())
     }
 
@@ -852,11 +854,326 @@ impl SqliteStore {
         tx.commit().map_err(e)?;
         Ok(out)
     }
+
+    /// Records an import's inspections: first staged from `rows` without
+    /// the write lock, then moved into the records with one short write.
+    fn record_staged(
+        &mut self,
+        at: DateTime<Utc>,
+        header: BatchHeader,
+        rows: &mut dyn Iterator<Item = Result<NewInspection>>,
+    ) -> Result<Vec<(i64, Option<i64>)>> {
+        let staged = self.stage(rows);
+        let result = staged.and_then(|staged| self.move_in(at, header, &staged));
+        // The staging tables go, whatever happened: the next import starts afresh.
+        let _ = self.conn.execute_batch(DROP_STAGING);
+        result
+    }
+
+    /// Fills the staging tables from `rows`: every inspection checked and
+    /// encoded, nothing recorded. An `Err` from `rows` is returned as it is.
+    fn stage(&mut self, rows: &mut dyn Iterator<Item = Result<NewInspection>>) -> Result<Staged> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let e = |err: rusqlite::Error| explain(err, &path, timeout);
+        self.conn.execute_batch(DROP_STAGING).map_err(e)?;
+        self.conn.execute_batch(STAGING_TABLES).map_err(e)?;
+        // A transaction of the TEMP database alone: the records file is not touched.
+        let tx = self.conn.transaction().map_err(e)?;
+        let mut staged = Staged {
+            count: 0,
+            failed: 0,
+            ncs: Vec::new(),
+        };
+        {
+            let mut ins = tx
+                .prepare_cached(
+                    "INSERT INTO temp.staged_inspections (k, checklist_id, revision_id, revision_number, lot, serial, inspector, station, recorded_at, verdict, reinspects)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                )
+                .map_err(e)?;
+            let mut item = tx
+                .prepare_cached(
+                    "INSERT INTO temp.staged_results (k, position, item_id, value, number, outcome, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )
+                .map_err(e)?;
+            let mut nc = tx
+                .prepare_cached(
+                    "INSERT INTO temp.staged_ncs (j, k, opened_at, summary) VALUES (?1, ?2, ?3, ?4)",
+                )
+                .map_err(e)?;
+            let mut enc = tx
+                .prepare_cached("INSERT INTO temp.staged_encodings (k, encoding) VALUES (?1, ?2)")
+                .map_err(e)?;
+            let mut encoder = InspectionEncoder::new(INSPECTION_HASH_VERSION);
+            let mut encoding = Vec::with_capacity(1024);
+            for new in rows {
+                // A problem found further down the file leaves nothing recorded.
+                let new = new?;
+                let k = staged.count;
+                let r = &new.row;
+                ins.execute(params![
+                    k,
+                    r.checklist_id,
+                    r.revision_id,
+                    r.revision_number,
+                    r.lot,
+                    r.serial,
+                    r.inspector,
+                    r.station,
+                    timestamp(r.recorded_at),
+                    r.verdict,
+                    r.reinspects,
+                ])
+                .map_err(e)?;
+                for res in &new.results {
+                    item.execute(params![
+                        k,
+                        res.position,
+                        res.item_id,
+                        res.value,
+                        res.number,
+                        res.outcome,
+                        res.note
+                    ])
+                    .map_err(e)?;
+                }
+                encoding.clear();
+                encoding_without_id(&mut encoder, r, &new.results, &mut encoding);
+                enc.execute(params![k, encoding]).map_err(e)?;
+                if r.verdict == Verdict::Fail {
+                    staged.failed += 1;
+                }
+                if let Some(summary) = &new.nc_summary {
+                    nc.execute(params![
+                        staged.ncs.len() as i64,
+                        k,
+                        timestamp(r.recorded_at),
+                        summary
+                    ])
+                    .map_err(e)?;
+                    staged.ncs.push(k);
+                }
+                staged.count += 1;
+            }
+        }
+        tx.commit().map_err(e)?;
+        Ok(staged)
+    }
+
+    /// Moves the staged rows into the records and appends their event, in
+    /// one transaction that holds the write lock only for copying them.
+    /// The hashes are made beforehand for the ids the rows will most likely
+    /// get, and made again under the lock only if another writer came first.
+    fn move_in(
+        &mut self,
+        at: DateTime<Utc>,
+        header: BatchHeader,
+        staged: &Staged,
+    ) -> Result<Vec<(i64, Option<i64>)>> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let e = |err: rusqlite::Error| explain(err, &path, timeout);
+        let mut expected = next_ids(&self.conn).map_err(e)?;
+        let mut hashes = staged_hashes(&self.conn, &expected).map_err(e)?;
+        let mut waits = Waits::new(timeout);
+        loop {
+            match self.move_in_tx(at, &header, staged, &mut expected, &mut hashes) {
+                Err(err) if is_busy(&err) && waits.again(&self.conn) => continue,
+                result => {
+                    waits.done(&self.conn);
+                    return result.map_err(e);
+                }
+            }
+        }
+    }
+
+    fn move_in_tx(
+        &mut self,
+        at: DateTime<Utc>,
+        header: &BatchHeader,
+        staged: &Staged,
+        expected: &mut NextIds,
+        hashes: &mut (String, String),
+    ) -> rusqlite::Result<Vec<(i64, Option<i64>)>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let ids = next_ids(&tx)?;
+        if ids != *expected {
+            // Someone recorded something since the hashes were made.
+            *hashes = staged_hashes(&tx, &ids)?;
+            *expected = ids.clone();
+        }
+        let moved = tx.execute(
+            "INSERT INTO main.inspections (id, checklist_id, revision_id, revision_number, lot, serial, inspector, station, recorded_at, verdict, reinspects, event_seq)
+             SELECT ?1 + k, checklist_id, revision_id, revision_number, lot, serial, inspector, station, recorded_at, verdict, reinspects, ?2
+             FROM temp.staged_inspections ORDER BY k",
+            params![ids.inspection, ids.seq],
+        )?;
+        tx.execute(
+            "INSERT INTO main.item_results (inspection_id, position, item_id, value, number, outcome, note)
+             SELECT ?1 + k, position, item_id, value, number, outcome, note
+             FROM temp.staged_results ORDER BY rowid",
+            [ids.inspection],
+        )?;
+        let opened = tx.execute(
+            "INSERT INTO main.nonconformances (id, inspection_id, opened_at, summary, event_seq)
+             SELECT ?1 + j, ?2 + k, opened_at, summary, ?3 FROM temp.staged_ncs ORDER BY j",
+            params![ids.nc, ids.inspection, ids.seq],
+        )?;
+        if moved as i64 != staged.count || opened != staged.ncs.len() {
+            // Only this connection sees its staging tables: this is a bug, record nothing.
+            return Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+                Some(format!(
+                    "{moved} of {} staged inspections and {opened} of {} nonconformances were moved into the records",
+                    staged.count,
+                    staged.ncs.len()
+                )),
+            ));
+        }
+        let count = staged.count;
+        let (first, last) = match count {
+            0 => (0, 0),
+            n => (ids.inspection, ids.inspection + n - 1),
+        };
+        let rows = serde_json::json!([
+            { "table": "inspections", "from": first, "to": last, "count": count, "version": INSPECTION_HASH_VERSION,
+              "hash": hashes.0, "nonconformances": staged.ncs.len(), "nc_hash": hashes.1 }
+        ]);
+        let mut note = header.note.clone();
+        if let Some(map) = note.as_object_mut() {
+            map.insert("count".into(), count.into());
+            map.insert("failed".into(), staged.failed.into());
+        }
+        let detail = serde_json::json!({ "note": note, "rows": rows });
+        write_event(
+            &tx,
+            ids.seq,
+            ids.prev_hash.clone(),
+            at,
+            header.actor.clone(),
+            header.action.clone(),
+            header.record.clone(),
+            detail,
+        )?;
+        tx.commit()?;
+        let mut ncs = staged.ncs.iter().zip(ids.nc..).peekable();
+        Ok((0..count)
+            .map(|k| {
+                let nc = ncs
+                    .next_if(|(opened_by, _)| **opened_by == k)
+                    .map(|(_, id)| id);
+                (ids.inspection + k, nc)
+            })
+            .collect())
+    }
+}
+
+/// The tables an import is staged in: what it will record, in the file's
+/// order, without ids or event. They are TEMP tables, kept in a file of
+/// the connection's own (never in memory, never in the records file), so
+/// filling them takes no lock on the records and no more memory for a
+/// million rows than for ten. `k` counts inspections from 0, `j`
+/// nonconformances; `encoding` is each inspection's hash encoding but for
+/// its id.
+const STAGING_TABLES: &str = "
+    CREATE TEMP TABLE staged_inspections (
+        k INTEGER PRIMARY KEY, checklist_id TEXT NOT NULL, revision_id INTEGER NOT NULL,
+        revision_number INTEGER NOT NULL, lot TEXT NOT NULL, serial TEXT NOT NULL,
+        inspector TEXT NOT NULL, station TEXT NOT NULL, recorded_at TEXT NOT NULL,
+        verdict TEXT NOT NULL, reinspects INTEGER);
+    CREATE TEMP TABLE staged_results (
+        k INTEGER NOT NULL, position INTEGER NOT NULL, item_id TEXT NOT NULL,
+        value TEXT NOT NULL, number REAL, outcome TEXT NOT NULL, note TEXT NOT NULL);
+    CREATE TEMP TABLE staged_ncs (
+        j INTEGER PRIMARY KEY, k INTEGER NOT NULL, opened_at TEXT NOT NULL, summary TEXT NOT NULL);
+    CREATE TEMP TABLE staged_encodings (k INTEGER PRIMARY KEY, encoding BLOB NOT NULL);
+";
+
+const DROP_STAGING: &str = "
+    DROP TABLE IF EXISTS temp.staged_inspections;
+    DROP TABLE IF EXISTS temp.staged_results;
+    DROP TABLE IF EXISTS temp.staged_ncs;
+    DROP TABLE IF EXISTS temp.staged_encodings;
+";
+
+/// What was staged: how many inspections, how many failed, and which
+/// inspection (`k`) opened each nonconformance, in order.
+struct Staged {
+    count: i64,
+    failed: usize,
+    ncs: Vec<i64>,
+}
+
+/// The ids the next rows get and the event that records them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct NextIds {
+    seq: i64,
+    prev_hash: String,
+    inspection: i64,
+    nc: i64,
+}
+
+fn next_ids(conn: &Connection) -> rusqlite::Result<NextIds> {
+    let (seq, prev_hash) = next_event(conn)?;
+    let next_id = |table: &str| -> rusqlite::Result<i64> {
+        conn.query_row(
+            &format!("SELECT coalesce(max(id), 0) + 1 FROM {table}"),
+            [],
+            |r| r.get(0),
+        )
+    };
+    Ok(NextIds {
+        seq,
+        prev_hash,
+        inspection: next_id("inspections")?,
+        nc: next_id("nonconformances")?,
+    })
+}
+
+/// The hashes the event of a staged import records when its rows get the
+/// ids in `ids`: the inspections' (from their staged encodings) and the
+/// nonconformances'.
+fn staged_hashes(conn: &Connection, ids: &NextIds) -> rusqlite::Result<(String, String)> {
+    let mut hasher = Sha256::new();
+    let mut stmt =
+        conn.prepare_cached("SELECT k, encoding FROM temp.staged_encodings ORDER BY k")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let k: i64 = r.get(0)?;
+        let encoding = r.get_ref(1)?.as_blob().map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Blob, Box::new(e))
+        })?;
+        hash_with_id(
+            INSPECTION_HASH_VERSION,
+            &mut hasher,
+            ids.inspection + k,
+            encoding,
+        );
+    }
+    let mut nc_hasher = Sha256::new();
+    let mut stmt =
+        conn.prepare_cached("SELECT j, k, opened_at, summary FROM temp.staged_ncs ORDER BY j")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let row = NcRow {
+            id: ids.nc + r.get::<_, i64>(0)?,
+            inspection_id: ids.inspection + r.get::<_, i64>(1)?,
+            opened_at: r.get::<_, Stamp>(2)?.0,
+            summary: r.get(3)?,
+            event_seq: ids.seq,
+        };
+        nc_hasher.update(row_hash(&row).as_bytes());
+    }
+    Ok((
+        hex::encode(hasher.finalize()),
+        hex::encode(nc_hasher.finalize()),
+    ))
 }
 
 /// The next event's number and the hash it chains to.
-fn next_event(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<(i64, String)> {
-    let last: Option<(i64, String)> = tx
+fn next_event(conn: &Connection) -> rusqlite::Result<(i64, String)> {
+    let last: Option<(i64, String)> = conn
         .query_row(
             "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
             [],
@@ -1161,12 +1478,27 @@ impl Store for SqliteStore {
         probe().map_err(|e| explain(e, &path, timeout))
     }
 
-    fn record_inspection_stream(
+    fn record_inspections(
         &mut self,
         at: DateTime<Utc>,
-        header: BatchHeader,
-        rows: &mut dyn Iterator<Item = Result<NewInspection>>,
+        batch: InspectionBatch,
     ) -> Result<Vec<(i64, Option<i64>)>> {
+        let InspectionBatch {
+            actor,
+            action,
+            record,
+            note,
+            inspections,
+        } = batch;
+        let header = BatchHeader {
+            actor,
+            action,
+            record,
+            note,
+        };
+        // Inspections already in memory are written directly: the lock is
+        // held only as long as writing them takes.
+        let rows = &mut inspections.into_iter().map(Ok);
         let mut waits = Waits::new(self.busy_timeout);
         loop {
             // Only the start of the transaction is retried: no row was read from `rows` yet.
@@ -1180,6 +1512,15 @@ impl Store for SqliteStore {
                 }
             }
         }
+    }
+
+    fn record_inspection_stream(
+        &mut self,
+        at: DateTime<Utc>,
+        header: BatchHeader,
+        rows: &mut dyn Iterator<Item = Result<NewInspection>>,
+    ) -> Result<Vec<(i64, Option<i64>)>> {
+        self.record_staged(at, header, rows)
     }
 
     fn inspections(&mut self, f: &InspectionFilter) -> Result<Vec<InspectionRow>> {
@@ -1697,5 +2038,217 @@ mod tests {
                 .problems
                 .is_empty()
         );
+    }
+}
+
+#[cfg(test)]
+mod staging {
+    //! An import is staged without the write lock, then moved in with one
+    //! short write: what it records must be what recording it directly
+    //! would have, whoever wrote in between.
+
+    use super::*;
+    use crate::store::streaming::generated;
+    use crate::store::{Batch, DocKind, RevisionRow, audit, sha256_hex};
+    use chrono::TimeZone;
+
+    fn store(path: &Path) -> SqliteStore {
+        SqliteStore::open(path, Duration::from_secs(2), Access::Create, "a test").unwrap()
+    }
+
+    /// A store whose checklist CL-001 has revision 1, as `generated` rows need.
+    fn ready(dir: &tempfile::TempDir) -> SqliteStore {
+        let mut s = store(&dir.path().join("records.db"));
+        let at = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
+        s.append(
+            at,
+            Batch {
+                actor: "ann".into(),
+                action: "released".into(),
+                record: "CL-001 rev 1".into(),
+                note: serde_json::json!({}),
+                inserts: vec![Insert::Revision(RevisionRow {
+                    id: 0,
+                    doc_id: "CL-001".into(),
+                    kind: DocKind::Checklist,
+                    number: 1,
+                    title: "T".into(),
+                    path: "checklists/cl-001.toml".into(),
+                    content: "c".into(),
+                    content_hash: sha256_hex(b"c"),
+                    summary: "First issue".into(),
+                    minor: false,
+                    author: "ann".into(),
+                    created_at: at,
+                    event_seq: 0,
+                })],
+            },
+        )
+        .unwrap();
+        s
+    }
+
+    fn at() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 2, 3, 4, 5, 6).unwrap()
+    }
+
+    fn header() -> BatchHeader {
+        BatchHeader {
+            actor: "ann".into(),
+            action: "imported".into(),
+            record: "import of batch.csv".into(),
+            note: serde_json::json!({ "file": "batch.csv" }),
+        }
+    }
+
+    fn floor(s: &mut SqliteStore, n: usize) -> Vec<(i64, Option<i64>)> {
+        s.record_inspections(
+            at(),
+            InspectionBatch {
+                actor: "ann".into(),
+                action: "inspected".into(),
+                record: "CL-001".into(),
+                note: serde_json::json!({}),
+                inspections: generated(n, None),
+            },
+        )
+        .unwrap()
+    }
+
+    fn intact(s: &mut SqliteStore) {
+        let v = audit::verify(s).unwrap();
+        assert!(v.problems.is_empty(), "{:?}", v.problems);
+    }
+
+    fn staging_tables(s: &SqliteStore) -> i64 {
+        s.conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_temp_master WHERE name LIKE 'staged%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    }
+
+    /// The event's detail row for the inspections of event `seq`.
+    fn recorded(s: &mut SqliteStore, seq: i64) -> serde_json::Value {
+        let event = s
+            .events()
+            .unwrap()
+            .into_iter()
+            .find(|e| e.seq == seq)
+            .unwrap();
+        let detail: serde_json::Value = serde_json::from_str(&event.detail).unwrap();
+        detail["rows"][0].clone()
+    }
+
+    #[test]
+    fn a_staged_import_records_and_hashes_what_a_direct_write_would() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = ready(&dir);
+        floor(&mut s, 3);
+        let rows = generated(57, Some(2));
+        let ids = s
+            .record_inspection_stream(at(), header(), &mut rows.clone().into_iter().map(Ok))
+            .unwrap();
+        assert_eq!(ids.len(), 57);
+        assert_eq!(ids[0].0, 4, "after the three recorded before");
+        assert!(ids.windows(2).all(|w| w[1].0 == w[0].0 + 1));
+        let failed = rows.iter().filter(|n| n.nc_summary.is_some()).count();
+        assert_eq!(ids.iter().filter(|(_, nc)| nc.is_some()).count(), failed);
+        // The same rows with their ids, hashed as typed rows are when recorded directly.
+        let mut h = Sha256::new();
+        for (n, (id, _)) in rows.iter().zip(&ids) {
+            let mut row = n.row.clone();
+            row.id = *id;
+            hash_inspection_as(INSPECTION_HASH_VERSION, &mut h, &row, &n.results);
+        }
+        let event = recorded(&mut s, 3);
+        assert_eq!(event["hash"], hex::encode(h.finalize()));
+        assert_eq!(
+            (event["from"].as_i64(), event["to"].as_i64()),
+            (Some(4), Some(60))
+        );
+        assert_eq!(event["nonconformances"], failed);
+        let shown = s
+            .inspections(&InspectionFilter {
+                id: Some(30),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(shown[0].lot, rows[26].row.lot);
+        assert_eq!(s.item_results(30).unwrap().len(), rows[26].results.len());
+        assert_eq!(staging_tables(&s), 0, "the staging tables are gone");
+        intact(&mut s);
+    }
+
+    #[test]
+    fn hashes_made_before_another_writer_came_first_are_made_again_under_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = ready(&dir);
+        let staged = s
+            .stage(&mut generated(40, None).into_iter().map(Ok))
+            .unwrap();
+        let mut expected = next_ids(&s.conn).unwrap();
+        let mut hashes = staged_hashes(&s.conn, &expected).unwrap();
+        let stale = hashes.clone();
+        // A floor inspection between the hashes and the lock: another id, event and NC.
+        floor(&mut s, 2);
+        s.move_in_tx(at(), &header(), &staged, &mut expected, &mut hashes)
+            .unwrap();
+        assert_ne!(hashes.0, stale.0);
+        assert_eq!(expected.inspection, 3);
+        intact(&mut s);
+    }
+
+    #[test]
+    fn a_bad_row_late_in_the_file_records_nothing_and_the_next_import_starts_afresh() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = ready(&dir);
+        let events = s.events().unwrap().len();
+        let mut rows = generated(30, None)
+            .into_iter()
+            .map(Ok)
+            .chain(std::iter::once(Err(anyhow!("batch.csv:32: a bad row"))));
+        let err = s
+            .record_inspection_stream(at(), header(), &mut rows)
+            .unwrap_err();
+        assert_eq!(err.to_string(), "batch.csv:32: a bad row");
+        assert_eq!(s.counts().unwrap(), (0, 0));
+        assert_eq!(s.events().unwrap().len(), events);
+        assert_eq!(staging_tables(&s), 0);
+        let ids = s
+            .record_inspection_stream(at(), header(), &mut generated(5, None).into_iter().map(Ok))
+            .unwrap();
+        assert_eq!(ids.len(), 5);
+        assert_eq!(s.counts().unwrap().0, 5);
+        intact(&mut s);
+    }
+
+    #[test]
+    fn the_floor_records_while_an_import_is_staged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("records.db");
+        let mut s = ready(&dir);
+        let mut other = store(&path);
+        // A writer that does not wait at all: it fails if the import holds the lock.
+        other.conn.busy_timeout(Duration::ZERO).unwrap();
+        other.busy_timeout = Duration::ZERO;
+        let mut recorded_meanwhile = 0;
+        let mut rows = generated(50, None).into_iter().enumerate().map(|(k, n)| {
+            if k % 10 == 5 {
+                floor(&mut other, 1);
+                recorded_meanwhile += 1;
+            }
+            Ok(n)
+        });
+        let ids = s
+            .record_inspection_stream(at(), header(), &mut rows)
+            .unwrap();
+        drop(rows);
+        assert_eq!(recorded_meanwhile, 5);
+        assert_eq!(ids[0].0, 6, "the import's ids follow the floor's");
+        assert_eq!(s.counts().unwrap().0, 55);
+        intact(&mut s);
     }
 }
