@@ -75,7 +75,8 @@ fn ready() -> Ws {
 /// What a terminal `columns` wide shows while sopbook runs in it and
 /// `input` is typed, a line at a time, each when sopbook waits at a prompt
 /// (so the terminal echoes it where the inspector would see it); `\x04`
-/// (Ctrl-D) ends the input. Returns the screen, as text, and the exit code.
+/// (Ctrl-D) ends the input and a line `<resize N>` makes the terminal N
+/// columns wide instead. Returns the screen, as text, and the exit code.
 fn in_terminal(ws: &Ws, args: &[&str], columns: u16, input: &str, env: &[(&str, &str)]) -> Run {
     let (mut master, mut slave) = (0, 0);
     let size = libc::winsize {
@@ -144,6 +145,22 @@ fn in_terminal(ws: &Ws, args: &[&str], columns: u16, input: &str, env: &[(&str, 
             && quiet_ms >= 100
             && let Some(line) = lines.next()
         {
+            if let Some(columns) = line
+                .strip_prefix("<resize ")
+                .and_then(|l| l.trim_end().strip_suffix('>'))
+            {
+                let size = libc::winsize {
+                    ws_col: columns.parse().unwrap(),
+                    ..size
+                };
+                // SAFETY: a valid winsize for the terminal's own descriptor;
+                // the child gets SIGWINCH, as from a tmux pane resized.
+                assert_eq!(
+                    unsafe { libc::ioctl(master.as_raw_fd(), libc::TIOCSWINSZ, &size) },
+                    0
+                );
+                continue;
+            }
             master.write_all(line.as_bytes()).unwrap();
             quiet_ms = 0;
             continue;
@@ -554,5 +571,31 @@ fn success_is_said_once_in_a_terminal_and_on_standard_output_for_scripts() {
         1,
         "{}",
         run.stderr
+    );
+}
+
+#[test]
+fn a_terminal_resized_halfway_gets_lines_of_its_new_width() {
+    let ws = ready();
+    let run = in_terminal(
+        &ws,
+        &INSPECT,
+        100,
+        "PX-1\n<resize 60>\n1\nq\n",
+        &[("NO_COLOR", "1")],
+    );
+    let (before, after) = run.stdout.split_once("[3/5]").unwrap();
+    assert!(
+        before.contains(
+            "      How: Compare with the wiring diagram inside the lid (brown L, blue N, green-yellow earth) and\n"
+        ),
+        "{before}"
+    );
+    assert!(widest(after) <= 60, "{after}");
+    assert!(
+        after.contains(
+            "      How: Earth-bond tester at 10 A between the earth pin\n           of the plug and the bare metal test point on the\n"
+        ),
+        "{after}"
     );
 }
