@@ -15,7 +15,8 @@ use common::{PASSWORD, Run, Ws, assert_inline, assert_snapshot};
 use snapbox::str;
 
 /// A checklist with what made the terminal hard to read: options with
-/// commas, long help, a critical text item and an optional one.
+/// commas, long help, a critical text item and an optional one (whose help
+/// is written over two lines).
 const WIRING: &str = r#"id = "CL-003"
 title = "Terminal box"
 sop = "QC-001"
@@ -53,7 +54,9 @@ critical = true
 id = "remarks"
 prompt = "Remarks"
 kind = "text"
-help = "Anything unusual, repeated readings and why."
+help = """
+Anything unusual,
+repeated readings and why."""
 "#;
 
 fn ready() -> Ws {
@@ -140,7 +143,8 @@ fn in_terminal(ws: &Ws, args: &[&str], columns: u16, input: &str, env: &[(&str, 
             continue;
         }
         quiet_ms += 50;
-        let waiting = seen.ends_with(b"> ") || seen.ends_with(b": ");
+        // sopbook's two prompts: an item's, and the one to record.
+        let waiting = seen.ends_with(b"\n  > ") || seen.ends_with(b"to change it: ");
         if waiting
             && quiet_ms >= 100
             && let Some(line) = lines.next()

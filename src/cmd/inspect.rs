@@ -117,6 +117,13 @@ impl std::fmt::Display for Stopped {
     }
 }
 
+/// Text from a checklist as one paragraph to wrap: its line breaks (a
+/// multi-line TOML string) become spaces, other control characters are
+/// shown, never sent to the terminal.
+fn prose(s: &str) -> String {
+    visible(&s.split_whitespace().collect::<Vec<_>>().join(" ")).into_owned()
+}
+
 /// One answer asked for.
 enum Asked {
     Given(Entry),
@@ -153,10 +160,10 @@ impl Screen {
         self.say(
             &number,
             &" ".repeat(number.len()),
-            &format!("{}{critical}", visible(&item.prompt)),
+            &format!("{}{critical}", prose(&item.prompt)),
         );
         if let Some(h) = &item.help {
-            self.explain("How:", &visible(h));
+            self.explain("How:", &prose(h));
         }
         match &item.kind {
             ItemKind::Choice { options, pass } => {
@@ -167,7 +174,7 @@ impl Screen {
                     self.say(
                         &first,
                         &" ".repeat(first.len()),
-                        &format!("{}{fails}", visible(o)),
+                        &format!("{}{fails}", prose(o)),
                     );
                 }
             }
