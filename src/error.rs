@@ -33,8 +33,7 @@ pub enum ErrorKind {
     Refused,
     /// Problems in the workspace files stand in the way (see the diagnostics).
     Blocked,
-    /// The command ran and found a problem: a tampered audit trail, an
-    /// inspection abandoned before it was recorded.
+    /// The command ran and found a problem: a tampered audit trail.
     Problem,
     /// The records database is locked by another writer for too long.
     StoreBusy,

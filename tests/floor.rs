@@ -180,11 +180,24 @@ fn interactive_run_from_a_script() {
     assert_eq!(shown["results"][1]["note"], "re-measured twice");
     assert_eq!(shown["results"][2]["value"], "marked");
     // Not confirmed, or quit: nothing is written.
+    // Said in one line, not as an error; exit 1 tells a script nothing was recorded.
     let run = interactive(&ws, "p\n120\n1\n0\nok\nn\n");
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("Nothing was recorded."));
+    assert!(
+        run.stderr
+            .ends_with("change it: Not confirmed: nothing was recorded.\n"),
+        "{}",
+        run.stderr
+    );
     let run = interactive(&ws, "p\nq\n");
     assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .ends_with("  > Quit at item 2 of 5: nothing was recorded.\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("error"), "{}", run.stderr);
     assert_eq!(count(&ws), 1);
 }
 

@@ -118,7 +118,16 @@ pub fn evaluate(item: &Item, input: &str, note: &str) -> Result<ItemResult, Stri
         note: note.trim().to_string(),
     };
     if value.is_empty() {
-        return Err(format!("`{}` needs a value", item.id));
+        // Text is recorded, not judged: like a remarks box on a paper form it
+        // may stay empty, unless the checklist makes it critical.
+        return match (&item.kind, item.critical) {
+            (ItemKind::Text, false) => Ok(result(None, Outcome::Recorded)),
+            (ItemKind::Text, true) => Err(format!(
+                "`{}` is critical and cannot be left empty",
+                item.id
+            )),
+            _ => Err(format!("`{}` needs a value", item.id)),
+        };
     }
     if is_na(value) && !matches!(item.kind, ItemKind::Text) {
         if item.critical {
@@ -159,10 +168,11 @@ pub fn evaluate(item: &Item, input: &str, note: &str) -> Result<ItemResult, Stri
                 _ => options.iter().find(|o| o.eq_ignore_ascii_case(value)),
             };
             let Some(chosen) = chosen else {
+                // Backticks keep options apart that have commas of their own.
                 let list: Vec<_> = options
                     .iter()
                     .enumerate()
-                    .map(|(i, o)| format!("{} {o}", i + 1))
+                    .map(|(i, o)| format!("{} `{o}`", i + 1))
                     .collect();
                 return Err(format!(
                     "`{}`: `{value}` is not one of the options ({})",
@@ -316,7 +326,7 @@ mod tests {
         assert!(
             evaluate(&c, "scuffed", "")
                 .unwrap_err()
-                .contains("1 good, 2 marked, 3 damaged")
+                .contains("(1 `good`, 2 `marked`, 3 `damaged`)")
         );
         assert_eq!(
             evaluate(&c, "n", "").unwrap().outcome,
@@ -327,6 +337,25 @@ mod tests {
         assert_eq!(evaluate(&n, "3", "").unwrap().outcome, Outcome::Fail);
         assert!(evaluate(&n, "n", "").unwrap_err().contains("critical"));
         assert!(evaluate(&n, "-1", "").is_err());
+    }
+
+    #[test]
+    fn text_may_be_left_empty_unless_critical() {
+        let remarks = evaluate(&item(ItemKind::Text, false), "  ", "").unwrap();
+        assert_eq!(
+            (remarks.value.as_str(), remarks.outcome),
+            ("", Outcome::Recorded)
+        );
+        let n = evaluate(&item(ItemKind::Text, false), "n", "").unwrap();
+        assert_eq!(n.value, "n", "text is kept as typed");
+        assert_eq!(
+            evaluate(&item(ItemKind::Text, true), "", "").unwrap_err(),
+            "`x` is critical and cannot be left empty"
+        );
+        assert_eq!(
+            evaluate(&item(ItemKind::PassFail, false), "", "").unwrap_err(),
+            "`x` needs a value"
+        );
     }
 
     #[test]

@@ -323,7 +323,9 @@ pub fn prepare_with(
             checklist.id,
             missing.join(", ")
         ))
-        .with_hint("give every item a value; `n` marks a non-critical item not applicable"));
+        .with_hint(
+            "give every item a value; `n` marks a non-critical item not applicable, an empty value leaves a non-critical text item empty",
+        ));
     }
     let mut results = Vec::new();
     for item in &checklist.items {

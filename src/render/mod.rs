@@ -7,6 +7,7 @@ pub mod diff;
 pub mod number;
 pub mod table;
 pub mod time;
+pub mod wrap;
 
 pub use table::Table;
 
