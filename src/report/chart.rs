@@ -340,22 +340,22 @@ fn points_panel(
     // Nothing lies beyond a natural bound: the axis stops just short of
     // it (the points on it stay clear of the frame) and labels none of
     // the values beyond it.
+    // (A value recorded beyond a bound keeps the whole axis.)
     let pad = (high - low) * 0.02;
-    if let Some(b) = bounds.lower
-        && low < b
-        && chart.points.iter().all(|&p| p >= b)
-    {
+    let floor = bounds
+        .lower
+        .filter(|&b| low < b && chart.points.iter().all(|&p| p >= b));
+    let ceiling = bounds
+        .upper
+        .filter(|&b| high > b && chart.points.iter().all(|&p| p <= b));
+    if let Some(b) = floor {
         low = b - pad;
     }
-    if let Some(b) = bounds.upper
-        && high > b
-        && chart.points.iter().all(|&p| p <= b)
-    {
+    if let Some(b) = ceiling {
         high = b + pad;
     }
     let inside = |v: f64| {
-        bounds.lower.is_none_or(|b| v >= b - pad / 2.0)
-            && bounds.upper.is_none_or(|b| v <= b + pad / 2.0)
+        floor.is_none_or(|b| v >= b - pad / 2.0) && ceiling.is_none_or(|b| v <= b + pad / 2.0)
     };
     let x_range = 0.5..chart.points.len() as f64 + 0.5;
     let dates = !figure.labels.is_empty();
@@ -1166,6 +1166,31 @@ mod tests {
         let svg =
             control_chart_svg(&figure("Leak test", "mbar", &chart, &Spec::default())).unwrap();
         assert_svg(&svg, &["LCL = -2.16"]);
+    }
+
+    #[test]
+    fn a_value_recorded_beyond_its_bound_keeps_the_axis() {
+        // A leak tester that read -0.4 mbar once: the axis goes below 0 and
+        // labels its values there.
+        let values = [0.0, 1.0, -0.4, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0];
+        let chart = individuals(&values).unwrap();
+        let bounds = Bounds {
+            lower: Some(0.0),
+            upper: None,
+        };
+        let svg = control_chart_svg(&ControlFigure {
+            bounds: &bounds,
+            ..figure("Leak test", "mbar", &chart, &Spec::default())
+        })
+        .unwrap();
+        let texts = texts(&svg);
+        assert!(texts.contains(&"LCL = 0 (bound)".to_string()), "{texts:?}");
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.starts_with('-') && t.parse::<f64>().is_ok()),
+            "an axis value below 0: {texts:?}"
+        );
     }
 
     #[test]
