@@ -220,6 +220,82 @@ async fn search_for_hostile_title(c: &Client, url: &str) -> (String, String, u64
     (title_before, title_after, images, text)
 }
 
+#[test]
+fn dashboard_charts_load_fit_a_phone_and_name_the_point_under_the_pointer() {
+    if !browser_available() {
+        return;
+    }
+    let ws = Ws::empty();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for part in ["manual", "checklists"] {
+        common::copy_dir(&root.join(part), &ws.path().join(part));
+    }
+    std::fs::copy(root.join("sopbook.toml"), ws.path().join("sopbook.toml")).unwrap();
+    let run = ws.run(&["demo"]);
+    assert_eq!(run.code, 0, "demo failed:\n{}", run.stderr);
+    let url = |rel: &str| {
+        let path = ws.path().join(rel).canonicalize().unwrap();
+        format!("file://{}", path.display())
+    };
+    let (page, chart) = (
+        url("book/dashboard/cl-001.html"),
+        url("book/dashboard/spc-cl-001-leak-test.svg"),
+    );
+
+    let (_driver, port) = start_driver();
+    let profile = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (broken, charts, overflow, under_pointer) = rt.block_on(async {
+        let c = connect(port, profile.path()).await;
+        c.set_window_size(390, 844).await.unwrap();
+        c.goto(&page).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let broken = eval_u64(
+            &c,
+            "return [...document.querySelectorAll('.sopbook-chart img')]\
+               .filter(i => !i.complete || i.naturalWidth === 0).length;",
+        )
+        .await;
+        let charts = eval_u64(&c, "return document.querySelectorAll('.sopbook-chart img').length;").await;
+        // The page itself never scrolls sideways; a chart scrolls in its box.
+        let overflow = eval_u64(
+            &c,
+            "return Math.max(0, document.documentElement.scrollWidth - window.innerWidth);",
+        )
+        .await;
+        // Opened on its own, the chart names the point under the pointer.
+        c.goto(&chart).await.unwrap();
+        let under_pointer = eval_string(
+            &c,
+            "const marks = [...document.querySelectorAll('circle')].filter(e => e.querySelector('title'));\
+             return marks.map(m => {\
+               const r = m.getBoundingClientRect();\
+               const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);\
+               const t = hit && hit.querySelector('title');\
+               return t ? t.textContent : 'nothing';\
+             }).filter((t, i) => i === 0 || i === 35).join('\\n');",
+        )
+        .await;
+        let _ = c.close().await;
+        (broken, charts, overflow, under_pointer)
+    });
+    assert_eq!(charts, 7, "a chart per measured item of CL-001");
+    assert_eq!(broken, 0, "every chart loads");
+    assert_eq!(overflow, 0, "the page is wider than a phone");
+    let lines: Vec<&str> = under_pointer.lines().collect();
+    assert_eq!(lines.len(), 2, "{under_pointer}");
+    assert!(lines[0].starts_with("point 1: "), "{under_pointer}");
+    assert!(
+        lines[1].starts_with("point 36: ")
+            && lines[1].contains("INS-000066")
+            && lines[1].contains(" mbar"),
+        "{under_pointer}"
+    );
+}
+
 /// `s` as a TOML basic string.
 fn toml_string(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))

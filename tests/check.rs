@@ -47,6 +47,24 @@ fn unknown_key() {
 }
 
 #[test]
+fn fpy_target_written_as_a_share_is_an_error_that_shows_the_percentage() {
+    let ws = Ws::fixture("base");
+    ws.edit(
+        "sopbook.toml",
+        "[manual]\n",
+        "[quality]\nfpy_target = 0.95\n\n[manual]\n",
+    );
+    check_snapshot("fpy-target", &ws);
+    let ws = Ws::fixture("base");
+    ws.edit(
+        "sopbook.toml",
+        "[manual]\n",
+        "[quality]\nfpy_target = \"95%\"\n\n[manual]\n",
+    );
+    assert_eq!(ws.run(&["check"]).code, 0);
+}
+
+#[test]
 fn missing_required_field() {
     let ws = Ws::fixture("base");
     ws.edit(NC, "review_interval = \"2 years\"\n", "");
@@ -121,6 +139,26 @@ fn measurement_limits_and_unit() {
     let ws = Ws::fixture("base");
     ws.edit(CL1, "unit = \"mm\"\n", "");
     check_snapshot("measure-unit", &ws);
+}
+
+#[test]
+fn natural_bound_inside_the_limits_is_an_error_at_the_bound() {
+    let ws = Ws::fixture("base");
+    ws.edit(
+        CL1,
+        "upper = 120.5\n",
+        "upper = 120.5\nupper_bound = 120.2\n",
+    );
+    check_snapshot("measure-bounds", &ws);
+    // A bound on a limit or beyond it is fine.
+    let ws = Ws::fixture("base");
+    ws.edit(
+        CL1,
+        "upper = 120.5\n",
+        "upper = 120.5\nlower_bound = 0\nupper_bound = 120.5\n",
+    );
+    let run = ws.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
 #[test]

@@ -78,8 +78,12 @@ pub fn report(ctx: &mut Context, args: &ReportArgs) -> Result<Outcome> {
         plural(card.reinspections.max(0) as usize, "re-inspection"),
         card.voided
     );
+    let target = card
+        .fpy_target
+        .map(|t| format!("; target {}", percent(Some(t))))
+        .unwrap_or_default();
     println!(
-        "First-pass yield: {} ({} of {} passed their first inspection)\n",
+        "First-pass yield: {} ({} of {} passed their first inspection{target})\n",
         percent(card.first_pass_yield),
         card.first_passed,
         card.first_inspections
@@ -106,17 +110,18 @@ pub fn report(ctx: &mut Context, args: &ReportArgs) -> Result<Outcome> {
         .right(1)
         .right(2)
         .right(3);
-    for p in card.pareto.iter().take(15) {
+    let lines = scorecard::pareto_lines(&card.pareto, scorecard::PARETO_TABLE_LINES);
+    for p in &lines {
         pareto.row(vec![
-            p.item.clone(),
+            p.label.clone(),
             p.fails.to_string(),
             percent(p.share),
             percent(p.cumulative),
         ]);
     }
     pareto.print();
-    if card.pareto.len() > 15 {
-        println!("({} more items; --json lists all)", card.pareto.len() - 15);
+    if lines.iter().any(|l| l.items > 1) {
+        println!("(--json lists every item)");
     }
     let nc = &card.nonconformances;
     println!(

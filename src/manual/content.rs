@@ -72,11 +72,27 @@ pub struct Manual {
     pub records_head: Option<(i64, String, String)>,
 }
 
-/// The numbers of the quality dashboard (template data) and its charts (SVG files).
+/// The numbers of the quality dashboard (template data), its pages of
+/// control charts and its charts (SVG files), all under `dashboard/`.
 #[derive(Debug, Clone)]
 pub struct Dashboard {
     pub data: serde_json::Value,
+    /// One page per checklist with measured items.
+    pub pages: Vec<DashboardPage>,
+    /// (file name, SVG).
     pub files: Vec<(String, String)>,
+}
+
+/// A dashboard page with the control charts of one checklist.
+#[derive(Debug, Clone)]
+pub struct DashboardPage {
+    /// `cl-001`: the page is `dashboard/cl-001.html`.
+    pub slug: String,
+    /// The checklist's id, for a link to its page in the manual.
+    pub checklist: String,
+    /// "CL-001 Final inspection, PX-40 pump"
+    pub title: String,
+    pub data: serde_json::Value,
 }
 
 impl Manual {

@@ -217,7 +217,8 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
         "Obsolete documents".to_string(),
         obsolete_page(&ctx)?,
     );
-    // The quality dashboard: a page, and its charts as files beside it.
+    // The quality dashboard: a page, a page of control charts per
+    // checklist under it, and the charts as files beside them.
     let dashboard: Option<Rendered> = match &ws.dashboard {
         Some(d) => {
             let mut data = ctx.base("dashboard/index.html");
@@ -232,6 +233,27 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
         }
         None => None,
     };
+    let mut dashboard_pages: Vec<Rendered> = Vec::new();
+    for page in ws.dashboard.iter().flat_map(|d| d.pages.iter()) {
+        let url = format!("dashboard/{}", page.slug);
+        let mut data = ctx.base(&format!("{url}.html"));
+        data.insert("dashboard_url".into(), json!("index.html"));
+        let checklist = ctx.url(&page.checklist);
+        if !checklist.is_empty() {
+            data.insert(
+                "checklist_url".into(),
+                json!(rel(&format!("{url}.html"), &checklist)),
+            );
+        }
+        if let Value::Object(extra) = &page.data {
+            data.extend(extra.clone());
+        }
+        dashboard_pages.push((
+            url,
+            page.title.clone(),
+            ctx.render("dashboard-checklist", &Value::Object(data))?,
+        ));
+    }
     let charts: Vec<Page> = ws
         .dashboard
         .iter()
@@ -312,6 +334,9 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
         entry(&mut summary, "", &what_changed);
         if let Some(d) = &dashboard {
             entry(&mut summary, "", d);
+            for p in &dashboard_pages {
+                entry(&mut summary, "    ", p);
+            }
         }
         entry(&mut summary, "", &obsolete);
         home.extend(onboarding);
@@ -319,6 +344,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
         home.push(what_changed);
         home.push(obsolete);
         home.extend(dashboard);
+        home.extend(dashboard_pages);
         for (_, index, sops) in sections {
             home.push(index);
             home.extend(sops);
@@ -351,6 +377,9 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
     summary.push_str("- [By role](by-role.md)\n\n---\n\n- [What changed](what-changed.md)\n");
     if dashboard.is_some() {
         summary.push_str("- [Quality dashboard](dashboard/index.md)\n");
+        for (url, title, _) in &dashboard_pages {
+            summary.push_str(&format!("    - [{}]({url}.md)\n", md_text(title)));
+        }
     }
     summary.push_str("- [Obsolete documents](obsolete.md)\n");
     home.extend(onboarding);
@@ -358,6 +387,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
     home.push(what_changed);
     home.push(obsolete);
     home.extend(dashboard);
+    home.extend(dashboard_pages);
     books.push(BookPlan {
         folder: String::new(),
         title: title.clone(),
@@ -560,6 +590,7 @@ fn checklist_page(ctx: &Ctx<'_>, c: &Checklist, url: &str) -> Result<String> {
                     nominal,
                     lower,
                     upper,
+                    ..
                 } => {
                     v["unit"] = json!(unit);
                     v["nominal"] = json!(nominal.map(num));

@@ -43,6 +43,10 @@ pub const PAGE_TEMPLATES: &[(&str, &str)] = &[
         "dashboard.md.hbs",
         include_str!("templates/dashboard.md.hbs"),
     ),
+    (
+        "dashboard-checklist.md.hbs",
+        include_str!("templates/dashboard-checklist.md.hbs"),
+    ),
 ];
 
 /// Templates used inside others with `{{> name}}`.

@@ -286,6 +286,8 @@ mod tests {
                 nominal: Some(4.0),
                 lower: Some(3.8),
                 upper: Some(4.2),
+                lower_bound: None,
+                upper_bound: None,
             },
             false,
         );

@@ -99,8 +99,13 @@ pub enum ItemKind {
     Measure {
         unit: String,
         nominal: Option<f64>,
+        /// The specification limits.
         lower: Option<f64>,
         upper: Option<f64>,
+        /// The natural bounds: no value can lie beyond them (a pressure drop
+        /// is never negative). Control limits beyond them are drawn at them.
+        lower_bound: Option<f64>,
+        upper_bound: Option<f64>,
     },
     Choice {
         options: Vec<String>,
@@ -133,6 +138,7 @@ impl ItemKind {
                 nominal,
                 lower,
                 upper,
+                ..
             } => {
                 let limits = match (lower, upper) {
                     (Some(l), Some(u)) => format!("{} – {} {unit}", num(*l), num(*u)),
@@ -239,6 +245,8 @@ mod tests {
             nominal: Some(4.0),
             lower: Some(3.8),
             upper: Some(4.2),
+            lower_bound: None,
+            upper_bound: None,
         };
         assert_eq!(m.spec(), "3.8 – 4.2 bar (nominal 4)");
         let low = ItemKind::Measure {
@@ -246,6 +254,8 @@ mod tests {
             nominal: None,
             lower: Some(2.0),
             upper: None,
+            lower_bound: Some(0.0),
+            upper_bound: None,
         };
         assert_eq!(low.spec(), "≥ 2 MΩ");
     }

@@ -1,19 +1,27 @@
-//! The quality dashboard of the published manual: the scorecard and a
-//! control chart for every measured item, as of a date, with SVG charts.
+//! The quality dashboard of the published manual, as of a date: the
+//! scorecard (first-pass yield by week, the Pareto of failed items,
+//! nonconformances) on one page, and a page per checklist with a control
+//! chart for each measured item, with SVG charts.
+//!
+//! Every number comes from the operations behind `sopbook report` and
+//! `sopbook spc` ([`weekly_until`], [`pareto_lines`], [`chart_of`]), so
+//! the dashboard, the command line and its JSON always agree.
 
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 
 use super::Context;
 use super::inspections::effective_checklist;
+use super::scorecard::{PARETO_CHART_BARS, PARETO_TABLE_LINES, ParetoLine, pareto_lines};
 use super::scorecard::{share, weekly_until};
-use super::spc::chart_of;
+use super::spc::{RuleRun, SpcView, chart_of};
 use crate::error::{Error, Result};
-use crate::manual::content::Dashboard;
+use crate::manual::content::{Dashboard, DashboardPage};
 use crate::model::ItemKind;
-use crate::model::control::Control;
+use crate::model::control::{Control, local_date};
 use crate::render::number::{fixed, percent};
-use crate::report::chart;
+use crate::report::chart::{self, ParetoBar, num};
+use crate::report::spc::rule_name;
 
 fn svg(r: std::result::Result<String, String>) -> Result<String> {
     r.map_err(|e| Error::invalid(format!("could not draw a chart: {e}")))
@@ -25,12 +33,24 @@ pub fn dashboard(ctx: &mut Context, as_of: NaiveDate) -> Result<Option<Dashboard
     if card.inspections == 0 {
         return Ok(None);
     }
+    let target = card.fpy_target;
     let mut files = Vec::new();
+    let below = |fpy: Option<f64>| matches!((fpy, target), (Some(f), Some(t)) if f < t);
     let weeks: Vec<Value> = card
         .groups
         .iter()
-        .map(|g| json!({ "key": g.key, "first": g.first, "first_passed": g.first_passed, "fpy": percent(g.first_pass_yield) }))
+        .map(|g| {
+            json!({
+                "key": g.key, "first": g.first, "first_passed": g.first_passed,
+                "fpy": percent(g.first_pass_yield), "below_target": below(g.first_pass_yield),
+            })
+        })
         .collect();
+    let weeks_below = card
+        .groups
+        .iter()
+        .filter(|g| below(g.first_pass_yield))
+        .count();
     let trend: Vec<(String, f64)> = card
         .groups
         .iter()
@@ -40,34 +60,51 @@ pub fn dashboard(ctx: &mut Context, as_of: NaiveDate) -> Result<Option<Dashboard
         "fpy.svg".to_string(),
         svg(chart::trend_svg(
             "First-pass yield by week",
-            "first-pass yield",
+            "First-pass yield",
             &trend,
+            target,
         ))?,
     ));
-    let pareto: Vec<Value> = card
-        .pareto
+
+    let line_json = |l: &ParetoLine| {
+        json!({
+            "item": l.label, "items": l.items, "fails": l.fails,
+            "share": percent(l.share), "cumulative": percent(l.cumulative),
+        })
+    };
+    let pareto: Vec<Value> = pareto_lines(&card.pareto, PARETO_TABLE_LINES)
         .iter()
-        .take(12)
-        .map(|p| json!({ "item": p.item, "fails": p.fails, "share": percent(p.share), "cumulative": percent(p.cumulative) }))
+        .map(line_json)
         .collect();
-    let bars: Vec<(String, u64)> = card
-        .pareto
-        .iter()
-        .take(12)
-        .map(|p| (p.item.clone(), p.fails.max(0) as u64))
+    let bars: Vec<ParetoBar> = pareto_lines(&card.pareto, PARETO_CHART_BARS)
+        .into_iter()
+        .map(|l| ParetoBar {
+            count: l.fails.max(0) as u64,
+            cumulative: l.cumulative.unwrap_or(0.0),
+            rest: l.items > 1,
+            label: l.label,
+        })
         .collect();
     files.push((
         "pareto.svg".to_string(),
         svg(chart::pareto_svg("Failed items", &bars))?,
     ));
+    let fails: i64 = card.pareto.iter().map(|p| p.fails).sum();
+    let chart_rest = bars
+        .last()
+        .filter(|b| b.rest)
+        .map_or(0, |_| card.pareto.len() + 1 - bars.len());
+
     let store = ctx.store()?;
     let records = store.records()?;
     let ids: Vec<String> = Control::new(&records).ids().map(str::to_string).collect();
-    let mut charts = Vec::new();
+    let mut pages = Vec::new();
+    let mut summaries = Vec::new();
     for id in ids {
         let Ok((_, list)) = effective_checklist(&records, &id, as_of) else {
             continue;
         };
+        let mut charts = Vec::new();
         for item in &list.items {
             if !matches!(item.kind, ItemKind::Measure { .. }) {
                 continue;
@@ -76,38 +113,120 @@ pub fn dashboard(ctx: &mut Context, as_of: NaiveDate) -> Result<Option<Dashboard
                 continue;
             };
             let file = format!("spc-{}-{}.svg", id.to_lowercase(), item.id);
-            files.push((
-                file.clone(),
-                svg(chart::control_chart_svg(
-                    &r.title, &r.unit, &r.control, &r.spec,
-                ))?,
-            ));
-            let spec = match (r.lower_spec, r.upper_spec) {
-                (Some(l), Some(u)) => format!("{l} – {u} {}", r.unit),
-                (Some(l), None) => format!("≥ {l} {}", r.unit),
-                (None, Some(u)) => format!("≤ {u} {}", r.unit),
-                (None, None) => "–".into(),
-            };
-            let violations: Vec<Value> = r
-                .violations
-                .iter()
-                .map(|v| json!({ "rule": v.rule, "point": v.point }))
-                .collect();
-            charts.push(json!({
-                "title": r.title, "item": item.id, "file": file, "n": r.values, "unit": r.unit,
-                "center": format!("{:.3}", r.center), "ucl": format!("{:.3}", r.ucl), "lcl": format!("{:.3}", r.lcl),
-                "spec": spec, "cp": fixed(r.cp, 2), "cpk": fixed(r.cpk, 2), "pp": fixed(r.pp, 2), "ppk": fixed(r.ppk, 2),
-                "violations": violations,
-            }));
+            files.push((file.clone(), r.svg()?));
+            charts.push(chart_json(&r, &file));
         }
+        if charts.is_empty() {
+            continue;
+        }
+        let slug = id.to_lowercase();
+        summaries.push(json!({
+            "id": id, "title": list.title, "url": format!("{slug}.md"),
+            "items": charts.iter().map(|c| json!({
+                "item": c["item"], "anchor": c["anchor"], "n": c["n"], "cpk": c["cpk"],
+                "signals": c["signals"],
+            })).collect::<Vec<_>>(),
+        }));
+        pages.push(DashboardPage {
+            slug,
+            checklist: id.clone(),
+            title: format!("{id} {}", list.title),
+            data: json!({
+                "id": id, "checklist_title": list.title, "charts": charts,
+                "rules": (1..=4).map(|r| json!({ "rule": r, "name": rule_name(r) })).collect::<Vec<_>>(),
+            }),
+        });
     }
     let nc = &card.nonconformances;
     let data = json!({
         "inspections": card.inspections, "first": card.first_inspections, "first_passed": card.first_passed, "voided": card.voided,
-        "fpy": percent(card.first_pass_yield), "weeks": weeks, "pareto": pareto,
+        "fpy": percent(card.first_pass_yield), "fpy_target": target.map(|t| percent(Some(t))),
+        "weeks_below_target": weeks_below, "weeks_count": weeks.len(), "weeks": weeks,
+        "pareto": pareto, "pareto_items": card.pareto.len(), "pareto_fails": fails, "chart_rest": chart_rest,
         "open": nc.open, "open_recent": nc.open_0_7_days, "open_month": nc.open_8_30_days, "open_old": nc.open_over_30_days,
         "closed": nc.closed, "mean_close": nc.mean_days_to_close.map_or("–".to_string(), |d| format!("{d:.1} days")),
-        "charts": charts,
+        "checklists": summaries,
     });
-    Ok(Some(Dashboard { data, files }))
+    Ok(Some(Dashboard { data, pages, files }))
+}
+
+/// One chart's numbers, in the words of `sopbook spc`.
+fn chart_json(r: &SpcView, file: &str) -> Value {
+    let unit = &r.unit;
+    let spec = match (r.lower_spec, r.upper_spec) {
+        (Some(l), Some(u)) => format!("{l} – {u} {unit}"),
+        (Some(l), None) => format!("≥ {l} {unit}"),
+        (None, Some(u)) => format!("≤ {u} {unit}"),
+        (None, None) => "–".into(),
+    };
+    // A limit beyond the item's natural bound is drawn at the bound.
+    let limit = |computed: f64, at_bound: bool, b: Option<f64>| match b {
+        Some(b) if at_bound => format!(
+            "{} {unit}, the natural bound (the computed {} {unit} lies beyond it)",
+            num(b),
+            num(computed)
+        ),
+        _ => format!("{} {unit}", num(computed)),
+    };
+    let range_name = if r.subgroup.is_some() {
+        "range"
+    } else {
+        "moving range"
+    };
+    let signals = match (r.runs.len(), r.range_runs.len()) {
+        (0, 0) => "none".to_string(),
+        (p, m) => {
+            let mut parts = Vec::new();
+            if p > 0 {
+                parts.push(format!("{p} rule {}", if p == 1 { "run" } else { "runs" }));
+            }
+            if m > 0 {
+                parts.push(format!(
+                    "{m} {range_name} {}",
+                    if m == 1 { "run" } else { "runs" }
+                ));
+            }
+            parts.join(", ")
+        }
+    };
+    json!({
+        "title": r.title, "item": r.item, "anchor": format!("item-{}", r.item), "file": file,
+        "n": r.values, "unit": unit,
+        "center": format!("{} {unit}", num(r.center)),
+        "ucl": limit(r.ucl, r.ucl_at_bound, r.upper_bound),
+        "lcl": limit(r.lcl, r.lcl_at_bound, r.lower_bound),
+        "spec": spec, "cp": fixed(r.cp, 2), "cpk": fixed(r.cpk, 2), "pp": fixed(r.pp, 2), "ppk": fixed(r.ppk, 2),
+        "runs": r.runs.iter().map(run_json).collect::<Vec<_>>(),
+        "range_name": range_name,
+        "range_ucl": format!("{} {unit}", num(r.range_ucl)),
+        "range_runs": r.range_runs.iter().map(run_json).collect::<Vec<_>>(),
+        "signals": signals,
+    })
+}
+
+/// A run of points breaking one rule, as `sopbook spc` lists it.
+fn run_json(run: &RuleRun) -> Value {
+    let (first_day, last_day) = (local_date(run.first_at), local_date(run.last_at));
+    let one = run.first_point == run.last_point;
+    json!({
+        "rule": run.rule,
+        "rule_name": rule_name(run.rule),
+        "points": if one {
+            format!("point {}", run.first_point)
+        } else {
+            format!("points {} to {}", run.first_point, run.last_point)
+        },
+        "inspections": if one {
+            run.first_inspection.clone()
+        } else {
+            format!("{} to {}", run.first_inspection, run.last_inspection)
+        },
+        "dates": if first_day == last_day {
+            first_day.to_string()
+        } else {
+            format!("{first_day} to {last_day}")
+        },
+        "description": run.description,
+        "one": one,
+    })
 }

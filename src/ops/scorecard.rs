@@ -50,6 +50,55 @@ pub struct ParetoRow {
     pub cumulative: Option<f64>,
 }
 
+/// A line of the Pareto as tables and the chart show it: one failed item,
+/// or the items after the first few grouped into one.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParetoLine {
+    /// `checklist/item`, or "Other (5 items)".
+    pub label: String,
+    /// How many items the line stands for: 1, or more for the grouped rest.
+    pub items: usize,
+    pub fails: i64,
+    pub share: Option<f64>,
+    pub cumulative: Option<f64>,
+}
+
+/// The lines of the Pareto tables (`sopbook report`, the dashboard).
+pub const PARETO_TABLE_LINES: usize = 15;
+/// The bars of the dashboard's Pareto chart.
+pub const PARETO_CHART_BARS: usize = 10;
+
+/// The Pareto in at most `most` lines: every item when they fit, else the
+/// first `most - 1` items and one line for the rest, whose share is the
+/// rest's and whose cumulative share is the last item's (100%). The shares
+/// are those of [`Scorecard::pareto`], so every line agrees with the
+/// JSON; a rest of one item is shown as that item.
+pub fn pareto_lines(pareto: &[ParetoRow], most: usize) -> Vec<ParetoLine> {
+    let line = |p: &ParetoRow| ParetoLine {
+        label: p.item.clone(),
+        items: 1,
+        fails: p.fails,
+        share: p.share,
+        cumulative: p.cumulative,
+    };
+    if pareto.len() <= most.max(1) {
+        return pareto.iter().map(line).collect();
+    }
+    let keep = most.max(2) - 1;
+    let (shown, rest) = pareto.split_at(keep);
+    let mut lines: Vec<ParetoLine> = shown.iter().map(line).collect();
+    let fails: i64 = rest.iter().map(|p| p.fails).sum();
+    let total: i64 = pareto.iter().map(|p| p.fails).sum();
+    lines.push(ParetoLine {
+        label: format!("Other ({} items)", rest.len()),
+        items: rest.len(),
+        fails,
+        share: share(fails, total),
+        cumulative: rest.last().and_then(|p| p.cumulative),
+    });
+    lines
+}
+
 /// Nonconformances by age and how fast they close.
 #[derive(Debug, Clone, Serialize)]
 pub struct NcSummary {
@@ -72,6 +121,8 @@ pub struct Scorecard {
     pub reinspections: i64,
     pub voided: usize,
     pub first_pass_yield: Option<f64>,
+    /// The first-pass yield aimed at (`[quality] fpy_target` in sopbook.toml).
+    pub fpy_target: Option<f64>,
     /// checklist, item, lot, inspector, station or week.
     pub by: &'static str,
     /// What the groups count: "inspections", or "items checked" by item.
@@ -97,13 +148,19 @@ pub fn scorecard(ctx: &mut Context, input: ScorecardInput<'_>) -> Result<Scoreca
     let since = super::day_bound(input.since)?;
     let until = super::day_bound(input.until)?;
     let today = ctx.today();
-    compute(ctx.store()?, input.by, since, until, today)
+    let target = ctx.config()?.fpy_target;
+    let mut card = compute(ctx.store()?, input.by, since, until, today)?;
+    card.fpy_target = target;
+    Ok(card)
 }
 
 /// The scorecard of everything recorded up to and including `as_of`, by week.
 pub fn weekly_until(ctx: &mut Context, as_of: NaiveDate) -> Result<Scorecard> {
     let until = (as_of + chrono::Days::new(1)).to_string();
-    compute(ctx.store()?, GroupBy::Week, None, Some(until), as_of)
+    let target = ctx.config()?.fpy_target;
+    let mut card = compute(ctx.store()?, GroupBy::Week, None, Some(until), as_of)?;
+    card.fpy_target = target;
+    Ok(card)
 }
 
 fn compute(
@@ -195,6 +252,7 @@ fn compute(
         reinspections: t.inspections - t.first,
         voided,
         first_pass_yield: share(t.first_passed, t.first),
+        fpy_target: None,
         by: by_name(by),
         counted: if by == GroupBy::Item {
             "items checked"
@@ -216,4 +274,53 @@ fn compute(
         pareto,
         nonconformances: nc,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(fails: &[i64]) -> Vec<ParetoRow> {
+        let total: i64 = fails.iter().sum();
+        let mut cumulative = 0;
+        fails
+            .iter()
+            .enumerate()
+            .map(|(i, &f)| {
+                cumulative += f;
+                ParetoRow {
+                    item: format!("CL-001/item-{}", i + 1),
+                    fails: f,
+                    share: share(f, total),
+                    cumulative: share(cumulative, total),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pareto_lines_group_the_tail_into_other() {
+        // 13 items, 26 fails: the first 9 shown, the last 4 (1 each) as one.
+        let pareto = rows(&[6, 5, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1]);
+        let lines = pareto_lines(&pareto, 10);
+        assert_eq!(lines.len(), 10);
+        for (line, row) in lines.iter().zip(&pareto[..9]) {
+            assert_eq!(
+                (&line.label, line.fails, line.share, line.cumulative),
+                (&row.item, row.fails, row.share, row.cumulative)
+            );
+        }
+        let other = &lines[9];
+        assert_eq!(
+            (other.label.as_str(), other.items, other.fails),
+            ("Other (4 items)", 4, 4)
+        );
+        assert_eq!(other.share, Some(4.0 / 26.0));
+        assert_eq!(other.cumulative, Some(1.0));
+        // All of them when they fit; never an "Other" of one item.
+        assert_eq!(pareto_lines(&pareto, 15).len(), 13);
+        assert_eq!(pareto_lines(&pareto, 13).len(), 13);
+        assert_eq!(pareto_lines(&pareto, 12).last().unwrap().items, 2);
+        assert!(pareto_lines(&[], 10).is_empty());
+    }
 }

@@ -1,8 +1,10 @@
 //! Statistical process control of one measured item: the control chart,
-//! its capability and the Western Electric rules it breaks, with
-//! consecutive points breaking the same rule grouped into runs.
+//! its capability, the Western Electric rules it breaks and the ranges
+//! outside their limits, with consecutive points breaking the same rule
+//! grouped into runs. `sopbook spc`, its JSON and SVG and the manual's
+//! quality dashboard all show this one view.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Local, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::Context;
@@ -10,8 +12,10 @@ use super::inspections::{effective_checklist, ins_name};
 use crate::error::{Error, Result};
 use crate::fail;
 use crate::model::ItemKind;
+use crate::model::control::local_date;
+use crate::report::chart::{self, PointLabel};
 use crate::report::spc;
-use crate::store::Store;
+use crate::store::{InspectionFilter, Store};
 
 /// Which chart of which item, over which period.
 #[derive(Debug, Clone)]
@@ -79,13 +83,47 @@ pub struct SpcView {
     pub cpk: Option<f64>,
     pub pp: Option<f64>,
     pub ppk: Option<f64>,
+    /// The item's natural bounds (`lower_bound`, `upper_bound` in its
+    /// checklist): no value can lie beyond them.
+    pub lower_bound: Option<f64>,
+    pub upper_bound: Option<f64>,
+    /// The computed LCL lies below the lower bound, so the chart draws the
+    /// limit at the bound (`lcl` stays the computed value).
+    pub lcl_at_bound: bool,
+    /// The computed UCL lies above the upper bound: drawn at the bound.
+    pub ucl_at_bound: bool,
+    /// Western Electric rules broken by the points (values or subgroup means).
     pub violations: Vec<Broken>,
     pub runs: Vec<RuleRun>,
+    /// Ranges outside their control limits (the range chart's rule 1): the
+    /// moving range of two values belongs to the later one.
+    pub range_violations: Vec<Broken>,
+    pub range_runs: Vec<RuleRun>,
     /// The chart's points, for drawing.
     #[serde(skip)]
     pub control: spc::ControlChart,
     #[serde(skip)]
     pub spec: spc::Spec,
+    #[serde(skip)]
+    pub bounds: spc::Bounds,
+    /// Each plotted point's date and what it was (inspection, lot, serial).
+    #[serde(skip)]
+    pub labels: Vec<PointLabel>,
+}
+
+impl SpcView {
+    /// The chart as SVG, as `spc --svg` writes it and the dashboard shows it.
+    pub fn svg(&self) -> Result<String> {
+        chart::control_chart_svg(&chart::ControlFigure {
+            title: &self.title,
+            unit: &self.unit,
+            chart: &self.control,
+            spec: &self.spec,
+            bounds: &self.bounds,
+            labels: &self.labels,
+        })
+        .map_err(|e| Error::invalid(format!("could not draw the chart of {}: {e}", self.title)))
+    }
 }
 
 pub fn spc(ctx: &mut Context, input: SpcInput<'_>) -> Result<SpcView> {
@@ -101,7 +139,9 @@ pub fn spc(ctx: &mut Context, input: SpcInput<'_>) -> Result<SpcView> {
     )
 }
 
-/// The chart of one item as of `today` (the dashboard draws every one).
+/// The chart of one item from the values recorded up to and including
+/// `today`, with the checklist revision in force then (the dashboard draws
+/// every one as of its date).
 pub fn chart_of(
     store: &mut dyn Store,
     checklist: &str,
@@ -126,7 +166,12 @@ pub fn chart_of(
         );
     };
     let ItemKind::Measure {
-        unit, lower, upper, ..
+        unit,
+        lower,
+        upper,
+        lower_bound,
+        upper_bound,
+        ..
     } = &it.kind
     else {
         fail!(
@@ -145,7 +190,8 @@ pub fn chart_of(
             Some((r.id, k as i64 + 1))
         })
         .collect();
-    let rows = store.measurements(checklist, &positions, since)?;
+    let mut rows = store.measurements(checklist, &positions, since)?;
+    rows.retain(|r| local_date(r.1) <= today);
     let values: Vec<f64> = rows.iter().map(|r| r.2).collect();
     let chart = match subgroup {
         Some(n) => spc::xbar_r(&values, n),
@@ -156,25 +202,33 @@ pub fn chart_of(
         lower: *lower,
         upper: *upper,
     };
+    let bounds = spc::Bounds {
+        lower: *lower_bound,
+        upper: *upper_bound,
+    };
+    let drawn = bounds.limits(chart.lcl, chart.ucl);
     let cap = spc::capability(&values, chart.sigma_within, &spec);
     let per_point = subgroup.unwrap_or(1);
-    let violations: Vec<Broken> = chart
-        .violations
-        .iter()
-        .map(|v| {
-            let last = (v.index + 1) * per_point - 1;
-            let (id, at) = rows
-                .get(last)
-                .map_or((0, DateTime::<Utc>::UNIX_EPOCH), |r| (r.0, r.1));
-            Broken {
-                rule: v.rule,
-                point: v.index + 1,
-                inspection: ins_name(id),
-                recorded_at: at,
-                description: v.description.clone(),
-            }
-        })
-        .collect();
+    let broken = |list: &[spc::Violation]| -> Vec<Broken> {
+        list.iter()
+            .map(|v| {
+                let last = (v.index + 1) * per_point - 1;
+                let (id, at) = rows
+                    .get(last)
+                    .map_or((0, DateTime::<Utc>::UNIX_EPOCH), |r| (r.0, r.1));
+                Broken {
+                    rule: v.rule,
+                    point: v.index + 1,
+                    inspection: ins_name(id),
+                    recorded_at: at,
+                    description: v.description.clone(),
+                }
+            })
+            .collect()
+    };
+    let violations = broken(&chart.violations);
+    let range_violations = broken(&chart.range_violations);
+    let labels = point_labels(store, checklist, &rows, &chart, per_point, unit)?;
     Ok(SpcView {
         checklist: checklist.to_string(),
         item: item.to_string(),
@@ -199,11 +253,87 @@ pub fn chart_of(
         cpk: cap.cpk,
         pp: cap.pp,
         ppk: cap.ppk,
+        lower_bound: bounds.lower,
+        upper_bound: bounds.upper,
+        lcl_at_bound: drawn.lcl_at_bound,
+        ucl_at_bound: drawn.ucl_at_bound,
         runs: runs(&violations),
         violations,
+        range_runs: runs(&range_violations),
+        range_violations,
         control: chart,
         spec,
+        bounds,
+        labels,
     })
+}
+
+/// Each plotted point's date (its last value's, for a subgroup) and what it
+/// was, for the chart's axis and hover texts.
+fn point_labels(
+    store: &mut dyn Store,
+    checklist: &str,
+    rows: &[(i64, DateTime<Utc>, f64)],
+    chart: &spc::ControlChart,
+    per_point: usize,
+    unit: &str,
+) -> Result<Vec<PointLabel>> {
+    let inspections = store.inspections(&InspectionFilter {
+        checklist: Some(checklist.to_string()),
+        ..InspectionFilter::default()
+    })?;
+    let unit_label = if unit.is_empty() {
+        String::new()
+    } else {
+        format!(" {unit}")
+    };
+    let what = |id: i64| {
+        let name = ins_name(id);
+        match inspections.binary_search_by_key(&id, |i| i.id) {
+            Ok(k) => {
+                let i = &inspections[k];
+                let mut s = name;
+                if !i.lot.is_empty() {
+                    s.push_str(&format!(", lot {}", i.lot));
+                }
+                if !i.serial.is_empty() {
+                    s.push_str(&format!(", serial {}", i.serial));
+                }
+                s
+            }
+            Err(_) => name,
+        }
+    };
+    let labels = chart
+        .points
+        .iter()
+        .enumerate()
+        .filter_map(|(p, &y)| {
+            let group = rows.get(p * per_point..(p + 1) * per_point)?;
+            let last = group.last()?;
+            let when = last.1.with_timezone(&Local).format("%Y-%m-%d %H:%M");
+            let value = chart::num(y);
+            let detail = if per_point == 1 {
+                format!(
+                    "point {}: {value}{unit_label}, {}, {when}",
+                    p + 1,
+                    what(last.0)
+                )
+            } else {
+                format!(
+                    "subgroup {}: mean {value}{unit_label}, {} to {}, last {when}",
+                    p + 1,
+                    ins_name(group[0].0),
+                    ins_name(last.0)
+                )
+            };
+            Some(PointLabel {
+                date: local_date(last.1).to_string(),
+                detail,
+            })
+        })
+        .collect();
+    Ok(labels)
 }
 
 /// Groups broken rules into runs of consecutive points, by rule.

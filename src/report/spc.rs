@@ -61,6 +61,10 @@ pub struct ControlChart {
     pub range_ucl: f64,
     pub range_lcl: f64,
     pub violations: Vec<Violation>,
+    /// Ranges outside their control limits (the range chart's rule 1). The
+    /// index is the plotted point the range belongs to: the later of its two
+    /// points for a moving range, its subgroup for a subgroup range.
+    pub range_violations: Vec<Violation>,
     /// Values left out because they did not fill a last subgroup; always 0
     /// for an individuals chart.
     pub dropped: usize,
@@ -163,6 +167,7 @@ pub fn individuals(values: &[f64]) -> Result<ControlChart, SpcError> {
         range_ucl: IMR_D4 * mr_bar,
         range_lcl: 0.0,
         violations: Vec::new(),
+        range_violations: Vec::new(),
         dropped: 0,
     }))
 }
@@ -204,6 +209,7 @@ pub fn xbar_r(values: &[f64], n: usize) -> Result<ControlChart, SpcError> {
         range_ucl: d4 * r_bar,
         range_lcl: d3 * r_bar,
         violations: Vec::new(),
+        range_violations: Vec::new(),
         dropped: values.len() % n,
     }))
 }
@@ -214,7 +220,81 @@ pub fn xbar_r(values: &[f64], n: usize) -> Result<ControlChart, SpcError> {
 fn with_violations(mut chart: ControlChart) -> ControlChart {
     let sigma = (chart.ucl - chart.center) / 3.0;
     chart.violations = western_electric(&chart.points, chart.center, sigma);
+    chart.range_violations = range_violations(&chart);
     chart
+}
+
+/// Ranges beyond their limits: above the UCL, or below an LCL above zero
+/// (subgroups of 7 or more). Strict, as for the points: a range exactly on
+/// a limit is inside it.
+fn range_violations(chart: &ControlChart) -> Vec<Violation> {
+    let moving = chart.kind == ChartKind::IndividualsMovingRange;
+    let mut out = Vec::new();
+    for (i, &r) in chart.ranges.iter().enumerate() {
+        let side = if r > chart.range_ucl {
+            "above its upper"
+        } else if chart.range_lcl > 0.0 && r < chart.range_lcl {
+            "below its lower"
+        } else {
+            continue;
+        };
+        let (index, what) = if moving {
+            (
+                i + 1,
+                format!("the moving range from point {} to {}", i + 1, i + 2),
+            )
+        } else {
+            (i, format!("the range of subgroup {}", i + 1))
+        };
+        out.push(Violation {
+            rule: 1,
+            index,
+            description: format!("{what} is {side} control limit"),
+        });
+    }
+    out
+}
+
+/// A Western Electric rule in a few words, for lists of broken rules.
+pub fn rule_name(rule: u8) -> &'static str {
+    match rule {
+        1 => "a point beyond 3 sigma",
+        2 => "2 of 3 points beyond 2 sigma on one side",
+        3 => "4 of 5 points beyond 1 sigma on one side",
+        4 => "8 points in a row on one side of the centre line",
+        _ => "unknown rule",
+    }
+}
+
+/// The values a measurement can take by its nature: a pressure drop or a
+/// resistance is never negative. Either side may be absent.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Bounds {
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+}
+
+/// Control limits as drawn: a computed limit beyond a natural bound means
+/// nothing there, so it is drawn at the bound (and said so).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DrawnLimits {
+    pub lcl: f64,
+    pub ucl: f64,
+    pub lcl_at_bound: bool,
+    pub ucl_at_bound: bool,
+}
+
+impl Bounds {
+    pub fn limits(&self, lcl: f64, ucl: f64) -> DrawnLimits {
+        let low = self.lower.filter(|b| lcl < *b);
+        let high = self.upper.filter(|b| ucl > *b);
+        DrawnLimits {
+            lcl: low.unwrap_or(lcl),
+            ucl: high.unwrap_or(ucl),
+            lcl_at_bound: low.is_some(),
+            ucl_at_bound: high.is_some(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -578,6 +658,76 @@ mod tests {
         close(chart.ucl, 6.433);
         close(chart.lcl, 0.567);
         close(chart.sigma_within, 7.0 / 2.704);
+    }
+
+    #[test]
+    fn moving_ranges_beyond_their_limit_are_listed() {
+        // MR = 2, 2, 3, 2, 2, 1, 2, 2, 2, 18: MRbar = 36 / 10 = 3.6, MR UCL =
+        // 3.267 * 3.6 = 11.7612. Only the 18 (points 10 to 11) is above it; it
+        // belongs to point 11, the later of its two points.
+        let values = [
+            8.0, 10.0, 8.0, 11.0, 9.0, 11.0, 10.0, 12.0, 10.0, 12.0, 30.0,
+        ];
+        let chart = individuals(&values).unwrap();
+        close(chart.range_ucl, 11.7612);
+        assert_eq!(rules(&chart.range_violations), [(1, 10)]);
+        assert_eq!(
+            chart.range_violations[0].description,
+            "the moving range from point 10 to 11 is above its upper control limit"
+        );
+        assert_eq!(individuals(&SERIES).unwrap().range_violations, []);
+    }
+
+    #[test]
+    fn subgroup_ranges_below_a_lower_limit_are_listed() {
+        // Subgroups of 7, ranges 0.1, 10 and 10: Rbar = 20.1 / 3 = 6.7,
+        // R LCL = 0.076 * 6.7 = 0.5092, UCL = 1.924 * 6.7 = 12.8908.
+        let values = [
+            5.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.1, //
+            0.0, 2.0, 4.0, 5.0, 6.0, 8.0, 10.0, //
+            1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 11.0,
+        ];
+        let chart = xbar_r(&values, 7).unwrap();
+        close(chart.range_lcl, 0.076 * 20.1 / 3.0);
+        close(chart.range_ucl, 1.924 * 20.1 / 3.0);
+        assert_eq!(rules(&chart.range_violations), [(1, 0)]);
+        assert_eq!(
+            chart.range_violations[0].description,
+            "the range of subgroup 1 is below its lower control limit"
+        );
+    }
+
+    #[test]
+    fn limits_beyond_a_natural_bound_are_drawn_at_it() {
+        // A leak test: mean 0.5, LCL 0.5 - 2.66 * 0.65 = -1.229 mbar.
+        let bounds = Bounds {
+            lower: Some(0.0),
+            upper: None,
+        };
+        let drawn = bounds.limits(-1.229, 2.229);
+        assert_eq!(
+            drawn,
+            DrawnLimits {
+                lcl: 0.0,
+                ucl: 2.229,
+                lcl_at_bound: true,
+                ucl_at_bound: false
+            }
+        );
+        // A limit inside the bounds, or on one, is drawn where it is.
+        let both = Bounds {
+            lower: Some(0.0),
+            upper: Some(100.0),
+        };
+        let drawn = both.limits(0.0, 100.0);
+        assert!(!drawn.lcl_at_bound && !drawn.ucl_at_bound);
+        let drawn = both.limits(20.0, 104.5);
+        assert_eq!(
+            (drawn.lcl, drawn.ucl, drawn.ucl_at_bound),
+            (20.0, 100.0, true)
+        );
+        let none = Bounds::default().limits(-3.0, 3.0);
+        assert_eq!((none.lcl, none.ucl), (-3.0, 3.0));
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub struct ItemFront {
     pub nominal: Option<Spanned<f64>>,
     pub lower: Option<Spanned<f64>>,
     pub upper: Option<Spanned<f64>>,
+    /// The natural bounds of a measurement (`lower_bound = 0`: it cannot be negative).
+    pub lower_bound: Option<Spanned<f64>>,
+    pub upper_bound: Option<Spanned<f64>>,
     pub options: Option<Spanned<Vec<Spanned<String>>>>,
     pub pass: Option<Spanned<Vec<Spanned<String>>>>,
     pub max: Option<Spanned<u32>>,
@@ -189,7 +192,14 @@ fn item_kind(path: &str, item: &ItemFront, diags: &mut Vec<Diagnostic>) -> Optio
     let kind = item.kind.get_ref().as_str();
     let allowed: &[&str] = match kind {
         "pass_fail" | "text" => &[],
-        "measure" => &["unit", "nominal", "lower", "upper"],
+        "measure" => &[
+            "unit",
+            "nominal",
+            "lower",
+            "upper",
+            "lower_bound",
+            "upper_bound",
+        ],
         "choice" => &["options", "pass"],
         "count" => &["max"],
         _ => {
@@ -210,6 +220,8 @@ fn item_kind(path: &str, item: &ItemFront, diags: &mut Vec<Diagnostic>) -> Optio
         ("nominal", item.nominal.as_ref().map(Spanned::span)),
         ("lower", item.lower.as_ref().map(Spanned::span)),
         ("upper", item.upper.as_ref().map(Spanned::span)),
+        ("lower_bound", item.lower_bound.as_ref().map(Spanned::span)),
+        ("upper_bound", item.upper_bound.as_ref().map(Spanned::span)),
         ("options", item.options.as_ref().map(Spanned::span)),
         ("pass", item.pass.as_ref().map(Spanned::span)),
         ("max", item.max.as_ref().map(Spanned::span)),
@@ -303,6 +315,8 @@ fn measure(
         ("nominal", &item.nominal),
         ("lower", &item.lower),
         ("upper", &item.upper),
+        ("lower_bound", &item.lower_bound),
+        ("upper_bound", &item.upper_bound),
     ] {
         if let Some(v) = v
             && !v.get_ref().is_finite()
@@ -351,12 +365,78 @@ fn measure(
             return None;
         }
     }
+    if !bounds_hold(path, item, diags) {
+        return None;
+    }
     Some(ItemKind::Measure {
         unit,
         nominal,
         lower,
         upper,
+        lower_bound: item.lower_bound.as_ref().map(|s| *s.get_ref()),
+        upper_bound: item.upper_bound.as_ref().map(|s| *s.get_ref()),
     })
+}
+
+/// The natural bounds enclose everything else a measurement item states:
+/// `lower_bound <= lower <= nominal <= upper <= upper_bound`, and leave
+/// room between them. A bound may equal a limit (a leak test's nominal 0
+/// at its bound 0).
+fn bounds_hold(path: &str, item: &ItemFront, diags: &mut Vec<Diagnostic>) -> bool {
+    let id = item.id.get_ref();
+    let help = "a natural bound is a value no measurement can go beyond (a pressure drop \
+                is never below 0); it must enclose the limits: \
+                lower_bound <= lower <= nominal <= upper <= upper_bound";
+    if let (Some(lb), Some(ub)) = (&item.lower_bound, &item.upper_bound)
+        && lb.get_ref() >= ub.get_ref()
+    {
+        diags.push(
+            Diagnostic::error(
+                "measure-bounds",
+                format!(
+                    "lower_bound {} of item `{id}` is not below its upper_bound {}",
+                    lb.get_ref(),
+                    ub.get_ref()
+                ),
+            )
+            .at(path, lb.span())
+            .label("lower_bound >= upper_bound")
+            .also(path, ub.span(), "upper_bound")
+            .help(help),
+        );
+        return false;
+    }
+    let stated = [
+        ("lower limit", &item.lower),
+        ("nominal", &item.nominal),
+        ("upper limit", &item.upper),
+    ];
+    for (bound, side, beyond) in [
+        (&item.lower_bound, "lower_bound", "below"),
+        (&item.upper_bound, "upper_bound", "above"),
+    ] {
+        let Some(bound) = bound else { continue };
+        let b = *bound.get_ref();
+        for (name, value) in stated {
+            let Some(value) = value else { continue };
+            let v = *value.get_ref();
+            let outside = if side == "lower_bound" { v < b } else { v > b };
+            if outside {
+                diags.push(
+                    Diagnostic::error(
+                        "measure-bounds",
+                        format!("{name} {v} of item `{id}` is {beyond} its {side} {b}"),
+                    )
+                    .at(path, bound.span())
+                    .label(format!("{side} {b}"))
+                    .also(path, value.span(), name)
+                    .help(help),
+                );
+                return false;
+            }
+        }
+    }
+    true
 }
 
 fn choice(
@@ -497,7 +577,9 @@ kind = "text"
                 unit: "bar".into(),
                 nominal: Some(4.0),
                 lower: Some(3.8),
-                upper: Some(4.2)
+                upper: Some(4.2),
+                lower_bound: None,
+                upper_bound: None,
             }
         );
     }
@@ -512,6 +594,53 @@ kind = "text"
             diags[0].message.contains("nominal 5"),
             "{}",
             diags[0].message
+        );
+    }
+
+    fn measure_item(extra: &str) -> (Option<ChecklistFile>, Vec<Diagnostic>) {
+        parse_items(&format!(
+            "[[item]]\nid = \"leak\"\nprompt = \"Leak\"\nkind = \"measure\"\nunit = \"mbar\"\nnominal = 0.0\nupper = 5.0\n{extra}"
+        ))
+    }
+
+    #[test]
+    fn natural_bounds_of_a_measurement() {
+        let (f, diags) = measure_item("lower_bound = 0\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        assert!(matches!(
+            f.unwrap().items[0].kind,
+            ItemKind::Measure {
+                lower_bound: Some(0.0),
+                upper_bound: None,
+                ..
+            }
+        ));
+        for (extra, message) in [
+            (
+                "lower_bound = 0.5\n",
+                "nominal 0 of item `leak` is below its lower_bound 0.5",
+            ),
+            (
+                "upper_bound = 4\n",
+                "upper limit 5 of item `leak` is above its upper_bound 4",
+            ),
+            (
+                "lower_bound = 10\nupper_bound = 10\n",
+                "lower_bound 10 of item `leak` is not below its upper_bound 10",
+            ),
+        ] {
+            let (f, diags) = measure_item(extra);
+            assert!(f.unwrap().items.is_empty(), "{extra}");
+            let messages: Vec<_> = diags.iter().map(|d| d.message.as_str()).collect();
+            assert_eq!(messages, [message], "{extra}");
+            assert_eq!(diags[0].code, "measure-bounds");
+        }
+        let (_, diags) = parse_items(
+            "[[item]]\nid = \"n\"\nprompt = \"N\"\nkind = \"count\"\nmax = 1\nlower_bound = 0\n",
+        );
+        assert_eq!(
+            diags[0].message,
+            "`lower_bound` does not apply to a `count` item"
         );
     }
 

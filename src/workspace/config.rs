@@ -33,6 +33,16 @@ struct ConfigFile {
     book: BookFile,
     #[serde(default)]
     permissions: PermissionsFile,
+    #[serde(default)]
+    quality: QualityFile,
+}
+
+/// `[quality]`: what the quality dashboard and the scorecard aim at.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QualityFile {
+    /// "95%": checked by [`fpy_target`], so a number gets a helpful error.
+    fpy_target: Option<Spanned<toml::Value>>,
 }
 
 /// `[permissions]`: which roles may take the signed steps that are not
@@ -154,6 +164,8 @@ pub struct Config {
     pub section_approval: Vec<(String, ApprovalRule)>,
     /// Who may take the signed steps on nonconformances and inspections.
     pub permissions: Permissions,
+    /// The first-pass yield aimed at, 0 to 1 (`[quality] fpy_target = "95%"`).
+    pub fpy_target: Option<f64>,
     /// Where each role and section id was defined, for diagnostics.
     pub role_spans: Vec<std::ops::Range<usize>>,
     pub section_spans: Vec<std::ops::Range<usize>>,
@@ -177,6 +189,7 @@ impl Default for Config {
             },
             section_approval: Vec::new(),
             permissions: Permissions::default(),
+            fpy_target: None,
             role_spans: Vec::new(),
             section_spans: Vec::new(),
         }
@@ -224,6 +237,11 @@ impl Config {
             out: file.publish.out.unwrap_or_else(|| "book".to_string()),
             book: file.book,
             database: file.database,
+            fpy_target: file
+                .quality
+                .fpy_target
+                .as_ref()
+                .and_then(|t| fpy_target(t, diags)),
             ..Config::default()
         };
         for role in file.role {
@@ -507,6 +525,45 @@ impl Config {
     }
 }
 
+/// `fpy_target = "95%"`: a percentage above 0 and at most 100, as a share.
+fn fpy_target(value: &Spanned<toml::Value>, diags: &mut Vec<Diagnostic>) -> Option<f64> {
+    let percent = match value.get_ref() {
+        toml::Value::String(s) => s
+            .trim()
+            .strip_suffix('%')
+            .and_then(|n| n.trim().parse::<f64>().ok())
+            .filter(|p| p.is_finite()),
+        _ => None,
+    };
+    let problem = match percent {
+        Some(p) if p > 0.0 && p <= 100.0 => return Some(p / 100.0),
+        Some(_) => "a first-pass yield target is above 0% and at most 100%",
+        None => "the first-pass yield target is a percentage",
+    };
+    let written = match value.get_ref() {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let example = match value.get_ref() {
+        toml::Value::Float(f) if *f > 0.0 && *f <= 1.0 => {
+            format!(
+                "write it as a percentage: fpy_target = \"{}%\"",
+                (f * 1000.0).round() / 10.0
+            )
+        }
+        toml::Value::Float(_) | toml::Value::Integer(_) => {
+            format!("write it with a percent sign, in quotes: fpy_target = \"{written}%\"")
+        }
+        _ => "write it like fpy_target = \"95%\"".to_string(),
+    };
+    diags.push(
+        Diagnostic::error("fpy-target", format!("{problem}: `{written}` is not one"))
+            .at(CONFIG_FILE, value.span())
+            .help(example),
+    );
+    None
+}
+
 fn required_approvals(n: &Spanned<u32>, diags: &mut Vec<Diagnostic>) -> u32 {
     if *n.get_ref() == 0 {
         diags.push(
@@ -659,6 +716,58 @@ order = 1
         assert_eq!(ids, ["CS", "QC"]);
         assert_eq!(config.section("QC").unwrap().dir, "qc");
         assert_eq!(config.section("CS").unwrap().dir, "service");
+    }
+
+    #[test]
+    fn fpy_target_is_a_percentage() {
+        let parse = |value: &str| {
+            let text =
+                format!("[organisation]\nname = \"Acme\"\n[quality]\nfpy_target = {value}\n");
+            let mut diags = Vec::new();
+            let config = Config::parse(&text, &mut diags).unwrap();
+            let found: Vec<_> = diags
+                .iter()
+                .map(|d| {
+                    (
+                        &text[d.span.clone().unwrap()],
+                        d.message.clone(),
+                        d.help.clone(),
+                    )
+                })
+                .map(|(at, m, h)| format!("{at}: {m} ({})", h.unwrap_or_default()))
+                .collect();
+            (config.fpy_target, found)
+        };
+        assert_eq!(parse("\"95%\""), (Some(0.95), vec![]));
+        assert_eq!(parse("\" 97.5 % \""), (Some(0.975), vec![]));
+        assert_eq!(
+            parse("0.95"),
+            (
+                None,
+                vec![
+                    "0.95: the first-pass yield target is a percentage: `0.95` is not one \
+                      (write it as a percentage: fpy_target = \"95%\")"
+                        .to_string()
+                ]
+            )
+        );
+        assert_eq!(
+            parse("95").1,
+            [
+                "95: the first-pass yield target is a percentage: `95` is not one \
+              (write it with a percent sign, in quotes: fpy_target = \"95%\")"
+            ]
+        );
+        assert_eq!(
+            parse("\"120%\"").1,
+            [
+                "\"120%\": a first-pass yield target is above 0% and at most 100%: `120%` is not one \
+              (write it like fpy_target = \"95%\")"
+            ]
+        );
+        let mut diags = Vec::new();
+        let config = Config::parse(MINIMAL, &mut diags).unwrap();
+        assert_eq!(config.fpy_target, None);
     }
 
     #[test]

@@ -121,3 +121,34 @@ fn no_inspections_give_no_yield_rather_than_zero() {
     assert_eq!((s.inspections, s.first_pass_yield), (0, None));
     assert!(s.pareto.is_empty());
 }
+
+/// The dashboard as of a date shows the records up to that date only: a
+/// manual published `--as-of` an earlier day has that day's charts.
+#[test]
+fn dashboard_as_of_a_day_charts_only_the_values_recorded_by_then() {
+    use crate::ops::dashboard::dashboard;
+    let mut b = Bench::new();
+    b.checklist_in_force();
+    for (lot, length) in [("A", "120.0"), ("B", "120.1"), ("C", "119.9")] {
+        b.inspect(lot, ["p", length, "good"], None);
+    }
+    b.on(2026, 3, 9);
+    for lot in ["D", "E"] {
+        b.inspect(lot, LONG, None);
+    }
+    let as_of = |b: &mut Bench, d| {
+        dashboard(&mut b.ctx, super::day(2026, 3, d))
+            .unwrap()
+            .unwrap()
+    };
+    let early = as_of(&mut b, 2);
+    let page = &early.pages[0];
+    assert_eq!(page.slug, "cl-001");
+    assert_eq!(page.data["charts"][0]["item"], "length");
+    assert_eq!(page.data["charts"][0]["n"], 3);
+    assert_eq!(early.data["pareto"].as_array().unwrap().len(), 0);
+    let late = as_of(&mut b, 9);
+    assert_eq!(late.pages[0].data["charts"][0]["n"], 5);
+    assert_eq!(late.data["pareto"][0]["item"], "CL-001/length");
+    assert_eq!(late.data["pareto"][0]["cumulative"], "100.0%");
+}
