@@ -58,9 +58,9 @@ fn generate(root: &Path, sops: usize, checklists: usize) {
         } else {
             String::new()
         };
-        let onboarding = if i < ROLES * 10 {
+        let reading_path = if i < ROLES * 10 {
             format!(
-                "onboarding = {{ role = \"role-{}\", order = {} }}\n",
+                "reading_path = {{ role = \"role-{}\", order = {} }}\n",
                 i % ROLES,
                 i / ROLES + 1
             )
@@ -68,7 +68,7 @@ fn generate(root: &Path, sops: usize, checklists: usize) {
             String::new()
         };
         let mut text = format!(
-            "+++\nid = \"{}\"\ntitle = \"Procedure number {i}\"\nsection = \"{}\"\nowner = \"role-{}\"\nroles = [\"role-{}\", \"role-{}\"]\nreview_interval = \"12 months\"\nrelated = [\"{related}\"]\nchecklists = [{checklist}]\n{onboarding}+++\n\n",
+            "+++\nid = \"{}\"\ntitle = \"Procedure number {i}\"\nsection = \"{}\"\nowner = \"role-{}\"\nroles = [\"role-{}\", \"role-{}\"]\nreview_interval = \"12 months\"\nrelated = [\"{related}\"]\nchecklists = [{checklist}]\n{reading_path}+++\n\n",
             sop_id(i),
             prefix(s),
             i % ROLES,

@@ -76,8 +76,8 @@ fn missing_closing_fence() {
     let ws = Ws::fixture("base");
     ws.edit(
         FINAL,
-        "onboarding = { role = \"inspector\", order = 1 }\n+++\n",
-        "onboarding = { role = \"inspector\", order = 1 }\n\n",
+        "reading_path = { role = \"inspector\", order = 1 }\n+++\n",
+        "reading_path = { role = \"inspector\", order = 1 }\n\n",
     );
     check_snapshot("unclosed-front-matter", &ws);
 }
@@ -173,14 +173,74 @@ fn choice_pass_not_in_options() {
 }
 
 #[test]
-fn duplicate_onboarding_slot() {
+fn duplicate_reading_path_slot() {
     let ws = Ws::fixture("base");
     ws.edit(
         NC,
         "{ role = \"inspector\", order = 2 }",
         "{ role = \"inspector\", order = 1 }",
     );
-    check_snapshot("onboarding-slot", &ws);
+    check_snapshot("reading-path-slot", &ws);
+}
+
+/// A workspace written before the key was renamed still checks, with a
+/// warning at the old key that says what to rename; its reading path is
+/// still published.
+#[test]
+fn the_old_key_onboarding_is_read_and_check_says_to_rename_it() {
+    let ws = Ws::fixture("base");
+    ws.edit(FINAL, "reading_path = {", "onboarding = {");
+    check_snapshot("renamed-key", &ws);
+    let run = ws.run(&["publish", "--drafts"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = ws.read("book/reading-paths/inspector.html");
+    assert!(
+        page.contains(">QC-001 Final inspection</a>"),
+        "QC-001 is missing from the inspector's reading path: {page}"
+    );
+}
+
+#[test]
+fn the_reading_path_given_under_both_names_is_an_error() {
+    let ws = Ws::fixture("base");
+    ws.edit(
+        FINAL,
+        "reading_path = { role = \"inspector\", order = 1 }",
+        "reading_path = { role = \"inspector\", order = 1 }\nonboarding = { role = \"clerk\", order = 2 }",
+    );
+    check_snapshot("reading-path-twice", &ws);
+}
+
+/// A template overridden under its old name is still used by `publish`, and
+/// `check` says what to rename it to.
+#[test]
+fn a_template_under_its_old_name_is_used_and_check_says_to_rename_it() {
+    let ws = Ws::fixture("base");
+    ws.write(
+        "templates/onboarding-index.md.hbs",
+        "# Start here\n\n{{#each roles}}\n- {{name}}: {{paths}}\n{{/each}}\n",
+    );
+    check_snapshot("renamed-template", &ws);
+    let run = ws.run(&["publish", "--drafts"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = ws.read("book/reading-paths/index.html");
+    assert!(
+        page.contains("<li>Inspector: QC-001 → QC-002</li>"),
+        "the old override was not used: {page}"
+    );
+    // With the new name there as well, the old file is left unused, and check says so.
+    ws.write(
+        "templates/reading-paths.md.hbs",
+        "# Reading paths, our way\n",
+    );
+    let run = ws.run(&["check"]);
+    assert!(
+        run.stderr.contains(
+            "warning: `templates/onboarding-index.md.hbs` is not used: the template is now called `reading-paths.md.hbs`, and `templates/reading-paths.md.hbs` is used instead"
+        ),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

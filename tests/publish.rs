@@ -125,6 +125,180 @@ fn sop_and_checklist_pages_snapshot() {
     );
 }
 
+/// The text of an HTML page without its tags, whitespace collapsed: what a
+/// reader sees, roughly.
+fn visible_text(html: &str) -> String {
+    let body = html.split("<main>").nth(1).unwrap_or(html);
+    let body = body.split("</main>").next().unwrap_or(body);
+    let no_style = regex::Regex::new(r"(?s)<style>.*?</style>")
+        .unwrap()
+        .replace_all(body, "");
+    let text = regex::Regex::new(r"<[^>]*>")
+        .unwrap()
+        .replace_all(&no_style, " ");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A notice template (the workspace's own) that ends right after its HTML:
+/// the Markdown after it on every page is still rendered, not shown as typed.
+#[test]
+fn markdown_after_a_notice_without_a_blank_line_is_rendered() {
+    let ws = Ws::fixture("base");
+    ws.write(
+        "templates/notice.md.hbs",
+        "{{#if drafts}}<div class=\"sopbook-notice\">Preview, not approved.</div>{{/if}}\n",
+    );
+    let run = ws.run(&["publish", "--drafts"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let book = ws.path().join("book");
+    let home = fs::read_to_string(book.join("index.html")).unwrap();
+    assert!(home.contains("Preview, not approved."), "{home}");
+    assert!(home.contains("<strong>Fixture Works</strong>"), "{home}");
+    for page in walk(&book) {
+        if page.extension().is_none_or(|e| e != "html") || page.ends_with("print.html") {
+            continue;
+        }
+        let text = visible_text(&fs::read_to_string(&page).unwrap());
+        assert!(
+            !text.contains("**") && !text.contains("## "),
+            "{} shows Markdown as typed: {text}",
+            page.display()
+        );
+    }
+}
+
+/// One name for the procedures a new colleague reads first, on every page
+/// of the manual; the overview shows each procedure's title beside its id.
+#[test]
+fn reading_paths_have_one_name_and_show_titles() {
+    let ws = Ws::fixture("base");
+    ws.release_all();
+    let run = ws.run(&["publish"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let book = ws.path().join("book");
+    for page in walk(&book) {
+        if page.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = fs::read_to_string(&page).unwrap();
+        assert!(
+            !html.to_lowercase().contains("onboarding"),
+            "{} still says onboarding",
+            page.display()
+        );
+    }
+    let overview =
+        visible_text(&fs::read_to_string(book.join("reading-paths/index.html")).unwrap());
+    assert!(
+        overview.starts_with("Fixture Manual Reading paths Welcome to Fixture Works."),
+        "{overview}"
+    );
+    assert!(
+        overview.contains(
+            "Inspector Checks every unit. QC-001 Final inspection QC-002 Handling a nonconformance"
+        ),
+        "{overview}"
+    );
+    assert!(
+        overview
+            .contains("Service clerk CS-001 Handling a complaint QC-002 Handling a nonconformance"),
+        "{overview}"
+    );
+    let toc = fs::read_to_string(book.join("toc.html")).unwrap();
+    assert!(toc.contains(">Reading paths</a>"), "{toc}");
+    let home = visible_text(&fs::read_to_string(book.join("index.html")).unwrap());
+    assert!(
+        home.contains("Reading paths The procedures a new colleague reads first, role by role ( all on one page ): Inspector : 2 procedures to read. Checks every unit."),
+        "{home}"
+    );
+}
+
+/// The by-role index lists the checklists each role fills in: a checklist's
+/// own `inspectors`, else the roles its procedure applies to.
+#[test]
+fn by_role_lists_the_checklists_each_role_fills_in() {
+    let ws = Ws::fixture("base");
+    let by_role = |ws: &Ws| {
+        let run = ws.run(&["publish", "--drafts"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        visible_text(&ws.read("book/by-role.html"))
+    };
+    let text = by_role(&ws);
+    assert!(
+        text.contains("Inspector Procedures QC-001 Final inspection (owner) QC-002 Handling a nonconformance (owner) Checklists to fill in CL-001 Final inspection Service clerk"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("Service clerk Procedures CS-001 Handling a complaint (owner) QC-002 Handling a nonconformance Checklists to fill in CL-002 Complaint review"),
+        "{text}"
+    );
+    ws.edit(
+        "checklists/final-inspection.toml",
+        "applies_to = ",
+        "inspectors = [\"clerk\"]\napplies_to = ",
+    );
+    let text = by_role(&ws);
+    assert!(
+        text.contains("Inspector Procedures QC-001 Final inspection (owner) QC-002 Handling a nonconformance (owner) Checklists to fill in This role fills in no checklist."),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("Checklists to fill in CL-001 Final inspection CL-002 Complaint review"),
+        "{text}"
+    );
+    let form = visible_text(&ws.read("book/checklists/final-inspection.html"));
+    assert!(form.contains("Filled in by Service clerk"), "{form}");
+}
+
+/// A checklist's page has its own print button, and its printed pages carry
+/// the form's id, revision, effective date, lot and serial blanks and page
+/// numbers (how they look on paper: tests/browser.rs).
+#[test]
+fn a_checklist_prints_as_its_own_form() {
+    let ws = Ws::fixture("base");
+    ws.release_all();
+    let run = ws.run(&["publish"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = without_dates(&ws.read("book/checklists/final-inspection.html"));
+    assert!(
+        page.contains(r#"<button type="button" class="sopbook-print-form" title="Prints this form alone, with its id, revision and page numbers on every page">Print this form</button>"#),
+        "{page}"
+    );
+    for rule in [
+        "@page sopbook-CL-001 {",
+        r#"@top-left { content: "CL-001 Final inspection"; "#,
+        r#"@top-right { content: "Revision 1, effective [DATE]"; "#,
+        r#"@bottom-left { content: "Lot ________________   Serial ________________"; "#,
+        r#"@bottom-right { content: "Page " counter(page) " of " counter(pages); "#,
+        ".sopbook-sheet-CL-001 { page: sopbook-CL-001; }",
+        r#"<div class="sopbook-sheet sopbook-sheet-CL-001">"#,
+    ] {
+        assert!(page.contains(rule), "no `{rule}` in {page}");
+    }
+    // The button's script, loaded by the page (mdBook names it by its hash).
+    let script = regex::Regex::new(r#"<script src="\.\./(sopbook-[0-9a-f]+\.js)""#)
+        .unwrap()
+        .captures(&page)
+        .map(|c| c[1].to_string())
+        .expect("the page does not load sopbook's script");
+    assert!(
+        ws.read(&format!("book/{script}"))
+            .contains("window.print()")
+    );
+    // A draft says so on paper too.
+    ws.edit(
+        "checklists/final-inspection.toml",
+        r#"title = "Final inspection""#,
+        r#"title = "Final inspection, new""#,
+    );
+    assert_eq!(ws.run(&["publish", "--drafts"]).code, 0);
+    let page = ws.read("book/checklists/final-inspection.html");
+    assert!(
+        page.contains(r#"@top-right { content: "DRAFT, not approved (revision 1 is in force)"; "#),
+        "{page}"
+    );
+}
+
 #[test]
 fn refuses_a_workspace_with_errors_and_keeps_the_old_book() {
     let ws = Ws::fixture("base");
@@ -571,16 +745,16 @@ fn hostile_titles_and_names_stay_text() {
         "{sop}"
     );
     assert!(
-        sop.contains("<td colspan=\"3\">Bob [link](javascript:alert(1)) |, Cay Checker</td>"),
+        sop.contains("<dd>Bob [link](javascript:alert(1)) |, Cay Checker</dd>"),
         "{sop}"
     );
     assert!(
-        sop.contains("<td>/*x*/ &lt;b&gt;Ann&lt;/b&gt;</td>"),
+        sop.contains("<td data-label=\"Author\">/*x*/ &lt;b&gt;Ann&lt;/b&gt;</td>"),
         "the author in the history table: {sop}"
     );
     assert!(
         sop.contains(
-            "<td>*emph* and `code` and {onclick=alert(1)} &lt;b&gt;Inspector&lt;/b&gt;</td>"
+            "<dd>*emph* and `code` and {onclick=alert(1)} &lt;b&gt;Inspector&lt;/b&gt;</dd>"
         ),
         "the owner: {sop}"
     );
@@ -616,6 +790,15 @@ fn hostile_titles_and_names_stay_text() {
     ] {
         assert!(cl.contains(text), "no `{text}` in {cl}");
     }
+    // The printed form's running head: the title as a CSS string, escaped so
+    // that it can neither end the string nor the page's <style> element.
+    assert!(
+        cl.contains(
+            r#"@top-left { content: "CL-001 \3c img src\3d x onerror\3d document.title\3d \27 pwned\27 \3e  \7c  Title ending in \5c "; "#
+        ),
+        "{cl}"
+    );
+    assert_eq!(cl.matches("</style>").count(), 1, "{cl}");
     let checklists = read("checklists/index.html");
     assert!(
         checklists.contains(

@@ -250,6 +250,7 @@ pub fn book_toml(ws: &Manual, book: &BookPlan) -> String {
     let html: toml::Table = toml::from_str(
         r#"
 additional-css = ["sopbook.css"]
+additional-js = ["sopbook.js"]
 no-section-label = true
 [print]
 enable = true
@@ -272,6 +273,7 @@ fn write_source(ws: &Manual, book: &BookPlan, dir: &Path) -> Result<()> {
     fs::create_dir_all(&src)?;
     fs::write(dir.join("book.toml"), book_toml(ws, book))?;
     fs::write(dir.join("sopbook.css"), templates::STYLESHEET)?;
+    fs::write(dir.join("sopbook.js"), templates::SCRIPT)?;
     fs::write(src.join("SUMMARY.md"), &book.summary)?;
     for page in &book.pages {
         let path = src.join(&page.path);

@@ -2,7 +2,7 @@
 //! texts (rendered from templates) and each book's SUMMARY.md.
 //!
 //! A small manual is one book. A large one is split into a home book
-//! (home page, onboarding, by-role index) and one book per section and for
+//! (home page, reading paths, by-role index) and one book per section and for
 //! the checklists, each of at most [`CHUNK`] pages, because mdBook's HTML
 //! renderer does work per page that grows with the size of the book. Page
 //! URLs are the same either way: `<section dir>/<slug>.html`,
@@ -18,6 +18,10 @@ use crate::manual::content::{Manual, PageControl};
 use crate::manual::escape::md_text;
 use crate::model::{Checklist, ItemKind, Sop, num};
 use crate::workspace::links::rewrite_links;
+
+/// What the manual calls the procedures a new colleague reads first: one
+/// name on every page, in the sidebar and in `check`'s messages.
+pub const READING_PATHS: &str = "Reading paths";
 
 /// Above this many pages the manual is published as several books.
 pub const SPLIT_ABOVE: usize = 400;
@@ -95,10 +99,10 @@ impl Ctx<'_> {
             "checklists_url".into(),
             json!(rel(page_url, "checklists/index.html")),
         );
-        m.insert(
-            "onboarding_url".into(),
-            json!(rel(page_url, "reading-paths/index.html")),
-        );
+        let reading_paths = json!(rel(page_url, "reading-paths/index.html"));
+        m.insert("reading_paths_url".into(), reading_paths.clone());
+        // The same, under its old name, for workspaces' own templates.
+        m.insert("onboarding_url".into(), reading_paths);
         m.insert("by_role_url".into(), json!(rel(page_url, "by-role.html")));
         if let Some((seq, hash, at)) = &self.ws.records_head {
             m.insert(
@@ -190,16 +194,16 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
 
     // Pages as (URL from the output root without ".html", SUMMARY title, content), grouped.
     let mut home = vec![("index".to_string(), "Home".to_string(), home_page(&ctx)?)];
-    let mut onboarding = vec![(
+    let mut reading_paths = vec![(
         "reading-paths/index".to_string(),
-        "Onboarding".to_string(),
-        onboarding_index(&ctx)?,
+        READING_PATHS.to_string(),
+        reading_paths_page(&ctx)?,
     )];
     for role in &ws.config.roles {
-        onboarding.push((
+        reading_paths.push((
             format!("reading-paths/{}", role.id),
             role.name.clone(),
-            onboarding_page(&ctx, &role.id)?,
+            reading_path_page(&ctx, &role.id)?,
         ));
     }
     let by_role = (
@@ -325,8 +329,8 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
         for p in &checklist_pages {
             entry(&mut summary, "    ", p);
         }
-        entry(&mut summary, "", &onboarding[0]);
-        for p in &onboarding[1..] {
+        entry(&mut summary, "", &reading_paths[0]);
+        for p in &reading_paths[1..] {
             entry(&mut summary, "    ", p);
         }
         entry(&mut summary, "", &by_role);
@@ -339,7 +343,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
             }
         }
         entry(&mut summary, "", &obsolete);
-        home.extend(onboarding);
+        home.extend(reading_paths);
         home.push(by_role);
         home.push(what_changed);
         home.push(obsolete);
@@ -370,8 +374,8 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
     // Split: a home book, then books of at most CHUNK pages per section and for checklists.
     let mut books = Vec::new();
     let mut summary = String::from("# Summary\n\n[Home](index.md)\n\n# Forms and training\n\n");
-    summary.push_str("- [Onboarding](reading-paths/index.md)\n");
-    for (url, title, _) in &onboarding[1..] {
+    summary.push_str(&format!("- [{READING_PATHS}](reading-paths/index.md)\n"));
+    for (url, title, _) in &reading_paths[1..] {
         summary.push_str(&format!("    - [{}]({url}.md)\n", md_text(title)));
     }
     summary.push_str("- [By role](by-role.md)\n\n---\n\n- [What changed](what-changed.md)\n");
@@ -382,7 +386,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
         }
     }
     summary.push_str("- [Obsolete documents](obsolete.md)\n");
-    home.extend(onboarding);
+    home.extend(reading_paths);
     home.push(by_role);
     home.push(what_changed);
     home.push(obsolete);
@@ -488,11 +492,7 @@ fn home_page(ctx: &Ctx<'_>) -> Result<String> {
         .roles
         .iter()
         .map(|r| {
-            let n = ws
-                .sops
-                .iter()
-                .filter(|s| s.onboarding.iter().any(|o| o.role == r.id))
-                .count();
+            let n = reading_path(ws, &r.id).len();
             json!({ "id": r.id, "name": r.name, "description": r.description,
                     "url": format!("reading-paths/{}.html", r.id), "paths": n, "one_path": n == 1 })
         })
@@ -630,8 +630,43 @@ fn checklist_page(ctx: &Ctx<'_>, c: &Checklist, url: &str) -> Result<String> {
         json!(c.items.iter().filter(|i| i.critical).count()),
     );
     data.insert("items".into(), json!(items));
-    insert_control(&mut data, ctx.ws.control.get(&c.id));
+    let inspectors: Vec<_> = inspector_roles(ws, c)
+        .iter()
+        .map(|r| json!({ "id": r, "name": ctx.role_name(r) }))
+        .collect();
+    data.insert("inspectors".into(), json!(inspectors));
+    let control = ctx.ws.control.get(&c.id);
+    data.insert("print".into(), print_heads(c, control));
+    insert_control(&mut data, control);
     ctx.render("checklist", &Value::Object(data))
+}
+
+/// What every printed page of a checklist's form carries in its margins:
+/// `key` names the form's page style, `heading` and `revision` are text.
+fn print_heads(c: &Checklist, control: Option<&PageControl>) -> Value {
+    let key: String =
+        c.id.chars()
+            .map(|ch| if ch.is_ascii_alphanumeric() { ch } else { '-' })
+            .collect();
+    let revision = match control {
+        Some(PageControl {
+            draft: Some(_),
+            revision: Some(rev),
+            ..
+        }) => format!("DRAFT, not approved (revision {rev} is in force)"),
+        Some(PageControl { draft: Some(_), .. }) => "DRAFT, not approved".to_string(),
+        Some(PageControl {
+            revision: Some(rev),
+            effective: Some(from),
+            ..
+        }) => format!("Revision {rev}, effective {from}"),
+        Some(PageControl {
+            revision: Some(rev),
+            ..
+        }) => format!("Revision {rev}"),
+        _ => "Not released".to_string(),
+    };
+    json!({ "key": key, "heading": format!("{} {}", c.id, c.title), "revision": revision })
 }
 
 /// The revision fields of a page's control block and its history table.
@@ -745,7 +780,7 @@ fn reading_path<'a>(ws: &'a Manual, role: &str) -> Vec<(u32, &'a Sop)> {
         .sops
         .iter()
         .flat_map(|s| {
-            s.onboarding
+            s.reading_path
                 .iter()
                 .filter(|o| o.role == role)
                 .map(move |o| (o.order, s))
@@ -755,7 +790,20 @@ fn reading_path<'a>(ws: &'a Manual, role: &str) -> Vec<(u32, &'a Sop)> {
     path
 }
 
-fn onboarding_index(ctx: &Ctx<'_>) -> Result<String> {
+/// A role's reading path as links from `from`: `{order, id, title, url}`.
+fn reading_path_links(ctx: &Ctx<'_>, from: &str, role: &str) -> Vec<Value> {
+    reading_path(ctx.ws, role)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, s))| {
+            let mut link = ctx.doc_link(from, &s.id);
+            link["order"] = json!(i + 1);
+            link
+        })
+        .collect()
+}
+
+fn reading_paths_page(ctx: &Ctx<'_>) -> Result<String> {
     let url = "reading-paths/index.html";
     let mut data = ctx.base(url);
     let roles: Vec<_> = ctx
@@ -764,47 +812,45 @@ fn onboarding_index(ctx: &Ctx<'_>) -> Result<String> {
         .roles
         .iter()
         .map(|r| {
-            let ids: Vec<_> = reading_path(ctx.ws, &r.id).iter().map(|(_, s)| s.id.clone()).collect();
-            json!({ "id": r.id, "name": r.name, "url": rel(url, &format!("reading-paths/{}.html", r.id)),
-                    "paths": if ids.is_empty() { "none yet".to_string() } else { ids.join(" → ") } })
+            let path = reading_path_links(ctx, url, &r.id);
+            // `paths`: the ids alone, as workspaces' own templates of this page knew them.
+            let ids: Vec<_> = path.iter().filter_map(|l| l["id"].as_str()).collect();
+            let paths = if ids.is_empty() {
+                "none yet".to_string()
+            } else {
+                ids.join(" → ")
+            };
+            json!({ "id": r.id, "name": r.name, "description": r.description,
+                    "url": rel(url, &format!("reading-paths/{}.html", r.id)),
+                    "path": path, "paths": paths })
         })
         .collect();
     data.insert("roles".into(), json!(roles));
-    ctx.render("onboarding-index", &Value::Object(data))
+    ctx.render("reading-paths", &Value::Object(data))
 }
 
-fn onboarding_page(ctx: &Ctx<'_>, role_id: &str) -> Result<String> {
+fn reading_path_page(ctx: &Ctx<'_>, role_id: &str) -> Result<String> {
     let url = format!("reading-paths/{role_id}.html");
     let mut data = ctx.base(&url);
     let role = ctx.ws.config.role(role_id);
-    let path: Vec<_> = reading_path(ctx.ws, role_id)
-        .into_iter()
-        .enumerate()
-        .map(|(i, (_, s))| {
-            let mut link = ctx.doc_link(&url, &s.id);
-            link["order"] = json!(i + 1);
-            link
-        })
-        .collect();
     data.insert(
         "role".into(),
         json!({ "id": role_id, "name": role.map(|r| r.name.as_str()), "description": role.map(|r| r.description.as_str()) }),
     );
-    data.insert("path".into(), json!(path));
-    ctx.render("onboarding", &Value::Object(data))
+    data.insert("path".into(), json!(reading_path_links(ctx, &url, role_id)));
+    ctx.render("reading-path", &Value::Object(data))
 }
 
 fn by_role_page(ctx: &Ctx<'_>) -> Result<String> {
     let url = "by-role.html";
     let mut data = ctx.base(url);
-    let roles: Vec<_> = ctx
-        .ws
+    let ws = ctx.ws;
+    let roles: Vec<_> = ws
         .config
         .roles
         .iter()
         .map(|r| {
-            let sops: Vec<_> = ctx
-                .ws
+            let sops: Vec<_> = ws
                 .sops
                 .iter()
                 .filter(|s| s.roles.contains(&r.id) || s.owner == r.id)
@@ -814,11 +860,27 @@ fn by_role_page(ctx: &Ctx<'_>) -> Result<String> {
                     link
                 })
                 .collect();
-            json!({ "id": r.id, "name": r.name, "sops": sops })
+            let checklists: Vec<_> = ws
+                .checklists
+                .iter()
+                .filter(|c| inspector_roles(ws, c).contains(&r.id))
+                .map(|c| ctx.doc_link(url, &c.id))
+                .collect();
+            json!({ "id": r.id, "name": r.name, "sops": sops, "checklists": checklists })
         })
         .collect();
     data.insert("roles".into(), json!(roles));
     ctx.render("by-role", &Value::Object(data))
+}
+
+/// The roles that fill in a checklist, as published: its `inspectors`, else
+/// the roles of its procedure as this manual shows it.
+fn inspector_roles<'a>(ws: &'a Manual, c: &'a Checklist) -> &'a [String] {
+    let sop = c
+        .sop
+        .as_deref()
+        .and_then(|id| ws.sops.iter().find(|s| s.id == id));
+    c.inspector_roles(sop)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use handlebars::{Context as HbContext, Handlebars, Helper, HelperResult, Output,
 
 use crate::manual::escape::{md_block, md_text};
 
-use crate::workspace::TEMPLATES_DIR;
+use crate::workspace::{RENAMED_TEMPLATES, TEMPLATES_DIR};
 
 /// (name, built-in text). The name is also the override's file name.
 pub const PAGE_TEMPLATES: &[(&str, &str)] = &[
@@ -25,12 +25,12 @@ pub const PAGE_TEMPLATES: &[(&str, &str)] = &[
         include_str!("templates/checklists.md.hbs"),
     ),
     (
-        "onboarding-index.md.hbs",
-        include_str!("templates/onboarding-index.md.hbs"),
+        "reading-paths.md.hbs",
+        include_str!("templates/reading-paths.md.hbs"),
     ),
     (
-        "onboarding.md.hbs",
-        include_str!("templates/onboarding.md.hbs"),
+        "reading-path.md.hbs",
+        include_str!("templates/reading-path.md.hbs"),
     ),
     ("by-role.md.hbs", include_str!("templates/by-role.md.hbs")),
     (
@@ -70,10 +70,50 @@ fn md_block_helper(
     Ok(())
 }
 
+/// `{{css_string value}}`: the value as a quoted CSS string that is also
+/// safe inside an HTML `<style>` element (the running heads of a printed
+/// form). Everything but letters, digits and plain punctuation becomes a
+/// CSS escape, so no quote, backslash or `</style>` survives.
+fn css_string_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &HbContext,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let text = match h.param(0).map(|p| p.value()) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    };
+    out.write(&css_string(&text))?;
+    Ok(())
+}
+
+/// `s` as a CSS string literal, see [`css_string_helper`].
+pub fn css_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() || " ,.:;()/_-".contains(c) {
+            out.push(c);
+        } else if c.is_control() {
+            out.push(' ');
+        } else {
+            out.push_str(&format!("\\{:x} ", c as u32));
+        }
+    }
+    out.push('"');
+    out
+}
+
 pub const STYLESHEET: &str = include_str!("templates/sopbook.css");
+/// The manual's one script: the "Print this form" buttons.
+pub const SCRIPT: &str = include_str!("templates/sopbook.js");
 
 /// Registers every page template (as `home`, `sop`, ... and the partials
-/// `notice` and `history`), taking the workspace's override where there is one.
+/// `notice` and `history`), taking the workspace's override where there is
+/// one (under its old name, too, for templates that were renamed).
 ///
 /// `{{value}}` writes the value as Markdown text ([`md_text`]): titles,
 /// names and summaries can never become markup, in Markdown or in HTML
@@ -84,13 +124,21 @@ pub fn engine(root: &Path) -> Result<Handlebars<'static>> {
     let mut hb = Handlebars::new();
     hb.register_escape_fn(md_text);
     hb.register_helper("md_block", Box::new(md_block_helper));
+    hb.register_helper("css_string", Box::new(css_string_helper));
     for (file, builtin) in PAGE_TEMPLATES {
         let name = file.trim_end_matches(".md.hbs");
-        let path = root.join(TEMPLATES_DIR).join(file);
-        let (text, origin) = if path.is_file() {
+        let old_name = RENAMED_TEMPLATES
+            .iter()
+            .find(|(_, new)| new == file)
+            .map(|(old, _)| *old);
+        let override_file = std::iter::once(*file)
+            .chain(old_name)
+            .find(|f| root.join(TEMPLATES_DIR).join(f).is_file());
+        let (text, origin) = if let Some(override_file) = override_file {
+            let path = root.join(TEMPLATES_DIR).join(override_file);
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("could not read the template `{}`", path.display()))?;
-            (text, format!("{TEMPLATES_DIR}/{file}"))
+            (text, format!("{TEMPLATES_DIR}/{override_file}"))
         } else {
             (
                 (*builtin).to_string(),
@@ -98,7 +146,12 @@ pub fn engine(root: &Path) -> Result<Handlebars<'static>> {
             )
         };
         if PARTIALS.contains(&name) {
-            hb.register_partial(name, text.trim_end())
+            // A partial ends its last line, as a file does: `{{> notice}}`
+            // on a line of its own stands for that line, so the blank line
+            // after it in a page stays blank and ends an HTML notice before
+            // the Markdown that follows (else that Markdown shows as typed).
+            let text = format!("{}\n", text.trim_end());
+            hb.register_partial(name, text)
                 .with_context(|| format!("{origin} is not a valid handlebars template"))?;
         } else {
             hb.register_template_string(name, text)

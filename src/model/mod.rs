@@ -41,9 +41,10 @@ pub struct Section {
     pub dir: String,
 }
 
-/// A place in a role's onboarding reading path.
+/// A place in a role's reading path: the procedures a new colleague in that
+/// role reads first, in order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct OnboardingSlot {
+pub struct ReadingPathSlot {
     pub role: String,
     pub order: u32,
 }
@@ -59,7 +60,7 @@ pub struct Sop {
     pub review_interval: Interval,
     pub related: Vec<String>,
     pub checklists: Vec<String>,
-    pub onboarding: Vec<OnboardingSlot>,
+    pub reading_path: Vec<ReadingPathSlot>,
     /// The Markdown after the front matter.
     pub body: String,
     /// Workspace-relative path of the file, with `/` separators.
@@ -81,6 +82,17 @@ pub struct Checklist {
     pub items: Vec<Item>,
     pub path: String,
     pub slug: String,
+}
+
+impl Checklist {
+    /// The roles that fill in this checklist: its own `inspectors`, else the
+    /// roles its procedure `sop` (as in force) applies to; empty lets anyone.
+    pub fn inspector_roles<'a>(&'a self, sop: Option<&'a Sop>) -> &'a [String] {
+        if !self.inspectors.is_empty() {
+            return &self.inspectors;
+        }
+        sop.map_or(&[], |s| s.roles.as_slice())
+    }
 }
 
 /// One thing to check.

@@ -197,20 +197,20 @@ pub fn start(ctx: &mut Context, input: StartInput<'_>) -> Result<Form> {
 /// The roles that may inspect with a checklist: its own `inspectors`, else
 /// the roles its procedure (as in force) applies to; empty lets anyone.
 pub fn inspector_roles(ctx: &mut Context, checklist: &Checklist) -> Result<Vec<String>> {
-    if !checklist.inspectors.is_empty() {
-        return Ok(checklist.inspectors.clone());
-    }
-    let Some(sop) = &checklist.sop else {
-        return Ok(Vec::new());
+    let Some(sop) = checklist
+        .sop
+        .as_ref()
+        .filter(|_| checklist.inspectors.is_empty())
+    else {
+        return Ok(checklist.inspector_roles(None).to_vec());
     };
     let today = ctx.today();
     let records = ctx.store()?.records_of(sop)?;
     let state = Control::new(&records).state(sop, today);
-    Ok(state
+    let sop = state
         .effective
-        .and_then(|(rev, _)| crate::workspace::parse_snapshot_sop(&rev.path, &rev.content))
-        .map(|s| s.roles)
-        .unwrap_or_default())
+        .and_then(|(rev, _)| crate::workspace::parse_snapshot_sop(&rev.path, &rev.content));
+    Ok(checklist.inspector_roles(sop.as_ref()).to_vec())
 }
 
 /// Checks that `id` names an inspection of the same checklist that failed.

@@ -1,5 +1,5 @@
 //! Checks that need the whole workspace: ids, references between files,
-//! links, onboarding slots.
+//! links, places in reading paths.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -251,7 +251,7 @@ pub fn check_workspace(
                 diags.push(d);
             }
         }
-        for slot in &f.onboarding.0 {
+        for slot in f.reading_path_slots() {
             let role = slot.role.get_ref();
             if !role_exists(role) {
                 diags.push(unknown_role(path, slot.role.span(), role));
@@ -262,7 +262,7 @@ pub fn check_workspace(
             if let Some((other_path, other_span, other_id)) = slots.get(&key) {
                 diags.push(
                     Diagnostic::error(
-                        "onboarding-slot",
+                        "reading-path-slot",
                         format!("{id} and {other_id} both claim place {order} in the `{role}` reading path"),
                     )
                     .at(path, slot_span(slot))
@@ -331,9 +331,9 @@ pub fn check_workspace(
     for (role, span) in config.roles.iter().zip(&config.role_spans) {
         if !slots.keys().any(|(r, _)| r == &role.id) {
             diags.push(
-                Diagnostic::warning("no-reading-path", format!("role `{}` has no onboarding reading path", role.id))
+                Diagnostic::warning("no-reading-path", format!("role `{}` has no reading path", role.id))
                     .at(CONFIG_FILE, span.clone())
-                    .help("add `onboarding = { role = \"...\", order = 1 }` to the SOPs a new hire in this role reads first"),
+                    .help(format!("add `reading_path = {{ role = \"{}\", order = 1 }}` to the SOPs a new colleague in this role reads first", role.id)),
             );
         }
     }

@@ -27,6 +27,13 @@ pub const MANUAL_DIR: &str = "manual";
 pub const CHECKLISTS_DIR: &str = "checklists";
 pub const TEMPLATES_DIR: &str = "templates";
 
+/// Page templates that were renamed: (old file name, new file name). An
+/// override under the old name is still used; `check` says to rename it.
+pub const RENAMED_TEMPLATES: &[(&str, &str)] = &[
+    ("onboarding-index.md.hbs", "reading-paths.md.hbs"),
+    ("onboarding.md.hbs", "reading-path.md.hbs"),
+];
+
 /// A workspace as read from disk, with everything found wrong in it.
 #[derive(Debug, Clone)]
 pub struct Workspace {
@@ -93,6 +100,7 @@ impl Workspace {
                 }
             }
         }
+        check_template_names(root, &mut diagnostics);
         if config_ok {
             check_workspace(
                 &config,
@@ -122,6 +130,33 @@ impl Workspace {
             sources,
             files_read,
         })
+    }
+}
+
+/// Overrides in `templates/` under a name a template no longer has.
+fn check_template_names(root: &Path, diags: &mut Vec<Diagnostic>) {
+    for (old, new) in RENAMED_TEMPLATES {
+        if !root.join(TEMPLATES_DIR).join(old).is_file() {
+            continue;
+        }
+        let old_path = format!("{TEMPLATES_DIR}/{old}");
+        let new_path = format!("{TEMPLATES_DIR}/{new}");
+        let diag = if root.join(&new_path).is_file() {
+            Diagnostic::warning(
+                "renamed-template",
+                format!("`{old_path}` is not used: the template is now called `{new}`, and `{new_path}` is used instead"),
+            )
+            .help(format!("delete `{old_path}`, or merge it into `{new_path}`"))
+        } else {
+            Diagnostic::warning(
+                "renamed-template",
+                format!("the template `{old}` is now called `{new}`"),
+            )
+            .help(format!(
+                "rename `{old_path}` to `{new_path}`; until then the old name still works"
+            ))
+        };
+        diags.push(diag.in_file(old_path));
     }
 }
 

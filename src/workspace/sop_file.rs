@@ -9,7 +9,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use toml::Spanned;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Interval, IntervalUnit, OnboardingSlot, Sop};
+use crate::model::{Interval, IntervalUnit, ReadingPathSlot, Sop};
 use crate::workspace::frontmatter::{self, FrontMatterError};
 use crate::workspace::toml_diag::toml_error;
 
@@ -27,18 +27,31 @@ pub struct SopFront {
     #[serde(default)]
     pub checklists: Vec<Spanned<String>>,
     #[serde(default)]
-    pub onboarding: OneOrMany<OnboardingFront>,
+    pub reading_path: Option<Spanned<OneOrMany<ReadingPathFront>>>,
+    /// The old name of `reading_path`: still read, and `check` says to rename it.
+    #[serde(default)]
+    pub onboarding: Option<Spanned<OneOrMany<ReadingPathFront>>>,
+}
+
+impl SopFront {
+    /// The SOP's places in reading paths, under either name of the key.
+    pub fn reading_path_slots(&self) -> impl Iterator<Item = &ReadingPathFront> {
+        self.reading_path
+            .iter()
+            .chain(&self.onboarding)
+            .flat_map(|s| &s.get_ref().0)
+    }
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OnboardingFront {
+pub struct ReadingPathFront {
     pub role: Spanned<String>,
     pub order: Spanned<u32>,
 }
 
-/// A table or an array of tables, so `onboarding = { ... }` and
-/// `onboarding = [{ ... }, { ... }]` both work.
+/// A table or an array of tables, so `reading_path = { ... }` and
+/// `reading_path = [{ ... }, { ... }]` both work.
 #[derive(Debug)]
 pub struct OneOrMany<T>(pub Vec<T>);
 
@@ -88,6 +101,13 @@ impl SopFile {
             .trim_end_matches(".md")
             .to_string();
         let f = self.front;
+        let reading_path = f
+            .reading_path_slots()
+            .map(|o| ReadingPathSlot {
+                role: o.role.get_ref().clone(),
+                order: *o.order.get_ref(),
+            })
+            .collect();
         Sop {
             id: f.id.into_inner(),
             title: f.title.into_inner(),
@@ -105,15 +125,7 @@ impl SopFile {
             }),
             related: f.related.into_iter().map(Spanned::into_inner).collect(),
             checklists: f.checklists.into_iter().map(Spanned::into_inner).collect(),
-            onboarding: f
-                .onboarding
-                .0
-                .into_iter()
-                .map(|o| OnboardingSlot {
-                    role: o.role.into_inner(),
-                    order: o.order.into_inner(),
-                })
-                .collect(),
+            reading_path,
             body: self.body,
             path: self.path,
             slug,
@@ -146,17 +158,30 @@ fn shift_front(f: SopFront, o: usize) -> SopFront {
         review_interval: shift(f.review_interval, o),
         related: f.related.into_iter().map(|r| shift(r, o)).collect(),
         checklists: f.checklists.into_iter().map(|r| shift(r, o)).collect(),
-        onboarding: OneOrMany(
-            f.onboarding
+        reading_path: f.reading_path.map(|p| shift_slots(p, o)),
+        onboarding: f.onboarding.map(|p| shift_slots(p, o)),
+    }
+}
+
+fn shift_slots(
+    slots: Spanned<OneOrMany<ReadingPathFront>>,
+    o: usize,
+) -> Spanned<OneOrMany<ReadingPathFront>> {
+    let span = slots.span();
+    Spanned::new(
+        span.start + o..span.end + o,
+        OneOrMany(
+            slots
+                .into_inner()
                 .0
                 .into_iter()
-                .map(|s| OnboardingFront {
+                .map(|s| ReadingPathFront {
                     role: shift(s.role, o),
                     order: shift(s.order, o),
                 })
                 .collect(),
         ),
-    }
+    )
 }
 
 /// Parses one SOP file; problems become diagnostics and `None`.
@@ -190,6 +215,27 @@ pub fn parse(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<SopF
             return None;
         }
     };
+    if let Some(old) = &front.onboarding {
+        // Point at the key itself: the last `onboarding` before its value.
+        let value = old.span();
+        let key = text[..value.start]
+            .rfind("onboarding")
+            .map_or(value.clone(), |at| at..at + "onboarding".len());
+        diags.push(if front.reading_path.is_some() {
+            Diagnostic::error(
+                "reading-path-twice",
+                "this SOP gives its reading path twice, as `reading_path` and as `onboarding`",
+            )
+            .at(path, key)
+            .label("the old name")
+            .help("move these places into `reading_path` and delete `onboarding`")
+        } else {
+            Diagnostic::warning("renamed-key", "`onboarding` is now called `reading_path`")
+                .at(path, key)
+                .label("the old name")
+                .help("rename `onboarding` to `reading_path`; until then the old name still works")
+        });
+    }
     let interval = match front.review_interval.get_ref().parse::<Interval>() {
         Ok(i) if i.longer_than_years(Interval::MAX_REVIEW_YEARS) => {
             diags.push(
@@ -228,8 +274,8 @@ pub fn parse(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<SopF
     })
 }
 
-/// The span of the whole `onboarding` entry for a slot, for diagnostics.
-pub fn slot_span(slot: &OnboardingFront) -> Range<usize> {
+/// The span of the whole `reading_path` entry for a slot, for diagnostics.
+pub fn slot_span(slot: &ReadingPathFront) -> Range<usize> {
     slot.role.span().start.min(slot.order.span().start)
         ..slot.role.span().end.max(slot.order.span().end)
 }
@@ -238,7 +284,7 @@ pub fn slot_span(slot: &OnboardingFront) -> Range<usize> {
 mod tests {
     use super::*;
 
-    const GOOD: &str = "+++\nid = \"QC-001\"\ntitle = \"Final inspection\"\nsection = \"QC\"\nowner = \"qm\"\nroles = [\"inspector\"]\nreview_interval = \"12 months\"\nonboarding = { role = \"inspector\", order = 1 }\n+++\n\nBody\n";
+    const GOOD: &str = "+++\nid = \"QC-001\"\ntitle = \"Final inspection\"\nsection = \"QC\"\nowner = \"qm\"\nroles = [\"inspector\"]\nreview_interval = \"12 months\"\nreading_path = { role = \"inspector\", order = 1 }\n+++\n\nBody\n";
 
     #[test]
     fn parses_with_spans_in_the_file() {
@@ -246,11 +292,12 @@ mod tests {
         let f = parse("manual/qc/a.md", GOOD, &mut diags).unwrap();
         assert!(diags.is_empty());
         assert_eq!(&GOOD[f.front.id.span()], "\"QC-001\"");
-        assert_eq!(&GOOD[f.front.onboarding.0[0].role.span()], "\"inspector\"");
+        let slots: Vec<_> = f.front.reading_path_slots().collect();
+        assert_eq!(&GOOD[slots[0].role.span()], "\"inspector\"");
         let sop = f.into_model();
         assert_eq!(
-            sop.onboarding,
-            vec![OnboardingSlot {
+            sop.reading_path,
+            vec![ReadingPathSlot {
                 role: "inspector".into(),
                 order: 1
             }]
@@ -260,15 +307,47 @@ mod tests {
     }
 
     #[test]
-    fn onboarding_may_be_a_list() {
+    fn reading_path_may_be_a_list() {
         let text = GOOD.replace(
-            "onboarding = { role = \"inspector\", order = 1 }",
-            "onboarding = [{ role = \"inspector\", order = 1 }, { role = \"qm\", order = 4 }]",
+            "reading_path = { role = \"inspector\", order = 1 }",
+            "reading_path = [{ role = \"inspector\", order = 1 }, { role = \"qm\", order = 4 }]",
         );
         let mut diags = Vec::new();
         let f = parse("a.md", &text, &mut diags).unwrap();
-        assert_eq!(f.front.onboarding.0.len(), 2);
-        assert_eq!(&text[f.front.onboarding.0[1].order.span()], "4");
+        let slots: Vec<_> = f.front.reading_path_slots().collect();
+        assert_eq!(slots.len(), 2);
+        assert_eq!(&text[slots[1].order.span()], "4");
+    }
+
+    #[test]
+    fn the_old_key_onboarding_still_works_with_a_warning_at_the_key() {
+        let text = GOOD.replace("reading_path = {", "onboarding = {");
+        let mut diags = Vec::new();
+        let f = parse("a.md", &text, &mut diags).unwrap();
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(!diags[0].is_error());
+        assert_eq!(diags[0].code, "renamed-key");
+        assert_eq!(
+            diags[0].message,
+            "`onboarding` is now called `reading_path`"
+        );
+        assert_eq!(&text[diags[0].span.clone().unwrap()], "onboarding");
+        assert_eq!(f.into_model().reading_path.len(), 1);
+    }
+
+    #[test]
+    fn both_names_of_the_key_is_an_error() {
+        let text = GOOD.replace(
+            "reading_path = { role = \"inspector\", order = 1 }",
+            "reading_path = { role = \"inspector\", order = 1 }\nonboarding = { role = \"qm\", order = 2 }",
+        );
+        let mut diags = Vec::new();
+        let f = parse("a.md", &text, &mut diags).unwrap();
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].is_error());
+        assert_eq!(&text[diags[0].span.clone().unwrap()], "onboarding");
+        // Released revisions are read leniently: both count.
+        assert_eq!(f.into_model().reading_path.len(), 2);
     }
 
     #[test]

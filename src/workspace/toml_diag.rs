@@ -5,6 +5,27 @@ use std::ops::Range;
 
 use crate::diagnostic::Diagnostic;
 
+/// Keys that were renamed and are still read under their old name, which
+/// no help should suggest: (old, new).
+pub const RENAMED_KEYS: &[(&str, &str)] = &[("onboarding", "reading_path")];
+
+/// serde's list of the keys it expected ("one of `a`, `b`"), without the
+/// old names of renamed keys.
+fn without_old_keys(expected: &str) -> String {
+    let Some(list) = expected.strip_prefix("one of ") else {
+        return expected.to_string();
+    };
+    let keys: Vec<&str> = list
+        .split(", ")
+        .filter(|k| {
+            !RENAMED_KEYS
+                .iter()
+                .any(|(old, _)| k.trim_matches('`') == *old)
+        })
+        .collect();
+    format!("one of {}", keys.join(", "))
+}
+
 /// `offset` is where the TOML text starts in the file; `whole` is the span
 /// to point at when the error has none of its own (a missing key).
 pub fn toml_error(
@@ -21,7 +42,7 @@ pub fn toml_error(
         let help = if expected.is_empty() {
             None
         } else {
-            Some(format!("expected {expected}"))
+            Some(format!("expected {}", without_old_keys(expected)))
         };
         (
             "unknown-key",
