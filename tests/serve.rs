@@ -561,6 +561,10 @@ async fn an_inspection_from_the_browser_is_recorded_as_the_command_line_records_
         "<h1>INS-000001</h1>",
         "<strong>FAIL</strong>",
         "NC-0001",
+        "CL-001 Final inspection, rev 1",
+        "<span class=\"prompt\">Overall length</span>",
+        "<span class=\"value\">121.1 mm</span>",
+        "0.6 mm above the upper limit 120.5",
     ] {
         assert!(shown.body.contains(text), "no {text:?} in:\n{}", shown.body);
     }
@@ -616,6 +620,7 @@ async fn a_bad_value_sends_the_form_back_with_what_is_wrong() {
     assert_eq!(back.status, StatusCode::BAD_REQUEST);
     for shown in [
         "<strong>1 item needs a look</strong>",
+        "<li><a href=\"#item-length\">Overall length</a></li>",
         "<p class=\"problem\"><code>length</code> is a measurement in mm: <code>12o.1</code> is not a number</p>",
         "name=\"v:length\" value=\"12o.1\"",
         "name=\"v:label\" value=\"pass\" required checked",

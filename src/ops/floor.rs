@@ -465,3 +465,76 @@ pub fn submit(ctx: &mut Context, input: Filled<'_>) -> Result<Submitted> {
         replayed: false,
     })
 }
+
+/// A recorded inspection as the floor shows it: the record, and each
+/// result with its item's prompt, unit and how it stands.
+#[derive(Debug, Clone, Serialize)]
+pub struct Shown {
+    #[serde(flatten)]
+    pub detail: inspections::InspectionDetail,
+    /// The checklist's title in the revision used.
+    pub title: String,
+    pub items: Vec<ShownItem>,
+}
+
+/// One result of a [`Shown`] inspection.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShownItem {
+    pub id: String,
+    /// The item's prompt in the revision used (its id if that revision no
+    /// longer parses).
+    pub prompt: String,
+    pub critical: bool,
+    pub kind: &'static str,
+    pub unit: Option<String>,
+    pub value: String,
+    pub outcome: Outcome,
+    pub judged: Option<String>,
+    pub note: String,
+}
+
+/// One inspection with the words of the checklist revision it used.
+pub fn shown(ctx: &mut Context, id: &str) -> Result<Shown> {
+    let detail = inspections::show(ctx, id)?;
+    let records = ctx.store()?.records_of(&detail.row.checklist_id)?;
+    let checklist = records
+        .revisions
+        .iter()
+        .find(|r| r.id == detail.row.revision_id)
+        .and_then(|r| crate::workspace::parse_snapshot_checklist(&r.path, &r.content));
+    let items = detail
+        .results
+        .iter()
+        .map(|r| {
+            let item = checklist
+                .as_ref()
+                .and_then(|c| c.items.iter().find(|i| i.id == r.item_id));
+            let result = crate::model::inspection::ItemResult {
+                item_id: r.item_id.clone(),
+                value: r.value.clone(),
+                number: r.number,
+                outcome: r.outcome,
+                note: r.note.clone(),
+            };
+            ShownItem {
+                id: r.item_id.clone(),
+                prompt: item.map_or_else(|| r.item_id.clone(), |i| i.prompt.clone()),
+                critical: item.is_some_and(|i| i.critical),
+                kind: item.map_or("text", |i| i.kind.name()),
+                unit: item.and_then(|i| match &i.kind {
+                    ItemKind::Measure { unit, .. } => Some(unit.clone()),
+                    _ => None,
+                }),
+                value: r.value.clone(),
+                outcome: r.outcome,
+                judged: item.and_then(|i| inspections::judged(i, &result)),
+                note: r.note.clone(),
+            }
+        })
+        .collect();
+    Ok(Shown {
+        title: checklist.map(|c| c.title).unwrap_or_default(),
+        detail,
+        items,
+    })
+}

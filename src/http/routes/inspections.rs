@@ -1,4 +1,5 @@
-//! One recorded inspection, as `sopbook inspections show` shows it.
+//! One recorded inspection, as `sopbook inspections show` shows it, in the
+//! words of the checklist revision it used.
 
 use axum::extract::{Path, Query, State as Shared};
 use axum::response::Response;
@@ -10,7 +11,7 @@ use crate::http::browser::SignedIn;
 use crate::http::failure::Failure;
 use crate::http::pages::page;
 use crate::http::state::State;
-use crate::ops::inspections;
+use crate::ops::floor;
 use crate::render::time;
 
 #[derive(Debug, Deserialize)]
@@ -27,7 +28,7 @@ pub async fn show(
     Query(q): Query<Shown>,
 ) -> Result<Response, Failure> {
     let view = state
-        .run(who.proof(), move |ctx| inspections::show(ctx, &id))
+        .run(who.proof(), move |ctx| floor::shown(ctx, &id))
         .await?;
     let recorded = match q.recorded.as_deref() {
         Some("new") => Some("Recorded."),
@@ -37,10 +38,10 @@ pub async fn show(
     Ok(page(
         "inspection",
         &json!({
-            "title": view.name,
+            "title": view.detail.name,
             "chrome": chrome(&state, &who),
             "recorded": recorded,
-            "recorded_at": time::local(&view.row.recorded_at),
+            "recorded_at": time::local(&view.detail.row.recorded_at),
             "view": view,
         }),
     ))

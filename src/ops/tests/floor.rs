@@ -226,3 +226,28 @@ fn the_store_keeps_a_submission_key_unique() {
     assert!(b.ctx.append(batch()).is_err());
     assert_eq!(b.events().len(), events);
 }
+
+#[test]
+fn a_recorded_inspection_shows_the_words_of_the_revision_it_used() {
+    let mut b = Bench::new();
+    b.checklist_in_force();
+    let key = "00000000000000000000000000000006";
+    floor::submit(&mut b.ctx, filled("L-1", Some(key), LONG)).unwrap();
+    let shown = floor::shown(&mut b.ctx, "INS-000001").unwrap();
+    assert_eq!(shown.title, "Final inspection");
+    let length = &shown.items[1];
+    assert_eq!(
+        (
+            length.prompt.as_str(),
+            length.unit.as_deref(),
+            length.outcome
+        ),
+        ("Overall length", Some("mm"), Outcome::Fail)
+    );
+    assert!(length.judged.as_deref().unwrap().contains("above"));
+    assert!(shown.items[0].critical);
+    assert_eq!(
+        kind(floor::shown(&mut b.ctx, "INS-000002")),
+        ErrorKind::NotFound
+    );
+}
