@@ -806,3 +806,152 @@ async fn an_inspection_that_does_not_exist_is_not_found() {
     let bad = b.get("/inspections/nonsense").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
+
+/// Starts the real `sopbook serve` with `args` and returns what it printed
+/// up to the line that says where it serves (or everything, if it ended).
+fn serve_says(ws: &Ws, args: &[&str]) -> (Option<i32>, String) {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sopbook"))
+        .arg("serve")
+        .args(args)
+        .current_dir(ws.path())
+        .env_remove("SOPBOOK_WORKSPACE")
+        .env_remove("SOPBOOK_DATABASE")
+        .env_remove("SOPBOOK_STATION")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = String::new();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    while let Some(Ok(line)) = lines.next() {
+        said.push_str(&line);
+        said.push('\n');
+        if line.starts_with("Serving the floor") {
+            let _ = child.kill();
+            let _ = child.wait();
+            return (None, said);
+        }
+    }
+    (child.wait().unwrap().code(), said)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn serve_listens_on_loopback_and_warns_before_it_listens_beyond() {
+    let ws = workspace();
+    let port = free_port();
+    let (code, said) = serve_says(&ws, &["--listen", &format!("127.0.0.1:{port}")]);
+    assert_eq!(code, None, "{said}");
+    assert_eq!(
+        said,
+        format!(
+            "Serving the floor for station main at http://127.0.0.1:{port} (the manual at http://127.0.0.1:{port}/manual/). Ctrl-C stops it.\n"
+        )
+    );
+    let port = free_port();
+    let (_, said) = serve_says(
+        &ws,
+        &["--listen", &format!("0.0.0.0:{port}"), "--station", "dock"],
+    );
+    assert!(
+        said.starts_with(&format!(
+            "warning: listening on 0.0.0.0:{port}, reachable from the network over plain HTTP: \
+             anyone on the network can read the passwords and session cookies sent to it"
+        )),
+        "{said}"
+    );
+    assert!(said.contains("for station dock"), "{said}");
+}
+
+#[test]
+fn serve_refuses_a_listen_address_or_station_it_cannot_use() {
+    let ws = workspace();
+    let (code, said) = serve_says(&ws, &["--listen", "8080"]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        said,
+        "error: --listen `8080` is not an address and port; write it as 127.0.0.1:8080\n"
+    );
+    let (code, said) = serve_says(&ws, &["--station", " "]);
+    assert_eq!(
+        (code, said.as_str()),
+        (Some(2), "error: the station is empty\n")
+    );
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let (code, said) = serve_says(&ws, &["--listen", &format!("127.0.0.1:{port}")]);
+    assert_eq!(code, Some(2), "{said}");
+    assert!(
+        said.starts_with(&format!("error: could not listen on 127.0.0.1:{port}: ")),
+        "{said}"
+    );
+    assert!(
+        said.contains("help: another program may be using the port"),
+        "{said}"
+    );
+}
+
+#[test]
+fn the_demo_ends_by_saying_how_to_serve_the_floor() {
+    // The sample workspace of this repository, as the README's main command runs it.
+    let ws = Ws::empty();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(repo.join("sopbook.toml"), ws.path().join("sopbook.toml")).unwrap();
+    copy_dir(&repo.join("manual"), &ws.path().join("manual"));
+    copy_dir(&repo.join("checklists"), &ws.path().join("checklists"));
+    let run = ws.run(&["demo"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let last = run.stderr.lines().last().unwrap();
+    assert!(
+        last.starts_with("The floor in a browser: `")
+            && last.ends_with(
+                " serve`, then open http://127.0.0.1:8080 and sign in as yosef (password \"nordvann-demo\")."
+            ),
+        "{last}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_same_form_sent_four_times_at_once_records_one_inspection() {
+    let ws = workspace();
+    let app = app(&ws);
+    let mut b = Browser::signed_in(app.clone(), "bob").await;
+    let form = open_form(&mut b, "L-1").await;
+    let fields = sent_back(&form, &answers("120.0"));
+    let body = fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let cookie = b.cookie_header();
+    let sends = (0..4).map(|_| {
+        let request = Request::post("/inspect/CL-001/record")
+            .header(header::COOKIE, cookie.clone())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.clone()))
+            .unwrap();
+        tokio::spawn(app.clone().oneshot(request))
+    });
+    let mut places = Vec::new();
+    for send in sends.collect::<Vec<_>>() {
+        let response = send.await.unwrap().unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let to = response.headers()[header::LOCATION].to_str().unwrap();
+        places.push(to.split('?').next().unwrap().to_string());
+    }
+    assert_eq!(places, ["/inspections/INS-000001"; 4]);
+    assert_eq!(inspections(&ws).len(), 1);
+    let verify = ws.run(&["audit", "verify"]);
+    assert_eq!(verify.code, 0, "{}", verify.stderr);
+}
