@@ -42,6 +42,13 @@ impl Failure {
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
         let status = self.status();
+        // What the browser cannot fix (a locked, full or broken store) is
+        // also for whoever runs the server.
+        if let Failure::Op(e) = &self
+            && status.is_server_error()
+        {
+            eprintln!("error: {}", e.text());
+        }
         let (title, message, hint) = match &self {
             Failure::SignIn { next: Some(next) } => {
                 let to = format!("/signin?next={}", query_value(next));
