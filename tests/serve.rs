@@ -18,15 +18,18 @@ use tower::ServiceExt as _;
 
 /// The `base` fixture with every document released and approved, every
 /// password set and the manual published: made once, copied per test.
+/// It lives in cargo's folder for test files, made anew by each run.
 fn released() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let ws = Ws::fixture("base");
         ws.release_all();
         ws.ok(&["publish"]);
-        ws.dir
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-released");
+        let _ = std::fs::remove_dir_all(&dir);
+        copy_dir(ws.path(), &dir);
+        dir
     })
-    .path()
 }
 
 /// A fresh copy of the released workspace.
