@@ -411,11 +411,21 @@ fn an_inspection_from_a_phone_is_recorded_and_a_hostile_note_stays_text() {
         .unwrap();
     rt.block_on(async {
         let c = connect(driver_port, profile.path()).await;
-        c.set_window_size(PHONE.0, PHONE.1).await.unwrap();
-        let width = eval(&c, "return window.innerWidth;").await;
-        assert_eq!(width, PHONE.0, "the page is laid out at phone width");
-        run_the_floor(&c, &format!("http://127.0.0.1:{server_port}"), &shots).await;
+        // The steps run as a task of their own, so that the browser is
+        // closed (not left running) when one of them fails.
+        let steps = c.clone();
+        let run = tokio::spawn(async move {
+            steps.set_window_size(PHONE.0, PHONE.1).await.unwrap();
+            let width = eval(&steps, "return window.innerWidth;").await;
+            assert_eq!(width, PHONE.0, "the page is laid out at phone width");
+            let base = format!("http://127.0.0.1:{server_port}");
+            run_the_floor(&steps, &base, &shots).await;
+        })
+        .await;
         let _ = c.close().await;
+        if let Err(failed) = run {
+            std::panic::resume_unwind(failed.into_panic());
+        }
     });
     let run = ws.run(&["inspections", "list", "--json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
