@@ -90,6 +90,8 @@ pub enum Command {
     Report(ReportArgs),
     /// A control chart and capability for a measured item
     Spc(SpcArgs),
+    /// Serve the floor (checklists to tick off) and the manual to browsers
+    Serve(ServeArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
     /// Write man pages
@@ -362,6 +364,22 @@ pub enum AuditCommand {
     },
     /// Write the chain's head to records.anchors in the workspace (commit it)
     Anchor,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address and port to listen on; another than loopback is reached
+    /// from the network over plain HTTP (no TLS yet)
+    #[arg(long, value_name = "ADDRESS:PORT", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// The station the browsers record at; its checklists come first
+    #[arg(
+        long,
+        value_name = "NAME",
+        env = "SOPBOOK_STATION",
+        default_value = "main"
+    )]
+    pub station: String,
 }
 
 #[derive(Debug, Args)]

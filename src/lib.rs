@@ -3,6 +3,7 @@
 //! The layers, from the outside in:
 //! - [`cli`]: the command line (clap derive), one variant per command.
 //! - [`cmd`]: the command-line front end: parse, call one operation, render.
+//! - [`http`]: `sopbook serve`, the browser front end, as thin as `cmd`.
 //! - [`render`]: how the command line shows things: tables, dates, numbers, colour.
 //! - [`ops`]: the operations, with typed input and typed `Serialize` views;
 //!   every rule lives here, once, for every front end.
@@ -19,6 +20,7 @@ pub mod cli;
 pub mod cmd;
 pub mod diagnostic;
 pub mod error;
+pub mod http;
 pub mod manual;
 pub mod model;
 pub mod ops;

@@ -18,6 +18,7 @@ mod people;
 mod publish;
 mod records;
 mod report;
+mod serve;
 mod session;
 mod spc;
 
@@ -94,6 +95,7 @@ fn run(cli: Cli) -> Result<Outcome> {
         Command::Init(args) => init::init(&env, &args),
         Command::Completions(args) => man::completions(&args),
         Command::Man(args) => man::man(&args),
+        Command::Serve(args) => serve::serve(env, ws, &args),
         command => {
             let floor = matches!(
                 command,
@@ -168,7 +170,9 @@ fn dispatch(ctx: &mut Context, env: &env::Env, command: Command) -> Result<Outco
         Command::Nc(command) => nc::nc(ctx, &command),
         Command::Report(args) => report::report(ctx, &args),
         Command::Spc(args) => spc::spc(ctx, &args),
-        Command::Init(_) | Command::Completions(_) | Command::Man(_) => Ok(Outcome::Ok),
+        Command::Init(_) | Command::Completions(_) | Command::Man(_) | Command::Serve(_) => {
+            Ok(Outcome::Ok)
+        }
     }
 }
 

@@ -77,6 +77,12 @@ pub fn demo(ctx: &mut Context, env: &Env, args: &DemoArgs) -> Result<Outcome> {
     say(format!(
         "Try: `{p} status`, `{p} history QC-001`, `{p} diff QC-001`, `{p} due`, `{p} audit verify`."
     ));
+    if let Some(inspector) = &run.inspector {
+        say(format!(
+            "The floor in a browser: `{p} serve`, then open http://127.0.0.1:8080 and sign in as {inspector} (password \"{}\").",
+            run.password
+        ));
+    }
     Ok(Outcome::Ok)
 }
 

@@ -200,6 +200,9 @@ pub struct DemoRun {
     pub skipped: Vec<String>,
     pub published: Published,
     pub password: &'static str,
+    /// The demo person who inspects (the first with the role `inspector`),
+    /// to sign in as on the floor.
+    pub inspector: Option<String>,
 }
 
 /// Records the sample history into an empty store, then publishes.
@@ -232,6 +235,12 @@ pub fn demo(ctx: &mut Context, out: Option<PathBuf>, progress: bool) -> Result<D
         skipped: Vec::new(),
         published: placeholder(),
         password: DEMO_PASSWORD,
+        inspector: ws
+            .config
+            .people
+            .iter()
+            .find(|p| p.roles.iter().any(|r| r == "inspector"))
+            .map(|p| p.id.clone()),
     };
     if fresh {
         let real_now = ctx.now();

@@ -430,6 +430,16 @@ pub fn record_prepared(
     actor: &str,
     prepared: Vec<Prepared>,
 ) -> Result<Vec<(i64, Option<i64>)>> {
+    record_prepared_noted(ctx, actor, prepared, json!({}))
+}
+
+/// The same, with `note` in the audit event (a browser's submission key).
+pub fn record_prepared_noted(
+    ctx: &mut Context,
+    actor: &str,
+    prepared: Vec<Prepared>,
+    note: Value,
+) -> Result<Vec<(i64, Option<i64>)>> {
     let record = match prepared.as_slice() {
         [one] => format!("{} lot {}", one.new.row.checklist_id, one.new.row.lot),
         many => format!("{} inspections", many.len()),
@@ -438,7 +448,7 @@ pub fn record_prepared(
         actor: actor.to_string(),
         action: "inspected".to_string(),
         record,
-        note: json!({}),
+        note,
         inspections: prepared.into_iter().map(|p| p.new).collect(),
     };
     ctx.sync_roster()?;

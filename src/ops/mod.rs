@@ -12,6 +12,8 @@
 //! - [`records`]: status, due reviews, history, a revision's text, diffs.
 //! - [`audit`]: the audit log and its verification.
 //! - [`inspections`]: record, list, show and void inspections.
+//! - [`floor`]: a checklist filled in over several requests (the browser),
+//!   recorded once per form.
 //! - [`import`]: many inspections from a CSV file, all or nothing.
 //! - [`nc`]: nonconformances and their steps.
 //! - [`scorecard`], [`spc`], [`dashboard`]: the numbers managers see.
@@ -23,6 +25,7 @@ pub mod check;
 pub mod dashboard;
 pub mod demo;
 pub mod documents;
+pub mod floor;
 pub mod import;
 pub mod inspections;
 pub mod nc;

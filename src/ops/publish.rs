@@ -1,7 +1,7 @@
 //! `publish`: the manual as an mdBook, from the revisions in force on a date
 //! (or the working files as a preview), with the quality dashboard.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -89,4 +89,14 @@ pub fn publish(ctx: &mut Context, input: PublishInput) -> Result<Published> {
         index: published.out.join("index.html"),
         out: published.out,
     })
+}
+
+/// Where `publish` writes the manual unless told otherwise (`out` in
+/// sopbook.toml, in the workspace); `None` at a station that has only the
+/// records.
+pub fn default_out(ctx: &mut Context) -> Result<Option<PathBuf>> {
+    let Some(root) = ctx.root().map(Path::to_path_buf) else {
+        return Ok(None);
+    };
+    Ok(Some(root.join(&ctx.config()?.out)))
 }

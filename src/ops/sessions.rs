@@ -109,3 +109,36 @@ pub fn holds_session(ctx: &mut Context, person: &Person, token: &str) -> Result<
         _ => false,
     })
 }
+
+/// Who holds a live session: what a front end that keeps the token (a
+/// browser's cookie) shows and acts for.
+#[derive(Debug, Clone, Serialize)]
+pub struct Holder {
+    pub person: String,
+    pub name: String,
+    pub roles: Vec<String>,
+    #[serde(with = "crate::model::records::stamp")]
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The person whose live session `token` is, if it is one now: not ended,
+/// not expired, and the person still in sopbook.toml (or the roster).
+pub fn holder(ctx: &mut Context, token: &str) -> Result<Option<Holder>> {
+    let now = ctx.now();
+    let Some((session, None)) = ctx.store()?.session(&sha256_hex(token.as_bytes()))? else {
+        return Ok(None);
+    };
+    if !(session.started_at <= now && now < session.expires_at) {
+        return Ok(None);
+    }
+    let people = ctx.people()?;
+    Ok(people
+        .into_iter()
+        .find(|p| p.id == session.person)
+        .map(|p| Holder {
+            person: p.id,
+            name: p.name,
+            roles: p.roles,
+            expires_at: session.expires_at,
+        }))
+}

@@ -260,6 +260,9 @@ pub trait Store: Send {
     }
     /// Item results whose inspection does not exist: (inspection id, position).
     fn stray_item_results(&mut self) -> Result<Vec<(i64, i64)>>;
+    /// The inspection recorded by the event whose note holds this
+    /// submission key (a form from the browser), if there is one.
+    fn submitted(&mut self, key: &str) -> Result<Option<i64>>;
     /// How many inspections and item results there are.
     fn counts(&mut self) -> Result<(i64, i64)>;
 }

@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0004_keys.sql"),
     include_str!("../../migrations/sqlite/0005_key_resets.sql"),
     include_str!("../../migrations/sqlite/0006_rosters.sql"),
+    include_str!("../../migrations/sqlite/0007_submissions.sql"),
 ];
 
 /// How long a writer waits for another writer before giving up, unless
@@ -1789,6 +1790,23 @@ impl Store for SqliteStore {
                 .collect()
         };
         load().map_err(|e| explain(e, &path, timeout))
+    }
+
+    fn submitted(&mut self, key: &str) -> Result<Option<i64>> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        self.conn
+            .query_row(
+                // The event names the first inspection it wrote: both
+                // lookups go through an index, however many records there are.
+                "SELECT i.id FROM events e JOIN inspections i
+                   ON i.id = json_extract(e.detail, '$.rows[0].from') AND i.event_seq = e.seq
+                 WHERE (CASE WHEN json_valid(e.detail) THEN json_extract(e.detail, '$.note.submission') END) = ?1
+                 LIMIT 1",
+                [key],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| explain(e, &path, timeout))
     }
 
     fn counts(&mut self) -> Result<(i64, i64)> {

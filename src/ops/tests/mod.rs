@@ -16,6 +16,7 @@
 
 mod documents;
 mod due;
+mod floor;
 mod inspections;
 mod nc;
 mod passwords;

@@ -1,0 +1,317 @@
+//! What a browser holds and sends: the session cookie (the token of a
+//! sign-in, as `sopbook login` keeps it in a file), a form cookie before
+//! anyone signs in, the CSRF token every form carries, and form fields.
+//!
+//! The CSRF token is a hash of the session token (or, on the sign-in form,
+//! of the form cookie): a page of another site can neither read it nor
+//! make it, and SameSite=Strict keeps the cookies off its requests anyway.
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{Method, header};
+
+use super::failure::Failure;
+use super::state::{Proof, State};
+use crate::error::Error;
+use crate::ops::inspections::Entry;
+use crate::ops::sessions::{self, Holder};
+use crate::store::sha256_hex;
+
+/// The cookie holding the session token.
+pub const SESSION_COOKIE: &str = "sopbook_session";
+/// The cookie that ties the sign-in form to the browser that asked for it.
+pub const FORM_COOKIE: &str = "sopbook_form";
+/// How long a browser stays signed in: a shift.
+pub const SHIFT_HOURS: i64 = 12;
+/// The largest form sopbook accepts.
+pub const FORM_LIMIT: usize = 256 * 1024;
+
+/// The cookies sopbook set in this browser.
+#[derive(Debug, Clone, Default)]
+pub struct Visitor {
+    pub session: Option<String>,
+    pub form: Option<String>,
+}
+
+/// A cookie's value if it looks like one sopbook made (hex), else nothing.
+fn ours(value: &str) -> Option<String> {
+    let ok = (16..=128).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_hexdigit());
+    ok.then(|| value.to_string())
+}
+
+impl Visitor {
+    pub fn of(parts: &Parts) -> Visitor {
+        let mut v = Visitor::default();
+        for header in parts.headers.get_all(header::COOKIE) {
+            let Ok(text) = header.to_str() else { continue };
+            for pair in text.split(';') {
+                let Some((name, value)) = pair.trim().split_once('=') else {
+                    continue;
+                };
+                match name {
+                    SESSION_COOKIE => v.session = ours(value),
+                    FORM_COOKIE => v.form = ours(value),
+                    _ => {}
+                }
+            }
+        }
+        v
+    }
+
+    /// The CSRF token of the sign-in form: from the form cookie.
+    pub fn form_csrf(&self) -> Option<String> {
+        self.form.as_deref().map(csrf_of)
+    }
+
+    /// The CSRF token of a signed-in browser's forms: from the session.
+    pub fn session_csrf(&self) -> Option<String> {
+        self.session.as_deref().map(csrf_of)
+    }
+}
+
+/// Refuses a POST whose form does not carry the token `expected`.
+pub fn check_csrf(expected: Option<String>, given: Option<&str>) -> Result<(), Failure> {
+    match (expected, given) {
+        (Some(want), Some(got)) if same(want.as_bytes(), got.as_bytes()) => Ok(()),
+        _ => Err(Failure::Forged),
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Visitor {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Visitor::of(parts))
+    }
+}
+
+fn csrf_of(seed: &str) -> String {
+    sha256_hex(format!("sopbook form\n{seed}").as_bytes())
+}
+
+/// Compares in time that does not depend on where the bytes differ.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// 32 random bytes as hex: a form cookie.
+pub fn new_seed() -> Result<String, Failure> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Failure::Op(Error::invalid(format!("could not make a form cookie: {e}"))))?;
+    Ok(hex::encode(bytes))
+}
+
+/// `Set-Cookie` for a cookie only sopbook's own pages send back.
+pub fn cookie(name: &str, value: &str, max_age: Option<i64>) -> String {
+    let age = max_age
+        .map(|s| format!("; Max-Age={s}"))
+        .unwrap_or_default();
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict{age}")
+}
+
+/// `Set-Cookie` that removes a cookie.
+pub fn removed(name: &str) -> String {
+    cookie(name, "", Some(0))
+}
+
+/// Adds a `Set-Cookie` header (made by [`cookie`] or [`removed`]).
+pub fn set_cookie(response: &mut axum::response::Response, value: &str) {
+    if let Ok(v) = axum::http::HeaderValue::from_str(value) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+}
+
+/// A person signed in in this browser, with their session token.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub holder: Holder,
+    pub token: String,
+    pub visitor: Visitor,
+}
+
+impl SignedIn {
+    pub fn proof(&self) -> Proof {
+        Proof::Session(self.token.clone())
+    }
+
+    pub fn csrf(&self) -> String {
+        csrf_of(&self.token)
+    }
+
+    /// Refuses a form that does not carry this session's CSRF token.
+    pub fn check(&self, fields: &Fields) -> Result<(), Failure> {
+        check_csrf(Some(self.csrf()), fields.get("csrf"))
+    }
+}
+
+impl FromRequestParts<State> for SignedIn {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &State) -> Result<Self, Failure> {
+        let visitor = Visitor::of(parts);
+        let next = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .filter(|_| parts.method == Method::GET);
+        let signed_out = || Failure::SignIn { next: next.clone() };
+        let Some(token) = visitor.session.clone() else {
+            return Err(signed_out());
+        };
+        let held = token.clone();
+        let holder = state
+            .run(Proof::Nothing, move |ctx| sessions::holder(ctx, &held))
+            .await?;
+        match holder {
+            Some(holder) => Ok(SignedIn {
+                holder,
+                token,
+                visitor,
+            }),
+            None => Err(signed_out()),
+        }
+    }
+}
+
+/// A form's fields, in order, as sent (`application/x-www-form-urlencoded`).
+#[derive(Debug, Clone, Default)]
+pub struct Fields(pub Vec<(String, String)>);
+
+/// An item's value is sent as `v:ITEM`, its note as `n:ITEM`.
+pub const VALUE: &str = "v:";
+pub const NOTE: &str = "n:";
+
+impl Fields {
+    /// The first value of a field.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A field that may be left empty: empty is none.
+    pub fn optional(&self, name: &str) -> Option<&str> {
+        self.get(name).map(str::trim).filter(|v| !v.is_empty())
+    }
+
+    /// The items' values and notes, in the order their fields came.
+    pub fn entries(&self) -> Vec<Entry> {
+        let mut entries: Vec<Entry> = Vec::new();
+        for (k, v) in &self.0 {
+            let (item, is_value) = match (k.strip_prefix(VALUE), k.strip_prefix(NOTE)) {
+                (Some(item), _) => (item, true),
+                (_, Some(item)) => (item, false),
+                _ => continue,
+            };
+            let at = match entries.iter().position(|e| e.item == item) {
+                Some(at) => at,
+                None => {
+                    entries.push(Entry {
+                        item: item.to_string(),
+                        value: String::new(),
+                        note: String::new(),
+                    });
+                    entries.len() - 1
+                }
+            };
+            if is_value {
+                entries[at].value = v.clone();
+            } else {
+                entries[at].note = v.clone();
+            }
+        }
+        entries
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for Fields {
+    type Rejection = Failure;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Failure> {
+        match axum::Form::<Vec<(String, String)>>::from_request(req, state).await {
+            Ok(axum::Form(fields)) => Ok(Fields(fields)),
+            Err(e) => Err(Failure::Op(Error::invalid(format!(
+                "the form could not be read: {}",
+                e.body_text()
+            )))),
+        }
+    }
+}
+
+/// Where to go after signing in: a path on this server, never elsewhere.
+pub fn local_path(next: Option<&str>) -> String {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(pairs: &[(&str, &str)]) -> Fields {
+        Fields(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn values_and_notes_of_an_item_make_one_entry() {
+        let f = fields(&[
+            ("csrf", "x"),
+            ("v:pressure", "3.6"),
+            ("n:label", "smudged"),
+            ("n:pressure", "gauge 2"),
+            ("v:label", "pass"),
+        ]);
+        let got: Vec<_> = f
+            .entries()
+            .into_iter()
+            .map(|e| (e.item, e.value, e.note))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("pressure".into(), "3.6".into(), "gauge 2".into()),
+                ("label".into(), "pass".into(), "smudged".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn only_paths_on_this_server_are_followed_after_sign_in() {
+        assert_eq!(local_path(Some("/inspect/CL-001")), "/inspect/CL-001");
+        for away in ["//evil.example/", "https://evil.example/", "/\\evil", ""] {
+            assert_eq!(local_path(Some(away)), "/", "{away}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
+
+    #[test]
+    fn a_csrf_token_is_the_browsers_own() {
+        let v = Visitor {
+            session: Some("ab".repeat(32)),
+            form: Some("ef".repeat(32)),
+        };
+        let token = v.session_csrf().unwrap();
+        assert!(check_csrf(v.session_csrf(), Some(&token)).is_ok());
+        assert!(check_csrf(v.session_csrf(), None).is_err());
+        assert!(check_csrf(v.session_csrf(), Some(&token[1..])).is_err());
+        assert!(
+            check_csrf(v.form_csrf(), Some(&token)).is_err(),
+            "the sign-in form has a token of its own"
+        );
+        let other = Visitor {
+            session: Some("cd".repeat(32)),
+            form: None,
+        };
+        assert!(check_csrf(other.session_csrf(), Some(&token)).is_err());
+        assert!(check_csrf(Visitor::default().form_csrf(), Some("")).is_err());
+    }
+}

@@ -1,0 +1,204 @@
+//! The floor: the checklists in force, lot and serial, the form, the
+//! review and the record. Each step is one operation of
+//! [`ops::floor`](crate::ops::floor); what is recorded is what
+//! `sopbook inspect` records.
+
+use axum::extract::{Path, State as Shared};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::{Value, json};
+
+use crate::error::Error;
+use crate::http::browser::{Fields, SignedIn};
+use crate::http::failure::{Failure, query_value};
+use crate::http::pages::{page, page_with};
+use crate::http::state::State;
+use crate::ops::floor::{self, Filled, Sheet};
+use crate::ops::inspections::{Entry, StartInput};
+
+/// The bar at the top of a signed-in page.
+pub fn chrome(state: &State, who: &SignedIn) -> Value {
+    json!({
+        "station": state.station(),
+        "person": who.holder,
+        "csrf": who.csrf(),
+    })
+}
+
+/// `GET /`: the checklists in force, the station's own first.
+pub async fn checklists(Shared(state): Shared<State>, who: SignedIn) -> Result<Response, Failure> {
+    let station = state.station().to_string();
+    let view = state
+        .run(who.proof(), move |ctx| floor::checklists(ctx, &station))
+        .await?;
+    Ok(page(
+        "checklists",
+        &json!({ "title": "Checklists", "chrome": chrome(&state, &who), "view": view }),
+    ))
+}
+
+/// `GET /inspect/{checklist}`: lot and serial for a checklist in force.
+pub async fn start(
+    Shared(state): Shared<State>,
+    who: SignedIn,
+    Path(checklist): Path<String>,
+) -> Result<Response, Failure> {
+    let view = state
+        .run(who.proof(), move |ctx| floor::checklist(ctx, &checklist))
+        .await?;
+    Ok(page(
+        "start",
+        &json!({
+            "title": format!("{} {}", view.id, view.title),
+            "chrome": chrome(&state, &who),
+            "view": view,
+        }),
+    ))
+}
+
+/// A form as posted, owned, to hand to an operation on another thread.
+struct Posted {
+    checklist: String,
+    lot: String,
+    serial: Option<String>,
+    inspector: String,
+    station: String,
+    revision: Option<i64>,
+    key: Option<String>,
+    entries: Vec<Entry>,
+}
+
+impl Posted {
+    fn of(
+        state: &State,
+        who: &SignedIn,
+        checklist: String,
+        fields: &Fields,
+    ) -> Result<Posted, Failure> {
+        let revision = match fields.optional("revision") {
+            None => None,
+            Some(r) => Some(r.parse().map_err(|_| {
+                Error::invalid(format!("the form's revision `{r}` is not a number"))
+            })?),
+        };
+        Ok(Posted {
+            checklist,
+            lot: fields.get("lot").unwrap_or_default().trim().to_string(),
+            serial: fields.optional("serial").map(str::to_string),
+            inspector: who.holder.person.clone(),
+            station: state.station().to_string(),
+            revision,
+            key: fields.optional("key").map(str::to_string),
+            entries: fields.entries(),
+        })
+    }
+
+    fn filled(&self) -> Filled<'_> {
+        Filled {
+            start: StartInput {
+                checklist: &self.checklist,
+                lot: &self.lot,
+                serial: self.serial.as_deref(),
+                inspector: &self.inspector,
+                station: &self.station,
+                reinspect: None,
+            },
+            revision: self.revision,
+            key: self.key.as_deref(),
+            entries: self.entries.clone(),
+        }
+    }
+}
+
+fn sheet_page(
+    state: &State,
+    who: &SignedIn,
+    status: StatusCode,
+    name: &str,
+    sheet: &Sheet,
+) -> Response {
+    page_with(
+        status,
+        name,
+        &json!({
+            "title": format!("{} lot {}", sheet.checklist, sheet.lot),
+            "chrome": chrome(state, who),
+            "sheet": sheet,
+        }),
+    )
+}
+
+/// `POST /inspect/{checklist}`: the form for the lot and serial given,
+/// after the checks `sopbook inspect` makes before it asks anything.
+pub async fn open(
+    Shared(state): Shared<State>,
+    who: SignedIn,
+    Path(checklist): Path<String>,
+    fields: Fields,
+) -> Result<Response, Failure> {
+    who.check(&fields)?;
+    let mut posted = Posted::of(&state, &who, checklist, &fields)?;
+    // A new form: no key, no answers yet.
+    posted.key = None;
+    posted.entries.clear();
+    let sheet = state
+        .run(who.proof(), move |ctx| floor::open(ctx, posted.filled()))
+        .await?;
+    Ok(sheet_page(&state, &who, StatusCode::OK, "items", &sheet))
+}
+
+/// `POST /inspect/{checklist}/items`: back from the review to change answers.
+pub async fn change(
+    Shared(state): Shared<State>,
+    who: SignedIn,
+    Path(checklist): Path<String>,
+    fields: Fields,
+) -> Result<Response, Failure> {
+    who.check(&fields)?;
+    let posted = Posted::of(&state, &who, checklist, &fields)?;
+    let sheet = state
+        .run(who.proof(), move |ctx| floor::open(ctx, posted.filled()))
+        .await?;
+    Ok(sheet_page(&state, &who, StatusCode::OK, "items", &sheet))
+}
+
+/// `POST /inspect/{checklist}/review`: the verdict to confirm, or the form
+/// again with what is wrong marked on each item.
+pub async fn review(
+    Shared(state): Shared<State>,
+    who: SignedIn,
+    Path(checklist): Path<String>,
+    fields: Fields,
+) -> Result<Response, Failure> {
+    who.check(&fields)?;
+    let posted = Posted::of(&state, &who, checklist, &fields)?;
+    let sheet = state
+        .run(who.proof(), move |ctx| floor::check(ctx, posted.filled()))
+        .await?;
+    Ok(if sheet.complete {
+        sheet_page(&state, &who, StatusCode::OK, "review", &sheet)
+    } else {
+        sheet_page(&state, &who, StatusCode::BAD_REQUEST, "items", &sheet)
+    })
+}
+
+/// `POST /inspect/{checklist}/record`: records the form once, then shows
+/// the inspection (a repeated submit shows the one recorded first).
+pub async fn record(
+    Shared(state): Shared<State>,
+    who: SignedIn,
+    Path(checklist): Path<String>,
+    fields: Fields,
+) -> Result<Response, Failure> {
+    who.check(&fields)?;
+    let posted = Posted::of(&state, &who, checklist, &fields)?;
+    let done = state
+        .run(who.proof(), move |ctx| floor::submit(ctx, posted.filled()))
+        .await?;
+    let how = if done.replayed { "again" } else { "new" };
+    let to = format!(
+        "/inspections/{}?recorded={how}",
+        query_value(&done.recorded.name)
+    );
+    Ok(Redirect::to(&to).into_response())
+}

@@ -1,0 +1,86 @@
+//! The routes, one file per area:
+//!
+//! | route | what |
+//! | --- | --- |
+//! | `GET /signin`, `POST /signin`, `POST /signout` | [`signin`]: a sign-in for a shift |
+//! | `GET /` | [`floor`]: the checklists in force, the station's own first |
+//! | `GET /inspect/{checklist}` | [`floor`]: lot and serial |
+//! | `POST /inspect/{checklist}` | [`floor`]: the form for that lot |
+//! | `POST /inspect/{checklist}/items` | [`floor`]: back to the form to change answers |
+//! | `POST /inspect/{checklist}/review` | [`floor`]: the answers checked, the verdict |
+//! | `POST /inspect/{checklist}/record` | [`floor`]: recorded once, then the inspection |
+//! | `GET /inspections/{id}` | [`inspections`]: one inspection |
+//! | `GET /manual/...` | [`manual`]: the published manual |
+//! | `GET /assets/floor.css` | [`assets`]: the stylesheet |
+
+pub mod assets;
+pub mod floor;
+pub mod inspections;
+pub mod manual;
+pub mod signin;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+
+use super::browser::FORM_LIMIT;
+use super::failure::Failure;
+use super::state::State;
+
+/// Every route of `sopbook serve`.
+pub fn router(state: State) -> Router {
+    let routes = Router::new()
+        .route("/", get(floor::checklists))
+        .route("/signin", get(signin::form).post(signin::sign_in))
+        .route("/signout", post(signin::sign_out))
+        .route("/inspect/{checklist}", get(floor::start).post(floor::open))
+        .route("/inspect/{checklist}/items", post(floor::change))
+        .route("/inspect/{checklist}/review", post(floor::review))
+        .route("/inspect/{checklist}/record", post(floor::record))
+        .route("/inspections/{id}", get(inspections::show))
+        .route("/assets/floor.css", get(assets::stylesheet));
+    manual::mount(routes, &state)
+        .fallback(|| async { Failure::NoPage })
+        .layer(DefaultBodyLimit::max(FORM_LIMIT))
+        .layer(middleware::from_fn(guard))
+        .with_state(state)
+}
+
+/// What the app's own pages allow: nothing from elsewhere, no script, no
+/// inline style, no framing, forms only to this server.
+const APP_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The published manual is mdBook's HTML, with its own scripts (search,
+/// themes) and inline styles, all served from here.
+const MANUAL_POLICY: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'self'";
+
+/// Headers on every answer: the content security policy, no sniffing, no
+/// framing; the app's pages are not cached (a signed-out browser's back
+/// button shows no one's form).
+async fn guard(request: Request, next: Next) -> Response {
+    let manual = request.uri().path().starts_with("/manual");
+    let asset = request.uri().path().starts_with("/assets/");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let policy = if manual { MANUAL_POLICY } else { APP_POLICY };
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(policy),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if !manual && !asset {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}

@@ -1,0 +1,156 @@
+//! Signing in and out: a person from sopbook.toml with their signing
+//! password, through the same operations as `sopbook login` and `logout`
+//! (a wrong password is a refusal in the audit log). The session token
+//! goes into an HttpOnly, SameSite=Strict cookie.
+
+use axum::extract::{Query, State as Shared};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::error::ErrorKind;
+use crate::http::browser::{
+    FORM_COOKIE, Fields, SESSION_COOKIE, SHIFT_HOURS, Visitor, check_csrf, cookie, local_path,
+    new_seed, removed, set_cookie,
+};
+use crate::http::failure::Failure;
+use crate::http::pages::page_with;
+use crate::http::state::{Proof, State};
+use crate::ops::sessions;
+
+/// The longest person id the sign-in form takes.
+const ID_LIMIT: usize = 64;
+
+#[derive(Debug, Deserialize)]
+pub struct Next {
+    next: Option<String>,
+}
+
+/// The sign-in page, with what went wrong the last time.
+fn signin_page(
+    state: &State,
+    status: StatusCode,
+    csrf: String,
+    next: &str,
+    person: &str,
+    error: Option<String>,
+) -> Response {
+    page_with(
+        status,
+        "signin",
+        &json!({
+            "title": "Sign in",
+            "chrome": { "station": state.station(), "person": null, "csrf": null },
+            "csrf": csrf,
+            "next": next,
+            "person": person,
+            "error": error,
+            "hours": SHIFT_HOURS,
+        }),
+    )
+}
+
+/// `GET /signin`: the form, and a form cookie if the browser has none.
+pub async fn form(
+    Shared(state): Shared<State>,
+    visitor: Visitor,
+    Query(q): Query<Next>,
+) -> Result<Response, Failure> {
+    let next = local_path(q.next.as_deref());
+    let (seed, fresh) = match &visitor.form {
+        Some(seed) => (seed.clone(), false),
+        None => (new_seed()?, true),
+    };
+    let csrf = Visitor {
+        session: None,
+        form: Some(seed.clone()),
+    }
+    .form_csrf()
+    .unwrap_or_default();
+    let mut response = signin_page(&state, StatusCode::OK, csrf, &next, "", None);
+    if fresh {
+        set_cookie(&mut response, &cookie(FORM_COOKIE, &seed, None));
+    }
+    Ok(response)
+}
+
+/// `POST /signin`: signs the person in for a shift and goes on to where
+/// they were headed; a refusal shows the form again.
+pub async fn sign_in(
+    Shared(state): Shared<State>,
+    visitor: Visitor,
+    fields: Fields,
+) -> Result<Response, Failure> {
+    check_csrf(visitor.form_csrf(), fields.get("csrf"))?;
+    let csrf = visitor.form_csrf().unwrap_or_default();
+    let next = local_path(fields.get("next"));
+    let person = fields.optional("person").unwrap_or_default().to_string();
+    let password = fields.get("password").unwrap_or_default().to_string();
+    if person.is_empty() || person.chars().count() > ID_LIMIT {
+        let error = if person.is_empty() {
+            "Enter your id, as in sopbook.toml (such as yosef).".to_string()
+        } else {
+            format!("An id is at most {ID_LIMIT} characters.")
+        };
+        return Ok(signin_page(
+            &state,
+            StatusCode::BAD_REQUEST,
+            csrf,
+            &next,
+            "",
+            Some(error),
+        ));
+    }
+    let who = person.clone();
+    let signed = state
+        .run(Proof::Password(password), move |ctx| {
+            sessions::login(ctx, &who, SHIFT_HOURS)
+        })
+        .await;
+    match signed {
+        Ok(signed) => {
+            let mut response = Redirect::to(&next).into_response();
+            set_cookie(
+                &mut response,
+                &cookie(SESSION_COOKIE, &signed.token, Some(SHIFT_HOURS * 3600)),
+            );
+            Ok(response)
+        }
+        Err(Failure::Op(e)) if matches!(e.kind, ErrorKind::Refused | ErrorKind::Invalid) => {
+            let status = Failure::Op(e.clone()).status();
+            Ok(signin_page(
+                &state,
+                status,
+                csrf,
+                &next,
+                &person,
+                Some(e.message.clone()),
+            ))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// `POST /signout`: ends the session in the records and forgets the cookie.
+pub async fn sign_out(
+    Shared(state): Shared<State>,
+    visitor: Visitor,
+    fields: Fields,
+) -> Result<Response, Failure> {
+    let mut response = Redirect::to("/signin").into_response();
+    if let Some(token) = visitor.session.clone() {
+        check_csrf(visitor.session_csrf(), fields.get("csrf"))?;
+        match state
+            .run(Proof::Nothing, move |ctx| sessions::logout(ctx, &token))
+            .await
+        {
+            Ok(_) => {}
+            // Not in these records: there is nothing to end.
+            Err(Failure::Op(e)) if e.kind == ErrorKind::NotFound => {}
+            Err(other) => return Err(other),
+        }
+    }
+    set_cookie(&mut response, &removed(SESSION_COOKIE));
+    Ok(response)
+}

@@ -1,0 +1,541 @@
+//! The floor, one step at a time: what a front end that fills in a
+//! checklist over several requests (the browser) needs around
+//! [`inspections`](super::inspections): the checklists in force with a
+//! station's own first, a checklist's form, the form filled in and checked
+//! item by item, and a submit that records once however often it arrives.
+//!
+//! Every step starts the inspection again ([`inspections::start`]): the
+//! person, their role and the checklist in force are checked each time, and
+//! what is recorded is exactly what `sopbook inspect` records, with the
+//! form's submission key in the audit event's note.
+
+use chrono::Duration;
+use serde::Serialize;
+use serde_json::json;
+
+use super::Context;
+use super::inspections::{self, Entry, Form, Recorded, StartInput, ins_name, nc_name};
+use crate::error::{Error, Result};
+use crate::fail;
+use crate::model::control::{Control, local_date};
+use crate::model::inspection::{Outcome, Verdict};
+use crate::model::records::DocKind;
+use crate::model::{Checklist, ItemKind};
+use crate::store::{InspectionFilter, RevisionRow};
+
+/// How far back the inspections that make a checklist a station's own go.
+pub const STATION_DAYS: i64 = 30;
+
+/// A checklist in force, as a station offers it.
+#[derive(Debug, Clone, Serialize)]
+pub struct InForce {
+    pub id: String,
+    pub title: String,
+    pub revision: i64,
+    pub description: Option<String>,
+    pub applies_to: Vec<String>,
+    pub items: usize,
+    pub critical: usize,
+    /// Inspections with it at this station in the last [`STATION_DAYS`] days.
+    pub used_here: usize,
+}
+
+/// The checklists in force today: the station's own (used there lately,
+/// most used first), then the others in id order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Checklists {
+    pub station: String,
+    pub here: Vec<InForce>,
+    pub others: Vec<InForce>,
+}
+
+fn in_force(rev: &RevisionRow, checklist: &Checklist, used_here: usize) -> InForce {
+    InForce {
+        id: checklist.id.clone(),
+        title: checklist.title.clone(),
+        revision: rev.number,
+        description: checklist.description.clone(),
+        applies_to: checklist.applies_to.clone(),
+        items: checklist.items.len(),
+        critical: checklist.items.iter().filter(|i| i.critical).count(),
+        used_here,
+    }
+}
+
+/// The checklists that can be used to inspect now, the station's first.
+pub fn checklists(ctx: &mut Context, station: &str) -> Result<Checklists> {
+    let today = local_date(ctx.now());
+    let since = (today - Duration::days(STATION_DAYS)).to_string();
+    let store = ctx.store()?;
+    let records = store.records()?;
+    let recent = store.inspections(&InspectionFilter {
+        since: Some(since),
+        ..Default::default()
+    })?;
+    let control = Control::new(&records);
+    let mut ids: Vec<&str> = control.ids().collect();
+    ids.sort_by(|a, b| crate::workspace::id_order(a, b));
+    ids.dedup();
+    let mut all = Vec::new();
+    for id in ids {
+        let state = control.state(id, today);
+        let Some((rev, _)) = state.effective.filter(|_| state.retired.is_none()) else {
+            continue;
+        };
+        if rev.kind != DocKind::Checklist {
+            continue;
+        }
+        let Some(checklist) = crate::workspace::parse_snapshot_checklist(&rev.path, &rev.content)
+        else {
+            continue;
+        };
+        let used = recent
+            .iter()
+            .filter(|i| i.station == station && i.checklist_id == checklist.id)
+            .count();
+        all.push(in_force(rev, &checklist, used));
+    }
+    let (mut here, others): (Vec<_>, Vec<_>) = all.into_iter().partition(|c| c.used_here > 0);
+    here.sort_by_key(|c| std::cmp::Reverse(c.used_here));
+    Ok(Checklists {
+        station: station.to_string(),
+        here,
+        others,
+    })
+}
+
+/// One checklist in force, before a lot is named; an error says why a
+/// checklist cannot be used (unknown, a draft, not yet effective, obsolete).
+pub fn checklist(ctx: &mut Context, id: &str) -> Result<InForce> {
+    let today = local_date(ctx.now());
+    let records = ctx.store()?.records_of(id)?;
+    match inspections::effective_checklist(&records, id, today) {
+        Ok((rev, checklist)) => Ok(in_force(&rev, &checklist, 0)),
+        Err(e) if records.revisions.is_empty() => {
+            let draft = ctx
+                .workspace_opt()?
+                .is_some_and(|ws| ws.checklist(id).is_some());
+            if draft {
+                fail!(
+                    Conflict,
+                    "{id} is a working draft: it has never been released and approved, so it cannot be used to inspect yet"
+                );
+            }
+            Err(e)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A checklist's form, filled in as far as the inspector has got.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sheet {
+    pub checklist: String,
+    pub title: String,
+    pub revision: i64,
+    pub description: Option<String>,
+    pub sop: Option<String>,
+    pub lot: String,
+    pub serial: Option<String>,
+    pub station: String,
+    pub inspector: String,
+    /// `INS-…` of the failed inspection this one re-inspects.
+    pub reinspects: Option<String>,
+    /// The form's submission key: the same in every step of one form, so
+    /// that however often it is submitted, it records one inspection.
+    pub key: String,
+    pub items: Vec<SheetItem>,
+    /// Whether every item was checked and has a value that fits it.
+    pub complete: bool,
+    /// The verdict, once the form is complete.
+    pub verdict: Option<Verdict>,
+    /// Items that fail.
+    pub failed: usize,
+    /// Items whose value does not fit (or is missing).
+    pub problems: usize,
+}
+
+/// One item of a [`Sheet`]: what to check, what was entered, how it stands.
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetItem {
+    pub id: String,
+    pub prompt: String,
+    pub help: Option<String>,
+    pub critical: bool,
+    /// "pass_fail", "measure", "choice", "count" or "text".
+    pub kind: &'static str,
+    /// The specification in words: "3.3 – 3.8 bar (nominal 3.5)".
+    pub spec: String,
+    pub unit: Option<String>,
+    pub nominal: Option<f64>,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+    pub options: Vec<String>,
+    /// The largest count that passes.
+    pub max: Option<u32>,
+    /// Whether "not applicable" may be entered (the item is not critical).
+    pub may_skip: bool,
+    pub value: String,
+    pub note: String,
+    /// Once checked: pass, fail, na or recorded.
+    pub outcome: Option<Outcome>,
+    /// How a value compares with the specification: "in spec", "0.4 bar
+    /// above the upper limit 3.8", "fails".
+    pub judged: Option<String>,
+    /// What is wrong with the value entered, in words.
+    pub problem: Option<String>,
+}
+
+/// A form as a front end sends it back: who and which lot, the revision
+/// and submission key the form was opened with, and the entries so far.
+#[derive(Debug, Clone)]
+pub struct Filled<'a> {
+    pub start: StartInput<'a>,
+    /// The checklist revision the form shows; a newer one in force since
+    /// is a conflict, not a silent switch.
+    pub revision: Option<i64>,
+    pub key: Option<&'a str>,
+    pub entries: Vec<Entry>,
+}
+
+/// A new submission key: 32 hex digits from the system's random source.
+fn new_key() -> Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Error::invalid(format!("could not make a submission key: {e}")))?;
+    Ok(hex::encode(bytes))
+}
+
+/// Refuses a submission key that sopbook did not make.
+fn check_key(key: &str) -> Result<()> {
+    if key.len() == 32 && key.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return Ok(());
+    }
+    Err(
+        Error::invalid("this form's submission key is not one sopbook made; nothing was recorded")
+            .with_hint("open the checklist again and fill in a new form"),
+    )
+}
+
+/// Starts the inspection again and checks that the form still shows the
+/// revision in force.
+fn restart(ctx: &mut Context, input: &Filled<'_>) -> Result<Form> {
+    let form = inspections::start(ctx, input.start.clone())?;
+    if let Some(shown) = input.revision
+        && shown != form.revision.number
+    {
+        fail!(
+            Conflict,
+            "{} rev {} is in force now, and this form was rev {shown}; nothing was recorded: start the inspection again",
+            form.checklist.id,
+            form.revision.number
+        );
+    }
+    for e in &input.entries {
+        if form.checklist.items.iter().all(|i| i.id != e.item) {
+            fail!(
+                Invalid,
+                "{} has no item `{}`; nothing was recorded",
+                form.checklist.id,
+                e.item
+            );
+        }
+    }
+    Ok(form)
+}
+
+fn sheet(form: &Form, input: &Filled<'_>, key: String, judge: bool) -> Sheet {
+    let mut items = Vec::new();
+    for item in &form.checklist.items {
+        let entry = input.entries.iter().find(|e| e.item == item.id);
+        let value = entry.map(|e| e.value.clone()).unwrap_or_default();
+        let note = entry.map(|e| e.note.clone()).unwrap_or_default();
+        let (mut unit, mut nominal, mut lower, mut upper, mut options, mut max) =
+            (None, None, None, None, Vec::new(), None);
+        match &item.kind {
+            ItemKind::Measure {
+                unit: u,
+                nominal: n,
+                lower: l,
+                upper: h,
+                ..
+            } => (unit, nominal, lower, upper) = (Some(u.clone()), *n, *l, *h),
+            ItemKind::Choice { options: o, .. } => options = o.clone(),
+            ItemKind::Count { max: m } => max = Some(*m),
+            ItemKind::PassFail | ItemKind::Text => {}
+        }
+        let (outcome, judged, problem) = if judge {
+            match inspections::answer(item, &value, &note) {
+                Ok(r) => (Some(r.outcome), inspections::judged(item, &r), None),
+                Err(e) => (None, None, Some(e.message.clone())),
+            }
+        } else {
+            (None, None, None)
+        };
+        items.push(SheetItem {
+            id: item.id.clone(),
+            prompt: item.prompt.clone(),
+            help: item.help.clone(),
+            critical: item.critical,
+            kind: item.kind.name(),
+            spec: item.kind.spec(),
+            unit,
+            nominal,
+            lower,
+            upper,
+            options,
+            max,
+            may_skip: !item.critical && !matches!(item.kind, ItemKind::Text),
+            value,
+            note,
+            outcome,
+            judged,
+            problem,
+        });
+    }
+    let problems = items.iter().filter(|i| i.problem.is_some()).count();
+    let failed = items
+        .iter()
+        .filter(|i| i.outcome == Some(Outcome::Fail))
+        .count();
+    let complete = judge && problems == 0;
+    let header = &form.header;
+    Sheet {
+        checklist: form.checklist.id.clone(),
+        title: form.checklist.title.clone(),
+        revision: form.revision.number,
+        description: form.checklist.description.clone(),
+        sop: form.checklist.sop.clone(),
+        lot: header.lot.clone(),
+        serial: header.serial.clone(),
+        station: header.station.clone(),
+        inspector: header.inspector.clone(),
+        reinspects: header.reinspects.map(ins_name),
+        key,
+        items,
+        complete,
+        verdict: complete.then_some(if failed > 0 {
+            Verdict::Fail
+        } else {
+            Verdict::Pass
+        }),
+        failed,
+        problems,
+    }
+}
+
+/// Opens the form for a lot (with what was entered so far, when the
+/// inspector goes back to change an answer), after the same checks as
+/// `sopbook inspect`. A new form gets a new submission key.
+pub fn open(ctx: &mut Context, input: Filled<'_>) -> Result<Sheet> {
+    let key = match input.key {
+        Some(k) => {
+            check_key(k)?;
+            k.to_string()
+        }
+        None => new_key()?,
+    };
+    let form = restart(ctx, &input)?;
+    Ok(sheet(&form, &input, key, false))
+}
+
+/// Checks every entry against its item: the verdict when all fit, else
+/// what is wrong with each one that does not. Records nothing.
+pub fn check(ctx: &mut Context, input: Filled<'_>) -> Result<Sheet> {
+    let Some(key) = input.key else {
+        fail!(
+            Invalid,
+            "this form has no submission key; open the checklist again"
+        );
+    };
+    check_key(key)?;
+    let form = restart(ctx, &input)?;
+    Ok(sheet(&form, &input, key.to_string(), true))
+}
+
+/// A recorded form.
+#[derive(Debug, Clone, Serialize)]
+pub struct Submitted {
+    #[serde(flatten)]
+    pub recorded: Recorded,
+    /// The key had been submitted before: this is the inspection it
+    /// recorded then, and nothing new was recorded.
+    pub replayed: bool,
+}
+
+/// The inspection an earlier submit of `key` recorded, if any; a key used
+/// for another checklist, lot or person is a conflict.
+fn recorded_by(ctx: &mut Context, key: &str, input: &Filled<'_>) -> Result<Option<Submitted>> {
+    let store = ctx.store()?;
+    let Some(id) = store.submitted(key)? else {
+        return Ok(None);
+    };
+    let Some(row) = store
+        .inspections(&InspectionFilter {
+            id: Some(id),
+            ..Default::default()
+        })?
+        .into_iter()
+        .next()
+    else {
+        return Ok(None);
+    };
+    let start = &input.start;
+    let same = row.checklist_id == start.checklist
+        && row.lot == start.lot
+        && row.serial == start.serial.unwrap_or_default()
+        && row.inspector == start.inspector;
+    if !same {
+        fail!(
+            Conflict,
+            "this form was recorded before as {} ({} lot {} by {}); nothing more was recorded",
+            ins_name(id),
+            row.checklist_id,
+            row.lot,
+            row.inspector
+        );
+    }
+    let nc = store
+        .nonconformances()?
+        .into_iter()
+        .find(|n| n.inspection_id == id)
+        .map(|n| n.id);
+    Ok(Some(Submitted {
+        recorded: Recorded {
+            id,
+            name: ins_name(id),
+            checklist: row.checklist_id,
+            revision: row.revision_number,
+            verdict: row.verdict,
+            nonconformance: nc.map(nc_name),
+            nc_id: nc,
+        },
+        replayed: true,
+    }))
+}
+
+/// Records the form as `sopbook inspect` records an inspection (the same
+/// checks, rows and audit event; a failed one opens its nonconformance),
+/// once per submission key: a key already recorded answers with that
+/// inspection and records nothing.
+pub fn submit(ctx: &mut Context, input: Filled<'_>) -> Result<Submitted> {
+    let Some(key) = input.key else {
+        fail!(
+            Invalid,
+            "this form has no submission key; nothing was recorded: open the checklist again"
+        );
+    };
+    check_key(key)?;
+    if let Some(done) = recorded_by(ctx, key, &input)? {
+        return Ok(done);
+    }
+    let form = restart(ctx, &input)?;
+    let prepared = inspections::prepare(&form, &input.entries)?;
+    let verdict = prepared.verdict;
+    let actor = form.header.inspector.clone();
+    let ids = match inspections::record_prepared_noted(
+        ctx,
+        &actor,
+        vec![prepared],
+        json!({ "submission": key }),
+    ) {
+        Ok(ids) => ids,
+        // The same form submitted twice at once: the store keeps the key
+        // unique, so the other one recorded it.
+        Err(e) => match recorded_by(ctx, key, &input)? {
+            Some(done) => return Ok(done),
+            None => return Err(e),
+        },
+    };
+    let Some(&(id, nc)) = ids.first() else {
+        fail!(
+            Store,
+            "the records store recorded no inspection for this form"
+        );
+    };
+    Ok(Submitted {
+        recorded: Recorded {
+            id,
+            name: ins_name(id),
+            checklist: form.checklist.id.clone(),
+            revision: form.revision.number,
+            verdict,
+            nonconformance: nc.map(nc_name),
+            nc_id: nc,
+        },
+        replayed: false,
+    })
+}
+
+/// A recorded inspection as the floor shows it: the record, and each
+/// result with its item's prompt, unit and how it stands.
+#[derive(Debug, Clone, Serialize)]
+pub struct Shown {
+    #[serde(flatten)]
+    pub detail: inspections::InspectionDetail,
+    /// The checklist's title in the revision used.
+    pub title: String,
+    pub items: Vec<ShownItem>,
+}
+
+/// One result of a [`Shown`] inspection.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShownItem {
+    pub id: String,
+    /// The item's prompt in the revision used (its id if that revision no
+    /// longer parses).
+    pub prompt: String,
+    pub critical: bool,
+    pub kind: &'static str,
+    pub unit: Option<String>,
+    pub value: String,
+    pub outcome: Outcome,
+    pub judged: Option<String>,
+    pub note: String,
+}
+
+/// One inspection with the words of the checklist revision it used.
+pub fn shown(ctx: &mut Context, id: &str) -> Result<Shown> {
+    let detail = inspections::show(ctx, id)?;
+    let records = ctx.store()?.records_of(&detail.row.checklist_id)?;
+    let checklist = records
+        .revisions
+        .iter()
+        .find(|r| r.id == detail.row.revision_id)
+        .and_then(|r| crate::workspace::parse_snapshot_checklist(&r.path, &r.content));
+    let items = detail
+        .results
+        .iter()
+        .map(|r| {
+            let item = checklist
+                .as_ref()
+                .and_then(|c| c.items.iter().find(|i| i.id == r.item_id));
+            let result = crate::model::inspection::ItemResult {
+                item_id: r.item_id.clone(),
+                value: r.value.clone(),
+                number: r.number,
+                outcome: r.outcome,
+                note: r.note.clone(),
+            };
+            ShownItem {
+                id: r.item_id.clone(),
+                prompt: item.map_or_else(|| r.item_id.clone(), |i| i.prompt.clone()),
+                critical: item.is_some_and(|i| i.critical),
+                kind: item.map_or("text", |i| i.kind.name()),
+                unit: item.and_then(|i| match &i.kind {
+                    ItemKind::Measure { unit, .. } => Some(unit.clone()),
+                    _ => None,
+                }),
+                value: r.value.clone(),
+                outcome: r.outcome,
+                judged: item.and_then(|i| inspections::judged(i, &result)),
+                note: r.note.clone(),
+            }
+        })
+        .collect();
+    Ok(Shown {
+        title: checklist.map(|c| c.title).unwrap_or_default(),
+        detail,
+        items,
+    })
+}

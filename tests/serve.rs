@@ -1,0 +1,960 @@
+//! `sopbook serve` in-process: every route and every refusal, through the
+//! router as a browser would use it (cookies, forms, redirects), with the
+//! records checked afterwards by the real binary.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{PASSWORD, Ws, copy_dir};
+use sopbook::http::{Contexts, State, router};
+use sopbook::ops::{Access, Context, Settings, StoreOptions};
+use tower::ServiceExt as _;
+
+/// The `base` fixture with every document released and approved, every
+/// password set and the manual published: made once, copied per test.
+/// It lives in cargo's folder for test files, made anew by each run.
+fn released() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let ws = Ws::fixture("base");
+        ws.release_all();
+        ws.ok(&["publish"]);
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-released");
+        let _ = std::fs::remove_dir_all(&dir);
+        copy_dir(ws.path(), &dir);
+        dir
+    })
+}
+
+/// A fresh copy of the released workspace.
+fn workspace() -> Ws {
+    let ws = Ws::empty();
+    copy_dir(released(), ws.path());
+    ws
+}
+
+fn contexts(root: PathBuf) -> Contexts {
+    Arc::new(move || {
+        let settings = Settings {
+            database: None,
+            store: StoreOptions {
+                access: Access::Write,
+                ..StoreOptions::default()
+            },
+        };
+        Ok(Context::new(Some(root.clone()), root.clone(), settings))
+    })
+}
+
+fn app(ws: &Ws) -> Router {
+    let root = ws.path().to_path_buf();
+    let book = root.join("book");
+    router(State::new(contexts(root), "bench-1", Some(book)))
+}
+
+/// An answer, read whole.
+struct Page {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Page {
+    fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    fn header(&self, name: header::HeaderName) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// The value of the first hidden or text field named `name`.
+    fn field(&self, name: &str) -> String {
+        let needle = format!("name=\"{name}\" value=\"");
+        let at = self
+            .body
+            .find(&needle)
+            .unwrap_or_else(|| panic!("no field {name} in:\n{}", self.body));
+        let rest = &self.body[at + needle.len()..];
+        rest[..rest.find('"').unwrap()].to_string()
+    }
+
+    fn csrf(&self) -> String {
+        self.field("csrf")
+    }
+}
+
+/// A browser: keeps the cookies the server sets.
+struct Browser {
+    app: Router,
+    cookies: BTreeMap<String, String>,
+}
+
+fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+impl Browser {
+    fn new(app: Router) -> Browser {
+        Browser {
+            app,
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    async fn send(&mut self, request: Request<Body>) -> Page {
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        for set in headers.get_all(header::SET_COOKIE) {
+            let text = set.to_str().unwrap();
+            let (pair, _) = text.split_once(';').unwrap_or((text, ""));
+            let (name, value) = pair.split_once('=').unwrap();
+            if text.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_string(), value.to_string());
+            }
+        }
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 24)
+            .await
+            .unwrap();
+        Page {
+            status,
+            headers,
+            body: String::from_utf8(bytes.to_vec()).unwrap(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let request = Request::get(path)
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::empty())
+            .unwrap();
+        self.send(request).await
+    }
+
+    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let request = Request::post(path)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// Signs in through the sign-in form.
+    async fn sign_in(&mut self, person: &str, password: &str) -> Page {
+        let form = self.get("/signin").await;
+        let csrf = form.csrf();
+        self.post(
+            "/signin",
+            &[
+                ("csrf", &csrf),
+                ("next", "/"),
+                ("person", person),
+                ("password", password),
+            ],
+        )
+        .await
+    }
+
+    /// Signed in as `person` with the test password.
+    async fn signed_in(app: Router, person: &str) -> Browser {
+        let mut b = Browser::new(app);
+        let page = b.sign_in(person, PASSWORD).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        b
+    }
+}
+
+/// The answers to the base fixture's CL-001, with `length` as given.
+fn answers(length: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("v:label", "pass".into()),
+        ("v:length", length.into()),
+        ("v:finish", "good".into()),
+        ("v:scratches", "0".into()),
+        ("v:remarks", "none".into()),
+    ]
+}
+
+/// Opens CL-001 for `lot` and returns the form's page.
+async fn open_form(b: &mut Browser, lot: &str) -> Page {
+    let start = b.get("/inspect/CL-001").await;
+    assert_eq!(start.status, StatusCode::OK, "{}", start.body);
+    let csrf = start.csrf();
+    let revision = start.field("revision");
+    b.post(
+        "/inspect/CL-001",
+        &[("csrf", &csrf), ("revision", &revision), ("lot", lot)],
+    )
+    .await
+}
+
+/// What a form page sends back with its answers: csrf, lot, serial,
+/// revision and key, then the answers.
+fn sent_back(form: &Page, answers: &[(&str, String)]) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = ["csrf", "lot", "serial", "revision", "key"]
+        .into_iter()
+        .map(|k| (k.to_string(), form.field(k)))
+        .collect();
+    fields.extend(answers.iter().map(|(k, v)| (k.to_string(), v.clone())));
+    fields
+}
+
+async fn post_owned(b: &mut Browser, path: &str, fields: &[(String, String)]) -> Page {
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    b.post(path, &borrowed).await
+}
+
+fn json(ws: &Ws, args: &[&str]) -> serde_json::Value {
+    let run = ws.run(args);
+    assert_eq!(run.code, 0, "sopbook {args:?}: {}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+fn last_event(ws: &Ws) -> serde_json::Value {
+    let log = json(ws, &["audit", "log", "--json"]);
+    log.as_array().unwrap().last().unwrap().clone()
+}
+
+fn inspections(ws: &Ws) -> Vec<serde_json::Value> {
+    json(ws, &["inspections", "list", "--json"])
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test]
+async fn a_page_without_a_session_goes_to_sign_in_and_comes_back() {
+    let ws = workspace();
+    let mut b = Browser::new(app(&ws));
+    let home = b.get("/").await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER);
+    assert_eq!(home.location(), "/signin?next=/");
+    let form = b.get("/inspect/CL-001").await;
+    assert_eq!(form.location(), "/signin?next=/inspect/CL-001");
+    let shown = b.get("/inspections/INS-000001").await;
+    assert_eq!(shown.location(), "/signin?next=/inspections/INS-000001");
+    let signin = b.get("/signin?next=/inspect/CL-001").await;
+    assert_eq!(signin.status, StatusCode::OK);
+    assert_eq!(signin.field("next"), "/inspect/CL-001");
+    let csrf = signin.csrf();
+    let signed = b
+        .post(
+            "/signin",
+            &[
+                ("csrf", &csrf),
+                ("next", "/inspect/CL-001"),
+                ("person", "bob"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER);
+    assert_eq!(signed.location(), "/inspect/CL-001");
+}
+
+#[tokio::test]
+async fn a_post_without_a_session_records_nothing() {
+    let ws = workspace();
+    let mut b = Browser::new(app(&ws));
+    let page = b
+        .post(
+            "/inspect/CL-001/record",
+            &[("lot", "L-1"), ("key", "00000000000000000000000000000001")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        page.body.contains("You are not signed in here"),
+        "{}",
+        page.body
+    );
+    assert!(inspections(&ws).is_empty());
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_strict_http_only_cookie_for_a_shift_and_is_audited() {
+    let ws = workspace();
+    let mut b = Browser::new(app(&ws));
+    let form = b.get("/signin").await;
+    let form_cookie = form.header(header::SET_COOKIE).to_string();
+    assert!(
+        form_cookie.starts_with("sopbook_form=")
+            && form_cookie.ends_with("; Path=/; HttpOnly; SameSite=Strict"),
+        "{form_cookie}"
+    );
+    let signed = b
+        .post(
+            "/signin",
+            &[
+                ("csrf", &form.csrf()),
+                ("next", "/"),
+                ("person", "bob"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER);
+    let cookie = signed.header(header::SET_COOKIE);
+    assert!(
+        cookie.starts_with("sopbook_session=")
+            && cookie.ends_with("; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200"),
+        "{cookie}"
+    );
+    let event = last_event(&ws);
+    assert_eq!(
+        (event["actor"].as_str(), event["action"].as_str()),
+        (Some("bob"), Some("signed in"))
+    );
+    let home = b.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(
+        home.body.contains("Bob Boss"),
+        "the bar names who is signed in"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_refused_and_the_refusal_is_in_the_audit_log() {
+    let ws = workspace();
+    let mut b = Browser::new(app(&ws));
+    let page = b.sign_in("bob", "not-the-password").await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(
+        page.body.contains(
+            "wrong password for bob; nothing was signed (the refusal is in the audit log)"
+        ),
+        "{}",
+        page.body
+    );
+    assert_eq!(page.field("person"), "bob", "the id stays filled in");
+    assert!(!b.cookies.contains_key("sopbook_session"));
+    let event = last_event(&ws);
+    assert_eq!(
+        (event["actor"].as_str(), event["action"].as_str()),
+        (Some("bob"), Some("refused"))
+    );
+    assert_eq!(event["detail"]["note"]["reason"], "wrong password");
+    let unknown = b.sign_in("zed", PASSWORD).await;
+    assert_eq!(unknown.status, StatusCode::FORBIDDEN);
+    assert!(
+        !unknown.body.contains("the people are"),
+        "the sign-in page does not list who may sign in"
+    );
+    let empty = b.sign_in("", PASSWORD).await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_post_without_this_browsers_csrf_token_is_refused() {
+    let ws = workspace();
+    let app = app(&ws);
+    let mut b = Browser::signed_in(app.clone(), "bob").await;
+    let start = b.get("/inspect/CL-001").await;
+    let missing = b.post("/inspect/CL-001", &[("lot", "L-1")]).await;
+    assert_eq!(missing.status, StatusCode::FORBIDDEN);
+    assert!(missing.body.contains("Form refused"), "{}", missing.body);
+    // Another browser's token does not do either.
+    let other = Browser::signed_in(app.clone(), "cay").await;
+    let mut theirs = other;
+    let their_page = theirs.get("/inspect/CL-001").await;
+    let forged = b
+        .post(
+            "/inspect/CL-001",
+            &[("csrf", &their_page.csrf()), ("lot", "L-1")],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let ok = b
+        .post(
+            "/inspect/CL-001",
+            &[("csrf", &start.csrf()), ("lot", "L-1")],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK);
+    // The sign-in form needs the form cookie's token too.
+    let mut fresh = Browser::new(app);
+    let no_token = fresh
+        .post("/signin", &[("person", "bob"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+    let out = b.post("/signout", &[]).await;
+    assert_eq!(
+        out.status,
+        StatusCode::FORBIDDEN,
+        "signing out needs it too"
+    );
+}
+
+#[tokio::test]
+async fn a_person_whose_roles_may_not_inspect_is_refused_and_audited() {
+    let ws = workspace();
+    // ann is a clerk; CL-001's procedure applies to inspectors.
+    let mut b = Browser::signed_in(app(&ws), "ann").await;
+    let page = open_form(&mut b, "L-1").await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(
+        page.body.contains(
+            "ann may not sign the inspect of CL-001 lot L-1: it needs the role inspector"
+        ),
+        "{}",
+        page.body
+    );
+    let event = last_event(&ws);
+    assert_eq!(
+        (event["actor"].as_str(), event["action"].as_str()),
+        (Some("ann"), Some("refused"))
+    );
+}
+
+#[tokio::test]
+async fn a_checklist_not_in_force_cannot_be_opened() {
+    let ws = workspace();
+    ws.write(
+        "checklists/draft.toml",
+        "id = \"CL-003\"\ntitle = \"Draft\"\n\n[[item]]\nid = \"ok\"\nprompt = \"OK\"\nkind = \"pass_fail\"\n",
+    );
+    let mut b = Browser::signed_in(app(&ws), "bob").await;
+    let draft = b.get("/inspect/CL-003").await;
+    assert_eq!(draft.status, StatusCode::CONFLICT);
+    assert!(
+        draft.body.contains("CL-003 is a working draft"),
+        "{}",
+        draft.body
+    );
+    let home = b.get("/inspect/CL-001").await;
+    let forced = b
+        .post("/inspect/CL-003", &[("csrf", &home.csrf()), ("lot", "L-1")])
+        .await;
+    assert_eq!(forced.status, StatusCode::CONFLICT);
+    let unknown = b.get("/inspect/CL-404").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    let list = b.get("/").await;
+    assert!(!list.body.contains("CL-003"), "a draft is not offered");
+}
+
+#[tokio::test]
+async fn the_floor_lists_the_checklists_in_force() {
+    let ws = workspace();
+    let mut b = Browser::signed_in(app(&ws), "bob").await;
+    let page = b.get("/").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for shown in [
+        "href=\"/inspect/CL-001\"",
+        "Final inspection",
+        "href=\"/inspect/CL-002\"",
+        "Station <strong>bench-1</strong>",
+        "<button type=\"submit\" class=\"small\">Sign out</button>",
+    ] {
+        assert!(page.body.contains(shown), "no {shown:?} in:\n{}", page.body);
+    }
+}
+
+#[tokio::test]
+async fn the_form_shows_each_kind_of_item_as_a_touch_control() {
+    let ws = workspace();
+    let mut b = Browser::signed_in(app(&ws), "bob").await;
+    let form = open_form(&mut b, "L-1").await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    for shown in [
+        // pass / fail as two buttons, critical marked
+        "name=\"v:label\" value=\"pass\" required",
+        "name=\"v:label\" value=\"fail\"",
+        "<span class=\"badge critical\">Critical</span>",
+        // a measurement: numeric keyboard, unit, limits
+        "name=\"v:length\" value=\"\" inputmode=\"decimal\"",
+        "<span class=\"unit\">mm</span>",
+        "Limits 119.5 – 120.5 mm (nominal 120)",
+        // choices, with not applicable for an item that is not critical
+        "name=\"v:finish\" value=\"marked\"",
+        "name=\"v:finish\" value=\"na\"",
+        // a count, a text, a note per item, the help one tap away
+        "name=\"v:scratches\" value=\"\" inputmode=\"numeric\"",
+        "Pass: at most 2",
+        "name=\"v:remarks\"",
+        "name=\"n:length\"",
+        "<summary>How to check</summary><p>Calliper, end to end.</p>",
+    ] {
+        assert!(form.body.contains(shown), "no {shown:?} in:\n{}", form.body);
+    }
+    assert!(
+        !form.body.contains("name=\"v:label\" value=\"na\""),
+        "a critical item cannot be not applicable"
+    );
+    assert_eq!(form.field("key").len(), 32);
+}
+
+#[tokio::test]
+async fn an_inspection_from_the_browser_is_recorded_as_the_command_line_records_it() {
+    let ws = workspace();
+    let mut b = Browser::signed_in(app(&ws), "bob").await;
+    let form = open_form(&mut b, "L-7").await;
+    let key = form.field("key");
+    let review = post_owned(
+        &mut b,
+        "/inspect/CL-001/review",
+        &sent_back(&form, &answers("121.1")),
+    )
+    .await;
+    assert_eq!(review.status, StatusCode::OK, "{}", review.body);
+    for shown in [
+        "<strong>FAIL</strong> 1 item fails. Recording it opens a nonconformance.",
+        "0.6 mm above the upper limit 120.5",
+        "Confirm and record",
+        "formaction=\"/inspect/CL-001/items\"",
+    ] {
+        assert!(
+            review.body.contains(shown),
+            "no {shown:?} in:\n{}",
+            review.body
+        );
+    }
+    assert!(inspections(&ws).is_empty(), "the review records nothing");
+    let recorded = post_owned(
+        &mut b,
+        "/inspect/CL-001/record",
+        &sent_back(&review, &answers("121.1")),
+    )
+    .await;
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.body);
+    assert_eq!(recorded.location(), "/inspections/INS-000001?recorded=new");
+    let shown = b.get(recorded.location()).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    for text in [
+        "Recorded.",
+        "<h1>INS-000001</h1>",
+        "<strong>FAIL</strong>",
+        "NC-0001",
+        "CL-001 Final inspection, rev 1",
+        "<span class=\"prompt\">Overall length</span>",
+        "<span class=\"value\">121.1 mm</span>",
+        "0.6 mm above the upper limit 120.5",
+    ] {
+        assert!(shown.body.contains(text), "no {text:?} in:\n{}", shown.body);
+    }
+    let list = inspections(&ws);
+    assert_eq!(list.len(), 1);
+    let row = &list[0];
+    assert_eq!(
+        (
+            row["name"].as_str(),
+            row["lot"].as_str(),
+            row["inspector"].as_str(),
+            row["station"].as_str(),
+            row["verdict"].as_str()
+        ),
+        (
+            Some("INS-000001"),
+            Some("L-7"),
+            Some("bob"),
+            Some("bench-1"),
+            Some("fail")
+        )
+    );
+    let event = last_event(&ws);
+    assert_eq!(
+        (
+            event["actor"].as_str(),
+            event["action"].as_str(),
+            event["record"].as_str()
+        ),
+        (Some("bob"), Some("inspected"), Some("CL-001 lot L-7"))
+    );
+    assert_eq!(
+        event["detail"]["note"]["submission"].as_str(),
+        Some(key.as_str())
+    );
+    let nc = json(&ws, &["nc", "list", "--json"]);
+    assert_eq!(nc.as_array().unwrap().len(), 1, "{nc}");
+    let verify = ws.run(&["audit", "verify"]);
+    assert_eq!(verify.code, 0, "{}", verify.stderr);
+}
+
+#[tokio::test]
+async fn a_bad_value_sends_the_form_back_with_what_is_wrong() {
+    let ws = workspace();
+    let mut b = Browser::signed_in(app(&ws), "bob").await;
+    let form = open_form(&mut b, "L-1").await;
+    let back = post_owned(
+        &mut b,
+        "/inspect/CL-001/review",
+        &sent_back(&form, &answers("12o.1")),
+    )
+    .await;
+    assert_eq!(back.status, StatusCode::BAD_REQUEST);
+    for shown in [
+        "<strong>1 item needs a look</strong>",
+        "<li><a href=\"#item-length\">Overall length</a></li>",
+        "<p class=\"problem\"><code>length</code> is a measurement in mm: <code>12o.1</code> is not a number</p>",
+        "name=\"v:length\" value=\"12o.1\"",
+        "name=\"v:label\" value=\"pass\" required checked",
+    ] {
+        assert!(back.body.contains(shown), "no {shown:?} in:\n{}", back.body);
+    }
+    assert_eq!(back.field("key"), form.field("key"), "the same form");
+    // Sent straight to record, a bad value is refused as well.
+    let refused = post_owned(
+        &mut b,
+        "/inspect/CL-001/record",
+        &sent_back(&form, &answers("12o.1")),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(inspections(&ws).is_empty());
+}
+
+#[tokio::test]
+async fn a_replayed_submission_records_one_inspection() {
+    let ws = workspace();
+    let mut b = Browser::signed_in(app(&ws), "bob").await;
+    let form = open_form(&mut b, "L-1").await;
+    let fields = sent_back(&form, &answers("120.1"));
+    let first = post_owned(&mut b, "/inspect/CL-001/record", &fields).await;
+    assert_eq!(first.location(), "/inspections/INS-000001?recorded=new");
+    let again = post_owned(&mut b, "/inspect/CL-001/record", &fields).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert_eq!(again.location(), "/inspections/INS-000001?recorded=again");
+    let shown = b.get(again.location()).await;
+    assert!(
+        shown
+            .body
+            .contains("This form had been recorded already; nothing more was recorded."),
+        "{}",
+        shown.body
+    );
+    assert_eq!(inspections(&ws).len(), 1);
+    // The same key for another lot is not a new inspection either.
+    let mut other = fields.clone();
+    other[1].1 = "L-2".into();
+    let conflict = post_owned(&mut b, "/inspect/CL-001/record", &other).await;
+    assert_eq!(conflict.status, StatusCode::CONFLICT);
+    assert_eq!(inspections(&ws).len(), 1);
+}
+
+#[tokio::test]
+async fn a_note_holding_markup_is_shown_as_text() {
+    let ws = workspace();
+    let mut b = Browser::signed_in(app(&ws), "bob").await;
+    let form = open_form(&mut b, "L-1").await;
+    let hostile = "<img src=x onerror=alert(1)>";
+    let mut fields = sent_back(&form, &answers("120.0"));
+    fields.push(("n:finish".into(), hostile.into()));
+    let review = post_owned(&mut b, "/inspect/CL-001/review", &fields).await;
+    assert_eq!(review.status, StatusCode::OK, "{}", review.body);
+    assert!(
+        review
+            .body
+            .contains("Note: &lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;")
+    );
+    assert!(!review.body.contains("<img"), "{}", review.body);
+    let recorded = post_owned(&mut b, "/inspect/CL-001/record", &fields).await;
+    let shown = b.get(recorded.location()).await;
+    assert!(
+        shown
+            .body
+            .contains("&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;")
+    );
+    assert!(!shown.body.contains("<img"), "{}", shown.body);
+    let row = json(&ws, &["inspections", "show", "INS-000001", "--json"]);
+    let notes: Vec<_> = row["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["note"].as_str().unwrap().to_string())
+        .collect();
+    assert!(notes.contains(&hostile.to_string()), "{notes:?}");
+}
+
+#[tokio::test]
+async fn changing_answers_goes_back_to_the_form_with_them_filled_in() {
+    let ws = workspace();
+    let mut b = Browser::signed_in(app(&ws), "bob").await;
+    let form = open_form(&mut b, "L-1").await;
+    let fields = sent_back(&form, &answers("120.2"));
+    let back = post_owned(&mut b, "/inspect/CL-001/items", &fields).await;
+    assert_eq!(back.status, StatusCode::OK);
+    assert!(back.body.contains("name=\"v:length\" value=\"120.2\""));
+    assert!(
+        back.body
+            .contains("name=\"v:finish\" value=\"good\" required checked")
+    );
+    assert_eq!(back.field("key"), form.field("key"));
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session_in_the_records() {
+    let ws = workspace();
+    let mut b = Browser::signed_in(app(&ws), "bob").await;
+    let token = b.cookies["sopbook_session"].clone();
+    let home = b.get("/").await;
+    let out = b.post("/signout", &[("csrf", &home.csrf())]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(out.location(), "/signin");
+    assert!(!b.cookies.contains_key("sopbook_session"));
+    assert_eq!(last_event(&ws)["action"], "signed out");
+    // The old token is worth nothing now, even if a browser kept it.
+    b.cookies.insert("sopbook_session".into(), token);
+    assert_eq!(b.get("/").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn the_manual_is_served_under_manual() {
+    let ws = workspace();
+    let mut b = Browser::new(app(&ws));
+    let bare = b.get("/manual").await;
+    assert_eq!(bare.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(bare.location(), "/manual/");
+    let index = b.get("/manual/").await;
+    assert_eq!(index.status, StatusCode::OK);
+    assert!(index.body.contains("Fixture Manual"), "{}", index.body);
+    assert!(
+        index
+            .header(header::CONTENT_SECURITY_POLICY)
+            .contains("script-src 'self' 'unsafe-inline'"),
+        "mdBook's pages keep their scripts"
+    );
+    for missing in [
+        "/manual/nothing.html",
+        "/manual/../sopbook.toml",
+        "/manual/%2e%2e/sopbook.toml",
+    ] {
+        assert_eq!(
+            b.get(missing).await.status,
+            StatusCode::NOT_FOUND,
+            "{missing}"
+        );
+    }
+    // A station started with only the records has no manual to serve.
+    let bare = router(State::new(
+        contexts(ws.path().to_path_buf()),
+        "bench-1",
+        None,
+    ));
+    let mut c = Browser::new(bare);
+    let none = c.get("/manual/").await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND);
+    assert!(none.body.contains("this station serves no manual"));
+}
+
+#[tokio::test]
+async fn every_app_page_forbids_scripts_framing_and_caching() {
+    let ws = workspace();
+    let mut b = Browser::new(app(&ws));
+    for path in ["/signin", "/", "/nowhere"] {
+        let page = b.get(path).await;
+        assert_eq!(
+            page.header(header::CONTENT_SECURITY_POLICY),
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            "{path}"
+        );
+        assert_eq!(page.header(header::X_FRAME_OPTIONS), "DENY");
+        assert_eq!(page.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+        assert_eq!(page.header(header::CACHE_CONTROL), "no-store");
+    }
+    let css = b.get("/assets/floor.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_eq!(css.header(header::CONTENT_TYPE), "text/css; charset=utf-8");
+    assert!(css.body.contains(".choices"));
+    let nowhere = b.get("/nowhere").await;
+    assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
+    assert!(!nowhere.body.contains("<script"));
+}
+
+#[tokio::test]
+async fn an_inspection_that_does_not_exist_is_not_found() {
+    let ws = workspace();
+    let mut b = Browser::signed_in(app(&ws), "bob").await;
+    let page = b.get("/inspections/INS-000099").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains("there is no inspection INS-000099"));
+    let bad = b.get("/inspections/nonsense").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+/// Starts the real `sopbook serve` with `args` and returns what it printed
+/// up to the line that says where it serves (or everything, if it ended).
+fn serve_says(ws: &Ws, args: &[&str]) -> (Option<i32>, String) {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sopbook"))
+        .arg("serve")
+        .args(args)
+        .current_dir(ws.path())
+        .env_remove("SOPBOOK_WORKSPACE")
+        .env_remove("SOPBOOK_DATABASE")
+        .env_remove("SOPBOOK_STATION")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = String::new();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    while let Some(Ok(line)) = lines.next() {
+        said.push_str(&line);
+        said.push('\n');
+        if line.starts_with("Serving the floor") {
+            let _ = child.kill();
+            let _ = child.wait();
+            return (None, said);
+        }
+    }
+    (child.wait().unwrap().code(), said)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn serve_listens_on_loopback_and_warns_before_it_listens_beyond() {
+    let ws = workspace();
+    let port = free_port();
+    let (code, said) = serve_says(&ws, &["--listen", &format!("127.0.0.1:{port}")]);
+    assert_eq!(code, None, "{said}");
+    assert_eq!(
+        said,
+        format!(
+            "Serving the floor for station main at http://127.0.0.1:{port} (the manual at http://127.0.0.1:{port}/manual/). Ctrl-C stops it.\n"
+        )
+    );
+    let port = free_port();
+    let (_, said) = serve_says(
+        &ws,
+        &["--listen", &format!("0.0.0.0:{port}"), "--station", "dock"],
+    );
+    assert!(
+        said.starts_with(&format!(
+            "warning: listening on 0.0.0.0:{port}, reachable from the network over plain HTTP: \
+             anyone on the network can read the passwords and session cookies sent to it"
+        )),
+        "{said}"
+    );
+    assert!(said.contains("for station dock"), "{said}");
+}
+
+#[test]
+fn serve_refuses_a_listen_address_or_station_it_cannot_use() {
+    let ws = workspace();
+    let (code, said) = serve_says(&ws, &["--listen", "8080"]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        said,
+        "error: --listen `8080` is not an address and port; write it as 127.0.0.1:8080\n"
+    );
+    let (code, said) = serve_says(&ws, &["--station", " "]);
+    assert_eq!(
+        (code, said.as_str()),
+        (Some(2), "error: the station is empty\n")
+    );
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let (code, said) = serve_says(&ws, &["--listen", &format!("127.0.0.1:{port}")]);
+    assert_eq!(code, Some(2), "{said}");
+    assert!(
+        said.starts_with(&format!("error: could not listen on 127.0.0.1:{port}: ")),
+        "{said}"
+    );
+    assert!(
+        said.contains("help: another program may be using the port"),
+        "{said}"
+    );
+}
+
+#[test]
+fn the_demo_ends_by_saying_how_to_serve_the_floor() {
+    // The sample workspace of this repository, as the README's main command runs it.
+    let ws = Ws::empty();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(repo.join("sopbook.toml"), ws.path().join("sopbook.toml")).unwrap();
+    copy_dir(&repo.join("manual"), &ws.path().join("manual"));
+    copy_dir(&repo.join("checklists"), &ws.path().join("checklists"));
+    let run = ws.run(&["demo"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let last = run.stderr.lines().last().unwrap();
+    assert!(
+        last.starts_with("The floor in a browser: `")
+            && last.ends_with(
+                " serve`, then open http://127.0.0.1:8080 and sign in as yosef (password \"nordvann-demo\")."
+            ),
+        "{last}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_same_form_sent_four_times_at_once_records_one_inspection() {
+    let ws = workspace();
+    let app = app(&ws);
+    let mut b = Browser::signed_in(app.clone(), "bob").await;
+    let form = open_form(&mut b, "L-1").await;
+    let fields = sent_back(&form, &answers("120.0"));
+    let body = fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let cookie = b.cookie_header();
+    let sends = (0..4).map(|_| {
+        let request = Request::post("/inspect/CL-001/record")
+            .header(header::COOKIE, cookie.clone())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.clone()))
+            .unwrap();
+        tokio::spawn(app.clone().oneshot(request))
+    });
+    let mut places = Vec::new();
+    for send in sends.collect::<Vec<_>>() {
+        let response = send.await.unwrap().unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let to = response.headers()[header::LOCATION].to_str().unwrap();
+        places.push(to.split('?').next().unwrap().to_string());
+    }
+    assert_eq!(places, ["/inspections/INS-000001"; 4]);
+    assert_eq!(inspections(&ws).len(), 1);
+    let verify = ws.run(&["audit", "verify"]);
+    assert_eq!(verify.code, 0, "{}", verify.stderr);
+}
