@@ -7,82 +7,19 @@
 //! form prints. Without them a test prints a note and passes, unless
 //! `SOPBOOK_TEST_BROWSER=1` says they must be there (CI).
 
+#[path = "common/browser.rs"]
+mod browser_support;
 mod common;
 
-use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use browser_support::{browser_available, start_driver};
 use common::{Ws, copy_dir};
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const HOSTILE: &str = r#"<img src=x onerror="document.title='pwned'">"#;
-
-/// chromedriver, stopped when the test ends however it ends.
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Whether the browser is installed; without it, fails when CI asked for
-/// the browser test and otherwise says why the test did nothing.
-fn browser_available() -> bool {
-    let missing: Vec<&str> = [CHROMEDRIVER, CHROMIUM]
-        .into_iter()
-        .filter(|p| !Path::new(p).is_file())
-        .collect();
-    if missing.is_empty() {
-        return true;
-    }
-    if std::env::var("SOPBOOK_TEST_BROWSER").is_ok_and(|v| v == "1") {
-        panic!(
-            "SOPBOOK_TEST_BROWSER=1 but {} not installed: apt-get install -y chromium chromium-driver",
-            missing.join(" and ")
-        );
-    }
-    eprintln!(
-        "note: browser test skipped: {} not installed (apt-get install -y chromium chromium-driver; \
-         set SOPBOOK_TEST_BROWSER=1 to make this an error)",
-        missing.join(" and ")
-    );
-    false
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn start_driver() -> (Driver, u16) {
-    let port = free_port();
-    let child = Command::new(CHROMEDRIVER)
-        .arg(format!("--port={port}"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("could not start chromedriver");
-    let driver = Driver(child);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "chromedriver did not listen on port {port} within 30 s"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    (driver, port)
-}
 
 /// A phone's screen: 390 by 844 CSS pixels, touch, the page's viewport
 /// meta tag honoured. (A headless window cannot be made narrower than
@@ -95,35 +32,7 @@ async fn connect(port: u16, profile: &Path) -> Client {
 
 /// A session on a desktop-sized window, or on an emulated `phone` screen.
 async fn connect_as(port: u16, profile: &Path, phone: Option<(u32, u32)>) -> Client {
-    let mut options = serde_json::json!({
-        "binary": CHROMIUM,
-        "args": [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--window-size=1280,1000",
-            format!("--user-data-dir={}", profile.display()),
-        ],
-    });
-    if let Some((width, height)) = phone {
-        options["mobileEmulation"] = serde_json::json!({
-            "deviceMetrics": { "width": width, "height": height, "pixelRatio": 2.0, "touch": true },
-        });
-    }
-    let mut caps = serde_json::Map::new();
-    caps.insert("goog:chromeOptions".into(), options);
-    // Plain HTTP to chromedriver on this machine: no TLS stack needed.
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("could not start a chromium session through chromedriver")
+    browser_support::connect(port, profile, (1280, 1000), phone, &[]).await
 }
 
 async fn eval_string(c: &Client, script: &str) -> String {
@@ -143,7 +52,7 @@ async fn eval_u64(c: &Client, script: &str) -> u64 {
 
 #[test]
 fn hostile_title_stays_text_in_search_results() {
-    if !browser_available() {
+    if !browser_available("browser test") {
         return;
     }
     let ws = Ws::fixture("base");
@@ -238,7 +147,7 @@ async fn search_for_hostile_title(c: &Client, url: &str) -> (String, String, u64
 
 #[test]
 fn dashboard_charts_load_fit_a_phone_and_name_the_point_under_the_pointer() {
-    if !browser_available() {
+    if !browser_available("browser test") {
         return;
     }
     let ws = Ws::empty();
@@ -391,7 +300,7 @@ return problems.slice(0, 5).join('\n');
 /// Result column, the indexes, the revision histories, the SOPs' own tables.
 #[test]
 fn every_page_of_the_sample_manual_fits_a_phone() {
-    if !browser_available() {
+    if !browser_available("browser test") {
         return;
     }
     let ws = sample_manual();
@@ -452,7 +361,7 @@ fn every_page_of_the_sample_manual_fits_a_phone() {
 /// short facts side by side.
 #[test]
 fn on_a_desktop_the_form_is_a_table_and_the_facts_sit_side_by_side() {
-    if !browser_available() {
+    if !browser_available("browser test") {
         return;
     }
     let ws = sample_manual();
@@ -530,7 +439,7 @@ fn pdf_pages(pdf: &[u8]) -> Vec<String> {
 /// "Page x of y".
 #[test]
 fn print_this_form_prints_the_form_alone_with_its_heads_on_every_page() {
-    if !browser_available() {
+    if !browser_available("browser test") {
         return;
     }
     let ws = sample_manual();

@@ -9,90 +9,23 @@
 //! also leaves screenshots of every page at phone and tablet size in DIR,
 //! to look at (they are not kept in the repository).
 
+#[path = "common/browser.rs"]
+mod browser_support;
 mod common;
 
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use browser_support::{Running, browser_available, free_port, start_driver, wait_for_port};
 use common::{PASSWORD, Ws};
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const HOSTILE: &str = "<img src=x onerror=alert(1)>";
 /// A phone: 390 x 844 CSS pixels.
 const PHONE: (u32, u32) = (390, 844);
 /// A tablet, for the screenshots.
 const TABLET: (u32, u32) = (820, 1180);
-
-/// A child process, stopped when the test ends however it ends.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn browser_available() -> bool {
-    let missing: Vec<&str> = [CHROMEDRIVER, CHROMIUM]
-        .into_iter()
-        .filter(|p| !Path::new(p).is_file())
-        .collect();
-    if missing.is_empty() {
-        return true;
-    }
-    if std::env::var("SOPBOOK_TEST_BROWSER").is_ok_and(|v| v == "1") {
-        panic!(
-            "SOPBOOK_TEST_BROWSER=1 but {} not installed: apt-get install -y chromium chromium-driver",
-            missing.join(" and ")
-        );
-    }
-    eprintln!(
-        "note: browser test of sopbook serve skipped: {} not installed (apt-get install -y chromium chromium-driver; \
-         set SOPBOOK_TEST_BROWSER=1 to make this an error)",
-        missing.join(" and ")
-    );
-    false
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn wait_for_port(port: u16, what: &str, child: &mut Child) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!("{what} ended ({status}) before it listened on port {port}");
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{what} did not listen on port {port} within 30 s"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-fn start_driver() -> (Running, u16) {
-    let port = free_port();
-    let mut child = Command::new(CHROMEDRIVER)
-        .arg(format!("--port={port}"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("could not start chromedriver");
-    wait_for_port(port, "chromedriver", &mut child);
-    (Running(child), port)
-}
 
 /// `sopbook serve` on a free loopback port in the workspace.
 fn start_server(ws: &Ws, station: &str) -> (Running, u16) {
@@ -121,32 +54,7 @@ fn start_server(ws: &Ws, station: &str) -> (Running, u16) {
 }
 
 async fn connect(port: u16, profile: &Path) -> Client {
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": CHROMIUM,
-            "args": [
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--hide-scrollbars",
-                format!("--window-size={},{}", PHONE.0, PHONE.1),
-                format!("--user-data-dir={}", profile.display()),
-            ],
-        }),
-    );
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("could not start a chromium session through chromedriver")
+    browser_support::connect(port, profile, PHONE, None, &["--hide-scrollbars"]).await
 }
 
 async fn eval(c: &Client, script: &str) -> serde_json::Value {
@@ -392,7 +300,7 @@ async fn run_the_floor(c: &Client, base: &str, shots: &Shots) {
 
 #[test]
 fn an_inspection_from_a_phone_is_recorded_and_a_hostile_note_stays_text() {
-    if !browser_available() {
+    if !browser_available("browser test of sopbook serve") {
         return;
     }
     let ws = Ws::fixture("base");

@@ -1199,7 +1199,7 @@ mod streaming {
     }
 
     /// Records in `dir` with checklist CL-001 rev 1 released.
-    fn with_checklist(dir: &Path) -> SqliteStore {
+    pub(in crate::store) fn with_checklist(dir: &Path) -> SqliteStore {
         let mut store = SqliteStore::open(
             &dir.join("records.db"),
             sqlite::BUSY_TIMEOUT,

@@ -2066,8 +2066,8 @@ mod staging {
     //! would have, whoever wrote in between.
 
     use super::*;
+    use crate::store::audit;
     use crate::store::streaming::generated;
-    use crate::store::{Batch, DocKind, RevisionRow, audit, sha256_hex};
     use chrono::TimeZone;
 
     fn store(path: &Path) -> SqliteStore {
@@ -2076,34 +2076,7 @@ mod staging {
 
     /// A store whose checklist CL-001 has revision 1, as `generated` rows need.
     fn ready(dir: &tempfile::TempDir) -> SqliteStore {
-        let mut s = store(&dir.path().join("records.db"));
-        let at = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
-        s.append(
-            at,
-            Batch {
-                actor: "ann".into(),
-                action: "released".into(),
-                record: "CL-001 rev 1".into(),
-                note: serde_json::json!({}),
-                inserts: vec![Insert::Revision(RevisionRow {
-                    id: 0,
-                    doc_id: "CL-001".into(),
-                    kind: DocKind::Checklist,
-                    number: 1,
-                    title: "T".into(),
-                    path: "checklists/cl-001.toml".into(),
-                    content: "c".into(),
-                    content_hash: sha256_hex(b"c"),
-                    summary: "First issue".into(),
-                    minor: false,
-                    author: "ann".into(),
-                    created_at: at,
-                    event_seq: 0,
-                })],
-            },
-        )
-        .unwrap();
-        s
+        crate::store::streaming::with_checklist(dir.path())
     }
 
     fn at() -> DateTime<Utc> {
