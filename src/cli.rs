@@ -78,6 +78,9 @@ pub enum Command {
     Login(LoginArgs),
     /// End this station's sign-in before it expires
     Logout,
+    /// API tokens for `sopbook serve`'s JSON API: create, list, revoke
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Run a checklist against a lot or unit and record the inspection
     Inspect(InspectArgs),
     /// List, show, void and import inspections
@@ -185,6 +188,34 @@ pub struct Signer {
     /// The person signing (an id from sopbook.toml)
     #[arg(long = "as", value_name = "PERSON", env = "SOPBOOK_USER")]
     pub person: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make a bearer token acting for a person (after their password); it is printed once
+    Create {
+        #[command(flatten)]
+        signer: Signer,
+        /// How long it lasts: days or hours, as 90d or 12h (at most 366d)
+        #[arg(long, default_value = "90d", value_name = "LIFETIME")]
+        expires: String,
+    },
+    /// The tokens, live, expired and revoked (never the tokens themselves)
+    List {
+        /// Only the tokens acting for this person
+        #[arg(long = "as", value_name = "PERSON")]
+        person: Option<String>,
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a token (by the person it acts for, or a quality manager)
+    Revoke {
+        /// The token's id, from `sopbook token list`
+        id: i64,
+        #[command(flatten)]
+        signer: Signer,
+    },
 }
 
 #[derive(Debug, Args)]

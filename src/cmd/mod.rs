@@ -21,6 +21,7 @@ mod report;
 mod serve;
 mod session;
 mod spc;
+mod token;
 
 use std::ffi::OsString;
 
@@ -106,6 +107,7 @@ fn run(cli: Cli) -> Result<Outcome> {
                     | Command::Spc(_)
                     | Command::Login(_)
                     | Command::Logout
+                    | Command::Token(_)
             );
             let access = access(&command, create);
             let mut ctx = env.context(ws, floor, access)?;
@@ -131,6 +133,7 @@ fn access(command: &Command, create: bool) -> Access {
             | Command::Audit(_)
             | Command::Inspections(I::List { .. } | I::Show { .. })
             | Command::Nc(N::List { .. } | N::Show { .. })
+            | Command::Token(crate::cli::TokenCommand::List { .. })
     ) || matches!(command, Command::People(a) if a.command.is_none());
     if create || matches!(command, Command::Demo(_)) {
         Access::Create
@@ -162,6 +165,7 @@ fn dispatch(ctx: &mut Context, env: &env::Env, command: Command) -> Result<Outco
         Command::Audit(command) => audit::audit(ctx, &command),
         Command::Login(args) => session::login(ctx, env, &args),
         Command::Logout => session::logout(ctx, env),
+        Command::Token(command) => token::token(ctx, &command),
         Command::Inspect(args) => {
             session::resume(ctx, env);
             inspect::inspect(ctx, &args)

@@ -270,8 +270,22 @@ pub struct SessionRow {
     pub started_at: DateTime<Utc>,
     #[serde(with = "stamp")]
     pub expires_at: DateTime<Utc>,
+    /// `sign-in` (a shift's, the CLI's or a browser's) or `token` (an API
+    /// token). Left out of the row's hash for sign-ins, so rows written
+    /// before tokens existed keep their hash.
+    #[serde(skip_serializing_if = "is_sign_in")]
+    pub kind: String,
     #[serde(skip)]
     pub event_seq: i64,
+}
+
+/// The kind of a shift's sign-in.
+pub const SIGN_IN: &str = "sign-in";
+/// The kind of an API token.
+pub const TOKEN: &str = "token";
+
+fn is_sign_in(kind: &String) -> bool {
+    kind == SIGN_IN
 }
 
 impl std::fmt::Debug for SessionRow {

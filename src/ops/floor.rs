@@ -539,3 +539,119 @@ pub fn shown(ctx: &mut Context, id: &str) -> Result<Shown> {
         items,
     })
 }
+
+/// One item of a checklist as a system that fills it in needs it: what to
+/// check and what fits, without any answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemSpec {
+    pub id: String,
+    pub prompt: String,
+    pub help: Option<String>,
+    pub critical: bool,
+    /// "pass_fail", "measure", "choice", "count" or "text".
+    pub kind: &'static str,
+    /// The specification in words: "3.3 – 3.8 bar (nominal 3.5)".
+    pub spec: String,
+    pub unit: Option<String>,
+    pub nominal: Option<f64>,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+    pub options: Vec<String>,
+    /// The largest count that passes.
+    pub max: Option<u32>,
+    /// Whether "na" (not applicable) may be entered.
+    pub may_skip: bool,
+}
+
+/// A checklist in force with its items.
+#[derive(Debug, Clone, Serialize)]
+pub struct Described {
+    #[serde(flatten)]
+    pub checklist: InForce,
+    pub items: Vec<ItemSpec>,
+}
+
+fn item_spec(item: &crate::model::Item) -> ItemSpec {
+    let mut spec = ItemSpec {
+        id: item.id.clone(),
+        prompt: item.prompt.clone(),
+        help: item.help.clone(),
+        critical: item.critical,
+        kind: item.kind.name(),
+        spec: item.kind.spec(),
+        unit: None,
+        nominal: None,
+        lower: None,
+        upper: None,
+        options: Vec::new(),
+        max: None,
+        may_skip: !item.critical && !matches!(item.kind, ItemKind::Text),
+    };
+    match &item.kind {
+        ItemKind::Measure {
+            unit,
+            nominal,
+            lower,
+            upper,
+            ..
+        } => {
+            spec.unit = Some(unit.clone());
+            (spec.nominal, spec.lower, spec.upper) = (*nominal, *lower, *upper);
+        }
+        ItemKind::Choice { options, .. } => spec.options = options.clone(),
+        ItemKind::Count { max } => spec.max = Some(*max),
+        ItemKind::PassFail | ItemKind::Text => {}
+    }
+    spec
+}
+
+/// The checklists in force today with their items, in id order: what a
+/// gauge or another system needs to fill one in.
+pub fn described(ctx: &mut Context) -> Result<Vec<Described>> {
+    let today = local_date(ctx.now());
+    let records = ctx.store()?.records()?;
+    let control = Control::new(&records);
+    let mut ids: Vec<&str> = control.ids().collect();
+    ids.sort_by(|a, b| crate::workspace::id_order(a, b));
+    ids.dedup();
+    let mut all = Vec::new();
+    for id in ids {
+        let state = control.state(id, today);
+        let Some((rev, _)) = state.effective.filter(|_| state.retired.is_none()) else {
+            continue;
+        };
+        if rev.kind != DocKind::Checklist {
+            continue;
+        }
+        let Some(checklist) = crate::workspace::parse_snapshot_checklist(&rev.path, &rev.content)
+        else {
+            continue;
+        };
+        all.push(Described {
+            checklist: in_force(rev, &checklist, 0),
+            items: checklist.items.iter().map(item_spec).collect(),
+        });
+    }
+    Ok(all)
+}
+
+/// The longest idempotency key a client may send.
+pub const CLIENT_KEY_MAX: usize = 200;
+
+/// The submission key for a client's own idempotency key (any printable
+/// ASCII, up to [`CLIENT_KEY_MAX`] characters), kept apart per person: the
+/// same key from the same person is the same submission. Without one, a
+/// new key: the submission records once, and a retry records again.
+pub fn client_key(person: &str, key: Option<&str>) -> Result<String> {
+    let Some(key) = key else {
+        return new_key();
+    };
+    if key.is_empty() || key.len() > CLIENT_KEY_MAX || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::invalid(format!(
+            "the idempotency key must be 1 to {CLIENT_KEY_MAX} printable characters without spaces; nothing was recorded"
+        ))
+        .with_hint("send a new random key (such as a UUID) with each new inspection, and the same key when you retry it"));
+    }
+    let hashed = crate::store::sha256_hex(format!("api\n{person}\n{key}").as_bytes());
+    Ok(hashed[..32].to_string())
+}

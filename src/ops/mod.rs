@@ -39,6 +39,7 @@ pub mod signing;
 pub mod spc;
 #[cfg(test)]
 mod tests;
+pub mod tokens;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

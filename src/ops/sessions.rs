@@ -55,6 +55,7 @@ pub fn login(ctx: &mut Context, actor: &str, hours: i64) -> Result<SignedIn> {
             token_hash: sha256_hex(token.as_bytes()),
             started_at: now,
             expires_at,
+            kind: crate::model::records::SIGN_IN.into(),
             event_seq: 0,
         })],
     })?;
@@ -122,12 +123,21 @@ pub struct Holder {
 }
 
 /// The person whose live session `token` is, if it is one now: not ended,
-/// not expired, and the person still in sopbook.toml (or the roster).
+/// not expired, and the person still in sopbook.toml (or the roster). An
+/// API token is not a browser's sign-in.
 pub fn holder(ctx: &mut Context, token: &str) -> Result<Option<Holder>> {
+    holder_of_kind(ctx, token, crate::model::records::SIGN_IN)
+}
+
+/// Like [`holder`], for a session of `kind` only.
+pub fn holder_of_kind(ctx: &mut Context, token: &str, kind: &str) -> Result<Option<Holder>> {
     let now = ctx.now();
     let Some((session, None)) = ctx.store()?.session(&sha256_hex(token.as_bytes()))? else {
         return Ok(None);
     };
+    if session.kind != kind {
+        return Ok(None);
+    }
     if !(session.started_at <= now && now < session.expires_at) {
         return Ok(None);
     }

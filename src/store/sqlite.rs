@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0005_key_resets.sql"),
     include_str!("../../migrations/sqlite/0006_rosters.sql"),
     include_str!("../../migrations/sqlite/0007_submissions.sql"),
+    include_str!("../../migrations/sqlite/0008_tokens.sql"),
 ];
 
 /// How long a writer waits for another writer before giving up, unless
@@ -136,6 +137,7 @@ fn session_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SessionRow> {
         started_at: r.get::<_, Stamp>(3)?.0,
         expires_at: r.get::<_, Stamp>(4)?.0,
         event_seq: r.get(5)?,
+        kind: r.get(6)?,
     })
 }
 
@@ -635,8 +637,8 @@ impl SqliteStore {
                 }
                 Insert::Session(mut row) => {
                     tx.execute(
-                        "INSERT INTO sessions (person, token_hash, started_at, expires_at, event_seq) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![row.person, row.token_hash, timestamp(row.started_at), timestamp(row.expires_at), seq],
+                        "INSERT INTO sessions (person, token_hash, started_at, expires_at, event_seq, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        params![row.person, row.token_hash, timestamp(row.started_at), timestamp(row.expires_at), seq, row.kind],
                     )?;
                     row.id = tx.last_insert_rowid();
                     ("sessions", row.id, row_hash(&row), Some(row.person.clone()))
@@ -1338,7 +1340,7 @@ impl Store for SqliteStore {
             let session = self
                 .conn
                 .query_row(
-                    "SELECT id, person, token_hash, started_at, expires_at, event_seq FROM sessions WHERE token_hash = ?1",
+                    "SELECT id, person, token_hash, started_at, expires_at, event_seq, kind FROM sessions WHERE token_hash = ?1",
                     [token_hash],
                     session_row,
                 )
@@ -1373,7 +1375,7 @@ impl Store for SqliteStore {
             }
             let sessions = self
                 .conn
-                .prepare("SELECT id, person, token_hash, started_at, expires_at, event_seq FROM sessions ORDER BY id")?
+                .prepare("SELECT id, person, token_hash, started_at, expires_at, event_seq, kind FROM sessions ORDER BY id")?
                 .query_map([], session_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             let ends = self

@@ -12,7 +12,9 @@
 //! | `GET /inspections/{id}` | [`inspections`]: one inspection |
 //! | `GET /manual/...` | [`manual`]: the published manual |
 //! | `GET /assets/floor.css` | [`assets`]: the stylesheet |
+//! | `/api/v1/...` | [`api`]: the JSON API, with a bearer token |
 
+pub mod api;
 pub mod assets;
 pub mod floor;
 pub mod inspections;
@@ -41,7 +43,8 @@ pub fn router(state: State) -> Router {
         .route("/inspect/{checklist}/review", post(floor::review))
         .route("/inspect/{checklist}/record", post(floor::record))
         .route("/inspections/{id}", get(inspections::show))
-        .route("/assets/floor.css", get(assets::stylesheet));
+        .route("/assets/floor.css", get(assets::stylesheet))
+        .nest(api::BASE, api::router());
     manual::mount(routes, &state)
         .fallback(|| async { Failure::NoPage })
         .layer(DefaultBodyLimit::max(FORM_LIMIT))
