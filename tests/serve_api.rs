@@ -513,3 +513,27 @@ async fn an_unknown_api_route_answers_json_404() {
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert_eq!(answer.json["error"], "there is no such API route");
 }
+
+#[test]
+fn records_from_before_tokens_are_read_as_they_are_and_migrated_by_the_next_write() {
+    let ws = workspace();
+    ws.ok(&["login", "--as", "bob"]);
+    // As sopbook wrote the records before API tokens: no kind column.
+    let db = ws.path().join(".sopbook/records.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("ALTER TABLE sessions DROP COLUMN kind")
+        .unwrap();
+    conn.pragma_update(None, "user_version", 7).unwrap();
+    drop(conn);
+    for args in [&["audit", "verify"][..], &["token", "list"]] {
+        let run = ws.run(args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+    }
+    make_token(&ws, "bob", "30d");
+    let verify = ws.run(&["audit", "verify"]);
+    assert_eq!(verify.code, 0, "{}", verify.stderr);
+    assert_eq!(
+        cli_json(&ws, &["token", "list", "--json"])[0]["state"],
+        "live"
+    );
+}

@@ -484,6 +484,22 @@ impl SqliteStore {
         load().map_err(|e| explain(e, &path, timeout))
     }
 
+    /// The columns of a session row to select: records opened only to read
+    /// may predate API tokens (migration 0008), and all their sessions are
+    /// sign-ins.
+    fn session_columns(&self) -> rusqlite::Result<&'static str> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM pragma_table_info('sessions') WHERE name = 'kind'",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(if n > 0 {
+            "id, person, token_hash, started_at, expires_at, event_seq, kind"
+        } else {
+            "id, person, token_hash, started_at, expires_at, event_seq, 'sign-in'"
+        })
+    }
+
     /// Whether a table exists (records opened only to read may predate it).
     fn has_table(&self, name: &str) -> rusqlite::Result<bool> {
         let n: i64 = self.conn.query_row(
@@ -1337,10 +1353,11 @@ impl Store for SqliteStore {
     fn session(&mut self, token_hash: &str) -> Result<Option<(SessionRow, Option<SessionEndRow>)>> {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let load = || -> rusqlite::Result<Option<(SessionRow, Option<SessionEndRow>)>> {
+            let columns = self.session_columns()?;
             let session = self
                 .conn
                 .query_row(
-                    "SELECT id, person, token_hash, started_at, expires_at, event_seq, kind FROM sessions WHERE token_hash = ?1",
+                    &format!("SELECT {columns} FROM sessions WHERE token_hash = ?1"),
                     [token_hash],
                     session_row,
                 )
@@ -1373,9 +1390,10 @@ impl Store for SqliteStore {
             if known == 0 {
                 return Ok((Vec::new(), Vec::new()));
             }
+            let columns = self.session_columns()?;
             let sessions = self
                 .conn
-                .prepare("SELECT id, person, token_hash, started_at, expires_at, event_seq, kind FROM sessions ORDER BY id")?
+                .prepare(&format!("SELECT {columns} FROM sessions ORDER BY id"))?
                 .query_map([], session_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             let ends = self
