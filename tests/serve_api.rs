@@ -165,7 +165,11 @@ fn a_token_is_printed_once_listed_without_it_and_revoked_with_a_password() {
     let token = made.stdout.trim();
     assert!(token.starts_with("sbt_") && token.len() == 68, "{token}");
     assert!(
-        made.stderr.contains("API token 1 acts for")
+        made.stderr
+            .contains("API token 1 acts for Bob Boss (bob) until")
+            && made
+                .stderr
+                .contains("`sopbook token revoke 1 --as bob` ends it")
             && made.stderr.contains("shown only this once"),
         "{}",
         made.stderr

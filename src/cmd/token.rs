@@ -15,12 +15,13 @@ pub fn token(ctx: &mut Context, command: &TokenCommand) -> Result<Outcome> {
             let made = tokens::create(ctx, &signer.person, lifetime)?;
             println!("{}", made.token);
             say(format!(
-                "API token {} acts for {} ({}) until {}. It is shown only this once: keep it where the gauge or system that uses it can read it. `sopbook token revoke {}` ends it.",
+                "API token {} acts for {} ({}) until {}. It is shown only this once: keep it where the gauge or system that uses it can read it. `sopbook token revoke {} --as {}` ends it.",
                 made.id,
                 made.name,
                 made.person,
                 time::local(&made.expires_at),
-                made.id
+                made.id,
+                made.person
             ));
             Ok(Outcome::Ok)
         }
