@@ -541,3 +541,64 @@ fn records_from_before_tokens_are_read_as_they_are_and_migrated_by_the_next_writ
         "live"
     );
 }
+
+#[tokio::test]
+async fn an_api_token_is_not_a_browser_sign_in() {
+    let ws = workspace();
+    let token = make_token(&ws, "bob", "90d");
+    let request = Request::get("/")
+        .header(header::COOKIE, format!("sopbook_session={token}"))
+        .body(Body::empty())
+        .unwrap();
+    let response = app(&ws).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[header::LOCATION], "/signin?next=/");
+}
+
+#[test]
+fn only_the_person_or_a_quality_manager_may_revoke_a_token() {
+    let ws = workspace();
+    make_token(&ws, "bob", "90d");
+    let run = ws.run_env(
+        &["token", "revoke", "1", "--as", "ann"],
+        &[("SOPBOOK_PASSWORD", PASSWORD)],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("ann may not revoke API token 1 of bob"),
+        "{}",
+        run.stderr
+    );
+    let event = last_event(&ws);
+    assert_eq!(
+        (event["actor"].as_str(), event["action"].as_str()),
+        (Some("ann"), Some("refused"))
+    );
+    assert_eq!(
+        cli_json(&ws, &["token", "list", "--json"])[0]["state"],
+        "live"
+    );
+}
+
+#[tokio::test]
+async fn a_body_too_large_is_refused_as_json() {
+    let ws = workspace();
+    let token = make_token(&ws, "bob", "90d");
+    let huge = "x".repeat(2 * 1024 * 1024);
+    let answer = send(
+        &app(&ws),
+        Request::post("/api/v1/inspections")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(huge))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        answer.json["error"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was recorded")
+    );
+}

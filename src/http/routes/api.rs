@@ -10,7 +10,7 @@
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{FromRequestParts, Path, Query, State as Shared};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -123,7 +123,8 @@ impl IntoResponse for Refusal {
                         }
                         (status, e.message.clone(), e.hint.clone())
                     }
-                    other => (status, format!("{other:?}"), None),
+                    // The API's handlers fail only with an operation's error.
+                    _ => (status, "the request was refused".to_string(), None),
                 }
             }
         };
@@ -284,8 +285,19 @@ pub async fn record(
     Shared(state): Shared<State>,
     who: Bearer,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Refusal> {
+    let body = match body {
+        Ok(body) => body,
+        Err(e) => {
+            let status = e.status();
+            let error = json!({
+                "error": format!("the body could not be read ({}); nothing was recorded", e.body_text()),
+                "hint": "an inspection's JSON is a few kilobytes; send one inspection per request",
+            });
+            return Ok(answer(status, &error));
+        }
+    };
     let posted: Posted = serde_json::from_slice(&body).map_err(|e| {
         Error::invalid(format!("the body is not an inspection: {e}; nothing was recorded"))
             .with_hint(format!(
