@@ -209,7 +209,7 @@ pub enum TokenCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Revoke a token (by the person it acts for, or a quality manager)
+    /// Revoke a token (by the person it acts for, or a role in [permissions] reset-password)
     Revoke {
         /// The token's id, from `sopbook token list`
         id: i64,

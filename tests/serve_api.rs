@@ -556,7 +556,7 @@ async fn an_api_token_is_not_a_browser_sign_in() {
 }
 
 #[test]
-fn only_the_person_or_a_quality_manager_may_revoke_a_token() {
+fn only_the_person_or_one_who_may_reset_passwords_may_revoke_a_token() {
     let ws = workspace();
     make_token(&ws, "bob", "90d");
     let run = ws.run_env(
@@ -577,6 +577,17 @@ fn only_the_person_or_a_quality_manager_may_revoke_a_token() {
     assert_eq!(
         cli_json(&ws, &["token", "list", "--json"])[0]["state"],
         "live"
+    );
+    // In the fixture, inspectors approve, so they may reset passwords and
+    // revoke others' tokens.
+    let run = ws.run_env(
+        &["token", "revoke", "1", "--as", "cay"],
+        &[("SOPBOOK_PASSWORD", PASSWORD)],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        cli_json(&ws, &["token", "list", "--json"])[0]["state"],
+        "revoked"
     );
 }
 

@@ -142,7 +142,7 @@ pub struct Revoked {
 }
 
 /// Revokes token `id` after `actor`'s password: the person it acts for, or
-/// a quality manager.
+/// someone whose role may reset passwords (`[permissions] reset-password`).
 pub fn revoke(ctx: &mut Context, id: i64, actor: &str) -> Result<Revoked> {
     let (sessions, ends) = ctx.store()?.sessions()?;
     let Some(token) = sessions.into_iter().find(|s| s.id == id && s.kind == TOKEN) else {
@@ -151,16 +151,25 @@ pub fn revoke(ctx: &mut Context, id: i64, actor: &str) -> Result<Revoked> {
     };
     let record = format!("API token {id} of {}", token.person);
     let person = ctx.signer(actor, &record, "revoke an API token")?;
-    if person.id != token.person && !person.roles.iter().any(|r| r == "quality-manager") {
+    // Someone else's token is revoked by those who may reset someone
+    // else's password: the same kind of step on another's credentials.
+    let roles = ctx.config()?.permissions.reset_password.clone();
+    let may = person.id == token.person
+        || roles.is_empty()
+        || person.roles.iter().any(|r| roles.contains(r));
+    if !may {
         ctx.refuse(
-            actor,
+            &person.id,
             &record,
             "revoke an API token",
-            "only the person it acts for or a quality manager may revoke it",
+            "no role for this step",
         )?;
         return Err(Error::refused(format!(
-            "{actor} may not revoke API token {id} of {}: only the person it acts for or a quality manager may",
-            token.person
+            "{} may not revoke API token {id} of {}: only {} or a role in [permissions] reset-password ({}) may; nothing was changed (the refusal is in the audit log)",
+            person.id,
+            token.person,
+            token.person,
+            roles.join(", ")
         )));
     }
     if ends.iter().any(|e| e.session_id == id) {
@@ -191,4 +200,26 @@ pub fn bearer(ctx: &mut Context, token: &str) -> Result<Option<Holder>> {
         return Ok(None);
     }
     holder_of_kind(ctx, token, TOKEN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lifetime_is_days_or_hours_up_to_the_longest() {
+        assert_eq!(parse_lifetime("90d").unwrap(), Duration::days(90));
+        assert_eq!(parse_lifetime("12h").unwrap(), Duration::hours(12));
+        assert_eq!(parse_lifetime("366d").unwrap(), Duration::days(366));
+        let long = parse_lifetime("367d").unwrap_err();
+        assert_eq!(long.message, "a token lasts at most 366 days, not 367d");
+        for bad in ["", "d", "0d", "-3d", "90", "3w", "1.5d", "90 days"] {
+            let e = parse_lifetime(bad).unwrap_err();
+            assert!(
+                e.message.contains("is not a lifetime"),
+                "{bad}: {}",
+                e.message
+            );
+        }
+    }
 }
