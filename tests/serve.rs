@@ -859,7 +859,7 @@ fn serve_listens_on_loopback_and_warns_before_it_listens_beyond() {
     assert_eq!(
         said,
         format!(
-            "Serving the floor for station main at http://127.0.0.1:{port} (the manual at http://127.0.0.1:{port}/manual/). Ctrl-C stops it.\n"
+            "Serving the floor for station main at http://127.0.0.1:{port} (the manual at http://127.0.0.1:{port}/manual/, the API at http://127.0.0.1:{port}/api/v1/). Ctrl-C stops it.\n"
         )
     );
     let port = free_port();
@@ -870,7 +870,7 @@ fn serve_listens_on_loopback_and_warns_before_it_listens_beyond() {
     assert!(
         said.starts_with(&format!(
             "warning: listening on 0.0.0.0:{port}, reachable from the network over plain HTTP: \
-             anyone on the network can read the passwords and session cookies sent to it"
+             anyone on the network can read the passwords, session cookies and API tokens"
         )),
         "{said}"
     );

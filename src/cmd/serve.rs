@@ -50,14 +50,14 @@ pub fn serve(env: Env, ws: Option<&Path>, args: &ServeArgs) -> Result<Outcome> {
         if !addr.ip().is_loopback() {
             say(format!(
                 "warning: listening on {addr}, reachable from the network over plain HTTP: \
-                 anyone on the network can read the passwords and session cookies sent to it \
-                 and act as the people who sign in. sopbook serve has no TLS yet: keep it on \
+                 anyone on the network can read the passwords, session cookies and API tokens \
+                 sent to it and act as the people they belong to. sopbook serve has no TLS yet: keep it on \
                  127.0.0.1, or put it behind a proxy that serves HTTPS."
             ));
         }
         let url = format!("http://{addr}");
         say(format!(
-            "Serving the floor for station {} at {url} (the manual at {url}/manual/). Ctrl-C stops it.",
+            "Serving the floor for station {} at {url} (the manual at {url}/manual/, the API at {url}/api/v1/). Ctrl-C stops it.",
             args.station
         ));
         http::serve(listener, http::router(state))
