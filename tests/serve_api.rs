@@ -244,6 +244,15 @@ async fn a_request_without_a_live_token_is_refused_with_401() {
         none.headers[header::WWW_AUTHENTICATE],
         "Bearer realm=\"sopbook\""
     );
+    let basic = send(
+        &app,
+        Request::get("/api/v1/checklists")
+            .header(header::AUTHORIZATION, "Basic Ym9iOnRlc3Q=")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(basic.status, StatusCode::UNAUTHORIZED);
     let unknown = get(&app, Some("sbt_0123"), "/api/v1/checklists").await;
     assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
 
@@ -252,6 +261,15 @@ async fn a_request_without_a_live_token_is_refused_with_401() {
         get(&app, Some(&token), "/api/v1/checklists").await.status,
         StatusCode::OK
     );
+    let lower_case = send(
+        &app,
+        Request::get("/api/v1/checklists")
+            .header(header::AUTHORIZATION, format!("bearer {token}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(lower_case.status, StatusCode::OK);
     ws.ok(&["token", "revoke", "1", "--as", "bob"]);
     let revoked = get(&app, Some(&token), "/api/v1/checklists").await;
     assert_eq!(revoked.status, StatusCode::UNAUTHORIZED);

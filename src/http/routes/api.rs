@@ -162,8 +162,10 @@ impl FromRequestParts<State> for Bearer {
         let token = value
             .to_str()
             .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(|t| t.trim().to_string())
+            .and_then(|v| v.trim().split_once(' '))
+            // The scheme's case does not matter (RFC 9110).
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, t)| t.trim().to_string())
             .ok_or(Refusal::NoToken)?;
         let held = token.clone();
         match state
