@@ -35,6 +35,19 @@ async fn connect_as(port: u16, profile: &Path, phone: Option<(u32, u32)>) -> Cli
     browser_support::connect(port, profile, (1280, 1000), phone, &[]).await
 }
 
+/// Waits until the page has its fonts and has been laid out twice since,
+/// so that what is measured is what the reader sees, not a page mid-load.
+async fn settle(c: &Client) {
+    let _ = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             document.fonts.ready.then(() =>
+               requestAnimationFrame(() => requestAnimationFrame(() => done(true))));",
+            vec![],
+        )
+        .await;
+}
+
 async fn eval_string(c: &Client, script: &str) -> String {
     match c.execute(script, vec![]).await.unwrap() {
         serde_json::Value::String(s) => s,
@@ -316,6 +329,7 @@ fn every_page_of_the_sample_manual_fits_a_phone() {
         let mut problems = Vec::new();
         for page in &pages {
             c.goto(&file_url(&book.join(page))).await.unwrap();
+            settle(&c).await;
             let found = eval_string(&c, OVERFLOW).await;
             if !found.is_empty() {
                 problems.push(format!("{page}:\n{found}"));
@@ -373,6 +387,7 @@ fn on_a_desktop_the_form_is_a_table_and_the_facts_sit_side_by_side() {
     let (rows, first_row_tops) = block_on(async {
         let c = connect_as(port, profile.path(), None).await;
         c.goto(&file_url(&page)).await.unwrap();
+        settle(&c).await;
         let rows = eval_string(
             &c,
             "return [...new Set([...document.querySelectorAll('table.sopbook-items tbody tr')].map(tr => getComputedStyle(tr).display))].join();",
