@@ -421,6 +421,23 @@ impl Context {
                 person.id
             )));
         };
+        // Guessing is slowed: after a few wrong passwords the person's
+        // signature pauses for a while, whichever front end asks.
+        let since = self.now() - chrono::Duration::minutes(GUESS_WINDOW_MINUTES);
+        let wrong = self
+            .store()?
+            .recent_refusals(&person.id, "wrong password", since)?;
+        if wrong >= MAX_WRONG_PASSWORDS {
+            self.refuse(&person.id, record, attempted, "too many wrong passwords")?;
+            return Err(Error::refused(format!(
+                "{wrong} wrong passwords for {} in the last {GUESS_WINDOW_MINUTES} minutes: signing as {} is paused; nothing was signed (the refusal is in the audit log)",
+                person.id, person.id
+            ))
+            .with_hint(format!(
+                "try again in {GUESS_WINDOW_MINUTES} minutes; if the password is forgotten, someone allowed to runs `sopbook people reset {}`",
+                person.id
+            )));
+        }
         let password = match self
             .passwords
             .password(person, &format!("sign: {attempted} {record}"))
@@ -508,6 +525,12 @@ impl Context {
         Ok(person)
     }
 }
+
+/// Wrong passwords for one person within [`GUESS_WINDOW_MINUTES`] that
+/// pause their signature.
+pub const MAX_WRONG_PASSWORDS: i64 = 5;
+/// The window, in minutes, over which wrong passwords are counted.
+pub const GUESS_WINDOW_MINUTES: i64 = 15;
 
 /// "the people are ann, bob" or how to add the first.
 pub fn people_hint(people: &[Person]) -> String {

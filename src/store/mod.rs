@@ -153,6 +153,9 @@ pub trait Store: Send {
     fn signing_keys(&mut self) -> Result<Vec<SigningKeyRow>>;
     /// Every key reset (a forgotten password), in id order.
     fn key_resets(&mut self) -> Result<Vec<KeyResetRow>>;
+    /// How many refusals of `actor` for `reason` were recorded at or after
+    /// `since`, among the newest events (a guess at a password shows here).
+    fn recent_refusals(&mut self, actor: &str, reason: &str, since: DateTime<Utc>) -> Result<i64>;
     /// Every roster (who held which role), in id order.
     fn rosters(&mut self) -> Result<Vec<RosterRow>>;
     /// The newest roster, if any was recorded.

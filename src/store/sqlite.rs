@@ -1453,6 +1453,20 @@ impl Store for SqliteStore {
         load().map_err(|e| explain(e, &path, timeout))
     }
 
+    fn recent_refusals(&mut self, actor: &str, reason: &str, since: DateTime<Utc>) -> Result<i64> {
+        // Only the newest events are looked at: the primary key bounds the scan.
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM events
+                 WHERE seq > (SELECT coalesce(max(seq), 0) - 5000 FROM events)
+                   AND actor = ?1 AND action = 'refused' AND at >= ?2
+                   AND json_valid(detail) AND json_extract(detail, '$.note.reason') = ?3",
+                params![actor, timestamp(since), reason],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.explain(e))
+    }
+
     fn rosters(&mut self) -> Result<Vec<RosterRow>> {
         self.load_rosters("")
     }

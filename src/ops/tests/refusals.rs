@@ -185,3 +185,25 @@ fn last_reason(e: &crate::store::EventRow) -> String {
     let detail: serde_json::Value = serde_json::from_str(&e.detail).unwrap();
     detail["note"]["reason"].as_str().unwrap_or("").to_string()
 }
+
+#[test]
+fn five_wrong_passwords_pause_a_persons_signature_for_a_quarter_of_an_hour() {
+    let mut b = Bench::new();
+    b.release("WI-001", "ann").unwrap();
+    b.ctx.passwords = Box::new(Fixed("a-guess".into()));
+    for _ in 0..crate::ops::MAX_WRONG_PASSWORDS {
+        assert_eq!(kind(b.approve("WI-001", "bob")), ErrorKind::Refused);
+    }
+    // Now even the right password is refused, and the pause is recorded.
+    b.ctx.passwords = Box::new(Fixed(super::PW.into()));
+    let before = b.rows();
+    let e = b.approve("WI-001", "bob").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Refused);
+    assert!(e.to_string().contains("is paused"), "{e}");
+    only_a_refusal(&mut b, before, "bob", "approve", "too many wrong passwords");
+    // Others sign as before.
+    b.release("WI-002", "ann").unwrap();
+    // A quarter of an hour after the last guess, bob signs again.
+    b.ctx.clock = crate::ops::Clock::Fixed(b.ctx.now() + chrono::Duration::minutes(16));
+    assert!(b.approve("WI-001", "bob").is_ok());
+}
