@@ -158,23 +158,8 @@ pub struct Sheet {
 /// One item of a [`Sheet`]: what to check, what was entered, how it stands.
 #[derive(Debug, Clone, Serialize)]
 pub struct SheetItem {
-    pub id: String,
-    pub prompt: String,
-    pub help: Option<String>,
-    pub critical: bool,
-    /// "pass_fail", "measure", "choice", "count" or "text".
-    pub kind: &'static str,
-    /// The specification in words: "3.3 – 3.8 bar (nominal 3.5)".
-    pub spec: String,
-    pub unit: Option<String>,
-    pub nominal: Option<f64>,
-    pub lower: Option<f64>,
-    pub upper: Option<f64>,
-    pub options: Vec<String>,
-    /// The largest count that passes.
-    pub max: Option<u32>,
-    /// Whether "not applicable" may be entered (the item is not critical).
-    pub may_skip: bool,
+    #[serde(flatten)]
+    pub item: ItemSpec,
     pub value: String,
     pub note: String,
     /// Once checked: pass, fail, na or recorded.
@@ -250,20 +235,6 @@ fn sheet(form: &Form, input: &Filled<'_>, key: String, judge: bool) -> Sheet {
         let entry = input.entries.iter().find(|e| e.item == item.id);
         let value = entry.map(|e| e.value.clone()).unwrap_or_default();
         let note = entry.map(|e| e.note.clone()).unwrap_or_default();
-        let (mut unit, mut nominal, mut lower, mut upper, mut options, mut max) =
-            (None, None, None, None, Vec::new(), None);
-        match &item.kind {
-            ItemKind::Measure {
-                unit: u,
-                nominal: n,
-                lower: l,
-                upper: h,
-                ..
-            } => (unit, nominal, lower, upper) = (Some(u.clone()), *n, *l, *h),
-            ItemKind::Choice { options: o, .. } => options = o.clone(),
-            ItemKind::Count { max: m } => max = Some(*m),
-            ItemKind::PassFail | ItemKind::Text => {}
-        }
         let (outcome, judged, problem) = if judge {
             match inspections::answer(item, &value, &note) {
                 Ok(r) => (Some(r.outcome), inspections::judged(item, &r), None),
@@ -273,19 +244,7 @@ fn sheet(form: &Form, input: &Filled<'_>, key: String, judge: bool) -> Sheet {
             (None, None, None)
         };
         items.push(SheetItem {
-            id: item.id.clone(),
-            prompt: item.prompt.clone(),
-            help: item.help.clone(),
-            critical: item.critical,
-            kind: item.kind.name(),
-            spec: item.kind.spec(),
-            unit,
-            nominal,
-            lower,
-            upper,
-            options,
-            max,
-            may_skip: !item.critical && !matches!(item.kind, ItemKind::Text),
+            item: item_spec(item),
             value,
             note,
             outcome,

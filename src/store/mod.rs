@@ -196,19 +196,7 @@ pub trait Store: Send {
         at: DateTime<Utc>,
         batch: InspectionBatch,
     ) -> Result<Vec<(i64, Option<i64>)>> {
-        let InspectionBatch {
-            actor,
-            action,
-            record,
-            note,
-            inspections,
-        } = batch;
-        let header = BatchHeader {
-            actor,
-            action,
-            record,
-            note,
-        };
+        let (header, inspections) = batch.split();
         self.record_inspection_stream(at, header, &mut inspections.into_iter().map(Ok))
     }
     /// The same, pulling the inspections from `rows` (an import parses on
@@ -325,6 +313,26 @@ pub struct InspectionBatch {
     pub record: String,
     pub note: serde_json::Value,
     pub inspections: Vec<NewInspection>,
+}
+
+impl InspectionBatch {
+    /// What the event says, and the inspections it records.
+    pub fn split(self) -> (BatchHeader, Vec<NewInspection>) {
+        let InspectionBatch {
+            actor,
+            action,
+            record,
+            note,
+            inspections,
+        } = self;
+        let header = BatchHeader {
+            actor,
+            action,
+            record,
+            note,
+        };
+        (header, inspections)
+    }
 }
 
 /// How a batch of inspections is hashed. Version 1 joined fields with

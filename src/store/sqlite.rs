@@ -1518,19 +1518,7 @@ impl Store for SqliteStore {
         at: DateTime<Utc>,
         batch: InspectionBatch,
     ) -> Result<Vec<(i64, Option<i64>)>> {
-        let InspectionBatch {
-            actor,
-            action,
-            record,
-            note,
-            inspections,
-        } = batch;
-        let header = BatchHeader {
-            actor,
-            action,
-            record,
-            note,
-        };
+        let (header, inspections) = batch.split();
         // Inspections already in memory are written directly: the lock is
         // held only as long as writing them takes.
         let rows = &mut inspections.into_iter().map(Ok);

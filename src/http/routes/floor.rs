@@ -136,15 +136,7 @@ pub async fn open(
     Path(checklist): Path<String>,
     fields: Fields,
 ) -> Result<Response, Failure> {
-    who.check(&fields)?;
-    let mut posted = Posted::of(&state, &who, checklist, &fields)?;
-    // A new form: no key, no answers yet.
-    posted.key = None;
-    posted.entries.clear();
-    let sheet = state
-        .run(who.proof(), move |ctx| floor::open(ctx, posted.filled()))
-        .await?;
-    Ok(sheet_page(&state, &who, StatusCode::OK, "items", &sheet))
+    items_page(state, who, checklist, fields, true).await
 }
 
 /// `POST /inspect/{checklist}/items`: back from the review to change answers.
@@ -154,8 +146,23 @@ pub async fn change(
     Path(checklist): Path<String>,
     fields: Fields,
 ) -> Result<Response, Failure> {
+    items_page(state, who, checklist, fields, false).await
+}
+
+/// The form's items, as posted or (`fresh`) new: no key, no answers yet.
+async fn items_page(
+    state: State,
+    who: SignedIn,
+    checklist: String,
+    fields: Fields,
+    fresh: bool,
+) -> Result<Response, Failure> {
     who.check(&fields)?;
-    let posted = Posted::of(&state, &who, checklist, &fields)?;
+    let mut posted = Posted::of(&state, &who, checklist, &fields)?;
+    if fresh {
+        posted.key = None;
+        posted.entries.clear();
+    }
     let sheet = state
         .run(who.proof(), move |ctx| floor::open(ctx, posted.filled()))
         .await?;
