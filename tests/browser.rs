@@ -15,7 +15,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use browser_support::{browser_available, start_driver};
+use browser_support::{browser_available, open, start_driver};
 use common::{Ws, copy_dir};
 use fantoccini::{Client, Locator};
 
@@ -110,7 +110,7 @@ fn hostile_title_stays_text_in_search_results() {
 /// Opens the manual, searches for the hostile title and waits for results.
 /// Returns (title before, title after, `img[onerror]` elements, results text).
 async fn search_for_hostile_title(c: &Client, url: &str) -> (String, String, u64, String) {
-    c.goto(url).await.unwrap();
+    open(c, url).await;
     let title_before = eval_string(c, "return document.title;").await;
     // The search bar opens with the magnifying glass.
     c.find(Locator::Id("mdbook-search-toggle"))
@@ -189,7 +189,7 @@ fn dashboard_charts_load_fit_a_phone_and_name_the_point_under_the_pointer() {
     let (broken, charts, overflow, under_pointer) = rt.block_on(async {
         let c = connect(port, profile.path()).await;
         c.set_window_size(390, 844).await.unwrap();
-        c.goto(&page).await.unwrap();
+        open(&c, &page).await;
         tokio::time::sleep(Duration::from_millis(500)).await;
         let broken = eval_u64(
             &c,
@@ -205,7 +205,7 @@ fn dashboard_charts_load_fit_a_phone_and_name_the_point_under_the_pointer() {
         )
         .await;
         // Opened on its own, the chart names the point under the pointer.
-        c.goto(&chart).await.unwrap();
+        open(&c, &chart).await;
         let under_pointer = eval_string(
             &c,
             "const marks = [...document.querySelectorAll('circle')].filter(e => e.querySelector('title'));\
@@ -324,11 +324,11 @@ fn every_page_of_the_sample_manual_fits_a_phone() {
     let profile = tempfile::tempdir().unwrap();
     let (width, problems, cards) = block_on(async {
         let c = connect_as(port, profile.path(), Some(PHONE)).await;
-        c.goto(&file_url(&book.join("index.html"))).await.unwrap();
+        open(&c, &file_url(&book.join("index.html"))).await;
         let width = eval_u64(&c, "return document.documentElement.clientWidth;").await;
         let mut problems = Vec::new();
         for page in &pages {
-            c.goto(&file_url(&book.join(page))).await.unwrap();
+            open(&c, &file_url(&book.join(page))).await;
             settle(&c).await;
             let found = eval_string(&c, OVERFLOW).await;
             if !found.is_empty() {
@@ -336,11 +336,11 @@ fn every_page_of_the_sample_manual_fits_a_phone() {
             }
         }
         // A checklist's rows are cards with the Result below the check.
-        c.goto(&file_url(
-            &book.join("checklists/final-inspection-px-40.html"),
-        ))
-        .await
-        .unwrap();
+        open(
+            &c,
+            &file_url(&book.join("checklists/final-inspection-px-40.html")),
+        )
+        .await;
         let cards = eval_string(
             &c,
             "return [...document.querySelectorAll('table.sopbook-items tbody tr')].map(tr => {
@@ -386,7 +386,7 @@ fn on_a_desktop_the_form_is_a_table_and_the_facts_sit_side_by_side() {
     let profile = tempfile::tempdir().unwrap();
     let (rows, first_row_tops) = block_on(async {
         let c = connect_as(port, profile.path(), None).await;
-        c.goto(&file_url(&page)).await.unwrap();
+        open(&c, &file_url(&page)).await;
         settle(&c).await;
         let rows = eval_string(
             &c,
@@ -465,10 +465,10 @@ fn print_this_form_prints_the_form_alone_with_its_heads_on_every_page() {
     let profile = tempfile::tempdir().unwrap();
     let (printed, manual_printer_on_form, manual_printer_on_sop, pdf) = block_on(async {
         let c = connect_as(port, profile.path(), None).await;
-        c.goto(&file_url(&sop)).await.unwrap();
+        open(&c, &file_url(&sop)).await;
         let printer = "const a = document.querySelector('#mdbook-menu-bar a[href$=\"print.html\"]'); return a ? getComputedStyle(a).display : 'missing';";
         let on_sop = eval_string(&c, printer).await;
-        c.goto(&file_url(&form)).await.unwrap();
+        open(&c, &file_url(&form)).await;
         let on_form = eval_string(&c, printer).await;
         // The button asks the browser to print this page.
         c.execute(

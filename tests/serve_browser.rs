@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use browser_support::{Running, browser_available, free_port, start_driver, wait_for_port};
+use browser_support::{Running, browser_available, free_port, open, start_driver, wait_for_port};
 use common::{PASSWORD, Ws};
 use fantoccini::{Client, Locator};
 
@@ -290,7 +290,7 @@ async fn run_the_floor(c: &Client, base: &str, shots: &Shots) {
     assert_eq!(eval(c, "return document.images.length;").await, 0);
     shots.take(c, "recorded").await;
 
-    c.goto(&format!("{base}/manual/")).await.unwrap();
+    open(c, &format!("{base}/manual/")).await;
     assert!(
         c.title().await.unwrap().contains("Fixture Manual"),
         "the manual is served under /manual/"

@@ -126,3 +126,25 @@ pub async fn connect(
         .await
         .expect("could not start a chromium session through chromedriver")
 }
+
+/// Goes to `url` and returns once that page, not the one before it nor a
+/// blank one in between, has finished loading. A bare `goto` has been seen
+/// to return early on a loaded machine.
+pub async fn open(c: &Client, url: &str) {
+    c.goto(url).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let loaded = "const want = decodeURI(arguments[0]).replace(/\\/$/, ''); \
+                  const here = decodeURI(location.href).replace(/[#?].*$/, '').replace(/\\/$/, ''); \
+                  return document.readyState === 'complete' && here === want;";
+    loop {
+        let done = c
+            .execute(loaded, vec![serde_json::Value::String(url.to_string())])
+            .await
+            .unwrap_or(serde_json::Value::Bool(false));
+        if done == serde_json::Value::Bool(true) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{url} had not loaded after 20 s");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
