@@ -411,6 +411,10 @@ pub struct ServeArgs {
         default_value = "main"
     )]
     pub station: String,
+    /// How long a browser's sign-in may go unused before it ends, as 30m
+    /// or 2h, or off (a station kept signed in for a whole shift)
+    #[arg(long, value_name = "TIME", default_value = "30m")]
+    pub idle: String,
 }
 
 #[derive(Debug, Args)]

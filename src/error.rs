@@ -31,6 +31,9 @@ pub enum ErrorKind {
     /// A signature or a step was refused (wrong password, missing role,
     /// segregation of duties); the refusal is in the audit log.
     Refused,
+    /// Signing is paused after too many guesses (wrong passwords, unknown
+    /// people or tokens); the refusal is in the audit log. Try again later.
+    Paused,
     /// Problems in the workspace files stand in the way (see the diagnostics).
     Blocked,
     /// The command ran and found a problem: a tampered audit trail.
@@ -51,6 +54,7 @@ impl ErrorKind {
                 EXIT_USAGE
             }
             ErrorKind::Refused
+            | ErrorKind::Paused
             | ErrorKind::Blocked
             | ErrorKind::Problem
             | ErrorKind::StoreBusy
@@ -65,6 +69,7 @@ impl ErrorKind {
             ErrorKind::NotFound => 404,
             ErrorKind::Conflict => 409,
             ErrorKind::Refused => 403,
+            ErrorKind::Paused => 429,
             ErrorKind::Blocked | ErrorKind::Problem => 422,
             ErrorKind::StoreBusy => 503,
             ErrorKind::StoreFull => 507,

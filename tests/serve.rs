@@ -100,6 +100,8 @@ impl Page {
 struct Browser {
     app: Router,
     cookies: BTreeMap<String, String>,
+    /// The network address the requests come from, if the server is told.
+    from: Option<std::net::SocketAddr>,
 }
 
 fn encode(s: &str) -> String {
@@ -119,10 +121,16 @@ impl Browser {
         Browser {
             app,
             cookies: BTreeMap::new(),
+            from: None,
         }
     }
 
-    async fn send(&mut self, request: Request<Body>) -> Page {
+    async fn send(&mut self, mut request: Request<Body>) -> Page {
+        if let Some(addr) = self.from {
+            request
+                .extensions_mut()
+                .insert(axum::extract::ConnectInfo(addr));
+        }
         let response = self.app.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
@@ -957,4 +965,92 @@ async fn the_same_form_sent_four_times_at_once_records_one_inspection() {
     assert_eq!(inspections(&ws).len(), 1);
     let verify = ws.run(&["audit", "verify"]);
     assert_eq!(verify.code, 0, "{}", verify.stderr);
+}
+
+/// The server over `ws` with sign-ins that end after `idle` unused, on a
+/// clock the test moves.
+fn app_with_clock(
+    ws: &Ws,
+    idle: chrono::Duration,
+    clock: Arc<std::sync::Mutex<chrono::DateTime<chrono::Utc>>>,
+) -> Router {
+    let root = ws.path().to_path_buf();
+    let plain = contexts(root.clone());
+    let timed: Contexts = Arc::new(move || {
+        let mut ctx = plain()?;
+        ctx.clock = sopbook::ops::Clock::Fixed(*clock.lock().unwrap());
+        Ok(ctx)
+    });
+    router(State::new(timed, "bench-1", Some(root.join("book"))).with_idle(Some(idle)))
+}
+
+#[tokio::test]
+async fn a_sign_in_unused_past_the_idle_time_ends_and_the_browser_is_told_why() {
+    let ws = workspace();
+    let clock = Arc::new(std::sync::Mutex::new(chrono::Utc::now()));
+    let app = app_with_clock(&ws, chrono::Duration::minutes(30), clock.clone());
+    let mut b = Browser::signed_in(app, "dan").await;
+    let later = |minutes| {
+        let mut t = clock.lock().unwrap();
+        *t += chrono::Duration::minutes(minutes);
+    };
+    later(20);
+    assert_eq!(b.get("/").await.status, StatusCode::OK);
+    // 20 minutes after that use: still signed in (the idle time counts
+    // from the last use, not from the sign-in).
+    later(20);
+    assert_eq!(b.get("/").await.status, StatusCode::OK);
+    later(31);
+    let away = b.get("/inspect/CL-001").await;
+    assert_eq!(away.status, StatusCode::SEE_OTHER);
+    assert_eq!(away.location(), "/signin?next=/inspect/CL-001&idle=30");
+    let form = b.get(away.location()).await;
+    assert!(
+        form.body
+            .contains("You were signed out after 30 minutes without use. Sign in again to go on."),
+        "{}",
+        form.body
+    );
+    let ended = last_event(&ws);
+    assert_eq!(
+        (ended["action"].as_str(), ended["actor"].as_str()),
+        (Some("signed out"), Some("dan"))
+    );
+    // The cookie is no sign-in any more, and a form sent with it records nothing.
+    let sent = b.post("/inspect/CL-001/record", &[("csrf", "x")]).await;
+    assert_eq!(sent.status, StatusCode::UNAUTHORIZED);
+    assert!(inspections(&ws).is_empty());
+}
+
+#[tokio::test]
+async fn guessing_from_one_address_pauses_sign_in_from_it_and_says_for_how_long() {
+    let ws = workspace();
+    let app = app(&ws);
+    let mut guesser = Browser::new(app.clone());
+    guesser.from = Some("192.0.2.7:41000".parse().unwrap());
+    for n in 0..20 {
+        let page = guesser.sign_in(&format!("guess{n}"), "guess").await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.body);
+    }
+    let refusal = last_event(&ws);
+    assert!(refusal.to_string().contains("192.0.2.7"), "{refusal}");
+    // Now the right password of a real person is paused from there...
+    let paused = guesser.sign_in("dan", PASSWORD).await;
+    assert_eq!(paused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(paused.header(header::RETRY_AFTER), "900");
+    assert!(
+        paused
+            .body
+            .contains("from 192.0.2.7 in the last 15 minutes: signing in from there is paused"),
+        "{}",
+        paused.body
+    );
+    assert!(!guesser.cookies.contains_key("sopbook_session"));
+    // ...and not from the next station.
+    let mut neighbour = Browser::new(app);
+    neighbour.from = Some("192.0.2.8:41000".parse().unwrap());
+    assert_eq!(
+        neighbour.sign_in("dan", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
 }

@@ -653,3 +653,83 @@ async fn a_body_too_large_is_refused_as_json() {
             .contains("nothing was recorded")
     );
 }
+
+/// A request from the network address `from`, as the server's listener
+/// hands it on.
+fn from_address(mut request: Request<Body>, from: &str) -> Request<Body> {
+    let addr: std::net::SocketAddr = format!("{from}:50000").parse().unwrap();
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(addr));
+    request
+}
+
+#[tokio::test]
+async fn wrong_tokens_are_audited_and_a_flood_from_one_address_is_paused_without_filling_the_log() {
+    let ws = workspace();
+    let good = make_token(&ws, "bob", "1d");
+    let app = app(&ws);
+    let wrong = |from: &str| {
+        from_address(
+            Request::get("/api/v1/checklists")
+                .header(header::AUTHORIZATION, "Bearer sbt_0123456789abcdef")
+                .body(Body::empty())
+                .unwrap(),
+            from,
+        )
+    };
+    let first = send(&app, wrong("198.51.100.4")).await;
+    assert_eq!(first.status, StatusCode::UNAUTHORIZED);
+    let refusal = last_event(&ws);
+    assert_eq!(refusal["action"], "refused");
+    assert_eq!(refusal["actor"], "unknown");
+    let detail = refusal.to_string();
+    assert!(detail.contains("unknown token"), "{detail}");
+    assert!(detail.contains("198.51.100.4"), "{detail}");
+    assert!(
+        !detail.contains("0123456789abcdef"),
+        "the token itself is never recorded: {detail}"
+    );
+    for _ in 1..20 {
+        assert_eq!(
+            send(&app, wrong("198.51.100.4")).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let events = cli_json(&ws, &["audit", "log", "--json"])
+        .as_array()
+        .unwrap()
+        .len();
+    // The 21st is paused, and nothing more is written while the pause lasts.
+    for _ in 0..3 {
+        let paused = send(&app, wrong("198.51.100.4")).await;
+        assert_eq!(paused.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(paused.headers[header::RETRY_AFTER], "900");
+        assert!(
+            paused.json["error"].as_str().unwrap().contains("is paused"),
+            "{}",
+            paused.json
+        );
+    }
+    assert_eq!(
+        cli_json(&ws, &["audit", "log", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        events,
+        "a paused flood writes nothing"
+    );
+    // A live token works from there, and other addresses are not paused.
+    let request = from_address(
+        Request::get("/api/v1/checklists")
+            .header(header::AUTHORIZATION, format!("Bearer {good}"))
+            .body(Body::empty())
+            .unwrap(),
+        "198.51.100.4",
+    );
+    assert_eq!(send(&app, request).await.status, StatusCode::OK);
+    assert_eq!(
+        send(&app, wrong("198.51.100.5")).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}

@@ -14,11 +14,12 @@ use crate::error::{Error, Result};
 use crate::http::{self, Contexts, State};
 use crate::model::inspection::check_label;
 use crate::ops::publish::{self, PublishInput};
-use crate::ops::{Access, floor};
+use crate::ops::{Access, floor, sessions};
 
 pub fn serve(env: Env, ws: Option<&Path>, args: &ServeArgs) -> Result<Outcome> {
     check_label("station", &args.station).map_err(Error::invalid)?;
     let addr = address(&args.listen)?;
+    let idle = sessions::parse_idle(&args.idle).map_err(|e| e.with_hint("such as --idle 30m"))?;
     let mut ctx = env.context(ws, true, Access::Write)?;
     // The records must be there and readable before anyone opens a page.
     floor::checklists(&mut ctx, &args.station)?;
@@ -36,7 +37,7 @@ pub fn serve(env: Env, ws: Option<&Path>, args: &ServeArgs) -> Result<Outcome> {
     let root: Option<PathBuf> = ctx.root().map(Path::to_path_buf);
     let env = Arc::new(env);
     let contexts: Contexts = Arc::new(move || env.context(root.as_deref(), true, Access::Write));
-    let state = State::new(contexts, args.station.clone(), book);
+    let state = State::new(contexts, args.station.clone(), book).with_idle(idle);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

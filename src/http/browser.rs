@@ -14,7 +14,7 @@ use super::failure::Failure;
 use super::state::{Proof, State};
 use crate::error::Error;
 use crate::ops::inspections::Entry;
-use crate::ops::sessions::{self, Holder};
+use crate::ops::sessions::{self, Holder, Presence};
 use crate::store::sha256_hex;
 
 /// The cookie holding the session token.
@@ -31,6 +31,9 @@ pub const FORM_LIMIT: usize = 256 * 1024;
 pub struct Visitor {
     pub session: Option<String>,
     pub form: Option<String>,
+    /// The network address the request came from (without the port), when
+    /// the server knows it.
+    pub origin: Option<String>,
 }
 
 /// A cookie's value if it looks like one sopbook made (hex), else nothing.
@@ -41,7 +44,10 @@ fn ours(value: &str) -> Option<String> {
 
 impl Visitor {
     pub fn of(parts: &Parts) -> Visitor {
-        let mut v = Visitor::default();
+        let mut v = Visitor {
+            origin: origin_of(parts),
+            ..Visitor::default()
+        };
         for header in parts.headers.get_all(header::COOKIE) {
             let Ok(text) = header.to_str() else { continue };
             for pair in text.split(';') {
@@ -75,6 +81,14 @@ pub fn check_csrf(expected: Option<String>, given: Option<&str>) -> Result<(), F
         (Some(want), Some(got)) if same(want.as_bytes(), got.as_bytes()) => Ok(()),
         _ => Err(Failure::Forged),
     }
+}
+
+/// The address a request came from, as the server's listener saw it.
+pub fn origin_of(parts: &Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Visitor {
@@ -155,21 +169,37 @@ impl FromRequestParts<State> for SignedIn {
             .path_and_query()
             .map(|p| p.as_str().to_string())
             .filter(|_| parts.method == Method::GET);
-        let signed_out = || Failure::SignIn { next: next.clone() };
-        let Some(token) = visitor.session.clone() else {
-            return Err(signed_out());
+        let signed_out = |idle| Failure::SignIn {
+            next: next.clone(),
+            idle,
         };
-        let held = token.clone();
-        let holder = state
-            .run(Proof::Nothing, move |ctx| sessions::holder(ctx, &held))
+        let Some(token) = visitor.session.clone() else {
+            return Err(signed_out(None));
+        };
+        let key = sha256_hex(token.as_bytes());
+        let (held, last, idle) = (token.clone(), state.last_used(&key), state.idle());
+        let presence = state
+            .run_from(visitor.origin.clone(), Proof::Nothing, move |ctx| {
+                sessions::presence(ctx, &held, last, idle)
+            })
             .await?;
-        match holder {
-            Some(holder) => Ok(SignedIn {
-                holder,
-                token,
-                visitor,
-            }),
-            None => Err(signed_out()),
+        match presence {
+            Presence::Here { holder, now } => {
+                state.note_use(&key, Some(now));
+                Ok(SignedIn {
+                    holder,
+                    token,
+                    visitor,
+                })
+            }
+            Presence::Idle { minutes, .. } => {
+                state.note_use(&key, None);
+                Err(signed_out(Some(minutes)))
+            }
+            Presence::Gone => {
+                state.note_use(&key, None);
+                Err(signed_out(None))
+            }
         }
     }
 }
@@ -298,6 +328,7 @@ mod tests {
         let v = Visitor {
             session: Some("ab".repeat(32)),
             form: Some("ef".repeat(32)),
+            origin: None,
         };
         let token = v.session_csrf().unwrap();
         assert!(check_csrf(v.session_csrf(), Some(&token)).is_ok());
@@ -310,6 +341,7 @@ mod tests {
         let other = Visitor {
             session: Some("cd".repeat(32)),
             form: None,
+            origin: None,
         };
         assert!(check_csrf(other.session_csrf(), Some(&token)).is_err());
         assert!(check_csrf(Visitor::default().form_csrf(), Some("")).is_err());

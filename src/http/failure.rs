@@ -12,9 +12,13 @@ use crate::error::Error;
 pub enum Failure {
     /// An operation refused or failed; its kind decides the status.
     Op(Error),
-    /// Nobody is signed in in this browser (or the sign-in ended). A page
-    /// asked for with GET goes to the sign-in form and back.
-    SignIn { next: Option<String> },
+    /// Nobody is signed in in this browser (or the sign-in ended; `idle`:
+    /// after so many minutes unused). A page asked for with GET goes to the
+    /// sign-in form and back.
+    SignIn {
+        next: Option<String>,
+        idle: Option<i64>,
+    },
     /// A POST without this browser's CSRF token.
     Forged,
     /// No page here.
@@ -50,13 +54,22 @@ impl IntoResponse for Failure {
             eprintln!("error: {}", e.text());
         }
         let (title, message, hint) = match &self {
-            Failure::SignIn { next: Some(next) } => {
-                let to = format!("/signin?next={}", query_value(next));
+            Failure::SignIn {
+                next: Some(next),
+                idle,
+            } => {
+                let mut to = format!("/signin?next={}", query_value(next));
+                if let Some(minutes) = idle {
+                    to.push_str(&format!("&idle={minutes}"));
+                }
                 return Redirect::to(&to).into_response();
             }
-            Failure::SignIn { next: None } => (
+            Failure::SignIn { next: None, idle } => (
                 "Signed out",
-                "You are not signed in here any more (the sign-in ended or was never made), so nothing was recorded.".to_string(),
+                match idle {
+                    Some(minutes) => format!("You were signed out after {minutes} minutes without use, so nothing was recorded. Sign in again and send the form again."),
+                    None => "You are not signed in here any more (the sign-in ended or was never made), so nothing was recorded.".to_string(),
+                },
                 None,
             ),
             Failure::Forged => (
@@ -97,6 +110,7 @@ fn title_of(status: StatusCode) -> &'static str {
         403 => "Refused",
         404 => "Not found",
         409 => "Not possible now",
+        429 => "Paused",
         422 => "Problem found",
         503 => "Busy",
         507 => "Disk full",

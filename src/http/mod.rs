@@ -29,7 +29,10 @@ pub use state::{Contexts, State};
 /// Serves `router` on `listener` until Ctrl-C (or SIGTERM), finishing the
 /// requests under way.
 pub async fn serve(listener: tokio::net::TcpListener, router: axum::Router) -> std::io::Result<()> {
-    axum::serve(listener, router)
+    // Each request knows the address it came from: refusals record it and
+    // guessing from one address is slowed.
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown())
         .await
 }

@@ -2,8 +2,11 @@
 //! request gets a [`Context`] of its own, on a thread where blocking
 //! (SQLite, argon2) does not hold up the other requests.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, Utc};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::ops::Context;
@@ -23,6 +26,11 @@ struct Inner {
     contexts: Contexts,
     station: String,
     book: Option<PathBuf>,
+    /// How long a browser's sign-in may go unused; `None`: for its whole length.
+    idle: Option<Duration>,
+    /// When each browser sign-in (by its token's sha256) was last used. Kept
+    /// in memory only: after a restart a sign-in's idle time counts anew.
+    used: Mutex<HashMap<String, DateTime<Utc>>>,
 }
 
 /// What proves who is at the browser for one operation.
@@ -43,7 +51,55 @@ impl State {
             contexts,
             station: station.into(),
             book,
+            idle: None,
+            used: Mutex::new(HashMap::new()),
         }))
+    }
+
+    /// The same state with sign-ins that end after `idle` unused.
+    pub fn with_idle(self, idle: Option<Duration>) -> State {
+        let inner = Arc::try_unwrap(self.0).unwrap_or_else(|shared| Inner {
+            contexts: shared.contexts.clone(),
+            station: shared.station.clone(),
+            book: shared.book.clone(),
+            idle: None,
+            used: Mutex::new(HashMap::new()),
+        });
+        State(Arc::new(Inner { idle, ..inner }))
+    }
+
+    /// How long a browser's sign-in may go unused.
+    pub fn idle(&self) -> Option<Duration> {
+        self.0.idle
+    }
+
+    /// When the sign-in with this token hash was last used here.
+    pub fn last_used(&self, token_hash: &str) -> Option<DateTime<Utc>> {
+        self.0
+            .used
+            .lock()
+            .ok()
+            .and_then(|used| used.get(token_hash).copied())
+    }
+
+    /// Notes a use of a sign-in (`None`: it ended), and forgets uses of
+    /// sign-ins unused for longer than any sign-in lasts.
+    pub fn note_use(&self, token_hash: &str, at: Option<DateTime<Utc>>) {
+        let Ok(mut used) = self.0.used.lock() else {
+            return;
+        };
+        match at {
+            Some(at) => {
+                used.insert(token_hash.to_string(), at);
+                let oldest = at - Duration::hours(crate::ops::sessions::MAX_HOURS);
+                if used.len() > 1000 {
+                    used.retain(|_, last| *last > oldest);
+                }
+            }
+            None => {
+                used.remove(token_hash);
+            }
+        }
     }
 
     /// The station inspections are recorded at.
@@ -62,11 +118,27 @@ impl State {
         T: Send + 'static,
         F: FnOnce(&mut Context) -> Result<T> + Send + 'static,
     {
+        self.run_from(None, proof, op).await
+    }
+
+    /// Like [`State::run`], for a request from the network address
+    /// `origin`: refusals record it, and guessing from there is slowed.
+    pub async fn run_from<T, F>(
+        &self,
+        origin: Option<String>,
+        proof: Proof,
+        op: F,
+    ) -> Result<T, Failure>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Context) -> Result<T> + Send + 'static,
+    {
         let contexts = self.0.contexts.clone();
         let task = tokio::task::spawn_blocking(move || {
             let mut ctx = contexts()?;
             ctx.passwords = Box::new(NoPasswords);
             ctx.session_token = None;
+            ctx.origin = origin;
             match proof {
                 Proof::Nothing => {}
                 Proof::Session(token) => ctx.session_token = Some(token),

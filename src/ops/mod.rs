@@ -88,6 +88,10 @@ pub struct Context {
     pub kdf: Kdf,
     /// The token of the session this front end is signed in with, if any.
     pub session_token: Option<String>,
+    /// The network address the request came from, when a front end on the
+    /// network (`sopbook serve`) acts: refusals record it, and guessing
+    /// from one address is slowed.
+    pub origin: Option<String>,
     /// The signing key the last password opened, for the next write.
     sealer: Option<crate::store::Sealer>,
     /// A signing key made for a person who had none, to record with the next write.
@@ -108,6 +112,7 @@ impl Context {
             passwords: Box::new(signing::NoPasswords),
             kdf: Kdf::Standard,
             session_token: None,
+            origin: None,
             sealer: None,
             pending_key: None,
         }
@@ -385,14 +390,60 @@ impl Context {
         attempted: &str,
         reason: &str,
     ) -> Result<()> {
+        let mut note = json!({ "attempted": attempted, "reason": reason });
+        if let Some(origin) = &self.origin {
+            note["from"] = json!(origin);
+        }
         self.append(Batch {
             actor: actor.to_string(),
             action: "refused".to_string(),
             record: record.to_string(),
-            note: json!({ "attempted": attempted, "reason": reason }),
+            note,
             inserts: Vec::new(),
         })?;
         Ok(())
+    }
+
+    /// Refuses (and records the refusal) when the address this request came
+    /// from has guessed too often lately: wrong passwords, unknown people and
+    /// unknown API tokens all count, whoever they were for. Nothing is
+    /// counted for a front end that is not on the network.
+    pub fn check_origin(&mut self, actor: &str, record: &str, attempted: &str) -> Result<()> {
+        match self.origin_paused()? {
+            None => Ok(()),
+            Some(e) => {
+                self.refuse(
+                    actor,
+                    record,
+                    attempted,
+                    "too many guesses from this address",
+                )?;
+                Err(e.with_hint(format!(
+                    "try again in {GUESS_WINDOW_MINUTES} minutes; the refusal is in the audit log"
+                )))
+            }
+        }
+    }
+
+    /// The error to answer with, without recording it, when the address
+    /// this request came from has guessed too often lately.
+    pub fn origin_paused(&mut self) -> Result<Option<Error>> {
+        let Some(origin) = self.origin.clone() else {
+            return Ok(None);
+        };
+        let since = self.now() - chrono::Duration::minutes(GUESS_WINDOW_MINUTES);
+        let guesses = self
+            .store()?
+            .recent_refusals_from(&origin, GUESSES, since)?;
+        Ok((guesses >= MAX_GUESSES_FROM_ADDRESS).then(|| {
+            Error::new(
+                ErrorKind::Paused,
+                format!(
+                    "{guesses} wrong passwords, people or tokens from {origin} in the last {GUESS_WINDOW_MINUTES} minutes: signing in from there is paused; nothing was signed"
+                ),
+            )
+            .with_hint(format!("try again in {GUESS_WINDOW_MINUTES} minutes"))
+        }))
     }
 
     /// The person with this id, or a recorded refusal.
@@ -401,6 +452,7 @@ impl Context {
         if let Some(p) = people.iter().find(|p| p.id == actor) {
             return Ok(p.clone());
         }
+        self.check_origin(actor, record, attempted)?;
         self.refuse(actor, record, attempted, "unknown person")?;
         Err(Error::refused(format!(
             "`{actor}` is not a person in sopbook.toml; nothing was signed (the refusal is in the audit log)"
@@ -422,14 +474,16 @@ impl Context {
             )));
         };
         // Guessing is slowed: after a few wrong passwords the person's
-        // signature pauses for a while, whichever front end asks.
+        // signature pauses for a while, whichever front end asks; so does
+        // every sign-in from an address that guessed too often.
+        self.check_origin(&person.id, record, attempted)?;
         let since = self.now() - chrono::Duration::minutes(GUESS_WINDOW_MINUTES);
         let wrong = self
             .store()?
             .recent_refusals(&person.id, "wrong password", since)?;
         if wrong >= MAX_WRONG_PASSWORDS {
             self.refuse(&person.id, record, attempted, "too many wrong passwords")?;
-            return Err(Error::refused(format!(
+            return Err(Error::new(ErrorKind::Paused, format!(
                 "{wrong} wrong passwords for {} in the last {GUESS_WINDOW_MINUTES} minutes: signing as {} is paused; nothing was signed (the refusal is in the audit log)",
                 person.id, person.id
             ))
@@ -531,6 +585,12 @@ impl Context {
 pub const MAX_WRONG_PASSWORDS: i64 = 5;
 /// The window, in minutes, over which wrong passwords are counted.
 pub const GUESS_WINDOW_MINUTES: i64 = 15;
+/// Guesses from one network address within [`GUESS_WINDOW_MINUTES`] that
+/// pause every signature and token from there: more than one person's
+/// allowance, since a station's tablet is shared by a shift.
+pub const MAX_GUESSES_FROM_ADDRESS: i64 = 20;
+/// The refusals that count as guesses.
+pub const GUESSES: &[&str] = &["wrong password", "unknown person", "unknown token"];
 
 /// "the people are ann, bob" or how to add the first.
 pub fn people_hint(people: &[Person]) -> String {

@@ -152,3 +152,112 @@ pub fn holder_of_kind(ctx: &mut Context, token: &str, kind: &str) -> Result<Opti
             expires_at: session.expires_at,
         }))
 }
+
+/// Whether the person holding a browser's session is still there.
+#[derive(Debug, Clone)]
+pub enum Presence {
+    /// A live session, used within the idle limit; `now` is when this was
+    /// decided, the time to count the next idle stretch from.
+    Here { holder: Holder, now: DateTime<Utc> },
+    /// The session was unused for longer than the idle limit: it has been
+    /// ended in the records.
+    Idle { person: String, minutes: i64 },
+    /// No live session.
+    Gone,
+}
+
+/// The holder of `token` if they are still there: a live session last used
+/// at `last_used` (`None`: not known, such as after the server restarted)
+/// and within `idle` of now. A session unused for longer is ended in the
+/// records ("idle"), so a tablet left signed in on the floor stops
+/// signing in someone's name.
+pub fn presence(
+    ctx: &mut Context,
+    token: &str,
+    last_used: Option<DateTime<Utc>>,
+    idle: Option<Duration>,
+) -> Result<Presence> {
+    let Some(holder) = holder(ctx, token)? else {
+        return Ok(Presence::Gone);
+    };
+    let now = ctx.now();
+    match (last_used, idle) {
+        (Some(last), Some(idle)) if now - last > idle => {
+            let Some((session, None)) = ctx.store()?.session(&sha256_hex(token.as_bytes()))? else {
+                return Ok(Presence::Gone);
+            };
+            let minutes = idle.num_minutes();
+            ctx.append(Batch {
+                actor: session.person.clone(),
+                action: "signed out".into(),
+                record: format!("sign-in of {}", session.person),
+                note: json!({ "idle minutes": minutes }),
+                inserts: vec![Insert::SessionEnd(SessionEndRow {
+                    id: 0,
+                    session_id: session.id,
+                    ended_at: now,
+                    reason: format!("idle for more than {minutes} minutes"),
+                    event_seq: 0,
+                })],
+            })?;
+            Ok(Presence::Idle {
+                person: session.person,
+                minutes,
+            })
+        }
+        _ => Ok(Presence::Here { holder, now }),
+    }
+}
+
+/// The longest a browser's sign-in may go unused, typed as `30m` or `2h`
+/// (from 1 minute to a whole session, [`MAX_HOURS`]), or `off`.
+pub fn parse_idle(text: &str) -> Result<Option<Duration>> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    let (number, unit) = number_and_unit(t);
+    let n: Option<i64> = number.parse().ok().filter(|n| *n > 0);
+    let span = match (n, unit) {
+        (Some(n), "m") if n <= MAX_HOURS * 60 => Some(Duration::minutes(n)),
+        (Some(n), "h") if n <= MAX_HOURS => Some(Duration::hours(n)),
+        _ => None,
+    };
+    span.map(Some).ok_or_else(|| {
+        Error::invalid(format!(
+            "`{t}` is not an idle time: write minutes or hours up to {MAX_HOURS}h, as 30m or 2h, or off"
+        ))
+    })
+}
+
+/// `30m` as (`30`, `m`): the text before its last character, and that
+/// character (whatever its width in bytes).
+pub fn number_and_unit(text: &str) -> (&str, &str) {
+    let at = text.char_indices().last().map_or(0, |(i, _)| i);
+    text.split_at(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn lifetimes_and_idle_times_never_panic(s in any::<String>()) {
+            let _ = parse_idle(&s);
+            let _ = crate::ops::tokens::parse_lifetime(&s);
+        }
+    }
+
+    #[test]
+    fn an_idle_time_is_minutes_or_hours_up_to_a_session_or_off() {
+        assert_eq!(parse_idle("30m").unwrap(), Some(Duration::minutes(30)));
+        assert_eq!(parse_idle("12h").unwrap(), Some(Duration::hours(12)));
+        assert_eq!(parse_idle("off").unwrap(), None);
+        for bad in ["", "0m", "-5m", "25h", "1441m", "30", "30s", "ä", "3ä"] {
+            let e = parse_idle(bad).unwrap_err();
+            assert!(e.message.contains("is not an idle time"), "{bad}: {e}");
+        }
+    }
+}

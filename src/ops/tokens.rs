@@ -25,7 +25,7 @@ pub const PREFIX: &str = "sbt_";
 /// `90d` or `12h`: how long a token lasts, 1 hour to [`MAX_DAYS`] days.
 pub fn parse_lifetime(text: &str) -> Result<Duration> {
     let t = text.trim();
-    let (number, unit) = t.split_at(t.len().saturating_sub(1));
+    let (number, unit) = super::sessions::number_and_unit(t);
     let n: Option<i64> = number.parse().ok().filter(|n| *n > 0);
     let lifetime = match (n, unit) {
         (Some(n), "d") => Some(Duration::days(n)),
@@ -195,12 +195,31 @@ pub fn revoke(ctx: &mut Context, id: i64, actor: &str) -> Result<Revoked> {
 }
 
 /// Who a bearer token acts for, if it is a live API token now.
+///
+/// Any other token is a guess: it is recorded as a refusal (never the token
+/// itself) and counts against the address it came from. Once that address
+/// has guessed too often ([`crate::ops::MAX_GUESSES_FROM_ADDRESS`]) it is
+/// answered with a pause and nothing more is recorded until the pause ends,
+/// so a flood of bad tokens cannot fill the audit log. A live token works
+/// from anywhere: 256 random bits are not guessed, and a gauge behind the
+/// same address as a careless client keeps working.
 pub fn bearer(ctx: &mut Context, token: &str) -> Result<Option<Holder>> {
-    if !token.starts_with(PREFIX) {
-        return Ok(None);
+    let held = if token.starts_with(PREFIX) {
+        holder_of_kind(ctx, token, TOKEN)?
+    } else {
+        None
+    };
+    if held.is_none() {
+        if let Some(paused) = ctx.origin_paused()? {
+            return Err(paused);
+        }
+        ctx.refuse(NOBODY, "an API token", "use the API", "unknown token")?;
     }
-    holder_of_kind(ctx, token, TOKEN)
+    Ok(held)
 }
+
+/// The actor of a refusal made before anyone was known.
+pub const NOBODY: &str = "unknown";
 
 #[cfg(test)]
 mod tests {
@@ -211,6 +230,9 @@ mod tests {
         assert_eq!(parse_lifetime("90d").unwrap(), Duration::days(90));
         assert_eq!(parse_lifetime("12h").unwrap(), Duration::hours(12));
         assert_eq!(parse_lifetime("366d").unwrap(), Duration::days(366));
+        for bad in ["", "ä", "3ä", "d", "0d", "-1d"] {
+            assert!(parse_lifetime(bad).is_err(), "{bad}");
+        }
         let long = parse_lifetime("367d").unwrap_err();
         assert_eq!(long.message, "a token lasts at most 366 days, not 367d");
         for bad in ["", "d", "0d", "-3d", "90", "3w", "1.5d", "90 days"] {

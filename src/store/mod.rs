@@ -156,6 +156,14 @@ pub trait Store: Send {
     /// How many refusals of `actor` for `reason` were recorded at or after
     /// `since`, among the newest events (a guess at a password shows here).
     fn recent_refusals(&mut self, actor: &str, reason: &str, since: DateTime<Utc>) -> Result<i64>;
+    /// How many refusals for any of `reasons` came from the network address
+    /// `origin` at or after `since`, among the newest events.
+    fn recent_refusals_from(
+        &mut self,
+        origin: &str,
+        reasons: &[&str],
+        since: DateTime<Utc>,
+    ) -> Result<i64>;
     /// Every roster (who held which role), in id order.
     fn rosters(&mut self) -> Result<Vec<RosterRow>>;
     /// The newest roster, if any was recorded.

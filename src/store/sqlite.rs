@@ -1467,6 +1467,27 @@ impl Store for SqliteStore {
             .map_err(|e| self.explain(e))
     }
 
+    fn recent_refusals_from(
+        &mut self,
+        origin: &str,
+        reasons: &[&str],
+        since: DateTime<Utc>,
+    ) -> Result<i64> {
+        // The reasons go in as one JSON array, so the statement stays one.
+        let reasons = serde_json::to_string(reasons).unwrap_or_else(|_| "[]".into());
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM events
+                 WHERE seq > (SELECT coalesce(max(seq), 0) - 5000 FROM events)
+                   AND action = 'refused' AND at >= ?2
+                   AND json_valid(detail) AND json_extract(detail, '$.note.from') = ?1
+                   AND json_extract(detail, '$.note.reason') IN (SELECT value FROM json_each(?3))",
+                params![origin, timestamp(since), reasons],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.explain(e))
+    }
+
     fn rosters(&mut self) -> Result<Vec<RosterRow>> {
         self.load_rosters("")
     }

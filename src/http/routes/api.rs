@@ -168,8 +168,11 @@ impl FromRequestParts<State> for Bearer {
             .map(|(_, t)| t.trim().to_string())
             .ok_or(Refusal::NoToken)?;
         let held = token.clone();
+        let origin = crate::http::browser::origin_of(parts);
         match state
-            .run(Proof::Nothing, move |ctx| tokens::bearer(ctx, &held))
+            .run_from(origin, Proof::Nothing, move |ctx| {
+                tokens::bearer(ctx, &held)
+            })
             .await?
         {
             Some(holder) => Ok(Bearer { holder, token }),

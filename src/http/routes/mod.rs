@@ -67,6 +67,7 @@ async fn guard(request: Request, next: Next) -> Response {
     let manual = request.uri().path().starts_with("/manual");
     let asset = request.uri().path().starts_with("/assets/");
     let mut response = next.run(request).await;
+    let paused = response.status() == axum::http::StatusCode::TOO_MANY_REQUESTS;
     let headers = response.headers_mut();
     let policy = if manual { MANUAL_POLICY } else { APP_POLICY };
     headers.insert(
@@ -82,6 +83,13 @@ async fn guard(request: Request, next: Next) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
+    // A pause after too many guesses lasts at most the guessing window.
+    if paused {
+        let wait = (crate::ops::GUESS_WINDOW_MINUTES * 60).to_string();
+        if let Ok(v) = HeaderValue::from_str(&wait) {
+            headers.insert(header::RETRY_AFTER, v);
+        }
+    }
     if !manual && !asset {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

@@ -25,6 +25,8 @@ const ID_LIMIT: usize = 64;
 #[derive(Debug, Deserialize)]
 pub struct Next {
     next: Option<String>,
+    /// Minutes of disuse after which the last sign-in here ended.
+    idle: Option<i64>,
 }
 
 /// The sign-in page, with what went wrong the last time.
@@ -47,6 +49,7 @@ fn signin_page(
             "person": person,
             "error": error,
             "hours": SHIFT_HOURS,
+            "idle": state.idle().map(|d| d.num_minutes()),
         }),
     )
 }
@@ -65,10 +68,14 @@ pub async fn form(
     let csrf = Visitor {
         session: None,
         form: Some(seed.clone()),
+        origin: None,
     }
     .form_csrf()
     .unwrap_or_default();
-    let mut response = signin_page(&state, StatusCode::OK, csrf, &next, "", None);
+    let why = q.idle.filter(|m| *m > 0).map(|minutes| {
+        format!("You were signed out after {minutes} minutes without use. Sign in again to go on.")
+    });
+    let mut response = signin_page(&state, StatusCode::OK, csrf, &next, "", why);
     if fresh {
         set_cookie(&mut response, &cookie(FORM_COOKIE, &seed, None));
     }
@@ -104,9 +111,11 @@ pub async fn sign_in(
     }
     let who = person.clone();
     let signed = state
-        .run(Proof::Password(password), move |ctx| {
-            sessions::login(ctx, &who, SHIFT_HOURS)
-        })
+        .run_from(
+            visitor.origin.clone(),
+            Proof::Password(password),
+            move |ctx| sessions::login(ctx, &who, SHIFT_HOURS),
+        )
         .await;
     match signed {
         Ok(signed) => {
@@ -117,7 +126,12 @@ pub async fn sign_in(
             );
             Ok(response)
         }
-        Err(Failure::Op(e)) if matches!(e.kind, ErrorKind::Refused | ErrorKind::Invalid) => {
+        Err(Failure::Op(e))
+            if matches!(
+                e.kind,
+                ErrorKind::Refused | ErrorKind::Paused | ErrorKind::Invalid
+            ) =>
+        {
             let status = Failure::Op(e.clone()).status();
             Ok(signin_page(
                 &state,

@@ -198,7 +198,7 @@ fn five_wrong_passwords_pause_a_persons_signature_for_a_quarter_of_an_hour() {
     b.ctx.passwords = Box::new(Fixed(super::PW.into()));
     let before = b.rows();
     let e = b.approve("WI-001", "bob").unwrap_err();
-    assert_eq!(e.kind, ErrorKind::Refused);
+    assert_eq!(e.kind, ErrorKind::Paused);
     assert!(e.to_string().contains("is paused"), "{e}");
     only_a_refusal(&mut b, before, "bob", "approve", "too many wrong passwords");
     // Others sign as before.
@@ -206,4 +206,110 @@ fn five_wrong_passwords_pause_a_persons_signature_for_a_quarter_of_an_hour() {
     // A quarter of an hour after the last guess, bob signs again.
     b.ctx.clock = crate::ops::Clock::Fixed(b.ctx.now() + chrono::Duration::minutes(16));
     assert!(b.approve("WI-001", "bob").is_ok());
+}
+
+#[test]
+fn guessing_from_one_address_pauses_every_sign_in_from_it_and_no_other() {
+    use crate::ops::sessions;
+    let mut b = Bench::new();
+    b.ctx.origin = Some("192.0.2.7".into());
+    b.ctx.passwords = Box::new(Fixed("a-guess".into()));
+    // Three guesses at each of five people (under each person's own limit)
+    // and five names nobody has: twenty guesses from one address.
+    for person in ["ann", "bob", "cay", "dan", "ida"] {
+        for _ in 0..3 {
+            assert_eq!(
+                kind(sessions::login(&mut b.ctx, person, 1)),
+                ErrorKind::Refused
+            );
+        }
+    }
+    for n in 0..5 {
+        let nobody = format!("zed{n}");
+        assert_eq!(
+            kind(sessions::login(&mut b.ctx, &nobody, 1)),
+            ErrorKind::Refused
+        );
+    }
+    assert_eq!(crate::ops::MAX_GUESSES_FROM_ADDRESS, 20);
+    let guess = b.events().pop().unwrap();
+    assert!(
+        guess.detail.contains("\"from\":\"192.0.2.7\""),
+        "{}",
+        guess.detail
+    );
+    // Now even ida's right password is refused from there, and that is recorded.
+    b.ctx.passwords = Box::new(Fixed(super::PW.into()));
+    let before = b.rows();
+    let e = sessions::login(&mut b.ctx, "ida", 1).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Paused);
+    assert!(
+        e.message.contains("from 192.0.2.7 in the last 15 minutes"),
+        "{}",
+        e.message
+    );
+    only_a_refusal(
+        &mut b,
+        before,
+        "ida",
+        "sign in",
+        "too many guesses from this address",
+    );
+    // The station next to it, and the command line, sign in as before.
+    b.ctx.origin = Some("192.0.2.8".into());
+    assert!(sessions::login(&mut b.ctx, "ida", 1).is_ok());
+    b.ctx.origin = None;
+    assert!(sessions::login(&mut b.ctx, "ida", 1).is_ok());
+    // A quarter of an hour later the address signs in again.
+    b.ctx.origin = Some("192.0.2.7".into());
+    b.ctx.clock = crate::ops::Clock::Fixed(b.ctx.now() + chrono::Duration::minutes(16));
+    assert!(sessions::login(&mut b.ctx, "ida", 1).is_ok());
+}
+
+#[test]
+fn a_sign_in_left_unused_past_the_idle_limit_is_ended_in_the_records() {
+    use crate::ops::sessions::{self, Presence};
+    let mut b = Bench::new();
+    let token = sessions::login(&mut b.ctx, "ida", 8).unwrap().token;
+    let idle = Some(chrono::Duration::minutes(30));
+    let start = b.ctx.now();
+    // Used 29 minutes after the last use: still there.
+    b.ctx.clock = crate::ops::Clock::Fixed(start + chrono::Duration::minutes(29));
+    let Presence::Here { holder, now } =
+        sessions::presence(&mut b.ctx, &token, Some(start), idle).unwrap()
+    else {
+        panic!("ida is still at the station");
+    };
+    assert_eq!(holder.person, "ida");
+    // Then 31 minutes without use: the session ends, recorded as idle.
+    b.ctx.clock = crate::ops::Clock::Fixed(now + chrono::Duration::minutes(31));
+    let before = b.rows();
+    match sessions::presence(&mut b.ctx, &token, Some(now), idle).unwrap() {
+        Presence::Idle { person, minutes } => assert_eq!((person.as_str(), minutes), ("ida", 30)),
+        other => panic!("expected the session to end as idle, got {other:?}"),
+    }
+    assert_eq!(b.rows().events, before.events + 1);
+    let last = b.events().pop().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.actor.as_str()),
+        ("signed out", "ida")
+    );
+    // The token is no sign-in any more, whatever comes next.
+    assert!(matches!(
+        sessions::presence(&mut b.ctx, &token, None, idle).unwrap(),
+        Presence::Gone
+    ));
+    assert!(sessions::holder(&mut b.ctx, &token).unwrap().is_none());
+    // Without a limit, or after a restart (last use unknown), a live
+    // session is simply there.
+    let token = sessions::login(&mut b.ctx, "ida", 8).unwrap().token;
+    let long_ago = b.ctx.now() - chrono::Duration::hours(5);
+    assert!(matches!(
+        sessions::presence(&mut b.ctx, &token, Some(long_ago), None).unwrap(),
+        Presence::Here { .. }
+    ));
+    assert!(matches!(
+        sessions::presence(&mut b.ctx, &token, None, idle).unwrap(),
+        Presence::Here { .. }
+    ));
 }
