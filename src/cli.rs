@@ -400,9 +400,15 @@ pub enum AuditCommand {
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// The address and port to listen on; another than loopback is reached
-    /// from the network over plain HTTP (no TLS yet)
+    /// from the network, which needs --tls-cert and --tls-key to be safe
     #[arg(long, value_name = "ADDRESS:PORT", default_value = "127.0.0.1:8080")]
     pub listen: String,
+    /// Serve HTTPS with this certificate chain (PEM); needs --tls-key
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM)
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
     /// The station the browsers record at; its checklists come first
     #[arg(
         long,

@@ -129,7 +129,7 @@ impl Browser {
         if let Some(addr) = self.from {
             request
                 .extensions_mut()
-                .insert(axum::extract::ConnectInfo(addr));
+                .insert(axum::extract::ConnectInfo(sopbook::http::tls::Peer(addr)));
         }
         let response = self.app.clone().oneshot(request).await.unwrap();
         let status = response.status();
@@ -821,6 +821,23 @@ async fn an_inspection_that_does_not_exist_is_not_found() {
 /// Starts the real `sopbook serve` with `args` and returns what it printed
 /// up to the line that says where it serves (or everything, if it ended).
 fn serve_says(ws: &Ws, args: &[&str]) -> (Option<i32>, String) {
+    match start_serve(ws, args) {
+        Ok((mut child, said)) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            (None, said)
+        }
+        Err(ended) => ended,
+    }
+}
+
+/// `sopbook serve ARGS` in `ws`, once it says it is serving: the running
+/// server (killed when dropped by the caller) and what it said; or, if it
+/// stopped first, its exit code and what it said.
+fn start_serve(
+    ws: &Ws,
+    args: &[&str],
+) -> Result<(std::process::Child, String), (Option<i32>, String)> {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
     let mut child = Command::new(env!("CARGO_BIN_EXE_sopbook"))
@@ -842,12 +859,10 @@ fn serve_says(ws: &Ws, args: &[&str]) -> (Option<i32>, String) {
         said.push_str(&line);
         said.push('\n');
         if line.starts_with("Serving the floor") {
-            let _ = child.kill();
-            let _ = child.wait();
-            return (None, said);
+            return Ok((child, said));
         }
     }
-    (child.wait().unwrap().code(), said)
+    Err((child.wait().unwrap().code(), said))
 }
 
 fn free_port() -> u16 {
@@ -1053,4 +1068,154 @@ async fn guessing_from_one_address_pauses_sign_in_from_it_and_says_for_how_long(
         neighbour.sign_in("dan", PASSWORD).await.status,
         StatusCode::SEE_OTHER
     );
+}
+
+/// A self-signed certificate for 127.0.0.1 and localhost, as PEM files in
+/// `dir`: (certificate, key, the certificate as DER to trust).
+fn self_signed(dir: &Path) -> (PathBuf, PathBuf, Vec<u8>) {
+    let made =
+        rcgen::generate_simple_self_signed(vec!["127.0.0.1".into(), "localhost".into()]).unwrap();
+    let (cert, key) = (dir.join("station.crt"), dir.join("station.key"));
+    std::fs::write(&cert, made.cert.pem()).unwrap();
+    std::fs::write(&key, made.signing_key.serialize_pem()).unwrap();
+    (cert, key, made.cert.der().to_vec())
+}
+
+/// `GET path` over TLS to 127.0.0.1:port, trusting only `trusted`: the
+/// answer's head (status line and headers).
+async fn https_get(port: u16, trusted: &[u8], path: &str) -> String {
+    use std::sync::Arc;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio_rustls::rustls::{self, ClientConfig, RootCertStore};
+    let mut roots = RootCertStore::empty();
+    roots
+        .add(rustls::pki_types::CertificateDer::from(trusted.to_vec()))
+        .unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let name = rustls::pki_types::ServerName::try_from("127.0.0.1").unwrap();
+    let mut tls = connector.connect(name, tcp).await.unwrap();
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    tls.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tls.read_to_end(&mut answer).await;
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    text.split("\r\n\r\n").next().unwrap_or("").to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_speaks_https_with_a_certificate_and_marks_its_cookies_secure() {
+    let ws = workspace();
+    let (cert, key, der) = self_signed(ws.path());
+    let port = free_port();
+    let listen = format!("0.0.0.0:{port}");
+    let args = [
+        "--listen",
+        listen.as_str(),
+        "--tls-cert",
+        cert.to_str().unwrap(),
+        "--tls-key",
+        key.to_str().unwrap(),
+    ];
+    let (mut server, said) = start_serve(&ws, &args).unwrap();
+    // On the network, but over TLS: no warning.
+    assert_eq!(
+        said,
+        format!(
+            "Serving the floor for station main at https://0.0.0.0:{port} (the manual at https://0.0.0.0:{port}/manual/, the API at https://0.0.0.0:{port}/api/v1/). Ctrl-C stops it.\n"
+        )
+    );
+    // Plain HTTP to the HTTPS port, and a client that never finishes its
+    // handshake, get nothing, and hold up nobody else.
+    let mut idle = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut plain = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    {
+        use std::io::{Read, Write};
+        plain
+            .write_all(b"GET /signin HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
+        plain
+            .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .unwrap();
+        let mut got = Vec::new();
+        let _ = plain.read_to_end(&mut got);
+        assert!(
+            !String::from_utf8_lossy(&got).contains("sopbook"),
+            "a page was sent over plain HTTP"
+        );
+        let _ = idle.write_all(b"\x16");
+    }
+    let head = https_get(port, &der, "/signin").await;
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let cookie = head
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .unwrap_or_else(|| panic!("no cookie set: {head}"));
+    assert!(
+        cookie.ends_with("HttpOnly; SameSite=Strict; Secure"),
+        "{cookie}"
+    );
+}
+
+#[test]
+fn serve_refuses_a_certificate_or_key_it_cannot_use() {
+    let ws = workspace();
+    let (cert, key, _) = self_signed(ws.path());
+    std::fs::write(ws.path().join("empty.pem"), "").unwrap();
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let run = ws.run(&[
+        "serve",
+        "--listen",
+        &listen,
+        "--tls-cert",
+        "empty.pem",
+        "--tls-key",
+        key.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with(
+            "error: empty.pem is not a PEM certificate chain: it holds no certificate"
+        ),
+        "{}",
+        run.stderr
+    );
+    // A key that is not the certificate's.
+    let other = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+    std::fs::write(
+        ws.path().join("other.key"),
+        other.signing_key.serialize_pem(),
+    )
+    .unwrap();
+    let run = ws.run(&[
+        "serve",
+        "--listen",
+        &listen,
+        "--tls-cert",
+        cert.to_str().unwrap(),
+        "--tls-key",
+        "other.key",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("do not make a TLS server"),
+        "{}",
+        run.stderr
+    );
+    // One without the other is a usage error.
+    let run = ws.run(&["serve", "--tls-cert", cert.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--tls-key"), "{}", run.stderr);
 }

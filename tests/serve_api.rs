@@ -660,7 +660,7 @@ fn from_address(mut request: Request<Body>, from: &str) -> Request<Body> {
     let addr: std::net::SocketAddr = format!("{from}:50000").parse().unwrap();
     request
         .extensions_mut()
-        .insert(axum::extract::ConnectInfo(addr));
+        .insert(axum::extract::ConnectInfo(sopbook::http::tls::Peer(addr)));
     request
 }
 

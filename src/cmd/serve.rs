@@ -20,6 +20,10 @@ pub fn serve(env: Env, ws: Option<&Path>, args: &ServeArgs) -> Result<Outcome> {
     check_label("station", &args.station).map_err(Error::invalid)?;
     let addr = address(&args.listen)?;
     let idle = sessions::parse_idle(&args.idle).map_err(|e| e.with_hint("such as --idle 30m"))?;
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(http::tls::config(cert, key)?),
+        _ => None,
+    };
     let mut ctx = env.context(ws, true, Access::Write)?;
     // The records must be there and readable before anyone opens a page.
     floor::checklists(&mut ctx, &args.station)?;
@@ -37,7 +41,9 @@ pub fn serve(env: Env, ws: Option<&Path>, args: &ServeArgs) -> Result<Outcome> {
     let root: Option<PathBuf> = ctx.root().map(Path::to_path_buf);
     let env = Arc::new(env);
     let contexts: Contexts = Arc::new(move || env.context(root.as_deref(), true, Access::Write));
-    let state = State::new(contexts, args.station.clone(), book).with_idle(idle);
+    let state = State::new(contexts, args.station.clone(), book)
+        .with_idle(idle)
+        .with_tls(tls.is_some());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -48,20 +54,21 @@ pub fn serve(env: Env, ws: Option<&Path>, args: &ServeArgs) -> Result<Outcome> {
                 "another program may be using the port: pick another with --listen 127.0.0.1:8081",
             )
         })?;
-        if !addr.ip().is_loopback() {
+        if !addr.ip().is_loopback() && tls.is_none() {
             say(format!(
                 "warning: listening on {addr}, reachable from the network over plain HTTP: \
                  anyone on the network can read the passwords, session cookies and API tokens \
-                 sent to it and act as the people they belong to. sopbook serve has no TLS yet: keep it on \
-                 127.0.0.1, or put it behind a proxy that serves HTTPS."
+                 sent to it and act as the people they belong to. Give it --tls-cert and \
+                 --tls-key, keep it on 127.0.0.1, or put it behind a proxy that serves HTTPS."
             ));
         }
-        let url = format!("http://{addr}");
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let url = format!("{scheme}://{addr}");
         say(format!(
             "Serving the floor for station {} at {url} (the manual at {url}/manual/, the API at {url}/api/v1/). Ctrl-C stops it.",
             args.station
         ));
-        http::serve(listener, http::router(state))
+        http::serve(listener, tls, http::router(state))
             .await
             .map_err(|e| Error::invalid(format!("the server stopped: {e}")))
     })?;

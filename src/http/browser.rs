@@ -87,8 +87,8 @@ pub fn check_csrf(expected: Option<String>, given: Option<&str>) -> Result<(), F
 pub fn origin_of(parts: &Parts) -> Option<String> {
     parts
         .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
+        .get::<axum::extract::ConnectInfo<super::tls::Peer>>()
+        .map(|info| info.0.0.ip().to_string())
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Visitor {

@@ -22,19 +22,33 @@ pub mod failure;
 pub mod pages;
 pub mod routes;
 pub mod state;
+pub mod tls;
 
 pub use routes::router;
 pub use state::{Contexts, State};
 
 /// Serves `router` on `listener` until Ctrl-C (or SIGTERM), finishing the
-/// requests under way.
-pub async fn serve(listener: tokio::net::TcpListener, router: axum::Router) -> std::io::Result<()> {
+/// requests under way; over TLS when given a server configuration.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    tls: Option<std::sync::Arc<tokio_rustls::rustls::ServerConfig>>,
+    router: axum::Router,
+) -> std::io::Result<()> {
     // Each request knows the address it came from: refusals record it and
     // guessing from one address is slowed.
-    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown())
-        .await
+    let service = router.into_make_service_with_connect_info::<tls::Peer>();
+    match tls {
+        None => {
+            axum::serve(listener, service)
+                .with_graceful_shutdown(shutdown())
+                .await
+        }
+        Some(config) => {
+            axum::serve(tls::TlsListener::new(listener, config)?, service)
+                .with_graceful_shutdown(shutdown())
+                .await
+        }
+    }
 }
 
 async fn shutdown() {

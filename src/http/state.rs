@@ -28,6 +28,8 @@ struct Inner {
     book: Option<PathBuf>,
     /// How long a browser's sign-in may go unused; `None`: for its whole length.
     idle: Option<Duration>,
+    /// Served over TLS: cookies are marked `Secure`.
+    secure: bool,
     /// When each browser sign-in (by its token's sha256) was last used. Kept
     /// in memory only: after a restart a sign-in's idle time counts anew.
     used: Mutex<HashMap<String, DateTime<Utc>>>,
@@ -52,20 +54,37 @@ impl State {
             station: station.into(),
             book,
             idle: None,
+            secure: false,
             used: Mutex::new(HashMap::new()),
         }))
     }
 
     /// The same state with sign-ins that end after `idle` unused.
     pub fn with_idle(self, idle: Option<Duration>) -> State {
-        let inner = Arc::try_unwrap(self.0).unwrap_or_else(|shared| Inner {
+        let inner = self.unshared();
+        State(Arc::new(Inner { idle, ..inner }))
+    }
+
+    /// The same state, served over TLS (`Secure` cookies).
+    pub fn with_tls(self, secure: bool) -> State {
+        let inner = self.unshared();
+        State(Arc::new(Inner { secure, ..inner }))
+    }
+
+    fn unshared(self) -> Inner {
+        Arc::try_unwrap(self.0).unwrap_or_else(|shared| Inner {
             contexts: shared.contexts.clone(),
             station: shared.station.clone(),
             book: shared.book.clone(),
-            idle: None,
+            idle: shared.idle,
+            secure: shared.secure,
             used: Mutex::new(HashMap::new()),
-        });
-        State(Arc::new(Inner { idle, ..inner }))
+        })
+    }
+
+    /// Whether the server is reached over TLS.
+    pub fn secure(&self) -> bool {
+        self.0.secure
     }
 
     /// How long a browser's sign-in may go unused.

@@ -48,7 +48,7 @@ pub fn router(state: State) -> Router {
     manual::mount(routes, &state)
         .fallback(|| async { Failure::NoPage })
         .layer(DefaultBodyLimit::max(FORM_LIMIT))
-        .layer(middleware::from_fn(guard))
+        .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
 }
 
@@ -63,7 +63,11 @@ const MANUAL_POLICY: &str = "default-src 'self'; script-src 'self' 'unsafe-inlin
 /// Headers on every answer: the content security policy, no sniffing, no
 /// framing; the app's pages are not cached (a signed-out browser's back
 /// button shows no one's form).
-async fn guard(request: Request, next: Next) -> Response {
+async fn guard(
+    axum::extract::State(state): axum::extract::State<State>,
+    request: Request,
+    next: Next,
+) -> Response {
     let manual = request.uri().path().starts_with("/manual");
     let asset = request.uri().path().starts_with("/assets/");
     let mut response = next.run(request).await;
@@ -92,6 +96,19 @@ async fn guard(request: Request, next: Next) -> Response {
     }
     if !manual && !asset {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    // Over TLS a cookie is never sent back over plain HTTP.
+    if state.secure() {
+        let cookies: Vec<HeaderValue> = headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|v| HeaderValue::from_str(&format!("{v}; Secure")).ok())
+            .collect();
+        headers.remove(header::SET_COOKIE);
+        for cookie in cookies {
+            headers.append(header::SET_COOKIE, cookie);
+        }
     }
     response
 }
