@@ -431,9 +431,10 @@
   // ---- Each page takes what it has -----------------------------------
 
   document.querySelectorAll("form.sheet[data-checklist]").forEach(function (form) {
+    // What is kept first, so that the feedback speaks of the restored values.
+    sheet(form);
     form.querySelectorAll("input[data-unit]").forEach(measure);
     form.querySelectorAll("input[type=number]").forEach(stepper);
-    sheet(form);
   });
   document.querySelectorAll("form.confirm[data-checklist]").forEach(confirmation);
   document.querySelectorAll("form.start[data-checklist]").forEach(start);
