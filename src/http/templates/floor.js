@@ -121,6 +121,20 @@
     }
   }
 
+  // Throwing answers away takes a second tap: a slip of the thumb loses
+  // nothing.
+  function onSecondTap(button, action) {
+    var armed = false;
+    button.addEventListener("click", function () {
+      if (armed) {
+        action();
+        return;
+      }
+      armed = true;
+      button.textContent = "Tap again to throw the answers away";
+    });
+  }
+
   function notice(form, text, button, onClick) {
     var box = document.createElement("div");
     box.className = "kept-notice";
@@ -133,7 +147,7 @@
       b.type = "button";
       b.className = "secondary";
       b.textContent = button;
-      b.addEventListener("click", function () {
+      onSecondTap(b, function () {
         onClick();
         box.remove();
       });
@@ -380,7 +394,10 @@
     var nav = window.performance && performance.getEntriesByType
       ? performance.getEntriesByType("navigation")[0]
       : null;
+    // Only a reload reopens by itself the form this tab had open; coming
+    // here any other way starts a new one.
     var open = session(OPEN);
+    session(OPEN, null);
     if (nav && nav.type === "reload" && open) {
       var again = mine.filter(function (f) { return f.name === open; })[0];
       if (again) {
@@ -409,7 +426,7 @@
       var drop = document.createElement("button");
       drop.type = "button";
       drop.textContent = "Discard";
-      drop.addEventListener("click", function () {
+      onSecondTap(drop, function () {
         forget(f.name);
         row.remove();
       });
@@ -418,7 +435,8 @@
       row.appendChild(drop);
       box.appendChild(row);
     });
-    form.parentNode.insertBefore(box, form.nextSibling);
+    // Above the lot: answers not yet recorded come before a new form.
+    form.parentNode.insertBefore(box, form);
   }
 
   // ---- The recorded inspection: what was kept for it can go ----------
