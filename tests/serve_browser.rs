@@ -1,7 +1,11 @@
 //! `sopbook serve` in a real browser at phone size: sign in, run a
 //! checklist with one measurement out of spec and a note holding markup,
 //! review, confirm, and the inspection is in `sopbook inspections list`;
-//! the note stays text and every control is large enough to tap.
+//! the note stays text and every control is large enough to tap. Then what
+//! the floor's script adds: live spec feedback and count steppers at tablet
+//! size, a confirm while the server is down that records one inspection
+//! once it is back, and a reload of a half-filled form that keeps its
+//! answers.
 //!
 //! Needs Debian's `chromium` and `chromium-driver`. Without them the test
 //! prints why it did nothing and passes, unless `SOPBOOK_TEST_BROWSER=1`
