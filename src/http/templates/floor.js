@@ -246,7 +246,9 @@
     var unit = input.dataset.unit;
     var upper = input.dataset.upper;
     var lower = input.dataset.lower;
-    var off = function (by, limit, side) {
+    var off = function (by, given, side) {
+      // As the server writes a limit: 120, not 120.0.
+      var limit = String(Number(given));
       var places = Math.min(6, Math.max(decimals(typed), decimals(limit)));
       return "out of spec by " + by.toFixed(places) + " " + unit + " (" + side + " " + limit + ")";
     };
