@@ -512,6 +512,8 @@ async fn the_form_shows_each_kind_of_item_as_a_touch_control() {
         "name=\"v:length\" value=\"\" inputmode=\"decimal\"",
         "<span class=\"unit\">mm</span>",
         "Limits 119.5 – 120.5 mm (nominal 120)",
+        // its limits for the live feedback, from the item's spec
+        "data-unit=\"mm\" data-lower=\"119.5\" data-upper=\"120.5\" data-mayskip=\"true\"",
         // choices, with not applicable for an item that is not critical
         "name=\"v:finish\" value=\"marked\"",
         "name=\"v:finish\" value=\"na\"",
@@ -784,15 +786,24 @@ async fn the_manual_is_served_under_manual() {
 }
 
 #[tokio::test]
-async fn every_app_page_forbids_scripts_framing_and_caching() {
+async fn every_app_page_allows_only_its_own_script_file_and_forbids_framing_and_caching() {
     let ws = workspace();
     let mut b = Browser::new(app(&ws));
     for path in ["/signin", "/", "/nowhere"] {
         let page = b.get(path).await;
         assert_eq!(
             page.header(header::CONTENT_SECURITY_POLICY),
-            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
             "{path}"
+        );
+        // The one script is the file, deferred: no inline script anywhere.
+        assert_eq!(
+            page.body.matches("<script").count(),
+            page.body
+                .matches("<script src=\"/assets/floor.js\" defer></script>")
+                .count(),
+            "{path}: {}",
+            page.body
         );
         assert_eq!(page.header(header::X_FRAME_OPTIONS), "DENY");
         assert_eq!(page.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
@@ -802,9 +813,19 @@ async fn every_app_page_forbids_scripts_framing_and_caching() {
     assert_eq!(css.status, StatusCode::OK);
     assert_eq!(css.header(header::CONTENT_TYPE), "text/css; charset=utf-8");
     assert!(css.body.contains(".choices"));
+    let js = b.get("/assets/floor.js").await;
+    assert_eq!(js.status, StatusCode::OK);
+    assert_eq!(
+        js.header(header::CONTENT_TYPE),
+        "text/javascript; charset=utf-8"
+    );
+    assert!(js.body.contains("The server cannot be reached."));
+    assert!(
+        !js.body.contains("eval(") && !js.body.contains("new Function"),
+        "the script needs no eval"
+    );
     let nowhere = b.get("/nowhere").await;
     assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
-    assert!(!nowhere.body.contains("<script"));
 }
 
 #[tokio::test]

@@ -1,7 +1,11 @@
 //! `sopbook serve` in a real browser at phone size: sign in, run a
 //! checklist with one measurement out of spec and a note holding markup,
 //! review, confirm, and the inspection is in `sopbook inspections list`;
-//! the note stays text and every control is large enough to tap.
+//! the note stays text and every control is large enough to tap. Then what
+//! the floor's script adds: live spec feedback and count steppers at tablet
+//! size, a confirm while the server is down that records one inspection
+//! once it is back, and a reload of a half-filled form that keeps its
+//! answers.
 //!
 //! Needs Debian's `chromium` and `chromium-driver`. Without them the test
 //! prints why it did nothing and passes, unless `SOPBOOK_TEST_BROWSER=1`
@@ -30,6 +34,11 @@ const TABLET: (u32, u32) = (820, 1180);
 /// `sopbook serve` on a free loopback port in the workspace.
 fn start_server(ws: &Ws, station: &str) -> (Running, u16) {
     let port = free_port();
+    (start_server_on(ws.path(), station, port), port)
+}
+
+/// `sopbook serve` in the workspace at `dir`, on `port`.
+fn start_server_on(dir: &Path, station: &str, port: u16) -> Running {
     let mut child = Command::new(env!("CARGO_BIN_EXE_sopbook"))
         .args([
             "serve",
@@ -38,7 +47,7 @@ fn start_server(ws: &Ws, station: &str) -> (Running, u16) {
             "--station",
             station,
         ])
-        .current_dir(ws.path())
+        .current_dir(dir)
         .env_remove("SOPBOOK_WORKSPACE")
         .env_remove("SOPBOOK_DATABASE")
         .env_remove("SOPBOOK_PASSWORD")
@@ -50,7 +59,7 @@ fn start_server(ws: &Ws, station: &str) -> (Running, u16) {
         .spawn()
         .expect("could not start sopbook serve");
     wait_for_port(port, "sopbook serve", &mut child);
-    (Running(child), port)
+    Running(child)
 }
 
 async fn connect(port: u16, profile: &Path) -> Client {
@@ -74,6 +83,7 @@ impl Shots {
     async fn take(&self, c: &Client, name: &str) {
         let Some(dir) = &self.0 else { return };
         std::fs::create_dir_all(dir).unwrap();
+        let (_, _, was_width, was_height) = c.get_window_rect().await.unwrap();
         let png = c.screenshot().await.unwrap();
         std::fs::write(dir.join(format!("{name}-phone.png")), png).unwrap();
         for (label, (width, _)) in [("phone-full", PHONE), ("tablet-full", TABLET)] {
@@ -91,7 +101,9 @@ impl Shots {
             let png = c.screenshot().await.unwrap();
             std::fs::write(dir.join(format!("{name}-{label}.png")), png).unwrap();
         }
-        c.set_window_size(PHONE.0, PHONE.1).await.unwrap();
+        c.set_window_size(was_width as u32, was_height as u32)
+            .await
+            .unwrap();
     }
 }
 
@@ -213,8 +225,20 @@ async fn run_the_floor(c: &Client, base: &str, shots: &Shots) {
     click(c, "a.card[href='/inspect/CL-001']").await;
     at(c, "/inspect/CL-001").await;
     shots.take(c, "start").await;
-    // A barcode scanner types the lot and presses Enter.
+    // A barcode scanner types the lot and presses Enter: on to the serial,
+    // where Enter starts the form.
     type_into(c, "#lot", "L-42\n").await;
+    assert_eq!(
+        eval(c, "return document.activeElement.id;").await,
+        "serial",
+        "Enter in the lot moves to the serial"
+    );
+    assert_eq!(
+        path(c).await,
+        "/inspect/CL-001",
+        "and does not start the form"
+    );
+    type_into(c, "#serial", "\n").await;
     c.wait()
         .at_most(Duration::from_secs(10))
         .for_element(Locator::Css("form.sheet"))
@@ -356,4 +380,306 @@ fn an_inspection_from_a_phone_is_recorded_and_a_hostile_note_stays_text() {
             Some("fail")
         )
     );
+}
+
+/// What the confirm says while the server cannot be reached.
+const UNREACHABLE: &str = "The server cannot be reached. Your answers are kept on this tablet; trying again every 5 seconds.";
+
+/// One browser at a time: the machines that run these tests are small.
+static ONE_BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Runs `steps` in a fresh chromium with a window of `window` pixels, and
+/// closes the browser however the steps end.
+fn in_browser<F, Fut>(window: (u32, u32), steps: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let (_driver, driver_port) = start_driver();
+    let profile = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let c = browser_support::connect(
+            driver_port,
+            profile.path(),
+            window,
+            None,
+            &["--hide-scrollbars"],
+        )
+        .await;
+        c.set_window_size(window.0, window.1).await.unwrap();
+        let run = tokio::spawn(steps(c.clone())).await;
+        let _ = c.close().await;
+        if let Err(failed) = run {
+            std::panic::resume_unwind(failed.into_panic());
+        }
+    });
+}
+
+/// Signs `person` in and opens the form of CL-001 for `lot`, as a scanner
+/// would type it (Enter after the lot, Enter after the empty serial).
+async fn open_lot(c: &Client, base: &str, person: &str, lot: &str) {
+    open(c, &format!("{base}/signin")).await;
+    type_into(c, "#person", person).await;
+    type_into(c, "#password", PASSWORD).await;
+    click(c, "form.stack button[type=submit]").await;
+    at(c, "/").await;
+    open(c, &format!("{base}/inspect/CL-001")).await;
+    type_into(c, "#lot", &format!("{lot}\n")).await;
+    type_into(c, "#serial", "\n").await;
+    form_shows(c).await;
+}
+
+async fn form_shows(c: &Client) {
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("form.sheet"))
+        .await
+        .expect("the form did not open");
+}
+
+async fn value_of(c: &Client, css: &str) -> String {
+    let script = format!("return document.querySelector(\"{css}\").value;");
+    eval(c, &script)
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The forms this browser keeps, as (checklist, lot, serial) of each.
+async fn kept(c: &Client) -> serde_json::Value {
+    eval(
+        c,
+        "return Object.keys(localStorage).filter(k => k.startsWith('sopbook.form:')).map(k => JSON.parse(k.slice(13)));",
+    )
+    .await
+}
+
+/// Fills in every item of CL-001 but the label and the length.
+async fn fill_the_rest(c: &Client) {
+    click(c, "label:has(input[name='v:finish'][value='good']) span").await;
+    type_into(c, "input[name='v:scratches']", "0").await;
+    type_into(c, "input[name='v:remarks']", "none").await;
+}
+
+fn inspections_listed(dir: &Path) -> Vec<serde_json::Value> {
+    let run = common::run_in(dir, &["inspections", "list", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let list: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    list.as_array().unwrap().clone()
+}
+
+#[test]
+fn on_a_tablet_a_measurement_says_out_of_spec_as_it_is_typed_and_counts_step() {
+    if !browser_available("browser test of sopbook serve") {
+        return;
+    }
+    let ws = Ws::fixture("base");
+    ws.release_all();
+    let (_server, port) = start_server(&ws, "line-9");
+    let shots = Shots::from_env();
+    in_browser(TABLET, move |c| async move {
+        assert_eq!(eval(&c, "return window.innerWidth;").await, TABLET.0);
+        let base = format!("http://127.0.0.1:{port}");
+        open_lot(&c, &base, "bob", "L-5").await;
+        click(&c, "label.pass:has(input[name='v:label']) span").await;
+        type_into(&c, "input[name='v:length']", "120.5").await;
+        assert_eq!(text_of(&c, "#item-length .live").await, "in spec");
+        type_into(&c, "input[name='v:length']", "3").await;
+        assert_eq!(
+            text_of(&c, "#item-length .live").await,
+            "out of spec by 0.03 mm (above 120.5)",
+            "said as soon as it is typed"
+        );
+        type_into(
+            &c,
+            "input[name='v:length']",
+            "\u{8}\u{8}\u{8}\u{8}\u{8}\u{8}119,4",
+        )
+        .await;
+        assert_eq!(
+            text_of(&c, "#item-length .live").await,
+            "out of spec by 0.1 mm (below 119.5)",
+            "a comma is a decimal point, as the server reads it"
+        );
+
+        let more = "#item-scratches button[aria-label='One more']";
+        let fewer = "#item-scratches button[aria-label='One fewer']";
+        for _ in 0..3 {
+            click(&c, more).await;
+        }
+        assert_eq!(value_of(&c, "input[name='v:scratches']").await, "3");
+        for _ in 0..5 {
+            click(&c, fewer).await;
+        }
+        assert_eq!(
+            value_of(&c, "input[name='v:scratches']").await,
+            "0",
+            "a count never goes below 0"
+        );
+        click(&c, more).await;
+        let small = small_targets(&c).await;
+        assert!(small.is_empty(), "controls under 48 px: {small:?}");
+        shots.take(&c, "tablet-live").await;
+
+        click(&c, "label:has(input[name='v:finish'][value='good']) span").await;
+        type_into(&c, "input[name='v:remarks']", "none").await;
+        click(&c, "form.sheet .actions button[type=submit]").await;
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("form.confirm"))
+            .await
+            .expect("the review did not show");
+        assert!(
+            text_of(&c, "li.result.fail")
+                .await
+                .contains("0.1 mm below the lower limit 119.5"),
+            "the server's review says what the page said"
+        );
+        shots.take(&c, "tablet-review").await;
+    });
+}
+
+#[test]
+fn a_confirm_while_the_server_is_down_keeps_trying_and_records_one_inspection() {
+    if !browser_available("browser test of sopbook serve") {
+        return;
+    }
+    let ws = Ws::fixture("base");
+    ws.release_all();
+    let (server, port) = start_server(&ws, "line-9");
+    let dir = ws.path().to_path_buf();
+    let shots = Shots::from_env();
+    in_browser(TABLET, move |c| async move {
+        let base = format!("http://127.0.0.1:{port}");
+        open_lot(&c, &base, "bob", "L-9").await;
+        click(&c, "label.pass:has(input[name='v:label']) span").await;
+        type_into(&c, "input[name='v:length']", "120.1").await;
+        fill_the_rest(&c).await;
+        click(&c, "form.sheet .actions button[type=submit]").await;
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("form.confirm"))
+            .await
+            .expect("the review did not show");
+
+        drop(server);
+        click(&c, "form.confirm button.primary").await;
+        assert_eq!(text_of(&c, ".alert.offline").await, UNREACHABLE);
+        assert_eq!(
+            kept(&c).await,
+            serde_json::json!([["CL-001", "L-9", ""]]),
+            "the answers are kept"
+        );
+        shots.take(&c, "offline").await;
+        assert!(inspections_listed(&dir).is_empty());
+
+        let _server = start_server_on(&dir, "line-9", port);
+        c.wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css("dl.facts"))
+            .await
+            .expect("the recorded inspection did not show once the server was back");
+        at(&c, "/inspections/INS-000001?recorded=new").await;
+        assert_eq!(text_of(&c, ".done").await, "Recorded.");
+        assert_eq!(
+            kept(&c).await,
+            serde_json::json!([]),
+            "recorded: nothing is kept any more"
+        );
+        let rows = inspections_listed(&dir);
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert_eq!(rows[0]["lot"], "L-9");
+        assert_eq!(rows[0]["verdict"], "pass");
+    });
+}
+
+/// The half-filled form of the reload test, filled in again.
+async fn answers_are_back(c: &Client, key: &str) {
+    assert!(
+        text_of(c, ".kept-notice")
+            .await
+            .contains("are filled in again. Nothing was recorded yet."),
+    );
+    let label = "return document.querySelector(\"input[name='v:label'][value='pass']\").checked;";
+    assert_eq!(eval(c, label).await, true);
+    assert_eq!(value_of(c, "input[name='v:length']").await, "120.1");
+    assert_eq!(text_of(c, "#item-length .live").await, "in spec");
+    assert_eq!(value_of(c, "input[name='v:scratches']").await, "1");
+    assert_eq!(
+        value_of(c, "textarea[name='n:finish']").await,
+        "checked twice"
+    );
+    assert_eq!(
+        value_of(c, "input[name='key']").await,
+        key,
+        "the same submission key: it can only record once"
+    );
+}
+
+#[test]
+fn a_reload_or_reopening_of_a_half_filled_form_fills_in_its_answers_again() {
+    if !browser_available("browser test of sopbook serve") {
+        return;
+    }
+    let ws = Ws::fixture("base");
+    ws.release_all();
+    let (_server, port) = start_server(&ws, "line-9");
+    let dir = ws.path().to_path_buf();
+    let shots = Shots::from_env();
+    in_browser(PHONE, move |c| async move {
+        let base = format!("http://127.0.0.1:{port}");
+        open_lot(&c, &base, "bob", "L-8").await;
+        let key = value_of(&c, "input[name='key']").await;
+        click(&c, "label.pass:has(input[name='v:label']) span").await;
+        type_into(&c, "input[name='v:length']", "120.1").await;
+        click(&c, "#item-scratches button[aria-label='One more']").await;
+        click(&c, "#item-finish details.note summary").await;
+        type_into(&c, "textarea[name='n:finish']", "checked twice").await;
+
+        c.refresh().await.unwrap();
+        form_shows(&c).await;
+        answers_are_back(&c, &key).await;
+        shots.take(&c, "restored").await;
+
+        // Away and back: the checklist's page offers the kept form.
+        open(&c, &format!("{base}/inspect/CL-001")).await;
+        assert_eq!(
+            text_of(&c, ".kept-list").await,
+            format!(
+                "Not recorded yet, kept on this tablet\nLot L-8 · 3 answers · {}\nContinue\nDiscard",
+                text_of(&c, ".kept-form p")
+                    .await
+                    .rsplit(" · ")
+                    .next()
+                    .unwrap()
+            )
+        );
+        shots.take(&c, "start-kept").await;
+        click(&c, ".kept-form button.primary").await;
+        form_shows(&c).await;
+        answers_are_back(&c, &key).await;
+
+        fill_the_rest(&c).await;
+        click(&c, "form.sheet .actions button[type=submit]").await;
+        click(&c, "form.confirm button.primary").await;
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("dl.facts"))
+            .await
+            .expect("the recorded inspection did not show");
+        assert_eq!(kept(&c).await, serde_json::json!([]));
+        open(&c, &format!("{base}/inspect/CL-001")).await;
+        assert_eq!(
+            eval(&c, "return document.querySelectorAll('.kept-list').length;").await,
+            0,
+            "a recorded form is not offered again"
+        );
+        assert_eq!(inspections_listed(&dir).len(), 1);
+    });
 }

@@ -1,6 +1,6 @@
 //! The pages: handlebars templates built into the binary, rendered with
 //! HTML escaping (every `{{value}}` is text, never markup), and the
-//! stylesheet they use. Nothing is fetched from anywhere else.
+//! stylesheet and script they use. Nothing is fetched from anywhere else.
 
 use std::sync::LazyLock;
 
@@ -29,6 +29,10 @@ const TEMPLATES: &[(&str, &str)] = &[
 
 /// The stylesheet of every page.
 pub const STYLESHEET: &str = include_str!("templates/floor.css");
+
+/// The script of every page: what the floor's form does better with
+/// JavaScript (every page works without it).
+pub const SCRIPT: &str = include_str!("templates/floor.js");
 
 static ENGINE: LazyLock<Handlebars<'static>> = LazyLock::new(|| {
     let mut hb = Handlebars::new();

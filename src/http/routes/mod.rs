@@ -12,6 +12,7 @@
 //! | `GET /inspections/{id}` | [`inspections`]: one inspection |
 //! | `GET /manual/...` | [`manual`]: the published manual |
 //! | `GET /assets/floor.css` | [`assets`]: the stylesheet |
+//! | `GET /assets/floor.js` | [`assets`]: the script (the pages work without it) |
 //! | `/api/v1/...` | [`api`]: the JSON API, with a bearer token |
 
 pub mod api;
@@ -44,6 +45,7 @@ pub fn router(state: State) -> Router {
         .route("/inspect/{checklist}/record", post(floor::record))
         .route("/inspections/{id}", get(inspections::show))
         .route("/assets/floor.css", get(assets::stylesheet))
+        .route("/assets/floor.js", get(assets::script))
         .nest(api::BASE, api::router());
     manual::mount(routes, &state)
         .fallback(|| async { Failure::NoPage })
@@ -52,9 +54,11 @@ pub fn router(state: State) -> Router {
         .with_state(state)
 }
 
-/// What the app's own pages allow: nothing from elsewhere, no script, no
-/// inline style, no framing, forms only to this server.
-const APP_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// What the app's own pages allow: nothing from elsewhere, only this
+/// server's script file (no inline script, no eval) and its requests to
+/// this server (the confirm that retries), no inline style, no framing,
+/// forms only to this server.
+const APP_POLICY: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// The published manual is mdBook's HTML, with its own scripts (search,
 /// themes) and inline styles, all served from here.
