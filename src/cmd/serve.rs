@@ -44,11 +44,13 @@ pub fn serve(env: Env, ws: Option<&Path>, args: &ServeArgs) -> Result<Outcome> {
     let state = State::new(contexts, args.station.clone(), book)
         .with_idle(idle)
         .with_tls(tls.is_some());
+    // A request opens the records anew; its connection is kept for the next.
+    crate::store::keep_connections();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::invalid(format!("could not start the server: {e}")))?;
-    runtime.block_on(async {
+    let served = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
             Error::invalid(format!("could not listen on {addr}: {e}")).with_hint(
                 "another program may be using the port: pick another with --listen 127.0.0.1:8081",
@@ -71,7 +73,10 @@ pub fn serve(env: Env, ws: Option<&Path>, args: &ServeArgs) -> Result<Outcome> {
         http::serve(listener, tls, http::router(state))
             .await
             .map_err(|e| Error::invalid(format!("the server stopped: {e}")))
-    })?;
+    });
+    // The last connection to close folds the log back into the records file.
+    crate::store::close_kept();
+    served?;
     say("Stopped.");
     Ok(Outcome::Ok)
 }

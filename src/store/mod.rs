@@ -14,6 +14,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub use crate::model::records::*;
+pub use sqlite::pool::{close_kept, keep_connections};
 pub use sqlite::{APPLICATION_ID, Access, DEFAULT_ORIGIN, SqliteStore};
 
 /// Where the embedded database lives in a workspace.

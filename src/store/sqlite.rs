@@ -41,11 +41,9 @@ const MIGRATIONS: &[&str] = &[
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub struct SqliteStore {
-    conn: Connection,
+    conn: pool::Pooled,
     path: PathBuf,
     busy_timeout: Duration,
-    /// The last batch of inspections found the write lock taken before it began.
-    not_started: bool,
 }
 
 /// Marks a SQLite file as sopbook's records (`PRAGMA application_id`): "SOPB".
@@ -284,12 +282,14 @@ impl SqliteStore {
                 })?;
             }
         }
-        let conn = Connection::open(path).map_err(|e| explain(e, path, busy_timeout))?;
+        let conn = match pool::take(path) {
+            Some(conn) => conn,
+            None => Connection::open(path).map_err(|e| explain(e, path, busy_timeout))?,
+        };
         let store = SqliteStore {
-            conn,
+            conn: pool::Pooled::new(conn, Some(path)),
             path: path.to_path_buf(),
             busy_timeout,
-            not_started: false,
         };
         store
             .conn
@@ -356,10 +356,9 @@ impl SqliteStore {
     fn empty(busy_timeout: Duration) -> Result<SqliteStore> {
         let conn = Connection::open_in_memory()?;
         let store = SqliteStore {
-            conn,
+            conn: pool::Pooled::new(conn, None),
             path: PathBuf::from(":memory:"),
             busy_timeout,
-            not_started: false,
         };
         store.migrate().map_err(|e| store.explain(e))?;
         Ok(store)
@@ -749,129 +748,105 @@ impl SqliteStore {
         Ok(Appended { seq, ids })
     }
 
-    fn record_inspections_tx(
+    /// Writes inspections from several callers of this process in one
+    /// transaction: one wait for the disk instead of one each.
+    ///
+    /// Every caller queues its inspections for the file. The first to find
+    /// nobody writing becomes the writer: it takes everything queued, writes
+    /// each caller's batch as its own event in a savepoint (a batch that
+    /// fails, such as a submission already recorded, is rolled back alone),
+    /// commits once, and hands each caller its own answer. Callers that
+    /// queued meanwhile go in the next transaction. No caller hears of
+    /// success before the commit that holds its rows is on disk.
+    fn record_grouped(
         &mut self,
         at: DateTime<Utc>,
         header: BatchHeader,
-        rows: &mut dyn Iterator<Item = Result<NewInspection>>,
+        inspections: Vec<NewInspection>,
     ) -> Result<Vec<(i64, Option<i64>)>> {
+        let queue = group::queue_for(&self.path);
+        let mut state = queue.lock();
+        let ticket = state.enqueue(group::Job {
+            at,
+            header,
+            inspections,
+        });
+        loop {
+            if let Some(result) = state.answers.remove(&ticket) {
+                return result;
+            }
+            if !state.writing {
+                state.writing = true;
+                let jobs = std::mem::take(&mut state.jobs);
+                drop(state);
+                let answers = self.write_group(jobs);
+                state = queue.lock();
+                state.writing = false;
+                state.groups += 1;
+                state.answers.extend(answers);
+                queue.wake_all();
+                continue;
+            }
+            state = queue.wait(state);
+        }
+    }
+
+    /// One transaction for `jobs`, each in a savepoint of its own.
+    fn write_group(
+        &mut self,
+        jobs: Vec<(u64, group::Job)>,
+    ) -> Vec<(u64, Result<Vec<(i64, Option<i64>)>>)> {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
-        let e = |err: rusqlite::Error| explain(err, &path, timeout);
-        let tx = match self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-        {
-            Ok(tx) => tx,
-            Err(err) => {
-                // Nothing was read from `rows`: the caller may try again.
-                self.not_started = is_busy(&err);
-                return Err(e(err));
+        let mut waits = Waits::new(timeout);
+        let begun = loop {
+            match self.conn.execute_batch("BEGIN IMMEDIATE") {
+                Err(err) if is_busy(&err) && waits.again(&self.conn) => continue,
+                result => {
+                    waits.done(&self.conn);
+                    break result;
+                }
             }
         };
-        let (seq, prev_hash) = next_event(&tx).map_err(e)?;
-        let mut out = Vec::new();
-        let mut failed = 0;
-        let mut hasher = Sha256::new();
-        let mut nc_hasher = Sha256::new();
-        let (mut first, mut last, mut ncs) = (None, 0, 0);
-        {
-            let mut ins = tx.prepare_cached(
-                "INSERT INTO inspections (checklist_id, revision_id, revision_number, lot, serial, inspector, station, recorded_at, verdict, reinspects, event_seq)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            ).map_err(e)?;
-            let mut item = tx.prepare_cached(
-                "INSERT INTO item_results (inspection_id, position, item_id, value, number, outcome, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            ).map_err(e)?;
-            let mut nc = tx.prepare_cached(
-                "INSERT INTO nonconformances (inspection_id, opened_at, summary, event_seq) VALUES (?1, ?2, ?3, ?4)",
-            ).map_err(e)?;
-            for new in rows {
-                // A problem found further down the file rolls the whole batch back.
-                let mut new = new?;
-                if new.row.verdict == Verdict::Fail {
-                    failed += 1;
-                }
-                let r = &mut new.row;
-                ins.execute(params![
-                    r.checklist_id,
-                    r.revision_id,
-                    r.revision_number,
-                    r.lot,
-                    r.serial,
-                    r.inspector,
-                    r.station,
-                    timestamp(r.recorded_at),
-                    r.verdict,
-                    r.reinspects,
-                    seq
-                ])
-                .map_err(e)?;
-                r.id = tx.last_insert_rowid();
-                first.get_or_insert(r.id);
-                last = r.id;
-                for res in &mut new.results {
-                    res.inspection_id = r.id;
-                    item.execute(params![
-                        res.inspection_id,
-                        res.position,
-                        res.item_id,
-                        res.value,
-                        res.number,
-                        res.outcome,
-                        res.note
-                    ])
-                    .map_err(e)?;
-                }
-                hash_inspection_as(INSPECTION_HASH_VERSION, &mut hasher, &new.row, &new.results);
-                let nc_id = match &new.nc_summary {
-                    Some(summary) => {
-                        nc.execute(params![
-                            new.row.id,
-                            timestamp(new.row.recorded_at),
-                            summary,
-                            seq
-                        ])
-                        .map_err(e)?;
-                        let row = NcRow {
-                            id: tx.last_insert_rowid(),
-                            inspection_id: new.row.id,
-                            opened_at: new.row.recorded_at,
-                            summary: summary.clone(),
-                            event_seq: seq,
-                        };
-                        nc_hasher.update(row_hash(&row).as_bytes());
-                        ncs += 1;
-                        Some(row.id)
-                    }
-                    None => None,
-                };
-                out.push((new.row.id, nc_id));
+        if let Err(err) = begun {
+            return jobs
+                .into_iter()
+                .map(|(ticket, _)| (ticket, Err(explain(group::again(&err), &path, timeout))))
+                .collect();
+        }
+        let mut answers = Vec::with_capacity(jobs.len());
+        for (ticket, job) in jobs {
+            let answer = self
+                .conn
+                .execute_batch("SAVEPOINT one_batch")
+                .map_err(|err| explain(err, &path, timeout))
+                .and_then(|()| {
+                    let rows = &mut job.inspections.into_iter().map(Ok);
+                    write_inspections(&self.conn, &path, timeout, job.at, job.header, rows)
+                });
+            let closed = match answer {
+                Ok(_) => self.conn.execute_batch("RELEASE one_batch"),
+                Err(_) => self
+                    .conn
+                    .execute_batch("ROLLBACK TO one_batch; RELEASE one_batch"),
+            };
+            if let Err(err) = closed {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                answers.push((ticket, Ok(Vec::new())));
+                return answers
+                    .into_iter()
+                    .map(|(t, _)| (t, Err(explain(group::again(&err), &path, timeout))))
+                    .collect();
             }
+            answers.push((ticket, answer));
         }
-        let count = out.len();
-        let rows = serde_json::json!([
-            { "table": "inspections", "from": first.unwrap_or(0), "to": last, "count": count, "version": INSPECTION_HASH_VERSION,
-              "hash": hex::encode(hasher.finalize()), "nonconformances": ncs, "nc_hash": hex::encode(nc_hasher.finalize()) }
-        ]);
-        let mut note = header.note;
-        if let Some(map) = note.as_object_mut() {
-            map.insert("count".into(), count.into());
-            map.insert("failed".into(), failed.into());
+        if let Err(err) = self.conn.execute_batch("COMMIT") {
+            let _ = self.conn.execute_batch("ROLLBACK");
+            return answers
+                .into_iter()
+                .map(|(t, _)| (t, Err(explain(group::again(&err), &path, timeout))))
+                .collect();
         }
-        let detail = serde_json::json!({ "note": note, "rows": rows });
-        write_event(
-            &tx,
-            seq,
-            prev_hash,
-            at,
-            header.actor,
-            header.action,
-            header.record,
-            detail,
-        )
-        .map_err(e)?;
-        tx.commit().map_err(e)?;
-        Ok(out)
+        answers
     }
 
     /// Records an import's inspections: first staged from `rows` without
@@ -1191,6 +1166,122 @@ fn staged_hashes(conn: &Connection, ids: &NextIds) -> rusqlite::Result<(String, 
 }
 
 /// The next event's number and the hash it chains to.
+/// Writes one batch of inspections and its event on `tx`, inside a
+/// transaction the caller commits.
+fn write_inspections(
+    tx: &Connection,
+    path: &Path,
+    timeout: Duration,
+    at: DateTime<Utc>,
+    header: BatchHeader,
+    rows: &mut dyn Iterator<Item = Result<NewInspection>>,
+) -> Result<Vec<(i64, Option<i64>)>> {
+    let e = |err: rusqlite::Error| explain(err, path, timeout);
+    let (seq, prev_hash) = next_event(tx).map_err(e)?;
+    let mut out = Vec::new();
+    let mut failed = 0;
+    let mut hasher = Sha256::new();
+    let mut nc_hasher = Sha256::new();
+    let (mut first, mut last, mut ncs) = (None, 0, 0);
+    {
+        let mut ins = tx.prepare_cached(
+            "INSERT INTO inspections (checklist_id, revision_id, revision_number, lot, serial, inspector, station, recorded_at, verdict, reinspects, event_seq)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        ).map_err(e)?;
+        let mut item = tx.prepare_cached(
+            "INSERT INTO item_results (inspection_id, position, item_id, value, number, outcome, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        ).map_err(e)?;
+        let mut nc = tx.prepare_cached(
+            "INSERT INTO nonconformances (inspection_id, opened_at, summary, event_seq) VALUES (?1, ?2, ?3, ?4)",
+        ).map_err(e)?;
+        for new in rows {
+            // A problem found further down the file rolls the whole batch back.
+            let mut new = new?;
+            if new.row.verdict == Verdict::Fail {
+                failed += 1;
+            }
+            let r = &mut new.row;
+            ins.execute(params![
+                r.checklist_id,
+                r.revision_id,
+                r.revision_number,
+                r.lot,
+                r.serial,
+                r.inspector,
+                r.station,
+                timestamp(r.recorded_at),
+                r.verdict,
+                r.reinspects,
+                seq
+            ])
+            .map_err(e)?;
+            r.id = tx.last_insert_rowid();
+            first.get_or_insert(r.id);
+            last = r.id;
+            for res in &mut new.results {
+                res.inspection_id = r.id;
+                item.execute(params![
+                    res.inspection_id,
+                    res.position,
+                    res.item_id,
+                    res.value,
+                    res.number,
+                    res.outcome,
+                    res.note
+                ])
+                .map_err(e)?;
+            }
+            hash_inspection_as(INSPECTION_HASH_VERSION, &mut hasher, &new.row, &new.results);
+            let nc_id = match &new.nc_summary {
+                Some(summary) => {
+                    nc.execute(params![
+                        new.row.id,
+                        timestamp(new.row.recorded_at),
+                        summary,
+                        seq
+                    ])
+                    .map_err(e)?;
+                    let row = NcRow {
+                        id: tx.last_insert_rowid(),
+                        inspection_id: new.row.id,
+                        opened_at: new.row.recorded_at,
+                        summary: summary.clone(),
+                        event_seq: seq,
+                    };
+                    nc_hasher.update(row_hash(&row).as_bytes());
+                    ncs += 1;
+                    Some(row.id)
+                }
+                None => None,
+            };
+            out.push((new.row.id, nc_id));
+        }
+    }
+    let count = out.len();
+    let rows = serde_json::json!([
+        { "table": "inspections", "from": first.unwrap_or(0), "to": last, "count": count, "version": INSPECTION_HASH_VERSION,
+          "hash": hex::encode(hasher.finalize()), "nonconformances": ncs, "nc_hash": hex::encode(nc_hasher.finalize()) }
+    ]);
+    let mut note = header.note;
+    if let Some(map) = note.as_object_mut() {
+        map.insert("count".into(), count.into());
+        map.insert("failed".into(), failed.into());
+    }
+    let detail = serde_json::json!({ "note": note, "rows": rows });
+    write_event(
+        tx,
+        seq,
+        prev_hash,
+        at,
+        header.actor,
+        header.action,
+        header.record,
+        detail,
+    )
+    .map_err(e)?;
+    Ok(out)
+}
+
 fn next_event(conn: &Connection) -> rusqlite::Result<(i64, String)> {
     let last: Option<(i64, String)> = conn
         .query_row(
@@ -1207,7 +1298,7 @@ fn next_event(conn: &Connection) -> rusqlite::Result<(i64, String)> {
 
 #[allow(clippy::too_many_arguments)]
 fn write_event(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Connection,
     seq: i64,
     prev_hash: String,
     at: DateTime<Utc>,
@@ -1540,22 +1631,10 @@ impl Store for SqliteStore {
         batch: InspectionBatch,
     ) -> Result<Vec<(i64, Option<i64>)>> {
         let (header, inspections) = batch.split();
-        // Inspections already in memory are written directly: the lock is
-        // held only as long as writing them takes.
-        let rows = &mut inspections.into_iter().map(Ok);
-        let mut waits = Waits::new(self.busy_timeout);
-        loop {
-            // Only the start of the transaction is retried: no row was read from `rows` yet.
-            match self.record_inspections_tx(at, header.clone(), rows) {
-                Err(_) if std::mem::take(&mut self.not_started) && waits.again(&self.conn) => {
-                    continue;
-                }
-                result => {
-                    waits.done(&self.conn);
-                    return result;
-                }
-            }
-        }
+        // Inspections already in memory are written directly, grouped with
+        // those of other callers in this process: the lock is held only as
+        // long as writing them takes.
+        self.record_grouped(at, header, inspections)
     }
 
     fn record_inspection_stream(
@@ -2177,6 +2256,73 @@ mod staging {
     }
 
     #[test]
+    fn callers_writing_at_once_share_transactions_and_a_failed_batch_fails_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(ready(&dir));
+        let path = dir.path().join("records.db");
+        let groups_before = group::queue_for(&path).lock().groups;
+        let (callers, each) = (12, 15);
+        let writers: Vec<_> = (0..callers)
+            .map(|c| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let mut s = store(&path);
+                    let mut refused = 0;
+                    for i in 0..each {
+                        // Every caller sends its third batch twice, with one
+                        // submission key: the second must fail, alone.
+                        let key = format!("caller-{c}-{}", i.min(3));
+                        let result = s.record_inspections(
+                            at(),
+                            InspectionBatch {
+                                actor: "ann".into(),
+                                action: "inspected".into(),
+                                record: "CL-001".into(),
+                                note: serde_json::json!({ "submission": key }),
+                                inspections: generated(1, None),
+                            },
+                        );
+                        match (i, result) {
+                            (4, Err(e)) => {
+                                assert!(format!("{e:#}").contains("UNIQUE"), "{e:#}");
+                                refused += 1;
+                            }
+                            (i, result) if i > 4 => {
+                                // Keys of later batches repeat "caller-c-3": refused too.
+                                assert!(result.is_err());
+                                refused += 1;
+                            }
+                            (_, result) => {
+                                result.unwrap();
+                            }
+                        }
+                    }
+                    refused
+                })
+            })
+            .collect();
+        let refused: usize = writers.into_iter().map(|w| w.join().unwrap()).sum();
+        assert_eq!(refused, callers * (each - 4));
+        let mut s = store(&path);
+        let recorded: i64 = s
+            .conn
+            .query_row("SELECT count(*) FROM inspections", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            recorded as usize,
+            callers * 4,
+            "each accepted batch once, no refused one"
+        );
+        intact(&mut s);
+        let groups = group::queue_for(&path).lock().groups - groups_before;
+        assert!(
+            groups < callers * each,
+            "{groups} transactions for {} batches: none were shared",
+            callers * each
+        );
+    }
+
+    #[test]
     fn a_staged_import_records_and_hashes_what_a_direct_write_would() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = ready(&dir);
@@ -2284,5 +2430,203 @@ mod staging {
         assert_eq!(ids[0].0, 6, "the import's ids follow the floor's");
         assert_eq!(s.counts().unwrap().0, 55);
         intact(&mut s);
+    }
+}
+
+/// The queue of inspection batches waiting to be written, one per records
+/// file in this process (see `SqliteStore::record_grouped`).
+mod group {
+    use std::collections::HashMap;
+    use std::path::{Path, PathBuf};
+    use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard};
+
+    use anyhow::Result;
+    use chrono::{DateTime, Utc};
+
+    use super::super::{BatchHeader, NewInspection};
+
+    /// One caller's batch.
+    pub struct Job {
+        pub at: DateTime<Utc>,
+        pub header: BatchHeader,
+        pub inspections: Vec<NewInspection>,
+    }
+
+    type Answer = Result<Vec<(i64, Option<i64>)>>;
+
+    #[derive(Default)]
+    pub struct State {
+        /// Someone is writing a group now.
+        pub writing: bool,
+        /// Batches waiting for the next group, with their tickets.
+        pub jobs: Vec<(u64, Job)>,
+        /// Answers written, waiting for their callers.
+        pub answers: HashMap<u64, Answer>,
+        /// Groups written so far.
+        pub groups: usize,
+        next: u64,
+    }
+
+    impl State {
+        /// Queues `job`; its ticket.
+        pub fn enqueue(&mut self, job: Job) -> u64 {
+            self.next += 1;
+            self.jobs.push((self.next, job));
+            self.next
+        }
+    }
+
+    #[derive(Default)]
+    pub struct Queue {
+        state: Mutex<State>,
+        changed: Condvar,
+    }
+
+    impl Queue {
+        pub fn lock(&self) -> MutexGuard<'_, State> {
+            // A caller that panicked left nothing half done in the state.
+            self.state.lock().unwrap_or_else(|p| p.into_inner())
+        }
+
+        pub fn wait<'a>(&self, guard: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
+            self.changed.wait(guard).unwrap_or_else(|p| p.into_inner())
+        }
+
+        pub fn wake_all(&self) {
+            self.changed.notify_all();
+        }
+    }
+
+    static QUEUES: LazyLock<Mutex<HashMap<PathBuf, Arc<Queue>>>> = LazyLock::new(Default::default);
+
+    /// The queue of the records file at `path`.
+    pub fn queue_for(path: &Path) -> Arc<Queue> {
+        let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        let mut queues = QUEUES.lock().unwrap_or_else(|p| p.into_inner());
+        queues.entry(key).or_default().clone()
+    }
+
+    /// The same SQLite error again, for each caller of a group that failed
+    /// as a whole.
+    pub fn again(e: &rusqlite::Error) -> rusqlite::Error {
+        match e {
+            rusqlite::Error::SqliteFailure(code, message) => {
+                rusqlite::Error::SqliteFailure(*code, message.clone())
+            }
+            other => rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+                Some(other.to_string()),
+            ),
+        }
+    }
+}
+
+/// Connections to records files, kept open for the next store of this
+/// process: a server opens a store per request, and a new connection reads
+/// and parses the whole schema before its first statement, which costs more
+/// than most requests. A connection goes back only when no transaction is
+/// open on it, and is taken only for the same file (the same inode: a file
+/// put in place of another gets a new connection).
+///
+/// Only a long-lived process keeps connections ([`keep_connections`]): a
+/// command closes its connection when it ends, so SQLite folds the
+/// write-ahead log back into the file and a copy of the file alone is
+/// whole.
+pub mod pool {
+    use std::collections::VecDeque;
+    use std::ops::{Deref, DerefMut};
+    use std::path::{Path, PathBuf};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{LazyLock, Mutex};
+
+    use rusqlite::Connection;
+
+    /// Connections kept, across all files.
+    const KEPT: usize = 32;
+
+    type Key = (PathBuf, u64, u64);
+
+    static KEPT_CONNECTIONS: LazyLock<Mutex<VecDeque<(Key, Connection)>>> =
+        LazyLock::new(Default::default);
+
+    static KEEPING: AtomicBool = AtomicBool::new(false);
+
+    /// From now on this process keeps connections for the next store (a
+    /// server does; a command does not).
+    pub fn keep_connections() {
+        KEEPING.store(true, Ordering::Relaxed);
+    }
+
+    /// Closes every kept connection and keeps no more: what a server does
+    /// as it stops, so the last close folds the log back into the file.
+    pub fn close_kept() {
+        KEEPING.store(false, Ordering::Relaxed);
+        if let Ok(mut kept) = KEPT_CONNECTIONS.lock() {
+            kept.clear();
+        }
+    }
+
+    fn key(path: &Path) -> Option<Key> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(path).ok()?;
+        Some((path.to_path_buf(), meta.dev(), meta.ino()))
+    }
+
+    /// A kept connection to the file at `path`, if there is one.
+    pub fn take(path: &Path) -> Option<Connection> {
+        let key = key(path)?;
+        let mut kept = KEPT_CONNECTIONS.lock().ok()?;
+        let at = kept.iter().rposition(|(k, _)| *k == key)?;
+        kept.remove(at).map(|(_, conn)| conn)
+    }
+
+    /// A store's connection, kept for the next store when the store goes.
+    pub struct Pooled {
+        conn: Option<Connection>,
+        key: Option<Key>,
+    }
+
+    impl Pooled {
+        /// `conn` to the file at `path` (`None`: in memory, never kept).
+        pub fn new(conn: Connection, path: Option<&Path>) -> Pooled {
+            Pooled {
+                conn: Some(conn),
+                key: path.and_then(key),
+            }
+        }
+    }
+
+    impl Deref for Pooled {
+        type Target = Connection;
+        fn deref(&self) -> &Connection {
+            self.conn
+                .as_ref()
+                .expect("a store's connection is there until the store is dropped")
+        }
+    }
+
+    impl DerefMut for Pooled {
+        fn deref_mut(&mut self) -> &mut Connection {
+            self.conn
+                .as_mut()
+                .expect("a store's connection is there until the store is dropped")
+        }
+    }
+
+    impl Drop for Pooled {
+        fn drop(&mut self) {
+            let (Some(conn), Some(key)) = (self.conn.take(), self.key.take()) else {
+                return;
+            };
+            if !conn.is_autocommit() || !KEEPING.load(Ordering::Relaxed) {
+                return;
+            }
+            if let Ok(mut kept) = KEPT_CONNECTIONS.lock() {
+                if kept.len() >= KEPT {
+                    kept.pop_front();
+                }
+                kept.push_back((key, conn));
+            }
+        }
     }
 }
