@@ -795,7 +795,7 @@ impl SqliteStore {
     fn write_group(
         &mut self,
         jobs: Vec<(u64, group::Job)>,
-    ) -> Vec<(u64, Result<Vec<(i64, Option<i64>)>>)> {
+    ) -> Vec<(u64, group::Answer)> {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let mut waits = Waits::new(timeout);
         let begun = loop {
@@ -2452,7 +2452,9 @@ mod group {
         pub inspections: Vec<NewInspection>,
     }
 
-    type Answer = Result<Vec<(i64, Option<i64>)>>;
+    /// The ids a batch was recorded under (each inspection and its
+    /// nonconformance, if it opened one), or why not.
+    pub type Answer = Result<Vec<(i64, Option<i64>)>>;
 
     #[derive(Default)]
     pub struct State {
