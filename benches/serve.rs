@@ -141,6 +141,7 @@ fn serve(root: &Path, port: u16) -> Child {
             return child;
         }
     }
+    let _ = child.wait();
     panic!("sopbook serve stopped before serving");
 }
 
