@@ -346,7 +346,7 @@ impl Bench {
             },
         )
         .unwrap();
-        ins::record(&mut self.ctx, &form, &entries_of(entries)).unwrap()
+        ins::record(&mut self.ctx, &form, &entries_of(entries), &[]).unwrap()
     }
 }
 
