@@ -342,6 +342,8 @@ pub async fn record(
                     revision: posted.revision,
                     key: Some(&key),
                     entries,
+                    photos: Vec::new(),
+                    uploads: Vec::new(),
                 },
             )
         })
