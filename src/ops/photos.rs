@@ -168,7 +168,7 @@ pub fn from_file(item: &str, path: &Path) -> Result<Upload> {
             _ => p.help(),
         };
         Error::invalid(format!(
-            "{} (the photo for item `{item}`); nothing was recorded",
+            "the photo for item `{item}`: {}; nothing was recorded",
             p.message(&shown, "photos")
         ))
         .with_hint(hint)
