@@ -1641,6 +1641,10 @@ impl Store for SqliteStore {
     fn attachments(&mut self, inspection_id: Option<i64>) -> Result<Vec<AttachmentRow>> {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let load = || -> rusqlite::Result<Vec<AttachmentRow>> {
+            // Records opened only to read may be older than photos.
+            if !self.has_table("attachments")? {
+                return Ok(Vec::new());
+            }
             let (from, to) = inspection_id.map_or((i64::MIN, i64::MAX), |id| (id, id));
             let mut stmt = self.conn.prepare_cached(&format!(
                 "SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE inspection_id BETWEEN ?1 AND ?2 ORDER BY inspection_id, position"
@@ -2005,13 +2009,21 @@ fn range_check(conn: &Connection, from: i64, to: i64, version: u8) -> rusqlite::
          WHERE inspection_id BETWEEN ?1 AND ?2 ORDER BY inspection_id, position",
     )?;
     // Photos are few (an import has none): read whole, then walked beside
-    // the inspections.
-    let photos: Vec<AttachmentRow> = conn
-        .prepare_cached(&format!(
+    // the inspections. Records opened only to read may be older than photos.
+    let with_photos: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'attachments'",
+        [],
+        |r| r.get(0),
+    )?;
+    let photos: Vec<AttachmentRow> = if with_photos {
+        conn.prepare_cached(&format!(
             "SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE inspection_id BETWEEN ?1 AND ?2 ORDER BY inspection_id, position"
         ))?
         .query_map([from, to], attachment_row)?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<rusqlite::Result<_>>()?
+    } else {
+        Vec::new()
+    };
     let mut photo_at = 0;
     let mut heads = heads.query([from, to])?;
     let mut items = items.query([from, to])?;
