@@ -472,6 +472,10 @@ pub struct InspectArgs {
     /// Results from a JSON file: {"item": "value", "other": {"value": "4.1", "note": "..."}}
     #[arg(long, value_name = "FILE")]
     pub input: Option<PathBuf>,
+    /// A photo of an item: ITEM=PATH (JPEG, PNG, WebP or HEIC, up to 10 MiB;
+    /// repeatable, up to 3 per item)
+    #[arg(long = "photo", value_name = "ITEM=PATH")]
+    pub photos: Vec<String>,
     /// This is a re-inspection after rework of inspection ID
     #[arg(long, value_name = "ID")]
     pub reinspect: Option<String>,

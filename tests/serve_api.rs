@@ -562,10 +562,11 @@ async fn an_unknown_api_route_answers_json_404() {
 fn records_from_before_tokens_are_read_as_they_are_and_migrated_by_the_next_write() {
     let ws = workspace();
     ws.ok(&["login", "--as", "bob"]);
-    // As sopbook wrote the records before API tokens: no kind column.
+    // As sopbook wrote the records before API tokens: no kind column (and
+    // no photos, which came later).
     let db = ws.path().join(".sopbook/records.db");
     let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute_batch("ALTER TABLE sessions DROP COLUMN kind")
+    conn.execute_batch("ALTER TABLE sessions DROP COLUMN kind; DROP TABLE attachments")
         .unwrap();
     conn.pragma_update(None, "user_version", 7).unwrap();
     drop(conn);

@@ -52,9 +52,59 @@ fn records() -> Ws {
         ],
     );
     assert_eq!(reset.code, 0, "{}", reset.stderr);
+    // An inspection with photos, one of them on two items.
+    fs::write(ws.path().join("seal.png"), PNG).unwrap();
+    let mut jpeg = b"\xFF\xD8\xFF\xE0 a leak".to_vec();
+    jpeg.extend_from_slice(&[0; 64]);
+    fs::write(ws.path().join("leak.jpg"), &jpeg).unwrap();
+    let photo = ws.run_env(
+        &[
+            "inspect",
+            "CL-003",
+            "--lot",
+            "PHOTO-1",
+            "--as",
+            "yosef",
+            "--set",
+            "shaft-end-play=0.15",
+            "--set",
+            "seal-faces=p",
+            "--set",
+            "impeller-type=p",
+            "--set",
+            "oring-seated=p",
+            "--set",
+            "housing-torque=8.0",
+            "--set",
+            "terminal-box=correct, all terminals tight",
+            "--set",
+            "earth-lead=p",
+            "--set",
+            "rework-loops=0",
+            "--set",
+            "remarks=",
+            "--photo",
+            "seal-faces=seal.png",
+            "--photo",
+            "oring-seated=leak.jpg",
+            "--photo",
+            "remarks=seal.png",
+        ],
+        &demo,
+    );
+    assert_eq!(photo.code, 0, "{}", photo.stderr);
     let _ = PASSWORD;
     ws
 }
+
+/// A 2×2 PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x02, 0x08, 0x02, 0x00, 0x00, 0x00, 0xfd, 0xd4, 0x9a,
+    0x73, 0x00, 0x00, 0x00, 0x10, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0x38, 0xa1, 0xa1, 0x01,
+    0x44, 0x0c, 0x10, 0x0a, 0x00, 0x21, 0x2e, 0x04, 0x61, 0xf6, 0xe1, 0xc2, 0x4d, 0x00, 0x00, 0x00,
+    0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
 
 const TABLES: &[&str] = &[
     "events",
@@ -64,6 +114,7 @@ const TABLES: &[&str] = &[
     "credentials",
     "inspections",
     "item_results",
+    "attachments",
     "inspection_voids",
     "nonconformances",
     "nc_steps",
@@ -135,7 +186,7 @@ fn verify_catches_every_change_deletion_and_forged_row_in_every_table() {
         assert!(count > 0, "{table} is empty in the test records");
         let offset = count / 2;
         let rowid_sql = format!("SELECT rowid FROM {table} LIMIT 1 OFFSET {offset}");
-        let is_without_rowid = *table == "item_results";
+        let is_without_rowid = *table == "item_results" || *table == "attachments";
         let key: String = if is_without_rowid {
             let (i, p): (i64, i64) = conn
                 .query_row(
@@ -170,7 +221,11 @@ fn verify_catches_every_change_deletion_and_forged_row_in_every_table() {
         }
         attempts.push((format!("DELETE FROM {table} WHERE {key}"), None));
         let list = columns.join(", ");
-        let forged = if is_without_rowid {
+        let forged = if *table == "attachments" {
+            format!(
+                "INSERT INTO {table} ({list}) SELECT inspection_id, position + 1000, item_id, sha256, media_type, byte_size, file_name FROM {table} WHERE {key}"
+            )
+        } else if is_without_rowid {
             format!(
                 "INSERT INTO {table} ({list}) SELECT inspection_id, position + 1000, item_id, value, number, outcome, note FROM {table} WHERE {key}"
             )
@@ -244,6 +299,48 @@ fn verify_catches_every_change_deletion_and_forged_row_in_every_table() {
         refused_by_schema
     );
     assert!(missed.is_empty(), "not detected:\n{}", missed.join("\n"));
+}
+
+#[test]
+fn a_photo_file_changed_or_removed_is_reported_with_its_inspection_item_and_file() {
+    let ws = records();
+    assert_eq!(ws.run(&["audit", "verify"]).code, 0);
+    let shown = ws.run(&["inspections", "list", "--lot", "PHOTO-1", "--json"]);
+    let list: serde_json::Value = serde_json::from_str(&shown.stdout).unwrap();
+    let name = list[0]["name"].as_str().unwrap().to_string();
+    let sha = sopbook::store::sha256_hex(PNG);
+    let file = ws.path().join(".sopbook/photos").join(&sha[..2]).join(&sha);
+    let mut changed = PNG.to_vec();
+    changed[40] ^= 1;
+    fs::write(&file, &changed).unwrap();
+    let run = ws.run(&["audit", "verify"]);
+    assert_eq!(run.code, 1);
+    // Runs of the binary show the workspace as [ROOT].
+    let shown_file = format!("[ROOT]/.sopbook/photos/{}/{sha}", &sha[..2]);
+    for item in ["seal-faces", "remarks"] {
+        let said = format!(
+            "error: the photo `seal.png` of item `{item}` of {name} was changed: the file {shown_file} no longer has the sha256 recorded; restore it from a backup"
+        );
+        assert!(
+            run.stderr.contains(&said),
+            "no {said:?} in:\n{}",
+            run.stderr
+        );
+    }
+    fs::remove_file(&file).unwrap();
+    let run = ws.run(&["audit", "verify"]);
+    assert_eq!(run.code, 1);
+    let said = format!(
+        "error: the photo `seal.png` of item `seal-faces` of {name} is missing: there is no file {shown_file}; restore it from a backup"
+    );
+    assert!(
+        run.stderr.contains(&said),
+        "no {said:?} in:\n{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("leak.jpg"), "{}", run.stderr);
+    fs::write(&file, PNG).unwrap();
+    assert_eq!(ws.run(&["audit", "verify"]).code, 0);
 }
 
 #[test]

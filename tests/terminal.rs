@@ -300,6 +300,8 @@ Options:
       --note <ITEM=TEXT>   A note on an item: ITEM=TEXT (repeatable)
       --input <FILE>       Results from a JSON file: {"item": "value", "other":
                            {"value": "4.1", "note": "..."}}
+      --photo <ITEM=PATH>  A photo of an item: ITEM=PATH (JPEG, PNG, WebP or
+                           HEIC, up to 10 MiB; repeatable, up to 3 per item)
       --reinspect <ID>     This is a re-inspection after rework of inspection ID
       --exit-code          Exit 1 when the verdict is FAIL (for scripts)
   -h, --help               Print help

@@ -14,6 +14,7 @@ use crate::model::inspection::{Outcome as ItemOutcome, Verdict};
 use crate::model::{Item, ItemKind};
 use crate::ops::Context;
 use crate::ops::inspections::{self, Entry, Form, Prepared, StartInput};
+use crate::ops::photos;
 use crate::render::wrap::{self, wrap};
 use crate::render::{paint, style, visible};
 
@@ -33,6 +34,12 @@ pub fn inspect(ctx: &mut Context, args: &InspectArgs) -> Result<Outcome> {
         given = inspections::entries_from_json(&text, &file.display().to_string())?;
     }
     inspections::add_pairs(&mut given, &args.set, &args.notes)?;
+    let mut uploads = Vec::new();
+    for (item, path) in photos::parse_pairs(&args.photos)? {
+        let upload = photos::from_file(&item, &path)?;
+        photos::check(&upload)?;
+        uploads.push(upload);
+    }
     let form = inspections::start(
         ctx,
         StartInput {
@@ -44,6 +51,7 @@ pub fn inspect(ctx: &mut Context, args: &InspectArgs) -> Result<Outcome> {
             reinspect: args.reinspect.as_deref(),
         },
     )?;
+    inspections::check_uploads(&form, &uploads)?;
     let screen = Screen;
     let entries = if given.is_empty() {
         match interactive(&screen, &form)? {
@@ -63,7 +71,7 @@ pub fn inspect(ctx: &mut Context, args: &InspectArgs) -> Result<Outcome> {
         screen.summary(&form, &prepared);
         given
     };
-    let r = inspections::record(ctx, &form, &entries)?;
+    let r = inspections::record(ctx, &form, &entries, &uploads)?;
     let verdict = r.verdict.to_string();
     let done = format!(
         "Recorded {} against {} rev {}: {}{}",

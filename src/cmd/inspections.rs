@@ -141,6 +141,17 @@ pub fn inspections(ctx: &mut Context, command: &InspectionsCommand) -> Result<Ou
                 ]);
             }
             table.print();
+            for p in &d.photos {
+                anstream::println!(
+                    "photo of {}: {} ({}, {})",
+                    p.item,
+                    visible(&p.file_name),
+                    crate::workspace::size_text(p.byte_size.max(0) as u64),
+                    p.media_type
+                );
+                anstream::println!("  sha256 {}", p.sha256);
+                anstream::println!("  file   {}", visible(&p.file));
+            }
             if let Some(n) = &d.nonconformance {
                 anstream::println!("opened {n}");
             }

@@ -14,6 +14,7 @@ use super::failure::Failure;
 use super::state::{Proof, State};
 use crate::error::Error;
 use crate::ops::inspections::Entry;
+use crate::ops::photos::{PHOTO_LIMIT, PhotoRef, Upload};
 use crate::ops::sessions::{self, Holder, Presence};
 use crate::store::sha256_hex;
 
@@ -25,6 +26,11 @@ pub const FORM_COOKIE: &str = "sopbook_form";
 pub const SHIFT_HOURS: i64 = 12;
 /// The largest form sopbook accepts.
 pub const FORM_LIMIT: usize = 256 * 1024;
+/// How many full-size photos one form (the floor's items) may carry at once.
+pub const PHOTOS_AT_ONCE: usize = 4;
+/// The largest form with photos: the form, and [`PHOTOS_AT_ONCE`] photos of
+/// the largest size kept. Only the route that takes photos allows it.
+pub const PHOTO_FORM_LIMIT: usize = FORM_LIMIT + PHOTOS_AT_ONCE * PHOTO_LIMIT as usize;
 
 /// The cookies sopbook set in this browser.
 #[derive(Debug, Clone, Default)]
@@ -211,6 +217,10 @@ pub struct Fields(pub Vec<(String, String)>);
 /// An item's value is sent as `v:ITEM`, its note as `n:ITEM`.
 pub const VALUE: &str = "v:";
 pub const NOTE: &str = "n:";
+/// A photo for an item is sent as the file `p:ITEM`; one kept in an earlier
+/// step is named by `k:ITEM` = `SHA256:FILE NAME`.
+pub const PHOTO: &str = "p:";
+pub const KEPT: &str = "k:";
 
 impl Fields {
     /// The first value of a field.
@@ -224,6 +234,24 @@ impl Fields {
     /// A field that may be left empty: empty is none.
     pub fn optional(&self, name: &str) -> Option<&str> {
         self.get(name).map(str::trim).filter(|v| !v.is_empty())
+    }
+
+    /// The photos kept in an earlier step that the form names, in order.
+    /// A value that is not `SHA256:NAME` names no photo and is passed on as
+    /// it is, for the operation to refuse.
+    pub fn photos(&self) -> Vec<PhotoRef> {
+        self.0
+            .iter()
+            .filter_map(|(k, v)| {
+                let item = k.strip_prefix(KEPT)?;
+                let (sha256, file_name) = v.split_once(':').unwrap_or((v, ""));
+                Some(PhotoRef {
+                    item: item.to_string(),
+                    sha256: sha256.to_string(),
+                    file_name: file_name.to_string(),
+                })
+            })
+            .collect()
     }
 
     /// The items' values and notes, in the order their fields came.
@@ -267,6 +295,109 @@ impl<S: Send + Sync> FromRequest<S> for Fields {
                 e.body_text()
             )))),
         }
+    }
+}
+
+/// A file sent with a form: the field's name, the file's name as the
+/// device gave it, and at most [`PHOTO_LIMIT`] + 1 of its bytes (enough to
+/// tell that it is too large).
+#[derive(Debug, Clone)]
+pub struct SentFile {
+    pub field: String,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A form that may carry photos: `multipart/form-data` (the floor's items
+/// form) or, like every other form, urlencoded.
+#[derive(Debug, Clone, Default)]
+pub struct WithFiles {
+    pub fields: Fields,
+    pub files: Vec<SentFile>,
+}
+
+impl WithFiles {
+    /// The photos sent for items (`p:ITEM`), in order.
+    pub fn uploads(&self) -> Vec<Upload> {
+        self.files
+            .iter()
+            .filter_map(|f| {
+                Some(Upload {
+                    item: f.field.strip_prefix(PHOTO)?.to_string(),
+                    file_name: f.file_name.clone(),
+                    bytes: f.bytes.clone(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// A multipart form's failure: too large is its own page (413).
+fn unreadable(e: axum::extract::multipart::MultipartError) -> Failure {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        Failure::TooLarge {
+            limit: PHOTO_FORM_LIMIT,
+        }
+    } else {
+        Failure::Op(Error::invalid(format!(
+            "the form could not be read: {}",
+            e.body_text()
+        )))
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for WithFiles {
+    type Rejection = Failure;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Failure> {
+        let multipart = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim_start().starts_with("multipart/form-data"));
+        if !multipart {
+            let fields = Fields::from_request(req, state).await?;
+            return Ok(WithFiles {
+                fields,
+                files: Vec::new(),
+            });
+        }
+        let mut form = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|e| {
+                Failure::Op(Error::invalid(format!(
+                    "the form could not be read: {}",
+                    e.body_text()
+                )))
+            })?;
+        let mut out = WithFiles::default();
+        while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
+            let name = field.name().unwrap_or_default().to_string();
+            match field.file_name().map(str::to_string) {
+                Some(file_name) => {
+                    let mut bytes = Vec::new();
+                    // Past the limit the rest is not kept: the operation
+                    // says the photo is too large.
+                    while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+                        let room = (PHOTO_LIMIT as usize + 1).saturating_sub(bytes.len());
+                        bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                    }
+                    // A file input left empty sends a part with no name and no bytes.
+                    if !(file_name.is_empty() && bytes.is_empty()) {
+                        out.files.push(SentFile {
+                            field: name,
+                            file_name,
+                            bytes,
+                        });
+                    }
+                }
+                None => {
+                    let text = field.text().await.map_err(unreadable)?;
+                    out.fields.0.push((name, text));
+                }
+            }
+        }
+        Ok(out)
     }
 }
 

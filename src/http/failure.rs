@@ -23,6 +23,8 @@ pub enum Failure {
     Forged,
     /// No page here.
     NoPage,
+    /// A form larger than its route takes (photos, most likely).
+    TooLarge { limit: usize },
 }
 
 impl From<Error> for Failure {
@@ -39,6 +41,7 @@ impl Failure {
             Failure::SignIn { .. } => StatusCode::UNAUTHORIZED,
             Failure::Forged => StatusCode::FORBIDDEN,
             Failure::NoPage => StatusCode::NOT_FOUND,
+            Failure::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         }
     }
 }
@@ -78,6 +81,17 @@ impl IntoResponse for Failure {
                 None,
             ),
             Failure::NoPage => ("Not found", "There is no page here.".to_string(), None),
+            Failure::TooLarge { limit } => (
+                "Too large",
+                format!(
+                    "This form and its photos are larger than {} MiB, more than sopbook takes at once, so nothing was kept or recorded.",
+                    limit / (1024 * 1024)
+                ),
+                Some(format!(
+                    "Go back and attach fewer photos at a time: each may be up to {} MiB.",
+                    crate::ops::photos::PHOTO_LIMIT / (1024 * 1024)
+                )),
+            ),
             Failure::Op(e) => (
                 title_of(status),
                 e.message.clone(),

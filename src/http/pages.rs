@@ -18,6 +18,11 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("foot", include_str!("templates/foot.html.hbs")),
     ("card", include_str!("templates/card.html.hbs")),
     ("kept", include_str!("templates/kept.html.hbs")),
+    ("photo-add", include_str!("templates/photo-add.html.hbs")),
+    (
+        "photo-thumbs",
+        include_str!("templates/photo-thumbs.html.hbs"),
+    ),
     ("error", include_str!("templates/error.html.hbs")),
     ("signin", include_str!("templates/signin.html.hbs")),
     ("checklists", include_str!("templates/checklists.html.hbs")),

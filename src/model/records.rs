@@ -222,6 +222,23 @@ pub struct ItemResultRow {
     pub note: String,
 }
 
+/// A photo attached to one item of an inspection: the row is hashed with
+/// its inspection, and its sha256 covers the bytes kept beside the records.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AttachmentRow {
+    pub inspection_id: i64,
+    /// 1, 2, ... within the inspection, in the order they were attached.
+    pub position: i64,
+    pub item_id: String,
+    /// Of the photo's bytes, lowercase hex.
+    pub sha256: String,
+    /// Found from the bytes, never taken from the device that sent them.
+    pub media_type: String,
+    pub byte_size: i64,
+    /// As the inspector's device named it.
+    pub file_name: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct VoidRow {
     pub id: i64,

@@ -15,6 +15,7 @@ use serde_json::json;
 
 use super::Context;
 use super::inspections::{self, Entry, Form, Recorded, StartInput, ins_name, nc_name};
+use super::photos::{self, PHOTOS_PER_ITEM, Photo, PhotoRef, Upload};
 use crate::error::{Error, Result};
 use crate::fail;
 use crate::model::control::{Control, local_date};
@@ -169,6 +170,11 @@ pub struct SheetItem {
     pub judged: Option<String>,
     /// What is wrong with the value entered, in words.
     pub problem: Option<String>,
+    /// Photos attached to it so far, kept beside the records.
+    pub photos: Vec<Photo>,
+    /// What is wrong with a photo sent for it (too large, not a photo,
+    /// too many), in words; the photo was not kept.
+    pub photo_problem: Option<String>,
 }
 
 /// A form as a front end sends it back: who and which lot, the revision
@@ -181,6 +187,10 @@ pub struct Filled<'a> {
     pub revision: Option<i64>,
     pub key: Option<&'a str>,
     pub entries: Vec<Entry>,
+    /// Photos kept in an earlier step, named by the form.
+    pub photos: Vec<PhotoRef>,
+    /// Photos sent with this step, not kept yet.
+    pub uploads: Vec<Upload>,
 }
 
 /// A new submission key: 32 hex digits from the system's random source.
@@ -229,7 +239,64 @@ fn restart(ctx: &mut Context, input: &Filled<'_>) -> Result<Form> {
     Ok(form)
 }
 
-fn sheet(form: &Form, input: &Filled<'_>, key: String, judge: bool) -> Sheet {
+/// An error's message with what to do about it, for a form.
+fn said(e: &Error) -> String {
+    match &e.hint {
+        Some(hint) => format!("{}: {hint}", e.message),
+        None => e.message.clone(),
+    }
+}
+
+/// A form's photos: kept ones, and what is wrong with those that are not,
+/// by item.
+#[derive(Debug, Default)]
+struct Gathered {
+    photos: Vec<Photo>,
+    problems: Vec<(String, String)>,
+}
+
+/// The photos of a form: those it names, found among the kept ones, and
+/// those sent with it, checked and kept. A photo that is not is left out,
+/// and what is wrong with it is said on its item.
+fn gather(ctx: &mut Context, form: &Form, input: &Filled<'_>) -> Result<Gathered> {
+    let mut g = Gathered::default();
+    for r in &input.photos {
+        match photos::kept(ctx, r) {
+            Ok(p) => g.photos.push(p),
+            Err(e) => g.problems.push((r.item.clone(), said(&e))),
+        }
+    }
+    for u in &input.uploads {
+        match photos::check(u) {
+            Ok(_) => g.photos.push(photos::keep(ctx, u)?),
+            Err(e) => g.problems.push((u.item.clone(), said(&e))),
+        }
+    }
+    // The same photo twice on one item is one photo.
+    let mut seen = std::collections::HashSet::new();
+    g.photos
+        .retain(|p| seen.insert((p.item.clone(), p.sha256.clone())));
+    for item in &form.checklist.items {
+        let n = g.photos.iter().filter(|p| p.item == item.id).count();
+        if n > PHOTOS_PER_ITEM {
+            g.problems.push((
+                item.id.clone(),
+                format!(
+                    "{n} photos were attached to item `{}`; at most {PHOTOS_PER_ITEM} can be, so the last were not kept",
+                    item.id
+                ),
+            ));
+            let mut k = 0;
+            g.photos.retain(|p| {
+                k += usize::from(p.item == item.id);
+                p.item != item.id || k <= PHOTOS_PER_ITEM
+            });
+        }
+    }
+    Ok(g)
+}
+
+fn sheet(form: &Form, input: &Filled<'_>, photos: Gathered, key: String, judge: bool) -> Sheet {
     let mut items = Vec::new();
     for item in &form.checklist.items {
         let entry = input.entries.iter().find(|e| e.item == item.id);
@@ -243,6 +310,12 @@ fn sheet(form: &Form, input: &Filled<'_>, key: String, judge: bool) -> Sheet {
         } else {
             (None, None, None)
         };
+        let photo_problem = photos
+            .problems
+            .iter()
+            .filter(|(i, _)| *i == item.id)
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>();
         items.push(SheetItem {
             item: item_spec(item),
             value,
@@ -250,9 +323,19 @@ fn sheet(form: &Form, input: &Filled<'_>, key: String, judge: bool) -> Sheet {
             outcome,
             judged,
             problem,
+            photos: photos
+                .photos
+                .iter()
+                .filter(|p| p.item == item.id)
+                .cloned()
+                .collect(),
+            photo_problem: (!photo_problem.is_empty()).then(|| photo_problem.join(" ")),
         });
     }
-    let problems = items.iter().filter(|i| i.problem.is_some()).count();
+    let problems = items
+        .iter()
+        .filter(|i| i.problem.is_some() || i.photo_problem.is_some())
+        .count();
     let failed = items
         .iter()
         .filter(|i| i.outcome == Some(Outcome::Fail))
@@ -295,7 +378,8 @@ pub fn open(ctx: &mut Context, input: Filled<'_>) -> Result<Sheet> {
         None => new_key()?,
     };
     let form = restart(ctx, &input)?;
-    Ok(sheet(&form, &input, key, false))
+    let photos = gather(ctx, &form, &input)?;
+    Ok(sheet(&form, &input, photos, key, false))
 }
 
 /// Checks every entry against its item: the verdict when all fit, else
@@ -309,7 +393,8 @@ pub fn check(ctx: &mut Context, input: Filled<'_>) -> Result<Sheet> {
     };
     check_key(key)?;
     let form = restart(ctx, &input)?;
-    Ok(sheet(&form, &input, key.to_string(), true))
+    let photos = gather(ctx, &form, &input)?;
+    Ok(sheet(&form, &input, photos, key.to_string(), true))
 }
 
 /// A recorded form.
@@ -389,7 +474,18 @@ pub fn submit(ctx: &mut Context, input: Filled<'_>) -> Result<Submitted> {
         return Ok(done);
     }
     let form = restart(ctx, &input)?;
-    let prepared = inspections::prepare(&form, &input.entries)?;
+    let mut prepared = inspections::prepare(&form, &input.entries)?;
+    // The photos were kept at the review; their bytes are found again here,
+    // and one that is not there any more stops the record.
+    let mut kept = Vec::new();
+    for r in &input.photos {
+        kept.push(photos::kept(ctx, r)?);
+    }
+    inspections::check_uploads(&form, &input.uploads)?;
+    for u in &input.uploads {
+        kept.push(photos::keep(ctx, u)?);
+    }
+    prepared.new.attachments = photos::rows(&form.checklist, &kept)?;
     let verdict = prepared.verdict;
     let actor = form.header.inspector.clone();
     let ids = match inspections::record_prepared_noted(
@@ -451,6 +547,8 @@ pub struct ShownItem {
     pub outcome: Outcome,
     pub judged: Option<String>,
     pub note: String,
+    /// The photos attached to it.
+    pub photos: Vec<inspections::PhotoView>,
 }
 
 /// One inspection with the words of the checklist revision it used.
@@ -489,6 +587,12 @@ pub fn shown(ctx: &mut Context, id: &str) -> Result<Shown> {
                 outcome: r.outcome,
                 judged: item.and_then(|i| inspections::judged(i, &result)),
                 note: r.note.clone(),
+                photos: detail
+                    .photos
+                    .iter()
+                    .filter(|p| p.item == r.item_id)
+                    .cloned()
+                    .collect(),
             }
         })
         .collect();

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use super::Context;
 use super::documents::rev_name;
+use super::photos;
 use crate::error::{Error, Result};
 use crate::fail;
 use crate::model::control::{Control, local_date};
@@ -365,6 +366,7 @@ pub fn prepare_with(
         new: NewInspection {
             row,
             results: rows,
+            attachments: Vec::new(),
             nc_summary: summary,
         },
         verdict,
@@ -406,9 +408,22 @@ pub struct Recorded {
     pub nc_id: Option<i64>,
 }
 
-/// Records one inspection from the inspector's entries.
-pub fn record(ctx: &mut Context, form: &Form, entries: &[Entry]) -> Result<Recorded> {
-    let prepared = prepare(form, entries)?;
+/// Records one inspection from the inspector's entries, with photos of its
+/// items: each checked, then kept beside the records before the inspection
+/// that names it is recorded.
+pub fn record(
+    ctx: &mut Context,
+    form: &Form,
+    entries: &[Entry],
+    uploads: &[photos::Upload],
+) -> Result<Recorded> {
+    let mut prepared = prepare(form, entries)?;
+    check_uploads(form, uploads)?;
+    let mut kept = Vec::new();
+    for u in uploads {
+        kept.push(photos::keep(ctx, u)?);
+    }
+    prepared.new.attachments = photos::rows(&form.checklist, &kept)?;
     let verdict = prepared.verdict;
     let actor = form.header.inspector.clone();
     let ids = record_prepared(ctx, &actor, vec![prepared])?;
@@ -422,6 +437,22 @@ pub fn record(ctx: &mut Context, form: &Form, entries: &[Entry]) -> Result<Recor
         nonconformance: nc.map(nc_name),
         nc_id: nc,
     })
+}
+
+/// Checks photos for a form before anything is asked or kept: each is a
+/// photo within the size limit, for an item of the checklist, and no item
+/// has too many.
+pub fn check_uploads(form: &Form, uploads: &[photos::Upload]) -> Result<()> {
+    photos::check_items(
+        &form.checklist,
+        uploads
+            .iter()
+            .map(|u| (u.item.as_str(), u.file_name.as_str())),
+    )?;
+    for u in uploads {
+        photos::check(u)?;
+    }
+    Ok(())
 }
 
 /// Records prepared inspections as one batch, at the context's time.
@@ -589,10 +620,24 @@ pub struct InspectionDetail {
     pub row: InspectionRow,
     pub name: String,
     pub results: Vec<ItemResultRow>,
+    /// Photos attached to its items, with where each file is kept.
+    pub photos: Vec<PhotoView>,
     pub void: Option<VoidRow>,
     pub nonconformance: Option<String>,
     /// The re-inspections of this inspection.
     pub reinspected_by: Vec<String>,
+}
+
+/// A photo of a recorded inspection.
+#[derive(Debug, Clone, Serialize)]
+pub struct PhotoView {
+    pub item: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub byte_size: i64,
+    pub sha256: String,
+    /// Where the file is kept.
+    pub file: String,
 }
 
 pub fn show(ctx: &mut Context, id: &str) -> Result<InspectionDetail> {
@@ -609,6 +654,22 @@ pub fn show(ctx: &mut Context, id: &str) -> Result<InspectionDetail> {
         fail!(NotFound, "there is no inspection {}", ins_name(id));
     };
     let results = store.item_results(id)?;
+    let files = store.photo_files();
+    let photos = store
+        .attachments(Some(id))?
+        .into_iter()
+        .map(|a| PhotoView {
+            file: files
+                .path_of(&a.sha256)
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            item: a.item_id,
+            file_name: a.file_name,
+            media_type: a.media_type,
+            byte_size: a.byte_size,
+            sha256: a.sha256,
+        })
+        .collect();
     let void = store.voids()?.into_iter().find(|v| v.inspection_id == id);
     let nc: Option<NcRow> = store
         .nonconformances()?
@@ -624,6 +685,7 @@ pub fn show(ctx: &mut Context, id: &str) -> Result<InspectionDetail> {
         name: ins_name(row.id),
         row,
         results,
+        photos,
         void,
         nonconformance: nc.map(|n| nc_name(n.id)),
         reinspected_by,

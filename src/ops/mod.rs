@@ -14,6 +14,8 @@
 //! - [`inspections`]: record, list, show and void inspections.
 //! - [`floor`]: a checklist filled in over several requests (the browser),
 //!   recorded once per form.
+//! - [`photos`]: photos attached to an inspection's items, kept beside the
+//!   records.
 //! - [`import`]: many inspections from a CSV file, all or nothing.
 //! - [`nc`]: nonconformances and their steps.
 //! - [`scorecard`], [`spc`], [`dashboard`]: the numbers managers see.
@@ -30,6 +32,7 @@ pub mod import;
 pub mod inspections;
 pub mod nc;
 pub mod people;
+pub mod photos;
 pub mod publish;
 pub mod records;
 pub mod scaffold;

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use serde::Serialize;
 
+use super::photos::FileProblem;
 use super::{EventRow, GENESIS, Store, event_hash, row_hash, sha256_hex};
 
 #[derive(Debug, Default, Serialize)]
@@ -124,6 +125,65 @@ fn readable<T>(
 
 fn ins(id: i64) -> String {
     format!("INS-{id:06}")
+}
+
+/// Says that photos were hashed with the inspection, when there were any.
+fn photos_too(photos: i64) -> &'static str {
+    if photos > 0 { " or photos" } else { "" }
+}
+
+/// Every photo the records name has its file, with the bytes its sha256
+/// says; photos outside every inspection range are named.
+fn check_photos(store: &mut dyn Store, covered: i64, v: &mut Verification) {
+    let attachments = match store.attachments(None) {
+        Ok(a) => a,
+        Err(e) => {
+            v.problems.push(format!(
+                "the photos' records cannot be read: a value in them was changed behind sopbook's back ({})",
+                e.chain().last().map(ToString::to_string).unwrap_or_default()
+            ));
+            return;
+        }
+    };
+    if attachments.len() as i64 != covered {
+        v.problems.push(format!(
+            "{} photos belong to no inspection that an event recorded: they were added behind sopbook's back",
+            attachments.len() as i64 - covered
+        ));
+    }
+    let files = store.photo_files();
+    let mut checked = std::collections::BTreeMap::new();
+    for a in &attachments {
+        let found = checked
+            .entry(a.sha256.as_str())
+            .or_insert_with(|| files.check(&a.sha256))
+            .clone();
+        let what = format!(
+            "the photo `{}` of item `{}` of {}",
+            a.file_name.escape_debug(),
+            a.item_id,
+            ins(a.inspection_id)
+        );
+        let Some(place) = files.path_of(&a.sha256).map(|p| p.display().to_string()) else {
+            v.problems.push(format!(
+                "{what} names no file: its sha256 `{}` is not one; it was changed behind sopbook's back",
+                a.sha256.escape_debug()
+            ));
+            continue;
+        };
+        match found {
+            Ok(()) => {}
+            Err(FileProblem::Missing) => v.problems.push(format!(
+                "{what} is missing: there is no file {place}; restore it from a backup"
+            )),
+            Err(FileProblem::Changed) => v.problems.push(format!(
+                "{what} was changed: the file {place} no longer has the sha256 recorded; restore it from a backup"
+            )),
+            Err(FileProblem::Unreadable(e)) => v.problems.push(format!(
+                "{what} cannot be read from {place}: {e}"
+            )),
+        }
+    }
 }
 
 pub fn verify(store: &mut dyn Store) -> Result<Verification> {
@@ -450,6 +510,7 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
     }
     let mut covered = 0;
     let mut covered_results = 0;
+    let mut covered_photos = 0;
     let checks = store.inspection_ranges(&ranges);
     for (b, checked) in batches.iter().zip(checks) {
         let (from, to, count, seq) = (b.from, b.to, b.count, b.seq);
@@ -465,8 +526,9 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
                 e2.chain().last().map(ToString::to_string).unwrap_or_default()
             )),
             Ok(found) => {
-                v.rows += found.inspections as usize;
+                v.rows += found.inspections as usize + found.attachments as usize;
                 covered_results += found.results;
+                covered_photos += found.attachments + found.stray_attachments;
                 if found.inspections != count {
                     v.problems.push(format!(
                         "inspections {range}, recorded by event {seq}, were {} behind sopbook's back ({count} recorded, {} there now)",
@@ -476,11 +538,13 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
                 } else if Some(&found.hash) != b.hash.as_ref() {
                     v.problems.push(if from == to {
                         format!(
-                            "{range} or one of its item results was changed after event {seq} recorded it"
+                            "{range} or one of its item results{} was changed after event {seq} recorded it",
+                            photos_too(found.attachments)
                         )
                     } else {
                         format!(
-                            "an inspection or item result among {range} was changed after event {seq} recorded it"
+                            "an inspection{} among {range} was changed after event {seq} recorded it",
+                            if found.attachments > 0 { ", item result or photo" } else { " or item result" }
                         )
                     });
                 }
@@ -488,6 +552,14 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
                     v.problems.push(format!(
                         "{} item results among {range} belong to no inspection: inserted behind sopbook's back",
                         found.stray_results
+                    ));
+                }
+                if found.stray_attachments > 0 {
+                    v.problems.push(format!(
+                        "{} {} among {range} {} not recorded by event {seq}: added behind sopbook's back",
+                        found.stray_attachments,
+                        if found.stray_attachments == 1 { "photo" } else { "photos" },
+                        if found.stray_attachments == 1 { "was" } else { "were" },
                     ));
                 }
                 if found.event_seqs.iter().any(|s| *s != seq) {
@@ -533,6 +605,7 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
             ));
         }
     }
+    check_photos(store, covered_photos, &mut v);
     for ((table, id), (_, seq)) in expected {
         v.problems.push(format!(
             "{table} row {id}, recorded by event {seq}, has been deleted"

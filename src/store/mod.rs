@@ -4,6 +4,7 @@
 //! event carries the hash of each row it wrote, chained to the event before.
 
 pub mod audit;
+pub mod photos;
 mod sqlite;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +27,9 @@ pub const DEFAULT_DATABASE: &str = ".sopbook/records.db";
 pub struct NewInspection {
     pub row: InspectionRow,
     pub results: Vec<ItemResultRow>,
+    /// Photos attached to its items; their bytes are already kept
+    /// ([`photos::PhotoFiles::keep`]) when the inspection is recorded.
+    pub attachments: Vec<AttachmentRow>,
     pub nc_summary: Option<String>,
 }
 
@@ -221,6 +225,11 @@ pub trait Store: Send {
     ) -> Result<Vec<(i64, Option<i64>)>>;
     fn inspections(&mut self, filter: &InspectionFilter) -> Result<Vec<InspectionRow>>;
     fn item_results(&mut self, inspection_id: i64) -> Result<Vec<ItemResultRow>>;
+    /// The photos attached to one inspection's items (`Some`) or to all
+    /// (`None`), in inspection and position order.
+    fn attachments(&mut self, inspection_id: Option<i64>) -> Result<Vec<AttachmentRow>>;
+    /// Where the photos' bytes are kept, beside the records.
+    fn photo_files(&self) -> photos::PhotoFiles;
     fn voids(&mut self) -> Result<Vec<VoidRow>>;
     fn nonconformances(&mut self) -> Result<Vec<NcRow>>;
     fn nc_steps(&mut self) -> Result<Vec<NcStepRow>>;
@@ -302,6 +311,12 @@ pub struct RangeCheck {
     pub stray_results: i64,
     /// Item results in the range, all told.
     pub results: i64,
+    /// Photos in the range that belong to an inspection in it (and that
+    /// its encoding holds: version 3 on).
+    pub attachments: i64,
+    /// Photos in the range that belong to no inspection in it, or that its
+    /// encoding cannot hold: added behind sopbook's back.
+    pub stray_attachments: i64,
 }
 
 /// What the event that records a batch of inspections says; the store adds
@@ -346,8 +361,9 @@ impl InspectionBatch {
 
 /// How a batch of inspections is hashed. Version 1 joined fields with
 /// separator characters, which a crafted value could imitate; version 2
-/// prefixes every field with its length. Each event says which it used.
-pub const INSPECTION_HASH_VERSION: u8 = 2;
+/// prefixes every field with its length; version 3 adds the photos
+/// attached to the items after the results. Each event says which it used.
+pub const INSPECTION_HASH_VERSION: u8 = 3;
 
 /// Feeds one inspection and its results into a running hash in the
 /// encoding of `version`.
@@ -356,11 +372,15 @@ pub fn hash_inspection_as(
     h: &mut Sha256,
     i: &InspectionRow,
     results: &[ItemResultRow],
+    attachments: &[AttachmentRow],
 ) {
     let mut enc = InspectionEncoder::new(version);
     enc.inspection(&InspectionFields::of(i));
     for r in results {
         enc.result(&ResultFields::of(r));
+    }
+    for a in attachments {
+        enc.attachment(&AttachmentFields::of(a));
     }
     enc.finish(h);
 }
@@ -369,7 +389,7 @@ pub fn hash_inspection_as(
 /// encoding (fields separated by 0x1f, rows ended by 0x1e): kept to verify
 /// what was recorded with it.
 pub fn hash_inspection(h: &mut Sha256, i: &InspectionRow, results: &[ItemResultRow]) {
-    hash_inspection_as(1, h, i, results);
+    hash_inspection_as(1, h, i, results, &[]);
 }
 
 /// An inspection's own fields as they are hashed, borrowed: from a typed row
@@ -431,15 +451,42 @@ impl<'a> ResultFields<'a> {
     }
 }
 
-/// The one writer of both inspection encodings. Version 1 ends every field
+/// A photo's row as it is hashed, borrowed.
+#[derive(Debug, Clone, Copy)]
+struct AttachmentFields<'a> {
+    position: i64,
+    item_id: &'a str,
+    sha256: &'a str,
+    media_type: &'a str,
+    byte_size: i64,
+    file_name: &'a str,
+}
+
+impl<'a> AttachmentFields<'a> {
+    fn of(a: &'a AttachmentRow) -> Self {
+        AttachmentFields {
+            position: a.position,
+            item_id: &a.item_id,
+            sha256: &a.sha256,
+            media_type: &a.media_type,
+            byte_size: a.byte_size,
+            file_name: &a.file_name,
+        }
+    }
+}
+
+/// The one writer of the inspection encodings. Version 1 ends every field
 /// with 0x1f and every row with 0x1e; version 2 writes every field as
 /// `<length>:<bytes>` and puts the number of results after the inspection's
-/// own fields. An inspection is written with [`inspection`], then each of
-/// its results with [`result`], then [`finish`] feeds it to the hash; the
-/// buffers are reused from one inspection to the next.
+/// own fields; version 3 then puts the number of photos, and writes the
+/// photos after the results. An inspection is written with [`inspection`],
+/// then each of its results with [`result`] and each of its photos with
+/// [`attachment`], then [`finish`] feeds it to the hash; the buffers are
+/// reused from one inspection to the next.
 ///
 /// [`inspection`]: InspectionEncoder::inspection
 /// [`result`]: InspectionEncoder::result
+/// [`attachment`]: InspectionEncoder::attachment
 /// [`finish`]: InspectionEncoder::finish
 struct InspectionEncoder {
     version: u8,
@@ -450,6 +497,9 @@ struct InspectionEncoder {
     /// Its results (version 2 writes their count between the two).
     body: Vec<u8>,
     results: i64,
+    /// Its photos (version 3 writes their count after the results' count).
+    photos: Vec<u8>,
+    attachments: i64,
     scratch: String,
 }
 
@@ -461,6 +511,8 @@ impl InspectionEncoder {
             id_end: 0,
             body: Vec::with_capacity(1024),
             results: 0,
+            photos: Vec::new(),
+            attachments: 0,
             scratch: String::with_capacity(32),
         }
     }
@@ -470,6 +522,8 @@ impl InspectionEncoder {
         self.head.clear();
         self.body.clear();
         self.results = 0;
+        self.photos.clear();
+        self.attachments = 0;
         let v = self.version;
         let b = &mut self.head;
         int_field(v, b, i.id);
@@ -518,18 +572,40 @@ impl InspectionEncoder {
         self.results += 1;
     }
 
-    /// Ends the inspection: its encoding is now `head`, then `body`.
+    /// Adds one photo of the inspection, in position order. Encodings
+    /// before version 3 hold no photos: one read from the records there was
+    /// added behind sopbook's back, and is counted as such, not hashed.
+    fn attachment(&mut self, a: &AttachmentFields<'_>) {
+        let v = self.version;
+        if v < 3 {
+            return;
+        }
+        let b = &mut self.photos;
+        int_field(v, b, a.position);
+        field(v, b, a.item_id.as_bytes());
+        field(v, b, a.sha256.as_bytes());
+        field(v, b, a.media_type.as_bytes());
+        int_field(v, b, a.byte_size);
+        field(v, b, a.file_name.as_bytes());
+        self.attachments += 1;
+    }
+
+    /// Ends the inspection: its encoding is now `head`, `body`, `photos`.
     fn close(&mut self) {
         if self.version >= 2 {
             int_field(self.version, &mut self.head, self.results);
         }
+        if self.version >= 3 {
+            int_field(self.version, &mut self.head, self.attachments);
+        }
     }
 
-    /// Feeds the inspection and its results to the hash.
+    /// Feeds the inspection, its results and its photos to the hash.
     fn finish(&mut self, h: &mut Sha256) {
         self.close();
         h.update(&self.head);
         h.update(&self.body);
+        h.update(&self.photos);
     }
 
     /// Ends the inspection and appends its encoding, all but the id, to
@@ -538,6 +614,7 @@ impl InspectionEncoder {
         self.close();
         out.extend_from_slice(&self.head[self.id_end..]);
         out.extend_from_slice(&self.body);
+        out.extend_from_slice(&self.photos);
     }
 }
 
@@ -548,11 +625,15 @@ fn encoding_without_id(
     enc: &mut InspectionEncoder,
     i: &InspectionRow,
     results: &[ItemResultRow],
+    attachments: &[AttachmentRow],
     out: &mut Vec<u8>,
 ) {
     enc.inspection(&InspectionFields::of(i));
     for r in results {
         enc.result(&ResultFields::of(r));
+    }
+    for a in attachments {
+        enc.attachment(&AttachmentFields::of(a));
     }
     enc.finish_without_id(out);
 }
@@ -990,7 +1071,7 @@ mod encoding {
 
     fn hash(version: u8, i: &InspectionRow, results: &[ItemResultRow]) -> String {
         let mut h = Sha256::new();
-        hash_inspection_as(version, &mut h, i, results);
+        hash_inspection_as(version, &mut h, i, results, &[]);
         hex::encode(h.finalize())
     }
 
@@ -1052,7 +1133,12 @@ mod streaming {
 
     /// The first encodings as they were written before the shared writer:
     /// what every recorded event's hash was made with.
-    fn reference(version: u8, i: &InspectionRow, results: &[ItemResultRow]) -> Vec<u8> {
+    fn reference(
+        version: u8,
+        i: &InspectionRow,
+        results: &[ItemResultRow],
+        attachments: &[AttachmentRow],
+    ) -> Vec<u8> {
         use std::fmt::Write as _;
         let mut buf = String::new();
         if version < 2 {
@@ -1098,6 +1184,9 @@ mod streaming {
         field(i.verdict.as_str());
         field(&i.reinspects.map(|r| r.to_string()).unwrap_or_default());
         field(&results.len().to_string());
+        if version >= 3 {
+            field(&attachments.len().to_string());
+        }
         for r in results {
             field(&r.position.to_string());
             field(&r.item_id);
@@ -1106,13 +1195,23 @@ mod streaming {
             field(r.outcome.as_str());
             field(&r.note);
         }
+        if version >= 3 {
+            for a in attachments {
+                field(&a.position.to_string());
+                field(&a.item_id);
+                field(&a.sha256);
+                field(&a.media_type);
+                field(&a.byte_size.to_string());
+                field(&a.file_name);
+            }
+        }
         buf.into_bytes()
     }
 
     fn typed(version: u8, rows: &[NewInspection]) -> String {
         let mut h = Sha256::new();
         for n in rows {
-            hash_inspection_as(version, &mut h, &n.row, &n.results);
+            hash_inspection_as(version, &mut h, &n.row, &n.results, &n.attachments);
         }
         hex::encode(h.finalize())
     }
@@ -1121,6 +1220,15 @@ mod streaming {
     /// notes and values, empty serials, numbers with many decimals, numbers
     /// not written as they print, negative ids nowhere but negative numbers.
     pub(in crate::store) fn generated(count: usize, reinspects: Option<i64>) -> Vec<NewInspection> {
+        let mut rows = generated_with_photos(count, reinspects);
+        for n in &mut rows {
+            n.attachments.clear();
+        }
+        rows
+    }
+
+    /// The same, with photos attached to some (their bytes not kept).
+    fn generated_with_photos(count: usize, reinspects: Option<i64>) -> Vec<NewInspection> {
         let start = Utc.with_ymd_and_hms(2026, 2, 3, 4, 5, 6).unwrap()
             + chrono::Duration::nanoseconds(123_456_789);
         let numbers = [
@@ -1189,6 +1297,19 @@ mod streaming {
                         reinspects: reinspects.filter(|_| n % 2 == 1),
                         event_seq: 0,
                     },
+                    // Photos on some: awkward names, sizes of many digits.
+                    attachments: (0..(n % 3))
+                        .map(|k| AttachmentRow {
+                            inspection_id: 0,
+                            position: k as i64 + 1,
+                            item_id: format!("i{k}"),
+                            sha256: sha256_hex(PHOTOS[(n + k) % PHOTOS.len()]),
+                            media_type: ["image/jpeg", "image/png", "image/heic"][(n + k) % 3]
+                                .into(),
+                            byte_size: [1, 12345, 10_485_760][(n + k) % 3],
+                            file_name: texts[(n + k) % texts.len()].into(),
+                        })
+                        .collect(),
                     results,
                     nc_summary: (verdict == Verdict::Fail).then(|| format!("failed {n}")),
                 }
@@ -1196,7 +1317,13 @@ mod streaming {
             .collect()
     }
 
+    /// The bytes of the photos [`generated`] attaches.
+    const PHOTOS: [&[u8]; 3] = [b"\xFF\xD8\xFF one", b"\x89PNG\r\n\x1a\n two", b"three"];
+
     fn record(store: &mut SqliteStore, rows: &mut [NewInspection]) -> (i64, i64) {
+        for bytes in PHOTOS {
+            store.photo_files().keep(bytes).unwrap();
+        }
         let ids = store
             .record_inspections(
                 Utc.with_ymd_and_hms(2026, 2, 3, 4, 5, 6).unwrap(),
@@ -1213,6 +1340,9 @@ mod streaming {
             n.row.id = *id;
             for r in &mut n.results {
                 r.inspection_id = *id;
+            }
+            for a in &mut n.attachments {
+                a.inspection_id = *id;
             }
         }
         (ids[0].0, ids[ids.len() - 1].0)
@@ -1298,12 +1428,14 @@ mod streaming {
     fn the_range_check_hashes_what_the_typed_rows_hash() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = with_checklist(dir.path());
-        let mut first = generated(23, None);
+        let mut first = generated_with_photos(23, None);
         let (a, b) = record(&mut store, &mut first);
-        let mut second = generated(31, Some(a));
+        let mut second = generated_with_photos(31, Some(a));
         let (c, d) = record(&mut store, &mut second);
         for (rows, from, to) in [(&first, a, b), (&second, c, d)] {
-            for version in [2, 1] {
+            let photos: usize = rows.iter().map(|n| n.attachments.len()).sum();
+            assert!(photos > 0);
+            for version in [3, 2, 1] {
                 let found = store.inspection_range(from, to, version).unwrap();
                 assert_eq!(found.hash, typed(version, rows), "version {version}");
                 assert_eq!(found.inspections, rows.len() as i64);
@@ -1311,14 +1443,25 @@ mod streaming {
                 assert_eq!(found.results, results as i64);
                 assert_eq!(found.stray_results, 0);
                 assert_eq!(found.event_seqs.len(), 1);
+                // Before version 3 an inspection held no photos: any there were added.
+                let (held, stray) = if version >= 3 {
+                    (photos, 0)
+                } else {
+                    (0, photos)
+                };
+                assert_eq!(
+                    (found.attachments, found.stray_attachments),
+                    (held as i64, stray as i64),
+                    "version {version}"
+                );
             }
         }
         // A range cut inside the batches: what lies in it, hashed alike.
         let cut: Vec<NewInspection> = first[5..].iter().chain(&second[..7]).cloned().collect();
         let found = store
-            .inspection_range(first[5].row.id, second[6].row.id, 2)
+            .inspection_range(first[5].row.id, second[6].row.id, 3)
             .unwrap();
-        assert_eq!(found.hash, typed(2, &cut));
+        assert_eq!(found.hash, typed(3, &cut));
         assert_eq!(found.event_seqs.len(), 2);
         // What recording wrote in the events verifies.
         let v = audit::verify(&mut store).unwrap();
@@ -1326,13 +1469,39 @@ mod streaming {
     }
 
     #[test]
+    fn a_photo_row_changed_or_added_to_an_inspection_is_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = with_checklist(dir.path());
+        let mut rows = generated_with_photos(6, None);
+        record(&mut store, &mut rows);
+        assert!(audit::verify(&mut store).unwrap().problems.is_empty());
+        let conn = store.conn_for_tests();
+        conn.execute_batch(
+            "DROP TRIGGER attachments_no_update; UPDATE attachments SET byte_size = 1 WHERE inspection_id = 2 AND position = 1",
+        )
+        .unwrap();
+        // An inspection without photos (the first) is given one.
+        conn.execute_batch(&format!(
+            "INSERT INTO attachments VALUES (1, 1, 'i0', '{}', 'image/png', 3, 'added.png')",
+            sha256_hex(PHOTOS[1])
+        ))
+        .unwrap();
+        assert_eq!(
+            audit::verify(&mut store).unwrap().problems,
+            [
+                "an inspection, item result or photo among INS-000001 to INS-000006 was changed after event 2 recorded it"
+            ]
+        );
+    }
+
+    #[test]
     fn the_shared_writer_writes_the_bytes_of_both_first_encodings() {
-        for n in generated(40, Some(7)) {
-            for version in [0, 1, 2, 3] {
+        for n in generated_with_photos(40, Some(7)) {
+            for version in [0, 1, 2, 3, 4] {
                 let mut h = Sha256::new();
-                hash_inspection_as(version, &mut h, &n.row, &n.results);
+                hash_inspection_as(version, &mut h, &n.row, &n.results, &n.attachments);
                 let mut r = Sha256::new();
-                r.update(reference(version, &n.row, &n.results));
+                r.update(reference(version, &n.row, &n.results, &n.attachments));
                 assert_eq!(h.finalize(), r.finalize(), "version {version}: {n:?}");
             }
         }
@@ -1340,18 +1509,18 @@ mod streaming {
 
     #[test]
     fn an_encoding_without_its_id_hashes_as_the_whole_once_the_id_is_known() {
-        for version in [1, 2] {
-            let rows = generated(40, Some(7));
+        for version in [1, 2, 3] {
+            let rows = generated_with_photos(40, Some(7));
             let mut enc = InspectionEncoder::new(version);
             let mut whole = Sha256::new();
             let mut parts = Sha256::new();
             for (k, n) in rows.iter().enumerate() {
                 let mut row = n.row.clone();
                 row.id = [1, 9, 10, 99, 100, 12345678901][k % 6] + k as i64;
-                hash_inspection_as(version, &mut whole, &row, &n.results);
+                hash_inspection_as(version, &mut whole, &row, &n.results, &n.attachments);
                 // Encoded with a made-up id, hashed with the real one.
                 let mut without = Vec::new();
-                encoding_without_id(&mut enc, &n.row, &n.results, &mut without);
+                encoding_without_id(&mut enc, &n.row, &n.results, &n.attachments, &mut without);
                 hash_with_id(version, &mut parts, row.id, &without);
             }
             assert_eq!(whole.finalize(), parts.finalize(), "version {version}");

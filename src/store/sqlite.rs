@@ -15,13 +15,15 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{ErrorKind, StoreFailure};
 
+use super::photos::PhotoFiles;
 use super::{
-    Appended, Batch, BatchHeader, ChangeRow, CredentialRow, EventRow, GENESIS, GroupBy, GroupCount,
-    INSPECTION_HASH_VERSION, Insert, InspectionBatch, InspectionEncoder, InspectionFields,
-    InspectionFilter, InspectionRow, ItemResultRow, KeyResetRow, NcRow, NcStepRow, NewInspection,
-    RangeCheck, Records, ResultFields, RevisionRow, RosterRow, RowRef, SealRow, Sealer,
-    SessionEndRow, SessionRow, SignatureRow, SigningKeyRow, Store, VoidRow, encoding_without_id,
-    event_hash, hash_inspection_as, hash_with_id, row_hash, timestamp,
+    Appended, AttachmentFields, AttachmentRow, Batch, BatchHeader, ChangeRow, CredentialRow,
+    EventRow, GENESIS, GroupBy, GroupCount, INSPECTION_HASH_VERSION, Insert, InspectionBatch,
+    InspectionEncoder, InspectionFields, InspectionFilter, InspectionRow, ItemResultRow,
+    KeyResetRow, NcRow, NcStepRow, NewInspection, RangeCheck, Records, ResultFields, RevisionRow,
+    RosterRow, RowRef, SealRow, Sealer, SessionEndRow, SessionRow, SignatureRow, SigningKeyRow,
+    Store, VoidRow, encoding_without_id, event_hash, hash_inspection_as, hash_with_id, row_hash,
+    timestamp,
 };
 
 /// Migrations in order; the database's `user_version` is how many have run.
@@ -34,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0006_rosters.sql"),
     include_str!("../../migrations/sqlite/0007_submissions.sql"),
     include_str!("../../migrations/sqlite/0008_tokens.sql"),
+    include_str!("../../migrations/sqlite/0009_attachments.sql"),
 ];
 
 /// How long a writer waits for another writer before giving up, unless
@@ -903,6 +906,11 @@ impl SqliteStore {
             for new in rows {
                 // A problem found further down the file leaves nothing recorded.
                 let new = new?;
+                if !new.attachments.is_empty() {
+                    anyhow::bail!(
+                        "an import records no photos; attach them when an inspection is recorded on its own"
+                    );
+                }
                 let k = staged.count;
                 let r = &new.row;
                 ins.execute(params![
@@ -932,7 +940,7 @@ impl SqliteStore {
                     .map_err(e)?;
                 }
                 encoding.clear();
-                encoding_without_id(&mut encoder, r, &new.results, &mut encoding);
+                encoding_without_id(&mut encoder, r, &new.results, &[], &mut encoding);
                 enc.execute(params![k, encoding]).map_err(e)?;
                 if r.verdict == Verdict::Fail {
                     staged.failed += 1;
@@ -1194,6 +1202,9 @@ fn write_inspections(
         let mut nc = tx.prepare_cached(
             "INSERT INTO nonconformances (inspection_id, opened_at, summary, event_seq) VALUES (?1, ?2, ?3, ?4)",
         ).map_err(e)?;
+        let mut photo = tx.prepare_cached(
+            "INSERT INTO attachments (inspection_id, position, item_id, sha256, media_type, byte_size, file_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        ).map_err(e)?;
         for new in rows {
             // A problem found further down the file rolls the whole batch back.
             let mut new = new?;
@@ -1231,7 +1242,27 @@ fn write_inspections(
                 ])
                 .map_err(e)?;
             }
-            hash_inspection_as(INSPECTION_HASH_VERSION, &mut hasher, &new.row, &new.results);
+            for a in &mut new.attachments {
+                a.inspection_id = r.id;
+                photo
+                    .execute(params![
+                        a.inspection_id,
+                        a.position,
+                        a.item_id,
+                        a.sha256,
+                        a.media_type,
+                        a.byte_size,
+                        a.file_name
+                    ])
+                    .map_err(e)?;
+            }
+            hash_inspection_as(
+                INSPECTION_HASH_VERSION,
+                &mut hasher,
+                &new.row,
+                &new.results,
+                &new.attachments,
+            );
             let nc_id = match &new.nc_summary {
                 Some(summary) => {
                     nc.execute(params![
@@ -1353,6 +1384,21 @@ fn item_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemResultRow> {
         number: r.get(4)?,
         outcome: r.get(5)?,
         note: r.get(6)?,
+    })
+}
+
+const ATTACHMENT_COLUMNS: &str =
+    "inspection_id, position, item_id, sha256, media_type, byte_size, file_name";
+
+fn attachment_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AttachmentRow> {
+    Ok(AttachmentRow {
+        inspection_id: r.get(0)?,
+        position: r.get(1)?,
+        item_id: r.get(2)?,
+        sha256: r.get(3)?,
+        media_type: r.get(4)?,
+        byte_size: r.get(5)?,
+        file_name: r.get(6)?,
     })
 }
 
@@ -1690,6 +1736,26 @@ impl Store for SqliteStore {
             stmt.query_map([inspection_id], item_row)?.collect()
         };
         load().map_err(|e| explain(e, &path, timeout))
+    }
+
+    fn attachments(&mut self, inspection_id: Option<i64>) -> Result<Vec<AttachmentRow>> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let load = || -> rusqlite::Result<Vec<AttachmentRow>> {
+            // Records opened only to read may be older than photos.
+            if !self.has_table("attachments")? {
+                return Ok(Vec::new());
+            }
+            let (from, to) = inspection_id.map_or((i64::MIN, i64::MAX), |id| (id, id));
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE inspection_id BETWEEN ?1 AND ?2 ORDER BY inspection_id, position"
+            ))?;
+            stmt.query_map([from, to], attachment_row)?.collect()
+        };
+        load().map_err(|e| explain(e, &path, timeout))
+    }
+
+    fn photo_files(&self) -> PhotoFiles {
+        PhotoFiles::beside(&self.path)
     }
 
     fn voids(&mut self) -> Result<Vec<VoidRow>> {
@@ -2042,6 +2108,23 @@ fn range_check(conn: &Connection, from: i64, to: i64, version: u8) -> rusqlite::
         "SELECT inspection_id, position, item_id, value, number, outcome, note FROM item_results
          WHERE inspection_id BETWEEN ?1 AND ?2 ORDER BY inspection_id, position",
     )?;
+    // Photos are few (an import has none): read whole, then walked beside
+    // the inspections. Records opened only to read may be older than photos.
+    let with_photos: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'attachments'",
+        [],
+        |r| r.get(0),
+    )?;
+    let photos: Vec<AttachmentRow> = if with_photos {
+        conn.prepare_cached(&format!(
+            "SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE inspection_id BETWEEN ?1 AND ?2 ORDER BY inspection_id, position"
+        ))?
+        .query_map([from, to], attachment_row)?
+        .collect::<rusqlite::Result<_>>()?
+    } else {
+        Vec::new()
+    };
+    let mut photo_at = 0;
     let mut heads = heads.query([from, to])?;
     let mut items = items.query([from, to])?;
     let mut check = RangeCheck {
@@ -2050,6 +2133,21 @@ fn range_check(conn: &Connection, from: i64, to: i64, version: u8) -> rusqlite::
         event_seqs: Vec::new(),
         stray_results: 0,
         results: 0,
+        attachments: 0,
+        stray_attachments: 0,
+    };
+    // Adds the photos of inspection `id` before it is finished; those of
+    // inspections before it that were not added belong to none in the range.
+    let mut attach = |enc: &mut InspectionEncoder, check: &mut RangeCheck, id: i64| {
+        while let Some(a) = photos.get(photo_at).filter(|a| a.inspection_id <= id) {
+            if a.inspection_id == id && version >= 3 {
+                enc.attachment(&AttachmentFields::of(a));
+                check.attachments += 1;
+            } else {
+                check.stray_attachments += 1;
+            }
+            photo_at += 1;
+        }
     };
     let mut hasher = Sha256::new();
     let mut enc = InspectionEncoder::new(version);
@@ -2097,7 +2195,8 @@ fn range_check(conn: &Connection, from: i64, to: i64, version: u8) -> rusqlite::
         };
         // Inspections before this result's are complete.
         while more && open.is_none_or(|id| id < of) {
-            if open.take().is_some() {
+            if let Some(id) = open.take() {
+                attach(&mut enc, &mut check, id);
                 enc.finish(&mut hasher);
             }
             open = next_head(&mut enc, &mut check)?;
@@ -2109,12 +2208,15 @@ fn range_check(conn: &Connection, from: i64, to: i64, version: u8) -> rusqlite::
             check.stray_results += 1;
         }
     }
-    if open.is_some() {
+    if let Some(id) = open {
+        attach(&mut enc, &mut check, id);
         enc.finish(&mut hasher);
     }
-    while more && next_head(&mut enc, &mut check)?.is_some() {
+    while more && let Some(id) = next_head(&mut enc, &mut check)? {
+        attach(&mut enc, &mut check, id);
         enc.finish(&mut hasher);
     }
+    check.stray_attachments += (photos.len() - photo_at) as i64;
     check.hash = hex::encode(hasher.finalize());
     Ok(check)
 }
@@ -2341,7 +2443,7 @@ mod staging {
         for (n, (id, _)) in rows.iter().zip(&ids) {
             let mut row = n.row.clone();
             row.id = *id;
-            hash_inspection_as(INSPECTION_HASH_VERSION, &mut h, &row, &n.results);
+            hash_inspection_as(INSPECTION_HASH_VERSION, &mut h, &row, &n.results, &[]);
         }
         let event = recorded(&mut s, 3);
         assert_eq!(event["hash"], hex::encode(h.finalize()));

@@ -346,7 +346,7 @@ fn size_tenths(bytes: u64) -> (u64, u128) {
 }
 
 /// "20.1 MiB", "16 MiB", "512.5 KiB", "10 bytes".
-fn size_text(bytes: u64) -> String {
+pub fn size_text(bytes: u64) -> String {
     const KIB: u64 = 1024;
     const MIB: u64 = 1024 * 1024;
     #[allow(clippy::cast_precision_loss)] // one decimal is all that is shown
@@ -406,6 +406,15 @@ fn special_kind(ty: fs::FileType) -> Result<(), ReadProblem> {
 /// whatever the size says, so a file that grows while it is read cannot
 /// go past the limit either.
 pub fn read_regular(path: &Path, limit: u64) -> std::result::Result<String, ReadProblem> {
+    let bytes = read_regular_bytes(path, limit)?;
+    String::from_utf8(bytes).map_err(|e| ReadProblem::NotUtf8 {
+        valid_up_to: e.utf8_error().valid_up_to(),
+    })
+}
+
+/// The bytes of a regular file, read as [`read_regular`] reads its text
+/// (a photo given on the command line).
+pub fn read_regular_bytes(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, ReadProblem> {
     use std::io::Read;
     let meta = match fs::metadata(path) {
         Ok(m) => m,
@@ -446,9 +455,7 @@ pub fn read_regular(path: &Path, limit: u64) -> std::result::Result<String, Read
     if bytes.len() as u64 > limit {
         return Err(ReadProblem::TooLarge { size: None, limit });
     }
-    String::from_utf8(bytes).map_err(|e| ReadProblem::NotUtf8 {
-        valid_up_to: e.utf8_error().valid_up_to(),
-    })
+    Ok(bytes)
 }
 
 /// A problem reading a workspace file, as a diagnostic on that file.

@@ -345,6 +345,8 @@ pub async fn record(
                     revision: posted.revision,
                     key: Some(&key),
                     entries,
+                    photos: Vec::new(),
+                    uploads: Vec::new(),
                 },
             )
         })

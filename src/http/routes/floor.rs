@@ -9,12 +9,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
 
 use crate::error::Error;
-use crate::http::browser::{Fields, SignedIn};
+use crate::http::browser::{Fields, SignedIn, WithFiles};
 use crate::http::failure::{Failure, query_value};
 use crate::http::pages::{page, page_with};
 use crate::http::state::State;
 use crate::ops::floor::{self, Filled, Sheet};
 use crate::ops::inspections::{Entry, StartInput};
+use crate::ops::photos::{PhotoRef, Upload};
 
 /// The bar at the top of a signed-in page.
 pub fn chrome(state: &State, who: &SignedIn) -> Value {
@@ -66,6 +67,8 @@ struct Posted {
     revision: Option<i64>,
     key: Option<String>,
     entries: Vec<Entry>,
+    photos: Vec<PhotoRef>,
+    uploads: Vec<Upload>,
 }
 
 impl Posted {
@@ -90,10 +93,12 @@ impl Posted {
             revision,
             key: fields.optional("key").map(str::to_string),
             entries: fields.entries(),
+            photos: fields.photos(),
+            uploads: Vec::new(),
         })
     }
 
-    fn filled(&self) -> Filled<'_> {
+    fn filled(&mut self) -> Filled<'_> {
         Filled {
             start: StartInput {
                 checklist: &self.checklist,
@@ -106,6 +111,8 @@ impl Posted {
             revision: self.revision,
             key: self.key.as_deref(),
             entries: self.entries.clone(),
+            photos: self.photos.clone(),
+            uploads: std::mem::take(&mut self.uploads),
         }
     }
 }
@@ -162,6 +169,7 @@ async fn items_page(
     if fresh {
         posted.key = None;
         posted.entries.clear();
+        posted.photos.clear();
     }
     let sheet = state
         .run(who.proof(), move |ctx| floor::open(ctx, posted.filled()))
@@ -170,15 +178,18 @@ async fn items_page(
 }
 
 /// `POST /inspect/{checklist}/review`: the verdict to confirm, or the form
-/// again with what is wrong marked on each item.
+/// again with what is wrong marked on each item. The form may carry photos
+/// (`multipart/form-data`): they are kept here, and the review and the
+/// record name them by their sha256.
 pub async fn review(
     Shared(state): Shared<State>,
     who: SignedIn,
     Path(checklist): Path<String>,
-    fields: Fields,
+    form: WithFiles,
 ) -> Result<Response, Failure> {
-    who.check(&fields)?;
-    let posted = Posted::of(&state, &who, checklist, &fields)?;
+    who.check(&form.fields)?;
+    let mut posted = Posted::of(&state, &who, checklist, &form.fields)?;
+    posted.uploads = form.uploads();
     let sheet = state
         .run(who.proof(), move |ctx| floor::check(ctx, posted.filled()))
         .await?;
@@ -198,7 +209,7 @@ pub async fn record(
     fields: Fields,
 ) -> Result<Response, Failure> {
     who.check(&fields)?;
-    let posted = Posted::of(&state, &who, checklist, &fields)?;
+    let mut posted = Posted::of(&state, &who, checklist, &fields)?;
     let done = state
         .run(who.proof(), move |ctx| floor::submit(ctx, posted.filled()))
         .await?;

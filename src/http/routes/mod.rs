@@ -10,6 +10,7 @@
 //! | `POST /inspect/{checklist}/review` | [`floor`]: the answers checked, the verdict |
 //! | `POST /inspect/{checklist}/record` | [`floor`]: recorded once, then the inspection |
 //! | `GET /inspections/{id}` | [`inspections`]: one inspection |
+//! | `GET /photos/{sha256}` | [`photos`]: a photo of an inspection item |
 //! | `GET /manual/...` | [`manual`]: the published manual |
 //! | `GET /assets/floor.css` | [`assets`]: the stylesheet |
 //! | `GET /assets/floor.js` | [`assets`]: the script (the pages work without it) |
@@ -20,6 +21,7 @@ pub mod assets;
 pub mod floor;
 pub mod inspections;
 pub mod manual;
+pub mod photos;
 pub mod signin;
 
 use axum::Router;
@@ -29,7 +31,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 
-use super::browser::FORM_LIMIT;
+use super::browser::{FORM_LIMIT, PHOTO_FORM_LIMIT};
 use super::failure::Failure;
 use super::state::State;
 
@@ -41,9 +43,13 @@ pub fn router(state: State) -> Router {
         .route("/signout", post(signin::sign_out))
         .route("/inspect/{checklist}", get(floor::start).post(floor::open))
         .route("/inspect/{checklist}/items", post(floor::change))
-        .route("/inspect/{checklist}/review", post(floor::review))
+        .route(
+            "/inspect/{checklist}/review",
+            post(floor::review).layer(DefaultBodyLimit::max(PHOTO_FORM_LIMIT)),
+        )
         .route("/inspect/{checklist}/record", post(floor::record))
         .route("/inspections/{id}", get(inspections::show))
+        .route("/photos/{sha256}", get(photos::show))
         .route("/assets/floor.css", get(assets::stylesheet))
         .route("/assets/floor.js", get(assets::script))
         .nest(api::BASE, api::router());

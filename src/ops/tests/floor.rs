@@ -21,6 +21,8 @@ fn filled<'a>(lot: &'a str, key: Option<&'a str>, entries: [&str; 3]) -> Filled<
         revision: Some(1),
         key,
         entries: entries_of(entries),
+        photos: Vec::new(),
+        uploads: Vec::new(),
     }
 }
 

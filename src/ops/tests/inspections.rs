@@ -74,7 +74,7 @@ fn a_missing_item_is_invalid_and_records_nothing() {
     entries.pop();
     let before = b.rows();
     assert_eq!(
-        kind(ins::record(&mut b.ctx, &form, &entries)),
+        kind(ins::record(&mut b.ctx, &form, &entries, &[])),
         ErrorKind::Invalid
     );
     assert_eq!(b.rows(), before);

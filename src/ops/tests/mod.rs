@@ -20,6 +20,7 @@ mod floor;
 mod inspections;
 mod nc;
 mod passwords;
+mod photos;
 mod refusals;
 mod scorecard;
 
@@ -346,7 +347,7 @@ impl Bench {
             },
         )
         .unwrap();
-        ins::record(&mut self.ctx, &form, &entries_of(entries)).unwrap()
+        ins::record(&mut self.ctx, &form, &entries_of(entries), &[]).unwrap()
     }
 }
 
