@@ -66,6 +66,9 @@ struct Posted {
     revision: Option<i64>,
     key: Option<String>,
     entries: Vec<Entry>,
+    /// `INS-…` of the failed inspection this form re-inspects (from a
+    /// nonconformance's page), carried through every step.
+    reinspects: Option<String>,
 }
 
 impl Posted {
@@ -90,6 +93,7 @@ impl Posted {
             revision,
             key: fields.optional("key").map(str::to_string),
             entries: fields.entries(),
+            reinspects: fields.optional("reinspects").map(str::to_string),
         })
     }
 
@@ -101,7 +105,7 @@ impl Posted {
                 serial: self.serial.as_deref(),
                 inspector: &self.inspector,
                 station: &self.station,
-                reinspect: None,
+                reinspect: self.reinspects.as_deref(),
             },
             revision: self.revision,
             key: self.key.as_deref(),

@@ -10,6 +10,10 @@
 //! | `POST /inspect/{checklist}/review` | [`floor`]: the answers checked, the verdict |
 //! | `POST /inspect/{checklist}/record` | [`floor`]: recorded once, then the inspection |
 //! | `GET /inspections/{id}` | [`inspections`]: one inspection |
+//! | `GET /manage` | [`manage`]: yield, open nonconformances, Pareto, charts, reviews due |
+//! | `GET /manage/charts/{file}` | [`manage`]: one of the dashboard's charts, SVG |
+//! | `GET /nc/{nc}` | [`nc`]: a nonconformance, with the steps the person may sign |
+//! | `POST /nc/{nc}/{step}` | [`nc`]: sign `disposition`, `action` or `close` (password again) |
 //! | `GET /manual/...` | [`manual`]: the published manual |
 //! | `GET /assets/floor.css` | [`assets`]: the stylesheet |
 //! | `/api/v1/...` | [`api`]: the JSON API, with a bearer token |
@@ -18,7 +22,9 @@ pub mod api;
 pub mod assets;
 pub mod floor;
 pub mod inspections;
+pub mod manage;
 pub mod manual;
+pub mod nc;
 pub mod signin;
 
 use axum::Router;
@@ -43,6 +49,10 @@ pub fn router(state: State) -> Router {
         .route("/inspect/{checklist}/review", post(floor::review))
         .route("/inspect/{checklist}/record", post(floor::record))
         .route("/inspections/{id}", get(inspections::show))
+        .route("/manage", get(manage::overview))
+        .route("/manage/charts/{file}", get(manage::chart))
+        .route("/nc/{nc}", get(nc::show))
+        .route("/nc/{nc}/{step}", post(nc::sign))
         .route("/assets/floor.css", get(assets::stylesheet))
         .nest(api::BASE, api::router());
     manual::mount(routes, &state)
