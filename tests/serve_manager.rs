@@ -383,7 +383,7 @@ async fn the_manager_page_shows_the_numbers_of_report_nc_list_and_due() {
     assert_eq!(open.len(), 1);
     page.shows("Open nonconformances (1)");
     page.shows(&format!(
-        "<tr><td><a href=\"/nc/NC-0001\">NC-0001</a></td><td>CL-001</td><td>L-2</td><td>{}</td><td class=\"n\">{}</td><td>disposition</td></tr>",
+        "<tr><td data-label=\"NC\"><a href=\"/nc/NC-0001\">NC-0001</a></td><td data-label=\"Checklist\">CL-001</td><td data-label=\"Lot\">L-2</td><td data-label=\"Opened\">{}</td><td class=\"n\" data-label=\"Age (days)\">{}</td><td data-label=\"Next step\">disposition</td></tr>",
         sopbook::render::time::local(
             &chrono::DateTime::parse_from_rfc3339(open[0]["opened_at"].as_str().unwrap())
                 .unwrap()
@@ -396,7 +396,7 @@ async fn the_manager_page_shows_the_numbers_of_report_nc_list_and_due() {
     let rows = due.as_array().unwrap();
     assert_eq!(rows.len(), 1, "{due}");
     page.shows(&format!(
-        "<td>QC-001</td><td>Final inspection</td><td>inspector</td><td>{}</td><td class=\"n\">{}</td>",
+        "<td data-label=\"Document\">QC-001</td><td data-label=\"Title\">Final inspection</td><td data-label=\"Owner\">inspector</td><td data-label=\"Due\">{}</td><td class=\"n\" data-label=\"Days\">{}</td>",
         rows[0]["due"].as_str().unwrap(),
         rows[0]["days"]
     ));

@@ -64,7 +64,6 @@ pub async fn overview(Shared(state): Shared<State>, who: SignedIn) -> Result<Res
             "open_count": open.len(),
             "open": open,
             "pareto": pareto,
-            "due_within": manage::DUE_WITHIN,
         }),
     ))
 }
