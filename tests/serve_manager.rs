@@ -370,7 +370,7 @@ async fn the_manager_page_shows_the_numbers_of_report_nc_list_and_due() {
     assert!(!pareto.is_empty());
     for row in pareto {
         page.shows(&format!(
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            "<tr><td data-label=\"Item\">{}</td><td class=\"n\" data-label=\"Fails\">{}</td><td class=\"n\" data-label=\"Share\">{}</td><td class=\"n\" data-label=\"Cumulative\">{}</td></tr>",
             row["item"].as_str().unwrap(),
             row["fails"],
             percent(&row["share"]),
