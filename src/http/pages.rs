@@ -30,10 +30,15 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("items", include_str!("templates/items.html.hbs")),
     ("review", include_str!("templates/review.html.hbs")),
     ("inspection", include_str!("templates/inspection.html.hbs")),
+    ("manage", include_str!("templates/manage.html.hbs")),
+    ("nc", include_str!("templates/nc.html.hbs")),
 ];
 
 /// The stylesheet of every page.
-pub const STYLESHEET: &str = include_str!("templates/floor.css");
+pub const STYLESHEET: &str = concat!(
+    include_str!("templates/floor.css"),
+    include_str!("templates/manage.css")
+);
 
 /// The script of every page: what the floor's form does better with
 /// JavaScript (every page works without it).

@@ -8,17 +8,18 @@
 //! the dashboard, the command line and its JSON always agree.
 
 use chrono::NaiveDate;
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::Context;
 use super::inspections::effective_checklist;
 use super::scorecard::{PARETO_CHART_BARS, PARETO_TABLE_LINES, ParetoLine, pareto_lines};
-use super::scorecard::{share, weekly_until};
+use super::scorecard::{Scorecard, share, weekly_until};
 use super::spc::{RuleRun, SpcView, chart_of};
 use crate::error::{Error, Result};
 use crate::manual::content::{Dashboard, DashboardPage};
-use crate::model::ItemKind;
 use crate::model::control::{Control, local_date};
+use crate::model::{Checklist, ItemKind};
 use crate::render::number::{fixed, percent};
 use crate::report::chart::{self, ParetoBar, num};
 use crate::report::spc::rule_name;
@@ -51,20 +52,7 @@ pub fn dashboard(ctx: &mut Context, as_of: NaiveDate) -> Result<Option<Dashboard
         .iter()
         .filter(|g| below(g.first_pass_yield))
         .count();
-    let trend: Vec<(String, f64)> = card
-        .groups
-        .iter()
-        .filter_map(|g| share(g.first_passed, g.first).map(|p| (g.key.clone(), p)))
-        .collect();
-    files.push((
-        "fpy.svg".to_string(),
-        svg(chart::trend_svg(
-            "First-pass yield by week",
-            "First-pass yield",
-            &trend,
-            target,
-        ))?,
-    ));
+    files.push((FPY_CHART.to_string(), fpy_svg(&card)?));
 
     let line_json = |l: &ParetoLine| {
         json!({
@@ -76,48 +64,22 @@ pub fn dashboard(ctx: &mut Context, as_of: NaiveDate) -> Result<Option<Dashboard
         .iter()
         .map(line_json)
         .collect();
-    let bars: Vec<ParetoBar> = pareto_lines(&card.pareto, PARETO_CHART_BARS)
-        .into_iter()
-        .map(|l| ParetoBar {
-            count: l.fails.max(0) as u64,
-            cumulative: l.cumulative.unwrap_or(0.0),
-            rest: l.items > 1,
-            label: l.label,
-        })
-        .collect();
-    files.push((
-        "pareto.svg".to_string(),
-        svg(chart::pareto_svg("Failed items", &bars))?,
-    ));
+    let bars = pareto_bars(&card);
+    files.push((PARETO_CHART.to_string(), pareto_svg(&bars)?));
     let fails: i64 = card.pareto.iter().map(|p| p.fails).sum();
     let chart_rest = bars
         .last()
         .filter(|b| b.rest)
         .map_or(0, |_| card.pareto.len() + 1 - bars.len());
 
-    let store = ctx.store()?;
-    let records = store.records()?;
-    let ids: Vec<String> = Control::new(&records).ids().map(str::to_string).collect();
     let mut pages = Vec::new();
     let mut summaries = Vec::new();
-    for id in ids {
-        let Ok((_, list)) = effective_checklist(&records, &id, as_of) else {
-            continue;
-        };
+    for (id, list, views) in control_charts(ctx, as_of)? {
         let mut charts = Vec::new();
-        for item in &list.items {
-            if !matches!(item.kind, ItemKind::Measure { .. }) {
-                continue;
-            }
-            let Ok(r) = chart_of(store, &id, &item.id, None, None, as_of) else {
-                continue;
-            };
-            let file = format!("spc-{}-{}.svg", id.to_lowercase(), item.id);
+        for r in &views {
+            let file = spc_file(&id, &r.item);
             files.push((file.clone(), r.svg()?));
-            charts.push(chart_json(&r, &file));
-        }
-        if charts.is_empty() {
-            continue;
+            charts.push(chart_json(r, &file));
         }
         let slug = id.to_lowercase();
         summaries.push(json!({
@@ -148,6 +110,133 @@ pub fn dashboard(ctx: &mut Context, as_of: NaiveDate) -> Result<Option<Dashboard
         "checklists": summaries,
     });
     Ok(Some(Dashboard { data, pages, files }))
+}
+
+/// The file of the first-pass yield trend.
+pub const FPY_CHART: &str = "fpy.svg";
+/// The file of the Pareto chart.
+pub const PARETO_CHART: &str = "pareto.svg";
+
+/// The file of an item's control chart: `spc-cl-001-length.svg`.
+fn spc_file(checklist: &str, item: &str) -> String {
+    format!("spc-{}-{item}.svg", checklist.to_lowercase())
+}
+
+/// The first-pass yield by week, against the target.
+fn fpy_svg(card: &Scorecard) -> Result<String> {
+    let trend: Vec<(String, f64)> = card
+        .groups
+        .iter()
+        .filter_map(|g| share(g.first_passed, g.first).map(|p| (g.key.clone(), p)))
+        .collect();
+    svg(chart::trend_svg(
+        "First-pass yield by week",
+        "First-pass yield",
+        &trend,
+        card.fpy_target,
+    ))
+}
+
+/// The Pareto's bars: the first items, the rest as one.
+fn pareto_bars(card: &Scorecard) -> Vec<ParetoBar> {
+    pareto_lines(&card.pareto, PARETO_CHART_BARS)
+        .into_iter()
+        .map(|l| ParetoBar {
+            count: l.fails.max(0) as u64,
+            cumulative: l.cumulative.unwrap_or(0.0),
+            rest: l.items > 1,
+            label: l.label,
+        })
+        .collect()
+}
+
+fn pareto_svg(bars: &[ParetoBar]) -> Result<String> {
+    svg(chart::pareto_svg("Failed items", bars))
+}
+
+/// Every checklist in force on `as_of` with the control charts of its
+/// measured items (those with enough values to chart), in the records' order.
+fn control_charts(
+    ctx: &mut Context,
+    as_of: NaiveDate,
+) -> Result<Vec<(String, Checklist, Vec<SpcView>)>> {
+    let store = ctx.store()?;
+    let records = store.records()?;
+    let ids: Vec<String> = Control::new(&records).ids().map(str::to_string).collect();
+    let mut out = Vec::new();
+    for id in ids {
+        let Ok((_, list)) = effective_checklist(&records, &id, as_of) else {
+            continue;
+        };
+        let mut views = Vec::new();
+        for item in &list.items {
+            if !matches!(item.kind, ItemKind::Measure { .. }) {
+                continue;
+            }
+            if let Ok(r) = chart_of(store, &id, &item.id, None, None, as_of) {
+                views.push(r);
+            }
+        }
+        if !views.is_empty() {
+            out.push((id, list, views));
+        }
+    }
+    Ok(out)
+}
+
+/// One of the dashboard's charts, by its file name, and what it shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartRef {
+    pub file: String,
+    pub title: String,
+}
+
+/// The dashboard's charts as of `as_of`, without drawing them: the
+/// first-pass yield trend, the Pareto, then each control chart. None
+/// without inspections.
+pub fn charts(ctx: &mut Context, as_of: NaiveDate) -> Result<Vec<ChartRef>> {
+    let card = weekly_until(ctx, as_of)?;
+    if card.inspections == 0 {
+        return Ok(Vec::new());
+    }
+    let mut refs = vec![
+        ChartRef {
+            file: FPY_CHART.into(),
+            title: "First-pass yield by week".into(),
+        },
+        ChartRef {
+            file: PARETO_CHART.into(),
+            title: "Failed items (Pareto)".into(),
+        },
+    ];
+    for (id, _, views) in control_charts(ctx, as_of)? {
+        refs.extend(views.iter().map(|r| ChartRef {
+            file: spc_file(&id, &r.item),
+            title: r.title.clone(),
+        }));
+    }
+    Ok(refs)
+}
+
+/// One chart of the dashboard as of `as_of`, drawn as the published
+/// dashboard draws it (`fpy.svg`, `pareto.svg`, `spc-cl-001-length.svg`).
+pub fn chart(ctx: &mut Context, as_of: NaiveDate, file: &str) -> Result<String> {
+    let card = weekly_until(ctx, as_of)?;
+    if card.inspections > 0 {
+        match file {
+            FPY_CHART => return fpy_svg(&card),
+            PARETO_CHART => return pareto_svg(&pareto_bars(&card)),
+            _ => {}
+        }
+        for (id, _, views) in control_charts(ctx, as_of)? {
+            if let Some(r) = views.iter().find(|r| spc_file(&id, &r.item) == file) {
+                return r.svg();
+            }
+        }
+    }
+    Err(Error::not_found(format!(
+        "there is no chart `{file}` on the dashboard as of {as_of}"
+    )))
 }
 
 /// One chart's numbers, in the words of `sopbook spc`.

@@ -18,7 +18,8 @@
 //!   records.
 //! - [`import`]: many inspections from a CSV file, all or nothing.
 //! - [`nc`]: nonconformances and their steps.
-//! - [`scorecard`], [`spc`], [`dashboard`]: the numbers managers see.
+//! - [`scorecard`], [`spc`], [`dashboard`]: the numbers managers see;
+//!   [`manage`]: the manager's page of `sopbook serve`, from them.
 //! - [`publish`], [`check`], [`scaffold`]: the manual and its files.
 //! - [`demo`]: the sample records, recorded through the operations above.
 
@@ -30,6 +31,7 @@ pub mod documents;
 pub mod floor;
 pub mod import;
 pub mod inspections;
+pub mod manage;
 pub mod nc;
 pub mod people;
 pub mod photos;

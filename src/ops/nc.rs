@@ -12,7 +12,8 @@ use crate::fail;
 use crate::model::control::{Control, Status, local_date};
 pub use crate::model::records::StepKind;
 use crate::model::records::Verdict;
-use crate::store::{Batch, Insert, InspectionFilter, NcRow, NcStepRow};
+use crate::store::{Batch, Insert, InspectionFilter, InspectionRow, NcRow, NcStepRow};
+use crate::workspace::config::Permissions;
 
 /// What a person is doing with a step, for refusals and prompts.
 fn attempted(kind: StepKind) -> &'static str {
@@ -66,6 +67,64 @@ impl NcState<'_> {
     }
 }
 
+/// What a nonconformance waits for next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NextStep {
+    /// Nobody has decided what to do with the product yet.
+    Disposition,
+    /// Reworked: a passing re-inspection of the failed inspection comes first.
+    Reinspection,
+    /// Ready to close (a corrective action may still be added).
+    Close,
+    /// Closed: nothing more.
+    Nothing,
+}
+
+impl NextStep {
+    /// The words a person reads: "disposition", "re-inspection after rework".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NextStep::Disposition => "disposition",
+            NextStep::Reinspection => "re-inspection after rework",
+            NextStep::Close => "close",
+            NextStep::Nothing => "nothing (closed)",
+        }
+    }
+}
+
+/// Whether an inspection that is not void re-inspected `failed` and passed.
+fn passed_reinspection(inspections: &[InspectionRow], voided: &[i64], failed: i64) -> bool {
+    inspections.iter().any(|i| {
+        i.reinspects == Some(failed) && i.verdict == Verdict::Pass && !voided.contains(&i.id)
+    })
+}
+
+/// What comes next for a nonconformance: its disposition, then (after
+/// rework) a passing re-inspection, then its close.
+fn next_step(state: &NcState<'_>, inspections: &[InspectionRow], voided: &[i64]) -> NextStep {
+    match (state.closed, state.disposition) {
+        (Some(_), _) => NextStep::Nothing,
+        (None, None) => NextStep::Disposition,
+        (None, Some(d))
+            if d.value == "rework"
+                && !passed_reinspection(inspections, voided, state.nc.inspection_id) =>
+        {
+            NextStep::Reinspection
+        }
+        (None, Some(_)) => NextStep::Close,
+    }
+}
+
+/// The roles `[permissions]` lets sign a step (empty: anyone).
+fn step_roles(permissions: &Permissions, kind: StepKind) -> &[String] {
+    match kind {
+        StepKind::Disposition => &permissions.disposition,
+        StepKind::Action => &permissions.corrective_action,
+        StepKind::Close => &permissions.close,
+    }
+}
+
 pub fn nc_states<'a>(ncs: &'a [NcRow], steps: &'a [NcStepRow]) -> Vec<NcState<'a>> {
     ncs.iter()
         .map(|nc| {
@@ -101,17 +160,45 @@ pub struct NcView {
 
 /// Every nonconformance, or only the open ones.
 pub fn list(ctx: &mut Context, open_only: bool) -> Result<Vec<NcView>> {
+    Ok(listed(ctx, open_only)?
+        .into_iter()
+        .map(|(view, _)| view)
+        .collect())
+}
+
+/// An open nonconformance and what it waits for.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pending {
+    #[serde(flatten)]
+    pub nc: NcView,
+    pub next: NextStep,
+}
+
+/// The open nonconformances, oldest first (the one opened first on top),
+/// each with its next step: the manager's list.
+pub fn open_by_age(ctx: &mut Context) -> Result<Vec<Pending>> {
+    let mut open: Vec<Pending> = listed(ctx, true)?
+        .into_iter()
+        .map(|(nc, next)| Pending { nc, next })
+        .collect();
+    open.sort_by_key(|p| (p.nc.opened_at, p.nc.id.clone()));
+    Ok(open)
+}
+
+fn listed(ctx: &mut Context, open_only: bool) -> Result<Vec<(NcView, NextStep)>> {
     let today = ctx.today();
     let store = ctx.store()?;
     let ncs = store.nonconformances()?;
     let steps = store.nc_steps()?;
     let inspections = store.inspections(&InspectionFilter::default())?;
+    let voided: Vec<i64> = store.voids()?.iter().map(|v| v.inspection_id).collect();
     Ok(nc_states(&ncs, &steps)
         .into_iter()
         .filter(|s| !open_only || s.closed.is_none())
         .map(|s| {
             let i = inspections.iter().find(|i| i.id == s.nc.inspection_id);
-            NcView {
+            let next = next_step(&s, &inspections, &voided);
+            let view = NcView {
                 id: nc_name(s.nc.id),
                 opened_at: s.nc.opened_at,
                 status: s.status(),
@@ -121,7 +208,8 @@ pub fn list(ctx: &mut Context, open_only: bool) -> Result<Vec<NcView>> {
                 lot: i.map(|i| i.lot.clone()),
                 age_days: (today - local_date(s.nc.opened_at)).num_days(),
                 summary: s.nc.summary.clone(),
-            }
+            };
+            (view, next)
         })
         .collect())
 }
@@ -233,6 +321,104 @@ pub fn show(ctx: &mut Context, nc: &str) -> Result<NcDetail> {
     })
 }
 
+/// A nonconformance as a person sees it who may act on it: what failed
+/// and where, every step, what comes next, and which steps this person may
+/// sign now (by `[permissions]` and by where it stands), so a front end
+/// offers only those.
+#[derive(Debug, Clone, Serialize)]
+pub struct NcPage {
+    pub detail: NcDetail,
+    pub checklist: Option<String>,
+    pub lot: Option<String>,
+    pub serial: Option<String>,
+    pub age_days: i64,
+    pub disposition: Option<String>,
+    pub next: NextStep,
+    /// The steps `person` may sign now, in the order they come.
+    pub may: Vec<StepKind>,
+    /// The steps `[permissions]` keeps from `person` whatever the state.
+    pub not_allowed: Vec<StepKind>,
+    /// The dispositions to choose from.
+    pub dispositions: &'static [&'static str],
+    /// After rework, until a re-inspection passes: what to re-inspect.
+    pub reinspect: Option<Reinspect>,
+}
+
+/// The failed inspection to re-inspect: the same checklist, lot and serial.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reinspect {
+    pub inspection: String,
+    pub checklist: String,
+    pub lot: String,
+    pub serial: Option<String>,
+}
+
+/// Whether `person` holds a role that `[permissions]` lets sign `kind`
+/// (the rule [`step`] enforces; asking records nothing).
+pub fn may_sign(ctx: &mut Context, person: &str, kind: StepKind) -> Result<bool> {
+    let permissions = ctx.config()?.permissions.clone();
+    let roles = step_roles(&permissions, kind);
+    let people = ctx.people()?;
+    let Some(p) = people.iter().find(|p| p.id == person) else {
+        return Ok(false);
+    };
+    Ok(roles.is_empty() || p.roles.iter().any(|r| roles.contains(r)))
+}
+
+/// One nonconformance for `person`: [`show`], and what they may do with it.
+pub fn page(ctx: &mut Context, nc: &str, person: &str) -> Result<NcPage> {
+    let detail = show(ctx, nc)?;
+    let id = parse_nc(nc)?;
+    let today = ctx.today();
+    let mut allowed = Vec::new();
+    let mut not_allowed = Vec::new();
+    for kind in [StepKind::Disposition, StepKind::Action, StepKind::Close] {
+        if may_sign(ctx, person, kind)? {
+            allowed.push(kind);
+        } else {
+            not_allowed.push(kind);
+        }
+    }
+    let store = ctx.store()?;
+    let ncs = store.nonconformances()?;
+    let steps = store.nc_steps()?;
+    let states = nc_states(&ncs, &steps);
+    let Some(state) = states.iter().find(|s| s.nc.id == id) else {
+        fail!(NotFound, "there is no nonconformance {}", nc_name(id));
+    };
+    let inspections = store.inspections(&InspectionFilter::default())?;
+    let voided: Vec<i64> = store.voids()?.iter().map(|v| v.inspection_id).collect();
+    let failed = inspections.iter().find(|i| i.id == state.nc.inspection_id);
+    let next = next_step(state, &inspections, &voided);
+    let open_now = |kind: StepKind| match kind {
+        StepKind::Disposition => next == NextStep::Disposition,
+        StepKind::Action => next != NextStep::Nothing,
+        StepKind::Close => next == NextStep::Close,
+    };
+    let reinspect = match (next, failed) {
+        (NextStep::Reinspection, Some(i)) => Some(Reinspect {
+            inspection: ins_name(i.id),
+            checklist: i.checklist_id.clone(),
+            lot: i.lot.clone(),
+            serial: Some(i.serial.clone()).filter(|s| !s.is_empty()),
+        }),
+        _ => None,
+    };
+    Ok(NcPage {
+        checklist: failed.map(|i| i.checklist_id.clone()),
+        lot: failed.map(|i| i.lot.clone()),
+        serial: failed.map(|i| i.serial.clone()).filter(|s| !s.is_empty()),
+        age_days: (today - local_date(state.nc.opened_at)).num_days(),
+        disposition: state.disposition.map(|d| d.value.clone()),
+        next,
+        may: allowed.into_iter().filter(|k| open_now(*k)).collect(),
+        not_allowed,
+        dispositions: DISPOSITIONS,
+        reinspect,
+        detail,
+    })
+}
+
 /// One step to record.
 #[derive(Debug, Clone)]
 pub struct StepInput<'a> {
@@ -270,11 +456,7 @@ pub fn step(
     let name = nc_name(nc_id);
     let person = ctx.person(actor, &name, attempted(input.kind))?;
     let permissions = ctx.config()?.permissions.clone();
-    let roles = match input.kind {
-        StepKind::Disposition => &permissions.disposition,
-        StepKind::Action => &permissions.corrective_action,
-        StepKind::Close => &permissions.close,
-    };
+    let roles = step_roles(&permissions, input.kind);
     ctx.require_role(&person, roles, &name, attempted(input.kind))?;
     let value = match input.kind {
         StepKind::Close => "closed",
@@ -379,12 +561,7 @@ pub fn step(
                 if d.value == "rework" {
                     let inspections = store.inspections(&InspectionFilter::default())?;
                     let voided: Vec<i64> = store.voids()?.iter().map(|v| v.inspection_id).collect();
-                    let passed = inspections.iter().any(|i| {
-                        i.reinspects == Some(state.nc.inspection_id)
-                            && i.verdict == Verdict::Pass
-                            && !voided.contains(&i.id)
-                    });
-                    if !passed {
+                    if !passed_reinspection(&inspections, &voided, state.nc.inspection_id) {
                         return Err(Error::conflict(format!(
                             "{name} was reworked, so it closes only after a passing re-inspection"
                         ))

@@ -795,10 +795,7 @@ impl SqliteStore {
     }
 
     /// One transaction for `jobs`, each in a savepoint of its own.
-    fn write_group(
-        &mut self,
-        jobs: Vec<(u64, group::Job)>,
-    ) -> Vec<(u64, group::Answer)> {
+    fn write_group(&mut self, jobs: Vec<(u64, group::Job)>) -> Vec<(u64, group::Answer)> {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let mut waits = Waits::new(timeout);
         let begun = loop {

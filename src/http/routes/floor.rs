@@ -69,6 +69,9 @@ struct Posted {
     entries: Vec<Entry>,
     photos: Vec<PhotoRef>,
     uploads: Vec<Upload>,
+    /// `INS-…` of the failed inspection this form re-inspects (from a
+    /// nonconformance's page), carried through every step.
+    reinspects: Option<String>,
 }
 
 impl Posted {
@@ -95,6 +98,7 @@ impl Posted {
             entries: fields.entries(),
             photos: fields.photos(),
             uploads: Vec::new(),
+            reinspects: fields.optional("reinspects").map(str::to_string),
         })
     }
 
@@ -106,7 +110,7 @@ impl Posted {
                 serial: self.serial.as_deref(),
                 inspector: &self.inspector,
                 station: &self.station,
-                reinspect: None,
+                reinspect: self.reinspects.as_deref(),
             },
             revision: self.revision,
             key: self.key.as_deref(),

@@ -11,6 +11,10 @@
 //! | `POST /inspect/{checklist}/record` | [`floor`]: recorded once, then the inspection |
 //! | `GET /inspections/{id}` | [`inspections`]: one inspection |
 //! | `GET /photos/{sha256}` | [`photos`]: a photo of an inspection item |
+//! | `GET /manage` | [`manage`]: yield, open nonconformances, Pareto, charts, reviews due |
+//! | `GET /manage/charts/{file}` | [`manage`]: one of the dashboard's charts, SVG |
+//! | `GET /nc/{nc}` | [`nc`]: a nonconformance, with the steps the person may sign |
+//! | `POST /nc/{nc}/{step}` | [`nc`]: sign `disposition`, `action` or `close` (password again) |
 //! | `GET /manual/...` | [`manual`]: the published manual |
 //! | `GET /assets/floor.css` | [`assets`]: the stylesheet |
 //! | `GET /assets/floor.js` | [`assets`]: the script (the pages work without it) |
@@ -20,7 +24,9 @@ pub mod api;
 pub mod assets;
 pub mod floor;
 pub mod inspections;
+pub mod manage;
 pub mod manual;
+pub mod nc;
 pub mod photos;
 pub mod signin;
 
@@ -50,6 +56,10 @@ pub fn router(state: State) -> Router {
         .route("/inspect/{checklist}/record", post(floor::record))
         .route("/inspections/{id}", get(inspections::show))
         .route("/photos/{sha256}", get(photos::show))
+        .route("/manage", get(manage::overview))
+        .route("/manage/charts/{file}", get(manage::chart))
+        .route("/nc/{nc}", get(nc::show))
+        .route("/nc/{nc}/{step}", post(nc::sign))
         .route("/assets/floor.css", get(assets::stylesheet))
         .route("/assets/floor.js", get(assets::script))
         .nest(api::BASE, api::router());

@@ -18,6 +18,7 @@ mod documents;
 mod due;
 mod floor;
 mod inspections;
+mod manage;
 mod nc;
 mod passwords;
 mod photos;

@@ -264,3 +264,66 @@ fn a_corrective_action_that_changes_an_sop_closes_once_the_change_is_in_force() 
     close(&mut b).unwrap();
     assert_eq!(status(&mut b), NcStatus::Closed);
 }
+
+#[test]
+fn the_next_step_follows_disposition_rework_and_reinspection() {
+    let mut b = failed();
+    let next = |b: &mut Bench| nc::open_by_age(&mut b.ctx).unwrap()[0].next;
+    assert_eq!(next(&mut b), nc::NextStep::Disposition);
+    disposition(&mut b, "rework").unwrap();
+    assert_eq!(next(&mut b), nc::NextStep::Reinspection);
+    b.inspect("L-7", PASS, Some("INS-000001"));
+    assert_eq!(next(&mut b), nc::NextStep::Close);
+    close(&mut b).unwrap();
+    assert!(nc::open_by_age(&mut b.ctx).unwrap().is_empty());
+    let page = nc::page(&mut b.ctx, "NC-0001", "cay").unwrap();
+    assert_eq!(page.next, nc::NextStep::Nothing);
+    assert!(
+        page.may.is_empty(),
+        "a closed nonconformance offers no step"
+    );
+}
+
+#[test]
+fn open_nonconformances_are_listed_oldest_first() {
+    let mut b = failed();
+    b.on(2026, 3, 5);
+    b.inspect("L-8", LONG, None);
+    b.on(2026, 3, 9);
+    let open = nc::open_by_age(&mut b.ctx).unwrap();
+    let got: Vec<_> = open
+        .iter()
+        .map(|p| (p.nc.id.as_str(), p.nc.age_days))
+        .collect();
+    assert_eq!(got, [("NC-0001", 7), ("NC-0002", 4)]);
+}
+
+#[test]
+fn the_page_offers_a_person_only_the_steps_their_roles_may_sign_now() {
+    let mut b = failed();
+    // cay is the quality manager: a disposition or an action now, no close yet.
+    let cay = nc::page(&mut b.ctx, "NC-0001", "cay").unwrap();
+    assert_eq!(cay.may, [StepKind::Disposition, StepKind::Action]);
+    assert!(cay.not_allowed.is_empty());
+    // ida inspects: no step of a nonconformance, and asking records nothing.
+    let before = b.rows();
+    let ida = nc::page(&mut b.ctx, "NC-0001", "ida").unwrap();
+    assert!(ida.may.is_empty());
+    assert_eq!(ida.not_allowed.len(), 3);
+    assert_eq!(b.rows(), before);
+    assert!(!nc::may_sign(&mut b.ctx, "ida", StepKind::Close).unwrap());
+    assert!(!nc::may_sign(&mut b.ctx, "nobody", StepKind::Close).unwrap());
+    // After rework, the page names what to re-inspect; after it passes, close.
+    disposition(&mut b, "rework").unwrap();
+    let reworked = nc::page(&mut b.ctx, "NC-0001", "cay").unwrap();
+    assert_eq!(reworked.may, [StepKind::Action]);
+    let r = reworked.reinspect.expect("a re-inspection to start");
+    assert_eq!(
+        (r.inspection.as_str(), r.checklist.as_str(), r.lot.as_str()),
+        ("INS-000001", "CL-001", "L-7")
+    );
+    b.inspect("L-7", PASS, Some("INS-000001"));
+    let passed = nc::page(&mut b.ctx, "NC-0001", "cay").unwrap();
+    assert_eq!(passed.may, [StepKind::Action, StepKind::Close]);
+    assert!(passed.reinspect.is_none());
+}
