@@ -18,7 +18,7 @@ fn inspect_at(b: &mut Bench, station: &str, lot: &str, entries: [&str; 3]) {
         },
     )
     .unwrap();
-    ins::record(&mut b.ctx, &form, &entries_of(entries)).unwrap();
+    ins::record(&mut b.ctx, &form, &entries_of(entries), &[]).unwrap();
 }
 
 fn counts(y: &manage::Yield) -> (i64, i64) {
