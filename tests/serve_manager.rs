@@ -551,7 +551,8 @@ async fn wrong_passwords_pause_the_signature_as_on_the_command_line() {
         sign(&mut b, "disposition", "guess", &[("disposition", "scrap")]).await;
     }
     let paused = sign(&mut b, "disposition", PASSWORD, &[("disposition", "scrap")]).await;
-    assert_eq!(paused.status, StatusCode::FORBIDDEN);
+    assert_eq!(paused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(paused.headers[axum::http::header::RETRY_AFTER], "900");
     paused.shows("5 wrong passwords for bob in the last 15 minutes: signing as bob is paused");
     assert!(steps(&ws).is_empty());
 }
