@@ -20,6 +20,7 @@ mod floor;
 mod inspections;
 mod nc;
 mod passwords;
+mod publish;
 mod refusals;
 mod scorecard;
 
