@@ -15,7 +15,8 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::manual::{self, Manual, PublishOptions};
 use crate::model::control::Control;
 use crate::model::records::Records;
-use crate::workspace::CONFIG_FILE;
+use crate::workspace::overrides::BROKEN_TEMPLATE;
+use crate::workspace::{CONFIG_FILE, RENAMED_TEMPLATES, TEMPLATES_DIR};
 
 /// What to publish, and where.
 #[derive(Debug, Clone, Default)]
@@ -48,6 +49,21 @@ pub struct Published {
 pub fn publish(ctx: &mut Context, input: PublishInput) -> Result<Published> {
     let ws = ctx.workspace()?;
     let as_of = input.as_of.unwrap_or_else(|| ctx.today());
+    // A page template that does not parse is named where it breaks.
+    let broken: Vec<Diagnostic> = ws
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == BROKEN_TEMPLATE && d.file.as_deref().is_some_and(is_page_template))
+        .cloned()
+        .collect();
+    if let Some(first) = broken.first() {
+        return Err(Error::invalid(format!(
+            "{} is not a valid handlebars template; nothing was published",
+            first.file.as_deref().unwrap_or_default()
+        ))
+        .with_hint("fix it, or delete it to use the built-in template")
+        .with_diagnostics(broken, &ws.sources));
+    }
     // The released manual needs a sound sopbook.toml; a preview needs sound working files too.
     let blocking: Vec<Diagnostic> = ws
         .diagnostics
@@ -95,6 +111,17 @@ pub fn publish(ctx: &mut Context, input: PublishInput) -> Result<Published> {
         index: published.out.join("index.html"),
         out: published.out,
     })
+}
+
+/// Whether `file` (`templates/sop.md.hbs`) overrides one of the manual's page templates.
+fn is_page_template(file: &str) -> bool {
+    let Some(name) = file.strip_prefix(&format!("{TEMPLATES_DIR}/")) else {
+        return false;
+    };
+    manual::templates::PAGE_TEMPLATES
+        .iter()
+        .any(|(page, _)| *page == name)
+        || RENAMED_TEMPLATES.iter().any(|(old, _)| *old == name)
 }
 
 /// Where `publish` writes the manual unless told otherwise (`out` in

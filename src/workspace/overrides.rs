@@ -13,6 +13,9 @@ use crate::workspace::TEMPLATES_DIR;
 /// Where `sopbook serve`'s pages are overridden, relative to the workspace.
 pub const SERVE_TEMPLATES_DIR: &str = "templates/serve";
 
+/// The code of the diagnostic of a template that does not parse.
+pub const BROKEN_TEMPLATE: &str = "broken-template";
+
 /// A template as it is used: the workspace's file, or the built-in text.
 #[derive(Debug, Clone)]
 pub struct Chosen {
@@ -60,7 +63,7 @@ pub fn choose(root: Option<&Path>, folder: &str, names: &[&str], builtin: &str) 
 pub fn syntax_error(file: &str, text: &str) -> Option<Diagnostic> {
     let e = handlebars::Template::compile(text).err()?;
     let diag = Diagnostic::error(
-        "broken-template",
+        BROKEN_TEMPLATE,
         format!("{file} is not a valid handlebars template"),
     )
     .help(format!(
