@@ -409,6 +409,11 @@ fn template_override_is_used() {
         "{}",
         run.stderr
     );
+    assert!(
+        run.stderr.contains(" --> templates/sop.md.hbs:1:8\n"),
+        "where it breaks: {}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -1240,3 +1240,223 @@ fn serve_refuses_a_certificate_or_key_it_cannot_use() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("--tls-key"), "{}", run.stderr);
 }
+
+/// The server over `ws` with the workspace's own page templates, as
+/// `sopbook serve` starts it.
+fn app_with_templates(ws: &Ws) -> Router {
+    let root = ws.path().to_path_buf();
+    let pages = sopbook::http::pages::Pages::load(Some(&root)).unwrap();
+    router(State::new(contexts(root.clone()), "bench-1", Some(root.join("book"))).with_pages(pages))
+}
+
+#[tokio::test]
+async fn a_page_template_or_stylesheet_in_templates_serve_replaces_the_built_in_one() {
+    let ws = workspace();
+    ws.write(
+        "templates/serve/signin.html.hbs",
+        "{{> head}}\n<h1>Plant 7: sign in at the gate</h1>\n\
+         <form method=\"post\" action=\"/signin\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{{csrf}}\"></form>\n{{> foot}}\n",
+    );
+    ws.write(
+        "templates/serve/floor.css",
+        "body { background: #ffd700; }\n",
+    );
+    let mut b = Browser::new(app_with_templates(&ws));
+    let signin = b.get("/signin").await;
+    assert_eq!(signin.status, StatusCode::OK, "{}", signin.body);
+    assert!(
+        signin
+            .body
+            .contains("<h1>Plant 7: sign in at the gate</h1>"),
+        "{}",
+        signin.body
+    );
+    assert!(
+        signin.body.contains("<header class=\"bar\">"),
+        "the built-in partials still serve the override"
+    );
+    let css = b.get("/assets/floor.css").await;
+    assert_eq!(css.body, "body { background: #ffd700; }\n");
+    // Other servers in this process keep the built-in pages.
+    let mut plain = Browser::new(app(&ws));
+    let built_in = plain.get("/signin").await;
+    assert!(!built_in.body.contains("Plant 7"));
+    assert!(plain.get("/assets/floor.css").await.body.contains(".bar"));
+}
+
+#[test]
+fn serve_refuses_a_broken_page_template_and_check_names_it_too() {
+    let ws = workspace();
+    ws.write(
+        "templates/serve/items.html.hbs",
+        "{{> head}}\n<ul>\n{{#each sheet.items}}<li>{{prompt}}</li>\n</ul>\n{{> foot}}\n",
+    );
+    let (code, said) = serve_says(&ws, &["--listen", &format!("127.0.0.1:{}", free_port())]);
+    assert_eq!(code, Some(2), "{said}");
+    let named = "\
+error: templates/serve/items.html.hbs is not a valid handlebars template
+ --> templates/serve/items.html.hbs:5:12
+  |
+5 | {{> foot}}
+  |           ^ the template ends inside a block: a closing `{{/if}}`, `{{/each}}` or the like is missing
+  |
+  = help: fix it, or delete `templates/serve/items.html.hbs` to use the built-in template
+";
+    assert_eq!(
+        said,
+        format!(
+            "{named}\nerror: the page template templates/serve/items.html.hbs is broken; sopbook serve did not start\n\n\
+             help: fix it, or delete it to serve the built-in page\n"
+        )
+    );
+    let check = ws.run(&["check"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    assert!(check.stderr.starts_with(named), "{}", check.stderr);
+}
+
+#[tokio::test]
+async fn a_revision_approved_after_serve_started_is_served_under_manual() {
+    let ws = workspace();
+    let root = ws.path().to_path_buf();
+    let app = router(
+        State::new(contexts(root.clone()), "bench-1", Some(root.join("book")))
+            .with_manual_check(std::time::Duration::ZERO),
+    );
+    let mut b = Browser::new(app);
+    let page = "/manual/quality/final-inspection.html";
+    let before = b.get(page).await;
+    assert_eq!(before.status, StatusCode::OK);
+    assert!(!before.body.contains("Photograph the serial label"));
+
+    ws.edit(
+        "manual/quality/final-inspection.md",
+        "3. Quarantine",
+        "3. Photograph the serial label.\n4. Quarantine",
+    );
+    ws.ok(&[
+        "release",
+        "QC-001",
+        "--summary",
+        "Photo of the label",
+        "--as",
+        "ann",
+    ]);
+    ws.ok(&["approve", "QC-001", "--as", "bob"]);
+    ws.ok(&["approve", "QC-001", "--as", "cay"]);
+
+    // The first request after the approval finds the manual stale and gets
+    // the old one while the new one is built.
+    let first = b.get(page).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(!first.body.contains("Photograph the serial label"));
+    let mut waited = 0;
+    let shown = loop {
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        waited += 1;
+        let now = b.get(page).await;
+        assert_eq!(now.status, StatusCode::OK, "served all along");
+        if now.body.contains("Photograph the serial label") || waited > 240 {
+            break now;
+        }
+    };
+    assert!(
+        shown.body.contains("Photograph the serial label"),
+        "the manual was not published again within a minute"
+    );
+    assert!(shown.body.contains("Photo of the label"), "its history");
+}
+
+/// Records a passing CL-001 for `lot` from browser `b`.
+async fn record_one(b: &mut Browser, lot: &str) {
+    let form = open_form(b, lot).await;
+    let recorded = post_owned(
+        b,
+        "/inspect/CL-001/record",
+        &sent_back(&form, &answers("120.0")),
+    )
+    .await;
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.body);
+}
+
+#[tokio::test]
+async fn a_tablet_set_to_station_dock_records_at_dock_and_another_at_the_default() {
+    let ws = workspace();
+    let app = app(&ws);
+    let mut dock = Browser::signed_in(app.clone(), "bob").await;
+    let home = dock.get("/").await;
+    assert!(
+        home.body
+            .contains("This tablet records at <strong>bench-1</strong>, the server's station."),
+        "{}",
+        home.body
+    );
+    let empty = dock
+        .post("/station", &[("csrf", &home.csrf()), ("typed", "  ")])
+        .await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+    assert!(
+        empty.body.contains("the station is empty"),
+        "{}",
+        empty.body
+    );
+    assert!(!dock.cookies.contains_key("sopbook_station"));
+
+    let set = dock
+        .post(
+            "/station",
+            &[
+                ("csrf", &home.csrf()),
+                ("station", "bench-1"),
+                ("typed", "dock"),
+            ],
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER);
+    assert_eq!(set.location(), "/");
+    assert_eq!(
+        set.header(header::SET_COOKIE),
+        "sopbook_station=dock; Path=/; HttpOnly; SameSite=Strict; Max-Age=34560000"
+    );
+    let home = dock.get("/").await;
+    assert!(
+        home.body
+            .contains("<span class=\"station\">Station <strong>dock</strong></span>"),
+        "{}",
+        home.body
+    );
+    assert!(
+        home.body
+            .contains("This tablet is station <strong>dock</strong>.")
+    );
+    record_one(&mut dock, "L-DOCK").await;
+
+    let mut bench = Browser::signed_in(app.clone(), "bob").await;
+    record_one(&mut bench, "L-BENCH").await;
+    // The station used lately is offered to every tablet.
+    let offered = bench.get("/").await;
+    assert!(
+        offered.body.contains("<option value=\"bench-1\" selected>bench-1</option><option value=\"dock\">dock</option>"),
+        "{}",
+        offered.body
+    );
+    // A checklist used at dock comes first on dock's tablet.
+    assert!(dock.get("/").await.body.contains("Used at dock"));
+
+    let at: BTreeMap<String, String> = inspections(&ws)
+        .iter()
+        .map(|row| {
+            (
+                row["lot"].as_str().unwrap().to_string(),
+                row["station"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        at,
+        BTreeMap::from([
+            ("L-BENCH".to_string(), "bench-1".to_string()),
+            ("L-DOCK".to_string(), "dock".to_string()),
+        ])
+    );
+}

@@ -25,6 +25,8 @@ pub fn serve(env: Env, ws: Option<&Path>, args: &ServeArgs) -> Result<Outcome> {
         _ => None,
     };
     let mut ctx = env.context(ws, true, Access::Write)?;
+    // A broken page template is found now, not by the first person at a tablet.
+    let pages = http::pages::Pages::load(ctx.root())?;
     // The records must be there and readable before anyone opens a page.
     floor::checklists(&mut ctx, &args.station)?;
     let book = publish::default_out(&mut ctx)?;
@@ -43,7 +45,8 @@ pub fn serve(env: Env, ws: Option<&Path>, args: &ServeArgs) -> Result<Outcome> {
     let contexts: Contexts = Arc::new(move || env.context(root.as_deref(), true, Access::Write));
     let state = State::new(contexts, args.station.clone(), book)
         .with_idle(idle)
-        .with_tls(tls.is_some());
+        .with_tls(tls.is_some())
+        .with_pages(pages);
     // A request opens the records anew; its connection is kept for the next.
     crate::store::keep_connections();
     let runtime = tokio::runtime::Builder::new_multi_thread()

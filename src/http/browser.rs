@@ -22,6 +22,10 @@ use crate::store::sha256_hex;
 pub const SESSION_COOKIE: &str = "sopbook_session";
 /// The cookie that ties the sign-in form to the browser that asked for it.
 pub const FORM_COOKIE: &str = "sopbook_form";
+/// The cookie saying which station this browser's tablet is.
+pub const STATION_COOKIE: &str = "sopbook_station";
+/// How long a tablet keeps its station: 400 days, the most browsers keep a cookie.
+pub const STATION_DAYS: i64 = 400;
 /// How long a browser stays signed in: a shift.
 pub const SHIFT_HOURS: i64 = 12;
 /// The largest form sopbook accepts.
@@ -40,6 +44,8 @@ pub struct Visitor {
     /// The network address the request came from (without the port), when
     /// the server knows it.
     pub origin: Option<String>,
+    /// The station this browser's tablet was set to, if it was.
+    pub station: Option<String>,
 }
 
 /// A cookie's value if it looks like one sopbook made (hex), else nothing.
@@ -63,6 +69,7 @@ impl Visitor {
                 match name {
                     SESSION_COOKIE => v.session = ours(value),
                     FORM_COOKIE => v.form = ours(value),
+                    STATION_COOKIE => v.station = station_of_cookie(value),
                     _ => {}
                 }
             }
@@ -79,6 +86,38 @@ impl Visitor {
     pub fn session_csrf(&self) -> Option<String> {
         self.session.as_deref().map(csrf_of)
     }
+}
+
+/// A station's name as a cookie value: every byte but letters, digits
+/// and `-_.~` as `%XX`.
+pub fn station_cookie_value(station: &str) -> String {
+    let mut out = String::new();
+    for b in station.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The station in a cookie value, if it is one that
+/// [`station_cookie_value`] made of a name the station rule allows.
+fn station_of_cookie(value: &str) -> Option<String> {
+    let mut bytes = Vec::new();
+    let mut rest = value.as_bytes();
+    while let Some((&b, after)) = rest.split_first() {
+        if b == b'%' {
+            let hex = std::str::from_utf8(after.get(..2)?).ok()?;
+            bytes.push(u8::from_str_radix(hex, 16).ok()?);
+            rest = &after[2..];
+        } else {
+            bytes.push(b);
+            rest = after;
+        }
+    }
+    crate::ops::stations::station(&String::from_utf8(bytes).ok()?).ok()
 }
 
 /// Refuses a POST whose form does not carry the token `expected`.
@@ -157,6 +196,12 @@ impl SignedIn {
 
     pub fn csrf(&self) -> String {
         csrf_of(&self.token)
+    }
+
+    /// The station this browser's tablet is: as it was set here, else the
+    /// server's default.
+    pub fn station<'a>(&'a self, state: &'a State) -> &'a str {
+        self.visitor.station.as_deref().unwrap_or(state.station())
     }
 
     /// Refuses a form that does not carry this session's CSRF token.
@@ -455,11 +500,28 @@ mod tests {
     }
 
     #[test]
+    fn a_station_comes_back_from_its_cookie_as_it_was_set() {
+        for name in ["dock", "Bay 2; \"east\"", "Prüfplatz 3", "%41"] {
+            let value = station_cookie_value(name);
+            assert!(
+                value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.~%".contains(&b)),
+                "{value}"
+            );
+            assert_eq!(station_of_cookie(&value).as_deref(), Some(name));
+        }
+        for bad in ["", "%20", "%0A", "%", "%4", "%zz", "%FF"] {
+            assert_eq!(station_of_cookie(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
     fn a_csrf_token_is_the_browsers_own() {
         let v = Visitor {
             session: Some("ab".repeat(32)),
             form: Some("ef".repeat(32)),
-            origin: None,
+            ..Visitor::default()
         };
         let token = v.session_csrf().unwrap();
         assert!(check_csrf(v.session_csrf(), Some(&token)).is_ok());
@@ -471,8 +533,7 @@ mod tests {
         );
         let other = Visitor {
             session: Some("cd".repeat(32)),
-            form: None,
-            origin: None,
+            ..Visitor::default()
         };
         assert!(check_csrf(other.session_csrf(), Some(&token)).is_err());
         assert!(check_csrf(Visitor::default().form_csrf(), Some("")).is_err());

@@ -1,8 +1,15 @@
 //! The pages: handlebars templates built into the binary, rendered with
 //! HTML escaping (every `{{value}}` is text, never markup), and the
 //! stylesheet and script they use. Nothing is fetched from anywhere else.
+//!
+//! A plant may replace any page template or the stylesheet with a file of
+//! the same name in the workspace's `templates/serve/` (as the manual's
+//! templates are replaced from `templates/`): read once, when `sopbook
+//! serve` starts, and refused there if it does not parse.
 
-use std::sync::LazyLock;
+use std::future::Future;
+use std::path::Path;
+use std::sync::{Arc, LazyLock};
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -12,7 +19,12 @@ use handlebars::{
 };
 use serde::Serialize;
 
-/// (name, text) of every page and partial.
+use crate::diagnostic::Sources;
+use crate::error::{Error, Result};
+use crate::workspace::overrides::{SERVE_TEMPLATES_DIR, choose, syntax_error};
+
+/// (name, text) of every page and partial; a page's override is the file
+/// `NAME.html.hbs` in `templates/serve/`.
 const TEMPLATES: &[(&str, &str)] = &[
     ("head", include_str!("templates/head.html.hbs")),
     ("foot", include_str!("templates/foot.html.hbs")),
@@ -34,29 +46,121 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("nc", include_str!("templates/nc.html.hbs")),
 ];
 
-/// The stylesheet of every page.
+/// The stylesheet of every page (its override: `templates/serve/floor.css`).
 pub const STYLESHEET: &str = concat!(
     include_str!("templates/floor.css"),
     include_str!("templates/manage.css")
 );
+const STYLESHEET_FILE: &str = "floor.css";
 
 /// The script of every page: what the floor's form does better with
 /// JavaScript (every page works without it).
 pub const SCRIPT: &str = include_str!("templates/floor.js");
 
-static ENGINE: LazyLock<Handlebars<'static>> = LazyLock::new(|| {
-    let mut hb = Handlebars::new();
-    hb.set_strict_mode(true);
-    hb.register_helper("ordinal", Box::new(ordinal));
-    hb.register_helper("said", Box::new(said));
+/// The templates and stylesheet one server renders its pages with.
+pub struct Pages {
+    hb: Handlebars<'static>,
+    stylesheet: String,
+}
+
+static BUILT_IN: LazyLock<Arc<Pages>> = LazyLock::new(|| {
+    let mut hb = engine();
     for (name, text) in TEMPLATES {
         // The templates are part of the binary; the tests render every one.
         if let Err(e) = hb.register_template_string(name, *text) {
             panic!("the built-in template {name} does not parse: {e}");
         }
     }
-    hb
+    Arc::new(Pages {
+        hb,
+        stylesheet: STYLESHEET.to_string(),
+    })
 });
+
+fn engine() -> Handlebars<'static> {
+    let mut hb = Handlebars::new();
+    hb.set_strict_mode(true);
+    hb.register_helper("ordinal", Box::new(ordinal));
+    hb.register_helper("said", Box::new(said));
+    hb
+}
+
+impl Pages {
+    /// The pages as built into the binary.
+    pub fn built_in() -> Arc<Pages> {
+        BUILT_IN.clone()
+    }
+
+    /// The pages of the workspace at `root` (`None`: a station with only
+    /// the records): each built-in template or the stylesheet, unless
+    /// `templates/serve/` has a file of its name. Every override that is
+    /// not valid handlebars is named, with its line and column.
+    pub fn load(root: Option<&Path>) -> Result<Arc<Pages>> {
+        let mut hb = engine();
+        let mut broken = Vec::new();
+        let mut sources = Sources::default();
+        for (name, builtin) in TEMPLATES {
+            let file = format!("{name}.html.hbs");
+            let chosen = choose(root, SERVE_TEMPLATES_DIR, &[&file], builtin)?;
+            if let Some(own) = &chosen.file
+                && let Some(diag) = syntax_error(own, &chosen.text)
+            {
+                sources.insert(own.clone(), chosen.text);
+                broken.push(diag);
+                continue;
+            }
+            let origin = chosen.origin(&file);
+            hb.register_template_string(name, chosen.text)
+                .map_err(|e| {
+                    Error::invalid(format!("{origin} is not a valid handlebars template: {e}"))
+                })?;
+        }
+        if let Some(first) = broken.first() {
+            let file = first.file.clone().unwrap_or_default();
+            let message = match broken.len() {
+                1 => format!("the page template {file} is broken; sopbook serve did not start"),
+                n => format!(
+                    "{n} page templates in {SERVE_TEMPLATES_DIR}/ are broken; sopbook serve did not start"
+                ),
+            };
+            let hint = match broken.len() {
+                1 => "fix it, or delete it to serve the built-in page",
+                _ => "fix them, or delete them to serve the built-in pages",
+            };
+            return Err(Error::invalid(message)
+                .with_hint(hint)
+                .with_diagnostics(broken, &sources));
+        }
+        let stylesheet = choose(root, SERVE_TEMPLATES_DIR, &[STYLESHEET_FILE], STYLESHEET)?;
+        Ok(Arc::new(Pages {
+            hb,
+            stylesheet: stylesheet.text,
+        }))
+    }
+
+    /// The stylesheet of every page.
+    pub fn stylesheet(&self) -> &str {
+        &self.stylesheet
+    }
+}
+
+tokio::task_local! {
+    /// The pages of the server answering the request under way.
+    static SERVING: Arc<Pages>;
+}
+
+/// Runs `answer` (a request being answered) with `pages` as the pages
+/// [`page`] renders.
+pub async fn serving<F: Future>(pages: Arc<Pages>, answer: F) -> F::Output {
+    SERVING.scope(pages, answer).await
+}
+
+/// The pages of the request under way; the built-in ones outside a request.
+fn current() -> Arc<Pages> {
+    SERVING
+        .try_with(Arc::clone)
+        .unwrap_or_else(|_| Pages::built_in())
+}
 
 /// `{{ordinal @index}}`: a zero-based index counted from one.
 fn ordinal(
@@ -119,7 +223,7 @@ pub fn page(name: &str, data: &impl Serialize) -> Response {
 
 /// A page with another status (a form sent back with what is wrong).
 pub fn page_with(status: StatusCode, name: &str, data: &impl Serialize) -> Response {
-    match ENGINE.render(name, data) {
+    match current().hb.render(name, data) {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => (
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -149,8 +253,9 @@ mod tests {
 
     #[test]
     fn every_built_in_template_parses() {
+        let pages = Pages::built_in();
         for (name, _) in TEMPLATES {
-            assert!(ENGINE.get_template(name).is_some(), "{name}");
+            assert!(pages.hb.get_template(name).is_some(), "{name}");
         }
     }
 }

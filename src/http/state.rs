@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -13,6 +15,7 @@ use crate::ops::Context;
 use crate::ops::signing::{Fixed, NoPasswords};
 
 use super::failure::Failure;
+use super::pages::Pages;
 
 /// Makes the context of one request: the workspace (or the records alone)
 /// that `sopbook serve` was started on.
@@ -30,6 +33,10 @@ struct Inner {
     idle: Option<Duration>,
     /// Served over TLS: cookies are marked `Secure`.
     secure: bool,
+    /// The page templates and stylesheet, built in or the workspace's own.
+    pages: Arc<Pages>,
+    /// When the published manual was last checked against the records.
+    manual: Arc<ManualWatch>,
     /// When each browser sign-in (by its token's sha256) was last used. Kept
     /// in memory only: after a restart a sign-in's idle time counts anew.
     used: Mutex<HashMap<String, DateTime<Utc>>>,
@@ -55,8 +62,27 @@ impl State {
             book,
             idle: None,
             secure: false,
+            pages: Pages::built_in(),
+            manual: Arc::new(ManualWatch::every(MANUAL_CHECK)),
             used: Mutex::new(HashMap::new()),
         }))
+    }
+
+    /// The same state, checking the published manual against the records
+    /// at most once per `every` (a minute unless told otherwise).
+    pub fn with_manual_check(self, every: std::time::Duration) -> State {
+        let inner = self.unshared();
+        State(Arc::new(Inner {
+            manual: Arc::new(ManualWatch::every(every)),
+            ..inner
+        }))
+    }
+
+    /// The same state, rendering its pages with `pages` (the workspace's
+    /// overrides, [`Pages::load`]).
+    pub fn with_pages(self, pages: Arc<Pages>) -> State {
+        let inner = self.unshared();
+        State(Arc::new(Inner { pages, ..inner }))
     }
 
     /// The same state with sign-ins that end after `idle` unused.
@@ -78,6 +104,8 @@ impl State {
             book: shared.book.clone(),
             idle: shared.idle,
             secure: shared.secure,
+            pages: shared.pages.clone(),
+            manual: shared.manual.clone(),
             used: Mutex::new(HashMap::new()),
         })
     }
@@ -119,6 +147,24 @@ impl State {
                 used.remove(token_hash);
             }
         }
+    }
+
+    /// The page templates and stylesheet of this server.
+    pub fn pages(&self) -> Arc<Pages> {
+        self.0.pages.clone()
+    }
+
+    /// Whether the published manual is due a check against the records:
+    /// none under way and none for a while. A `true` answer starts one,
+    /// which ends with [`State::manual_checked`].
+    pub fn manual_check_due(&self) -> bool {
+        self.0.manual.due()
+    }
+
+    /// Ends the check of the published manual started by
+    /// [`State::manual_check_due`].
+    pub fn manual_checked(&self) {
+        self.0.manual.busy.store(false, Ordering::Release);
     }
 
     /// The station inspections are recorded at.
@@ -172,5 +218,59 @@ impl State {
                 format!("the server failed while answering this request: {e}"),
             ))),
         }
+    }
+}
+
+/// How often the published manual is checked against the records.
+pub const MANUAL_CHECK: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// When the published manual was last checked, and whether a check (and
+/// perhaps a new publish) is under way.
+struct ManualWatch {
+    every: std::time::Duration,
+    last: Mutex<Option<Instant>>,
+    busy: AtomicBool,
+}
+
+impl ManualWatch {
+    fn every(every: std::time::Duration) -> ManualWatch {
+        ManualWatch {
+            every,
+            last: Mutex::new(None),
+            busy: AtomicBool::new(false),
+        }
+    }
+
+    fn due(&self) -> bool {
+        let Ok(mut last) = self.last.lock() else {
+            return false;
+        };
+        if last.is_some_and(|at| at.elapsed() < self.every) {
+            return false;
+        }
+        if self.busy.swap(true, Ordering::AcqRel) {
+            return false;
+        }
+        *last = Some(Instant::now());
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_manual_is_checked_at_most_once_a_minute_and_never_twice_at_once() {
+        let watch = ManualWatch::every(MANUAL_CHECK);
+        assert!(watch.due(), "the first request checks");
+        assert!(!watch.due(), "not while a check is under way");
+        watch.busy.store(false, Ordering::Release);
+        assert!(!watch.due(), "not again within the minute");
+        let always = ManualWatch::every(std::time::Duration::ZERO);
+        assert!(always.due());
+        assert!(!always.due(), "one check at a time");
+        always.busy.store(false, Ordering::Release);
+        assert!(always.due());
     }
 }

@@ -8,6 +8,7 @@ use handlebars::{Context as HbContext, Handlebars, Helper, HelperResult, Output,
 
 use crate::manual::escape::{md_block, md_text};
 
+use crate::workspace::overrides::choose;
 use crate::workspace::{RENAMED_TEMPLATES, TEMPLATES_DIR};
 
 /// (name, built-in text). The name is also the override's file name.
@@ -131,20 +132,10 @@ pub fn engine(root: &Path) -> Result<Handlebars<'static>> {
             .iter()
             .find(|(_, new)| new == file)
             .map(|(old, _)| *old);
-        let override_file = std::iter::once(*file)
-            .chain(old_name)
-            .find(|f| root.join(TEMPLATES_DIR).join(f).is_file());
-        let (text, origin) = if let Some(override_file) = override_file {
-            let path = root.join(TEMPLATES_DIR).join(override_file);
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("could not read the template `{}`", path.display()))?;
-            (text, format!("{TEMPLATES_DIR}/{override_file}"))
-        } else {
-            (
-                (*builtin).to_string(),
-                format!("the built-in template {file}"),
-            )
-        };
+        let names: Vec<&str> = std::iter::once(*file).chain(old_name).collect();
+        let chosen = choose(Some(root), TEMPLATES_DIR, &names, builtin)?;
+        let origin = chosen.origin(file);
+        let text = chosen.text;
         if PARTIALS.contains(&name) {
             // A partial ends its last line, as a file does: `{{> notice}}`
             // on a line of its own stands for that line, so the blank line

@@ -42,6 +42,7 @@ pub mod scorecard;
 pub mod sessions;
 pub mod signing;
 pub mod spc;
+pub mod stations;
 #[cfg(test)]
 mod tests;
 pub mod tokens;

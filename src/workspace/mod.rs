@@ -6,6 +6,7 @@ mod checklist_file;
 pub mod config;
 mod frontmatter;
 pub mod links;
+pub mod overrides;
 pub mod scaffold;
 mod sop_file;
 mod toml_diag;
@@ -101,6 +102,7 @@ impl Workspace {
             }
         }
         check_template_names(root, &mut diagnostics);
+        overrides::check_overrides(root, &mut diagnostics, &mut sources);
         if config_ok {
             check_workspace(
                 &config,

@@ -1,17 +1,20 @@
-//! The stylesheet and the script, built into the binary.
+//! The stylesheet (built in, or the workspace's own) and the script.
 
+use axum::extract::State as Shared;
 use axum::http::header;
 use axum::response::IntoResponse;
 
-use crate::http::pages::{SCRIPT, STYLESHEET};
+use crate::http::pages::SCRIPT;
+use crate::http::state::State;
 
-pub async fn stylesheet() -> impl IntoResponse {
+/// The built-in stylesheet, or the workspace's `templates/serve/floor.css`.
+pub async fn stylesheet(Shared(state): Shared<State>) -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, "max-age=3600"),
         ],
-        STYLESHEET,
+        state.pages().stylesheet().to_string(),
     )
 }
 

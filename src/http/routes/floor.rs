@@ -16,25 +16,34 @@ use crate::http::state::State;
 use crate::ops::floor::{self, Filled, Sheet};
 use crate::ops::inspections::{Entry, StartInput};
 use crate::ops::photos::{PhotoRef, Upload};
+use crate::ops::stations;
 
 /// The bar at the top of a signed-in page.
 pub fn chrome(state: &State, who: &SignedIn) -> Value {
     json!({
-        "station": state.station(),
+        "station": who.station(state),
         "person": who.holder,
         "csrf": who.csrf(),
     })
 }
 
-/// `GET /`: the checklists in force, the station's own first.
+/// `GET /`: the checklists in force, this tablet's station's own first,
+/// and the stations the tablet may be set to.
 pub async fn checklists(Shared(state): Shared<State>, who: SignedIn) -> Result<Response, Failure> {
-    let station = state.station().to_string();
-    let view = state
-        .run(who.proof(), move |ctx| floor::checklists(ctx, &station))
+    let station = who.station(&state).to_string();
+    let default = state.station().to_string();
+    let (view, stations) = state
+        .run(who.proof(), move |ctx| {
+            Ok((
+                floor::checklists(ctx, &station)?,
+                stations::stations(ctx, &default)?,
+            ))
+        })
         .await?;
+    let tablet = json!({ "set": who.visitor.station.is_some(), "stations": stations });
     Ok(page(
         "checklists",
-        &json!({ "title": "Checklists", "chrome": chrome(&state, &who), "view": view }),
+        &json!({ "title": "Checklists", "chrome": chrome(&state, &who), "view": view, "tablet": tablet }),
     ))
 }
 
@@ -92,7 +101,7 @@ impl Posted {
             lot: fields.get("lot").unwrap_or_default().trim().to_string(),
             serial: fields.optional("serial").map(str::to_string),
             inspector: who.holder.person.clone(),
-            station: state.station().to_string(),
+            station: who.station(state).to_string(),
             revision,
             key: fields.optional("key").map(str::to_string),
             entries: fields.entries(),

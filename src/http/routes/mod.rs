@@ -4,6 +4,7 @@
 //! | --- | --- |
 //! | `GET /signin`, `POST /signin`, `POST /signout` | [`signin`]: a sign-in for a shift |
 //! | `GET /` | [`floor`]: the checklists in force, the station's own first |
+//! | `POST /station` | [`station`]: which station this tablet is (a cookie) |
 //! | `GET /inspect/{checklist}` | [`floor`]: lot and serial |
 //! | `POST /inspect/{checklist}` | [`floor`]: the form for that lot |
 //! | `POST /inspect/{checklist}/items` | [`floor`]: back to the form to change answers |
@@ -29,6 +30,7 @@ pub mod manual;
 pub mod nc;
 pub mod photos;
 pub mod signin;
+pub mod station;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
@@ -47,6 +49,7 @@ pub fn router(state: State) -> Router {
         .route("/", get(floor::checklists))
         .route("/signin", get(signin::form).post(signin::sign_in))
         .route("/signout", post(signin::sign_out))
+        .route("/station", post(station::choose))
         .route("/inspect/{checklist}", get(floor::start).post(floor::open))
         .route("/inspect/{checklist}/items", post(floor::change))
         .route(
@@ -90,7 +93,8 @@ async fn guard(
 ) -> Response {
     let manual = request.uri().path().starts_with("/manual");
     let asset = request.uri().path().starts_with("/assets/");
-    let mut response = next.run(request).await;
+    // Pages are rendered with this server's templates (the workspace's own, if any).
+    let mut response = super::pages::serving(state.pages(), next.run(request)).await;
     let paused = response.status() == axum::http::StatusCode::TOO_MANY_REQUESTS;
     let headers = response.headers_mut();
     let policy = if manual { MANUAL_POLICY } else { APP_POLICY };

@@ -68,7 +68,7 @@ pub async fn form(
     let csrf = Visitor {
         session: None,
         form: Some(seed.clone()),
-        origin: None,
+        ..Visitor::default()
     }
     .form_csrf()
     .unwrap_or_default();

@@ -22,6 +22,7 @@ mod manage;
 mod nc;
 mod passwords;
 mod photos;
+mod publish;
 mod refusals;
 mod scorecard;
 
