@@ -683,6 +683,51 @@ mod excerpts {
 
 #[cfg(test)]
 mod props {
+    /// Each line with the padding of the gutter (before `|` and `-->`)
+    /// taken out.
+    fn without_gutter_width(text: &str) -> String {
+        text.lines()
+            .map(|line| {
+                let trimmed = line.trim_start();
+                if let Some(rest) = trimmed.strip_prefix("-->") {
+                    return format!("-->{rest}");
+                }
+                match trimmed.split_once('|') {
+                    Some((number, rest)) if number.trim().chars().all(|c| c.is_ascii_digit()) => {
+                        format!("{}|{rest}", number.trim())
+                    }
+                    _ => line.to_string(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// A case the property below once found: `\r\n` endings, wide
+    /// characters and a note ten lines down.
+    #[test]
+    fn an_excerpt_of_crlf_text_with_a_note_ten_lines_down_renders_as_the_whole_file() {
+        let text = "\u{2713}\u{2713}\r\n\u{1f642}\u{2713}\n\r\n\u{f8}\n\r\n\r\n\u{1f642}\r\n\r\n\n\u{1f642}";
+        let mut sources = Sources::default();
+        sources.insert("a.md", text);
+        sources.insert("b.md", "x = 1\ny = 2\n");
+        let diags = [
+            Diagnostic::error("x", "bad")
+                .at("a.md", 0..0)
+                .also("a.md", 34..34, "there")
+                .label("here"),
+            Diagnostic::warning("x", "bad")
+                .at("a.md", 34..35)
+                .also("b.md", 0..0, "there"),
+        ];
+        let ours = render(&diags, &sources, false);
+        assert!(ours.contains("  --> a.md:10:1\n   |\n10 | "), "{ours}");
+        assert_eq!(
+            without_gutter_width(&ours),
+            without_gutter_width(&render_whole_files(&diags, &sources))
+        );
+    }
+
     use super::*;
     use proptest::prelude::*;
 
@@ -761,7 +806,21 @@ mod props {
                     .at("a.md", other..other + 1)
                     .also("b.md", start..start + len, "there"),
             ];
-            prop_assert_eq!(render(&diags, &sources, false), render_whole_files(&diags, &sources));
+            // The gutter's width is left out: annotate-snippets sizes it
+            // from different lines when given a whole file with `\r\n`
+            // endings (a note's "10| " against our "10 | ").
+            prop_assert_eq!(
+                without_gutter_width(&render(&diags, &sources, false)),
+                without_gutter_width(&render_whole_files(&diags, &sources))
+            );
+        }
+
+        #[test]
+        fn the_gutter_width_is_all_that_normalising_removes(n in 1usize..200) {
+            let wide = format!("  --> a.md:{n}:1\n   |\n{n:>2} | x\n");
+            let narrow = format!(" --> a.md:{n}:1\n  |\n{n} | x\n");
+            prop_assert_eq!(without_gutter_width(&wide), without_gutter_width(&narrow));
+            prop_assert_ne!(without_gutter_width(&wide), without_gutter_width("--> a.md:1:2\n|\n1| y\n"));
         }
 
         #[test]
