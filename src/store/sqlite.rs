@@ -782,7 +782,9 @@ impl SqliteStore {
                 state.writing = true;
                 let jobs = std::mem::take(&mut state.jobs);
                 drop(state);
+                let gate = queue.gate();
                 let answers = self.write_group(jobs);
+                drop(gate);
                 state = queue.lock();
                 state.writing = false;
                 state.groups += 1;
@@ -1421,6 +1423,8 @@ impl Store for SqliteStore {
         sealers: &[Sealer],
     ) -> Result<Appended> {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let queue = group::queue_for(&self.path);
+        let _gate = queue.gate();
         let mut waits = Waits::new(timeout);
         loop {
             match self.append_tx(at, batch.clone(), sealers) {
@@ -1660,7 +1664,10 @@ impl Store for SqliteStore {
 
     fn can_write(&mut self) -> Result<()> {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
-        // Taking the write lock and giving it back writes nothing.
+        // Taking the write lock and giving it back writes nothing. Writers
+        // of this process take turns at the gate, not in SQLite's backoff.
+        let queue = group::queue_for(&self.path);
+        let _gate = queue.gate();
         let probe = || -> rusqlite::Result<()> {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
             self.conn.execute_batch("ROLLBACK")
@@ -2581,9 +2588,19 @@ mod group {
     pub struct Queue {
         state: Mutex<State>,
         changed: Condvar,
+        /// Held by whoever in this process writes to the file (a group, a
+        /// signature, a probe of the lock): they take turns here, in order,
+        /// rather than in SQLite's busy handler, whose backoff lets one
+        /// writer wait a second while others go.
+        gate: Mutex<()>,
     }
 
     impl Queue {
+        /// This process's turn to write.
+        pub fn gate(&self) -> MutexGuard<'_, ()> {
+            self.gate.lock().unwrap_or_else(|p| p.into_inner())
+        }
+
         pub fn lock(&self) -> MutexGuard<'_, State> {
             // A caller that panicked left nothing half done in the state.
             self.state.lock().unwrap_or_else(|p| p.into_inner())
