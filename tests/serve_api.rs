@@ -734,3 +734,56 @@ async fn wrong_tokens_are_audited_and_a_flood_from_one_address_is_paused_without
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn nonconformances_and_the_scorecard_answer_as_the_command_line_prints_them() {
+    let ws = workspace();
+    let app = app(&ws);
+    let token = make_token(&ws, "bob", "90d");
+    // One pass and one failed length: one nonconformance.
+    for (lot, length) in [("L-1", "120.0"), ("L-2", "999")] {
+        let recorded = post(&app, &token, None, &inspection(lot, length)).await;
+        assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.json);
+    }
+    let all = get(&app, Some(&token), "/api/v1/nonconformances").await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert_eq!(all.json, cli_json(&ws, &["nc", "list", "--json"]));
+    assert_eq!(all.json.as_array().unwrap().len(), 1);
+    let open = get(&app, Some(&token), "/api/v1/nonconformances?open=true").await;
+    assert_eq!(
+        open.json,
+        cli_json(&ws, &["nc", "list", "--open", "--json"])
+    );
+    let one = get(&app, Some(&token), "/api/v1/nonconformances/NC-0001").await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert_eq!(
+        one.json,
+        cli_json(&ws, &["nc", "show", "NC-0001", "--json"])
+    );
+    let missing = get(&app, Some(&token), "/api/v1/nonconformances/NC-0099").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
+    let card = get(&app, Some(&token), "/api/v1/report").await;
+    assert_eq!(card.status, StatusCode::OK);
+    assert_eq!(card.json, cli_json(&ws, &["report", "--json"]));
+    let by_lot = get(&app, Some(&token), "/api/v1/report?by=lot&since=2000-01-01").await;
+    assert_eq!(
+        by_lot.json,
+        cli_json(
+            &ws,
+            &["report", "--by", "lot", "--since", "2000-01-01", "--json"]
+        )
+    );
+    let bad = get(&app, Some(&token), "/api/v1/report?by=colour").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.json["error"], "`by=colour` is not a grouping");
+    assert_eq!(
+        bad.json["hint"],
+        "group by one of: checklist, item, lot, inspector, station, week"
+    );
+    // Without a token, nothing.
+    assert_eq!(
+        get(&app, None, "/api/v1/nonconformances").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}

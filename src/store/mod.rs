@@ -58,6 +58,26 @@ pub enum GroupBy {
     Week,
 }
 
+impl GroupBy {
+    /// Every grouping, by the name `report --by` and the API take.
+    pub const NAMES: [(&'static str, GroupBy); 6] = [
+        ("checklist", GroupBy::Checklist),
+        ("item", GroupBy::Item),
+        ("lot", GroupBy::Lot),
+        ("inspector", GroupBy::Inspector),
+        ("station", GroupBy::Station),
+        ("week", GroupBy::Week),
+    ];
+
+    /// The grouping called `name`.
+    pub fn named(name: &str) -> Option<GroupBy> {
+        GroupBy::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, by)| *by)
+    }
+}
+
 /// One row of a grouped count.
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupCount {

@@ -24,6 +24,8 @@ use crate::http::failure::Failure;
 use crate::http::state::{Proof, State};
 use crate::ops::floor::{self, Filled};
 use crate::ops::inspections::{self, Entry, ListInput, StartInput};
+use crate::ops::nc;
+use crate::ops::scorecard::{self, GroupBy, ScorecardInput};
 use crate::ops::sessions::Holder;
 use crate::ops::tokens;
 
@@ -41,6 +43,9 @@ pub fn endpoints() -> Vec<(&'static str, &'static str, MethodRouter<State>)> {
         ("get", "/inspections", get(list)),
         ("post", "/inspections", post(record)),
         ("get", "/inspections/{id}", get(show)),
+        ("get", "/nonconformances", get(nc_list)),
+        ("get", "/nonconformances/{nc}", get(nc_show)),
+        ("get", "/report", get(report)),
         ("get", "/openapi.json", get(openapi)),
     ]
 }
@@ -230,6 +235,78 @@ pub async fn show(
 ) -> Result<Response, Refusal> {
     let view = state
         .run(who.proof(), move |ctx| inspections::show(ctx, &id))
+        .await?;
+    Ok(answer(StatusCode::OK, &view))
+}
+
+/// The filter of `GET /api/v1/nonconformances`.
+#[derive(Debug, Deserialize)]
+pub struct NcQuery {
+    /// Only the open ones.
+    #[serde(default)]
+    open: bool,
+}
+
+/// `GET /api/v1/nonconformances[?open=true]`: as `sopbook nc list --json`.
+pub async fn nc_list(
+    Shared(state): Shared<State>,
+    who: Bearer,
+    query: Result<Query<NcQuery>, QueryRejection>,
+) -> Result<Response, Refusal> {
+    let Query(q) =
+        query.map_err(|e| Error::invalid(format!("the query is not understood: {e}")))?;
+    let view = state
+        .run(who.proof(), move |ctx| nc::list(ctx, q.open))
+        .await?;
+    Ok(answer(StatusCode::OK, &view))
+}
+
+/// `GET /api/v1/nonconformances/{nc}`: as `sopbook nc show NC --json`.
+pub async fn nc_show(
+    Shared(state): Shared<State>,
+    who: Bearer,
+    Path(id): Path<String>,
+) -> Result<Response, Refusal> {
+    let view = state
+        .run(who.proof(), move |ctx| nc::show(ctx, &id))
+        .await?;
+    Ok(answer(StatusCode::OK, &view))
+}
+
+/// The grouping and dates of `GET /api/v1/report`, as `sopbook report` takes them.
+#[derive(Debug, Deserialize)]
+pub struct ReportQuery {
+    by: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
+}
+
+/// `GET /api/v1/report[?by&since&until]`: the scorecard, as `sopbook report --json`.
+pub async fn report(
+    Shared(state): Shared<State>,
+    who: Bearer,
+    query: Result<Query<ReportQuery>, QueryRejection>,
+) -> Result<Response, Refusal> {
+    let Query(q) =
+        query.map_err(|e| Error::invalid(format!("the query is not understood: {e}")))?;
+    let name = q.by.as_deref().unwrap_or("checklist");
+    let Some(by) = GroupBy::named(name) else {
+        let names: Vec<&str> = GroupBy::NAMES.iter().map(|(n, _)| *n).collect();
+        return Err(Error::invalid(format!("`by={name}` is not a grouping"))
+            .with_hint(format!("group by one of: {}", names.join(", ")))
+            .into());
+    };
+    let view = state
+        .run(who.proof(), move |ctx| {
+            scorecard::scorecard(
+                ctx,
+                ScorecardInput {
+                    by,
+                    since: q.since.as_deref(),
+                    until: q.until.as_deref(),
+                },
+            )
+        })
         .await?;
     Ok(answer(StatusCode::OK, &view))
 }
