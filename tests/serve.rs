@@ -1235,6 +1235,23 @@ fn serve_refuses_a_certificate_or_key_it_cannot_use() {
         "{}",
         run.stderr
     );
+    // A device is never read: it would never end.
+    let run = ws.run(&[
+        "serve",
+        "--listen",
+        &listen,
+        "--tls-cert",
+        "/dev/zero",
+        "--tls-key",
+        key.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("error: `/dev/zero` is a character device, not a regular file"),
+        "{}",
+        run.stderr
+    );
     // One without the other is a usage error.
     let run = ws.run(&["serve", "--tls-cert", cert.to_str().unwrap()]);
     assert_eq!(run.code, 2, "{}", run.stderr);

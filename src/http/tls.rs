@@ -45,15 +45,29 @@ impl Connected<IncomingStream<'_, TlsListener>> for Peer {
     }
 }
 
-/// The server's certificate chain and key, read from PEM files.
+/// The largest certificate chain or key file read: far more than any real one.
+pub const PEM_LIMIT: u64 = 1024 * 1024;
+
+/// The server's certificate chain and key, read from PEM files (regular
+/// files of at most [`PEM_LIMIT`] bytes: not a pipe, not `/dev/zero`).
 pub fn config(cert: &Path, key: &Path) -> Result<Arc<ServerConfig>> {
     let unreadable = |file: &Path, what: &str, e: String| {
         Error::invalid(format!("{} is not a {what}: {e}", file.display())).with_hint(
             "give --tls-cert the certificate chain and --tls-key its private key, both as PEM files",
         )
     };
-    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
-        .and_then(|certs| certs.collect::<std::result::Result<_, _>>())
+    let read = |file: &Path| {
+        crate::workspace::read_regular_bytes(file, PEM_LIMIT).map_err(|problem| {
+            Error::invalid(problem.message(&file.display().to_string(), "certificate and key files"))
+                .with_hint(
+                    "give --tls-cert the certificate chain and --tls-key its private key, both as PEM files",
+                )
+        })
+    };
+    let cert_bytes = read(cert)?;
+    let key_bytes = read(key)?;
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&cert_bytes)
+        .collect::<std::result::Result<_, _>>()
         .map_err(|e| unreadable(cert, "PEM certificate chain", e.to_string()))?;
     if chain.is_empty() {
         return Err(unreadable(
@@ -62,7 +76,7 @@ pub fn config(cert: &Path, key: &Path) -> Result<Arc<ServerConfig>> {
             "it holds no certificate".into(),
         ));
     }
-    let key = PrivateKeyDer::from_pem_file(key)
+    let key = PrivateKeyDer::from_pem_slice(&key_bytes)
         .map_err(|e| unreadable(key, "PEM private key", e.to_string()))?;
     let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
     let config = ServerConfig::builder_with_provider(provider)
