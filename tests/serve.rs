@@ -1052,6 +1052,16 @@ async fn a_sign_in_unused_past_the_idle_time_ends_and_the_browser_is_told_why() 
         (ended["action"].as_str(), ended["actor"].as_str()),
         (Some("signed out"), Some("dan"))
     );
+    // Whatever else the address says about it is ignored.
+    for odd in [
+        "/signin?idle=abc",
+        "/signin?idle=-5",
+        "/signin?idle=99999999999999999999",
+    ] {
+        let page = b.get(odd).await;
+        assert_eq!(page.status, StatusCode::OK, "{odd}");
+        assert!(!page.body.contains("without use"), "{odd}");
+    }
     // The cookie is no sign-in any more, and a form sent with it records nothing.
     let sent = b.post("/inspect/CL-001/record", &[("csrf", "x")]).await;
     assert_eq!(sent.status, StatusCode::UNAUTHORIZED);

@@ -25,8 +25,9 @@ const ID_LIMIT: usize = 64;
 #[derive(Debug, Deserialize)]
 pub struct Next {
     next: Option<String>,
-    /// Minutes of disuse after which the last sign-in here ended.
-    idle: Option<i64>,
+    /// Minutes of disuse after which the last sign-in here ended (text:
+    /// anything else in the address is ignored, not an error page).
+    idle: Option<String>,
 }
 
 /// The sign-in page, with what went wrong the last time.
@@ -72,7 +73,8 @@ pub async fn form(
     }
     .form_csrf()
     .unwrap_or_default();
-    let why = q.idle.filter(|m| *m > 0).map(|minutes| {
+    let idle = q.idle.as_deref().and_then(|m| m.parse::<i64>().ok());
+    let why = idle.filter(|m| (1..=24 * 60).contains(m)).map(|minutes| {
         format!("You were signed out after {minutes} minutes without use. Sign in again to go on.")
     });
     let mut response = signin_page(&state, StatusCode::OK, csrf, &next, "", why);
