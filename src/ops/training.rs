@@ -378,7 +378,7 @@ pub fn ack(ctx: &mut Context, id: &str, actor: &str) -> Result<Acknowledged> {
             || ws.as_deref().is_some_and(|w| w.working(id).is_some())
         {
             return Err(Error::invalid(format!(
-                "{id} is not in force today, so there is nothing of it to read and understood; nothing was signed"
+                "{id} is not in force today, so nobody signs that they read it; nothing was signed"
             ))
             .with_hint("`sopbook status` shows what is in force"));
         }

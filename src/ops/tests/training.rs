@@ -216,7 +216,7 @@ fn ack_of_a_document_not_in_force_or_not_for_the_persons_roles_is_invalid_and_wr
     assert_eq!(e.kind, ErrorKind::Invalid);
     assert_eq!(
         e.message,
-        "WI-002 is not in force today, so there is nothing of it to read and understood; nothing was signed"
+        "WI-002 is not in force today, so nobody signs that they read it; nothing was signed"
     );
     let e = training::ack(&mut b.ctx, "WI-001", "ann").unwrap_err();
     assert_eq!(e.kind, ErrorKind::Invalid);
