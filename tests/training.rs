@@ -219,3 +219,38 @@ help: `sopbook status` shows what is in force
     );
     assert_eq!(ws.run(&["audit", "verify"]).code, 0);
 }
+
+#[test]
+fn the_training_matrix_names_what_it_cannot_filter_by() {
+    let ws = trained();
+    assert_inline(
+        &outcome(&ws.run(&["training", "--role", "welder"])),
+        str![[r#"
+exit: 2
+error: nobody in sopbook.toml holds the role `welder`
+
+help: `sopbook people` lists who holds which role
+
+"#]],
+    );
+    assert_inline(
+        &outcome(&ws.run(&["training", "--person", "zed"])),
+        str![[r#"
+exit: 2
+error: `zed` is not a person in sopbook.toml
+
+help: the people are ann, bob, cay, dan; to add someone, add a [[person]] table with id, name and roles to sopbook.toml
+
+"#]],
+    );
+    assert_inline(
+        &outcome(&ws.run(&["training", "--document", "QC-01"])),
+        str![[r#"
+exit: 2
+error: no SOP or checklist has the id `QC-01`
+
+help: did you mean `QC-001`?
+
+"#]],
+    );
+}

@@ -305,13 +305,13 @@ pub fn matrix(ctx: &mut Context, filter: MatrixFilter<'_>) -> Result<Matrix> {
         people.retain(|x| x.id == p);
     }
     if let Some(role) = filter.role {
-        if !ctx.config()?.roles.iter().any(|r| r.id == role) {
-            return Err(
-                Error::not_found(format!("`{role}` is not a role in sopbook.toml"))
-                    .with_hint("`sopbook people` lists who holds which role"),
-            );
-        }
         people.retain(|x| x.roles.iter().any(|r| r == role));
+        if people.is_empty() {
+            return Err(Error::not_found(format!(
+                "nobody in sopbook.toml holds the role `{role}`"
+            ))
+            .with_hint("`sopbook people` lists who holds which role"));
+        }
     }
     let today = ctx.today();
     let store = ctx.store()?;
