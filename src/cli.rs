@@ -71,6 +71,12 @@ pub enum Command {
     Show(ShowArgs),
     /// The difference between two revisions, or a revision and the working file
     Diff(DiffArgs),
+    /// Sign that you read and understood the revision in force of an SOP or checklist
+    Ack(AckArgs),
+    /// What a person must still read and understood, in reading order
+    ReadingList(ReadingListArgs),
+    /// Training records: who has read and understood what, and compliance per person
+    Training(TrainingArgs),
     /// The audit trail: list it, or verify that nothing was changed behind sopbook's back
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -282,6 +288,39 @@ pub struct ApproveArgs {
     pub id: String,
     #[command(flatten)]
     pub signer: Signer,
+}
+
+#[derive(Debug, Args)]
+pub struct AckArgs {
+    /// Document id
+    pub id: String,
+    #[command(flatten)]
+    pub signer: Signer,
+}
+
+#[derive(Debug, Args)]
+pub struct ReadingListArgs {
+    /// The person whose reading list it is (an id from sopbook.toml)
+    #[arg(long = "as", value_name = "PERSON", env = "SOPBOOK_USER")]
+    pub person: String,
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TrainingArgs {
+    /// Only this person
+    #[arg(long, value_name = "PERSON")]
+    pub person: Option<String>,
+    /// Only the people who hold this role
+    #[arg(long, value_name = "ROLE")]
+    pub role: Option<String>,
+    /// Only this document
+    #[arg(long, value_name = "ID")]
+    pub document: Option<String>,
+    #[command(flatten)]
+    pub format: ListFormat,
 }
 
 #[derive(Debug, Args)]

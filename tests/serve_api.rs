@@ -563,10 +563,10 @@ fn records_from_before_tokens_are_read_as_they_are_and_migrated_by_the_next_writ
     let ws = workspace();
     ws.ok(&["login", "--as", "bob"]);
     // As sopbook wrote the records before API tokens: no kind column (and
-    // no photos, which came later).
+    // no photos or training records, which came later).
     let db = ws.path().join(".sopbook/records.db");
     let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute_batch("ALTER TABLE sessions DROP COLUMN kind; DROP TABLE attachments")
+    conn.execute_batch("ALTER TABLE sessions DROP COLUMN kind; DROP TABLE attachments; DROP TABLE acknowledgements")
         .unwrap();
     conn.pragma_update(None, "user_version", 7).unwrap();
     drop(conn);

@@ -11,7 +11,8 @@ use std::path::Path;
 use common::{PASSWORD, Ws, copy_dir};
 
 /// The sample workspace with the demo's records, a sign-in and its end, a
-/// void and a password reset: every table holds rows.
+/// void, a password reset and a read-and-understood record: every table
+/// holds rows.
 fn records() -> Ws {
     let ws = Ws::empty();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -52,6 +53,14 @@ fn records() -> Ws {
         ],
     );
     assert_eq!(reset.code, 0, "{}", reset.stderr);
+    for (id, person) in [
+        ("QC-001", "yosef"),
+        ("QC-003", "yosef"),
+        ("QC-001", "ingrid"),
+    ] {
+        let ack = ws.run_env(&["ack", id, "--as", person], &demo);
+        assert_eq!(ack.code, 0, "{}", ack.stderr);
+    }
     // An inspection with photos, one of them on two items.
     fs::write(ws.path().join("seal.png"), PNG).unwrap();
     let mut jpeg = b"\xFF\xD8\xFF\xE0 a leak".to_vec();
@@ -123,6 +132,7 @@ const TABLES: &[&str] = &[
     "signing_keys",
     "key_resets",
     "rosters",
+    "acknowledgements",
     "seals",
 ];
 
@@ -559,4 +569,59 @@ fn every_change_to_rows_an_import_moved_in_is_caught() {
     }
     assert!(attempts.len() > 20);
     assert!(missed.is_empty(), "not detected:\n{}", missed.join("\n"));
+}
+
+#[test]
+fn a_read_and_understood_record_written_without_the_persons_password_is_caught() {
+    use sopbook::store::{Access, AcknowledgementRow, Batch, Insert, SqliteStore, Store};
+    let ws = common::Ws::fixture("base");
+    ws.release_all();
+    // Whoever holds the file says cay read QC-001, without cay's password.
+    let db = ws.path().join(".sopbook/records.db");
+    let mut store = SqliteStore::open(
+        &db,
+        std::time::Duration::from_secs(1),
+        Access::Write,
+        "a test",
+    )
+    .unwrap();
+    let revision = store
+        .records()
+        .unwrap()
+        .revisions
+        .into_iter()
+        .find(|r| r.doc_id == "QC-001")
+        .unwrap();
+    let now = chrono::Utc::now();
+    store
+        .append(
+            now,
+            Batch {
+                actor: "cay".into(),
+                action: "read and understood".into(),
+                record: "QC-001 rev 1 read and understood".into(),
+                note: serde_json::json!({}),
+                inserts: vec![Insert::Acknowledgement(AcknowledgementRow {
+                    id: 0,
+                    person: "cay".into(),
+                    doc_id: "QC-001".into(),
+                    revision_id: revision.id,
+                    revision_number: revision.number,
+                    content_hash: revision.content_hash,
+                    acknowledged_at: now,
+                    event_seq: 0,
+                })],
+            },
+        )
+        .unwrap();
+    drop(store);
+    let run = ws.run(&["audit", "verify"]);
+    assert_eq!(run.code, 1, "a forged reading passed: {}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "the read-and-understood record 1 of QC-001 rev 1 by cay carries no seal of cay's key"
+        ),
+        "{}",
+        run.stderr
+    );
 }

@@ -22,6 +22,7 @@ mod serve;
 mod session;
 mod spc;
 mod token;
+mod training;
 
 use std::ffi::OsString;
 
@@ -131,6 +132,8 @@ fn access(command: &Command, create: bool) -> Access {
             | Command::Report(_)
             | Command::Spc(_)
             | Command::Audit(_)
+            | Command::ReadingList(_)
+            | Command::Training(_)
             | Command::Inspections(I::List { .. } | I::Show { .. })
             | Command::Nc(N::List { .. } | N::Show { .. })
             | Command::Token(crate::cli::TokenCommand::List { .. })
@@ -163,6 +166,9 @@ fn dispatch(ctx: &mut Context, env: &env::Env, command: Command) -> Result<Outco
         Command::Show(args) => records::show(ctx, &args),
         Command::Diff(args) => records::diff(ctx, &args),
         Command::Audit(command) => audit::audit(ctx, &command),
+        Command::Ack(args) => training::ack(ctx, &args),
+        Command::ReadingList(args) => training::reading_list(ctx, &args),
+        Command::Training(args) => training::training(ctx, &args),
         Command::Login(args) => session::login(ctx, env, &args),
         Command::Logout => session::logout(ctx, env),
         Command::Token(command) => token::token(ctx, &command),

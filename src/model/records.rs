@@ -365,6 +365,23 @@ pub struct RosterRow {
     pub event_seq: i64,
 }
 
+/// A training record: `person` read and understood revision
+/// `revision_number` of `doc_id`, signed with their password and bound to
+/// the revision's content hash.
+#[derive(Debug, Clone, Serialize)]
+pub struct AcknowledgementRow {
+    pub id: i64,
+    pub person: String,
+    pub doc_id: String,
+    pub revision_id: i64,
+    pub revision_number: i64,
+    pub content_hash: String,
+    #[serde(with = "stamp")]
+    pub acknowledged_at: DateTime<Utc>,
+    #[serde(skip)]
+    pub event_seq: i64,
+}
+
 /// A forgotten password: another person, allowed to, gave the person a new
 /// signing key. Their older signatures stay valid under their older key.
 #[derive(Debug, Clone, Serialize)]

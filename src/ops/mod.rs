@@ -46,6 +46,7 @@ pub mod stations;
 #[cfg(test)]
 mod tests;
 pub mod tokens;
+pub mod training;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

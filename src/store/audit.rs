@@ -312,6 +312,13 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
         &mut unreadable,
         "key_resets",
     );
+    let acks = readable(
+        "training records",
+        store.acknowledgements(),
+        &mut v.problems,
+        &mut unreadable,
+        "acknowledgements",
+    );
     let mut expected = recorded(&events);
     expected.retain(|(table, _), _| !unreadable.contains(&table.as_str()));
     // Every row that an event lists by table and id, each hashed once.
@@ -374,6 +381,29 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
         let mut row = Row::new("key_resets", r.id, r.event_seq, r, Some(&r.reset_by));
         row.name = format!("the reset of {}'s signing key by {}", r.person, r.reset_by);
         rows.push(row);
+    }
+    for r in &acks {
+        let mut row = Row::new("acknowledgements", r.id, r.event_seq, r, Some(&r.person));
+        row.name = format!(
+            "the read-and-understood record {} of {} rev {} by {}",
+            r.id, r.doc_id, r.revision_number, r.person
+        );
+        rows.push(row);
+    }
+    // A training record names the revision it read: the same document,
+    // number and content.
+    for a in &acks {
+        let read = records.revisions.iter().find(|r| r.id == a.revision_id);
+        if !read.is_some_and(|r| {
+            r.doc_id == a.doc_id
+                && r.number == a.revision_number
+                && r.content_hash == a.content_hash
+        }) {
+            v.problems.push(format!(
+                "the read-and-understood record {} of {} rev {} by {} does not match the revision it names: it was made behind sopbook's back",
+                a.id, a.doc_id, a.revision_number, a.person
+            ));
+        }
     }
     for r in &seals {
         let mut row = Row::new("seals", r.id, r.event_seq, r, None);

@@ -116,6 +116,7 @@ pub enum Insert {
     SigningKey(SigningKeyRow),
     KeyReset(KeyResetRow),
     Roster(RosterRow),
+    Acknowledgement(AcknowledgementRow),
 }
 
 /// A signer's key, unsealed with their password for one write: the store
@@ -193,6 +194,8 @@ pub trait Store: Send {
     fn rosters(&mut self) -> Result<Vec<RosterRow>>;
     /// The newest roster, if any was recorded.
     fn last_roster(&mut self) -> Result<Option<RosterRow>>;
+    /// Every read-and-understood record, in id order.
+    fn acknowledgements(&mut self) -> Result<Vec<AcknowledgementRow>>;
     /// Every seal, in id order.
     fn seals(&mut self) -> Result<Vec<SealRow>>;
     /// Revisions, changes and signatures, each in id order.

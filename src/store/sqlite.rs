@@ -17,13 +17,13 @@ use crate::error::{ErrorKind, StoreFailure};
 
 use super::photos::PhotoFiles;
 use super::{
-    Appended, AttachmentFields, AttachmentRow, Batch, BatchHeader, ChangeRow, CredentialRow,
-    EventRow, GENESIS, GroupBy, GroupCount, INSPECTION_HASH_VERSION, Insert, InspectionBatch,
-    InspectionEncoder, InspectionFields, InspectionFilter, InspectionRow, ItemResultRow,
-    KeyResetRow, NcRow, NcStepRow, NewInspection, RangeCheck, Records, ResultFields, RevisionRow,
-    RosterRow, RowRef, SealRow, Sealer, SessionEndRow, SessionRow, SignatureRow, SigningKeyRow,
-    Store, VoidRow, encoding_without_id, event_hash, hash_inspection_as, hash_with_id, row_hash,
-    timestamp,
+    AcknowledgementRow, Appended, AttachmentFields, AttachmentRow, Batch, BatchHeader, ChangeRow,
+    CredentialRow, EventRow, GENESIS, GroupBy, GroupCount, INSPECTION_HASH_VERSION, Insert,
+    InspectionBatch, InspectionEncoder, InspectionFields, InspectionFilter, InspectionRow,
+    ItemResultRow, KeyResetRow, NcRow, NcStepRow, NewInspection, RangeCheck, Records, ResultFields,
+    RevisionRow, RosterRow, RowRef, SealRow, Sealer, SessionEndRow, SessionRow, SignatureRow,
+    SigningKeyRow, Store, VoidRow, encoding_without_id, event_hash, hash_inspection_as,
+    hash_with_id, row_hash, timestamp,
 };
 
 /// Migrations in order; the database's `user_version` is how many have run.
@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0007_submissions.sql"),
     include_str!("../../migrations/sqlite/0008_tokens.sql"),
     include_str!("../../migrations/sqlite/0009_attachments.sql"),
+    include_str!("../../migrations/sqlite/0010_acknowledgements.sql"),
 ];
 
 /// How long a writer waits for another writer before giving up, unless
@@ -702,6 +703,19 @@ impl SqliteStore {
                     )?;
                     row.id = tx.last_insert_rowid();
                     ("rosters", row.id, row_hash(&row), None)
+                }
+                Insert::Acknowledgement(mut row) => {
+                    tx.execute(
+                        "INSERT INTO acknowledgements (person, doc_id, revision_id, revision_number, content_hash, acknowledged_at, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        params![row.person, row.doc_id, row.revision_id, row.revision_number, row.content_hash, timestamp(row.acknowledged_at), seq],
+                    )?;
+                    row.id = tx.last_insert_rowid();
+                    (
+                        "acknowledgements",
+                        row.id,
+                        row_hash(&row),
+                        Some(row.person.clone()),
+                    )
                 }
                 Insert::Credential(mut row) => {
                     tx.execute(
@@ -1628,6 +1642,31 @@ impl Store for SqliteStore {
 
     fn rosters(&mut self) -> Result<Vec<RosterRow>> {
         self.load_rosters("")
+    }
+
+    fn acknowledgements(&mut self) -> Result<Vec<AcknowledgementRow>> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let load = || -> rusqlite::Result<Vec<AcknowledgementRow>> {
+            if !self.has_table("acknowledgements")? {
+                return Ok(Vec::new());
+            }
+            self.conn
+                .prepare("SELECT id, person, doc_id, revision_id, revision_number, content_hash, acknowledged_at, event_seq FROM acknowledgements ORDER BY id")?
+                .query_map([], |r| {
+                    Ok(AcknowledgementRow {
+                        id: r.get(0)?,
+                        person: r.get(1)?,
+                        doc_id: r.get(2)?,
+                        revision_id: r.get(3)?,
+                        revision_number: r.get(4)?,
+                        content_hash: r.get(5)?,
+                        acknowledged_at: r.get::<_, Stamp>(6)?.0,
+                        event_seq: r.get(7)?,
+                    })
+                })?
+                .collect()
+        };
+        load().map_err(|e| explain(e, &path, timeout))
     }
 
     fn last_roster(&mut self) -> Result<Option<RosterRow>> {

@@ -25,6 +25,7 @@ mod photos;
 mod publish;
 mod refusals;
 mod scorecard;
+mod training;
 
 use std::path::Path;
 

@@ -1,0 +1,248 @@
+//! Training records: who must read what, read-and-understood signatures,
+//! and how editorial and substantive revisions affect them.
+
+use super::{Bench, day, kind};
+use crate::error::ErrorKind;
+use crate::ops::audit;
+use crate::ops::documents::{self as docs, ReleaseInput};
+use crate::ops::signing::Fixed;
+use crate::ops::training::{self, MatrixFilter, Required, State};
+
+/// A revision of `id` released by ann and approved by bob (WI needs one).
+fn revise(b: &mut Bench, id: &str, summary: &str, minor: bool) {
+    b.amend(id, &format!("\n{summary}."));
+    docs::release(
+        &mut b.ctx,
+        ReleaseInput {
+            id,
+            summary,
+            effective: None,
+            minor,
+            actor: "ann",
+        },
+    )
+    .unwrap();
+    b.approve(id, "bob").unwrap();
+}
+
+/// `person`'s state with one document, from the training matrix.
+fn of(b: &mut Bench, person: &str, id: &str) -> Required {
+    training::matrix(
+        &mut b.ctx,
+        MatrixFilter {
+            person: Some(person),
+            ..MatrixFilter::default()
+        },
+    )
+    .unwrap()
+    .rows
+    .into_iter()
+    .find(|r| r.doc_id == id)
+    .unwrap_or_else(|| panic!("{person} need not read {id}"))
+}
+
+fn acks(b: &mut Bench) -> usize {
+    b.ctx.store().unwrap().acknowledgements().unwrap().len()
+}
+
+#[test]
+fn a_reading_stays_current_across_a_minor_revision_and_lapses_with_a_substantive_one() {
+    let mut b = Bench::new();
+    b.make_effective("WI-001");
+    let r = of(&mut b, "ida", "WI-001");
+    assert_eq!(
+        (r.state, r.revision, r.due_since),
+        (State::Missing, 1, day(2026, 3, 2))
+    );
+
+    b.on(2026, 3, 3);
+    let a = training::ack(&mut b.ctx, "WI-001", "ida").unwrap();
+    assert!(a.recorded);
+    let r = of(&mut b, "ida", "WI-001");
+    assert_eq!(
+        (r.state, r.acknowledged_revision),
+        (State::Current, Some(1))
+    );
+
+    b.on(2026, 4, 1);
+    revise(&mut b, "WI-001", "Typo", true);
+    let r = of(&mut b, "ida", "WI-001");
+    assert_eq!(
+        (r.state, r.revision, r.acknowledged_revision),
+        (State::Current, 2, Some(1))
+    );
+
+    b.on(2026, 5, 4);
+    revise(&mut b, "WI-001", "Tape the box twice", false);
+    let r = of(&mut b, "ida", "WI-001");
+    assert_eq!(
+        (r.state, r.revision, r.due_since),
+        (State::Outdated, 3, day(2026, 5, 4))
+    );
+    let changed = r.changed.unwrap();
+    assert_eq!(
+        (changed.revision, changed.summary.as_str()),
+        (3, "Tape the box twice")
+    );
+
+    b.on(2026, 5, 5);
+    training::ack(&mut b.ctx, "WI-001", "ida").unwrap();
+    let r = of(&mut b, "ida", "WI-001");
+    assert_eq!(
+        (r.state, r.acknowledged_revision, r.acknowledged_on),
+        (State::Current, Some(3), Some(day(2026, 5, 5)))
+    );
+    // Every read-and-understood record is sealed and covered by its event.
+    assert_eq!(
+        audit::verify(&mut b.ctx, &[]).unwrap().problems,
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn a_person_must_read_the_documents_in_force_for_their_roles_only() {
+    let mut b = Bench::new();
+    b.make_effective("WI-001");
+    b.make_effective("QC-001");
+    b.checklist_in_force(); // CL-001 takes QC-001's role, inspector
+    b.release("WI-002", "ann").unwrap(); // in review: nobody reads it yet
+    let list = training::reading_list(&mut b.ctx, "ida").unwrap();
+    let mut ids: Vec<_> = list.to_read.iter().map(|r| r.doc_id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["CL-001", "QC-001", "WI-001"]);
+    assert_eq!((list.required, list.current), (3, 0));
+    let ann = training::reading_list(&mut b.ctx, "ann").unwrap();
+    assert_eq!((ann.required, ann.to_read.len()), (0, 0));
+    let m = training::matrix(&mut b.ctx, MatrixFilter::default()).unwrap();
+    let who: Vec<_> = m
+        .compliance
+        .iter()
+        .map(|c| (c.person.as_str(), c.current, c.required))
+        .collect();
+    assert_eq!(
+        who,
+        [
+            ("ann", 0, 0),
+            ("bob", 0, 0),
+            ("cay", 0, 0),
+            ("dan", 0, 3),
+            ("ida", 0, 3)
+        ]
+    );
+}
+
+#[test]
+fn the_reading_list_puts_the_reading_path_first_then_the_oldest_due() {
+    let mut b = Bench::new();
+    b.make_effective("QC-001");
+    b.on(2026, 3, 5);
+    b.make_effective("WI-001");
+    b.on(2026, 3, 9);
+    let text = std::fs::read_to_string(b.dir.path().join(super::path_of("WI-002"))).unwrap();
+    b.edit(
+        "WI-002",
+        &text.replace(
+            "review_interval = \"6 months\"\n",
+            "review_interval = \"6 months\"\nreading_path = { role = \"inspector\", order = 1 }\n",
+        ),
+    );
+    b.make_effective("WI-002");
+    let list = training::reading_list(&mut b.ctx, "ida").unwrap();
+    let order: Vec<_> = list
+        .to_read
+        .iter()
+        .map(|r| (r.doc_id.as_str(), r.due_since))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("WI-002", day(2026, 3, 9)),
+            ("QC-001", day(2026, 3, 2)),
+            ("WI-001", day(2026, 3, 5)),
+        ]
+    );
+}
+
+#[test]
+fn ack_refuses_an_unknown_person_in_the_audit_log_and_writes_no_record() {
+    let mut b = Bench::new();
+    b.make_effective("WI-001");
+    let before = b.events().len();
+    assert_eq!(
+        kind(training::ack(&mut b.ctx, "WI-001", "zed")),
+        ErrorKind::Refused
+    );
+    let events = b.events();
+    assert_eq!(events.len(), before + 1);
+    let last = events.last().unwrap();
+    assert_eq!(
+        (last.actor.as_str(), last.action.as_str()),
+        ("zed", "refused")
+    );
+    assert_eq!(acks(&mut b), 0);
+}
+
+#[test]
+fn ack_refuses_a_wrong_password_in_the_audit_log_and_writes_no_record() {
+    let mut b = Bench::new();
+    b.make_effective("WI-001");
+    b.ctx.passwords = Box::new(Fixed("not-ida".into()));
+    let e = training::ack(&mut b.ctx, "WI-001", "ida").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Refused);
+    assert_eq!(
+        e.message,
+        "wrong password for ida; nothing was signed (the refusal is in the audit log)"
+    );
+    let last = b.events().pop().unwrap();
+    assert_eq!(
+        (
+            last.actor.as_str(),
+            last.action.as_str(),
+            last.record.as_str()
+        ),
+        ("ida", "refused", "WI-001 rev 1 read and understood")
+    );
+    assert_eq!(acks(&mut b), 0);
+}
+
+#[test]
+fn ack_of_a_document_not_in_force_or_not_for_the_persons_roles_is_invalid_and_writes_nothing() {
+    let mut b = Bench::new();
+    b.make_effective("WI-001");
+    b.release("WI-002", "ann").unwrap();
+    let before = b.events().len();
+
+    let e = training::ack(&mut b.ctx, "WI-002", "ida").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Invalid);
+    assert_eq!(
+        e.message,
+        "WI-002 is not in force today, so nobody signs that they read it; nothing was signed"
+    );
+    let e = training::ack(&mut b.ctx, "WI-001", "ann").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Invalid);
+    assert_eq!(
+        e.message,
+        "WI-001 is not for ann's roles (author): it is for inspector; nothing was signed"
+    );
+    assert_eq!(
+        kind(training::ack(&mut b.ctx, "WI-009", "ida")),
+        ErrorKind::NotFound
+    );
+    assert_eq!(b.events().len(), before);
+    assert_eq!(acks(&mut b), 0);
+}
+
+#[test]
+fn a_second_ack_of_the_same_revision_says_so_and_writes_nothing() {
+    let mut b = Bench::new();
+    b.make_effective("WI-001");
+    assert!(training::ack(&mut b.ctx, "WI-001", "ida").unwrap().recorded);
+    let before = b.events().len();
+    // No password is asked for: nothing would be signed.
+    b.ctx.passwords = Box::new(Fixed("not-ida".into()));
+    let again = training::ack(&mut b.ctx, "WI-001", "ida").unwrap();
+    assert!(!again.recorded);
+    assert_eq!(again.revision, 1);
+    assert_eq!(b.events().len(), before);
+    assert_eq!(acks(&mut b), 1);
+}

@@ -1,0 +1,256 @@
+//! Training records through the real binary: `ack`, `reading-list` and
+//! `training` as the user sees them, refusals included.
+
+mod common;
+
+use common::{PASSWORD, Run, Ws, assert_inline, assert_snapshot, outcome, without_dates};
+use snapbox::str;
+
+fn signed(ws: &Ws, args: &[&str]) -> Run {
+    ws.run_env(args, &[("SOPBOOK_PASSWORD", PASSWORD)])
+}
+
+/// The `base` fixture with every document in force and cay's reading of
+/// QC-001 revision 1.
+fn trained() -> Ws {
+    let ws = Ws::fixture("base");
+    ws.release_all();
+    let run = signed(&ws, &["ack", "QC-001", "--as", "cay"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    ws
+}
+
+/// QC-001 revised and in force again: a substantive revision unless `minor`.
+fn revise_qc_001(ws: &Ws, summary: &str, minor: bool) {
+    ws.edit(
+        "manual/quality/final-inspection.md",
+        "## Steps",
+        &format!("## Steps\n\n{summary}.\n"),
+    );
+    let mut release = vec!["release", "QC-001", "--summary", summary, "--as", "ann"];
+    if minor {
+        release.push("--minor");
+    }
+    ws.ok(&release);
+    ws.ok(&["approve", "QC-001", "--as", "bob"]);
+    ws.ok(&["approve", "QC-001", "--as", "cay"]);
+}
+
+fn pin(name: &str, run: &Run) {
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_snapshot(&format!("training/{name}"), &without_dates(&run.stdout));
+}
+
+#[test]
+fn the_reading_list_puts_the_reading_path_first_and_says_why_each_is_there() {
+    let ws = trained();
+    pin(
+        "reading-list-dan",
+        &ws.run(&["reading-list", "--as", "dan"]),
+    );
+    // A substantive revision of what cay read puts it back, with its summary.
+    revise_qc_001(&ws, "Torque the cover to 8 Nm", false);
+    pin(
+        "reading-list-cay-changed",
+        &ws.run(&["reading-list", "--as", "cay"]),
+    );
+}
+
+#[test]
+fn a_reading_list_with_nothing_left_says_so() {
+    let ws = trained();
+    for id in ["QC-002", "CL-001"] {
+        signed(&ws, &["ack", id, "--as", "cay"]);
+    }
+    let run = ws.run(&["reading-list", "--as", "cay"]);
+    assert_inline(
+        &outcome(&run),
+        str![[r#"
+exit: 0
+Cay Checker (cay) has read and understood everything their roles need: 3 of 3 current
+
+"#]],
+    );
+}
+
+#[test]
+fn the_training_matrix_as_a_table_and_as_csv() {
+    let ws = trained();
+    revise_qc_001(&ws, "Torque the cover to 8 Nm", false);
+    signed(&ws, &["ack", "QC-002", "--as", "bob"]);
+    pin("matrix", &ws.run(&["training"]));
+    pin(
+        "matrix-inspectors.csv",
+        &ws.run(&["training", "--role", "inspector", "--csv"]),
+    );
+}
+
+#[test]
+fn an_editorial_revision_keeps_a_reading_current() {
+    let ws = trained();
+    revise_qc_001(&ws, "Typo", true);
+    let run = ws.run(&[
+        "training",
+        "--person",
+        "cay",
+        "--document",
+        "QC-001",
+        "--csv",
+    ]);
+    assert_inline(
+        &without_dates(&run.stdout),
+        str![[r#"
+PERSON,DOCUMENT,REV,STATE,READ REV,READ ON,DUE SINCE
+cay,QC-001,2,current,1,[DATE],[DATE]
+
+"#]],
+    );
+}
+
+#[test]
+fn the_training_json_names_each_state_and_the_revision_that_changed() {
+    let ws = trained();
+    revise_qc_001(&ws, "Torque the cover to 8 Nm", false);
+    let run = ws.run(&["training", "--person", "cay", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let qc = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["doc_id"] == "QC-001")
+        .unwrap();
+    assert_eq!(qc["state"], "outdated");
+    assert_eq!(qc["acknowledged_revision"], 1);
+    assert_eq!(qc["changed"]["revision"], 2);
+    assert_eq!(qc["changed"]["summary"], "Torque the cover to 8 Nm");
+    assert_eq!(v["compliance"][0]["current"], 0);
+    assert_eq!(v["compliance"][0]["required"], 3);
+}
+
+#[test]
+fn ack_signs_once_per_revision_and_refuses_as_the_user_sees_it() {
+    let ws = trained();
+    assert_inline(
+        &outcome(&signed(&ws, &["ack", "QC-002", "--as", "dan"])),
+        str![[r#"
+exit: 0
+dan read and understood QC-002 rev 1 (Handling a nonconformance)
+
+"#]],
+    );
+    assert_inline(
+        &outcome(&signed(&ws, &["ack", "QC-002", "--as", "dan"])),
+        str![[r#"
+exit: 0
+dan has already read and understood QC-002 rev 1; nothing was signed
+
+"#]],
+    );
+    let wrong = ws.run_env(
+        &["ack", "CS-001", "--as", "dan"],
+        &[("SOPBOOK_PASSWORD", "not-dans")],
+    );
+    assert_inline(
+        &outcome(&wrong),
+        str![[r#"
+exit: 1
+error: wrong password for dan; nothing was signed (the refusal is in the audit log)
+
+"#]],
+    );
+    assert_inline(
+        &outcome(&signed(&ws, &["ack", "CS-001", "--as", "zed"])),
+        str![[r#"
+exit: 1
+error: `zed` is not a person in sopbook.toml; nothing was signed (the refusal is in the audit log)
+
+help: the people are ann, bob, cay, dan; to add someone, add a [[person]] table with id, name and roles to sopbook.toml
+
+"#]],
+    );
+    assert_inline(
+        &outcome(&signed(&ws, &["ack", "QC-001", "--as", "dan"])),
+        str![[r#"
+exit: 2
+error: QC-001 is not for dan's roles (clerk): it is for inspector; nothing was signed
+
+help: `sopbook reading-list --as dan` shows what dan must read
+
+"#]],
+    );
+    ws.write(
+        "manual/service/returns.md",
+        "+++\nid = \"CS-002\"\ntitle = \"Returns\"\nsection = \"CS\"\nowner = \"clerk\"\nroles = [\"clerk\"]\nreview_interval = \"12 months\"\n+++\n\n## Steps\n\n1. Take the unit back.\n",
+    );
+    assert_inline(
+        &outcome(&signed(&ws, &["ack", "CS-002", "--as", "dan"])),
+        str![[r#"
+exit: 2
+error: CS-002 is not in force today, so nobody signs that they read it; nothing was signed
+
+help: `sopbook status` shows what is in force
+
+"#]],
+    );
+    // Refusals are in the audit log; only the first ack was recorded.
+    let log = ws.run(&["audit", "log", "--json"]);
+    let events: serde_json::Value = serde_json::from_str(&log.stdout).unwrap();
+    let actions: Vec<(String, String)> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .take(3)
+        .map(|e| {
+            (
+                e["actor"].as_str().unwrap().to_string(),
+                e["action"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("zed".to_string(), "refused".to_string()),
+            ("dan".to_string(), "refused".to_string()),
+            ("dan".to_string(), "read and understood".to_string()),
+        ]
+    );
+    assert_eq!(ws.run(&["audit", "verify"]).code, 0);
+}
+
+#[test]
+fn the_training_matrix_names_what_it_cannot_filter_by() {
+    let ws = trained();
+    assert_inline(
+        &outcome(&ws.run(&["training", "--role", "welder"])),
+        str![[r#"
+exit: 2
+error: nobody in sopbook.toml holds the role `welder`
+
+help: `sopbook people` lists who holds which role
+
+"#]],
+    );
+    assert_inline(
+        &outcome(&ws.run(&["training", "--person", "zed"])),
+        str![[r#"
+exit: 2
+error: `zed` is not a person in sopbook.toml
+
+help: the people are ann, bob, cay, dan; to add someone, add a [[person]] table with id, name and roles to sopbook.toml
+
+"#]],
+    );
+    assert_inline(
+        &outcome(&ws.run(&["training", "--document", "QC-01"])),
+        str![[r#"
+exit: 2
+error: no SOP or checklist has the id `QC-01`
+
+help: did you mean `QC-001`?
+
+"#]],
+    );
+}
