@@ -3,52 +3,32 @@
 //! a gauge or script would send it (a bearer token, JSON in and out).
 
 mod common;
+#[path = "common/http.rs"]
+mod http_support;
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{PASSWORD, Ws, copy_dir};
+use common::{PASSWORD, Ws};
+use http_support::{contexts, copy_of, released};
 use serde_json::{Value, json};
 use sopbook::http::routes::api;
 use sopbook::http::{Contexts, State, router};
-use sopbook::ops::{Access, Clock, Context, Settings, StoreOptions};
+use sopbook::ops::Clock;
 use tower::ServiceExt as _;
 
-/// The `base` fixture with every document released and approved and every
-/// password set: made once, copied per test.
-fn released() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let ws = Ws::fixture("base");
-        ws.release_all();
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-api-released");
-        let _ = std::fs::remove_dir_all(&dir);
-        copy_dir(ws.path(), &dir);
-        dir
-    })
-}
-
+/// A fresh copy of the `base` fixture, released, passwords set.
 fn workspace() -> Ws {
-    let ws = Ws::empty();
-    copy_dir(released(), ws.path());
-    ws
+    copy_of(released("serve-api-released", false))
 }
 
 /// The server over `ws`, its clock `ahead` of the real one.
 fn app_at(ws: &Ws, ahead: chrono::Duration) -> Router {
-    let root = ws.path().to_path_buf();
+    let plain = contexts(ws.path().to_path_buf());
     let contexts: Contexts = Arc::new(move || {
-        let settings = Settings {
-            database: None,
-            store: StoreOptions {
-                access: Access::Write,
-                ..StoreOptions::default()
-            },
-        };
-        let mut ctx = Context::new(Some(root.clone()), root.clone(), settings);
+        let mut ctx = plain()?;
         if !ahead.is_zero() {
             ctx.clock = Clock::Fixed(chrono::Utc::now() + ahead);
         }

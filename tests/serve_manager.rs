@@ -4,50 +4,19 @@
 //! command line refuses, and starts the re-inspection that lets it close.
 
 mod common;
-
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+#[path = "common/http.rs"]
+mod http_support;
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use common::{PASSWORD, Ws, copy_dir};
+use axum::http::{StatusCode, header};
+use common::{PASSWORD, Ws};
+use http_support::{Browser, Page, contexts, copy_of, released};
 use serde_json::Value;
-use sopbook::http::{Contexts, State, router};
-use sopbook::ops::{Access, Context, Settings, StoreOptions};
-use tower::ServiceExt as _;
+use sopbook::http::{State, router};
 
-/// The `base` fixture released, passwords set: made once, copied per test.
-fn released() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let ws = Ws::fixture("base");
-        ws.release_all();
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-manager-released");
-        let _ = std::fs::remove_dir_all(&dir);
-        copy_dir(ws.path(), &dir);
-        dir
-    })
-}
-
+/// A fresh copy of the `base` fixture, released, passwords set.
 fn workspace() -> Ws {
-    let ws = Ws::empty();
-    copy_dir(released(), ws.path());
-    ws
-}
-
-fn contexts(root: PathBuf) -> Contexts {
-    Arc::new(move || {
-        let settings = Settings {
-            database: None,
-            store: StoreOptions {
-                access: Access::Write,
-                ..StoreOptions::default()
-            },
-        };
-        Ok(Context::new(Some(root.clone()), root.clone(), settings))
-    })
+    copy_of(released("serve-manager-released", false))
 }
 
 /// The server of station `station` on the workspace.
@@ -58,137 +27,6 @@ fn app_at(ws: &Ws, station: &str) -> Router {
 
 fn app(ws: &Ws) -> Router {
     app_at(ws, "bench-1")
-}
-
-struct Page {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-impl Page {
-    fn location(&self) -> &str {
-        self.headers
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    }
-
-    fn field(&self, name: &str) -> String {
-        let needle = format!("name=\"{name}\" value=\"");
-        let at = self
-            .body
-            .find(&needle)
-            .unwrap_or_else(|| panic!("no field {name} in:\n{}", self.body));
-        let rest = &self.body[at + needle.len()..];
-        rest[..rest.find('"').unwrap()].to_string()
-    }
-
-    fn csrf(&self) -> String {
-        self.field("csrf")
-    }
-
-    #[track_caller]
-    fn shows(&self, text: &str) {
-        assert!(self.body.contains(text), "no {text:?} in:\n{}", self.body);
-    }
-}
-
-/// A browser that keeps the cookies the server sets.
-struct Browser {
-    app: Router,
-    cookies: BTreeMap<String, String>,
-}
-
-fn encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-impl Browser {
-    async fn send(&mut self, request: Request<Body>) -> Page {
-        let response = self.app.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        for set in headers.get_all(header::SET_COOKIE) {
-            let text = set.to_str().unwrap();
-            let (pair, _) = text.split_once(';').unwrap_or((text, ""));
-            let (name, value) = pair.split_once('=').unwrap();
-            if text.contains("Max-Age=0") {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.to_string(), value.to_string());
-            }
-        }
-        let bytes = axum::body::to_bytes(response.into_body(), 1 << 24)
-            .await
-            .unwrap();
-        Page {
-            status,
-            headers,
-            body: String::from_utf8(bytes.to_vec()).unwrap(),
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    async fn get(&mut self, path: &str) -> Page {
-        let request = Request::get(path)
-            .header(header::COOKIE, self.cookie_header())
-            .body(Body::empty())
-            .unwrap();
-        self.send(request).await
-    }
-
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
-        let body = fields
-            .iter()
-            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
-        let request = Request::post(path)
-            .header(header::COOKIE, self.cookie_header())
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap();
-        self.send(request).await
-    }
-
-    /// Signed in as `person` through the sign-in form.
-    async fn signed_in(app: Router, person: &str) -> Browser {
-        let mut b = Browser {
-            app,
-            cookies: BTreeMap::new(),
-        };
-        let form = b.get("/signin").await;
-        let csrf = form.csrf();
-        let page = b
-            .post(
-                "/signin",
-                &[
-                    ("csrf", &csrf),
-                    ("next", "/"),
-                    ("person", person),
-                    ("password", PASSWORD),
-                ],
-            )
-            .await;
-        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-        b
-    }
 }
 
 /// The answers to CL-001 with `length` as given (120.5 at most passes).
@@ -432,10 +270,7 @@ async fn the_charts_are_the_published_dashboards_own_svgs() {
 #[tokio::test]
 async fn the_manager_pages_need_a_sign_in() {
     let ws = workspace();
-    let mut b = Browser {
-        app: app(&ws),
-        cookies: BTreeMap::new(),
-    };
+    let mut b = Browser::new(app(&ws));
     for path in ["/manage", "/nc/NC-0001", "/manage/charts/fpy.svg"] {
         let page = b.get(path).await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");

@@ -4,17 +4,17 @@
 //! the form back with what was entered; a form too large is refused.
 
 mod common;
+#[path = "common/http.rs"]
+mod http_support;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{PASSWORD, Ws, copy_dir};
-use sopbook::http::{Contexts, State, router};
-use sopbook::ops::{Access, Context, Settings, StoreOptions};
+use common::{PASSWORD, Ws};
+use http_support::{contexts, copy_of, released};
+use sopbook::http::{State, router};
 use tower::ServiceExt as _;
 
 /// A 2×2 red PNG.
@@ -30,38 +30,17 @@ fn sha256(bytes: &[u8]) -> String {
     sopbook::store::sha256_hex(bytes)
 }
 
-/// The `base` fixture released, made once per run, copied per test.
-fn released() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let ws = Ws::fixture("base");
-        ws.release_all();
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-photos-released");
-        let _ = std::fs::remove_dir_all(&dir);
-        copy_dir(ws.path(), &dir);
-        dir
-    })
-}
-
+/// A fresh copy of the `base` fixture, released, passwords set.
 fn workspace() -> Ws {
-    let ws = Ws::empty();
-    copy_dir(released(), ws.path());
-    ws
+    copy_of(released("serve-photos-released", false))
 }
 
 fn app(ws: &Ws) -> Router {
-    let root = ws.path().to_path_buf();
-    let contexts: Contexts = Arc::new(move || {
-        let settings = Settings {
-            database: None,
-            store: StoreOptions {
-                access: Access::Write,
-                ..StoreOptions::default()
-            },
-        };
-        Ok(Context::new(Some(root.clone()), root.clone(), settings))
-    });
-    router(State::new(contexts, "bench-1", None))
+    router(State::new(
+        contexts(ws.path().to_path_buf()),
+        "bench-1",
+        None,
+    ))
 }
 
 struct Page {
