@@ -63,17 +63,13 @@ fn in_force(rev: &RevisionRow, checklist: &Checklist, used_here: usize) -> InFor
     }
 }
 
-/// The checklists that can be used to inspect now, the station's first.
-pub fn checklists(ctx: &mut Context, station: &str) -> Result<Checklists> {
-    let today = local_date(ctx.now());
-    let since = (today - Duration::days(STATION_DAYS)).to_string();
-    let store = ctx.store()?;
-    let records = store.records()?;
-    let recent = store.inspections(&InspectionFilter {
-        since: Some(since),
-        ..Default::default()
-    })?;
-    let control = Control::new(&records);
+/// The checklists in force on `today` (not retired), with the revision in
+/// force of each, in id order.
+fn in_force_today(
+    records: &crate::store::Records,
+    today: chrono::NaiveDate,
+) -> Vec<(RevisionRow, Checklist)> {
+    let control = Control::new(records);
     let mut ids: Vec<&str> = control.ids().collect();
     ids.sort_by(|a, b| crate::workspace::id_order(a, b));
     ids.dedup();
@@ -86,15 +82,31 @@ pub fn checklists(ctx: &mut Context, station: &str) -> Result<Checklists> {
         if rev.kind != DocKind::Checklist {
             continue;
         }
-        let Some(checklist) = crate::workspace::parse_snapshot_checklist(&rev.path, &rev.content)
-        else {
-            continue;
-        };
+        if let Some(checklist) = crate::workspace::parse_snapshot_checklist(&rev.path, &rev.content)
+        {
+            all.push((rev.clone(), checklist));
+        }
+    }
+    all
+}
+
+/// The checklists that can be used to inspect now, the station's first.
+pub fn checklists(ctx: &mut Context, station: &str) -> Result<Checklists> {
+    let today = local_date(ctx.now());
+    let since = (today - Duration::days(STATION_DAYS)).to_string();
+    let store = ctx.store()?;
+    let records = store.records()?;
+    let recent = store.inspections(&InspectionFilter {
+        since: Some(since),
+        ..Default::default()
+    })?;
+    let mut all = Vec::new();
+    for (rev, checklist) in in_force_today(&records, today) {
         let used = recent
             .iter()
             .filter(|i| i.station == station && i.checklist_id == checklist.id)
             .count();
-        all.push(in_force(rev, &checklist, used));
+        all.push(in_force(&rev, &checklist, used));
     }
     let (mut here, others): (Vec<_>, Vec<_>) = all.into_iter().partition(|c| c.used_here > 0);
     here.sort_by_key(|c| std::cmp::Reverse(c.used_here));
@@ -673,25 +685,10 @@ fn item_spec(item: &crate::model::Item) -> ItemSpec {
 pub fn described(ctx: &mut Context) -> Result<Vec<Described>> {
     let today = local_date(ctx.now());
     let records = ctx.store()?.records()?;
-    let control = Control::new(&records);
-    let mut ids: Vec<&str> = control.ids().collect();
-    ids.sort_by(|a, b| crate::workspace::id_order(a, b));
-    ids.dedup();
     let mut all = Vec::new();
-    for id in ids {
-        let state = control.state(id, today);
-        let Some((rev, _)) = state.effective.filter(|_| state.retired.is_none()) else {
-            continue;
-        };
-        if rev.kind != DocKind::Checklist {
-            continue;
-        }
-        let Some(checklist) = crate::workspace::parse_snapshot_checklist(&rev.path, &rev.content)
-        else {
-            continue;
-        };
+    for (rev, checklist) in in_force_today(&records, today) {
         all.push(Described {
-            checklist: in_force(rev, &checklist, 0),
+            checklist: in_force(&rev, &checklist, 0),
             items: checklist.items.iter().map(item_spec).collect(),
         });
     }
