@@ -299,6 +299,8 @@ impl SqliteStore {
             .conn
             .busy_timeout(busy_timeout)
             .map_err(|e| store.explain(e))?;
+        // A server keeps its connections: their statements are kept too.
+        store.conn.set_prepared_statement_cache_capacity(64);
         match store.ownership().map_err(|e| store.explain(e))? {
             Ownership::Ours(version) if version > MIGRATIONS.len() as i64 => {
                 return Err(anyhow!(
@@ -333,7 +335,7 @@ impl SqliteStore {
                 return Ok(Vec::new());
             }
             self.conn
-                .prepare(&format!(
+                .prepare_cached(&format!(
                     "SELECT id, people, recorded_at, event_seq FROM rosters ORDER BY id{order}"
                 ))?
                 .query_map([], |r| {
@@ -379,7 +381,7 @@ impl SqliteStore {
             .query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let tables: Vec<String> = self
             .conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")?
+            .prepare_cached("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(if app == APPLICATION_ID {
@@ -414,7 +416,7 @@ impl SqliteStore {
         let args = rusqlite::params_from_iter(args);
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let load = || -> rusqlite::Result<Records> {
-            let mut stmt = self.conn.prepare(&format!(
+            let mut stmt = self.conn.prepare_cached(&format!(
                 "SELECT id, doc_id, kind, number, title, path, content, content_hash, summary, minor, author, created_at, event_seq
                  FROM revisions {filter} ORDER BY id"
             ))?;
@@ -437,7 +439,7 @@ impl SqliteStore {
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            let mut stmt = self.conn.prepare(&format!(
+            let mut stmt = self.conn.prepare_cached(&format!(
                 "SELECT id, doc_id, kind, revision_id, requested_by, reason, effective_date, required, approver_roles, created_at, event_seq
                  FROM changes {filter} ORDER BY id"
             ))?;
@@ -458,7 +460,7 @@ impl SqliteStore {
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            let mut stmt = self.conn.prepare(&format!(
+            let mut stmt = self.conn.prepare_cached(&format!(
                 "SELECT id, change_id, doc_id, revision_id, signer, meaning, signed_at, content_hash, note, event_seq
                  FROM signatures {filter} ORDER BY id"
             ))?;
@@ -491,11 +493,12 @@ impl SqliteStore {
     /// may predate API tokens (migration 0008), and all their sessions are
     /// sign-ins.
     fn session_columns(&self) -> rusqlite::Result<&'static str> {
-        let n: i64 = self.conn.query_row(
-            "SELECT count(*) FROM pragma_table_info('sessions') WHERE name = 'kind'",
-            [],
-            |r| r.get(0),
-        )?;
+        let n: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM pragma_table_info('sessions') WHERE name = 'kind'",
+            )?
+            .query_row([], |r| r.get(0))?;
         Ok(if n > 0 {
             "id, person, token_hash, started_at, expires_at, event_seq, kind"
         } else {
@@ -505,11 +508,12 @@ impl SqliteStore {
 
     /// Whether a table exists (records opened only to read may predate it).
     fn has_table(&self, name: &str) -> rusqlite::Result<bool> {
-        let n: i64 = self.conn.query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
-            [name],
-            |r| r.get(0),
-        )?;
+        let n: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            )?
+            .query_row([name], |r| r.get(0))?;
         Ok(n > 0)
     }
 
@@ -1464,7 +1468,7 @@ impl Store for SqliteStore {
         let load = || -> rusqlite::Result<Vec<EventRow>> {
             let mut stmt = self
                 .conn
-                .prepare("SELECT seq, at, actor, action, record, detail, prev_hash, hash FROM events ORDER BY seq")?;
+                .prepare_cached("SELECT seq, at, actor, action, record, detail, prev_hash, hash FROM events ORDER BY seq")?;
             stmt.query_map([], |r| {
                 Ok(EventRow {
                     seq: r.get(0)?,
@@ -1485,7 +1489,7 @@ impl Store for SqliteStore {
     fn credentials(&mut self) -> Result<Vec<CredentialRow>> {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let load = || -> rusqlite::Result<Vec<CredentialRow>> {
-            let mut stmt = self.conn.prepare(
+            let mut stmt = self.conn.prepare_cached(
                 "SELECT id, person, hash, set_at, event_seq FROM credentials ORDER BY id",
             )?;
             stmt.query_map([], |r| {
@@ -1508,22 +1512,20 @@ impl Store for SqliteStore {
             let columns = self.session_columns()?;
             let session = self
                 .conn
-                .query_row(
-                    &format!("SELECT {columns} FROM sessions WHERE token_hash = ?1"),
-                    [token_hash],
-                    session_row,
-                )
+                .prepare_cached(&format!(
+                    "SELECT {columns} FROM sessions WHERE token_hash = ?1"
+                ))?
+                .query_row([token_hash], session_row)
                 .optional()?;
             let Some(session) = session else {
                 return Ok(None);
             };
             let end = self
                 .conn
-                .query_row(
+                .prepare_cached(
                     "SELECT id, session_id, ended_at, reason, event_seq FROM session_ends WHERE session_id = ?1",
-                    [session.id],
-                    session_end_row,
-                )
+                )?
+                .query_row([session.id], session_end_row)
                 .optional()?;
             Ok(Some((session, end)))
         };
@@ -1545,12 +1547,12 @@ impl Store for SqliteStore {
             let columns = self.session_columns()?;
             let sessions = self
                 .conn
-                .prepare(&format!("SELECT {columns} FROM sessions ORDER BY id"))?
+                .prepare_cached(&format!("SELECT {columns} FROM sessions ORDER BY id"))?
                 .query_map([], session_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             let ends = self
                 .conn
-                .prepare("SELECT id, session_id, ended_at, reason, event_seq FROM session_ends ORDER BY id")?
+                .prepare_cached("SELECT id, session_id, ended_at, reason, event_seq FROM session_ends ORDER BY id")?
                 .query_map([], session_end_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok((sessions, ends))
@@ -1565,7 +1567,7 @@ impl Store for SqliteStore {
                 return Ok(Vec::new());
             }
             self.conn
-                .prepare("SELECT id, person, public_key, sealed, set_at, event_seq FROM signing_keys ORDER BY id")?
+                .prepare_cached("SELECT id, person, public_key, sealed, set_at, event_seq FROM signing_keys ORDER BY id")?
                 .query_map([], |r| {
                     Ok(SigningKeyRow {
                         id: r.get(0)?,
@@ -1588,7 +1590,7 @@ impl Store for SqliteStore {
                 return Ok(Vec::new());
             }
             self.conn
-                .prepare("SELECT id, person, public_key, reason, reset_by, reset_at, event_seq FROM key_resets ORDER BY id")?
+                .prepare_cached("SELECT id, person, public_key, reason, reset_by, reset_at, event_seq FROM key_resets ORDER BY id")?
                 .query_map([], |r| {
                     Ok(KeyResetRow {
                         id: r.get(0)?,
@@ -1651,7 +1653,7 @@ impl Store for SqliteStore {
                 return Ok(Vec::new());
             }
             self.conn
-                .prepare("SELECT id, person, doc_id, revision_id, revision_number, content_hash, acknowledged_at, event_seq FROM acknowledgements ORDER BY id")?
+                .prepare_cached("SELECT id, person, doc_id, revision_id, revision_number, content_hash, acknowledged_at, event_seq FROM acknowledgements ORDER BY id")?
                 .query_map([], |r| {
                     Ok(AcknowledgementRow {
                         id: r.get(0)?,
@@ -1680,7 +1682,7 @@ impl Store for SqliteStore {
                 return Ok(Vec::new());
             }
             self.conn
-                .prepare("SELECT id, row_table, row_id, signer, public_key, signature, event_seq FROM seals ORDER BY id")?
+                .prepare_cached("SELECT id, row_table, row_id, signer, public_key, signature, event_seq FROM seals ORDER BY id")?
                 .query_map([], |r| {
                     Ok(SealRow {
                         id: r.get(0)?,
@@ -1763,7 +1765,7 @@ impl Store for SqliteStore {
             sql.push_str(&format!(" LIMIT {limit}"));
         }
         let load = || -> rusqlite::Result<Vec<InspectionRow>> {
-            let mut stmt = self.conn.prepare(&sql)?;
+            let mut stmt = self.conn.prepare_cached(&sql)?;
             stmt.query_map(rusqlite::params_from_iter(params.iter()), inspection_row)?
                 .collect()
         };
@@ -1804,7 +1806,7 @@ impl Store for SqliteStore {
     fn voids(&mut self) -> Result<Vec<VoidRow>> {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let load = || -> rusqlite::Result<Vec<VoidRow>> {
-            let mut stmt = self.conn.prepare("SELECT id, inspection_id, reason, voided_by, voided_at, event_seq FROM inspection_voids ORDER BY id")?;
+            let mut stmt = self.conn.prepare_cached("SELECT id, inspection_id, reason, voided_by, voided_at, event_seq FROM inspection_voids ORDER BY id")?;
             stmt.query_map([], |r| {
                 Ok(VoidRow {
                     id: r.get(0)?,
@@ -1823,7 +1825,7 @@ impl Store for SqliteStore {
     fn nonconformances(&mut self) -> Result<Vec<NcRow>> {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let load = || -> rusqlite::Result<Vec<NcRow>> {
-            let mut stmt = self.conn.prepare("SELECT id, inspection_id, opened_at, summary, event_seq FROM nonconformances ORDER BY id")?;
+            let mut stmt = self.conn.prepare_cached("SELECT id, inspection_id, opened_at, summary, event_seq FROM nonconformances ORDER BY id")?;
             stmt.query_map([], |r| {
                 Ok(NcRow {
                     id: r.get(0)?,
@@ -1841,7 +1843,7 @@ impl Store for SqliteStore {
     fn nc_steps(&mut self) -> Result<Vec<NcStepRow>> {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let load = || -> rusqlite::Result<Vec<NcStepRow>> {
-            let mut stmt = self.conn.prepare("SELECT id, nc_id, kind, value, sop_id, signer, signed_at, note, event_seq FROM nc_steps ORDER BY id")?;
+            let mut stmt = self.conn.prepare_cached("SELECT id, nc_id, kind, value, sop_id, signer, signed_at, note, event_seq FROM nc_steps ORDER BY id")?;
             stmt.query_map([], |r| {
                 Ok(NcStepRow {
                     id: r.get(0)?,
@@ -1887,7 +1889,7 @@ impl Store for SqliteStore {
              ORDER BY i.recorded_at, i.id"
         );
         let load = || -> rusqlite::Result<Vec<(i64, DateTime<Utc>, f64)>> {
-            let mut stmt = self.conn.prepare(&sql)?;
+            let mut stmt = self.conn.prepare_cached(&sql)?;
             stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
                 Ok((r.get(0)?, r.get::<_, Stamp>(1)?.0, r.get(2)?))
             })?
@@ -1914,7 +1916,7 @@ impl Store for SqliteStore {
             let load = || -> rusqlite::Result<Vec<GroupCount>> {
                 let mut days: std::collections::BTreeMap<String, GroupCount> =
                     std::collections::BTreeMap::new();
-                let mut stmt = self.conn.prepare(&sql)?;
+                let mut stmt = self.conn.prepare_cached(&sql)?;
                 let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
                 while let Some(r) = rows.next()? {
                     let day = r.get_ref(0)?.as_str().unwrap_or("");
@@ -1970,7 +1972,7 @@ impl Store for SqliteStore {
              GROUP BY 1 ORDER BY 1"
         );
         let load = || -> rusqlite::Result<Vec<GroupCount>> {
-            let mut stmt = self.conn.prepare(&sql)?;
+            let mut stmt = self.conn.prepare_cached(&sql)?;
             stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
                 Ok(GroupCount {
                     key: r.get(0)?,
@@ -1999,7 +2001,7 @@ impl Store for SqliteStore {
              GROUP BY 1 ORDER BY 2 DESC, 1"
         );
         let load = || -> rusqlite::Result<Vec<(String, i64)>> {
-            let mut stmt = self.conn.prepare(&sql)?;
+            let mut stmt = self.conn.prepare_cached(&sql)?;
             stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })?
@@ -2012,7 +2014,7 @@ impl Store for SqliteStore {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let load = || -> rusqlite::Result<Vec<(i64, i64)>> {
             self.conn
-                .prepare(
+                .prepare_cached(
                     "SELECT r.inspection_id, r.position FROM item_results r
                      WHERE NOT EXISTS (SELECT 1 FROM inspections i WHERE i.id = r.inspection_id)
                      ORDER BY r.inspection_id, r.position",
