@@ -18,10 +18,9 @@ mod browser_support;
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use browser_support::{Running, browser_available, free_port, open, start_driver, wait_for_port};
+use browser_support::{Running, browser_available, free_port, open, serve_on, start_driver};
 use common::{PASSWORD, Ws};
 use fantoccini::{Client, Locator};
 
@@ -34,32 +33,7 @@ const TABLET: (u32, u32) = (820, 1180);
 /// `sopbook serve` on a free loopback port in the workspace.
 fn start_server(ws: &Ws, station: &str) -> (Running, u16) {
     let port = free_port();
-    (start_server_on(ws.path(), station, port), port)
-}
-
-/// `sopbook serve` in the workspace at `dir`, on `port`.
-fn start_server_on(dir: &Path, station: &str, port: u16) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sopbook"))
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--station",
-            station,
-        ])
-        .current_dir(dir)
-        .env_remove("SOPBOOK_WORKSPACE")
-        .env_remove("SOPBOOK_DATABASE")
-        .env_remove("SOPBOOK_PASSWORD")
-        .env_remove("SOPBOOK_STATION")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("could not start sopbook serve");
-    wait_for_port(port, "sopbook serve", &mut child);
-    Running(child)
+    (serve_on(ws.path(), station, port), port)
 }
 
 async fn connect(port: u16, profile: &Path) -> Client {
@@ -579,7 +553,7 @@ fn a_confirm_while_the_server_is_down_keeps_trying_and_records_one_inspection() 
         shots.take(&c, "offline").await;
         assert!(inspections_listed(&dir).is_empty());
 
-        let _server = start_server_on(&dir, "line-9", port);
+        let _server = serve_on(&dir, "line-9", port);
         c.wait()
             .at_most(Duration::from_secs(30))
             .for_element(Locator::Css("dl.facts"))

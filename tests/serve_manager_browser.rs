@@ -10,9 +10,7 @@
 mod browser_support;
 mod common;
 
-use std::process::{Command, Stdio};
-
-use browser_support::{Running, browser_available, free_port, open, start_driver, wait_for_port};
+use browser_support::{Running, browser_available, free_port, open, serve_on, start_driver};
 use common::Ws;
 use fantoccini::{Client, Locator};
 
@@ -38,27 +36,7 @@ fn demo() -> Ws {
 
 fn start_server(ws: &Ws) -> (Running, u16) {
     let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sopbook"))
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--station",
-            "line-1",
-        ])
-        .current_dir(ws.path())
-        .env_remove("SOPBOOK_WORKSPACE")
-        .env_remove("SOPBOOK_DATABASE")
-        .env_remove("SOPBOOK_PASSWORD")
-        .env_remove("SOPBOOK_STATION")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("could not start sopbook serve");
-    wait_for_port(port, "sopbook serve", &mut child);
-    (Running(child), port)
+    (serve_on(ws.path(), "line-1", port), port)
 }
 
 async fn eval(c: &Client, script: &str) -> serde_json::Value {

@@ -48,6 +48,8 @@ pub struct SqliteStore {
     conn: pool::Pooled,
     path: PathBuf,
     busy_timeout: Duration,
+    /// This process's writers to the same file: their queue and their gate.
+    queue: std::sync::Arc<group::Queue>,
 }
 
 /// Marks a SQLite file as sopbook's records (`PRAGMA application_id`): "SOPB".
@@ -294,6 +296,7 @@ impl SqliteStore {
             conn: pool::Pooled::new(conn, Some(path)),
             path: path.to_path_buf(),
             busy_timeout,
+            queue: group::queue_for(path),
         };
         store
             .conn
@@ -365,6 +368,7 @@ impl SqliteStore {
             conn: pool::Pooled::new(conn, None),
             path: PathBuf::from(":memory:"),
             busy_timeout,
+            queue: std::sync::Arc::default(),
         };
         store.migrate().map_err(|e| store.explain(e))?;
         Ok(store)
@@ -785,7 +789,7 @@ impl SqliteStore {
         header: BatchHeader,
         inspections: Vec<NewInspection>,
     ) -> Result<Vec<(i64, Option<i64>)>> {
-        let queue = group::queue_for(&self.path);
+        let queue = self.queue.clone();
         let mut state = queue.lock();
         let ticket = state.enqueue(group::Job {
             at,
@@ -1441,7 +1445,7 @@ impl Store for SqliteStore {
         sealers: &[Sealer],
     ) -> Result<Appended> {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
-        let queue = group::queue_for(&self.path);
+        let queue = self.queue.clone();
         let _gate = queue.gate();
         let mut waits = Waits::new(timeout);
         loop {
@@ -1707,7 +1711,7 @@ impl Store for SqliteStore {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
         // Taking the write lock and giving it back writes nothing. Writers
         // of this process take turns at the gate, not in SQLite's backoff.
-        let queue = group::queue_for(&self.path);
+        let queue = self.queue.clone();
         let _gate = queue.gate();
         let probe = || -> rusqlite::Result<()> {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;

@@ -148,3 +148,29 @@ pub async fn open(c: &Client, url: &str) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// `sopbook serve` in the workspace at `dir`, on `port`.
+#[allow(dead_code)] // the published manual's browser tests start no server
+pub fn serve_on(dir: &Path, station: &str, port: u16) -> Running {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sopbook"))
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--station",
+            station,
+        ])
+        .current_dir(dir)
+        .env_remove("SOPBOOK_WORKSPACE")
+        .env_remove("SOPBOOK_DATABASE")
+        .env_remove("SOPBOOK_PASSWORD")
+        .env_remove("SOPBOOK_STATION")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("could not start sopbook serve");
+    wait_for_port(port, "sopbook serve", &mut child);
+    Running(child)
+}
