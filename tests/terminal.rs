@@ -109,6 +109,8 @@ fn in_terminal(ws: &Ws, args: &[&str], columns: u16, input: &str, env: &[(&str, 
         .env_remove("SOPBOOK_DATABASE")
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR")
+        .env_remove("CI")
         .env_remove("COLUMNS")
         .env("TERM", "xterm-256color")
         .env("SOPBOOK_PASSWORD", PASSWORD)
@@ -498,7 +500,11 @@ fn the_summary_is_coloured_only_where_the_terminal_has_colour() {
             .is_match(summary),
         "{summary:?}"
     );
-    for env in [&[("NO_COLOR", "1")][..], &[("TERM", "dumb")][..]] {
+    for env in [
+        &[("NO_COLOR", "1")][..],
+        &[("TERM", "dumb")][..],
+        &[("TERM", "dumb"), ("CI", "true"), ("CLICOLOR", "1")][..],
+    ] {
         let run = in_terminal(&ws, &INSPECT, 80, failing, env);
         assert!(!run.stdout.contains('\x1b'), "{env:?}: {:?}", run.stdout);
         assert!(

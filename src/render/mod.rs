@@ -1,7 +1,9 @@
 //! How the command line shows things, in one place: tables, dates and
 //! times, numbers, colour. Text goes out through `anstream`, which drops the
 //! colour codes when the output is not a terminal, `NO_COLOR` is set or
-//! `TERM=dumb`, and keeps them under `CLICOLOR_FORCE`.
+//! `TERM=dumb`, and keeps them under `CLICOLOR_FORCE`. (`anstream` alone
+//! would still paint a dumb terminal when `CI` or `CLICOLOR` is set; see
+//! [`choose_colour`].)
 
 pub mod diff;
 pub mod number;
@@ -24,6 +26,17 @@ pub mod style {
     pub const REMOVED: Style = AnsiColor::Red.on_default();
     pub const HUNK: Style = AnsiColor::Cyan.on_default();
     pub const DIM: Style = Style::new().dimmed();
+}
+
+/// Settles the colour choice once, at start: a terminal that says it is dumb
+/// gets no colour codes whatever else is set, unless `CLICOLOR_FORCE` asks
+/// for them. Everything else is `anstream`'s own choice per stream.
+pub fn choose_colour() {
+    let forced = std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0");
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    if dumb && !forced {
+        anstream::ColorChoice::Never.write_global();
+    }
 }
 
 /// `text` in `style`.
