@@ -177,7 +177,7 @@ impl Context {
         let Some(root) = &self.root else {
             return Ok(Arc::new(Config::default()));
         };
-        let (config, diagnostics, sources) = crate::workspace::load_config(root)?;
+        let (config, diagnostics, sources) = crate::workspace::load_config_kept(root)?;
         let Some(config) = config else {
             let errors: Vec<_> = diagnostics.into_iter().filter(|d| d.is_error()).collect();
             return Err(Error::new(
@@ -189,7 +189,6 @@ impl Context {
             ))
             .with_diagnostics(errors, &sources));
         };
-        let config = Arc::new(config);
         self.config = Some(config.clone());
         Ok(config)
     }

@@ -525,17 +525,41 @@ impl SqliteStore {
         explain(e, &self.path, self.busy_timeout)
     }
 
+    /// Sets the connection up, changing only what is not set yet: setting a
+    /// pragma (even to its current value) makes SQLite throw away every
+    /// prepared statement of the connection, and a server's kept
+    /// connections would then prepare each statement again at every request.
     fn setup(&self, access: Access) -> rusqlite::Result<()> {
         let read_only = self.conn.is_readonly(rusqlite::MAIN_DB)?;
         // The journal mode is kept in the file: only a command that records switches it.
-        if !read_only && access != Access::Read {
+        if !read_only && access != Access::Read && self.pragma("journal_mode")? != "wal" {
             self.conn.pragma_update(None, "journal_mode", "WAL")?;
         }
-        self.conn.pragma_update(None, "synchronous", "FULL")?;
-        self.conn.pragma_update(None, "foreign_keys", true)?;
-        // Staged imports live in TEMP tables: on disk, not in memory, however large.
-        self.conn.pragma_update(None, "temp_store", "FILE")?;
+        // FULL is 2; foreign keys on is 1; FILE for temp_store is 1.
+        for (name, wanted, value) in [
+            ("synchronous", "2", "FULL"),
+            ("foreign_keys", "1", "ON"),
+            // Staged imports live in TEMP tables: on disk, not in memory, however large.
+            ("temp_store", "1", "FILE"),
+        ] {
+            if self.pragma(name)? != wanted {
+                self.conn.pragma_update(None, name, value)?;
+            }
+        }
         Ok(())
+    }
+
+    /// A pragma's value as text, read without changing anything.
+    fn pragma(&self, name: &str) -> rusqlite::Result<String> {
+        self.conn
+            .query_row(&format!("PRAGMA {name}"), [], |r| {
+                r.get::<_, rusqlite::types::Value>(0)
+            })
+            .map(|v| match v {
+                rusqlite::types::Value::Integer(i) => i.to_string(),
+                rusqlite::types::Value::Text(t) => t.to_ascii_lowercase(),
+                _ => String::new(),
+            })
     }
 
     fn migrate(&self) -> rusqlite::Result<()> {
@@ -2288,6 +2312,42 @@ mod tests {
                 set_at: Utc::now(),
                 event_seq: 0,
             })],
+        }
+    }
+
+    #[test]
+    fn setting_up_a_kept_connection_again_keeps_its_prepared_statements() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("records.db");
+        let store =
+            SqliteStore::open(&path, Duration::from_secs(1), Access::Create, "a test").unwrap();
+        let count = "SELECT count(*) FROM events";
+        let run = || -> i64 {
+            store
+                .conn
+                .prepare_cached(count)
+                .unwrap()
+                .query_row([], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(run(), 0);
+        // What a server does at every request with a kept connection.
+        store.setup(Access::Write).unwrap();
+        store.migrate().unwrap();
+        assert_eq!(run(), 0);
+        let again = store
+            .conn
+            .prepare_cached(count)
+            .unwrap()
+            .get_status(rusqlite::StatementStatus::RePrepare);
+        assert_eq!(again, 0, "the statement was prepared again");
+        for (name, value) in [
+            ("synchronous", "2"),
+            ("foreign_keys", "1"),
+            ("temp_store", "1"),
+            ("journal_mode", "wal"),
+        ] {
+            assert_eq!(store.pragma(name).unwrap(), value, "{name}");
         }
     }
 

@@ -177,6 +177,41 @@ pub fn load_config(root: &Path) -> Result<(Option<Config>, Vec<Diagnostic>, Sour
     Ok((config, diagnostics, sources))
 }
 
+/// [`load_config`] for a process that reads sopbook.toml again and again
+/// (the server makes a context per request): the file is read every time,
+/// and parsed only when its text differs from the last text that parsed
+/// without a word to say.
+pub fn load_config_kept(
+    root: &Path,
+) -> Result<(Option<std::sync::Arc<Config>>, Vec<Diagnostic>, Sources)> {
+    use std::sync::{Arc, LazyLock, Mutex};
+    type Kept = Option<(PathBuf, String, Arc<Config>)>;
+    static KEPT: LazyLock<Mutex<Kept>> = LazyLock::new(Default::default);
+    let mut diagnostics = Vec::new();
+    let mut sources = Sources::default();
+    let Some(text) = read_listed(&root.join(CONFIG_FILE), CONFIG_FILE, &mut diagnostics) else {
+        return Ok((None, diagnostics, sources));
+    };
+    let kept = KEPT.lock().ok().and_then(|kept| match &*kept {
+        Some((path, was, config)) if path == root && *was == text => Some(config.clone()),
+        _ => None,
+    });
+    let config = match kept {
+        Some(config) => Some(config),
+        None => {
+            let config = Config::parse(&text, &mut diagnostics).map(Arc::new);
+            if let (Some(config), true) = (&config, diagnostics.is_empty())
+                && let Ok(mut kept) = KEPT.lock()
+            {
+                *kept = Some((root.to_path_buf(), text.clone(), config.clone()));
+            }
+            config
+        }
+    };
+    sources.insert(CONFIG_FILE, text);
+    Ok((config, diagnostics, sources))
+}
+
 /// Document ids in the order people expect: by prefix, then by number
 /// (QC-9 before QC-10), then as text.
 pub fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
@@ -592,13 +627,34 @@ pub fn parse_snapshot_sop(path: &str, text: &str) -> Option<Sop> {
     sop_file::parse(path, text, &mut Vec::new()).map(sop_file::SopFile::into_model)
 }
 
+/// A checklist revision's text from the records, parsed. The last few
+/// parses are kept (a revision's text never changes, and a server reads the
+/// checklist in force at every request).
 pub fn parse_snapshot_checklist(path: &str, text: &str) -> Option<Checklist> {
+    use std::collections::VecDeque;
+    use std::sync::{LazyLock, Mutex};
+    type Kept = VecDeque<(String, String, Option<Checklist>)>;
+    const KEEP: usize = 32;
+    static KEPT: LazyLock<Mutex<Kept>> = LazyLock::new(Default::default);
+    if let Ok(kept) = KEPT.lock()
+        && let Some((_, _, parsed)) = kept.iter().find(|(p, t, _)| p == path && t == text)
+    {
+        return parsed.clone();
+    }
     let mut diags = Vec::new();
-    let file = checklist_file::parse(path, text, &mut diags)?;
-    diags
-        .iter()
-        .all(|d| !d.is_error())
-        .then(|| file.into_model())
+    let parsed = checklist_file::parse(path, text, &mut diags).and_then(|file| {
+        diags
+            .iter()
+            .all(|d| !d.is_error())
+            .then(|| file.into_model())
+    });
+    if let Ok(mut kept) = KEPT.lock() {
+        if kept.len() == KEEP {
+            kept.pop_front();
+        }
+        kept.push_back((path.to_string(), text.to_string(), parsed.clone()));
+    }
+    parsed
 }
 
 #[cfg(test)]
