@@ -190,8 +190,17 @@ pub fn publish(ws: &Manual, opts: &PublishOptions<'_>) -> Result<Published> {
             .with_context(|| format!("could not keep the source in `{}`", keep.display()))?;
     }
 
-    // Swap the new manual in.
+    // Swap the new manual in: in one step where the system can, so that a
+    // server showing the manual meanwhile never finds it missing.
     let old = work.path().join("old");
+    if out.exists() && exchange(&assembled, &out).is_ok() {
+        drop(work);
+        return Ok(Published {
+            out,
+            books: books.len(),
+            pages: page_count,
+        });
+    }
     if out.exists() {
         fs::rename(&out, &old)
             .with_context(|| format!("could not move the old manual out of `{}`", out.display()))?;
@@ -209,6 +218,39 @@ pub fn publish(ws: &Manual, opts: &PublishOptions<'_>) -> Result<Published> {
         books: books.len(),
         pages: page_count,
     })
+}
+
+/// Exchanges the folders `a` and `b` atomically (Linux's
+/// `renameat2(RENAME_EXCHANGE)`); an error where the system or the file
+/// system cannot, and the caller moves them one after the other.
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let a = std::ffi::CString::new(a.as_os_str().as_bytes())?;
+        let b = std::ffi::CString::new(b.as_os_str().as_bytes())?;
+        // SAFETY: two valid NUL-terminated paths that outlive the call,
+        // relative to the current folder as `rename` takes them.
+        let done = unsafe {
+            libc::renameat2(
+                libc::AT_FDCWD,
+                a.as_ptr(),
+                libc::AT_FDCWD,
+                b.as_ptr(),
+                libc::RENAME_EXCHANGE,
+            )
+        };
+        if done == 0 {
+            Ok(())
+        } else {
+            Err(std::io::Error::last_os_error())
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (a, b);
+        Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+    }
 }
 
 /// The book.toml of one book.
@@ -378,4 +420,29 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_new_manual_takes_the_old_ones_place_in_one_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let (new, out) = (dir.path().join("new"), dir.path().join("book"));
+        fs::create_dir_all(&new).unwrap();
+        fs::create_dir_all(&out).unwrap();
+        fs::write(new.join("index.html"), "new").unwrap();
+        fs::write(out.join("index.html"), "old").unwrap();
+        exchange(&new, &out).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(new.join("index.html")).unwrap(), "old");
+        let missing = dir.path().join("missing");
+        assert!(
+            exchange(&missing, &out).is_err(),
+            "nothing to exchange with"
+        );
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "new");
+    }
 }
