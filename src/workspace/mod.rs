@@ -592,6 +592,12 @@ pub fn parse_snapshot_sop(path: &str, text: &str) -> Option<Sop> {
     sop_file::parse(path, text, &mut Vec::new()).map(sop_file::SopFile::into_model)
 }
 
+/// The Markdown body of an SOP's text, without its front matter (the
+/// whole text when it has none).
+pub fn sop_body(text: &str) -> &str {
+    frontmatter::split(text).map_or(text, |f| f.body)
+}
+
 pub fn parse_snapshot_checklist(path: &str, text: &str) -> Option<Checklist> {
     let mut diags = Vec::new();
     let file = checklist_file::parse(path, text, &mut diags)?;
