@@ -223,9 +223,10 @@ pub fn quoted_as_code(text: &str) -> String {
 }
 
 /// An SOP's Markdown as HTML for a page: markup written into the text is
-/// shown as text, links go only to web and mail addresses (a link to
-/// another file of the manual, or anything else, is left as its words), and
-/// images are left as their descriptions.
+/// shown as text, a link to another document (`sop:QC-002`) leads to its
+/// page under `/reading/`, other links go only to web and mail addresses
+/// (anything else is left as its words), and images are left as their
+/// descriptions.
 pub fn markdown(text: &str) -> String {
     use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
     let safe = |url: &str| {
@@ -238,9 +239,26 @@ pub fn markdown(text: &str) -> String {
     let events = Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
         .filter_map(|event| match event {
             Event::Html(t) | Event::InlineHtml(t) => Some(Event::Text(t)),
-            Event::Start(Tag::Link { ref dest_url, .. }) => {
-                dropped_link = !safe(dest_url);
-                (!dropped_link).then_some(event)
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                // `sop:QC-002` and `checklist:CL-001` lead to that document here.
+                let doc = ["sop:", "checklist:"]
+                    .iter()
+                    .find_map(|p| dest_url.strip_prefix(p))
+                    .map(|d| format!("/reading/{}", crate::http::failure::query_value(d.trim())));
+                dropped_link = doc.is_none() && !safe(&dest_url);
+                (!dropped_link).then(|| {
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: doc.map_or(dest_url, Into::into),
+                        title,
+                        id,
+                    })
+                })
             }
             Event::End(TagEnd::Link) => {
                 let keep = !dropped_link;
@@ -293,7 +311,7 @@ mod tests {
     #[test]
     fn markdown_shows_markup_as_text_and_links_only_to_the_web() {
         let html = markdown(
-            "## Steps\n\n1. <script>alert(1)</script>\n2. **now**\n3. [x](javascript:alert(1)) [y](other.md) [z](https://example.com/a)\n\n![photo](https://example.com/p.png)\n",
+            "## Steps\n\n1. <script>alert(1)</script>\n2. **now**\n3. [x](javascript:alert(1)) [y](other.md) [z](https://example.com/a) [w](sop:QC-002)\n\n![photo](https://example.com/p.png)\n",
         );
         assert!(html.contains("<h2>Steps</h2>"), "{html}");
         assert!(
@@ -307,6 +325,7 @@ mod tests {
             html.contains("<a href=\"https://example.com/a\">z</a>"),
             "{html}"
         );
+        assert!(html.contains("<a href=\"/reading/QC-002\">w</a>"), "{html}");
         assert!(!html.contains("<img"), "{html}");
         assert!(html.contains("photo"), "{html}");
     }
