@@ -619,7 +619,7 @@ async fn the_training_matrix_and_its_csv_are_sopbook_trainings() {
     for r in rows {
         let state = r["state"].as_str().unwrap();
         page.shows(&format!(
-            "<tr class=\"state-{state}\"><td data-label=\"Person\">{}</td><td data-label=\"Document\">{}</td><td class=\"n\" data-label=\"Rev\">{}</td><td data-label=\"State\"><span class=\"badge state-{state}\">{state}</span></td>",
+            "<tr class=\"state-{state}\"><td data-label=\"Person\" class=\"who\">{}</td><td data-label=\"Document\" class=\"what\">{}</td><td class=\"n\" data-label=\"Rev\">{}</td><td data-label=\"State\" class=\"state\"><span class=\"badge state-{state}\">{state}</span></td>",
             r["person"].as_str().unwrap(),
             r["doc_id"].as_str().unwrap(),
             r["revision"]
