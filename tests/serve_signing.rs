@@ -111,7 +111,7 @@ async fn a_revision_in_review_shows_its_changes_and_is_approved_with_the_passwor
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     page.shows("<h1>QC-001 rev 2</h1>");
     page.shows(
-        "QC-001 rev 2 against QC-001 rev 1, the revision in force: 1 lines added, 0 removed.",
+        "QC-001 rev 2 against QC-001 rev 1, the revision in force (lines added: 1, removed: 0).",
     );
     page.shows("<div class=\"hunk-head\">@@ -14,4 +14,5 @@</div>");
     page.shows("<ins class=\"line\"><span class=\"mark\" aria-hidden=\"true\">+</span>4. Record the &lt;serial&gt; &amp; lot.</ins>");
@@ -544,7 +544,7 @@ async fn an_outdated_document_shows_what_changed_since_it_was_read() {
     list.shows("<span class=\"badge state-outdated\">changed</span>");
     list.shows("Changed in rev 2 (in force since");
     list.shows("Write it down. You read rev 1 on");
-    list.shows("<summary>What changed since rev 1 (1 lines added, 0 removed)</summary>");
+    list.shows("<summary>What changed since rev 1 (lines added: 1, removed: 0)</summary>");
     list.shows("<ins class=\"line\"><span class=\"mark\" aria-hidden=\"true\">+</span>1. Write it down &lt;now&gt;.</ins>");
     let doc = ann.get("/reading/CS-001").await;
     doc.shows("You read rev 1 on");
