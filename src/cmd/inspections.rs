@@ -19,19 +19,7 @@ pub fn print_list(
         return super::json(view);
     }
     if format.csv {
-        let mut w = csv::Writer::from_writer(std::io::stdout());
-        let write = |w: &mut csv::Writer<_>, row: &[String]| {
-            w.write_record(row)
-                .map_err(|e| crate::error::Error::invalid(e.to_string()))
-        };
-        write(
-            &mut w,
-            &headers.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
-        )?;
-        for r in cells {
-            write(&mut w, r)?;
-        }
-        w.flush()?;
+        crate::render::csv::write(std::io::stdout(), headers, cells)?;
         return Ok(Outcome::Ok);
     }
     table.print();

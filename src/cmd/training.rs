@@ -6,6 +6,7 @@ use crate::cli::{AckArgs, ReadingListArgs, TrainingArgs};
 use crate::error::Result;
 use crate::ops::Context;
 use crate::ops::training::{self, MatrixFilter, Required, State};
+use crate::render::training::{MATRIX_HEADERS, matrix_cells};
 use crate::render::{Table, plural};
 
 pub fn ack(ctx: &mut Context, args: &AckArgs) -> Result<Outcome> {
@@ -73,16 +74,6 @@ pub fn reading_list(ctx: &mut Context, args: &ReadingListArgs) -> Result<Outcome
     Ok(Outcome::Ok)
 }
 
-const HEADERS: &[&str] = &[
-    "PERSON",
-    "DOCUMENT",
-    "REV",
-    "STATE",
-    "READ REV",
-    "READ ON",
-    "DUE SINCE",
-];
-
 pub fn training(ctx: &mut Context, args: &TrainingArgs) -> Result<Outcome> {
     let m = training::matrix(
         ctx,
@@ -92,30 +83,20 @@ pub fn training(ctx: &mut Context, args: &TrainingArgs) -> Result<Outcome> {
             document: args.document.as_deref(),
         },
     )?;
-    let cells: Vec<Vec<String>> = m
-        .rows
-        .iter()
-        .map(|r| {
-            vec![
-                r.person.clone(),
-                r.doc_id.clone(),
-                r.revision.to_string(),
-                r.state.as_str().to_string(),
-                r.acknowledged_revision
-                    .map(|n| n.to_string())
-                    .unwrap_or_default(),
-                r.acknowledged_on.map(|d| d.to_string()).unwrap_or_default(),
-                r.due_since.to_string(),
-            ]
-        })
-        .collect();
+    let cells = matrix_cells(&m);
     if args.format.json || args.format.csv {
-        return print_list(&args.format, Table::new(HEADERS), &cells, HEADERS, &m);
+        return print_list(
+            &args.format,
+            Table::new(MATRIX_HEADERS),
+            &cells,
+            MATRIX_HEADERS,
+            &m,
+        );
     }
     if m.rows.is_empty() {
         say("nobody here must read any document in force");
     } else {
-        table_of(HEADERS, &cells).print();
+        table_of(MATRIX_HEADERS, &cells).print();
     }
     println!();
     let mut t = Table::new(&["PERSON", "NAME", "CURRENT", "OF", "%"])

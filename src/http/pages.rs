@@ -44,6 +44,12 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("inspection", include_str!("templates/inspection.html.hbs")),
     ("manage", include_str!("templates/manage.html.hbs")),
     ("nc", include_str!("templates/nc.html.hbs")),
+    ("diff", include_str!("templates/diff.html.hbs")),
+    ("documents", include_str!("templates/documents.html.hbs")),
+    ("document", include_str!("templates/document.html.hbs")),
+    ("reading", include_str!("templates/reading.html.hbs")),
+    ("read", include_str!("templates/read.html.hbs")),
+    ("training", include_str!("templates/training.html.hbs")),
 ];
 
 /// The stylesheet of every page (its override: `templates/serve/floor.css`).
@@ -216,6 +222,57 @@ pub fn quoted_as_code(text: &str) -> String {
     out
 }
 
+/// An SOP's Markdown as HTML for a page: markup written into the text is
+/// shown as text, a link to another document (`sop:QC-002`) leads to its
+/// page under `/reading/`, other links go only to web and mail addresses
+/// (anything else is left as its words), and images are left as their
+/// descriptions.
+pub fn markdown(text: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let safe = |url: &str| {
+        let lower = url.trim().to_ascii_lowercase();
+        ["https://", "http://", "mailto:"]
+            .iter()
+            .any(|p| lower.starts_with(p))
+    };
+    let mut dropped_link = false;
+    let events = Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
+        .filter_map(|event| match event {
+            Event::Html(t) | Event::InlineHtml(t) => Some(Event::Text(t)),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                // `sop:QC-002` and `checklist:CL-001` lead to that document here.
+                let doc = ["sop:", "checklist:"]
+                    .iter()
+                    .find_map(|p| dest_url.strip_prefix(p))
+                    .map(|d| format!("/reading/{}", crate::http::failure::query_value(d.trim())));
+                dropped_link = doc.is_none() && !safe(&dest_url);
+                (!dropped_link).then(|| {
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: doc.map_or(dest_url, Into::into),
+                        title,
+                        id,
+                    })
+                })
+            }
+            Event::End(TagEnd::Link) => {
+                let keep = !dropped_link;
+                dropped_link = false;
+                keep.then_some(event)
+            }
+            Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
+            other => Some(other),
+        });
+    let mut out = String::new();
+    pulldown_cmark::html::push_html(&mut out, events);
+    out
+}
+
 /// A page with status 200.
 pub fn page(name: &str, data: &impl Serialize) -> Response {
     page_with(StatusCode::OK, name, data)
@@ -249,6 +306,28 @@ mod tests {
         assert_eq!(quoted_as_code("no quotes"), "no quotes");
         assert_eq!(quoted_as_code("one ` alone"), "one &#x60; alone");
         assert_eq!(quoted_as_code("`a` and ` b"), "<code>a</code> and &#x60; b");
+    }
+
+    #[test]
+    fn markdown_shows_markup_as_text_and_links_only_to_the_web() {
+        let html = markdown(
+            "## Steps\n\n1. <script>alert(1)</script>\n2. **now**\n3. [x](javascript:alert(1)) [y](other.md) [z](https://example.com/a) [w](sop:QC-002)\n\n![photo](https://example.com/p.png)\n",
+        );
+        assert!(html.contains("<h2>Steps</h2>"), "{html}");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
+        assert!(html.contains("<strong>now</strong>"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!html.contains("other.md"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://example.com/a\">z</a>"),
+            "{html}"
+        );
+        assert!(html.contains("<a href=\"/reading/QC-002\">w</a>"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("photo"), "{html}");
     }
 
     #[test]

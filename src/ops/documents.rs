@@ -348,6 +348,51 @@ fn holds_any(person: &Person, roles: &[&str]) -> bool {
     person.roles.iter().any(|r| roles.contains(&r.as_str()))
 }
 
+/// Why a person may not approve a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotApprover {
+    /// They requested it: the author never approves their own revision.
+    Author,
+    /// They hold none of the approver roles of its section.
+    NoRole,
+    /// They have approved it already.
+    AlreadyApproved,
+}
+
+/// Whether `person` may approve `change` now, and if not why: the rule
+/// [`approve`] enforces (asking records nothing).
+fn may_not_approve(person: &Person, change: &Change<'_>) -> Option<NotApprover> {
+    let roles = approver_roles(change.row);
+    if person.id == change.row.requested_by {
+        Some(NotApprover::Author)
+    } else if !roles.is_empty() && !holds_any(person, &roles) {
+        Some(NotApprover::NoRole)
+    } else if change.approvals.iter().any(|s| s.signer == person.id) {
+        Some(NotApprover::AlreadyApproved)
+    } else {
+        None
+    }
+}
+
+/// Whether `person` may reject `change`: its author, or an approver.
+fn may_reject(person: &Person, change: &Change<'_>) -> bool {
+    let roles = approver_roles(change.row);
+    person.id == change.row.requested_by || roles.is_empty() || holds_any(person, &roles)
+}
+
+/// The revision in review and the working file, when the file has changed
+/// since the revision was released (an approval would not be of what the
+/// approver sees, so [`approve`] refuses it).
+fn working_differs<'w, 'r>(
+    ws: Option<&'w Workspace>,
+    change: &Change<'r>,
+) -> Option<(&'r RevisionRow, WorkingDoc<'w>)> {
+    let rev = change.revision?;
+    let doc = ws?.working(&change.row.doc_id)?;
+    (doc.text != rev.content).then_some((rev, doc))
+}
+
 /// An approval signature on what is in review.
 pub fn approve(ctx: &mut Context, id: &str, actor: &str) -> Result<Approved> {
     let (today, ws, records) = ctx.doc_records(id)?;
@@ -355,36 +400,36 @@ pub fn approve(ctx: &mut Context, id: &str, actor: &str) -> Result<Approved> {
     let change = in_review(ws.as_deref(), id, &control, today)?;
     let record = change_name(&change);
     let person = ctx.person(actor, &record, "approve")?;
-    if person.id == change.row.requested_by {
-        ctx.refuse(
-            &person.id,
-            &record,
-            "approve",
-            "the author cannot approve their own revision",
-        )?;
-        return Err(Error::refused(format!(
-            "{} requested {record} and cannot also approve it; nothing was signed (the refusal is in the audit log)",
-            person.id
-        ))
-        .with_hint("another approver must sign"));
-    }
-    let roles = approver_roles(change.row);
-    if !roles.is_empty() && !holds_any(&person, &roles) {
-        ctx.refuse(&person.id, &record, "approve", "no approver role")?;
-        fail!(
-            Refused,
-            "{} may not approve {record}: approvers must hold the role {}; nothing was signed (the refusal is in the audit log)",
-            person.id,
-            roles.join(" or ")
-        );
-    }
-    if change.approvals.iter().any(|s| s.signer == person.id) {
-        fail!(Conflict, "{} has already approved {record}", person.id);
+    match may_not_approve(&person, &change) {
+        Some(NotApprover::Author) => {
+            ctx.refuse(
+                &person.id,
+                &record,
+                "approve",
+                "the author cannot approve their own revision",
+            )?;
+            return Err(Error::refused(format!(
+                "{} requested {record} and cannot also approve it; nothing was signed (the refusal is in the audit log)",
+                person.id
+            ))
+            .with_hint("another approver must sign"));
+        }
+        Some(NotApprover::NoRole) => {
+            ctx.refuse(&person.id, &record, "approve", "no approver role")?;
+            fail!(
+                Refused,
+                "{} may not approve {record}: approvers must hold the role {}; nothing was signed (the refusal is in the audit log)",
+                person.id,
+                approver_roles(change.row).join(" or ")
+            );
+        }
+        Some(NotApprover::AlreadyApproved) => {
+            fail!(Conflict, "{} has already approved {record}", person.id);
+        }
+        None => {}
     }
     let hash = bound_hash(&change, &control, today);
-    if let (Some(rev), Some(doc)) = (change.revision, ws.as_deref().and_then(|w| w.working(id)))
-        && doc.text != rev.content
-    {
+    if let Some((rev, doc)) = working_differs(ws.as_deref(), &change) {
         let shown = crate::render::diff::unified(
             &rev.content,
             doc.text,
@@ -441,15 +486,13 @@ pub fn reject(ctx: &mut Context, id: &str, reason: &str, actor: &str) -> Result<
     let change = in_review(ws.as_deref(), id, &control, today)?;
     let record = change_name(&change);
     let person = ctx.person(actor, &record, "reject")?;
-    let roles = approver_roles(change.row);
-    let is_requester = person.id == change.row.requested_by;
-    if !is_requester && !roles.is_empty() && !holds_any(&person, &roles) {
+    if !may_reject(&person, &change) {
         ctx.refuse(&person.id, &record, "reject", "no approver role")?;
         fail!(
             Refused,
             "{} may not reject {record}: only its author or an approver ({}) may; nothing was signed",
             person.id,
-            roles.join(" or ")
+            approver_roles(change.row).join(" or ")
         );
     }
     ctx.check_password(&person, &record, "reject")?;
@@ -628,4 +671,154 @@ fn blocking_errors(ws: &Workspace, id: &str) -> Vec<crate::diagnostic::Diagnosti
         .filter(|d| d.is_error() && (d.file.as_deref().is_none_or(|f| files.contains(&f))))
         .cloned()
         .collect()
+}
+
+/// A release or retirement waiting for approvals, as a person who may
+/// decide on it sees it: what it is, who asked, the signatures so far, and
+/// what this person may do with it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pending {
+    /// "QC-001 rev 2" or "QC-001 (retire)".
+    pub record: String,
+    pub id: String,
+    pub title: String,
+    pub kind: ChangeKind,
+    /// The revision in review (none for a retirement).
+    pub revision: Option<i64>,
+    /// The revision in force today, if any.
+    pub in_force: Option<i64>,
+    /// The revision's change summary, or why the document is retired.
+    pub summary: String,
+    /// Editorial: earlier read-and-understood records stay valid.
+    pub minor: bool,
+    pub requested_by: String,
+    #[serde(with = "crate::model::records::stamp")]
+    pub requested_at: chrono::DateTime<chrono::Utc>,
+    /// The effective date the request asks for, if any.
+    pub effective: Option<NaiveDate>,
+    /// Who approved so far.
+    pub approvals: Vec<String>,
+    pub required: i64,
+    pub approver_roles: Vec<String>,
+    /// Whether the person may approve it now, and if not why.
+    pub may_approve: bool,
+    pub not_approver: Option<NotApprover>,
+    /// Whether the person may reject it (its author or an approver).
+    pub may_reject: bool,
+    /// The working file has changed since the release, so an approval is
+    /// refused until it is undone or the request is rejected.
+    pub working_changed: bool,
+}
+
+fn pending_of(
+    ws: Option<&Workspace>,
+    control: &Control<'_>,
+    change: &Change<'_>,
+    person: Option<&Person>,
+    today: NaiveDate,
+) -> Pending {
+    let id = &change.row.doc_id;
+    let state = control.state(id, today);
+    let not_approver = person.and_then(|p| may_not_approve(p, change));
+    let working_changed = working_differs(ws, change).is_some();
+    let title = change
+        .revision
+        .map(|r| r.title.clone())
+        .or_else(|| state.effective.map(|(r, _)| r.title.clone()))
+        .unwrap_or_default();
+    Pending {
+        record: change_name(change),
+        id: id.clone(),
+        title,
+        kind: change.row.kind,
+        revision: change.revision.map(|r| r.number),
+        in_force: state.effective.map(|(r, _)| r.number),
+        summary: change
+            .revision
+            .map_or(change.row.reason.clone(), |r| r.summary.clone()),
+        minor: change.revision.is_some_and(|r| r.minor),
+        requested_by: change.row.requested_by.clone(),
+        requested_at: change.row.created_at,
+        effective: change.row.effective_date,
+        approvals: change.approvals.iter().map(|s| s.signer.clone()).collect(),
+        required: change.row.required,
+        approver_roles: approver_roles(change.row)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        may_approve: person.is_some() && not_approver.is_none() && !working_changed,
+        not_approver,
+        may_reject: person.is_some_and(|p| may_reject(p, change)),
+        working_changed,
+    }
+}
+
+/// Everything in review today, in id order, with what `person` may do
+/// with each (the rules of [`approve`] and [`reject`]; asking records nothing).
+pub fn pending(ctx: &mut Context, person: &str) -> Result<Vec<Pending>> {
+    let today = ctx.today();
+    let ws = ctx.workspace_opt()?;
+    let viewer = ctx.people()?.into_iter().find(|p| p.id == person);
+    let records = ctx.store()?.records()?;
+    let control = Control::new(&records);
+    let mut ids: Vec<&str> = control.ids().collect();
+    ids.sort_by(|a, b| crate::workspace::id_order(a, b));
+    Ok(ids
+        .into_iter()
+        .filter_map(|id| {
+            let change = control.state(id, today).in_review?;
+            Some(pending_of(
+                ws.as_deref(),
+                &control,
+                &change,
+                viewer.as_ref(),
+                today,
+            ))
+        })
+        .collect())
+}
+
+/// One request in review and what it changes: the diff of the revision in
+/// review against the revision in force (against nothing for a first
+/// release; none for a retirement).
+#[derive(Debug, Clone, Serialize)]
+pub struct PendingDetail {
+    #[serde(flatten)]
+    pub pending: Pending,
+    /// "QC-001 rev 1", or none when nothing is in force.
+    pub old_label: Option<String>,
+    pub new_label: Option<String>,
+    pub hunks: Vec<crate::render::diff::Hunk>,
+    /// Lines added and removed.
+    pub added: usize,
+    pub removed: usize,
+}
+
+/// What is in review for `id`, as `person` sees it; refused as [`approve`]
+/// refuses when nothing is in review.
+pub fn pending_detail(ctx: &mut Context, id: &str, person: &str) -> Result<PendingDetail> {
+    let (today, ws, records) = ctx.doc_records(id)?;
+    let viewer = ctx.people()?.into_iter().find(|p| p.id == person);
+    let control = Control::new(&records);
+    let change = in_review(ws.as_deref(), id, &control, today)?;
+    let pending = pending_of(ws.as_deref(), &control, &change, viewer.as_ref(), today);
+    let in_force = control.state(id, today).effective.map(|(r, _)| r);
+    let (old_label, new_label, old, new) = match change.revision {
+        Some(rev) => (
+            in_force.map(rev_name),
+            Some(rev_name(rev)),
+            in_force.map_or("", |r| r.content.as_str()),
+            rev.content.as_str(),
+        ),
+        None => (None, None, "", ""),
+    };
+    let (added, removed) = crate::render::diff::stat(old, new);
+    Ok(PendingDetail {
+        pending,
+        old_label,
+        new_label,
+        hunks: crate::render::diff::hunks(old, new),
+        added,
+        removed,
+    })
 }

@@ -699,6 +699,17 @@ pub struct Voided {
     pub by: String,
 }
 
+/// Whether `person` holds a role that `[permissions] void` lets void an
+/// inspection (the rule [`void`] enforces; asking records nothing).
+pub fn may_void(ctx: &mut Context, person: &str) -> Result<bool> {
+    let roles = ctx.config()?.permissions.void.clone();
+    let people = ctx.people()?;
+    Ok(people
+        .iter()
+        .find(|p| p.id == person)
+        .is_some_and(|p| super::allowed(p, &roles)))
+}
+
 /// Voids an inspection: a correction record; the inspection stays visible.
 pub fn void(ctx: &mut Context, id: &str, reason: &str, actor: &str) -> Result<Voided> {
     let id = parse_ins(id)?;

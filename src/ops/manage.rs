@@ -13,7 +13,8 @@ use super::dashboard::{self, ChartRef};
 use super::nc::{self, Pending};
 use super::records::{self, Due};
 use super::scorecard::{self, GroupBy, PARETO_TABLE_LINES, ParetoLine, ScorecardInput};
-use crate::error::Result;
+use super::training;
+use crate::error::{Error, Result};
 
 /// The reviews due within this time, as `sopbook due` lists them by default.
 pub const DUE_WITHIN: &str = "30d";
@@ -117,4 +118,89 @@ fn yield_of(first_passed: i64, first: i64) -> Yield {
         first,
         first_pass_yield: scorecard::share(first_passed, first),
     }
+}
+
+/// The training matrix for a manager: [`training::matrix`] with the
+/// choices its filters offer.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainingView {
+    #[serde(flatten)]
+    pub matrix: training::Matrix,
+    /// (id, name) of everyone in sopbook.toml.
+    pub people: Vec<Choice>,
+    /// (id, name) of every role.
+    pub roles: Vec<Choice>,
+    /// (id, title) of every document in force today.
+    pub documents: Vec<Choice>,
+}
+
+/// One choice of a filter: its id and what it is called.
+#[derive(Debug, Clone, Serialize)]
+pub struct Choice {
+    pub id: String,
+    pub name: String,
+}
+
+/// Whether `viewer` holds a role that `[permissions] training` lets see
+/// everyone's training records (asking records nothing).
+pub fn may_see_training(ctx: &mut Context, viewer: &str) -> Result<bool> {
+    let roles = ctx.config()?.permissions.training.clone();
+    let people = ctx.people()?;
+    Ok(people
+        .iter()
+        .find(|p| p.id == viewer)
+        .is_some_and(|p| super::allowed(p, &roles)))
+}
+
+/// Everyone's training as `sopbook training` shows it, for `viewer`, who
+/// needs a role in `[permissions] training`: the matrix names everyone's
+/// records, so a front end with sign-ins shows it only to them. (Each
+/// person sees their own reading list.)
+pub fn training(
+    ctx: &mut Context,
+    viewer: &str,
+    filter: training::MatrixFilter<'_>,
+) -> Result<TrainingView> {
+    if !may_see_training(ctx, viewer)? {
+        let roles = ctx.config()?.permissions.training.clone();
+        return Err(Error::refused(format!(
+            "{viewer} may not see everyone's training records: it needs the role {}",
+            roles.join(" or ")
+        ))
+        .with_hint(
+            "set who may in [permissions] training in sopbook.toml; everyone sees their own reading list",
+        ));
+    }
+    let matrix = training::matrix(ctx, filter)?;
+    let config = ctx.config()?;
+    let people = ctx
+        .people()?
+        .into_iter()
+        .map(|p| Choice {
+            id: p.id,
+            name: p.name,
+        })
+        .collect();
+    let roles = config
+        .roles
+        .iter()
+        .map(|r| Choice {
+            id: r.id.clone(),
+            name: r.name.clone(),
+        })
+        .collect();
+    let documents = records::status(ctx)?
+        .into_iter()
+        .filter(|s| s.effective_revision.is_some() && s.obsolete_since.is_none())
+        .map(|s| Choice {
+            name: s.title.unwrap_or_default(),
+            id: s.id,
+        })
+        .collect();
+    Ok(TrainingView {
+        matrix,
+        people,
+        roles,
+        documents,
+    })
 }

@@ -362,7 +362,7 @@ pub fn may_sign(ctx: &mut Context, person: &str, kind: StepKind) -> Result<bool>
     let Some(p) = people.iter().find(|p| p.id == person) else {
         return Ok(false);
     };
-    Ok(roles.is_empty() || p.roles.iter().any(|r| roles.contains(r)))
+    Ok(super::allowed(p, roles))
 }
 
 /// One nonconformance for `person`: [`show`], and what they may do with it.

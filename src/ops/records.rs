@@ -514,3 +514,36 @@ pub fn compare(ctx: &mut Context, id: &str, input: DiffInput) -> Result<Compared
         new: new.content.clone(),
     })
 }
+
+/// What changed from one revision of a document to another, as the hunks
+/// of `sopbook diff ID --from N --to M`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Changes {
+    pub old_label: String,
+    pub new_label: String,
+    pub hunks: Vec<crate::render::diff::Hunk>,
+    /// Lines added and removed.
+    pub added: usize,
+    pub removed: usize,
+}
+
+/// The changes from revision `from` to revision `to` of `id`.
+pub fn changes(ctx: &mut Context, id: &str, from: i64, to: i64) -> Result<Changes> {
+    let c = compare(
+        ctx,
+        id,
+        DiffInput {
+            from: Some(from),
+            to: Some(to),
+            working: false,
+        },
+    )?;
+    let (added, removed) = crate::render::diff::stat(&c.old, &c.new);
+    Ok(Changes {
+        hunks: crate::render::diff::hunks(&c.old, &c.new),
+        old_label: c.old_label,
+        new_label: c.new_label,
+        added,
+        removed,
+    })
+}

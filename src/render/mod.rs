@@ -5,10 +5,12 @@
 //! would still paint a dumb terminal when `CI` or `CLICOLOR` is set; see
 //! [`choose_colour`].)
 
+pub mod csv;
 pub mod diff;
 pub mod number;
 pub mod table;
 pub mod time;
+pub mod training;
 pub mod wrap;
 
 pub use table::Table;

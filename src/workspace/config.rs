@@ -55,6 +55,7 @@ struct PermissionsFile {
     close: Option<Vec<Spanned<String>>>,
     void: Option<Vec<Spanned<String>>>,
     reset_password: Option<Vec<Spanned<String>>>,
+    training: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -142,6 +143,9 @@ pub struct Permissions {
     pub void: Vec<String>,
     /// Who may give a person who forgot their password a new one (and key).
     pub reset_password: Vec<String>,
+    /// Who may see everyone's training records (the training matrix of
+    /// `sopbook serve`); each person sees their own reading list.
+    pub training: Vec<String>,
 }
 
 /// The workspace configuration.
@@ -467,6 +471,7 @@ impl Config {
             close: roles_for(file.permissions.close),
             void: roles_for(file.permissions.void),
             reset_password: roles_for(file.permissions.reset_password),
+            training: roles_for(file.permissions.training),
         };
         config.permissions = permissions;
         let default_lost = default_written && config.approval.roles.is_empty();

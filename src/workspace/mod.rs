@@ -627,6 +627,12 @@ pub fn parse_snapshot_sop(path: &str, text: &str) -> Option<Sop> {
     sop_file::parse(path, text, &mut Vec::new()).map(sop_file::SopFile::into_model)
 }
 
+/// The Markdown body of an SOP's text, without its front matter (the
+/// whole text when it has none).
+pub fn sop_body(text: &str) -> &str {
+    frontmatter::split(text).map_or(text, |f| f.body)
+}
+
 /// A checklist revision's text from the records, parsed. The last few
 /// parses are kept (a revision's text never changes, and a server reads the
 /// checklist in force at every request).

@@ -1,22 +1,28 @@
 //! One recorded inspection, as `sopbook inspections show` shows it, in the
-//! words of the checklist revision it used.
+//! words of the checklist revision it used; and, for a role in
+//! `[permissions] void`, the form that voids it with a reason and the
+//! password again, as `sopbook inspections void`
+//! ([`ops::inspections::void`](crate::ops::inspections::void)).
 
 use axum::extract::{Path, Query, State as Shared};
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::floor::chrome;
-use crate::http::browser::SignedIn;
-use crate::http::failure::Failure;
-use crate::http::pages::page;
-use crate::http::state::State;
-use crate::ops::floor;
+use crate::error::Error;
+use crate::http::browser::{Fields, SignedIn};
+use crate::http::failure::{Failure, query_value};
+use crate::http::pages::page_with;
+use crate::http::state::{Proof, State};
+use crate::ops::{floor, inspections};
 use crate::render::time;
 
 #[derive(Debug, Deserialize)]
 pub struct Shown {
-    /// `new` right after recording, `again` when the form had been recorded before.
+    /// `new` right after recording, `again` when the form had been
+    /// recorded before, `void` right after voiding.
     recorded: Option<String>,
 }
 
@@ -27,22 +33,100 @@ pub async fn show(
     Path(id): Path<String>,
     Query(q): Query<Shown>,
 ) -> Result<Response, Failure> {
-    let view = state
-        .run(who.proof(), move |ctx| floor::shown(ctx, &id))
-        .await?;
     let recorded = match q.recorded.as_deref() {
         Some("new") => Some("Recorded."),
         Some("again") => Some("This form had been recorded already; nothing more was recorded."),
         _ => None,
     };
-    Ok(page(
+    let voided = q.recorded.as_deref() == Some("void");
+    let view = load(&state, &who, id).await?;
+    let done = Done { recorded, voided };
+    Ok(inspection_page(
+        &state,
+        &who,
+        StatusCode::OK,
+        &view,
+        done,
+        None,
+    ))
+}
+
+/// `POST /inspections/{id}/void`: voids it with the reason and password
+/// typed into the form, then shows it again (with the refusal, if any).
+pub async fn void(
+    Shared(state): Shared<State>,
+    who: SignedIn,
+    Path(id): Path<String>,
+    fields: Fields,
+) -> Result<Response, Failure> {
+    who.check(&fields)?;
+    let reason = fields.get("reason").unwrap_or_default().to_string();
+    let password = fields.get("password").unwrap_or_default().to_string();
+    let person = who.holder.person.clone();
+    let ins = id.clone();
+    let voided = state
+        .run_from(
+            who.visitor.origin.clone(),
+            Proof::Password(password),
+            move |ctx| inspections::void(ctx, &ins, &reason, &person),
+        )
+        .await;
+    match voided {
+        Ok(v) => {
+            let to = format!("/inspections/{}?recorded=void", query_value(&v.name));
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(Failure::Op(e)) => {
+            let status = Failure::Op(e.clone()).status();
+            let view = load(&state, &who, id).await?;
+            let done = Done {
+                recorded: None,
+                voided: false,
+            };
+            Ok(inspection_page(&state, &who, status, &view, done, Some(&e)))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+async fn load(state: &State, who: &SignedIn, id: String) -> Result<(floor::Shown, bool), Failure> {
+    let person = who.holder.person.clone();
+    state
+        .run(who.proof(), move |ctx| {
+            Ok((
+                floor::shown(ctx, &id)?,
+                inspections::may_void(ctx, &person)?,
+            ))
+        })
+        .await
+}
+
+/// What was just done: recorded (and how), or voided.
+struct Done {
+    recorded: Option<&'static str>,
+    voided: bool,
+}
+
+fn inspection_page(
+    state: &State,
+    who: &SignedIn,
+    status: StatusCode,
+    (view, may_void): &(floor::Shown, bool),
+    done: Done,
+    refused: Option<&Error>,
+) -> Response {
+    page_with(
+        status,
         "inspection",
         &json!({
             "title": view.detail.name,
-            "chrome": chrome(&state, &who),
-            "recorded": recorded,
+            "chrome": chrome(state, who),
+            "recorded": done.recorded,
+            "voided": done.voided,
             "recorded_at": time::local(&view.detail.row.recorded_at),
             "view": view,
+            "may_void": *may_void && view.detail.void.is_none(),
+            "refused": refused.map(|e| json!({ "message": e.message, "hint": e.hint })),
         }),
-    ))
+    )
 }

@@ -1,21 +1,26 @@
 //! The manager's page: yield today and this week, open nonconformances by
 //! age, the defect Pareto, the dashboard's charts and the reviews due, all
 //! from [`ops::manage::overview`](crate::ops::manage::overview); the
-//! charts are fetched one by one as images from this server.
+//! charts are fetched one by one as images from this server. And the
+//! training matrix ([`ops::manage::training`](crate::ops::manage::training)),
+//! as a page and as the CSV of `sopbook training --csv`.
 
-use axum::extract::{Path, State as Shared};
+use axum::extract::{Path, Query, State as Shared};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::floor::chrome;
 use crate::http::browser::SignedIn;
-use crate::http::failure::Failure;
+use crate::http::failure::{Failure, query_value};
 use crate::http::pages::page;
 use crate::http::state::State;
+use crate::ops::training::MatrixFilter;
 use crate::ops::{dashboard, manage};
 use crate::render::number::percent;
 use crate::render::time;
+use crate::render::training::{MATRIX_HEADERS, matrix_cells};
 
 /// `GET /manage`: for anyone signed in.
 pub async fn overview(Shared(state): Shared<State>, who: SignedIn) -> Result<Response, Failure> {
@@ -82,4 +87,93 @@ pub async fn chart(
         })
         .await?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TrainingQuery {
+    person: Option<String>,
+    role: Option<String>,
+    document: Option<String>,
+    /// `csv`: the rows as `sopbook training --csv` writes them, to download.
+    format: Option<String>,
+}
+
+/// `GET /manage/training`: everyone's training, for a role in
+/// `[permissions] training`, filtered by person, role and document;
+/// `?format=csv` downloads the rows.
+pub async fn training(
+    Shared(state): Shared<State>,
+    who: SignedIn,
+    Query(q): Query<TrainingQuery>,
+) -> Result<Response, Failure> {
+    let person = who.holder.person.clone();
+    let chosen = |v: &Option<String>| v.clone().filter(|v| !v.trim().is_empty());
+    let (p, r, d) = (chosen(&q.person), chosen(&q.role), chosen(&q.document));
+    let filter = json!({ "person": p, "role": r, "document": d });
+    let view = state
+        .run(who.proof(), move |ctx| {
+            manage::training(
+                ctx,
+                &person,
+                MatrixFilter {
+                    person: p.as_deref(),
+                    role: r.as_deref(),
+                    document: d.as_deref(),
+                },
+            )
+        })
+        .await?;
+    let cells = matrix_cells(&view.matrix);
+    if q.format.as_deref() == Some("csv") {
+        let text = crate::render::csv::text(MATRIX_HEADERS, &cells)?;
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"training.csv\"",
+                ),
+            ],
+            text,
+        )
+            .into_response());
+    }
+    let compliance: Vec<Value> = view
+        .matrix
+        .compliance
+        .iter()
+        .map(|c| {
+            let share = (c.required > 0).then(|| c.current as f64 / c.required as f64);
+            json!({
+                "person": c.person, "name": c.name, "current": c.current,
+                "required": c.required, "share": percent(share),
+                "behind": c.current < c.required,
+            })
+        })
+        .collect();
+    let csv = format!("/manage/training?{}format=csv", query_of(&filter));
+    Ok(page(
+        "training",
+        &json!({
+            "title": "Training",
+            "chrome": chrome(&state, &who),
+            "view": view,
+            "filter": filter,
+            "compliance": compliance,
+            "row_count": cells.len(),
+            "csv": csv,
+        }),
+    ))
+}
+
+/// The filters set, as the start of a query string (`person=ida&`).
+fn query_of(filter: &Value) -> String {
+    ["person", "role", "document"]
+        .iter()
+        .filter_map(|k| {
+            filter[k]
+                .as_str()
+                .map(|v| format!("{k}={}&", query_value(v)))
+        })
+        .collect()
 }

@@ -11,9 +11,17 @@
 //! | `POST /inspect/{checklist}/review` | [`floor`]: the answers checked, the verdict |
 //! | `POST /inspect/{checklist}/record` | [`floor`]: recorded once, then the inspection |
 //! | `GET /inspections/{id}` | [`inspections`]: one inspection |
+//! | `POST /inspections/{id}/void` | [`inspections`]: void it (reason, password again) |
 //! | `GET /photos/{sha256}` | [`photos`]: a photo of an inspection item |
 //! | `GET /manage` | [`manage`]: yield, open nonconformances, Pareto, charts, reviews due |
 //! | `GET /manage/charts/{file}` | [`manage`]: one of the dashboard's charts, SVG |
+//! | `GET /manage/training` | [`manage`]: the training matrix (`?format=csv`: its CSV) |
+//! | `GET /documents` | [`documents`]: what is in review |
+//! | `GET /documents/{id}` | [`documents`]: one request, its changes, approve and reject |
+//! | `POST /documents/{id}/{step}` | [`documents`]: sign `approve` or `reject` (password again) |
+//! | `GET /reading` | [`reading`]: the signed-in person's reading list |
+//! | `GET /reading/{id}` | [`reading`]: a document to read, what changed, the form |
+//! | `POST /reading/{id}` | [`reading`]: sign "read and understood" (password again) |
 //! | `GET /nc/{nc}` | [`nc`]: a nonconformance, with the steps the person may sign |
 //! | `POST /nc/{nc}/{step}` | [`nc`]: sign `disposition`, `action` or `close` (password again) |
 //! | `GET /manual/...` | [`manual`]: the published manual |
@@ -23,12 +31,14 @@
 
 pub mod api;
 pub mod assets;
+pub mod documents;
 pub mod floor;
 pub mod inspections;
 pub mod manage;
 pub mod manual;
 pub mod nc;
 pub mod photos;
+pub mod reading;
 pub mod signin;
 pub mod station;
 
@@ -58,9 +68,16 @@ pub fn router(state: State) -> Router {
         )
         .route("/inspect/{checklist}/record", post(floor::record))
         .route("/inspections/{id}", get(inspections::show))
+        .route("/inspections/{id}/void", post(inspections::void))
         .route("/photos/{sha256}", get(photos::show))
         .route("/manage", get(manage::overview))
         .route("/manage/charts/{file}", get(manage::chart))
+        .route("/manage/training", get(manage::training))
+        .route("/documents", get(documents::list))
+        .route("/documents/{id}", get(documents::show))
+        .route("/documents/{id}/{step}", post(documents::sign))
+        .route("/reading", get(reading::list))
+        .route("/reading/{id}", get(reading::show).post(reading::confirm))
         .route("/nc/{nc}", get(nc::show))
         .route("/nc/{nc}/{step}", post(nc::sign))
         .route("/assets/floor.css", get(assets::stylesheet))

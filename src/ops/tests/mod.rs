@@ -20,6 +20,7 @@ mod floor;
 mod inspections;
 mod manage;
 mod nc;
+mod pages;
 mod passwords;
 mod photos;
 mod publish;
