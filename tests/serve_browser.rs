@@ -573,6 +573,53 @@ fn a_confirm_while_the_server_is_down_keeps_trying_and_records_one_inspection() 
     });
 }
 
+#[test]
+fn a_review_while_the_server_is_down_waits_for_it_and_shows_the_review() {
+    if !browser_available("browser test of sopbook serve") {
+        return;
+    }
+    let ws = Ws::fixture("base");
+    ws.release_all();
+    let (server, port) = start_server(&ws, "line-9");
+    let dir = ws.path().to_path_buf();
+    in_browser(PHONE, move |c| async move {
+        let base = format!("http://127.0.0.1:{port}");
+        open_lot(&c, &base, "bob", "L-10").await;
+        click(&c, "label.pass:has(input[name='v:label']) span").await;
+        type_into(&c, "input[name='v:length']", "120.1").await;
+        fill_the_rest(&c).await;
+
+        drop(server);
+        click(&c, "form.sheet .actions button[type=submit]").await;
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("form.sheet .alert.offline"))
+            .await
+            .expect("the form did not say the server is away");
+        assert_eq!(text_of(&c, "form.sheet .alert.offline").await, UNREACHABLE);
+        assert_eq!(
+            value_of(&c, "input[name='v:length']").await,
+            "120.1",
+            "the form stays, with its answers"
+        );
+
+        let _server = serve_on(&dir, "line-9", port);
+        c.wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css("form.confirm"))
+            .await
+            .expect("the review did not show once the server was back");
+        assert!(
+            text_of(&c, "main").await.contains("120.1"),
+            "the review shows the answers"
+        );
+        assert!(
+            inspections_listed(&dir).is_empty(),
+            "a review records nothing"
+        );
+    });
+}
+
 /// The half-filled form of the reload test, filled in again.
 async fn answers_are_back(c: &Client, key: &str) {
     assert!(
@@ -641,6 +688,11 @@ fn a_reload_or_reopening_of_a_half_filled_form_fills_in_its_answers_again() {
 
         fill_the_rest(&c).await;
         click(&c, "form.sheet .actions button[type=submit]").await;
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("form.confirm"))
+            .await
+            .expect("the review did not show");
         click(&c, "form.confirm button.primary").await;
         c.wait()
             .at_most(Duration::from_secs(10))

@@ -370,6 +370,52 @@
     });
   }
 
+  // ---- Review and Change answers: wait for the server, then post --------
+
+  // These post the form as the browser does (the answers, photos and the
+  // button pressed), but only once the server answers: while it is away the
+  // page stays, says so, and asks again every 5 seconds. A Confirm has its
+  // own retry above.
+  function postWhenReachable(form) {
+    var waiting = false;
+    var message = null;
+    var reached = false;
+
+    function say(text) {
+      if (!message) {
+        message = document.createElement("div");
+        message.className = "alert offline";
+        message.setAttribute("role", "alert");
+        form.insertBefore(message, form.querySelector(".actions"));
+      }
+      message.textContent = text;
+    }
+
+    form.addEventListener("submit", function (event) {
+      if (event.defaultPrevented || reached) return;
+      if (!window.fetch || !form.requestSubmit) return;
+      event.preventDefault();
+      if (waiting) return;
+      waiting = true;
+      var submitter = event.submitter || null;
+      (function probe() {
+        window
+          .fetch("/assets/floor.css", { method: "HEAD", cache: "no-store", credentials: "same-origin" })
+          .then(function (response) {
+            if (response.status >= 502 && response.status <= 504) throw new Error("away");
+            waiting = false;
+            reached = true;
+            form.requestSubmit(submitter);
+            reached = false;
+          })
+          .catch(function () {
+            say(UNREACHABLE);
+            window.setTimeout(probe, RETRY_MS);
+          });
+      })();
+    });
+  }
+
   // ---- The checklist's page: lot, serial, and forms kept here -------
 
   function start(form) {
@@ -457,6 +503,10 @@
     form.querySelectorAll("input[type=number]").forEach(stepper);
   });
   document.querySelectorAll("form.confirm[data-checklist]").forEach(confirmation);
+  // After the confirmation's own handler, which leaves "Change answers" alone.
+  document
+    .querySelectorAll("form.sheet[data-checklist], form.confirm[data-checklist]")
+    .forEach(postWhenReachable);
   document.querySelectorAll("form.start[data-checklist]").forEach(start);
   document.querySelectorAll(".done[data-checklist]").forEach(recorded);
 })();
