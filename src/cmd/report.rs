@@ -2,7 +2,7 @@
 
 use super::{Outcome, json};
 use crate::cli::{ReportArgs, ReportBy};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ops::Context;
 use crate::ops::scorecard::GroupBy;
 use crate::ops::scorecard::{self, ScorecardInput};
@@ -30,35 +30,31 @@ pub fn report(ctx: &mut Context, args: &ReportArgs) -> Result<Outcome> {
         return json(&card);
     }
     if args.format.csv {
-        let mut w = csv::Writer::from_writer(std::io::stdout());
-        let mut write = |row: &[String]| {
-            w.write_record(row)
-                .map_err(|e| Error::invalid(e.to_string()))
-        };
-        write(
-            &[
-                card.by,
-                "inspections",
-                "failed",
-                "first",
-                "first_passed",
-                "first_pass_yield",
-            ]
-            .map(String::from),
-        )?;
-        for g in &card.groups {
-            write(&[
-                g.key.clone(),
-                g.inspections.to_string(),
-                g.failed.to_string(),
-                g.first.to_string(),
-                g.first_passed.to_string(),
-                g.first_pass_yield
-                    .map(|p| format!("{p:.4}"))
-                    .unwrap_or_default(),
-            ])?;
-        }
-        w.flush()?;
+        let headers = [
+            card.by,
+            "inspections",
+            "failed",
+            "first",
+            "first_passed",
+            "first_pass_yield",
+        ];
+        let rows: Vec<Vec<String>> = card
+            .groups
+            .iter()
+            .map(|g| {
+                vec![
+                    g.key.clone(),
+                    g.inspections.to_string(),
+                    g.failed.to_string(),
+                    g.first.to_string(),
+                    g.first_passed.to_string(),
+                    g.first_pass_yield
+                        .map(|p| format!("{p:.4}"))
+                        .unwrap_or_default(),
+                ]
+            })
+            .collect();
+        crate::render::csv::write(std::io::stdout(), &headers, &rows)?;
         return Ok(Outcome::Ok);
     }
     let period = match (&card.since, &card.until) {
