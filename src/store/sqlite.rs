@@ -296,9 +296,12 @@ impl SqliteStore {
                 })?;
             }
         }
-        let conn = match pool::take(path) {
-            Some(conn) => conn,
-            None => Connection::open(path).map_err(|e| explain(e, path, busy_timeout))?,
+        let (conn, kept) = match pool::take(path) {
+            Some(conn) => (conn, true),
+            None => (
+                Connection::open(path).map_err(|e| explain(e, path, busy_timeout))?,
+                false,
+            ),
         };
         let store = SqliteStore {
             conn: pool::Pooled::new(conn, Some(path)),
@@ -312,6 +315,18 @@ impl SqliteStore {
             .map_err(|e| store.explain(e))?;
         // A server keeps its connections: their statements are kept too.
         store.conn.set_prepared_statement_cache_capacity(64);
+        // A kept connection was checked, set up and migrated when it was
+        // opened; only another sopbook migrating the file since would change
+        // that, and that shows in the version.
+        if kept
+            && store
+                .conn
+                .prepare_cached("PRAGMA user_version")
+                .and_then(|mut s| s.query_row([], |r| r.get::<_, i64>(0)))
+                .is_ok_and(|v| v == MIGRATIONS.len() as i64)
+        {
+            return Ok(store);
+        }
         match store.ownership().map_err(|e| store.explain(e))? {
             Ownership::Ours(version) if version > MIGRATIONS.len() as i64 => {
                 return Err(anyhow!(
