@@ -100,8 +100,8 @@ fn an_editorial_revision_keeps_a_reading_current() {
     assert_inline(
         &without_dates(&run.stdout),
         str![[r#"
-PERSON,DOCUMENT,REV,STATE,READ REV,READ ON,DUE SINCE
-cay,QC-001,2,current,1,[DATE],[DATE]
+PERSON,DOCUMENT,SECTION,REV,STATE,READ REV,READ ON,DUE SINCE,DAYS DUE
+cay,QC-001,QC,2,current,1,[DATE],[DATE],
 
 "#]],
     );
@@ -253,4 +253,108 @@ help: did you mean `QC-001`?
 
 "#]],
     );
+}
+
+#[test]
+fn ack_all_due_shows_the_list_then_signs_it_with_one_password() {
+    let ws = trained();
+    let run = signed(&ws, &["ack", "--all-due", "--as", "dan"]);
+    pin("ack-all-due-dan", &run);
+    assert_inline(
+        &outcome(&ws.run(&["reading-list", "--as", "dan"])),
+        str![[r#"
+exit: 0
+Dan Clerk (dan) has read and understood everything their roles need: 3 of 3 current
+
+"#]],
+    );
+    // One event covers the reading; nothing left to sign asks for nothing.
+    let log = ws.run(&["audit", "log", "--json"]);
+    let events: serde_json::Value = serde_json::from_str(&log.stdout).unwrap();
+    let last = events.as_array().unwrap().last().unwrap();
+    assert_eq!(last["actor"], "dan");
+    assert_eq!(
+        last["record"],
+        "read and understood: CS-001 rev 1, QC-002 rev 1, CL-002 rev 1"
+    );
+    assert_inline(
+        &outcome(&ws.run(&["ack", "--all-due", "--as", "dan"])),
+        str![[r#"
+exit: 0
+Dan Clerk (dan) has nothing to read: 3 of 3 current; nothing was signed
+
+"#]],
+    );
+    let wrong = ws.run_env(
+        &["ack", "--all-due", "--as", "ann"],
+        &[("SOPBOOK_PASSWORD", "not-anns")],
+    );
+    assert_eq!(wrong.code, 1);
+    assert!(
+        wrong
+            .stderr
+            .contains("error: wrong password for ann; nothing was signed"),
+        "{}",
+        wrong.stderr
+    );
+    assert_eq!(ws.run(&["audit", "verify"]).code, 0);
+    assert_inline(
+        &outcome(&ws.run(&["ack", "--as", "dan"])),
+        str![[r#"
+exit: 2
+error: the following required arguments were not provided:
+  <ID|--all-due>
+
+Usage: sopbook ack --as <PERSON> <ID|--all-due>
+
+For more information, try '--help'.
+
+"#]],
+    );
+}
+
+#[test]
+fn a_leaver_leaves_the_matrix_and_signs_nothing_but_their_readings_stay() {
+    let ws = trained();
+    // cay read QC-001 while here, and left long ago.
+    ws.edit(
+        "sopbook.toml",
+        "id = \"cay\"\nname = \"Cay Checker\"\nroles = [\"inspector\"]",
+        "id = \"cay\"\nname = \"Cay Checker\"\nroles = [\"inspector\"]\nuntil = 2020-01-31",
+    );
+    let run = ws.run(&["training", "--role", "inspector", "--csv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("cay"), "{}", run.stdout);
+    assert_inline(
+        &outcome(&signed(&ws, &["ack", "QC-002", "--as", "cay"])),
+        str![[r#"
+exit: 1
+error: Cay Checker (cay) left on [DATE] and signs nothing since; nothing was signed (the refusal is in the audit log)
+
+help: `until` in sopbook.toml is the last day someone works here
+
+"#]],
+    );
+    assert_inline(
+        &outcome(&ws.run(&["reading-list", "--as", "cay"])),
+        str![[r#"
+exit: 2
+error: Cay Checker (cay) left on [DATE]: they have nothing more to read
+
+help: their read-and-understood records stay (`sopbook audit log` lists them); `until` in sopbook.toml is their last day
+
+"#]],
+    );
+    let log = ws.run(&["audit", "log", "--json"]);
+    let events: serde_json::Value = serde_json::from_str(&log.stdout).unwrap();
+    let cays: Vec<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["actor"] == "cay")
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(cays.last(), Some(&"refused"));
+    assert!(cays.contains(&"read and understood"));
+    assert_eq!(ws.run(&["audit", "verify"]).code, 0);
 }

@@ -568,7 +568,30 @@ fn sop_page(ctx: &Ctx<'_>, sop: &Sop, url: &str) -> Result<String> {
     data.insert("checklists".into(), json!(checklists));
     data.insert("related".into(), json!(related));
     data.insert("body".into(), json!(body));
-    insert_control(&mut data, ctx.ws.control.get(&sop.id));
+    data.insert(
+        "reading_minutes".into(),
+        json!(crate::model::reading_minutes(sop.words())),
+    );
+    let control = ctx.ws.control.get(&sop.id);
+    // What a reader who read an earlier revision must know: the summary of
+    // the substantive revision in force, or that it was editorial.
+    if let Some(c) = control
+        && let Some(rev) = c.revision
+        && c.draft.is_none()
+        && let Some(h) = c.history.iter().find(|h| h.revision == rev)
+        && rev > 1
+    {
+        let key = if h.minor {
+            "editorial_change"
+        } else {
+            "substantive_change"
+        };
+        data.insert(
+            key.into(),
+            json!({ "revision": h.revision, "summary": h.summary, "effective": h.effective.to_string() }),
+        );
+    }
+    insert_control(&mut data, control);
     ctx.render("sop", &Value::Object(data))
 }
 
@@ -798,9 +821,15 @@ fn reading_path_links(ctx: &Ctx<'_>, from: &str, role: &str) -> Vec<Value> {
         .map(|(i, (_, s))| {
             let mut link = ctx.doc_link(from, &s.id);
             link["order"] = json!(i + 1);
+            link["minutes"] = json!(crate::model::reading_minutes(s.words()));
             link
         })
         .collect()
+}
+
+/// The minutes to read a whole reading path.
+fn total_minutes(path: &[Value]) -> u64 {
+    path.iter().filter_map(|l| l["minutes"].as_u64()).sum()
 }
 
 fn reading_paths_page(ctx: &Ctx<'_>) -> Result<String> {
@@ -822,6 +851,7 @@ fn reading_paths_page(ctx: &Ctx<'_>) -> Result<String> {
             };
             json!({ "id": r.id, "name": r.name, "description": r.description,
                     "url": rel(url, &format!("reading-paths/{}.html", r.id)),
+                    "total_minutes": total_minutes(&path),
                     "path": path, "paths": paths })
         })
         .collect();
@@ -837,7 +867,13 @@ fn reading_path_page(ctx: &Ctx<'_>, role_id: &str) -> Result<String> {
         "role".into(),
         json!({ "id": role_id, "name": role.map(|r| r.name.as_str()), "description": role.map(|r| r.description.as_str()) }),
     );
-    data.insert("path".into(), json!(reading_path_links(ctx, &url, role_id)));
+    let path = reading_path_links(ctx, &url, role_id);
+    data.insert("total_minutes".into(), json!(total_minutes(&path)));
+    data.insert("path".into(), json!(path));
+    data.insert(
+        "words_per_minute".into(),
+        json!(crate::model::WORDS_PER_MINUTE),
+    );
     ctx.render("reading-path", &Value::Object(data))
 }
 

@@ -6,6 +6,8 @@
 //! stays valid across `--minor` revisions and lapses when a substantive
 //! revision takes effect; the person is due again from that day.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
@@ -69,6 +71,40 @@ pub struct Required {
     pub due_since: NaiveDate,
     /// The document's place in the person's reading path, if it has one.
     pub reading_order: Option<u32>,
+    /// The manual section the document sits in (a checklist: its SOP's).
+    pub section: Option<String>,
+    /// Why it is on the person's reading list: new to them, or changed
+    /// since they read it (a current one: `none`).
+    pub reason: Reason,
+    /// For a changed one: the revisions to compare to see what changed,
+    /// from the one the person read to the one in force.
+    pub diff: Option<DiffRange>,
+    /// The words to read, and the minutes that takes at
+    /// [`crate::model::WORDS_PER_MINUTE`] words a minute, rounded up.
+    pub words: usize,
+    pub reading_minutes: u32,
+    /// Days since the person became due (negative before their first day);
+    /// for a current one, none.
+    pub days_due: Option<i64>,
+}
+
+/// Why a document is on someone's reading list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Reason {
+    /// Read and understood at the revision in force (or an editorial one since).
+    None,
+    /// Never read by them.
+    New,
+    /// Read at an earlier revision; a substantive revision changed it since.
+    Changed,
+}
+
+/// Two revisions of a document to compare (`sopbook diff ID --from A --to B`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DiffRange {
+    pub from: i64,
+    pub to: i64,
 }
 
 /// The documents in force on `today`, each with its history of revisions
@@ -83,6 +119,8 @@ struct InForce<'r> {
     history: Vec<(&'r RevisionRow, NaiveDate)>,
     roles: Vec<String>,
     reading_path: Vec<ReadingPathSlot>,
+    section: Option<String>,
+    words: usize,
 }
 
 fn in_force<'r>(records: &'r Records, today: NaiveDate) -> Vec<InForce<'r>> {
@@ -125,6 +163,8 @@ fn in_force<'r>(records: &'r Records, today: NaiveDate) -> Vec<InForce<'r>> {
             history,
             roles: Vec::new(),
             reading_path: Vec::new(),
+            section: None,
+            words: 0,
         });
     }
     for d in &mut docs {
@@ -134,12 +174,16 @@ fn in_force<'r>(records: &'r Records, today: NaiveDate) -> Vec<InForce<'r>> {
                 if let Some(sop) = sops.get(&d.doc_id) {
                     d.roles = sop.roles.clone();
                     d.reading_path = sop.reading_path.clone();
+                    d.section = Some(sop.section.clone());
+                    d.words = sop.words();
                 }
             }
             DocKind::Checklist => {
                 if let Some(cl) = parse_snapshot_checklist(&rev.path, &rev.content) {
                     let sop = cl.sop.as_deref().and_then(|s| sops.get(s));
                     d.roles = cl.inspector_roles(sop).to_vec();
+                    d.section = sop.map(|s| s.section.clone());
+                    d.words = cl.words();
                 }
             }
         }
@@ -148,19 +192,44 @@ fn in_force<'r>(records: &'r Records, today: NaiveDate) -> Vec<InForce<'r>> {
     docs
 }
 
+/// The read-and-understood records by person and document.
+struct Readings<'a>(HashMap<(&'a str, &'a str), Vec<&'a AcknowledgementRow>>);
+
+impl<'a> Readings<'a> {
+    fn new(acks: &'a [AcknowledgementRow]) -> Self {
+        let mut by: HashMap<(&str, &str), Vec<&AcknowledgementRow>> = HashMap::new();
+        for a in acks {
+            by.entry((a.person.as_str(), a.doc_id.as_str()))
+                .or_default()
+                .push(a);
+        }
+        Readings(by)
+    }
+
+    /// The person's newest reading of the document at `revision` or before.
+    fn last(&self, person: &str, doc: &str, revision: i64) -> Option<&'a AcknowledgementRow> {
+        self.0
+            .get(&(person, doc))?
+            .iter()
+            .copied()
+            .filter(|a| a.revision_number <= revision)
+            .max_by_key(|a| (a.revision_number, a.id))
+    }
+}
+
 /// `person`'s state with one document in force that is for their roles.
-fn required_of(doc: &InForce<'_>, person: &Person, acks: &[AcknowledgementRow]) -> Required {
+fn required_of(
+    doc: &InForce<'_>,
+    person: &Person,
+    readings: &Readings<'_>,
+    today: NaiveDate,
+) -> Required {
     let rev = doc.rev;
     let first_effective = doc
         .history
         .first()
         .map_or(rev.created_at.date_naive(), |h| h.1);
-    let last = acks
-        .iter()
-        .filter(|a| {
-            a.person == person.id && a.doc_id == doc.doc_id && a.revision_number <= rev.number
-        })
-        .max_by_key(|a| (a.revision_number, a.id));
+    let last = readings.last(&person.id, &doc.doc_id, rev.number);
     // The newest substantive revision after the one read, if any took effect.
     let lapsed_by = last.and_then(|a| {
         doc.history
@@ -191,12 +260,25 @@ fn required_of(doc: &InForce<'_>, person: &Person, acks: &[AcknowledgementRow]) 
             (State::Current, None, due)
         }
     };
+    // Nothing is due before the person's first day.
+    let due_since = person.start.map_or(due_since, |s| s.max(due_since));
     let reading_order = doc
         .reading_path
         .iter()
         .filter(|s| person.roles.contains(&s.role))
         .map(|s| s.order)
         .min();
+    let (reason, diff) = match (state, last) {
+        (State::Current, _) => (Reason::None, None),
+        (State::Missing, _) | (State::Outdated, None) => (Reason::New, None),
+        (State::Outdated, Some(a)) => (
+            Reason::Changed,
+            Some(DiffRange {
+                from: a.revision_number,
+                to: rev.number,
+            }),
+        ),
+    };
     Required {
         person: person.id.clone(),
         doc_id: doc.doc_id.clone(),
@@ -209,6 +291,12 @@ fn required_of(doc: &InForce<'_>, person: &Person, acks: &[AcknowledgementRow]) 
         changed,
         due_since,
         reading_order,
+        section: doc.section.clone(),
+        reason,
+        diff,
+        words: doc.words,
+        reading_minutes: crate::model::reading_minutes(doc.words),
+        days_due: (state != State::Current).then(|| (today - due_since).num_days()),
     }
 }
 
@@ -224,6 +312,19 @@ fn find_person(ctx: &mut Context, id: &str) -> Result<Person> {
     })
 }
 
+/// The error for someone who has left: they have nothing more to read.
+fn left(person: &Person, what: &str) -> Error {
+    Error::invalid(format!(
+        "{} ({}) left on {}: {what}",
+        person.name,
+        person.id,
+        person.until.map(|d| d.to_string()).unwrap_or_default()
+    ))
+    .with_hint(
+        "their read-and-understood records stay (`sopbook audit log` lists them); `until` in sopbook.toml is their last day",
+    )
+}
+
 /// What one person must still read and understood, and how far they are.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReadingList {
@@ -232,6 +333,8 @@ pub struct ReadingList {
     /// How many documents they must have read, and how many are current.
     pub required: usize,
     pub current: usize,
+    /// The minutes it takes to read what is left, in all.
+    pub reading_minutes: u32,
     /// The documents not current: reading path order first, then the
     /// oldest due first.
     pub to_read: Vec<Required>,
@@ -239,14 +342,22 @@ pub struct ReadingList {
 
 pub fn reading_list(ctx: &mut Context, person: &str) -> Result<ReadingList> {
     let person = find_person(ctx, person)?;
+    if person.left_by(ctx.today()) {
+        return Err(left(&person, "they have nothing more to read"));
+    }
+    list_of(ctx, &person)
+}
+
+fn list_of(ctx: &mut Context, person: &Person) -> Result<ReadingList> {
     let today = ctx.today();
     let store = ctx.store()?;
     let records = store.records()?;
     let acks = store.acknowledgements()?;
+    let readings = Readings::new(&acks);
     let all: Vec<Required> = in_force(&records, today)
         .iter()
-        .filter(|d| is_for(d, &person))
-        .map(|d| required_of(d, &person, &acks))
+        .filter(|d| is_for(d, person))
+        .map(|d| required_of(d, person, &readings, today))
         .collect();
     let current = all.iter().filter(|r| r.state == State::Current).count();
     let mut to_read: Vec<Required> = all
@@ -264,6 +375,7 @@ pub fn reading_list(ctx: &mut Context, person: &str) -> Result<ReadingList> {
         name: person.name.clone(),
         required: all.len(),
         current,
+        reading_minutes: to_read.iter().map(|r| r.reading_minutes).sum(),
         to_read,
     })
 }
@@ -274,6 +386,11 @@ pub struct MatrixFilter<'a> {
     pub person: Option<&'a str>,
     pub role: Option<&'a str>,
     pub document: Option<&'a str>,
+    /// Only the documents of this manual section.
+    pub section: Option<&'a str>,
+    /// Only the rows due for more than this many days and not current
+    /// (compliance still counts every row of the selection).
+    pub overdue: Option<u32>,
 }
 
 /// One person's compliance: how many of the documents they must read are current.
@@ -283,6 +400,26 @@ pub struct Compliance {
     pub name: String,
     pub current: usize,
     pub required: usize,
+    /// `current` of `required` in whole percent, rounded down; none when
+    /// nothing is required.
+    pub percent: Option<u32>,
+}
+
+/// The compliance of a group (a role, a section): of the documents its
+/// people must read, how many readings are current.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupCompliance {
+    pub id: String,
+    pub name: String,
+    pub current: usize,
+    pub required: usize,
+    pub percent: Option<u32>,
+}
+
+fn percent(current: usize, required: usize) -> Option<u32> {
+    (current * 100)
+        .checked_div(required)
+        .map(|p| u32::try_from(p).unwrap_or(100))
 }
 
 /// Everyone's training: one row per person and document they must read,
@@ -291,6 +428,12 @@ pub struct Compliance {
 pub struct Matrix {
     pub rows: Vec<Required>,
     pub compliance: Vec<Compliance>,
+    /// Per role: the rows of the people who hold it, of the documents for it.
+    pub by_role: Vec<GroupCompliance>,
+    /// Per manual section: the rows of its documents.
+    pub by_section: Vec<GroupCompliance>,
+    /// With [`MatrixFilter::overdue`]: how many days, and the rows found.
+    pub overdue: Option<u32>,
 }
 
 pub fn matrix(ctx: &mut Context, filter: MatrixFilter<'_>) -> Result<Matrix> {
@@ -304,6 +447,13 @@ pub fn matrix(ctx: &mut Context, filter: MatrixFilter<'_>) -> Result<Matrix> {
         }
         people.retain(|x| x.id == p);
     }
+    let today = ctx.today();
+    if let [p] = people.as_slice()
+        && filter.person.is_some()
+        && p.left_by(today)
+    {
+        return Err(left(p, "they are not in the training matrix"));
+    }
     if let Some(role) = filter.role {
         people.retain(|x| x.roles.iter().any(|r| r == role));
         if people.is_empty() {
@@ -313,14 +463,16 @@ pub fn matrix(ctx: &mut Context, filter: MatrixFilter<'_>) -> Result<Matrix> {
             .with_hint("`sopbook people` lists who holds which role"));
         }
     }
-    let today = ctx.today();
+    // Leavers drop out of the matrix; their records stay.
+    people.retain(|x| !x.left_by(today));
+    let ws = ctx.workspace_opt()?;
     let store = ctx.store()?;
     let records = store.records()?;
     let acks = store.acknowledgements()?;
+    let readings = Readings::new(&acks);
     let mut docs = in_force(&records, today);
     if let Some(id) = filter.document {
         if !docs.iter().any(|d| d.doc_id == id) {
-            let ws = ctx.workspace_opt()?;
             if ws.as_deref().is_some_and(|w| w.working(id).is_some()) {
                 return Err(Error::invalid(format!(
                     "{id} is not in force today, so nobody has to read it"
@@ -331,23 +483,122 @@ pub fn matrix(ctx: &mut Context, filter: MatrixFilter<'_>) -> Result<Matrix> {
         }
         docs.retain(|d| d.doc_id == id);
     }
+    // Sections as the manual has them (from the records alone: those of
+    // the documents in force).
+    let sections: Vec<(String, String)> = match ws.as_deref() {
+        Some(w) => w
+            .config
+            .sections
+            .iter()
+            .map(|s| (s.id.clone(), s.title.clone()))
+            .collect(),
+        None => {
+            let mut ids: Vec<String> = docs.iter().filter_map(|d| d.section.clone()).collect();
+            ids.sort();
+            ids.dedup();
+            ids.into_iter().map(|s| (s.clone(), s)).collect()
+        }
+    };
+    if let Some(section) = filter.section {
+        if !sections.iter().any(|(id, _)| id == section) {
+            let known: Vec<&str> = sections.iter().map(|(id, _)| id.as_str()).collect();
+            return Err(
+                Error::not_found(format!("the manual has no section `{section}`")).with_hint(
+                    if known.is_empty() {
+                        "no document in force sits in a section yet".to_string()
+                    } else {
+                        format!("the sections are {}", known.join(", "))
+                    },
+                ),
+            );
+        }
+        docs.retain(|d| d.section.as_deref() == Some(section));
+    }
     let mut rows = Vec::new();
     let mut compliance = Vec::new();
     for p in &people {
         let mine: Vec<Required> = docs
             .iter()
             .filter(|d| is_for(d, p))
-            .map(|d| required_of(d, p, &acks))
+            .map(|d| required_of(d, p, &readings, today))
             .collect();
+        let current = mine.iter().filter(|r| r.state == State::Current).count();
         compliance.push(Compliance {
             person: p.id.clone(),
             name: p.name.clone(),
-            current: mine.iter().filter(|r| r.state == State::Current).count(),
+            current,
             required: mine.len(),
+            percent: percent(current, mine.len()),
         });
         rows.extend(mine);
     }
-    Ok(Matrix { rows, compliance })
+    let roles: Vec<(String, String)> = match ws.as_deref() {
+        Some(w) => w
+            .config
+            .roles
+            .iter()
+            .map(|r| (r.id.clone(), r.name.clone()))
+            .collect(),
+        None => {
+            let mut ids: Vec<String> = people.iter().flat_map(|p| p.roles.clone()).collect();
+            ids.sort();
+            ids.dedup();
+            ids.into_iter().map(|r| (r.clone(), r)).collect()
+        }
+    };
+    let roles_of: HashMap<&str, &[String]> = people
+        .iter()
+        .map(|p| (p.id.as_str(), p.roles.as_slice()))
+        .collect();
+    let doc_roles: HashMap<&str, &[String]> = docs
+        .iter()
+        .map(|d| (d.doc_id.as_str(), d.roles.as_slice()))
+        .collect();
+    let tally = |keep: &dyn Fn(&Required) -> bool| {
+        let (mut current, mut required) = (0, 0);
+        for r in rows.iter().filter(|r| keep(r)) {
+            required += 1;
+            current += usize::from(r.state == State::Current);
+        }
+        (current, required)
+    };
+    let group = |id: &str, name: &str, (current, required): (usize, usize)| GroupCompliance {
+        id: id.to_string(),
+        name: name.to_string(),
+        current,
+        required,
+        percent: percent(current, required),
+    };
+    let by_role: Vec<GroupCompliance> = roles
+        .iter()
+        .filter(|(role, _)| filter.role.is_none_or(|r| r == role))
+        .map(|(role, name)| {
+            let counts = tally(&|r: &Required| {
+                let has = |list: Option<&&[String]>| list.is_some_and(|l| l.contains(role));
+                has(roles_of.get(r.person.as_str())) && has(doc_roles.get(r.doc_id.as_str()))
+            });
+            group(role, name, counts)
+        })
+        .filter(|g| g.required > 0)
+        .collect();
+    let by_section: Vec<GroupCompliance> = sections
+        .iter()
+        .map(|(id, title)| {
+            let counts = tally(&|r: &Required| r.section.as_deref() == Some(id.as_str()));
+            group(id, title, counts)
+        })
+        .filter(|g| g.required > 0)
+        .collect();
+    if let Some(days) = filter.overdue {
+        rows.retain(|r| r.days_due.is_some_and(|d| d > i64::from(days)));
+    }
+    Ok(Matrix {
+        rows,
+        compliance,
+        by_role,
+        by_section,
+        overdue: filter.overdue,
+    })
 }
 
 /// What `ack` did.
@@ -366,7 +617,7 @@ pub struct Acknowledged {
 /// signed with their password.
 pub fn ack(ctx: &mut Context, id: &str, actor: &str) -> Result<Acknowledged> {
     let record = format!("{id} read and understood");
-    let person = ctx.person(actor, &record, "read-and-understood")?;
+    let person = reader(ctx, actor, &record)?;
     let today = ctx.today();
     let ws: Option<std::sync::Arc<Workspace>> = ctx.workspace_opt()?;
     let store = ctx.store()?;
@@ -416,16 +667,14 @@ pub fn ack(ctx: &mut Context, id: &str, actor: &str) -> Result<Acknowledged> {
     }
     let record = format!("{id} rev {} read and understood", rev.number);
     ctx.check_password(&person, &record, "read-and-understood")?;
-    let row = AcknowledgementRow {
-        id: 0,
-        person: person.id.clone(),
-        doc_id: id.to_string(),
-        revision_id: rev.id,
-        revision_number: rev.number,
-        content_hash: rev.content_hash.clone(),
-        acknowledged_at: ctx.now(),
-        event_seq: 0,
-    };
+    let row = ack_row(
+        &person,
+        id,
+        rev.id,
+        rev.number,
+        &rev.content_hash,
+        ctx.now(),
+    );
     ctx.append(Batch {
         actor: person.id.clone(),
         action: "read and understood".into(),
@@ -434,4 +683,138 @@ pub fn ack(ctx: &mut Context, id: &str, actor: &str) -> Result<Acknowledged> {
         inserts: vec![Insert::Acknowledgement(row)],
     })?;
     Ok(done)
+}
+
+/// The person signing a reading, refused (and the refusal recorded) when
+/// unknown or gone.
+fn reader(ctx: &mut Context, actor: &str, record: &str) -> Result<Person> {
+    let person = ctx.person(actor, record, "read-and-understood")?;
+    if person.left_by(ctx.today()) {
+        ctx.refuse(&person.id, record, "read-and-understood", "left")?;
+        return Err(Error::refused(format!(
+            "{} ({}) left on {} and signs nothing since; nothing was signed (the refusal is in the audit log)",
+            person.name,
+            person.id,
+            person.until.map(|d| d.to_string()).unwrap_or_default()
+        ))
+        .with_hint("`until` in sopbook.toml is the last day someone works here"));
+    }
+    Ok(person)
+}
+
+fn ack_row(
+    person: &Person,
+    doc_id: &str,
+    revision_id: i64,
+    revision_number: i64,
+    content_hash: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> AcknowledgementRow {
+    AcknowledgementRow {
+        id: 0,
+        person: person.id.clone(),
+        doc_id: doc_id.to_string(),
+        revision_id,
+        revision_number,
+        content_hash: content_hash.to_string(),
+        acknowledged_at: at,
+        event_seq: 0,
+    }
+}
+
+/// One document of a reading list as the person was shown it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    pub doc_id: String,
+    pub revision: i64,
+}
+
+impl From<&Required> for Shown {
+    fn from(r: &Required) -> Self {
+        Shown {
+            doc_id: r.doc_id.clone(),
+            revision: r.revision,
+        }
+    }
+}
+
+/// What `ack_all_due` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct AcknowledgedAll {
+    pub person: String,
+    /// One per document read and understood (none when nothing was due).
+    pub acknowledged: Vec<Acknowledged>,
+}
+
+/// Records that `actor` read and understood every document on their
+/// reading list, with one password: exactly the documents and revisions
+/// they were `shown`. When the list changed since (a revision took effect,
+/// someone signed elsewhere), nothing is signed. One audit event covers
+/// the whole reading.
+pub fn ack_all_due(ctx: &mut Context, actor: &str, shown: &[Shown]) -> Result<AcknowledgedAll> {
+    let person = reader(ctx, actor, "reading list read and understood")?;
+    let list = list_of(ctx, &person)?;
+    let due: Vec<Shown> = list.to_read.iter().map(Shown::from).collect();
+    if due != shown {
+        return Err(Error::conflict(format!(
+            "{}'s reading list changed since it was shown; nothing was signed",
+            person.id
+        ))
+        .with_hint(format!(
+            "look at it again: `sopbook reading-list --as {}`",
+            person.id
+        )));
+    }
+    if due.is_empty() {
+        return Ok(AcknowledgedAll {
+            person: person.id,
+            acknowledged: Vec::new(),
+        });
+    }
+    let named: Vec<String> = due
+        .iter()
+        .map(|d| format!("{} rev {}", d.doc_id, d.revision))
+        .collect();
+    let record = format!("read and understood: {}", named.join(", "));
+    ctx.check_password(&person, &record, "read-and-understood")?;
+    let today = ctx.today();
+    let now = ctx.now();
+    let records = ctx.store()?.records()?;
+    let docs = in_force(&records, today);
+    let mut inserts = Vec::new();
+    let mut note = Vec::new();
+    let mut acknowledged = Vec::new();
+    for r in &list.to_read {
+        let Some(doc) = docs.iter().find(|d| d.doc_id == r.doc_id) else {
+            continue;
+        };
+        let rev = doc.rev;
+        inserts.push(Insert::Acknowledgement(ack_row(
+            &person,
+            &r.doc_id,
+            rev.id,
+            rev.number,
+            &rev.content_hash,
+            now,
+        )));
+        note.push(json!({ "document": r.doc_id, "revision": rev.number, "content_hash": rev.content_hash }));
+        acknowledged.push(Acknowledged {
+            person: person.id.clone(),
+            doc_id: r.doc_id.clone(),
+            title: rev.title.clone(),
+            revision: rev.number,
+            recorded: true,
+        });
+    }
+    ctx.append(Batch {
+        actor: person.id.clone(),
+        action: "read and understood".into(),
+        record,
+        note: json!({ "documents": note }),
+        inserts,
+    })?;
+    Ok(AcknowledgedAll {
+        person: person.id,
+        acknowledged,
+    })
 }

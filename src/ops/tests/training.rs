@@ -246,3 +246,89 @@ fn a_second_ack_of_the_same_revision_says_so_and_writes_nothing() {
     assert_eq!(b.events().len(), before);
     assert_eq!(acks(&mut b), 1);
 }
+
+/// Adds a person to sopbook.toml (with `extra` lines such as dates), with
+/// the usual password.
+fn hire(b: &mut Bench, id: &str, roles: &str, extra: &str) {
+    let path = b.dir.path().join("sopbook.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(&format!(
+        "\n[[person]]\nid = \"{id}\"\nname = \"{id}\"\nroles = [{roles}]\n{extra}\n"
+    ));
+    std::fs::write(&path, text).unwrap();
+    let ws = crate::workspace::Workspace::load(b.dir.path()).unwrap();
+    b.ctx.set_workspace(ws);
+    crate::ops::people::set_password(&mut b.ctx, id, None, super::PW).unwrap();
+}
+
+#[test]
+fn someone_who_starts_after_a_revision_is_due_from_their_first_day() {
+    let mut b = Bench::new();
+    b.make_effective("WI-001");
+    b.on(2026, 4, 1);
+    revise(&mut b, "WI-001", "Tape the box twice", false);
+    hire(&mut b, "eve", "\"inspector\"", "start = 2026-05-11");
+    b.on(2026, 5, 11);
+    let r = of(&mut b, "eve", "WI-001");
+    assert_eq!(
+        (r.state, r.revision, r.due_since, r.changed.is_none()),
+        (State::Missing, 2, day(2026, 5, 11), true)
+    );
+    // Someone here all along has been due since it first took effect.
+    assert_eq!(of(&mut b, "ida", "WI-001").due_since, day(2026, 3, 2));
+    training::ack(&mut b.ctx, "WI-001", "eve").unwrap();
+    assert_eq!(of(&mut b, "eve", "WI-001").state, State::Current);
+}
+
+#[test]
+fn a_leaver_drops_out_of_the_matrix_signs_nothing_more_and_their_records_stay() {
+    let mut b = Bench::new();
+    b.make_effective("WI-001");
+    hire(&mut b, "lou", "\"inspector\"", "until = 2026-03-31");
+    training::ack(&mut b.ctx, "WI-001", "lou").unwrap();
+    // On their last day they are still here.
+    b.on(2026, 3, 31);
+    assert_eq!(of(&mut b, "lou", "WI-001").state, State::Current);
+
+    b.on(2026, 4, 1);
+    let m = training::matrix(&mut b.ctx, MatrixFilter::default()).unwrap();
+    assert!(m.rows.iter().all(|r| r.person != "lou"));
+    assert!(m.compliance.iter().all(|c| c.person != "lou"));
+    let only_lou = MatrixFilter {
+        person: Some("lou"),
+        ..MatrixFilter::default()
+    };
+    let e = training::matrix(&mut b.ctx, only_lou).unwrap_err();
+    assert_eq!(
+        (e.kind, e.message.as_str()),
+        (
+            ErrorKind::Invalid,
+            "lou (lou) left on 2026-03-31: they are not in the training matrix"
+        )
+    );
+    let e = training::reading_list(&mut b.ctx, "lou").unwrap_err();
+    assert_eq!(
+        e.message,
+        "lou (lou) left on 2026-03-31: they have nothing more to read"
+    );
+
+    let before = b.events().len();
+    let e = training::ack(&mut b.ctx, "WI-001", "lou").unwrap_err();
+    assert_eq!(
+        (e.kind, e.message.as_str()),
+        (
+            ErrorKind::Refused,
+            "lou (lou) left on 2026-03-31 and signs nothing since; nothing was signed (the refusal is in the audit log)"
+        )
+    );
+    let events = b.events();
+    assert_eq!(events.len(), before + 1);
+    let last = events.last().unwrap();
+    assert_eq!(
+        (last.actor.as_str(), last.action.as_str()),
+        ("lou", "refused")
+    );
+    // What they read while here stays on record.
+    let kept = b.ctx.store().unwrap().acknowledgements().unwrap();
+    assert_eq!(kept.iter().filter(|a| a.person == "lou").count(), 1);
+}
