@@ -179,6 +179,11 @@ pub struct PublishArgs {
     /// A preview: working copies that differ from the effective revision, marked as drafts
     #[arg(long)]
     pub drafts: bool,
+    /// Add a "Training status" chapter: who has read and understood what, and compliance per
+    /// role, section and person. Off by default: it names people, and the manual may be read
+    /// by anyone
+    #[arg(long)]
+    pub training: bool,
 }
 
 #[derive(Debug, Args)]

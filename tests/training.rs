@@ -358,3 +358,125 @@ help: their read-and-understood records stay (`sopbook audit log` lists them); `
     assert!(cays.contains(&"read and understood"));
     assert_eq!(ws.run(&["audit", "verify"]).code, 0);
 }
+
+/// The published manual as its mdBook source, with `extra` publish arguments.
+fn published_source(ws: &Ws, extra: &[&str]) -> std::path::PathBuf {
+    let mut args = vec!["publish", "--keep-source", "src-kept"];
+    args.extend_from_slice(extra);
+    let run = ws.run(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    ws.path().join("src-kept/0/src")
+}
+
+#[test]
+fn the_published_reading_path_gives_reading_times_and_a_sop_page_what_changed() {
+    let ws = trained();
+    revise_qc_001(&ws, "Torque the cover to 8 Nm", false);
+    let src = published_source(&ws, &[]);
+    let page = |p: &str| without_dates(&std::fs::read_to_string(src.join(p)).unwrap());
+    assert_snapshot(
+        "training/reading-path-inspector.md",
+        &page("reading-paths/inspector.md"),
+    );
+    let sop = page("quality/final-inspection.md");
+    assert!(
+        sop.contains("**What changed in revision 2** (effective [DATE]): Torque the cover to 8 Nm\n\nWhoever read an earlier revision reads this one again."),
+        "{sop}"
+    );
+    assert!(
+        sop.contains("**Who must read it:** everyone who works as <a href=\"../reading-paths/inspector.html\">Inspector</a> reads it"),
+        "{sop}"
+    );
+    // Without --training, no page names who has read what.
+    assert!(!src.join("training/index.md").exists());
+    assert!(
+        !std::fs::read_to_string(src.join("SUMMARY.md"))
+            .unwrap()
+            .contains("Training status")
+    );
+}
+
+#[test]
+fn an_editorial_revision_says_so_on_its_page() {
+    let ws = trained();
+    revise_qc_001(&ws, "Typo", true);
+    let src = published_source(&ws, &[]);
+    let sop = std::fs::read_to_string(src.join("quality/final-inspection.md")).unwrap();
+    assert!(
+        sop.contains("Revision 2 was an editorial change (Typo): whoever read an earlier revision need not read it again."),
+        "{sop}"
+    );
+    assert!(!sop.contains("What changed in revision"), "{sop}");
+}
+
+#[test]
+fn publish_training_adds_the_training_status_chapter() {
+    let ws = trained();
+    revise_qc_001(&ws, "Torque the cover to 8 Nm", false);
+    signed(&ws, &["ack", "--all-due", "--as", "dan"]);
+    let src = published_source(&ws, &["--training"]);
+    assert_snapshot(
+        "training/training-status.md",
+        &without_dates(&std::fs::read_to_string(src.join("training/index.md")).unwrap()),
+    );
+    let svg = std::fs::read_to_string(src.join("training/compliance-by-role.svg")).unwrap();
+    assert!(
+        svg.contains(">Service clerk<") && svg.contains(">50%<"),
+        "{svg}"
+    );
+    assert!(
+        std::fs::read_to_string(src.join("SUMMARY.md"))
+            .unwrap()
+            .contains("- [Training status](training/index.md)")
+    );
+    let book = ws.path().join("book");
+    assert!(book.join("training/index.html").exists());
+    let help = ws.run(&["publish", "--help"]);
+    assert!(
+        help.stdout.contains("Off by default: it names people"),
+        "{}",
+        help.stdout
+    );
+}
+
+#[test]
+fn compliance_per_person_role_and_section_as_csv_and_the_matrix_of_one_section() {
+    let ws = trained();
+    revise_qc_001(&ws, "Torque the cover to 8 Nm", false);
+    signed(&ws, &["ack", "--all-due", "--as", "dan"]);
+    pin(
+        "compliance.csv",
+        &ws.run(&["training", "--compliance", "--csv"]),
+    );
+    let run = ws.run(&["training", "--section", "CS", "--csv"]);
+    assert_inline(
+        &without_dates(&run.stdout),
+        str![[r#"
+PERSON,DOCUMENT,SECTION,REV,STATE,READ REV,READ ON,DUE SINCE,DAYS DUE
+ann,CL-002,CS,1,missing,,,[DATE],0
+ann,CS-001,CS,1,missing,,,[DATE],0
+dan,CL-002,CS,1,current,1,[DATE],[DATE],
+dan,CS-001,CS,1,current,1,[DATE],[DATE],
+
+"#]],
+    );
+    // Nobody is behind by more than a day yet: found nothing, exit 0.
+    assert_inline(
+        &outcome(&ws.run(&["training", "--overdue", "1", "--document", "CS-001"])),
+        str![[r#"
+exit: 0
+nobody is more than 1 day behind
+
+"#]],
+    );
+    assert_inline(
+        &outcome(&ws.run(&["training", "--section", "XX"])),
+        str![[r#"
+exit: 2
+error: the manual has no section `XX`
+
+help: the sections are QC, CS
+
+"#]],
+    );
+}

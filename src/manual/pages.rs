@@ -258,7 +258,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
             ctx.render("dashboard-checklist", &Value::Object(data))?,
         ));
     }
-    let charts: Vec<Page> = ws
+    let mut charts: Vec<Page> = ws
         .dashboard
         .iter()
         .flat_map(|d| d.files.iter())
@@ -267,6 +267,35 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
             content: svg.clone(),
         })
         .collect();
+    // The training status chapter, with links to the documents it names.
+    let training: Option<Rendered> = match &ws.training {
+        Some(t) => {
+            let url = "training/index.html";
+            let mut data = ctx.base(url);
+            if let Value::Object(extra) = &t.data {
+                data.extend(extra.clone());
+            }
+            if let Some(Value::Array(docs)) = data.get_mut("documents") {
+                for d in docs {
+                    let id = d["id"].as_str().unwrap_or_default().to_string();
+                    let to = ctx.url(&id);
+                    if !to.is_empty() {
+                        d["url"] = json!(rel(url, &to));
+                    }
+                }
+            }
+            charts.extend(t.files.iter().map(|(name, svg)| Page {
+                path: format!("training/{name}"),
+                content: svg.clone(),
+            }));
+            Some((
+                "training/index".to_string(),
+                "Training status".to_string(),
+                ctx.render("training", &Value::Object(data))?,
+            ))
+        }
+        None => None,
+    };
 
     let mut sections = Vec::new();
     for section in &ws.config.sections {
@@ -342,6 +371,9 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
                 entry(&mut summary, "    ", p);
             }
         }
+        if let Some(t) = &training {
+            entry(&mut summary, "", t);
+        }
         entry(&mut summary, "", &obsolete);
         home.extend(reading_paths);
         home.push(by_role);
@@ -349,6 +381,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
         home.push(obsolete);
         home.extend(dashboard);
         home.extend(dashboard_pages);
+        home.extend(training);
         for (_, index, sops) in sections {
             home.push(index);
             home.extend(sops);
@@ -385,6 +418,9 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
             summary.push_str(&format!("    - [{}]({url}.md)\n", md_text(title)));
         }
     }
+    if training.is_some() {
+        summary.push_str("- [Training status](training/index.md)\n");
+    }
     summary.push_str("- [Obsolete documents](obsolete.md)\n");
     home.extend(reading_paths);
     home.push(by_role);
@@ -392,6 +428,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
     home.push(obsolete);
     home.extend(dashboard);
     home.extend(dashboard_pages);
+    home.extend(training);
     books.push(BookPlan {
         folder: String::new(),
         title: title.clone(),

@@ -818,3 +818,101 @@ pub fn ack_all_due(ctx: &mut Context, actor: &str, shown: &[Shown]) -> Result<Ac
         acknowledged,
     })
 }
+
+/// The data of the manual's "Training status" chapter: the matrix of today
+/// as compliance per role, section and person, and who has not read the
+/// revision in force of each document; with a chart of compliance by role.
+pub fn status_chapter(ctx: &mut Context) -> Result<crate::manual::content::TrainingStatus> {
+    let today = ctx.today();
+    let m = matrix(ctx, MatrixFilter::default())?;
+    let people = ctx.people()?;
+    let name_of = |id: &str| {
+        people
+            .iter()
+            .find(|p| p.id == id)
+            .map_or_else(|| id.to_string(), |p| p.name.clone())
+    };
+    let ids = |person: &str, state: State| {
+        m.rows
+            .iter()
+            .filter(|r| r.person == person && r.state == state)
+            .map(|r| r.doc_id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let persons: Vec<serde_json::Value> = m
+        .compliance
+        .iter()
+        .map(|c| {
+            json!({ "id": c.person, "name": c.name, "current": c.current, "required": c.required,
+                    "percent": shown(c.percent), "outdated": ids(&c.person, State::Outdated),
+                    "missing": ids(&c.person, State::Missing) })
+        })
+        .collect();
+    // Per document, in id order: who has not read the revision in force.
+    let mut documents: Vec<serde_json::Value> = Vec::new();
+    let mut order: Vec<&str> = m.rows.iter().map(|r| r.doc_id.as_str()).collect();
+    order.sort_by(|a, b| crate::workspace::id_order(a, b));
+    order.dedup();
+    for id in order {
+        let rows: Vec<&Required> = m.rows.iter().filter(|r| r.doc_id == id).collect();
+        let behind: Vec<String> = rows
+            .iter()
+            .filter(|r| r.state != State::Current)
+            .map(|r| match r.state {
+                State::Outdated => format!(
+                    "{} (read revision {})",
+                    name_of(&r.person),
+                    r.acknowledged_revision.unwrap_or_default()
+                ),
+                _ => name_of(&r.person),
+            })
+            .collect();
+        let first = rows[0];
+        documents.push(json!({
+            "id": id, "title": first.title, "revision": first.revision,
+            "behind": behind.join(", "),
+        }));
+    }
+    let current: usize = m.compliance.iter().map(|c| c.current).sum();
+    let required: usize = m.compliance.iter().map(|c| c.required).sum();
+    let chart = "compliance-by-role.svg";
+    let bars: Vec<(String, Option<u32>)> = m
+        .by_role
+        .iter()
+        .map(|g| (g.name.clone(), g.percent))
+        .collect();
+    let data = json!({
+        "today": today.to_string(),
+        "current": current,
+        "required": required,
+        "percent": shown(percent(current, required)),
+        "by_role": groups(&m.by_role),
+        "by_section": groups(&m.by_section),
+        "people": persons,
+        "any_behind": documents.iter().any(|d| d["behind"] != ""),
+        "documents": documents,
+        "chart": chart,
+    });
+    Ok(crate::manual::content::TrainingStatus {
+        data,
+        files: vec![(
+            chart.to_string(),
+            crate::report::chart::compliance_svg("Training compliance by role", &bars),
+        )],
+    })
+}
+
+/// A percentage as the manual shows it: `80%`, or a dash for nothing to read.
+fn shown(p: Option<u32>) -> String {
+    p.map_or_else(|| "–".to_string(), |p| format!("{p}%"))
+}
+
+fn groups(list: &[GroupCompliance]) -> Vec<serde_json::Value> {
+    list.iter()
+        .map(|g| {
+            json!({ "id": g.id, "name": g.name, "current": g.current, "required": g.required,
+                    "percent": shown(g.percent) })
+        })
+        .collect()
+}

@@ -426,18 +426,18 @@ impl Config {
             let until_span = person.until.as_ref().map(Spanned::span);
             let start = person.start.and_then(|d| person_date("start", &d, diags));
             let until = person.until.and_then(|d| person_date("until", &d, diags));
-            if let (Some(s), Some(u), Some(at)) = (start, until, until_span) {
-                if u < s {
-                    diags.push(
-                        Diagnostic::error(
-                            "person-dates",
-                            format!("`{id}` leaves on {u}, before they start on {s}"),
-                        )
-                        .at(CONFIG_FILE, at)
-                        .label("before `start`")
-                        .help("`until` is the last day they work here, on or after `start`"),
-                    );
-                }
+            if let (Some(s), Some(u), Some(at)) = (start, until, until_span)
+                && u < s
+            {
+                diags.push(
+                    Diagnostic::error(
+                        "person-dates",
+                        format!("`{id}` leaves on {u}, before they start on {s}"),
+                    )
+                    .at(CONFIG_FILE, at)
+                    .label("before `start`")
+                    .help("`until` is the last day they work here, on or after `start`"),
+                );
             }
             config.people.push(Person {
                 id,

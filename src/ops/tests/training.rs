@@ -332,3 +332,173 @@ fn a_leaver_drops_out_of_the_matrix_signs_nothing_more_and_their_records_stay() 
     let kept = b.ctx.store().unwrap().acknowledgements().unwrap();
     assert_eq!(kept.iter().filter(|a| a.person == "lou").count(), 1);
 }
+
+#[test]
+fn the_matrix_filters_by_section_and_counts_compliance_per_role_and_section() {
+    let mut b = Bench::new();
+    b.make_effective("QC-001");
+    b.make_effective("WI-001");
+    training::ack(&mut b.ctx, "WI-001", "ida").unwrap();
+    let m = training::matrix(&mut b.ctx, MatrixFilter::default()).unwrap();
+    let groups = |g: &[training::GroupCompliance]| -> Vec<(String, usize, usize, Option<u32>)> {
+        g.iter()
+            .map(|g| (g.id.clone(), g.current, g.required, g.percent))
+            .collect()
+    };
+    // dan and ida are inspectors; each must read QC-001 and WI-001.
+    assert_eq!(
+        groups(&m.by_role),
+        [("inspector".to_string(), 1, 4, Some(25))]
+    );
+    assert_eq!(
+        groups(&m.by_section),
+        [
+            ("QC".to_string(), 0, 2, Some(0)),
+            ("WI".to_string(), 1, 2, Some(50))
+        ]
+    );
+    let wi = training::matrix(
+        &mut b.ctx,
+        MatrixFilter {
+            section: Some("WI"),
+            ..MatrixFilter::default()
+        },
+    )
+    .unwrap();
+    assert!(wi.rows.iter().all(|r| r.doc_id == "WI-001"));
+    assert_eq!(wi.rows.len(), 2);
+    let e = training::matrix(
+        &mut b.ctx,
+        MatrixFilter {
+            section: Some("XX"),
+            ..MatrixFilter::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.kind, e.message.as_str(), e.hint.as_deref()),
+        (
+            ErrorKind::NotFound,
+            "the manual has no section `XX`",
+            Some("the sections are QC, WI")
+        )
+    );
+}
+
+#[test]
+fn overdue_finds_the_readings_due_for_more_than_so_many_days() {
+    let mut b = Bench::new();
+    b.make_effective("WI-001"); // due from 2 March
+    b.on(2026, 3, 12);
+    b.make_effective("WI-002"); // due from 12 March
+    training::ack(&mut b.ctx, "WI-001", "dan").unwrap();
+    b.on(2026, 3, 20);
+    let overdue = |b: &mut Bench, days| {
+        let m = training::matrix(
+            &mut b.ctx,
+            MatrixFilter {
+                overdue: Some(days),
+                ..MatrixFilter::default()
+            },
+        )
+        .unwrap();
+        let found: Vec<(String, String, Option<i64>)> = m
+            .rows
+            .iter()
+            .map(|r| (r.person.clone(), r.doc_id.clone(), r.days_due))
+            .collect();
+        // Compliance still counts the whole selection.
+        assert_eq!(m.compliance.iter().map(|c| c.required).sum::<usize>(), 4);
+        found
+    };
+    assert_eq!(
+        overdue(&mut b, 10),
+        [("ida".to_string(), "WI-001".to_string(), Some(18))]
+    );
+    assert_eq!(overdue(&mut b, 7).len(), 3);
+    assert_eq!(overdue(&mut b, 18), []);
+}
+
+#[test]
+fn the_reading_list_says_why_what_changed_and_how_long_it_takes() {
+    let mut b = Bench::new();
+    b.make_effective("WI-001");
+    b.make_effective("WI-002");
+    training::ack(&mut b.ctx, "WI-001", "ida").unwrap();
+    b.on(2026, 4, 1);
+    // 450 more words: three minutes at 200 words a minute, rounded up.
+    revise(
+        &mut b,
+        "WI-001",
+        &format!("Seal the box {}", "and check it ".repeat(150)),
+        false,
+    );
+    let list = training::reading_list(&mut b.ctx, "ida").unwrap();
+    let why: Vec<_> = list
+        .to_read
+        .iter()
+        .map(|r| (r.doc_id.as_str(), r.reason, r.diff, r.reading_minutes))
+        .collect();
+    assert_eq!(
+        why,
+        [
+            ("WI-002", training::Reason::New, None, 1),
+            (
+                "WI-001",
+                training::Reason::Changed,
+                Some(training::DiffRange { from: 1, to: 2 }),
+                3
+            ),
+        ]
+    );
+    assert!(list.to_read[1].words > 400);
+    assert_eq!(list.reading_minutes, 4);
+}
+
+#[test]
+fn ack_all_due_signs_exactly_the_list_shown_once_and_nothing_when_it_changed() {
+    let mut b = Bench::new();
+    b.make_effective("WI-001");
+    b.make_effective("QC-001");
+    let shown: Vec<training::Shown> = training::reading_list(&mut b.ctx, "ida")
+        .unwrap()
+        .to_read
+        .iter()
+        .map(training::Shown::from)
+        .collect();
+    // Something takes effect between showing and signing: nothing is signed.
+    b.make_effective("WI-002");
+    let before = b.events().len();
+    let e = training::ack_all_due(&mut b.ctx, "ida", &shown).unwrap_err();
+    assert_eq!(
+        (e.kind, e.message.as_str()),
+        (
+            ErrorKind::Conflict,
+            "ida's reading list changed since it was shown; nothing was signed"
+        )
+    );
+    assert_eq!((b.events().len(), acks(&mut b)), (before, 0));
+
+    let shown: Vec<training::Shown> = training::reading_list(&mut b.ctx, "ida")
+        .unwrap()
+        .to_read
+        .iter()
+        .map(training::Shown::from)
+        .collect();
+    let done = training::ack_all_due(&mut b.ctx, "ida", &shown).unwrap();
+    assert_eq!(done.acknowledged.len(), 3);
+    // One event, one record per document.
+    let events = b.events();
+    assert_eq!(events.len(), before + 1);
+    assert_eq!(
+        events.last().unwrap().record,
+        "read and understood: QC-001 rev 1, WI-001 rev 1, WI-002 rev 1"
+    );
+    assert_eq!(acks(&mut b), 3);
+    let list = training::reading_list(&mut b.ctx, "ida").unwrap();
+    assert_eq!((list.to_read.len(), list.current), (0, 3));
+    assert_eq!(
+        audit::verify(&mut b.ctx, &[]).unwrap().problems,
+        Vec::<String>::new()
+    );
+}
