@@ -480,3 +480,112 @@ help: the sections are QC, CS
 "#]],
     );
 }
+
+/// The sample workspace with the demo's records.
+fn demo() -> Ws {
+    let ws = Ws::empty();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for part in ["sopbook.toml", "manual", "checklists"] {
+        let from = root.join(part);
+        if from.is_dir() {
+            common::copy_dir(&from, &ws.path().join(part));
+        } else {
+            std::fs::copy(&from, ws.path().join(part)).unwrap();
+        }
+    }
+    // The sample's leaver and new hire, dated as the demo's year tells it
+    // whenever the test runs.
+    let today = chrono::Local::now().date_naive();
+    ws.edit(
+        "sopbook.toml",
+        "until = 2026-06-30",
+        &format!("until = {}", today - chrono::Days::new(150)),
+    );
+    ws.edit(
+        "sopbook.toml",
+        "start = 2026-11-09",
+        &format!("start = {}", today - chrono::Days::new(16)),
+    );
+    let run = ws.run(&["demo"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    ws
+}
+
+#[test]
+fn the_demo_has_people_at_every_stage_of_their_training() {
+    let ws = demo();
+    let m: serde_json::Value =
+        serde_json::from_str(&ws.run(&["training", "--json"]).stdout).unwrap();
+    let of = |id: &str| {
+        m["compliance"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["person"] == id)
+            .cloned()
+    };
+    // Someone current.
+    let maria = of("maria").unwrap();
+    assert_eq!(maria["current"], maria["required"]);
+    // A new hire halfway through their reading path, the rest still in order.
+    let nora: serde_json::Value =
+        serde_json::from_str(&ws.run(&["reading-list", "--as", "nora", "--json"]).stdout).unwrap();
+    let (required, current) = (
+        nora["required"].as_u64().unwrap(),
+        nora["current"].as_u64().unwrap(),
+    );
+    assert_eq!(current, required.div_ceil(2), "{nora}");
+    let orders: Vec<u64> = nora["to_read"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["reading_order"].as_u64())
+        .collect();
+    assert!(
+        !orders.is_empty() && orders.windows(2).all(|w| w[0] < w[1]),
+        "{orders:?}"
+    );
+    // Someone behind after a substantive revision.
+    let yosef: serde_json::Value =
+        serde_json::from_str(&ws.run(&["reading-list", "--as", "yosef", "--json"]).stdout).unwrap();
+    let qc = yosef["to_read"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["doc_id"] == "QC-001")
+        .unwrap();
+    assert_eq!(
+        (
+            &qc["state"],
+            &qc["reason"],
+            &qc["diff"]["from"],
+            &qc["diff"]["to"]
+        ),
+        (&"outdated".into(), &"changed".into(), &1.into(), &3.into())
+    );
+    // A leaver: out of the matrix, their readings kept.
+    assert!(of("pavel").is_none());
+    let log = ws.run(&["audit", "log", "--json"]);
+    assert!(
+        log.stdout.contains("\"actor\": \"pavel\""),
+        "pavel's readings stay"
+    );
+    // A minor revision left everyone current with CS-001.
+    let cs = ws.run(&["training", "--document", "CS-001", "--csv"]);
+    assert!(
+        !cs.stdout.contains("outdated") && !cs.stdout.contains("missing"),
+        "{}",
+        cs.stdout
+    );
+    // Yosef has been behind for more than a month: found, exit 1.
+    let overdue = ws.run(&["training", "--overdue", "30", "--csv"]);
+    assert_eq!(overdue.code, 1, "{}", overdue.stderr);
+    assert!(
+        overdue.stdout.contains("yosef,QC-001,QC,3,outdated,1,"),
+        "{}",
+        overdue.stdout
+    );
+    assert_eq!(ws.run(&["audit", "verify"]).code, 0);
+    // The demo's manual shows the training status of its made-up people.
+    assert!(ws.path().join("book/training/index.html").exists());
+}

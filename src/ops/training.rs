@@ -523,6 +523,10 @@ pub fn matrix(ctx: &mut Context, filter: MatrixFilter<'_>) -> Result<Matrix> {
             .map(|d| required_of(d, p, &readings, today))
             .collect();
         let current = mine.iter().filter(|r| r.state == State::Current).count();
+        // Asked about some documents, the people who need not read them are left out.
+        if mine.is_empty() && (filter.document.is_some() || filter.section.is_some()) {
+            continue;
+        }
         compliance.push(Compliance {
             person: p.id.clone(),
             name: p.name.clone(),
