@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::model::control::{Control, Status};
 use crate::model::records::DocKind;
 use crate::model::{Person, ReadingPathSlot};
-use crate::store::{AcknowledgementRow, Batch, Insert, Records, RevisionRow};
+use crate::store::{AcknowledgementRow, Batch, Insert, Records, RevisionRow, Store};
 use crate::workspace::{Workspace, parse_snapshot_checklist, parse_snapshot_sop};
 
 /// Where a person stands with one document.
@@ -123,7 +123,11 @@ struct InForce<'r> {
     words: usize,
 }
 
-fn in_force<'r>(records: &'r Records, today: NaiveDate) -> Vec<InForce<'r>> {
+fn in_force<'r>(
+    records: &'r Records,
+    today: NaiveDate,
+    store: &mut dyn Store,
+) -> Result<Vec<InForce<'r>>> {
     let control = Control::new(records);
     let mut docs = Vec::new();
     // The SOPs as in force, for the roles of checklists that take theirs.
@@ -150,11 +154,6 @@ fn in_force<'r>(records: &'r Records, today: NaiveDate) -> Vec<InForce<'r>> {
             })
             .collect();
         history.sort_by_key(|(r, _)| r.number);
-        if rev.kind == DocKind::Sop
-            && let Some(sop) = parse_snapshot_sop(&rev.path, &rev.content)
-        {
-            sops.insert(id.to_string(), sop);
-        }
         docs.push(InForce {
             doc_id: id.to_string(),
             kind: rev.kind,
@@ -166,6 +165,29 @@ fn in_force<'r>(records: &'r Records, today: NaiveDate) -> Vec<InForce<'r>> {
             section: None,
             words: 0,
         });
+    }
+    // The texts in force only, each parsed once.
+    let missing: Vec<i64> = docs
+        .iter()
+        .filter(|d| d.rev.content.is_empty())
+        .map(|d| d.rev.id)
+        .collect();
+    let texts: HashMap<i64, String> = if missing.is_empty() {
+        HashMap::new()
+    } else {
+        store.revision_contents(&missing)?.into_iter().collect()
+    };
+    let text_of = |rev: &'r RevisionRow| {
+        texts
+            .get(&rev.id)
+            .map_or(rev.content.as_str(), String::as_str)
+    };
+    for d in &docs {
+        if d.kind == DocKind::Sop
+            && let Some(sop) = parse_snapshot_sop(&d.rev.path, text_of(d.rev))
+        {
+            sops.insert(d.doc_id.clone(), sop);
+        }
     }
     for d in &mut docs {
         let rev = d.rev;
@@ -179,7 +201,7 @@ fn in_force<'r>(records: &'r Records, today: NaiveDate) -> Vec<InForce<'r>> {
                 }
             }
             DocKind::Checklist => {
-                if let Some(cl) = parse_snapshot_checklist(&rev.path, &rev.content) {
+                if let Some(cl) = parse_snapshot_checklist(&rev.path, text_of(rev)) {
                     let sop = cl.sop.as_deref().and_then(|s| sops.get(s));
                     d.roles = cl.inspector_roles(sop).to_vec();
                     d.section = sop.map(|s| s.section.clone());
@@ -189,7 +211,7 @@ fn in_force<'r>(records: &'r Records, today: NaiveDate) -> Vec<InForce<'r>> {
         }
     }
     docs.sort_by(|a, b| crate::workspace::id_order(&a.doc_id, &b.doc_id));
-    docs
+    Ok(docs)
 }
 
 /// The read-and-understood records by person and document.
@@ -197,7 +219,8 @@ struct Readings<'a>(HashMap<(&'a str, &'a str), Vec<&'a AcknowledgementRow>>);
 
 impl<'a> Readings<'a> {
     fn new(acks: &'a [AcknowledgementRow]) -> Self {
-        let mut by: HashMap<(&str, &str), Vec<&AcknowledgementRow>> = HashMap::new();
+        let mut by: HashMap<(&str, &str), Vec<&AcknowledgementRow>> =
+            HashMap::with_capacity(acks.len());
         for a in acks {
             by.entry((a.person.as_str(), a.doc_id.as_str()))
                 .or_default()
@@ -351,10 +374,11 @@ pub fn reading_list(ctx: &mut Context, person: &str) -> Result<ReadingList> {
 fn list_of(ctx: &mut Context, person: &Person) -> Result<ReadingList> {
     let today = ctx.today();
     let store = ctx.store()?;
-    let records = store.records()?;
-    let acks = store.acknowledgements()?;
+    let records = store.records_outline()?;
+    let acks = store.acknowledgements_of(&person.id)?;
     let readings = Readings::new(&acks);
-    let all: Vec<Required> = in_force(&records, today)
+    let docs = in_force(&records, today, ctx.store()?)?;
+    let all: Vec<Required> = docs
         .iter()
         .filter(|d| is_for(d, person))
         .map(|d| required_of(d, person, &readings, today))
@@ -465,14 +489,16 @@ pub fn matrix(ctx: &mut Context, filter: MatrixFilter<'_>) -> Result<Matrix> {
     }
     // Leavers drop out of the matrix; their records stay.
     people.retain(|x| !x.left_by(today));
-    let ws = ctx.workspace_opt()?;
+    // sopbook.toml alone (not every document) names the sections and roles.
+    let config = ctx.config()?;
     let store = ctx.store()?;
-    let records = store.records()?;
+    let records = store.records_outline()?;
     let acks = store.acknowledgements()?;
     let readings = Readings::new(&acks);
-    let mut docs = in_force(&records, today);
+    let mut docs = in_force(&records, today, ctx.store()?)?;
     if let Some(id) = filter.document {
         if !docs.iter().any(|d| d.doc_id == id) {
+            let ws = ctx.workspace_opt()?;
             if ws.as_deref().is_some_and(|w| w.working(id).is_some()) {
                 return Err(Error::invalid(format!(
                     "{id} is not in force today, so nobody has to read it"
@@ -485,19 +511,19 @@ pub fn matrix(ctx: &mut Context, filter: MatrixFilter<'_>) -> Result<Matrix> {
     }
     // Sections as the manual has them (from the records alone: those of
     // the documents in force).
-    let sections: Vec<(String, String)> = match ws.as_deref() {
-        Some(w) => w
-            .config
-            .sections
-            .iter()
-            .map(|s| (s.id.clone(), s.title.clone()))
-            .collect(),
-        None => {
+    let sections: Vec<(String, String)> = if config.sections.is_empty() {
+        {
             let mut ids: Vec<String> = docs.iter().filter_map(|d| d.section.clone()).collect();
             ids.sort();
             ids.dedup();
             ids.into_iter().map(|s| (s.clone(), s)).collect()
         }
+    } else {
+        config
+            .sections
+            .iter()
+            .map(|s| (s.id.clone(), s.title.clone()))
+            .collect()
     };
     if let Some(section) = filter.section {
         if !sections.iter().any(|(id, _)| id == section) {
@@ -514,58 +540,97 @@ pub fn matrix(ctx: &mut Context, filter: MatrixFilter<'_>) -> Result<Matrix> {
         }
         docs.retain(|d| d.section.as_deref() == Some(section));
     }
+    let roles: Vec<(String, String)> = if config.roles.is_empty() {
+        {
+            let mut ids: Vec<String> = people.iter().flat_map(|p| p.roles.clone()).collect();
+            ids.sort();
+            ids.dedup();
+            ids.into_iter().map(|r| (r.clone(), r)).collect()
+        }
+    } else {
+        config
+            .roles
+            .iter()
+            .map(|r| (r.id.clone(), r.name.clone()))
+            .collect()
+    };
+    // Roles and sections by number: every person is matched against every
+    // document, so the comparisons are of small integers, not strings.
+    let mut role_no: HashMap<&str, usize> = HashMap::new();
+    for r in roles
+        .iter()
+        .map(|(id, _)| id.as_str())
+        .chain(
+            people
+                .iter()
+                .flat_map(|p| p.roles.iter().map(String::as_str)),
+        )
+        .chain(docs.iter().flat_map(|d| d.roles.iter().map(String::as_str)))
+    {
+        let next = role_no.len();
+        role_no.entry(r).or_insert(next);
+    }
+    let numbers = |list: &[String]| -> Vec<usize> {
+        let mut v: Vec<usize> = list
+            .iter()
+            .filter_map(|r| role_no.get(r.as_str()).copied())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let doc_roles: Vec<Vec<usize>> = docs.iter().map(|d| numbers(&d.roles)).collect();
+    let doc_section: Vec<Option<usize>> = docs
+        .iter()
+        .map(|d| {
+            d.section
+                .as_deref()
+                .and_then(|s| sections.iter().position(|(id, _)| id == s))
+        })
+        .collect();
+    // (current, required) per role number and per section.
+    let mut per_role = vec![(0usize, 0usize); role_no.len()];
+    let mut per_section = vec![(0usize, 0usize); sections.len()];
     let mut rows = Vec::new();
     let mut compliance = Vec::new();
     for p in &people {
-        let mine: Vec<Required> = docs
-            .iter()
-            .filter(|d| is_for(d, p))
-            .map(|d| required_of(d, p, &readings, today))
-            .collect();
-        let current = mine.iter().filter(|r| r.state == State::Current).count();
+        let mine_roles = numbers(&p.roles);
+        let (mut current, mut required) = (0, 0);
+        for (k, d) in docs.iter().enumerate() {
+            let shared: Vec<usize> = doc_roles[k]
+                .iter()
+                .copied()
+                .filter(|r| mine_roles.binary_search(r).is_ok())
+                .collect();
+            if shared.is_empty() {
+                continue;
+            }
+            let row = required_of(d, p, &readings, today);
+            let now = usize::from(row.state == State::Current);
+            required += 1;
+            current += now;
+            for r in shared {
+                per_role[r].0 += now;
+                per_role[r].1 += 1;
+            }
+            if let Some(s) = doc_section[k] {
+                per_section[s].0 += now;
+                per_section[s].1 += 1;
+            }
+            rows.push(row);
+        }
         // Asked about some documents, the people who need not read them are left out.
-        if mine.is_empty() && (filter.document.is_some() || filter.section.is_some()) {
+        if required == 0 && (filter.document.is_some() || filter.section.is_some()) {
             continue;
         }
         compliance.push(Compliance {
             person: p.id.clone(),
             name: p.name.clone(),
             current,
-            required: mine.len(),
-            percent: percent(current, mine.len()),
+            required,
+            percent: percent(current, required),
         });
-        rows.extend(mine);
     }
-    let roles: Vec<(String, String)> = match ws.as_deref() {
-        Some(w) => w
-            .config
-            .roles
-            .iter()
-            .map(|r| (r.id.clone(), r.name.clone()))
-            .collect(),
-        None => {
-            let mut ids: Vec<String> = people.iter().flat_map(|p| p.roles.clone()).collect();
-            ids.sort();
-            ids.dedup();
-            ids.into_iter().map(|r| (r.clone(), r)).collect()
-        }
-    };
-    let roles_of: HashMap<&str, &[String]> = people
-        .iter()
-        .map(|p| (p.id.as_str(), p.roles.as_slice()))
-        .collect();
-    let doc_roles: HashMap<&str, &[String]> = docs
-        .iter()
-        .map(|d| (d.doc_id.as_str(), d.roles.as_slice()))
-        .collect();
-    let tally = |keep: &dyn Fn(&Required) -> bool| {
-        let (mut current, mut required) = (0, 0);
-        for r in rows.iter().filter(|r| keep(r)) {
-            required += 1;
-            current += usize::from(r.state == State::Current);
-        }
-        (current, required)
-    };
     let group = |id: &str, name: &str, (current, required): (usize, usize)| GroupCompliance {
         id: id.to_string(),
         name: name.to_string(),
@@ -576,21 +641,16 @@ pub fn matrix(ctx: &mut Context, filter: MatrixFilter<'_>) -> Result<Matrix> {
     let by_role: Vec<GroupCompliance> = roles
         .iter()
         .filter(|(role, _)| filter.role.is_none_or(|r| r == role))
-        .map(|(role, name)| {
-            let counts = tally(&|r: &Required| {
-                let has = |list: Option<&&[String]>| list.is_some_and(|l| l.contains(role));
-                has(roles_of.get(r.person.as_str())) && has(doc_roles.get(r.doc_id.as_str()))
-            });
-            group(role, name, counts)
+        .filter_map(|(role, name)| {
+            let counts = per_role[*role_no.get(role.as_str())?];
+            Some(group(role, name, counts))
         })
         .filter(|g| g.required > 0)
         .collect();
     let by_section: Vec<GroupCompliance> = sections
         .iter()
-        .map(|(id, title)| {
-            let counts = tally(&|r: &Required| r.section.as_deref() == Some(id.as_str()));
-            group(id, title, counts)
-        })
+        .zip(per_section)
+        .map(|((id, title), counts)| group(id, title, counts))
         .filter(|g| g.required > 0)
         .collect();
     if let Some(days) = filter.overdue {
@@ -625,9 +685,9 @@ pub fn ack(ctx: &mut Context, id: &str, actor: &str) -> Result<Acknowledged> {
     let today = ctx.today();
     let ws: Option<std::sync::Arc<Workspace>> = ctx.workspace_opt()?;
     let store = ctx.store()?;
-    let records = store.records()?;
-    let acks = store.acknowledgements()?;
-    let docs = in_force(&records, today);
+    let records = store.records_outline()?;
+    let acks = store.acknowledgements_of(&person.id)?;
+    let docs = in_force(&records, today, ctx.store()?)?;
     let Some(doc) = docs.iter().find(|d| d.doc_id == id) else {
         if records.revisions.iter().any(|r| r.doc_id == id)
             || ws.as_deref().is_some_and(|w| w.working(id).is_some())
@@ -783,8 +843,8 @@ pub fn ack_all_due(ctx: &mut Context, actor: &str, shown: &[Shown]) -> Result<Ac
     ctx.check_password(&person, &record, "read-and-understood")?;
     let today = ctx.today();
     let now = ctx.now();
-    let records = ctx.store()?.records()?;
-    let docs = in_force(&records, today);
+    let records = ctx.store()?.records_outline()?;
+    let docs = in_force(&records, today, ctx.store()?)?;
     let mut inserts = Vec::new();
     let mut note = Vec::new();
     let mut acknowledged = Vec::new();
