@@ -335,6 +335,11 @@ help: `until` in sopbook.toml is the last day someone works here
 
 "#]],
     );
+    assert_eq!(
+        signed(&ws, &["ack", "--all-due", "--as", "cay"]).code,
+        1,
+        "a leaver's reading list is refused like their ack"
+    );
     assert_inline(
         &outcome(&ws.run(&["reading-list", "--as", "cay"])),
         str![[r#"

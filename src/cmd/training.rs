@@ -29,7 +29,7 @@ pub fn ack(ctx: &mut Context, args: &AckArgs) -> Result<Outcome> {
 
 /// Shows the reading list, then signs it all with one password.
 fn ack_all_due(ctx: &mut Context, person: &str) -> Result<Outcome> {
-    let list = training::reading_list(ctx, person)?;
+    let list = training::due_to_sign(ctx, person)?;
     if list.to_read.is_empty() {
         say(format!(
             "{} ({}) has nothing to read: {} of {} current; nothing was signed",

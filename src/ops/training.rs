@@ -810,6 +810,14 @@ pub struct AcknowledgedAll {
     pub acknowledged: Vec<Acknowledged>,
 }
 
+/// The reading list `actor` is about to sign with [`ack_all_due`]: like
+/// [`reading_list`], but someone unknown or gone is a recorded refusal, as
+/// for any signature.
+pub fn due_to_sign(ctx: &mut Context, actor: &str) -> Result<ReadingList> {
+    let person = reader(ctx, actor, "reading list read and understood")?;
+    list_of(ctx, &person)
+}
+
 /// Records that `actor` read and understood every document on their
 /// reading list, with one password: exactly the documents and revisions
 /// they were `shown`. When the list changed since (a revision took effect,
