@@ -512,12 +512,10 @@ pub fn matrix(ctx: &mut Context, filter: MatrixFilter<'_>) -> Result<Matrix> {
     // Sections as the manual has them (from the records alone: those of
     // the documents in force).
     let sections: Vec<(String, String)> = if config.sections.is_empty() {
-        {
-            let mut ids: Vec<String> = docs.iter().filter_map(|d| d.section.clone()).collect();
-            ids.sort();
-            ids.dedup();
-            ids.into_iter().map(|s| (s.clone(), s)).collect()
-        }
+        let mut ids: Vec<String> = docs.iter().filter_map(|d| d.section.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        ids.into_iter().map(|s| (s.clone(), s)).collect()
     } else {
         config
             .sections
@@ -541,12 +539,10 @@ pub fn matrix(ctx: &mut Context, filter: MatrixFilter<'_>) -> Result<Matrix> {
         docs.retain(|d| d.section.as_deref() == Some(section));
     }
     let roles: Vec<(String, String)> = if config.roles.is_empty() {
-        {
-            let mut ids: Vec<String> = people.iter().flat_map(|p| p.roles.clone()).collect();
-            ids.sort();
-            ids.dedup();
-            ids.into_iter().map(|r| (r.clone(), r)).collect()
-        }
+        let mut ids: Vec<String> = people.iter().flat_map(|p| p.roles.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        ids.into_iter().map(|r| (r.clone(), r)).collect()
     } else {
         config
             .roles
