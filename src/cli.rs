@@ -179,6 +179,11 @@ pub struct PublishArgs {
     /// A preview: working copies that differ from the effective revision, marked as drafts
     #[arg(long)]
     pub drafts: bool,
+    /// Add a "Training status" chapter: who has read and understood what, and compliance per
+    /// role, section and person. Off by default: it names people, and the manual may be read
+    /// by anyone
+    #[arg(long)]
+    pub training: bool,
 }
 
 #[derive(Debug, Args)]
@@ -291,9 +296,13 @@ pub struct ApproveArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["id", "all_due"])))]
 pub struct AckArgs {
     /// Document id
-    pub id: String,
+    pub id: Option<String>,
+    /// Every document on your reading list: it is shown, then one password signs them all
+    #[arg(long, conflicts_with = "id")]
+    pub all_due: bool,
     #[command(flatten)]
     pub signer: Signer,
 }
@@ -319,6 +328,15 @@ pub struct TrainingArgs {
     /// Only this document
     #[arg(long, value_name = "ID")]
     pub document: Option<String>,
+    /// Only the documents of this manual section (a section id from sopbook.toml)
+    #[arg(long, value_name = "SECTION")]
+    pub section: Option<String>,
+    /// Only readings due for more than DAYS days and not done; exits 1 when there are any
+    #[arg(long, value_name = "DAYS")]
+    pub overdue: Option<u32>,
+    /// Only the compliance: per person, role and section (with --csv: one row each)
+    #[arg(long)]
+    pub compliance: bool,
     #[command(flatten)]
     pub format: ListFormat,
 }

@@ -470,3 +470,14 @@ fn review_interval_over_ten_years() {
     );
     check_snapshot("review-interval-too-long", &ws);
 }
+
+#[test]
+fn a_persons_dates_that_are_not_days() {
+    let ws = Ws::fixture("base");
+    ws.edit(
+        "sopbook.toml",
+        "id = \"dan\"\nname = \"Dan Clerk\"\nroles = [\"clerk\"]",
+        "id = \"dan\"\nname = \"Dan Clerk\"\nroles = [\"clerk\"]\nstart = \"next Monday\"\nuntil = 2026-03-01T08:00:00",
+    );
+    check_snapshot("person-dates", &ws);
+}

@@ -195,13 +195,13 @@ fn reading_paths_have_one_name_and_show_titles() {
     );
     assert!(
         overview.contains(
-            "Inspector Checks every unit. QC-001 Final inspection QC-002 Handling a nonconformance"
+            "Inspector Checks every unit. QC-001 Final inspection (about 1 min) QC-002 Handling a nonconformance (about 1 min) About 2 minutes in all."
         ),
         "{overview}"
     );
     assert!(
         overview
-            .contains("Service clerk CS-001 Handling a complaint QC-002 Handling a nonconformance"),
+            .contains("Service clerk CS-001 Handling a complaint (about 1 min) QC-002 Handling a nonconformance (about 1 min) About 2 minutes in all."),
         "{overview}"
     );
     let toc = fs::read_to_string(book.join("toc.html")).unwrap();

@@ -19,6 +19,7 @@ pub fn publish(ctx: &mut Context, args: &PublishArgs) -> Result<Outcome> {
             drafts: args.drafts,
             keep_source: args.keep_source.clone(),
             progress: std::io::stderr().is_terminal(),
+            training: args.training,
         },
     )?;
     published(&p);

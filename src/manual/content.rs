@@ -70,6 +70,17 @@ pub struct Manual {
     pub dashboard: Option<Dashboard>,
     /// The head of the audit chain the manual was published from: (event, hash, date).
     pub records_head: Option<(i64, String, String)>,
+    /// The "Training status" chapter, when asked for (it names people).
+    pub training: Option<TrainingStatus>,
+}
+
+/// The training status chapter: its data (template data) and its charts
+/// (SVG files under `training/`).
+#[derive(Debug, Clone)]
+pub struct TrainingStatus {
+    pub data: serde_json::Value,
+    /// (file name, SVG).
+    pub files: Vec<(String, String)>,
 }
 
 /// The numbers of the quality dashboard (template data), its pages of
@@ -117,6 +128,7 @@ impl Manual {
             drafts,
             dashboard: None,
             records_head: None,
+            training: None,
         };
         let name = |id: &str| {
             ws.config

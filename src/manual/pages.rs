@@ -258,7 +258,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
             ctx.render("dashboard-checklist", &Value::Object(data))?,
         ));
     }
-    let charts: Vec<Page> = ws
+    let mut charts: Vec<Page> = ws
         .dashboard
         .iter()
         .flat_map(|d| d.files.iter())
@@ -267,6 +267,35 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
             content: svg.clone(),
         })
         .collect();
+    // The training status chapter, with links to the documents it names.
+    let training: Option<Rendered> = match &ws.training {
+        Some(t) => {
+            let url = "training/index.html";
+            let mut data = ctx.base(url);
+            if let Value::Object(extra) = &t.data {
+                data.extend(extra.clone());
+            }
+            if let Some(Value::Array(docs)) = data.get_mut("documents") {
+                for d in docs {
+                    let id = d["id"].as_str().unwrap_or_default().to_string();
+                    let to = ctx.url(&id);
+                    if !to.is_empty() {
+                        d["url"] = json!(rel(url, &to));
+                    }
+                }
+            }
+            charts.extend(t.files.iter().map(|(name, svg)| Page {
+                path: format!("training/{name}"),
+                content: svg.clone(),
+            }));
+            Some((
+                "training/index".to_string(),
+                "Training status".to_string(),
+                ctx.render("training", &Value::Object(data))?,
+            ))
+        }
+        None => None,
+    };
 
     let mut sections = Vec::new();
     for section in &ws.config.sections {
@@ -342,6 +371,9 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
                 entry(&mut summary, "    ", p);
             }
         }
+        if let Some(t) = &training {
+            entry(&mut summary, "", t);
+        }
         entry(&mut summary, "", &obsolete);
         home.extend(reading_paths);
         home.push(by_role);
@@ -349,6 +381,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
         home.push(obsolete);
         home.extend(dashboard);
         home.extend(dashboard_pages);
+        home.extend(training);
         for (_, index, sops) in sections {
             home.push(index);
             home.extend(sops);
@@ -385,6 +418,9 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
             summary.push_str(&format!("    - [{}]({url}.md)\n", md_text(title)));
         }
     }
+    if training.is_some() {
+        summary.push_str("- [Training status](training/index.md)\n");
+    }
     summary.push_str("- [Obsolete documents](obsolete.md)\n");
     home.extend(reading_paths);
     home.push(by_role);
@@ -392,6 +428,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
     home.push(obsolete);
     home.extend(dashboard);
     home.extend(dashboard_pages);
+    home.extend(training);
     books.push(BookPlan {
         folder: String::new(),
         title: title.clone(),
@@ -568,7 +605,30 @@ fn sop_page(ctx: &Ctx<'_>, sop: &Sop, url: &str) -> Result<String> {
     data.insert("checklists".into(), json!(checklists));
     data.insert("related".into(), json!(related));
     data.insert("body".into(), json!(body));
-    insert_control(&mut data, ctx.ws.control.get(&sop.id));
+    data.insert(
+        "reading_minutes".into(),
+        json!(crate::model::reading_minutes(sop.words())),
+    );
+    let control = ctx.ws.control.get(&sop.id);
+    // What a reader who read an earlier revision must know: the summary of
+    // the substantive revision in force, or that it was editorial.
+    if let Some(c) = control
+        && let Some(rev) = c.revision
+        && c.draft.is_none()
+        && let Some(h) = c.history.iter().find(|h| h.revision == rev)
+        && rev > 1
+    {
+        let key = if h.minor {
+            "editorial_change"
+        } else {
+            "substantive_change"
+        };
+        data.insert(
+            key.into(),
+            json!({ "revision": h.revision, "summary": h.summary, "effective": h.effective.to_string() }),
+        );
+    }
+    insert_control(&mut data, control);
     ctx.render("sop", &Value::Object(data))
 }
 
@@ -798,9 +858,15 @@ fn reading_path_links(ctx: &Ctx<'_>, from: &str, role: &str) -> Vec<Value> {
         .map(|(i, (_, s))| {
             let mut link = ctx.doc_link(from, &s.id);
             link["order"] = json!(i + 1);
+            link["minutes"] = json!(crate::model::reading_minutes(s.words()));
             link
         })
         .collect()
+}
+
+/// The minutes to read a whole reading path.
+fn total_minutes(path: &[Value]) -> u64 {
+    path.iter().filter_map(|l| l["minutes"].as_u64()).sum()
 }
 
 fn reading_paths_page(ctx: &Ctx<'_>) -> Result<String> {
@@ -822,6 +888,7 @@ fn reading_paths_page(ctx: &Ctx<'_>) -> Result<String> {
             };
             json!({ "id": r.id, "name": r.name, "description": r.description,
                     "url": rel(url, &format!("reading-paths/{}.html", r.id)),
+                    "total_minutes": total_minutes(&path),
                     "path": path, "paths": paths })
         })
         .collect();
@@ -837,7 +904,13 @@ fn reading_path_page(ctx: &Ctx<'_>, role_id: &str) -> Result<String> {
         "role".into(),
         json!({ "id": role_id, "name": role.map(|r| r.name.as_str()), "description": role.map(|r| r.description.as_str()) }),
     );
-    data.insert("path".into(), json!(reading_path_links(ctx, &url, role_id)));
+    let path = reading_path_links(ctx, &url, role_id);
+    data.insert("total_minutes".into(), json!(total_minutes(&path)));
+    data.insert("path".into(), json!(path));
+    data.insert(
+        "words_per_minute".into(),
+        json!(crate::model::WORDS_PER_MINUTE),
+    );
     ctx.render("reading-path", &Value::Object(data))
 }
 

@@ -48,6 +48,7 @@ pub const PAGE_TEMPLATES: &[(&str, &str)] = &[
         "dashboard-checklist.md.hbs",
         include_str!("templates/dashboard-checklist.md.hbs"),
     ),
+    ("training.md.hbs", include_str!("templates/training.md.hbs")),
 ];
 
 /// Templates used inside others with `{{> name}}`.

@@ -8,6 +8,20 @@ pub mod records;
 
 pub use interval::{Interval, IntervalUnit};
 
+/// How fast sopbook assumes people read a procedure, for reading times.
+pub const WORDS_PER_MINUTE: usize = 200;
+
+/// The words of a text: its runs of letters, digits and signs between spaces.
+pub fn word_count(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+/// Whole minutes to read `words` at [`WORDS_PER_MINUTE`], rounded up, at
+/// least one.
+pub fn reading_minutes(words: usize) -> u32 {
+    u32::try_from(words.div_ceil(WORDS_PER_MINUTE).max(1)).unwrap_or(u32::MAX)
+}
+
 /// A role people have in the company; SOPs apply to roles.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Role {
@@ -22,6 +36,18 @@ pub struct Person {
     pub id: String,
     pub name: String,
     pub roles: Vec<String>,
+    /// The first day they work here: nothing is due for them before it.
+    pub start: Option<chrono::NaiveDate>,
+    /// The last day they work here: after it they sign nothing and drop out
+    /// of the training matrix; their records stay.
+    pub until: Option<chrono::NaiveDate>,
+}
+
+impl Person {
+    /// Whether they had left by `today` (worked here until a day before it).
+    pub fn left_by(&self, today: chrono::NaiveDate) -> bool {
+        self.until.is_some_and(|u| u < today)
+    }
 }
 
 /// How many approvals a revision needs, and from which roles.
@@ -84,7 +110,26 @@ pub struct Checklist {
     pub slug: String,
 }
 
+impl Sop {
+    /// The words a reader reads: the title and the text.
+    pub fn words(&self) -> usize {
+        word_count(&self.title) + word_count(&self.body)
+    }
+}
+
 impl Checklist {
+    /// The words a reader reads: the title, the description and each
+    /// item's prompt and help.
+    pub fn words(&self) -> usize {
+        word_count(&self.title)
+            + self.description.as_deref().map_or(0, word_count)
+            + self
+                .items
+                .iter()
+                .map(|i| word_count(&i.prompt) + i.help.as_deref().map_or(0, word_count))
+                .sum::<usize>()
+    }
+
     /// The roles that fill in this checklist: its own `inspectors`, else the
     /// roles its procedure `sop` (as in force) applies to; empty lets anyone.
     pub fn inspector_roles<'a>(&'a self, sop: Option<&'a Sop>) -> &'a [String] {

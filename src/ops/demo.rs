@@ -17,6 +17,7 @@ use super::inspections::{Entry, Header, effective_checklist, prepare_with, recor
 use super::nc::{StepInput, StepKind};
 use super::publish::{PublishInput, Published};
 use super::signing::{Fixed, Kdf};
+use super::training::Shown;
 use super::{Clock, Context};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::Person;
@@ -265,11 +266,13 @@ pub fn demo(ctx: &mut Context, out: Option<PathBuf>, progress: bool) -> Result<D
         ctx.set_workspace((*ws).clone());
         run.inspections = played?;
     }
+    // The sample people are made up: their training status is shown.
     run.published = super::publish::publish(
         ctx,
         PublishInput {
             out,
             progress,
+            training: true,
             ..PublishInput::default()
         },
     )?;
@@ -462,6 +465,56 @@ fn play(d: &mut Demo<'_>) -> Result<()> {
             step("Added the periodic review step"),
             None,
         )?;
+    }
+    readings(d, ws, today)
+}
+
+/// Read-and-understood records at different stages: everyone there reads
+/// what is in force on day 120 (a leaver too, while still here); then all
+/// but the first inspector read again after the later revisions, so that
+/// one is behind after a substantive revision; someone who started lately
+/// has read the first half of their reading list, in order.
+fn readings(d: &mut Demo<'_>, ws: &Workspace, today: u64) -> Result<()> {
+    let behind = ws
+        .config
+        .people
+        .iter()
+        .find(|p| p.roles.iter().any(|r| r == "inspector"))
+        .map(|p| p.id.clone());
+    let first_day = local_date(d.at(0, 12));
+    let new_hire = |p: &Person| p.start.is_some_and(|s| s > first_day);
+    let read_all = |d: &mut Demo<'_>, p: &Person, day: u64| -> Result<()> {
+        let now = d.at(day, 15);
+        let date = local_date(now);
+        if p.left_by(date) || p.start.is_some_and(|s| s > date) {
+            return Ok(());
+        }
+        let ctx = d.on(now, ws);
+        let list = super::training::reading_list(ctx, &p.id)?;
+        let shown: Vec<Shown> = list.to_read.iter().map(Shown::from).collect();
+        if !shown.is_empty() {
+            super::training::ack_all_due(ctx, &p.id, &shown)?;
+        }
+        Ok(())
+    };
+    for p in ws.config.people.iter().filter(|p| !new_hire(p)) {
+        read_all(d, p, 120)?;
+    }
+    for p in ws.config.people.iter().filter(|p| !new_hire(p)) {
+        if Some(&p.id) != behind.as_ref() {
+            read_all(d, p, today - 3)?;
+        }
+    }
+    for p in ws.config.people.iter().filter(|p| new_hire(p)) {
+        let now = d.at(today - 1, 15);
+        if p.start.is_some_and(|s| s > local_date(now)) {
+            continue;
+        }
+        let ctx = d.on(now, ws);
+        let list = super::training::reading_list(ctx, &p.id)?;
+        for r in list.to_read.iter().take(list.to_read.len().div_ceil(2)) {
+            super::training::ack(ctx, &r.doc_id, &p.id)?;
+        }
     }
     Ok(())
 }

@@ -269,6 +269,8 @@ impl Context {
                 name: id.clone(),
                 id,
                 roles: Vec::new(),
+                start: None,
+                until: None,
             })
             .collect())
     }
@@ -283,7 +285,17 @@ impl Context {
             .config()?
             .people
             .iter()
-            .map(|p| serde_json::json!({ "id": p.id, "name": p.name, "roles": p.roles }))
+            .map(|p| {
+                let mut v = serde_json::json!({ "id": p.id, "name": p.name, "roles": p.roles });
+                // Dates only where given, so a roster without them reads as before.
+                if let Some(d) = p.start {
+                    v["start"] = serde_json::json!(d.to_string());
+                }
+                if let Some(d) = p.until {
+                    v["until"] = serde_json::json!(d.to_string());
+                }
+                v
+            })
             .collect();
         let people = serde_json::Value::Array(people).to_string();
         let last = self.store()?.last_roster()?;
@@ -339,6 +351,12 @@ impl Context {
                         .flatten()
                         .map(text)
                         .collect(),
+                    start: p["start"]
+                        .as_str()
+                        .and_then(crate::model::control::parse_date),
+                    until: p["until"]
+                        .as_str()
+                        .and_then(crate::model::control::parse_date),
                 })
                 .collect(),
         ))

@@ -31,6 +31,8 @@ pub struct PublishInput {
     pub keep_source: Option<PathBuf>,
     /// Show a progress bar on the terminal.
     pub progress: bool,
+    /// Add the "Training status" chapter (it names people).
+    pub training: bool,
 }
 
 /// What was published.
@@ -92,6 +94,9 @@ pub fn publish(ctx: &mut Context, input: PublishInput) -> Result<Published> {
         )
     });
     content.dashboard = super::dashboard::dashboard(ctx, as_of)?;
+    if input.training {
+        content.training = Some(super::training::status_chapter(ctx)?);
+    }
     let out: PathBuf = input.out.unwrap_or_else(|| ws.root.join(&ws.config.out));
     let opts = PublishOptions {
         out: &out,
@@ -100,7 +105,9 @@ pub fn publish(ctx: &mut Context, input: PublishInput) -> Result<Published> {
         split_above: manual::pages::SPLIT_ABOVE,
     };
     let published = manual::publish(&content, &opts)?;
-    Stamp::of(&records, as_of, input.drafts).write(&published.out)?;
+    let mut stamp = Stamp::of(&records, as_of, input.drafts);
+    stamp.training = input.training;
+    stamp.write(&published.out)?;
     Ok(Published {
         as_of,
         drafts: input.drafts,
@@ -145,6 +152,9 @@ pub struct Stamp {
     pub as_of: NaiveDate,
     pub drafts: bool,
     pub in_force: BTreeMap<String, i64>,
+    /// Whether it has the training status chapter (published again, it keeps it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub training: bool,
 }
 
 impl Stamp {
@@ -165,6 +175,7 @@ impl Stamp {
             as_of,
             drafts,
             in_force,
+            training: false,
         }
     }
 
@@ -258,6 +269,7 @@ pub fn refresh(ctx: &mut Context, book: &Path) -> Result<Option<Published>> {
     let input = PublishInput {
         out: Some(book.to_path_buf()),
         drafts: fresh.drafts,
+        training: Stamp::read(book).is_some_and(|s| s.training),
         ..PublishInput::default()
     };
     publish(ctx, input).map(Some)

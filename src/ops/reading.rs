@@ -79,6 +79,7 @@ pub fn document(ctx: &mut Context, person: &str, id: &str) -> Result<Document> {
             person: Some(person),
             role: None,
             document: Some(id),
+            ..MatrixFilter::default()
         },
     )?;
     let required = mine.rows.into_iter().next();

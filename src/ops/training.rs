@@ -6,6 +6,8 @@
 //! stays valid across `--minor` revisions and lapses when a substantive
 //! revision takes effect; the person is due again from that day.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
@@ -15,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::model::control::{Control, Status};
 use crate::model::records::DocKind;
 use crate::model::{Person, ReadingPathSlot};
-use crate::store::{AcknowledgementRow, Batch, Insert, Records, RevisionRow};
+use crate::store::{AcknowledgementRow, Batch, Insert, Records, RevisionRow, Store};
 use crate::workspace::{Workspace, parse_snapshot_checklist, parse_snapshot_sop};
 
 /// Where a person stands with one document.
@@ -69,6 +71,40 @@ pub struct Required {
     pub due_since: NaiveDate,
     /// The document's place in the person's reading path, if it has one.
     pub reading_order: Option<u32>,
+    /// The manual section the document sits in (a checklist: its SOP's).
+    pub section: Option<String>,
+    /// Why it is on the person's reading list: new to them, or changed
+    /// since they read it (a current one: `none`).
+    pub reason: Reason,
+    /// For a changed one: the revisions to compare to see what changed,
+    /// from the one the person read to the one in force.
+    pub diff: Option<DiffRange>,
+    /// The words to read, and the minutes that takes at
+    /// [`crate::model::WORDS_PER_MINUTE`] words a minute, rounded up.
+    pub words: usize,
+    pub reading_minutes: u32,
+    /// Days since the person became due (negative before their first day);
+    /// for a current one, none.
+    pub days_due: Option<i64>,
+}
+
+/// Why a document is on someone's reading list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Reason {
+    /// Read and understood at the revision in force (or an editorial one since).
+    None,
+    /// Never read by them.
+    New,
+    /// Read at an earlier revision; a substantive revision changed it since.
+    Changed,
+}
+
+/// Two revisions of a document to compare (`sopbook diff ID --from A --to B`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DiffRange {
+    pub from: i64,
+    pub to: i64,
 }
 
 /// The documents in force on `today`, each with its history of revisions
@@ -83,9 +119,15 @@ struct InForce<'r> {
     history: Vec<(&'r RevisionRow, NaiveDate)>,
     roles: Vec<String>,
     reading_path: Vec<ReadingPathSlot>,
+    section: Option<String>,
+    words: usize,
 }
 
-fn in_force<'r>(records: &'r Records, today: NaiveDate) -> Vec<InForce<'r>> {
+fn in_force<'r>(
+    records: &'r Records,
+    today: NaiveDate,
+    store: &mut dyn Store,
+) -> Result<Vec<InForce<'r>>> {
     let control = Control::new(records);
     let mut docs = Vec::new();
     // The SOPs as in force, for the roles of checklists that take theirs.
@@ -112,11 +154,6 @@ fn in_force<'r>(records: &'r Records, today: NaiveDate) -> Vec<InForce<'r>> {
             })
             .collect();
         history.sort_by_key(|(r, _)| r.number);
-        if rev.kind == DocKind::Sop
-            && let Some(sop) = parse_snapshot_sop(&rev.path, &rev.content)
-        {
-            sops.insert(id.to_string(), sop);
-        }
         docs.push(InForce {
             doc_id: id.to_string(),
             kind: rev.kind,
@@ -125,7 +162,32 @@ fn in_force<'r>(records: &'r Records, today: NaiveDate) -> Vec<InForce<'r>> {
             history,
             roles: Vec::new(),
             reading_path: Vec::new(),
+            section: None,
+            words: 0,
         });
+    }
+    // The texts in force only, each parsed once.
+    let missing: Vec<i64> = docs
+        .iter()
+        .filter(|d| d.rev.content.is_empty())
+        .map(|d| d.rev.id)
+        .collect();
+    let texts: HashMap<i64, String> = if missing.is_empty() {
+        HashMap::new()
+    } else {
+        store.revision_contents(&missing)?.into_iter().collect()
+    };
+    let text_of = |rev: &'r RevisionRow| {
+        texts
+            .get(&rev.id)
+            .map_or(rev.content.as_str(), String::as_str)
+    };
+    for d in &docs {
+        if d.kind == DocKind::Sop
+            && let Some(sop) = parse_snapshot_sop(&d.rev.path, text_of(d.rev))
+        {
+            sops.insert(d.doc_id.clone(), sop);
+        }
     }
     for d in &mut docs {
         let rev = d.rev;
@@ -134,33 +196,63 @@ fn in_force<'r>(records: &'r Records, today: NaiveDate) -> Vec<InForce<'r>> {
                 if let Some(sop) = sops.get(&d.doc_id) {
                     d.roles = sop.roles.clone();
                     d.reading_path = sop.reading_path.clone();
+                    d.section = Some(sop.section.clone());
+                    d.words = sop.words();
                 }
             }
             DocKind::Checklist => {
-                if let Some(cl) = parse_snapshot_checklist(&rev.path, &rev.content) {
+                if let Some(cl) = parse_snapshot_checklist(&rev.path, text_of(rev)) {
                     let sop = cl.sop.as_deref().and_then(|s| sops.get(s));
                     d.roles = cl.inspector_roles(sop).to_vec();
+                    d.section = sop.map(|s| s.section.clone());
+                    d.words = cl.words();
                 }
             }
         }
     }
     docs.sort_by(|a, b| crate::workspace::id_order(&a.doc_id, &b.doc_id));
-    docs
+    Ok(docs)
+}
+
+/// The read-and-understood records by person and document.
+struct Readings<'a>(HashMap<(&'a str, &'a str), Vec<&'a AcknowledgementRow>>);
+
+impl<'a> Readings<'a> {
+    fn new(acks: &'a [AcknowledgementRow]) -> Self {
+        let mut by: HashMap<(&str, &str), Vec<&AcknowledgementRow>> =
+            HashMap::with_capacity(acks.len());
+        for a in acks {
+            by.entry((a.person.as_str(), a.doc_id.as_str()))
+                .or_default()
+                .push(a);
+        }
+        Readings(by)
+    }
+
+    /// The person's newest reading of the document at `revision` or before.
+    fn last(&self, person: &str, doc: &str, revision: i64) -> Option<&'a AcknowledgementRow> {
+        self.0
+            .get(&(person, doc))?
+            .iter()
+            .copied()
+            .filter(|a| a.revision_number <= revision)
+            .max_by_key(|a| (a.revision_number, a.id))
+    }
 }
 
 /// `person`'s state with one document in force that is for their roles.
-fn required_of(doc: &InForce<'_>, person: &Person, acks: &[AcknowledgementRow]) -> Required {
+fn required_of(
+    doc: &InForce<'_>,
+    person: &Person,
+    readings: &Readings<'_>,
+    today: NaiveDate,
+) -> Required {
     let rev = doc.rev;
     let first_effective = doc
         .history
         .first()
         .map_or(rev.created_at.date_naive(), |h| h.1);
-    let last = acks
-        .iter()
-        .filter(|a| {
-            a.person == person.id && a.doc_id == doc.doc_id && a.revision_number <= rev.number
-        })
-        .max_by_key(|a| (a.revision_number, a.id));
+    let last = readings.last(&person.id, &doc.doc_id, rev.number);
     // The newest substantive revision after the one read, if any took effect.
     let lapsed_by = last.and_then(|a| {
         doc.history
@@ -191,12 +283,25 @@ fn required_of(doc: &InForce<'_>, person: &Person, acks: &[AcknowledgementRow]) 
             (State::Current, None, due)
         }
     };
+    // Nothing is due before the person's first day.
+    let due_since = person.start.map_or(due_since, |s| s.max(due_since));
     let reading_order = doc
         .reading_path
         .iter()
         .filter(|s| person.roles.contains(&s.role))
         .map(|s| s.order)
         .min();
+    let (reason, diff) = match (state, last) {
+        (State::Current, _) => (Reason::None, None),
+        (State::Missing, _) | (State::Outdated, None) => (Reason::New, None),
+        (State::Outdated, Some(a)) => (
+            Reason::Changed,
+            Some(DiffRange {
+                from: a.revision_number,
+                to: rev.number,
+            }),
+        ),
+    };
     Required {
         person: person.id.clone(),
         doc_id: doc.doc_id.clone(),
@@ -209,6 +314,12 @@ fn required_of(doc: &InForce<'_>, person: &Person, acks: &[AcknowledgementRow]) 
         changed,
         due_since,
         reading_order,
+        section: doc.section.clone(),
+        reason,
+        diff,
+        words: doc.words,
+        reading_minutes: crate::model::reading_minutes(doc.words),
+        days_due: (state != State::Current).then(|| (today - due_since).num_days()),
     }
 }
 
@@ -224,6 +335,19 @@ fn find_person(ctx: &mut Context, id: &str) -> Result<Person> {
     })
 }
 
+/// The error for someone who has left: they have nothing more to read.
+fn left(person: &Person, what: &str) -> Error {
+    Error::invalid(format!(
+        "{} ({}) left on {}: {what}",
+        person.name,
+        person.id,
+        person.until.map(|d| d.to_string()).unwrap_or_default()
+    ))
+    .with_hint(
+        "their read-and-understood records stay (`sopbook audit log` lists them); `until` in sopbook.toml is their last day",
+    )
+}
+
 /// What one person must still read and understood, and how far they are.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReadingList {
@@ -232,6 +356,8 @@ pub struct ReadingList {
     /// How many documents they must have read, and how many are current.
     pub required: usize,
     pub current: usize,
+    /// The minutes it takes to read what is left, in all.
+    pub reading_minutes: u32,
     /// The documents not current: reading path order first, then the
     /// oldest due first.
     pub to_read: Vec<Required>,
@@ -239,14 +365,23 @@ pub struct ReadingList {
 
 pub fn reading_list(ctx: &mut Context, person: &str) -> Result<ReadingList> {
     let person = find_person(ctx, person)?;
+    if person.left_by(ctx.today()) {
+        return Err(left(&person, "they have nothing more to read"));
+    }
+    list_of(ctx, &person)
+}
+
+fn list_of(ctx: &mut Context, person: &Person) -> Result<ReadingList> {
     let today = ctx.today();
     let store = ctx.store()?;
-    let records = store.records()?;
-    let acks = store.acknowledgements()?;
-    let all: Vec<Required> = in_force(&records, today)
+    let records = store.records_outline()?;
+    let acks = store.acknowledgements_of(&person.id)?;
+    let readings = Readings::new(&acks);
+    let docs = in_force(&records, today, ctx.store()?)?;
+    let all: Vec<Required> = docs
         .iter()
-        .filter(|d| is_for(d, &person))
-        .map(|d| required_of(d, &person, &acks))
+        .filter(|d| is_for(d, person))
+        .map(|d| required_of(d, person, &readings, today))
         .collect();
     let current = all.iter().filter(|r| r.state == State::Current).count();
     let mut to_read: Vec<Required> = all
@@ -264,6 +399,7 @@ pub fn reading_list(ctx: &mut Context, person: &str) -> Result<ReadingList> {
         name: person.name.clone(),
         required: all.len(),
         current,
+        reading_minutes: to_read.iter().map(|r| r.reading_minutes).sum(),
         to_read,
     })
 }
@@ -274,6 +410,11 @@ pub struct MatrixFilter<'a> {
     pub person: Option<&'a str>,
     pub role: Option<&'a str>,
     pub document: Option<&'a str>,
+    /// Only the documents of this manual section.
+    pub section: Option<&'a str>,
+    /// Only the rows due for more than this many days and not current
+    /// (compliance still counts every row of the selection).
+    pub overdue: Option<u32>,
 }
 
 /// One person's compliance: how many of the documents they must read are current.
@@ -283,6 +424,26 @@ pub struct Compliance {
     pub name: String,
     pub current: usize,
     pub required: usize,
+    /// `current` of `required` in whole percent, rounded down; none when
+    /// nothing is required.
+    pub percent: Option<u32>,
+}
+
+/// The compliance of a group (a role, a section): of the documents its
+/// people must read, how many readings are current.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupCompliance {
+    pub id: String,
+    pub name: String,
+    pub current: usize,
+    pub required: usize,
+    pub percent: Option<u32>,
+}
+
+fn percent(current: usize, required: usize) -> Option<u32> {
+    (current * 100)
+        .checked_div(required)
+        .map(|p| u32::try_from(p).unwrap_or(100))
 }
 
 /// Everyone's training: one row per person and document they must read,
@@ -291,6 +452,12 @@ pub struct Compliance {
 pub struct Matrix {
     pub rows: Vec<Required>,
     pub compliance: Vec<Compliance>,
+    /// Per role: the rows of the people who hold it, of the documents for it.
+    pub by_role: Vec<GroupCompliance>,
+    /// Per manual section: the rows of its documents.
+    pub by_section: Vec<GroupCompliance>,
+    /// With [`MatrixFilter::overdue`]: how many days, and the rows found.
+    pub overdue: Option<u32>,
 }
 
 pub fn matrix(ctx: &mut Context, filter: MatrixFilter<'_>) -> Result<Matrix> {
@@ -304,6 +471,13 @@ pub fn matrix(ctx: &mut Context, filter: MatrixFilter<'_>) -> Result<Matrix> {
         }
         people.retain(|x| x.id == p);
     }
+    let today = ctx.today();
+    if let [p] = people.as_slice()
+        && filter.person.is_some()
+        && p.left_by(today)
+    {
+        return Err(left(p, "they are not in the training matrix"));
+    }
     if let Some(role) = filter.role {
         people.retain(|x| x.roles.iter().any(|r| r == role));
         if people.is_empty() {
@@ -313,11 +487,15 @@ pub fn matrix(ctx: &mut Context, filter: MatrixFilter<'_>) -> Result<Matrix> {
             .with_hint("`sopbook people` lists who holds which role"));
         }
     }
-    let today = ctx.today();
+    // Leavers drop out of the matrix; their records stay.
+    people.retain(|x| !x.left_by(today));
+    // sopbook.toml alone (not every document) names the sections and roles.
+    let config = ctx.config()?;
     let store = ctx.store()?;
-    let records = store.records()?;
+    let records = store.records_outline()?;
     let acks = store.acknowledgements()?;
-    let mut docs = in_force(&records, today);
+    let readings = Readings::new(&acks);
+    let mut docs = in_force(&records, today, ctx.store()?)?;
     if let Some(id) = filter.document {
         if !docs.iter().any(|d| d.doc_id == id) {
             let ws = ctx.workspace_opt()?;
@@ -331,23 +509,156 @@ pub fn matrix(ctx: &mut Context, filter: MatrixFilter<'_>) -> Result<Matrix> {
         }
         docs.retain(|d| d.doc_id == id);
     }
+    // Sections as the manual has them (from the records alone: those of
+    // the documents in force).
+    let sections: Vec<(String, String)> = if config.sections.is_empty() {
+        let mut ids: Vec<String> = docs.iter().filter_map(|d| d.section.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        ids.into_iter().map(|s| (s.clone(), s)).collect()
+    } else {
+        config
+            .sections
+            .iter()
+            .map(|s| (s.id.clone(), s.title.clone()))
+            .collect()
+    };
+    if let Some(section) = filter.section {
+        if !sections.iter().any(|(id, _)| id == section) {
+            let known: Vec<&str> = sections.iter().map(|(id, _)| id.as_str()).collect();
+            return Err(
+                Error::not_found(format!("the manual has no section `{section}`")).with_hint(
+                    if known.is_empty() {
+                        "no document in force sits in a section yet".to_string()
+                    } else {
+                        format!("the sections are {}", known.join(", "))
+                    },
+                ),
+            );
+        }
+        docs.retain(|d| d.section.as_deref() == Some(section));
+    }
+    let roles: Vec<(String, String)> = if config.roles.is_empty() {
+        let mut ids: Vec<String> = people.iter().flat_map(|p| p.roles.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        ids.into_iter().map(|r| (r.clone(), r)).collect()
+    } else {
+        config
+            .roles
+            .iter()
+            .map(|r| (r.id.clone(), r.name.clone()))
+            .collect()
+    };
+    // Roles and sections by number: every person is matched against every
+    // document, so the comparisons are of small integers, not strings.
+    let mut role_no: HashMap<&str, usize> = HashMap::new();
+    for r in roles
+        .iter()
+        .map(|(id, _)| id.as_str())
+        .chain(
+            people
+                .iter()
+                .flat_map(|p| p.roles.iter().map(String::as_str)),
+        )
+        .chain(docs.iter().flat_map(|d| d.roles.iter().map(String::as_str)))
+    {
+        let next = role_no.len();
+        role_no.entry(r).or_insert(next);
+    }
+    let numbers = |list: &[String]| -> Vec<usize> {
+        let mut v: Vec<usize> = list
+            .iter()
+            .filter_map(|r| role_no.get(r.as_str()).copied())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let doc_roles: Vec<Vec<usize>> = docs.iter().map(|d| numbers(&d.roles)).collect();
+    let doc_section: Vec<Option<usize>> = docs
+        .iter()
+        .map(|d| {
+            d.section
+                .as_deref()
+                .and_then(|s| sections.iter().position(|(id, _)| id == s))
+        })
+        .collect();
+    // (current, required) per role number and per section.
+    let mut per_role = vec![(0usize, 0usize); role_no.len()];
+    let mut per_section = vec![(0usize, 0usize); sections.len()];
     let mut rows = Vec::new();
     let mut compliance = Vec::new();
     for p in &people {
-        let mine: Vec<Required> = docs
-            .iter()
-            .filter(|d| is_for(d, p))
-            .map(|d| required_of(d, p, &acks))
-            .collect();
+        let mine_roles = numbers(&p.roles);
+        let (mut current, mut required) = (0, 0);
+        for (k, d) in docs.iter().enumerate() {
+            let shared: Vec<usize> = doc_roles[k]
+                .iter()
+                .copied()
+                .filter(|r| mine_roles.binary_search(r).is_ok())
+                .collect();
+            if shared.is_empty() {
+                continue;
+            }
+            let row = required_of(d, p, &readings, today);
+            let now = usize::from(row.state == State::Current);
+            required += 1;
+            current += now;
+            for r in shared {
+                per_role[r].0 += now;
+                per_role[r].1 += 1;
+            }
+            if let Some(s) = doc_section[k] {
+                per_section[s].0 += now;
+                per_section[s].1 += 1;
+            }
+            rows.push(row);
+        }
+        // Asked about some documents, the people who need not read them are left out.
+        if required == 0 && (filter.document.is_some() || filter.section.is_some()) {
+            continue;
+        }
         compliance.push(Compliance {
             person: p.id.clone(),
             name: p.name.clone(),
-            current: mine.iter().filter(|r| r.state == State::Current).count(),
-            required: mine.len(),
+            current,
+            required,
+            percent: percent(current, required),
         });
-        rows.extend(mine);
     }
-    Ok(Matrix { rows, compliance })
+    let group = |id: &str, name: &str, (current, required): (usize, usize)| GroupCompliance {
+        id: id.to_string(),
+        name: name.to_string(),
+        current,
+        required,
+        percent: percent(current, required),
+    };
+    let by_role: Vec<GroupCompliance> = roles
+        .iter()
+        .filter(|(role, _)| filter.role.is_none_or(|r| r == role))
+        .filter_map(|(role, name)| {
+            let counts = per_role[*role_no.get(role.as_str())?];
+            Some(group(role, name, counts))
+        })
+        .filter(|g| g.required > 0)
+        .collect();
+    let by_section: Vec<GroupCompliance> = sections
+        .iter()
+        .zip(per_section)
+        .map(|((id, title), counts)| group(id, title, counts))
+        .filter(|g| g.required > 0)
+        .collect();
+    if let Some(days) = filter.overdue {
+        rows.retain(|r| r.days_due.is_some_and(|d| d > i64::from(days)));
+    }
+    Ok(Matrix {
+        rows,
+        compliance,
+        by_role,
+        by_section,
+        overdue: filter.overdue,
+    })
 }
 
 /// What `ack` did.
@@ -366,13 +677,13 @@ pub struct Acknowledged {
 /// signed with their password.
 pub fn ack(ctx: &mut Context, id: &str, actor: &str) -> Result<Acknowledged> {
     let record = format!("{id} read and understood");
-    let person = ctx.person(actor, &record, "read-and-understood")?;
+    let person = reader(ctx, actor, &record)?;
     let today = ctx.today();
     let ws: Option<std::sync::Arc<Workspace>> = ctx.workspace_opt()?;
     let store = ctx.store()?;
-    let records = store.records()?;
-    let acks = store.acknowledgements()?;
-    let docs = in_force(&records, today);
+    let records = store.records_outline()?;
+    let acks = store.acknowledgements_of(&person.id)?;
+    let docs = in_force(&records, today, ctx.store()?)?;
     let Some(doc) = docs.iter().find(|d| d.doc_id == id) else {
         if records.revisions.iter().any(|r| r.doc_id == id)
             || ws.as_deref().is_some_and(|w| w.working(id).is_some())
@@ -416,16 +727,14 @@ pub fn ack(ctx: &mut Context, id: &str, actor: &str) -> Result<Acknowledged> {
     }
     let record = format!("{id} rev {} read and understood", rev.number);
     ctx.check_password(&person, &record, "read-and-understood")?;
-    let row = AcknowledgementRow {
-        id: 0,
-        person: person.id.clone(),
-        doc_id: id.to_string(),
-        revision_id: rev.id,
-        revision_number: rev.number,
-        content_hash: rev.content_hash.clone(),
-        acknowledged_at: ctx.now(),
-        event_seq: 0,
-    };
+    let row = ack_row(
+        &person,
+        id,
+        rev.id,
+        rev.number,
+        &rev.content_hash,
+        ctx.now(),
+    );
     ctx.append(Batch {
         actor: person.id.clone(),
         action: "read and understood".into(),
@@ -434,4 +743,244 @@ pub fn ack(ctx: &mut Context, id: &str, actor: &str) -> Result<Acknowledged> {
         inserts: vec![Insert::Acknowledgement(row)],
     })?;
     Ok(done)
+}
+
+/// The person signing a reading, refused (and the refusal recorded) when
+/// unknown or gone.
+fn reader(ctx: &mut Context, actor: &str, record: &str) -> Result<Person> {
+    let person = ctx.person(actor, record, "read-and-understood")?;
+    if person.left_by(ctx.today()) {
+        ctx.refuse(&person.id, record, "read-and-understood", "left")?;
+        return Err(Error::refused(format!(
+            "{} ({}) left on {} and signs nothing since; nothing was signed (the refusal is in the audit log)",
+            person.name,
+            person.id,
+            person.until.map(|d| d.to_string()).unwrap_or_default()
+        ))
+        .with_hint("`until` in sopbook.toml is the last day someone works here"));
+    }
+    Ok(person)
+}
+
+fn ack_row(
+    person: &Person,
+    doc_id: &str,
+    revision_id: i64,
+    revision_number: i64,
+    content_hash: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> AcknowledgementRow {
+    AcknowledgementRow {
+        id: 0,
+        person: person.id.clone(),
+        doc_id: doc_id.to_string(),
+        revision_id,
+        revision_number,
+        content_hash: content_hash.to_string(),
+        acknowledged_at: at,
+        event_seq: 0,
+    }
+}
+
+/// One document of a reading list as the person was shown it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    pub doc_id: String,
+    pub revision: i64,
+}
+
+impl From<&Required> for Shown {
+    fn from(r: &Required) -> Self {
+        Shown {
+            doc_id: r.doc_id.clone(),
+            revision: r.revision,
+        }
+    }
+}
+
+/// What `ack_all_due` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct AcknowledgedAll {
+    pub person: String,
+    /// One per document read and understood (none when nothing was due).
+    pub acknowledged: Vec<Acknowledged>,
+}
+
+/// The reading list `actor` is about to sign with [`ack_all_due`]: like
+/// [`reading_list`], but someone unknown or gone is a recorded refusal, as
+/// for any signature.
+pub fn due_to_sign(ctx: &mut Context, actor: &str) -> Result<ReadingList> {
+    let person = reader(ctx, actor, "reading list read and understood")?;
+    list_of(ctx, &person)
+}
+
+/// Records that `actor` read and understood every document on their
+/// reading list, with one password: exactly the documents and revisions
+/// they were `shown`. When the list changed since (a revision took effect,
+/// someone signed elsewhere), nothing is signed. One audit event covers
+/// the whole reading.
+pub fn ack_all_due(ctx: &mut Context, actor: &str, shown: &[Shown]) -> Result<AcknowledgedAll> {
+    let person = reader(ctx, actor, "reading list read and understood")?;
+    let list = list_of(ctx, &person)?;
+    let due: Vec<Shown> = list.to_read.iter().map(Shown::from).collect();
+    if due != shown {
+        return Err(Error::conflict(format!(
+            "{}'s reading list changed since it was shown; nothing was signed",
+            person.id
+        ))
+        .with_hint(format!(
+            "look at it again: `sopbook reading-list --as {}`",
+            person.id
+        )));
+    }
+    if due.is_empty() {
+        return Ok(AcknowledgedAll {
+            person: person.id,
+            acknowledged: Vec::new(),
+        });
+    }
+    let named: Vec<String> = due
+        .iter()
+        .map(|d| format!("{} rev {}", d.doc_id, d.revision))
+        .collect();
+    let record = format!("read and understood: {}", named.join(", "));
+    ctx.check_password(&person, &record, "read-and-understood")?;
+    let today = ctx.today();
+    let now = ctx.now();
+    let records = ctx.store()?.records_outline()?;
+    let docs = in_force(&records, today, ctx.store()?)?;
+    let mut inserts = Vec::new();
+    let mut note = Vec::new();
+    let mut acknowledged = Vec::new();
+    for r in &list.to_read {
+        let Some(doc) = docs.iter().find(|d| d.doc_id == r.doc_id) else {
+            continue;
+        };
+        let rev = doc.rev;
+        inserts.push(Insert::Acknowledgement(ack_row(
+            &person,
+            &r.doc_id,
+            rev.id,
+            rev.number,
+            &rev.content_hash,
+            now,
+        )));
+        note.push(json!({ "document": r.doc_id, "revision": rev.number, "content_hash": rev.content_hash }));
+        acknowledged.push(Acknowledged {
+            person: person.id.clone(),
+            doc_id: r.doc_id.clone(),
+            title: rev.title.clone(),
+            revision: rev.number,
+            recorded: true,
+        });
+    }
+    ctx.append(Batch {
+        actor: person.id.clone(),
+        action: "read and understood".into(),
+        record,
+        note: json!({ "documents": note }),
+        inserts,
+    })?;
+    Ok(AcknowledgedAll {
+        person: person.id,
+        acknowledged,
+    })
+}
+
+/// The data of the manual's "Training status" chapter: the matrix of today
+/// as compliance per role, section and person, and who has not read the
+/// revision in force of each document; with a chart of compliance by role.
+pub fn status_chapter(ctx: &mut Context) -> Result<crate::manual::content::TrainingStatus> {
+    let today = ctx.today();
+    let m = matrix(ctx, MatrixFilter::default())?;
+    let people = ctx.people()?;
+    let name_of = |id: &str| {
+        people
+            .iter()
+            .find(|p| p.id == id)
+            .map_or_else(|| id.to_string(), |p| p.name.clone())
+    };
+    let ids = |person: &str, state: State| {
+        m.rows
+            .iter()
+            .filter(|r| r.person == person && r.state == state)
+            .map(|r| r.doc_id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let persons: Vec<serde_json::Value> = m
+        .compliance
+        .iter()
+        .map(|c| {
+            json!({ "id": c.person, "name": c.name, "current": c.current, "required": c.required,
+                    "percent": shown(c.percent), "outdated": ids(&c.person, State::Outdated),
+                    "missing": ids(&c.person, State::Missing) })
+        })
+        .collect();
+    // Per document, in id order: who has not read the revision in force.
+    let mut documents: Vec<serde_json::Value> = Vec::new();
+    let mut order: Vec<&str> = m.rows.iter().map(|r| r.doc_id.as_str()).collect();
+    order.sort_by(|a, b| crate::workspace::id_order(a, b));
+    order.dedup();
+    for id in order {
+        let rows: Vec<&Required> = m.rows.iter().filter(|r| r.doc_id == id).collect();
+        let behind: Vec<String> = rows
+            .iter()
+            .filter(|r| r.state != State::Current)
+            .map(|r| match r.state {
+                State::Outdated => format!(
+                    "{} (read revision {})",
+                    name_of(&r.person),
+                    r.acknowledged_revision.unwrap_or_default()
+                ),
+                _ => name_of(&r.person),
+            })
+            .collect();
+        let first = rows[0];
+        documents.push(json!({
+            "id": id, "title": first.title, "revision": first.revision,
+            "behind": behind.join(", "),
+        }));
+    }
+    let current: usize = m.compliance.iter().map(|c| c.current).sum();
+    let required: usize = m.compliance.iter().map(|c| c.required).sum();
+    let chart = "compliance-by-role.svg";
+    let bars: Vec<(String, Option<u32>)> = m
+        .by_role
+        .iter()
+        .map(|g| (g.name.clone(), g.percent))
+        .collect();
+    let data = json!({
+        "today": today.to_string(),
+        "current": current,
+        "required": required,
+        "percent": shown(percent(current, required)),
+        "by_role": groups(&m.by_role),
+        "by_section": groups(&m.by_section),
+        "people": persons,
+        "any_behind": documents.iter().any(|d| d["behind"] != ""),
+        "documents": documents,
+        "chart": chart,
+    });
+    Ok(crate::manual::content::TrainingStatus {
+        data,
+        files: vec![(
+            chart.to_string(),
+            crate::report::chart::compliance_svg("Training compliance by role", &bars),
+        )],
+    })
+}
+
+/// A percentage as the manual shows it: `80%`, or a dash for nothing to read.
+fn shown(p: Option<u32>) -> String {
+    p.map_or_else(|| "–".to_string(), |p| format!("{p}%"))
+}
+
+fn groups(list: &[GroupCompliance]) -> Vec<serde_json::Value> {
+    list.iter()
+        .map(|g| {
+            json!({ "id": g.id, "name": g.name, "current": g.current, "required": g.required,
+                    "percent": shown(g.percent) })
+        })
+        .collect()
 }

@@ -1436,3 +1436,107 @@ mod tests {
         assert_eq!(shorten("Missing screw", 8), "Missing…");
     }
 }
+
+/// Compliance as horizontal bars, one per group (a role), 0 to 100%, each
+/// labelled with its name on the left and its percentage at the bar's end;
+/// a group with nothing to read shows a dash. Drawn as plain SVG: the bars
+/// need no axes beyond the 0, 50 and 100% marks.
+pub fn compliance_svg(title: &str, bars: &[(String, Option<u32>)]) -> String {
+    const ROW: i32 = 34;
+    const TOP: i32 = 56;
+    let label_area = bars
+        .iter()
+        .map(|(l, _)| label_width(l))
+        .max()
+        .unwrap_or(0)
+        .clamp(80, 320)
+        + 20;
+    let plot = WIDTH as i32 - label_area - 70;
+    let height = TOP + ROW * bars.len().max(1) as i32 + 36;
+    let mut svg = format!(
+        r##"<svg width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" xmlns="http://www.w3.org/2000/svg">
+<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#FFFFFF"/>
+<text x="{}" y="30" text-anchor="middle" font-family="{FONT}" font-size="{}" fill="{}">{}</text>
+"##,
+        WIDTH / 2,
+        font_px(24),
+        hex(INK),
+        xml_escape(title)
+    );
+    let bottom = TOP + ROW * bars.len().max(1) as i32;
+    for pct in [0, 50, 100] {
+        let x = label_area + plot * pct / 100;
+        svg.push_str(&format!(
+            r#"<line x1="{x}" y1="{}" x2="{x}" y2="{bottom}" stroke="{}" stroke-width="1"/>
+<text x="{x}" y="{}" text-anchor="middle" font-family="{FONT}" font-size="{}" fill="{}">{pct}%</text>
+"#,
+            TOP - 6,
+            hex(CONTROL_LIMIT),
+            bottom + 18,
+            font_px(14),
+            hex(INK)
+        ));
+    }
+    for (i, (label, pct)) in bars.iter().enumerate() {
+        let y = TOP + ROW * i as i32;
+        let mid = y + ROW / 2;
+        svg.push_str(&format!(
+            r#"<text x="{}" y="{mid}" dy="0.35em" text-anchor="end" font-family="{FONT}" font-size="{}" fill="{}">{}</text>
+"#,
+            label_area - 10,
+            font_px(14),
+            hex(INK),
+            xml_escape(label)
+        ));
+        let (width, shown) = match pct {
+            Some(p) => (plot * (*p).min(100) as i32 / 100, format!("{p}%")),
+            None => (0, "–".to_string()),
+        };
+        let colour = if pct.is_some_and(|p| p >= 100) {
+            CENTER
+        } else {
+            BAR
+        };
+        svg.push_str(&format!(
+            r#"<rect x="{label_area}" y="{}" width="{width}" height="{}" fill="{}"/>
+<text x="{}" y="{mid}" dy="0.35em" font-family="{FONT}" font-size="{}" fill="{}">{shown}</text>
+"#,
+            y + 6,
+            ROW - 12,
+            hex(colour),
+            label_area + width + 6,
+            font_px(14),
+            hex(INK)
+        ));
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
+#[cfg(test)]
+mod compliance_chart {
+    #[test]
+    fn each_group_is_a_labelled_bar_and_nothing_to_read_is_a_dash() {
+        let svg = super::compliance_svg(
+            "Compliance <by role>",
+            &[
+                ("Inspector".into(), Some(50)),
+                ("Clerk".into(), Some(100)),
+                ("Welder".into(), None),
+            ],
+        );
+        assert!(svg.starts_with("<svg"), "{svg}");
+        assert!(svg.contains("Compliance &lt;by role&gt;"));
+        for label in [
+            ">Inspector<",
+            ">50%<",
+            ">Clerk<",
+            ">100%<",
+            ">Welder<",
+            ">–<",
+        ] {
+            assert!(svg.contains(label), "{label} in {svg}");
+        }
+        assert!(svg.trim_end().ends_with("</svg>"));
+    }
+}

@@ -196,10 +196,31 @@ pub trait Store: Send {
     fn last_roster(&mut self) -> Result<Option<RosterRow>>;
     /// Every read-and-understood record, in id order.
     fn acknowledgements(&mut self) -> Result<Vec<AcknowledgementRow>>;
+    /// One person's read-and-understood records, in id order.
+    fn acknowledgements_of(&mut self, person: &str) -> Result<Vec<AcknowledgementRow>> {
+        let mut all = self.acknowledgements()?;
+        all.retain(|a| a.person == person);
+        Ok(all)
+    }
     /// Every seal, in id order.
     fn seals(&mut self) -> Result<Vec<SealRow>>;
     /// Revisions, changes and signatures, each in id order.
     fn records(&mut self) -> Result<Records>;
+    /// Revisions (their `content` left empty), changes and signatures:
+    /// enough to know what is in force without reading every text.
+    fn records_outline(&mut self) -> Result<Records> {
+        self.records()
+    }
+    /// The text of each revision of `ids` (id, content).
+    fn revision_contents(&mut self, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+        Ok(self
+            .records()?
+            .revisions
+            .into_iter()
+            .filter(|r| ids.contains(&r.id))
+            .map(|r| (r.id, r.content))
+            .collect())
+    }
     /// The same for one document only.
     fn records_of(&mut self, doc_id: &str) -> Result<Records> {
         let mut all = self.records()?;

@@ -433,6 +433,12 @@ impl SqliteStore {
 
     /// Revisions, changes and signatures, of one document or of all.
     fn load_records(&self, doc: Option<&str>) -> Result<Records> {
+        self.load_records_with(doc, "content")
+    }
+
+    /// The records; `content` is the column expression for the revisions'
+    /// text (`''` to leave it out).
+    fn load_records_with(&self, doc: Option<&str>, content: &str) -> Result<Records> {
         // With a document, its rows only, through the doc_id indexes. (The
         // value is cast: see `BOUND_TEXT`.)
         let filter = if doc.is_some() {
@@ -445,7 +451,7 @@ impl SqliteStore {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let load = || -> rusqlite::Result<Records> {
             let mut stmt = self.conn.prepare_cached(&format!(
-                "SELECT id, doc_id, kind, number, title, path, content, content_hash, summary, minor, author, created_at, event_seq
+                "SELECT id, doc_id, kind, number, title, path, {content}, content_hash, summary, minor, author, created_at, event_seq
                  FROM revisions {filter} ORDER BY id"
             ))?;
             let revisions = stmt
@@ -1521,6 +1527,24 @@ impl Store for SqliteStore {
         self.load_records(Some(doc_id))
     }
 
+    fn records_outline(&mut self) -> Result<Records> {
+        self.load_records_with(None, "''")
+    }
+
+    fn revision_contents(&mut self, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_string());
+        let load = || -> rusqlite::Result<Vec<(i64, String)>> {
+            self.conn
+                .prepare_cached(
+                    "SELECT id, content FROM revisions WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id",
+                )?
+                .query_map([list.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect()
+        };
+        load().map_err(|e| explain(e, &path, timeout))
+    }
+
     fn events(&mut self) -> Result<Vec<EventRow>> {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let load = || -> rusqlite::Result<Vec<EventRow>> {
@@ -1713,6 +1737,31 @@ impl Store for SqliteStore {
             self.conn
                 .prepare_cached("SELECT id, person, doc_id, revision_id, revision_number, content_hash, acknowledged_at, event_seq FROM acknowledgements ORDER BY id")?
                 .query_map([], |r| {
+                    Ok(AcknowledgementRow {
+                        id: r.get(0)?,
+                        person: r.get(1)?,
+                        doc_id: r.get(2)?,
+                        revision_id: r.get(3)?,
+                        revision_number: r.get(4)?,
+                        content_hash: r.get(5)?,
+                        acknowledged_at: r.get::<_, Stamp>(6)?.0,
+                        event_seq: r.get(7)?,
+                    })
+                })?
+                .collect()
+        };
+        load().map_err(|e| explain(e, &path, timeout))
+    }
+
+    fn acknowledgements_of(&mut self, person: &str) -> Result<Vec<AcknowledgementRow>> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let load = || -> rusqlite::Result<Vec<AcknowledgementRow>> {
+            if !self.has_table("acknowledgements")? {
+                return Ok(Vec::new());
+            }
+            self.conn
+                .prepare_cached("SELECT id, person, doc_id, revision_id, revision_number, content_hash, acknowledged_at, event_seq FROM acknowledgements WHERE person = CAST(?1 AS TEXT) ORDER BY id")?
+                .query_map([person], |r| {
                     Ok(AcknowledgementRow {
                         id: r.get(0)?,
                         person: r.get(1)?,

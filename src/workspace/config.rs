@@ -99,6 +99,8 @@ struct PersonFile {
     name: String,
     #[serde(default)]
     roles: Vec<Spanned<String>>,
+    start: Option<Spanned<toml::Value>>,
+    until: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -425,10 +427,28 @@ impl Config {
                     .collect(),
                 diags,
             );
+            let until_span = person.until.as_ref().map(Spanned::span);
+            let start = person.start.and_then(|d| person_date("start", &d, diags));
+            let until = person.until.and_then(|d| person_date("until", &d, diags));
+            if let (Some(s), Some(u), Some(at)) = (start, until, until_span)
+                && u < s
+            {
+                diags.push(
+                    Diagnostic::error(
+                        "person-dates",
+                        format!("`{id}` leaves on {u}, before they start on {s}"),
+                    )
+                    .at(CONFIG_FILE, at)
+                    .label("before `start`")
+                    .help("`until` is the last day they work here, on or after `start`"),
+                );
+            }
             config.people.push(Person {
                 id,
                 name: person.name,
                 roles,
+                start,
+                until,
             });
         }
         let default_at = file.approval.required.as_ref().map(Spanned::span);
@@ -679,6 +699,39 @@ fn people_count(n: usize) -> String {
     }
 }
 
+/// A `start` or `until` date of a person: a TOML date (`2026-03-02`) or the
+/// same as a string.
+fn person_date(
+    field: &str,
+    value: &Spanned<toml::Value>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<chrono::NaiveDate> {
+    let date = match value.get_ref() {
+        toml::Value::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => {
+            dt.date.and_then(|d| {
+                chrono::NaiveDate::from_ymd_opt(
+                    i32::from(d.year),
+                    u32::from(d.month),
+                    u32::from(d.day),
+                )
+            })
+        }
+        toml::Value::String(s) => crate::model::control::parse_date(s),
+        _ => None,
+    };
+    if date.is_none() {
+        diags.push(
+            Diagnostic::error("person-date", format!("`{field}` is not a date"))
+                .at(CONFIG_FILE, value.span())
+                .label("expected a day like 2026-03-02")
+                .help(format!(
+                    "write the day as {field} = 2026-03-02 (`start` is their first day, `until` their last)"
+                )),
+        );
+    }
+    date
+}
+
 fn unknown_role(config: &Config, span: std::ops::Range<usize>, role: &str) -> Diagnostic {
     let known: Vec<_> = config.roles.iter().map(|r| format!("`{}`", r.id)).collect();
     Diagnostic::error("unknown-role", format!("unknown role `{role}`"))
@@ -825,6 +878,49 @@ roles = ["inspector"]
         assert!(diags[0].is_error(), "{diags:?}");
         assert_eq!(diags[0].code, code, "{diags:?}");
         &diags[0]
+    }
+
+    #[test]
+    fn a_persons_start_and_until_are_days() {
+        let with = |dates: &str| {
+            let text = format!(
+                "{PEOPLE}\n[[person]]\nid = \"dag\"\nname = \"Dag\"\nroles = [\"clerk\"]\n{dates}\n"
+            );
+            let mut diags = Vec::new();
+            let config = Config::parse(&text, &mut diags).unwrap();
+            let dag = config.person("dag").cloned().unwrap();
+            let found: Vec<_> = diags
+                .iter()
+                .map(|d| format!("{}: {}", &text[d.span.clone().unwrap()], d.message))
+                .collect();
+            (dag.start, dag.until, found)
+        };
+        let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d);
+        assert_eq!(
+            with("start = 2026-03-02\nuntil = \"2026-09-30\""),
+            (day(3, 2), day(9, 30), vec![])
+        );
+        assert_eq!(with(""), (None, None, vec![]));
+        assert_eq!(
+            with("start = \"March\""),
+            (
+                None,
+                None,
+                vec!["\"March\": `start` is not a date".to_string()]
+            )
+        );
+        assert_eq!(
+            with("until = 2026-03-02T08:00:00"),
+            (
+                None,
+                None,
+                vec!["2026-03-02T08:00:00: `until` is not a date".to_string()]
+            )
+        );
+        assert_eq!(
+            with("start = 2026-03-02\nuntil = 2026-03-01").2,
+            ["2026-03-01: `dag` leaves on 2026-03-01, before they start on 2026-03-02"]
+        );
     }
 
     #[test]

@@ -119,6 +119,7 @@ pub async fn training(
                     person: p.as_deref(),
                     role: r.as_deref(),
                     document: d.as_deref(),
+                    ..MatrixFilter::default()
                 },
             )
         })

@@ -246,3 +246,259 @@ fn a_second_ack_of_the_same_revision_says_so_and_writes_nothing() {
     assert_eq!(b.events().len(), before);
     assert_eq!(acks(&mut b), 1);
 }
+
+/// Adds a person to sopbook.toml (with `extra` lines such as dates), with
+/// the usual password.
+fn hire(b: &mut Bench, id: &str, roles: &str, extra: &str) {
+    let path = b.dir.path().join("sopbook.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(&format!(
+        "\n[[person]]\nid = \"{id}\"\nname = \"{id}\"\nroles = [{roles}]\n{extra}\n"
+    ));
+    std::fs::write(&path, text).unwrap();
+    let ws = crate::workspace::Workspace::load(b.dir.path()).unwrap();
+    b.ctx.set_workspace(ws);
+    crate::ops::people::set_password(&mut b.ctx, id, None, super::PW).unwrap();
+}
+
+#[test]
+fn someone_who_starts_after_a_revision_is_due_from_their_first_day() {
+    let mut b = Bench::new();
+    b.make_effective("WI-001");
+    b.on(2026, 4, 1);
+    revise(&mut b, "WI-001", "Tape the box twice", false);
+    hire(&mut b, "eve", "\"inspector\"", "start = 2026-05-11");
+    b.on(2026, 5, 11);
+    let r = of(&mut b, "eve", "WI-001");
+    assert_eq!(
+        (r.state, r.revision, r.due_since, r.changed.is_none()),
+        (State::Missing, 2, day(2026, 5, 11), true)
+    );
+    // Someone here all along has been due since it first took effect.
+    assert_eq!(of(&mut b, "ida", "WI-001").due_since, day(2026, 3, 2));
+    training::ack(&mut b.ctx, "WI-001", "eve").unwrap();
+    assert_eq!(of(&mut b, "eve", "WI-001").state, State::Current);
+}
+
+#[test]
+fn a_leaver_drops_out_of_the_matrix_signs_nothing_more_and_their_records_stay() {
+    let mut b = Bench::new();
+    b.make_effective("WI-001");
+    hire(&mut b, "lou", "\"inspector\"", "until = 2026-03-31");
+    training::ack(&mut b.ctx, "WI-001", "lou").unwrap();
+    // On their last day they are still here.
+    b.on(2026, 3, 31);
+    assert_eq!(of(&mut b, "lou", "WI-001").state, State::Current);
+
+    b.on(2026, 4, 1);
+    let m = training::matrix(&mut b.ctx, MatrixFilter::default()).unwrap();
+    assert!(m.rows.iter().all(|r| r.person != "lou"));
+    assert!(m.compliance.iter().all(|c| c.person != "lou"));
+    let only_lou = MatrixFilter {
+        person: Some("lou"),
+        ..MatrixFilter::default()
+    };
+    let e = training::matrix(&mut b.ctx, only_lou).unwrap_err();
+    assert_eq!(
+        (e.kind, e.message.as_str()),
+        (
+            ErrorKind::Invalid,
+            "lou (lou) left on 2026-03-31: they are not in the training matrix"
+        )
+    );
+    let e = training::reading_list(&mut b.ctx, "lou").unwrap_err();
+    assert_eq!(
+        e.message,
+        "lou (lou) left on 2026-03-31: they have nothing more to read"
+    );
+
+    let before = b.events().len();
+    let e = training::ack(&mut b.ctx, "WI-001", "lou").unwrap_err();
+    assert_eq!(
+        (e.kind, e.message.as_str()),
+        (
+            ErrorKind::Refused,
+            "lou (lou) left on 2026-03-31 and signs nothing since; nothing was signed (the refusal is in the audit log)"
+        )
+    );
+    let events = b.events();
+    assert_eq!(events.len(), before + 1);
+    let last = events.last().unwrap();
+    assert_eq!(
+        (last.actor.as_str(), last.action.as_str()),
+        ("lou", "refused")
+    );
+    // What they read while here stays on record.
+    let kept = b.ctx.store().unwrap().acknowledgements().unwrap();
+    assert_eq!(kept.iter().filter(|a| a.person == "lou").count(), 1);
+}
+
+#[test]
+fn the_matrix_filters_by_section_and_counts_compliance_per_role_and_section() {
+    let mut b = Bench::new();
+    b.make_effective("QC-001");
+    b.make_effective("WI-001");
+    training::ack(&mut b.ctx, "WI-001", "ida").unwrap();
+    let m = training::matrix(&mut b.ctx, MatrixFilter::default()).unwrap();
+    let groups = |g: &[training::GroupCompliance]| -> Vec<(String, usize, usize, Option<u32>)> {
+        g.iter()
+            .map(|g| (g.id.clone(), g.current, g.required, g.percent))
+            .collect()
+    };
+    // dan and ida are inspectors; each must read QC-001 and WI-001.
+    assert_eq!(
+        groups(&m.by_role),
+        [("inspector".to_string(), 1, 4, Some(25))]
+    );
+    assert_eq!(
+        groups(&m.by_section),
+        [
+            ("QC".to_string(), 0, 2, Some(0)),
+            ("WI".to_string(), 1, 2, Some(50))
+        ]
+    );
+    let wi = training::matrix(
+        &mut b.ctx,
+        MatrixFilter {
+            section: Some("WI"),
+            ..MatrixFilter::default()
+        },
+    )
+    .unwrap();
+    assert!(wi.rows.iter().all(|r| r.doc_id == "WI-001"));
+    assert_eq!(wi.rows.len(), 2);
+    let e = training::matrix(
+        &mut b.ctx,
+        MatrixFilter {
+            section: Some("XX"),
+            ..MatrixFilter::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.kind, e.message.as_str(), e.hint.as_deref()),
+        (
+            ErrorKind::NotFound,
+            "the manual has no section `XX`",
+            Some("the sections are QC, WI")
+        )
+    );
+}
+
+#[test]
+fn overdue_finds_the_readings_due_for_more_than_so_many_days() {
+    let mut b = Bench::new();
+    b.make_effective("WI-001"); // due from 2 March
+    b.on(2026, 3, 12);
+    b.make_effective("WI-002"); // due from 12 March
+    training::ack(&mut b.ctx, "WI-001", "dan").unwrap();
+    b.on(2026, 3, 20);
+    let overdue = |b: &mut Bench, days| {
+        let m = training::matrix(
+            &mut b.ctx,
+            MatrixFilter {
+                overdue: Some(days),
+                ..MatrixFilter::default()
+            },
+        )
+        .unwrap();
+        let found: Vec<(String, String, Option<i64>)> = m
+            .rows
+            .iter()
+            .map(|r| (r.person.clone(), r.doc_id.clone(), r.days_due))
+            .collect();
+        // Compliance still counts the whole selection.
+        assert_eq!(m.compliance.iter().map(|c| c.required).sum::<usize>(), 4);
+        found
+    };
+    assert_eq!(
+        overdue(&mut b, 10),
+        [("ida".to_string(), "WI-001".to_string(), Some(18))]
+    );
+    assert_eq!(overdue(&mut b, 7).len(), 3);
+    assert_eq!(overdue(&mut b, 18), []);
+}
+
+#[test]
+fn the_reading_list_says_why_what_changed_and_how_long_it_takes() {
+    let mut b = Bench::new();
+    b.make_effective("WI-001");
+    b.make_effective("WI-002");
+    training::ack(&mut b.ctx, "WI-001", "ida").unwrap();
+    b.on(2026, 4, 1);
+    // 450 more words: three minutes at 200 words a minute, rounded up.
+    revise(
+        &mut b,
+        "WI-001",
+        &format!("Seal the box {}", "and check it ".repeat(150)),
+        false,
+    );
+    let list = training::reading_list(&mut b.ctx, "ida").unwrap();
+    let why: Vec<_> = list
+        .to_read
+        .iter()
+        .map(|r| (r.doc_id.as_str(), r.reason, r.diff, r.reading_minutes))
+        .collect();
+    assert_eq!(
+        why,
+        [
+            ("WI-002", training::Reason::New, None, 1),
+            (
+                "WI-001",
+                training::Reason::Changed,
+                Some(training::DiffRange { from: 1, to: 2 }),
+                3
+            ),
+        ]
+    );
+    assert!(list.to_read[1].words > 400);
+    assert_eq!(list.reading_minutes, 4);
+}
+
+#[test]
+fn ack_all_due_signs_exactly_the_list_shown_once_and_nothing_when_it_changed() {
+    let mut b = Bench::new();
+    b.make_effective("WI-001");
+    b.make_effective("QC-001");
+    let shown: Vec<training::Shown> = training::reading_list(&mut b.ctx, "ida")
+        .unwrap()
+        .to_read
+        .iter()
+        .map(training::Shown::from)
+        .collect();
+    // Something takes effect between showing and signing: nothing is signed.
+    b.make_effective("WI-002");
+    let before = b.events().len();
+    let e = training::ack_all_due(&mut b.ctx, "ida", &shown).unwrap_err();
+    assert_eq!(
+        (e.kind, e.message.as_str()),
+        (
+            ErrorKind::Conflict,
+            "ida's reading list changed since it was shown; nothing was signed"
+        )
+    );
+    assert_eq!((b.events().len(), acks(&mut b)), (before, 0));
+
+    let shown: Vec<training::Shown> = training::reading_list(&mut b.ctx, "ida")
+        .unwrap()
+        .to_read
+        .iter()
+        .map(training::Shown::from)
+        .collect();
+    let done = training::ack_all_due(&mut b.ctx, "ida", &shown).unwrap();
+    assert_eq!(done.acknowledged.len(), 3);
+    // One event, one record per document.
+    let events = b.events();
+    assert_eq!(events.len(), before + 1);
+    assert_eq!(
+        events.last().unwrap().record,
+        "read and understood: QC-001 rev 1, WI-001 rev 1, WI-002 rev 1"
+    );
+    assert_eq!(acks(&mut b), 3);
+    let list = training::reading_list(&mut b.ctx, "ida").unwrap();
+    assert_eq!((list.to_read.len(), list.current), (0, 3));
+    assert_eq!(
+        audit::verify(&mut b.ctx, &[]).unwrap().problems,
+        Vec::<String>::new()
+    );
+}
