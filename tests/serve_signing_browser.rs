@@ -231,12 +231,12 @@ fn a_reader_confirms_a_document_from_the_reading_list_on_a_phone() {
         return;
     }
     let ws = demo();
-    let before = json(&ws, &["reading-list", "--as", "maria", "--json"]);
+    let before = json(&ws, &["reading-list", "--as", "nora", "--json"]);
     let first = before["to_read"][0]["doc_id"].as_str().unwrap().to_string();
     let count = before["to_read"].as_array().unwrap().len();
     let id = first.clone();
     in_browser(&ws, PHONE, move |c, base| async move {
-        sign_in(&c, &base, "maria").await;
+        sign_in(&c, &base, "nora").await;
         click(&c, "a.reading-link").await;
         let items = eval(
             &c,
@@ -274,7 +274,7 @@ fn a_reader_confirms_a_document_from_the_reading_list_on_a_phone() {
         .await;
         assert_eq!(items, count as u64 - 1, "the list shrinks");
     });
-    let after = json(&ws, &["reading-list", "--as", "maria", "--json"]);
+    let after = json(&ws, &["reading-list", "--as", "nora", "--json"]);
     assert_eq!(after["to_read"].as_array().unwrap().len(), count - 1);
     assert_ne!(after["to_read"][0]["doc_id"], first.as_str());
 }
