@@ -208,6 +208,26 @@ impl SignedIn {
     pub fn check(&self, fields: &Fields) -> Result<(), Failure> {
         check_csrf(Some(self.csrf()), fields.get("csrf"))
     }
+
+    /// What every page that signs does: checks the form's CSRF token, then
+    /// runs `op` as the signed-in person with the password typed into the
+    /// form, from this browser's address (so guessing there is slowed).
+    pub async fn sign<T, F>(&self, state: &State, fields: &Fields, op: F) -> Result<T, Failure>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut crate::ops::Context, &str) -> crate::error::Result<T> + Send + 'static,
+    {
+        self.check(fields)?;
+        let password = fields.get("password").unwrap_or_default().to_string();
+        let person = self.holder.person.clone();
+        state
+            .run_from(
+                self.visitor.origin.clone(),
+                Proof::Password(password),
+                move |ctx| op(ctx, &person),
+            )
+            .await
+    }
 }
 
 impl FromRequestParts<State> for SignedIn {

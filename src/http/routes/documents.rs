@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::http::browser::{Fields, SignedIn};
 use crate::http::failure::{Failure, query_value};
 use crate::http::pages::{page, page_with};
-use crate::http::state::{Proof, State};
+use crate::http::state::State;
 use crate::ops::documents::{self, NotApprover, Pending, PendingDetail};
 use crate::render::time;
 
@@ -80,23 +80,16 @@ pub async fn sign(
         "reject" => false,
         _ => return Err(Failure::NoPage),
     };
-    who.check(&fields)?;
     let reason = fields.get("reason").unwrap_or_default().to_string();
-    let password = fields.get("password").unwrap_or_default().to_string();
-    let person = who.holder.person.clone();
     let doc = id.clone();
-    let signed = state
-        .run_from(
-            who.visitor.origin.clone(),
-            Proof::Password(password),
-            move |ctx| {
-                if approving {
-                    documents::approve(ctx, &doc, &person).map(|_| ())
-                } else {
-                    documents::reject(ctx, &doc, &reason, &person).map(|_| ())
-                }
-            },
-        )
+    let signed = who
+        .sign(&state, &fields, move |ctx, person| {
+            if approving {
+                documents::approve(ctx, &doc, person).map(|_| ())
+            } else {
+                documents::reject(ctx, &doc, &reason, person).map(|_| ())
+            }
+        })
         .await;
     match signed {
         Ok(()) => {

@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::http::browser::{Fields, SignedIn};
 use crate::http::failure::{Failure, query_value};
 use crate::http::pages::page_with;
-use crate::http::state::{Proof, State};
+use crate::http::state::State;
 use crate::ops::{floor, inspections};
 use crate::render::time;
 
@@ -59,17 +59,12 @@ pub async fn void(
     Path(id): Path<String>,
     fields: Fields,
 ) -> Result<Response, Failure> {
-    who.check(&fields)?;
     let reason = fields.get("reason").unwrap_or_default().to_string();
-    let password = fields.get("password").unwrap_or_default().to_string();
-    let person = who.holder.person.clone();
     let ins = id.clone();
-    let voided = state
-        .run_from(
-            who.visitor.origin.clone(),
-            Proof::Password(password),
-            move |ctx| inspections::void(ctx, &ins, &reason, &person),
-        )
+    let voided = who
+        .sign(&state, &fields, move |ctx, person| {
+            inspections::void(ctx, &ins, &reason, person)
+        })
         .await;
     match voided {
         Ok(v) => {

@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::http::browser::{Fields, SignedIn};
 use crate::http::failure::{Failure, query_value};
 use crate::http::pages::page_with;
-use crate::http::state::{Proof, State};
+use crate::http::state::State;
 use crate::ops::nc::{self, NcPage, StepInput, StepKind};
 use crate::render::time;
 
@@ -57,7 +57,6 @@ pub async fn sign(
         "close" => StepKind::Close,
         _ => return Err(Failure::NoPage),
     };
-    who.check(&fields)?;
     let value = match kind {
         StepKind::Disposition => fields.get("disposition").unwrap_or_default(),
         StepKind::Action => fields.get("action").unwrap_or_default(),
@@ -66,23 +65,17 @@ pub async fn sign(
     .to_string();
     let sop = fields.optional("sop").map(str::to_string);
     let note = fields.get("note").unwrap_or_default().to_string();
-    let password = fields.get("password").unwrap_or_default().to_string();
-    let person = who.holder.person.clone();
     let nc_id = id.clone();
-    let signed = state
-        .run_from(
-            who.visitor.origin.clone(),
-            Proof::Password(password),
-            move |ctx| {
-                let input = StepInput {
-                    kind,
-                    value: &value,
-                    sop: sop.as_deref(),
-                    note: &note,
-                };
-                nc::step(ctx, &nc_id, input, &person)
-            },
-        )
+    let signed = who
+        .sign(&state, &fields, move |ctx, person| {
+            let input = StepInput {
+                kind,
+                value: &value,
+                sop: sop.as_deref(),
+                note: &note,
+            };
+            nc::step(ctx, &nc_id, input, person)
+        })
         .await;
     match signed {
         Ok(s) => {

@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::http::browser::{Fields, SignedIn};
 use crate::http::failure::{Failure, query_value};
 use crate::http::pages::{markdown, page, page_with};
-use crate::http::state::{Proof, State};
+use crate::http::state::State;
 use crate::model::records::DocKind;
 use crate::ops::reading::{self, Document};
 use crate::ops::training;
@@ -71,16 +71,11 @@ pub async fn confirm(
     Path(id): Path<String>,
     fields: Fields,
 ) -> Result<Response, Failure> {
-    who.check(&fields)?;
-    let password = fields.get("password").unwrap_or_default().to_string();
-    let person = who.holder.person.clone();
     let doc = id.clone();
-    let signed = state
-        .run_from(
-            who.visitor.origin.clone(),
-            Proof::Password(password),
-            move |ctx| training::ack(ctx, &doc, &person),
-        )
+    let signed = who
+        .sign(&state, &fields, move |ctx, person| {
+            training::ack(ctx, &doc, person)
+        })
         .await;
     match signed {
         Ok(a) => {
