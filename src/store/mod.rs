@@ -4,7 +4,9 @@
 //! event carries the hash of each row it wrote, chained to the event before.
 
 pub mod audit;
+pub mod pg_url;
 pub mod photos;
+mod postgres;
 mod sqlite;
 
 use std::path::{Path, PathBuf};
@@ -14,6 +16,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+pub use self::postgres::PostgresStore;
 pub use crate::model::records::*;
 pub use sqlite::pool::{close_kept, keep_connections};
 pub use sqlite::{APPLICATION_ID, Access, DEFAULT_ORIGIN, SqliteStore};
@@ -833,16 +836,22 @@ pub fn open(
     options: &StoreOptions,
 ) -> Result<Box<dyn Store>> {
     let lower = spec.to_ascii_lowercase();
-    if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
-        bail!(
-            "PostgreSQL records ({origin}) are not supported by this version of sopbook\n\nhelp: use a SQLite file (remove `database` from sopbook.toml to use {DEFAULT_DATABASE})"
-        );
+    if pg_url::is_postgres(spec) {
+        let url = pg_url::PgUrl::from_env(spec)?;
+        // Photos stay on the station, beside where its own records would be.
+        let photos_beside = root.join(DEFAULT_DATABASE);
+        return Ok(Box::new(PostgresStore::open(
+            url,
+            options.access,
+            origin,
+            photos_beside,
+        )?));
     }
     if let Some((scheme, _)) = spec.split_once("://")
         && !lower.starts_with("sqlite://")
     {
         bail!(
-            "`{scheme}://` ({origin}) is not a kind of records sopbook knows\n\nhelp: give the path of a SQLite file, or a sqlite:// URL"
+            "`{scheme}://` ({origin}) is not a kind of records sopbook knows\n\nhelp: give the path of a SQLite file, a sqlite:// URL, or a postgres:// URL"
         );
     }
     let path = spec.strip_prefix("sqlite://").unwrap_or(spec);
@@ -877,6 +886,191 @@ pub fn row_hash(row: &impl Serialize) -> String {
 pub fn event_hash(prev_hash: &str, event: &EventRow) -> String {
     let body = serde_json::to_string(event).unwrap_or_default();
     sha256_hex(format!("{prev_hash}\n{body}").as_bytes())
+}
+
+/// One row of a batch for a backend to insert, with the batch's event
+/// number; the backend gives it its id and returns it.
+pub(crate) enum NewRow<'a> {
+    Revision(&'a RevisionRow),
+    Change(&'a ChangeRow),
+    Signature(&'a SignatureRow),
+    Credential(&'a CredentialRow),
+    Void(&'a VoidRow),
+    NcStep(&'a NcStepRow),
+    Session(&'a SessionRow),
+    SessionEnd(&'a SessionEndRow),
+    SigningKey(&'a SigningKeyRow),
+    KeyReset(&'a KeyResetRow),
+    Roster(&'a RosterRow),
+    Acknowledgement(&'a AcknowledgementRow),
+    Seal(&'a SealRow),
+}
+
+/// What every backend does with a batch but the SQL: resolves references
+/// within the batch, hashes each row once `insert` has given it its id,
+/// seals the rows signed by one of `sealers`, and returns the ids and the
+/// event's detail (the note and every row's table, id and hash).
+pub(crate) fn append_rows<E>(
+    batch_inserts: Vec<Insert>,
+    note: serde_json::Value,
+    sealers: &[Sealer],
+    insert: &mut dyn FnMut(NewRow<'_>) -> std::result::Result<i64, E>,
+) -> std::result::Result<(Vec<i64>, serde_json::Value), E> {
+    let mut ids: Vec<i64> = Vec::new();
+    let mut rows = Vec::new();
+    let resolve = |r: &Option<RowRef>, ids: &[i64]| -> Option<i64> {
+        r.map(|r| match r {
+            RowRef::Existing(id) => id,
+            RowRef::Batch(i) => ids[i],
+        })
+    };
+    for new in batch_inserts {
+        let (table, id, hash, person) = match new {
+            Insert::Revision(mut row) => {
+                row.id = insert(NewRow::Revision(&row))?;
+                ("revisions", row.id, row_hash(&row), None)
+            }
+            Insert::Change { mut row, revision } => {
+                row.revision_id = resolve(&revision, &ids).or(row.revision_id);
+                row.id = insert(NewRow::Change(&row))?;
+                ("changes", row.id, row_hash(&row), None)
+            }
+            Insert::Signature {
+                mut row,
+                change,
+                revision,
+            } => {
+                row.change_id = resolve(&change, &ids).or(row.change_id);
+                row.revision_id = resolve(&revision, &ids).or(row.revision_id);
+                row.id = insert(NewRow::Signature(&row))?;
+                (
+                    "signatures",
+                    row.id,
+                    row_hash(&row),
+                    Some(row.signer.clone()),
+                )
+            }
+            Insert::Void(mut row) => {
+                row.id = insert(NewRow::Void(&row))?;
+                (
+                    "inspection_voids",
+                    row.id,
+                    row_hash(&row),
+                    Some(row.voided_by.clone()),
+                )
+            }
+            Insert::NcStep(mut row) => {
+                row.id = insert(NewRow::NcStep(&row))?;
+                ("nc_steps", row.id, row_hash(&row), Some(row.signer.clone()))
+            }
+            Insert::Session(mut row) => {
+                row.id = insert(NewRow::Session(&row))?;
+                ("sessions", row.id, row_hash(&row), Some(row.person.clone()))
+            }
+            Insert::SessionEnd(mut row) => {
+                row.id = insert(NewRow::SessionEnd(&row))?;
+                ("session_ends", row.id, row_hash(&row), None)
+            }
+            Insert::SigningKey(mut row) => {
+                row.id = insert(NewRow::SigningKey(&row))?;
+                (
+                    "signing_keys",
+                    row.id,
+                    row_hash(&row),
+                    Some(row.person.clone()),
+                )
+            }
+            Insert::KeyReset(mut row) => {
+                row.id = insert(NewRow::KeyReset(&row))?;
+                (
+                    "key_resets",
+                    row.id,
+                    row_hash(&row),
+                    Some(row.reset_by.clone()),
+                )
+            }
+            Insert::Roster(mut row) => {
+                row.id = insert(NewRow::Roster(&row))?;
+                ("rosters", row.id, row_hash(&row), None)
+            }
+            Insert::Acknowledgement(mut row) => {
+                row.id = insert(NewRow::Acknowledgement(&row))?;
+                (
+                    "acknowledgements",
+                    row.id,
+                    row_hash(&row),
+                    Some(row.person.clone()),
+                )
+            }
+            Insert::Credential(mut row) => {
+                row.id = insert(NewRow::Credential(&row))?;
+                (
+                    "credentials",
+                    row.id,
+                    row_hash(&row),
+                    Some(row.person.clone()),
+                )
+            }
+        };
+        ids.push(id);
+        rows.push(serde_json::json!({ "table": table, "id": id, "hash": hash }));
+        // A row signed by the person whose key is at hand gets its seal.
+        if let Some(person) = person
+            && let Some(sealer) = sealers.iter().find(|s| s.person == person)
+        {
+            let mut seal = sealer.seal(table, id, &hash);
+            seal.id = insert(NewRow::Seal(&seal))?;
+            rows.push(
+                serde_json::json!({ "table": "seals", "id": seal.id, "hash": row_hash(&seal) }),
+            );
+        }
+    }
+    Ok((ids, serde_json::json!({ "note": note, "rows": rows })))
+}
+
+/// The event that records a batch, chained to the event before it.
+pub(crate) fn chained_event(
+    seq: i64,
+    prev_hash: String,
+    at: DateTime<Utc>,
+    (actor, action, record): (String, String, String),
+    detail: &serde_json::Value,
+) -> EventRow {
+    let mut event = EventRow {
+        seq,
+        at,
+        actor,
+        action,
+        record,
+        detail: serde_json::to_string(detail).unwrap_or_default(),
+        prev_hash,
+        hash: String::new(),
+    };
+    event.hash = event_hash(&event.prev_hash, &event);
+    event
+}
+
+/// What the event of a batch of inspections says: the header's note with
+/// the count and how many failed, and the batch's id range and hashes.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn inspections_detail(
+    mut note: serde_json::Value,
+    count: usize,
+    failed: usize,
+    (first, last): (i64, i64),
+    hash: &str,
+    ncs: usize,
+    nc_hash: &str,
+) -> serde_json::Value {
+    let rows = serde_json::json!([
+        { "table": "inspections", "from": first, "to": last, "count": count, "version": INSPECTION_HASH_VERSION,
+          "hash": hash, "nonconformances": ncs, "nc_hash": nc_hash }
+    ]);
+    if let Some(map) = note.as_object_mut() {
+        map.insert("count".into(), count.into());
+        map.insert("failed".into(), failed.into());
+    }
+    serde_json::json!({ "note": note, "rows": rows })
 }
 
 /// The hash the first event chains to.
@@ -1015,6 +1209,39 @@ mod tests {
         )
         .unwrap();
         scenario(&mut store);
+    }
+
+    #[test]
+    fn postgres_passes_the_scenario() {
+        let Some(db) = postgres::testing::TestDb::new("postgres_passes_the_scenario") else {
+            return;
+        };
+        let mut store = db.open();
+        scenario(&mut store);
+    }
+
+    #[test]
+    fn postgres_rows_cannot_be_updated_or_deleted_through_sql() {
+        let Some(db) = postgres::testing::TestDb::new("postgres_rows_cannot_be_updated") else {
+            return;
+        };
+        let mut store = db.open();
+        scenario(&mut store);
+        let mut client = db.client();
+        for sql in [
+            "UPDATE revisions SET summary = 'x'",
+            "DELETE FROM events",
+            "TRUNCATE seals",
+            "UPDATE events SET detail = detail WHERE seq = 1",
+        ] {
+            let err = client.batch_execute(sql).unwrap_err();
+            let shown = err
+                .as_db_error()
+                .map(|d| d.message().to_string())
+                .unwrap_or_default();
+            assert!(shown.contains("append-only"), "{sql}: {err}");
+        }
+        assert_eq!(store.events().unwrap().len(), 2);
     }
 
     #[test]
