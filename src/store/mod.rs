@@ -8,6 +8,8 @@ pub mod pg_url;
 pub mod photos;
 mod postgres;
 mod sqlite;
+#[cfg(test)]
+mod suite;
 
 use std::path::{Path, PathBuf};
 
@@ -1077,7 +1079,7 @@ pub(crate) fn inspections_detail(
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     //! One scenario any backend must pass; run here against SQLite.
 
     use super::*;

@@ -176,7 +176,7 @@ impl PgUrl {
             url.from = PasswordFrom::Environment;
         } else if let Some(file) = passfile
             && let Ok(text) = std::fs::read_to_string(file)
-            && let Some(pw) = url.from_pgpass(&text)
+            && let Some(pw) = url.password_in_pgpass(&text)
         {
             url.password = Some(Secret(pw));
             url.from = PasswordFrom::PassFile;
@@ -193,7 +193,7 @@ impl PgUrl {
     /// The password for this location in a `~/.pgpass` text
     /// (`host:port:database:user:password`, `*` matches anything, `\:`
     /// and `\\` escape).
-    fn from_pgpass(&self, text: &str) -> Option<String> {
+    fn password_in_pgpass(&self, text: &str) -> Option<String> {
         let port = self.port.to_string();
         for line in text.lines() {
             if line.trim_start().starts_with('#') || line.trim().is_empty() {
@@ -292,7 +292,7 @@ mod tests {
     }
 
     #[test]
-    fn the_password_comes_from_pgpassword_then_the_pass_file() {
+    fn the_password_comes_password_in_pgpassword_then_the_pass_file() {
         let url = PgUrl::parse("postgres://ann@db/qc", Some(PW), None).unwrap();
         assert_eq!(url.password_from(), PasswordFrom::Environment);
         assert_eq!(url.password().map(Secret::expose), Some(PW));

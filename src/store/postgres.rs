@@ -367,8 +367,14 @@ impl PostgresStore {
         let mut tx = self.client.transaction()?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATE_LOCK])?;
         // Another station may have migrated while this one waited for the lock.
+        // (Read from pg_class by this statement's snapshot: `to_regclass`
+        // may answer from a catalog snapshot older than the lock.)
         let marked: bool = tx
-            .query_one("SELECT to_regclass('sopbook_schema') IS NOT NULL", &[])?
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                                WHERE c.relname = 'sopbook_schema' AND n.nspname = current_schema())",
+                &[],
+            )?
             .try_get(0)?;
         let version: i64 = if marked {
             tx.query_one(
@@ -1460,5 +1466,121 @@ pub(crate) mod testing {
                 ));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::TestDb;
+    use super::*;
+
+    #[test]
+    fn stations_starting_at_once_migrate_once() {
+        let Some(db) = TestDb::new("migrate_once") else {
+            return;
+        };
+        std::thread::scope(|scope| {
+            for _ in 0..6 {
+                scope.spawn(|| drop(db.open()));
+            }
+        });
+        let mut c = db.client();
+        let versions: Vec<i32> = c
+            .query("SELECT version FROM sopbook_schema ORDER BY version", &[])
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert_eq!(versions, (1..=MIGRATIONS.len() as i32).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_database_that_is_not_sopbooks_or_is_newer_is_refused_untouched() {
+        let Some(db) = TestDb::new("refused") else {
+            return;
+        };
+        let mut c = db.client();
+        c.batch_execute("CREATE TABLE parts (id int)").unwrap();
+        let err = PostgresStore::open(
+            db.url.clone(),
+            Access::Create,
+            "from SOPBOOK_DATABASE",
+            PathBuf::from("x"),
+        )
+        .err()
+        .unwrap();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "`{}` (from SOPBOOK_DATABASE) is not a sopbook records database (it holds the tables parts); nothing was read or written\n\nhelp: point it at sopbook's records, or at an empty database",
+                db.url
+            )
+        );
+        c.batch_execute("DROP TABLE parts").unwrap();
+        drop(db.open());
+        c.execute(
+            "INSERT INTO sopbook_schema (version, applied_at) VALUES (99, 'later')",
+            &[],
+        )
+        .unwrap();
+        let err = PostgresStore::open(db.url.clone(), Access::Read, "a test", PathBuf::from("x"))
+            .err()
+            .unwrap();
+        assert!(
+            err.to_string().starts_with(&format!(
+                "the records database `{}` was written by a newer sopbook (records version 99; this sopbook knows up to 10)",
+                db.url
+            )),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_server_that_does_not_answer_is_named_without_the_password() {
+        // A free port on loopback: nothing listens there.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = PgUrl::parse(
+            &format!("postgres://ann:pw-XYZ-123@127.0.0.1:{port}/qc"),
+            None,
+            None,
+        )
+        .unwrap();
+        let err = PostgresStore::open(url, Access::Write, "a test", PathBuf::from("x"))
+            .err()
+            .unwrap();
+        let all = format!("{err} {err:?} {err:#}");
+        assert!(!all.contains("pw-XYZ-123"), "{all}");
+        assert!(
+            err.to_string().starts_with(&format!(
+                "could not reach the PostgreSQL server 127.0.0.1:{port} holding the records `postgres://ann@127.0.0.1:{port}/qc`"
+            )),
+            "{err}"
+        );
+        assert_eq!(
+            err.downcast_ref::<StoreFailure>().map(|f| f.0),
+            Some(ErrorKind::StoreBusy)
+        );
+    }
+
+    #[test]
+    fn a_change_made_behind_sopbooks_back_is_caught() {
+        let Some(db) = TestDb::new("tampered") else {
+            return;
+        };
+        let mut store = db.open();
+        crate::store::tests::scenario(&mut store);
+        let mut c = db.client();
+        // Someone with the owner's rights switches the triggers off and edits.
+        c.batch_execute(
+            "SET session_replication_role = replica;
+             UPDATE revisions SET content = 'forged' WHERE id = 1;",
+        )
+        .unwrap();
+        let v = crate::store::audit::verify(&mut store).unwrap();
+        assert!(!v.problems.is_empty(), "the forged revision went unnoticed");
     }
 }
