@@ -26,6 +26,7 @@
 pub mod audit;
 pub mod check;
 pub mod dashboard;
+pub mod db;
 pub mod demo;
 pub mod documents;
 pub mod floor;

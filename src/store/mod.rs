@@ -302,6 +302,61 @@ pub trait Store: Send {
     fn submitted(&mut self, key: &str) -> Result<Option<i64>>;
     /// How many inspections and item results there are.
     fn counts(&mut self) -> Result<(i64, i64)>;
+    /// Which backend holds the records, where, at which schema version,
+    /// how many rows each table has and the chain's head.
+    fn status(&mut self) -> Result<StoreStatus>;
+}
+
+/// Every table of the records, in the order `db status` lists them.
+pub const TABLES: [&str; 18] = [
+    "events",
+    "revisions",
+    "changes",
+    "signatures",
+    "credentials",
+    "signing_keys",
+    "key_resets",
+    "seals",
+    "rosters",
+    "acknowledgements",
+    "sessions",
+    "session_ends",
+    "inspections",
+    "item_results",
+    "attachments",
+    "inspection_voids",
+    "nonconformances",
+    "nc_steps",
+];
+
+/// What `sopbook db status` shows about the records.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoreStatus {
+    /// `SQLite` or `PostgreSQL`.
+    pub backend: &'static str,
+    /// The file, or the URL without its password.
+    pub location: String,
+    /// How many migrations the records have had.
+    pub schema_version: i64,
+    /// How many this sopbook knows.
+    pub known_version: i64,
+    pub tables: Vec<TableCount>,
+    /// The newest event: the head of the audit chain.
+    pub head: Option<ChainHead>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TableCount {
+    pub table: &'static str,
+    pub rows: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChainHead {
+    pub seq: i64,
+    pub hash: String,
+    #[serde(with = "crate::model::records::stamp")]
+    pub at: DateTime<Utc>,
 }
 
 /// Folds per-day counts (keys `YYYY-MM-DD`) into weeks keyed by their Monday.

@@ -27,13 +27,13 @@ use super::pg_url::PgUrl;
 use super::photos::PhotoFiles;
 use super::sqlite::Access;
 use super::{
-    AcknowledgementRow, Appended, AttachmentFields, AttachmentRow, Batch, BatchHeader, ChangeRow,
-    CredentialRow, EventRow, GENESIS, GroupBy, GroupCount, INSPECTION_HASH_VERSION,
+    AcknowledgementRow, Appended, AttachmentFields, AttachmentRow, Batch, BatchHeader, ChainHead,
+    ChangeRow, CredentialRow, EventRow, GENESIS, GroupBy, GroupCount, INSPECTION_HASH_VERSION,
     InspectionEncoder, InspectionFields, InspectionFilter, InspectionRow, ItemResultRow,
     KeyResetRow, NcRow, NcStepRow, NewInspection, NewRow, RangeCheck, Records, ResultFields,
     RevisionRow, RosterRow, SealRow, Sealer, SessionEndRow, SessionRow, SignatureRow,
-    SigningKeyRow, Store, VoidRow, append_rows, chained_event, hash_inspection_as,
-    inspections_detail, row_hash, timestamp,
+    SigningKeyRow, Store, StoreStatus, TABLES, TableCount, VoidRow, append_rows, chained_event,
+    hash_inspection_as, inspections_detail, row_hash, timestamp,
 };
 
 /// Migrations in order; `sopbook_schema` holds one row per migration run.
@@ -143,11 +143,15 @@ pub fn explain(e: postgres::Error, url: &PgUrl) -> anyhow::Error {
             .context(format!("the records database `{url}` failed"));
     }
     // No answer from the server at all: not running, not reachable, or the
-    // connection dropped.
+    // connection dropped. The client's words, with their cause.
+    let said = match std::error::Error::source(&e) {
+        Some(cause) => format!("{e}: {cause}"),
+        None => e.to_string(),
+    };
     failure(
         ErrorKind::StoreBusy,
         format!(
-            "could not reach the PostgreSQL server {}:{} holding the records `{url}` ({e}); nothing was recorded\n\nhelp: check that the server is running and reachable from this station, then try again",
+            "could not reach the PostgreSQL server {}:{} holding the records `{url}` ({said}); nothing was recorded\n\nhelp: check that the server is running and reachable from this station, then try again",
             url.host, url.port
         ),
     )
@@ -1375,6 +1379,39 @@ impl Store for PostgresStore {
                 |r| Ok(r.try_get::<_, i64>(0)?),
             )?
             .pop())
+    }
+
+    fn status(&mut self) -> Result<StoreStatus> {
+        let schema_version = self.count(
+            "SELECT coalesce(max(version), 0)::bigint FROM sopbook_schema",
+            &[],
+        )?;
+        let mut tables = Vec::new();
+        for table in TABLES {
+            let rows = self.count(&format!("SELECT count(*) FROM {table}"), &[])?;
+            tables.push(TableCount { table, rows });
+        }
+        let head = self
+            .load_with(
+                "SELECT seq, hash, at FROM events ORDER BY seq DESC LIMIT 1",
+                &[],
+                |r| {
+                    Ok(ChainHead {
+                        seq: r.try_get(0)?,
+                        hash: r.try_get(1)?,
+                        at: stamp(r, 2)?,
+                    })
+                },
+            )?
+            .pop();
+        Ok(StoreStatus {
+            backend: "PostgreSQL",
+            location: self.location(),
+            schema_version,
+            known_version: MIGRATIONS.len() as i64,
+            tables,
+            head,
+        })
     }
 
     fn counts(&mut self) -> Result<(i64, i64)> {

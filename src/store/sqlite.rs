@@ -17,13 +17,13 @@ use crate::error::{ErrorKind, StoreFailure};
 
 use super::photos::PhotoFiles;
 use super::{
-    AcknowledgementRow, Appended, AttachmentFields, AttachmentRow, Batch, BatchHeader, ChangeRow,
-    CredentialRow, EventRow, GENESIS, GroupBy, GroupCount, INSPECTION_HASH_VERSION,
+    AcknowledgementRow, Appended, AttachmentFields, AttachmentRow, Batch, BatchHeader, ChainHead,
+    ChangeRow, CredentialRow, EventRow, GENESIS, GroupBy, GroupCount, INSPECTION_HASH_VERSION,
     InspectionBatch, InspectionEncoder, InspectionFields, InspectionFilter, InspectionRow,
     ItemResultRow, KeyResetRow, NcRow, NcStepRow, NewInspection, NewRow, RangeCheck, Records,
     ResultFields, RevisionRow, RosterRow, SealRow, Sealer, SessionEndRow, SessionRow, SignatureRow,
-    SigningKeyRow, Store, VoidRow, append_rows, chained_event, encoding_without_id,
-    hash_inspection_as, hash_with_id, inspections_detail, row_hash, timestamp,
+    SigningKeyRow, Store, StoreStatus, TABLES, TableCount, VoidRow, append_rows, chained_event,
+    encoding_without_id, hash_inspection_as, hash_with_id, inspections_detail, row_hash, timestamp,
 };
 
 /// Migrations in order; the database's `user_version` is how many have run.
@@ -1982,6 +1982,50 @@ impl Store for SqliteStore {
                 .conn
                 .query_row("SELECT count(*) FROM item_results", [], |r| r.get(0))?;
             Ok((inspections, results))
+        };
+        load().map_err(|e| explain(e, &path, timeout))
+    }
+
+    fn status(&mut self) -> Result<StoreStatus> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let load = || -> rusqlite::Result<StoreStatus> {
+            let schema_version: i64 = self
+                .conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            let mut tables = Vec::new();
+            // Records opened only to read may predate some tables.
+            for table in TABLES {
+                if self.has_table(table)? {
+                    let rows =
+                        self.conn
+                            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| {
+                                r.get(0)
+                            })?;
+                    tables.push(TableCount { table, rows });
+                }
+            }
+            let head = self
+                .conn
+                .query_row(
+                    "SELECT seq, hash, at FROM events ORDER BY seq DESC LIMIT 1",
+                    [],
+                    |r| {
+                        Ok(ChainHead {
+                            seq: r.get(0)?,
+                            hash: r.get(1)?,
+                            at: r.get::<_, Stamp>(2)?.0,
+                        })
+                    },
+                )
+                .optional()?;
+            Ok(StoreStatus {
+                backend: "SQLite",
+                location: self.location(),
+                schema_version,
+                known_version: MIGRATIONS.len() as i64,
+                tables,
+                head,
+            })
         };
         load().map_err(|e| explain(e, &path, timeout))
     }
