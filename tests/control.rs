@@ -406,7 +406,10 @@ fn database_problems() {
     // is named, and the command exits 1 having recorded nothing.
     let run = ws.run_env(
         &["status"],
-        &[("SOPBOOK_DATABASE", "POSTGRES://qa:secret-pw@127.0.0.1:1/records")],
+        &[(
+            "SOPBOOK_DATABASE",
+            "POSTGRES://qa:secret-pw@127.0.0.1:1/records",
+        )],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(

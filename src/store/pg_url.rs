@@ -68,6 +68,43 @@ impl fmt::Debug for PgUrl {
     }
 }
 
+/// Where the records are, as sopbook.toml or `SOPBOOK_DATABASE` says: a
+/// SQLite path or a URL. Its `Debug` leaves out a URL's password, so a
+/// setting printed for debugging never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseSpec(String);
+
+impl DatabaseSpec {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for DatabaseSpec {
+    fn from(s: String) -> Self {
+        DatabaseSpec(s)
+    }
+}
+
+impl fmt::Debug for DatabaseSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = match self.0.split_once("://") {
+            Some((scheme, rest)) => {
+                let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+                match authority.rsplit_once('@') {
+                    Some((user, host)) => {
+                        let user = user.split_once(':').map_or(user, |(u, _)| u);
+                        format!("{scheme}://{user}@{host}/{path}")
+                    }
+                    None => self.0.clone(),
+                }
+            }
+            None => self.0.clone(),
+        };
+        f.debug_tuple("DatabaseSpec").field(&shown).finish()
+    }
+}
+
 /// Whether `spec` names PostgreSQL records.
 pub fn is_postgres(spec: &str) -> bool {
     let lower = spec.to_ascii_lowercase();
@@ -325,6 +362,16 @@ mod tests {
             assert!(!all.contains(PW), "{all}");
             assert!(all.contains("postgres://ann@"), "{all}");
         }
+    }
+
+    #[test]
+    fn a_setting_printed_for_debugging_leaves_the_password_out() {
+        let spec = DatabaseSpec::from(format!("postgres://ann:{PW}@db:6543/qc?sslmode=disable"));
+        let shown = format!("{spec:?}");
+        assert!(!shown.contains(PW), "{shown}");
+        assert!(shown.contains("postgres://ann@db:6543/qc"), "{shown}");
+        let path = DatabaseSpec::from("records/records.db".to_string());
+        assert_eq!(format!("{path:?}"), "DatabaseSpec(\"records/records.db\")");
     }
 
     #[test]
