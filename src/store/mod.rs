@@ -402,6 +402,131 @@ pub struct RangeCheck {
     pub stray_attachments: i64,
 }
 
+/// The next inspection of a range for a [`RangeWalk`]: the reader hands
+/// its fields and its `event_seq` to the visitor and says `true`, or says
+/// `false` when there are no more.
+pub(crate) type NextHead<'a, E> =
+    dyn FnMut(&mut dyn FnMut(&InspectionFields<'_>, i64)) -> std::result::Result<bool, E> + 'a;
+
+/// The one walk both backends make to check a range of inspections: their
+/// results are fed in (inspection, position) order and the inspections are
+/// pulled in id order beside them, each hashed as it is read; a result or a
+/// photo of no inspection in the range is counted as stray. Nothing is kept
+/// but the inspection being hashed.
+pub(crate) struct RangeWalk<'p> {
+    version: u8,
+    enc: InspectionEncoder,
+    hasher: Sha256,
+    check: RangeCheck,
+    /// The range's photos in (inspection, position) order, walked beside.
+    photos: &'p [AttachmentRow],
+    photo_at: usize,
+    /// The inspection whose results are being read, and whether any are left.
+    open: Option<i64>,
+    more: bool,
+}
+
+impl<'p> RangeWalk<'p> {
+    pub(crate) fn new(version: u8, photos: &'p [AttachmentRow]) -> Self {
+        RangeWalk {
+            version,
+            enc: InspectionEncoder::new(version),
+            hasher: Sha256::new(),
+            check: RangeCheck {
+                hash: String::new(),
+                inspections: 0,
+                event_seqs: Vec::new(),
+                stray_results: 0,
+                results: 0,
+                attachments: 0,
+                stray_attachments: 0,
+            },
+            photos,
+            photo_at: 0,
+            open: None,
+            more: true,
+        }
+    }
+
+    /// Starts the next inspection; its id, or `None` when there are no more.
+    fn next_head<E>(&mut self, heads: &mut NextHead<'_, E>) -> std::result::Result<Option<i64>, E> {
+        let (enc, check) = (&mut self.enc, &mut self.check);
+        let mut id = None;
+        heads(&mut |fields, event_seq| {
+            enc.inspection(fields);
+            check.inspections += 1;
+            if !check.event_seqs.contains(&event_seq) {
+                check.event_seqs.push(event_seq);
+            }
+            id = Some(fields.id);
+        })?;
+        Ok(id)
+    }
+
+    /// Adds the photos of inspection `id` and finishes it; those of
+    /// inspections before it that were not added belong to none in the range.
+    fn close(&mut self, id: i64) {
+        while let Some(a) = self
+            .photos
+            .get(self.photo_at)
+            .filter(|a| a.inspection_id <= id)
+        {
+            if a.inspection_id == id && self.version >= 3 {
+                self.enc.attachment(&AttachmentFields::of(a));
+                self.check.attachments += 1;
+            } else {
+                self.check.stray_attachments += 1;
+            }
+            self.photo_at += 1;
+        }
+        self.enc.finish(&mut self.hasher);
+    }
+
+    /// One result, of inspection `of`. A stray result is read too: a
+    /// damaged value in it is damage all the same.
+    pub(crate) fn result<E>(
+        &mut self,
+        of: i64,
+        result: &ResultFields<'_>,
+        heads: &mut NextHead<'_, E>,
+    ) -> std::result::Result<(), E> {
+        self.check.results += 1;
+        // Inspections before this result's are complete.
+        while self.more && self.open.is_none_or(|id| id < of) {
+            if let Some(id) = self.open.take() {
+                self.close(id);
+            }
+            self.open = self.next_head(heads)?;
+            self.more = self.open.is_some();
+        }
+        if self.open == Some(of) {
+            self.enc.result(result);
+        } else {
+            self.check.stray_results += 1;
+        }
+        Ok(())
+    }
+
+    /// Finishes the inspections left, with no results, and the check.
+    pub(crate) fn finish<E>(
+        mut self,
+        heads: &mut NextHead<'_, E>,
+    ) -> std::result::Result<RangeCheck, E> {
+        if let Some(id) = self.open.take() {
+            self.close(id);
+        }
+        while self.more {
+            match self.next_head(heads)? {
+                Some(id) => self.close(id),
+                None => self.more = false,
+            }
+        }
+        self.check.stray_attachments += (self.photos.len() - self.photo_at) as i64;
+        self.check.hash = hex::encode(self.hasher.finalize());
+        Ok(self.check)
+    }
+}
+
 /// What the event that records a batch of inspections says; the store adds
 /// the count and how many failed.
 #[derive(Debug, Clone)]
@@ -478,7 +603,7 @@ pub fn hash_inspection(h: &mut Sha256, i: &InspectionRow, results: &[ItemResultR
 /// An inspection's own fields as they are hashed, borrowed: from a typed row
 /// when it is recorded, from the database's columns when it is verified.
 #[derive(Debug, Clone, Copy)]
-struct InspectionFields<'a> {
+pub(crate) struct InspectionFields<'a> {
     id: i64,
     checklist_id: &'a str,
     revision_id: i64,
@@ -512,7 +637,7 @@ impl<'a> InspectionFields<'a> {
 
 /// An item result's fields as they are hashed, borrowed.
 #[derive(Debug, Clone, Copy)]
-struct ResultFields<'a> {
+pub(crate) struct ResultFields<'a> {
     position: i64,
     item_id: &'a str,
     value: &'a str,

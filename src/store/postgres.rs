@@ -27,13 +27,13 @@ use super::pg_url::PgUrl;
 use super::photos::PhotoFiles;
 use super::sqlite::Access;
 use super::{
-    AcknowledgementRow, Appended, AttachmentFields, AttachmentRow, Batch, BatchHeader, ChainHead,
-    ChangeRow, CredentialRow, EventRow, GENESIS, GroupBy, GroupCount, INSPECTION_HASH_VERSION,
-    InspectionEncoder, InspectionFields, InspectionFilter, InspectionRow, ItemResultRow,
-    KeyResetRow, NcRow, NcStepRow, NewInspection, NewRow, RangeCheck, Records, ResultFields,
-    RevisionRow, RosterRow, SealRow, Sealer, SessionEndRow, SessionRow, SignatureRow,
-    SigningKeyRow, Store, StoreStatus, TABLES, TableCount, VoidRow, append_rows, chained_event,
-    hash_inspection_as, inspections_detail, row_hash, timestamp,
+    AcknowledgementRow, Appended, AttachmentRow, Batch, BatchHeader, ChainHead, ChangeRow,
+    CredentialRow, EventRow, GENESIS, GroupBy, GroupCount, INSPECTION_HASH_VERSION,
+    InspectionFields, InspectionFilter, InspectionRow, ItemResultRow, KeyResetRow, NcRow,
+    NcStepRow, NewInspection, NewRow, RangeCheck, RangeWalk, Records, ResultFields, RevisionRow,
+    RosterRow, SealRow, Sealer, SessionEndRow, SessionRow, SignatureRow, SigningKeyRow, Store,
+    StoreStatus, TABLES, TableCount, VoidRow, append_rows, chained_event, hash_inspection_as,
+    inspections_detail, row_hash, timestamp,
 };
 
 /// Migrations in order; `sopbook_schema` holds one row per migration run.
@@ -850,77 +850,36 @@ fn insert_inspections(
 }
 
 /// What a range of inspections holds, from its rows read in order
-/// (inspections by id; results and photos by inspection and position):
-/// the same walk as SQLite's streaming reader, over rows in memory.
+/// (inspections by id; results and photos by inspection and position).
 fn range_check_of(
     version: u8,
     heads: &[InspectionRow],
     items: &[ItemResultRow],
     photos: &[AttachmentRow],
 ) -> RangeCheck {
-    let mut check = RangeCheck {
-        hash: String::new(),
-        inspections: 0,
-        event_seqs: Vec::new(),
-        stray_results: 0,
-        results: 0,
-        attachments: 0,
-        stray_attachments: 0,
-    };
-    let mut photo_at = 0;
-    let mut attach = |enc: &mut InspectionEncoder, check: &mut RangeCheck, id: i64| {
-        while let Some(a) = photos.get(photo_at).filter(|a| a.inspection_id <= id) {
-            if a.inspection_id == id && version >= 3 {
-                enc.attachment(&AttachmentFields::of(a));
-                check.attachments += 1;
-            } else {
-                check.stray_attachments += 1;
-            }
-            photo_at += 1;
-        }
-    };
-    let mut hasher = Sha256::new();
-    let mut enc = InspectionEncoder::new(version);
+    use std::convert::Infallible;
     let mut heads = heads.iter();
-    let mut next_head = |enc: &mut InspectionEncoder, check: &mut RangeCheck| -> Option<i64> {
-        let i = heads.next()?;
-        enc.inspection(&InspectionFields::of(i));
-        check.inspections += 1;
-        if !check.event_seqs.contains(&i.event_seq) {
-            check.event_seqs.push(i.event_seq);
-        }
-        Some(i.id)
-    };
-    let mut open: Option<i64> = None;
-    let mut more = true;
+    let mut next_head =
+        |visit: &mut dyn FnMut(&InspectionFields<'_>, i64)| -> std::result::Result<bool, Infallible> {
+            Ok(match heads.next() {
+                Some(i) => {
+                    visit(&InspectionFields::of(i), i.event_seq);
+                    true
+                }
+                None => false,
+            })
+        };
+    let mut walk = RangeWalk::new(version, photos);
     for r in items {
-        check.results += 1;
-        let of = r.inspection_id;
-        while more && open.is_none_or(|id| id < of) {
-            if let Some(id) = open.take() {
-                attach(&mut enc, &mut check, id);
-                enc.finish(&mut hasher);
-            }
-            open = next_head(&mut enc, &mut check);
-            more = open.is_some();
-        }
-        if open == Some(of) {
-            enc.result(&ResultFields::of(r));
-        } else {
-            check.stray_results += 1;
+        // Rows in memory are always read: no error can come.
+        if let Err(never) = walk.result(r.inspection_id, &ResultFields::of(r), &mut next_head) {
+            match never {}
         }
     }
-    if let Some(id) = open {
-        attach(&mut enc, &mut check, id);
-        enc.finish(&mut hasher);
+    match walk.finish(&mut next_head) {
+        Ok(check) => check,
+        Err(never) => match never {},
     }
-    while more && let Some(id) = next_head(&mut enc, &mut check) {
-        attach(&mut enc, &mut check, id);
-        enc.finish(&mut hasher);
-    }
-    check.stray_attachments += (photos.len() - photo_at) as i64;
-    check.hash = hex::encode(hasher.finalize());
-    check
 }
 
 impl Store for PostgresStore {

@@ -17,13 +17,14 @@ use crate::error::{ErrorKind, StoreFailure};
 
 use super::photos::PhotoFiles;
 use super::{
-    AcknowledgementRow, Appended, AttachmentFields, AttachmentRow, Batch, BatchHeader, ChainHead,
-    ChangeRow, CredentialRow, EventRow, GENESIS, GroupBy, GroupCount, INSPECTION_HASH_VERSION,
+    AcknowledgementRow, Appended, AttachmentRow, Batch, BatchHeader, ChainHead, ChangeRow,
+    CredentialRow, EventRow, GENESIS, GroupBy, GroupCount, INSPECTION_HASH_VERSION,
     InspectionBatch, InspectionEncoder, InspectionFields, InspectionFilter, InspectionRow,
-    ItemResultRow, KeyResetRow, NcRow, NcStepRow, NewInspection, NewRow, RangeCheck, Records,
-    ResultFields, RevisionRow, RosterRow, SealRow, Sealer, SessionEndRow, SessionRow, SignatureRow,
-    SigningKeyRow, Store, StoreStatus, TABLES, TableCount, VoidRow, append_rows, chained_event,
-    encoding_without_id, hash_inspection_as, hash_with_id, inspections_detail, row_hash, timestamp,
+    ItemResultRow, KeyResetRow, NcRow, NcStepRow, NewInspection, NewRow, RangeCheck, RangeWalk,
+    Records, ResultFields, RevisionRow, RosterRow, SealRow, Sealer, SessionEndRow, SessionRow,
+    SignatureRow, SigningKeyRow, Store, StoreStatus, TABLES, TableCount, VoidRow, append_rows,
+    chained_event, encoding_without_id, hash_inspection_as, hash_with_id, inspections_detail,
+    row_hash, timestamp,
 };
 
 /// Migrations in order; the database's `user_version` is how many have run.
@@ -2143,38 +2144,13 @@ fn range_check(conn: &Connection, from: i64, to: i64, version: u8) -> rusqlite::
     } else {
         Vec::new()
     };
-    let mut photo_at = 0;
     let mut heads = heads.query([from, to])?;
     let mut items = items.query([from, to])?;
-    let mut check = RangeCheck {
-        hash: String::new(),
-        inspections: 0,
-        event_seqs: Vec::new(),
-        stray_results: 0,
-        results: 0,
-        attachments: 0,
-        stray_attachments: 0,
-    };
-    // Adds the photos of inspection `id` before it is finished; those of
-    // inspections before it that were not added belong to none in the range.
-    let mut attach = |enc: &mut InspectionEncoder, check: &mut RangeCheck, id: i64| {
-        while let Some(a) = photos.get(photo_at).filter(|a| a.inspection_id <= id) {
-            if a.inspection_id == id && version >= 3 {
-                enc.attachment(&AttachmentFields::of(a));
-                check.attachments += 1;
-            } else {
-                check.stray_attachments += 1;
-            }
-            photo_at += 1;
-        }
-    };
-    let mut hasher = Sha256::new();
-    let mut enc = InspectionEncoder::new(version);
-    // Starts the next inspection; its id, or `None` when there are no more.
+    let mut walk = RangeWalk::new(version, &photos);
     let mut next_head =
-        |enc: &mut InspectionEncoder, check: &mut RangeCheck| -> rusqlite::Result<Option<i64>> {
+        |visit: &mut dyn FnMut(&InspectionFields<'_>, i64)| -> rusqlite::Result<bool> {
             let Some(i) = heads.next()? else {
-                return Ok(None);
+                return Ok(false);
             };
             let fields = InspectionFields {
                 id: i.get(0)?,
@@ -2189,21 +2165,10 @@ fn range_check(conn: &Connection, from: i64, to: i64, version: u8) -> rusqlite::
                 verdict: i.get(9)?,
                 reinspects: i.get(10)?,
             };
-            let event_seq: i64 = i.get(11)?;
-            enc.inspection(&fields);
-            check.inspections += 1;
-            if !check.event_seqs.contains(&event_seq) {
-                check.event_seqs.push(event_seq);
-            }
-            Ok(Some(fields.id))
+            visit(&fields, i.get(11)?);
+            Ok(true)
         };
-    // The inspection whose results are being read, and whether any are left.
-    let mut open: Option<i64> = None;
-    let mut more = true;
     while let Some(r) = items.next()? {
-        check.results += 1;
-        let of: i64 = r.get(0)?;
-        // A stray result is read too: a damaged value in it is damage all the same.
         let result = ResultFields {
             position: r.get(1)?,
             item_id: text(r, 2)?,
@@ -2212,32 +2177,9 @@ fn range_check(conn: &Connection, from: i64, to: i64, version: u8) -> rusqlite::
             outcome: r.get(5)?,
             note: text(r, 6)?,
         };
-        // Inspections before this result's are complete.
-        while more && open.is_none_or(|id| id < of) {
-            if let Some(id) = open.take() {
-                attach(&mut enc, &mut check, id);
-                enc.finish(&mut hasher);
-            }
-            open = next_head(&mut enc, &mut check)?;
-            more = open.is_some();
-        }
-        if open == Some(of) {
-            enc.result(&result);
-        } else {
-            check.stray_results += 1;
-        }
+        walk.result(r.get(0)?, &result, &mut next_head)?;
     }
-    if let Some(id) = open {
-        attach(&mut enc, &mut check, id);
-        enc.finish(&mut hasher);
-    }
-    while more && let Some(id) = next_head(&mut enc, &mut check)? {
-        attach(&mut enc, &mut check, id);
-        enc.finish(&mut hasher);
-    }
-    check.stray_attachments += (photos.len() - photo_at) as i64;
-    check.hash = hex::encode(hasher.finalize());
-    Ok(check)
+    walk.finish(&mut next_head)
 }
 
 #[cfg(test)]
