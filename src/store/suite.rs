@@ -439,3 +439,62 @@ fn eight_writers_at_once_keep_one_chain_without_fork_or_gap() {
         intact(store.as_mut(), name);
     }
 }
+
+/// Runs `sql` behind sopbook's back, as someone with the database's own
+/// rights would: the append-only triggers are set aside first.
+fn tamper(b: &Backend, sql: &str) {
+    match b {
+        Backend::Sqlite(dir) => {
+            let conn = rusqlite::Connection::open(dir.path().join("records.db")).unwrap();
+            let triggers: Vec<String> = conn
+                .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            for t in triggers {
+                conn.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
+            }
+            conn.execute_batch(sql).unwrap();
+        }
+        Backend::Postgres(db) => {
+            let mut c = db.client();
+            c.batch_execute(&format!("SET session_replication_role = replica; {sql}"))
+                .unwrap();
+        }
+    }
+}
+
+#[test]
+fn changes_behind_sopbooks_back_are_caught_on_both_backends() {
+    let cases = [
+        "UPDATE item_results SET value = '1.5' WHERE inspection_id = 1 AND position = 1",
+        "INSERT INTO item_results VALUES (1, 3, 'extra', 'x', NULL, 'pass', '')",
+        "UPDATE inspections SET verdict = 'pass' WHERE id = 2",
+        "DELETE FROM nonconformances",
+        "UPDATE events SET actor = 'mallory' WHERE seq = 2",
+        "UPDATE revisions SET content = 'forged' WHERE id = 1",
+        "DELETE FROM events WHERE seq = 2",
+    ];
+    for (k, sql) in cases.iter().enumerate() {
+        for b in backends(&format!("tampered_{k}")) {
+            let name = b.name();
+            let mut store = b.open();
+            let rev = store.append(at(), release("QC-010")).unwrap().ids[0];
+            record(
+                store.as_mut(),
+                vec![
+                    inspection(rev, "L-1", 2.0, "line 1"),
+                    inspection(rev, "L-1", 12.0, "line 1"),
+                ],
+            );
+            record(store.as_mut(), vec![inspection(rev, "L-2", 3.0, "line 1")]);
+            intact(store.as_mut(), name);
+            drop(store);
+            tamper(&b, sql);
+            let v = audit::verify(b.open().as_mut()).unwrap();
+            assert!(!v.problems.is_empty(), "{name}: `{sql}` went unnoticed");
+        }
+    }
+}
