@@ -1027,6 +1027,7 @@ pub fn open(
             options.access,
             origin,
             photos_beside,
+            options.busy_timeout,
         )?));
     }
     if let Some((scheme, _)) = spec.split_once("://")

@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Result, anyhow};
 use chrono::{DateTime, Utc};
@@ -63,6 +64,7 @@ pub struct PostgresStore {
     url: PgUrl,
     photos: PathBuf,
     statements: HashMap<&'static str, Statement>,
+    busy_timeout: Duration,
 }
 
 enum Ownership {
@@ -73,12 +75,21 @@ enum Ownership {
 
 /// Turns the client's error into one that names the records (never with
 /// the password) and says what to do.
-pub fn explain(e: postgres::Error, url: &PgUrl) -> anyhow::Error {
+pub fn explain(e: postgres::Error, url: &PgUrl, busy_timeout: Duration) -> anyhow::Error {
     let failure =
         |kind: ErrorKind, message: String| anyhow::Error::new(StoreFailure(kind)).context(message);
     if let Some(db) = e.as_db_error() {
         let code = db.code();
         let said = db.message();
+        if *code == SqlState::LOCK_NOT_AVAILABLE {
+            return failure(
+                ErrorKind::StoreBusy,
+                format!(
+                    "the records database `{url}` is locked by another writer for longer than {:.1} s; nothing was recorded\n\nhelp: try again when the other sopbook command has finished",
+                    busy_timeout.as_secs_f64()
+                ),
+            );
+        }
         if *code == SqlState::DISK_FULL {
             return failure(
                 ErrorKind::StoreFull,
@@ -296,13 +307,23 @@ impl PostgresStore {
         access: Access,
         origin: &str,
         photos_beside: PathBuf,
+        busy_timeout: Duration,
     ) -> Result<PostgresStore> {
-        let client = url.config().connect(NoTls).map_err(|e| explain(e, &url))?;
+        let mut config = url.config();
+        // A writer waits this long for the write lock, as on SQLite.
+        config.options(&format!(
+            "-c lock_timeout={}",
+            busy_timeout.as_millis().max(1)
+        ));
+        let client = config
+            .connect(NoTls)
+            .map_err(|e| explain(e, &url, busy_timeout))?;
         let mut store = PostgresStore {
             client,
             url,
             photos: photos_beside,
             statements: HashMap::new(),
+            busy_timeout,
         };
         let shown = store.url.to_string();
         match store.ownership().map_err(|e| store.explain(e))? {
@@ -327,7 +348,7 @@ impl PostgresStore {
     }
 
     fn explain(&self, e: postgres::Error) -> anyhow::Error {
-        explain(e, &self.url)
+        explain(e, &self.url, self.busy_timeout)
     }
 
     /// Whose database this is (its current schema), read without writing.
@@ -635,8 +656,8 @@ impl PostgresStore {
             Some(d) => vec![d],
             None => vec![],
         };
-        let url = self.url.clone();
-        let e = |err| explain(err, &url);
+        let (url, timeout) = (self.url.clone(), self.busy_timeout);
+        let e = |err| explain(err, &url, timeout);
         let rows = self
             .client
             .query(
@@ -1443,6 +1464,7 @@ pub(crate) mod testing {
                 Access::Create,
                 "a test",
                 std::env::temp_dir().join("sopbook-pg-test-photos/records.db"),
+                Duration::from_secs(30),
             )
             .unwrap()
         }
@@ -1502,6 +1524,7 @@ mod tests {
             Access::Create,
             "from SOPBOOK_DATABASE",
             PathBuf::from("x"),
+            Duration::from_secs(5),
         )
         .err()
         .unwrap();
@@ -1519,9 +1542,15 @@ mod tests {
             &[],
         )
         .unwrap();
-        let err = PostgresStore::open(db.url.clone(), Access::Read, "a test", PathBuf::from("x"))
-            .err()
-            .unwrap();
+        let err = PostgresStore::open(
+            db.url.clone(),
+            Access::Read,
+            "a test",
+            PathBuf::from("x"),
+            Duration::from_secs(5),
+        )
+        .err()
+        .unwrap();
         assert!(
             err.to_string().starts_with(&format!(
                 "the records database `{}` was written by a newer sopbook (records version 99; this sopbook knows up to 10)",
@@ -1545,9 +1574,15 @@ mod tests {
             None,
         )
         .unwrap();
-        let err = PostgresStore::open(url, Access::Write, "a test", PathBuf::from("x"))
-            .err()
-            .unwrap();
+        let err = PostgresStore::open(
+            url,
+            Access::Write,
+            "a test",
+            PathBuf::from("x"),
+            Duration::from_secs(5),
+        )
+        .err()
+        .unwrap();
         let all = format!("{err} {err:?} {err:#}");
         assert!(!all.contains("pw-XYZ-123"), "{all}");
         assert!(
@@ -1560,6 +1595,48 @@ mod tests {
             err.downcast_ref::<StoreFailure>().map(|f| f.0),
             Some(ErrorKind::StoreBusy)
         );
+    }
+
+    #[test]
+    fn a_writer_waits_for_the_write_lock_only_as_long_as_the_busy_timeout() {
+        let Some(db) = TestDb::new("lock_wait") else {
+            return;
+        };
+        drop(db.open());
+        let mut other = db.client();
+        let mut held = other.transaction().unwrap();
+        held.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
+            .unwrap();
+        let mut store = PostgresStore::open(
+            db.url.clone(),
+            Access::Write,
+            "a test",
+            PathBuf::from("x"),
+            Duration::from_millis(300),
+        )
+        .unwrap();
+        let refusal = || crate::store::Batch {
+            actor: "ann".into(),
+            action: "refused".into(),
+            record: "QC-001".into(),
+            note: serde_json::json!({}),
+            inserts: vec![],
+        };
+        let err = store.append(Utc::now(), refusal()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "the records database `{}` is locked by another writer for longer than 0.3 s; nothing was recorded\n\nhelp: try again when the other sopbook command has finished",
+                db.url
+            )
+        );
+        assert_eq!(
+            err.downcast_ref::<StoreFailure>().map(|f| f.0),
+            Some(ErrorKind::StoreBusy)
+        );
+        assert!(store.events().unwrap().is_empty(), "nothing was recorded");
+        held.rollback().unwrap();
+        assert_eq!(store.append(Utc::now(), refusal()).unwrap().seq, 1);
     }
 
     #[test]
