@@ -137,7 +137,7 @@ impl PgUrl {
         let (_, rest) = spec
             .split_once("://")
             .ok_or_else(|| anyhow!("a PostgreSQL location starts with postgres://"))?;
-        let (rest, _query) = rest.split_once('?').unwrap_or((rest, ""));
+        let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
         let (authority, db) = rest.split_once('/').unwrap_or((rest, ""));
         let (userinfo, hostport) = match authority.rsplit_once('@') {
             Some((u, h)) => (Some(u), h),
@@ -159,6 +159,20 @@ impl PgUrl {
                 "`{shown_spec}` is not a PostgreSQL location sopbook can use: {what}\n\nhelp: write it as postgres://user@host:port/database (the password in PGPASSWORD or ~/.pgpass)"
             )
         };
+        // This version connects without TLS: a URL that asks for it is
+        // refused rather than silently connected in the clear.
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match (key, value) {
+                ("sslmode", "disable" | "allow" | "prefer") => {}
+                ("sslmode", _) => {
+                    return Err(anyhow!(
+                        "`{shown_spec}` asks for sslmode={value}, but this version of sopbook connects to PostgreSQL without TLS\n\nhelp: use the server on a trusted network or through a tunnel, and leave sslmode out"
+                    ));
+                }
+                _ => return Err(bad(&format!("sopbook does not know the setting `{key}`"))),
+            }
+        }
         let (host, port) = if let Some(v6) = hostport.strip_prefix('[') {
             let (h, after) = v6
                 .split_once(']')
@@ -372,6 +386,25 @@ mod tests {
         assert!(shown.contains("postgres://ann@db:6543/qc"), "{shown}");
         let path = DatabaseSpec::from("records/records.db".to_string());
         assert_eq!(format!("{path:?}"), "DatabaseSpec(\"records/records.db\")");
+    }
+
+    #[test]
+    fn a_url_asking_for_tls_is_refused_rather_than_connected_in_the_clear() {
+        let err = PgUrl::parse(
+            &format!("postgres://ann:{PW}@db/qc?sslmode=require"),
+            None,
+            None,
+        )
+        .unwrap_err();
+        assert!(err.to_string().starts_with("`postgres://ann@db/qc` asks for sslmode=require, but this version of sopbook connects to PostgreSQL without TLS"), "{err}");
+        assert!(!format!("{err:#}").contains(PW));
+        let err = PgUrl::parse("postgres://ann@db/qc?connect_timeout=3", None, None).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("does not know the setting `connect_timeout`"),
+            "{err}"
+        );
+        assert!(PgUrl::parse("postgres://ann@db/qc?sslmode=disable", None, None).is_ok());
     }
 
     #[test]

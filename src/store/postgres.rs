@@ -30,11 +30,11 @@ use super::sqlite::Access;
 use super::{
     AcknowledgementRow, Appended, AttachmentRow, Batch, BatchHeader, ChainHead, ChangeRow,
     CredentialRow, EventRow, GENESIS, GroupBy, GroupCount, INSPECTION_HASH_VERSION,
-    InspectionFields, InspectionFilter, InspectionRow, ItemResultRow, KeyResetRow, NcRow,
-    NcStepRow, NewInspection, NewRow, RangeCheck, RangeWalk, Records, ResultFields, RevisionRow,
-    RosterRow, SealRow, Sealer, SessionEndRow, SessionRow, SignatureRow, SigningKeyRow, Store,
-    StoreStatus, TABLES, TableCount, VoidRow, append_rows, chained_event, hash_inspection_as,
-    inspections_detail, row_hash, timestamp,
+    InspectionBatch, InspectionFields, InspectionFilter, InspectionRow, ItemResultRow, KeyResetRow,
+    NcRow, NcStepRow, NewInspection, NewRow, RangeCheck, RangeWalk, Records, ResultFields,
+    RevisionRow, RosterRow, SealRow, Sealer, SessionEndRow, SessionRow, SignatureRow,
+    SigningKeyRow, Store, StoreStatus, TABLES, TableCount, VoidRow, append_rows, chained_event,
+    hash_inspection_as, inspections_detail, row_hash, timestamp,
 };
 
 /// Migrations in order; `sopbook_schema` holds one row per migration run.
@@ -1130,6 +1130,16 @@ impl Store for PostgresStore {
         Ok(())
     }
 
+    fn record_inspections(
+        &mut self,
+        at: DateTime<Utc>,
+        batch: InspectionBatch,
+    ) -> Result<Vec<(i64, Option<i64>)>> {
+        let (header, inspections) = batch.split();
+        self.write_inspections(at, header, inspections)
+            .map_err(|e| self.explain(e))
+    }
+
     fn record_inspection_stream(
         &mut self,
         at: DateTime<Utc>,
@@ -1138,7 +1148,16 @@ impl Store for PostgresStore {
     ) -> Result<Vec<(i64, Option<i64>)>> {
         // Read whole before the write lock is taken: a problem further down
         // the file leaves nothing recorded, and others record meanwhile.
-        let inspections = rows.collect::<Result<Vec<_>>>()?;
+        let mut inspections = Vec::new();
+        for new in rows {
+            let new = new?;
+            if !new.attachments.is_empty() {
+                anyhow::bail!(
+                    "an import records no photos; attach them when an inspection is recorded on its own"
+                );
+            }
+            inspections.push(new);
+        }
         self.write_inspections(at, header, inspections)
             .map_err(|e| self.explain(e))
     }
