@@ -498,3 +498,47 @@ fn changes_behind_sopbooks_back_are_caught_on_both_backends() {
         }
     }
 }
+
+#[test]
+fn a_photo_is_recorded_with_its_inspection_and_verified() {
+    for b in backends("photo") {
+        let name = b.name();
+        let mut store = b.open();
+        let store = store.as_mut();
+        let rev = store.append(at(), release("QC-010")).unwrap().ids[0];
+        let bytes = b"\x89PNG\r\n\x1a\n a scratch on the housing";
+        let sha256 = store.photo_files().keep(bytes).unwrap();
+        let mut new = inspection(rev, "L-1", 12.0, "line 1");
+        new.attachments.push(AttachmentRow {
+            inspection_id: 0,
+            position: 1,
+            item_id: "diameter".into(),
+            sha256: sha256.clone(),
+            media_type: "image/png".into(),
+            byte_size: bytes.len() as i64,
+            file_name: "scratch.png".into(),
+        });
+        let id = record(store, vec![new])[0].0;
+        let photos = store.attachments(Some(id)).unwrap();
+        assert_eq!(photos.len(), 1, "{name}");
+        assert_eq!((photos[0].inspection_id, &photos[0].sha256), (id, &sha256));
+        let v = intact(store, name);
+        assert_eq!(v.events, 2, "{name}");
+        // An import records no photos, on either backend.
+        let mut with_photo = inspection(rev, "L-2", 1.0, "line 1");
+        with_photo.attachments = photos;
+        let header = BatchHeader {
+            actor: "ivan".into(),
+            action: "imported".into(),
+            record: "QC-010".into(),
+            note: serde_json::json!({}),
+        };
+        let err = store
+            .record_inspection_stream(at(), header, &mut vec![Ok(with_photo)].into_iter())
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("an import records no photos"),
+            "{name}: {err}"
+        );
+    }
+}
