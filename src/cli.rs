@@ -80,6 +80,9 @@ pub enum Command {
     /// The audit trail: list it, or verify that nothing was changed behind sopbook's back
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The records database: which backend, where, schema version, counts, chain head
+    #[command(subcommand)]
+    Db(DbCommand),
     /// Sign in for a shift: inspections then need no password per unit
     Login(LoginArgs),
     /// End this station's sign-in before it expires
@@ -452,6 +455,13 @@ pub enum AuditCommand {
     },
     /// Write the chain's head to records.anchors in the workspace (commit it)
     Anchor,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Which backend holds the records, where (never with a password), the
+    /// schema version, how many rows each table has, and the audit chain's head
+    Status(JsonArgs),
 }
 
 #[derive(Debug, Args)]

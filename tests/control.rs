@@ -398,10 +398,28 @@ fn database_problems() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(custom.is_file(), "SOPBOOK_DATABASE is honoured");
     // Unknown kinds of records are refused, whatever their case.
-    for url in ["mysql://db/records", "POSTGRES://db/records"] {
+    for url in ["mysql://db/records", "MYSQL://db/records"] {
         let run = ws.run_env(&["status"], &[("SOPBOOK_DATABASE", url)]);
         assert_eq!(run.code, 2, "{url}: {}", run.stderr);
     }
+    // PostgreSQL is known, whatever the case; a server that does not answer
+    // is named, and the command exits 1 having recorded nothing.
+    let run = ws.run_env(
+        &["status"],
+        &[(
+            "SOPBOOK_DATABASE",
+            "POSTGRES://qa:secret-pw@127.0.0.1:1/records",
+        )],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with(
+            "error: could not reach the PostgreSQL server 127.0.0.1:1 holding the records `postgres://qa@127.0.0.1:1/records`"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("secret-pw"), "{}", run.stderr);
 }
 
 #[test]

@@ -62,7 +62,7 @@ impl Env {
             })?),
         };
         Ok(Settings {
-            database: self.database.clone(),
+            database: self.database.clone().map(Into::into),
             store: StoreOptions {
                 busy_timeout,
                 access,

@@ -7,6 +7,7 @@
 
 mod audit;
 mod check;
+mod db;
 mod documents;
 mod env;
 mod init;
@@ -110,6 +111,7 @@ fn run(cli: Cli) -> Result<Outcome> {
                     | Command::Login(_)
                     | Command::Logout
                     | Command::Token(_)
+                    | Command::Db(_)
             );
             let access = access(&command, create);
             let mut ctx = env.context(ws, floor, access)?;
@@ -133,6 +135,7 @@ fn access(command: &Command, create: bool) -> Access {
             | Command::Report(_)
             | Command::Spc(_)
             | Command::Audit(_)
+            | Command::Db(_)
             | Command::ReadingList(_)
             | Command::Training(_)
             | Command::Inspections(I::List { .. } | I::Show { .. })
@@ -167,6 +170,7 @@ fn dispatch(ctx: &mut Context, env: &env::Env, command: Command) -> Result<Outco
         Command::Show(args) => records::show(ctx, &args),
         Command::Diff(args) => records::diff(ctx, &args),
         Command::Audit(command) => audit::audit(ctx, &command),
+        Command::Db(command) => db::db(ctx, &command),
         Command::Ack(args) => training::ack(ctx, &args),
         Command::ReadingList(args) => training::reading_list(ctx, &args),
         Command::Training(args) => training::training(ctx, &args),

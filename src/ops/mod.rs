@@ -26,6 +26,7 @@
 pub mod audit;
 pub mod check;
 pub mod dashboard;
+pub mod db;
 pub mod demo;
 pub mod documents;
 pub mod floor;
@@ -66,7 +67,7 @@ pub use signing::{Kdf, PasswordSource};
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
     /// `SOPBOOK_DATABASE`: the records, overriding sopbook.toml.
-    pub database: Option<String>,
+    pub database: Option<crate::store::pg_url::DatabaseSpec>,
     pub store: StoreOptions,
 }
 
@@ -223,9 +224,9 @@ impl Context {
     pub fn store(&mut self) -> Result<&mut dyn Store> {
         if self.store.is_none() {
             let (spec, origin) = match self.settings.database.clone() {
-                Some(d) => (d, "from SOPBOOK_DATABASE"),
+                Some(d) => (d.as_str().to_string(), "from SOPBOOK_DATABASE"),
                 None => match self.config()?.database.clone() {
-                    Some(d) => (d, "from `database` in sopbook.toml"),
+                    Some(d) => (d.as_str().to_string(), "from `database` in sopbook.toml"),
                     None => (DEFAULT_DATABASE.to_string(), crate::store::DEFAULT_ORIGIN),
                 },
             };

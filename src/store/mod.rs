@@ -4,8 +4,12 @@
 //! event carries the hash of each row it wrote, chained to the event before.
 
 pub mod audit;
+pub mod pg_url;
 pub mod photos;
+mod postgres;
 mod sqlite;
+#[cfg(test)]
+mod suite;
 
 use std::path::{Path, PathBuf};
 
@@ -14,6 +18,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+pub use self::postgres::PostgresStore;
 pub use crate::model::records::*;
 pub use sqlite::pool::{close_kept, keep_connections};
 pub use sqlite::{APPLICATION_ID, Access, DEFAULT_ORIGIN, SqliteStore};
@@ -318,6 +323,61 @@ pub trait Store: Send {
     fn submitted(&mut self, key: &str) -> Result<Option<i64>>;
     /// How many inspections and item results there are.
     fn counts(&mut self) -> Result<(i64, i64)>;
+    /// Which backend holds the records, where, at which schema version,
+    /// how many rows each table has and the chain's head.
+    fn status(&mut self) -> Result<StoreStatus>;
+}
+
+/// Every table of the records, in the order `db status` lists them.
+pub const TABLES: [&str; 18] = [
+    "events",
+    "revisions",
+    "changes",
+    "signatures",
+    "credentials",
+    "signing_keys",
+    "key_resets",
+    "seals",
+    "rosters",
+    "acknowledgements",
+    "sessions",
+    "session_ends",
+    "inspections",
+    "item_results",
+    "attachments",
+    "inspection_voids",
+    "nonconformances",
+    "nc_steps",
+];
+
+/// What `sopbook db status` shows about the records.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoreStatus {
+    /// `SQLite` or `PostgreSQL`.
+    pub backend: &'static str,
+    /// The file, or the URL without its password.
+    pub location: String,
+    /// How many migrations the records have had.
+    pub schema_version: i64,
+    /// How many this sopbook knows.
+    pub known_version: i64,
+    pub tables: Vec<TableCount>,
+    /// The newest event: the head of the audit chain.
+    pub head: Option<ChainHead>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TableCount {
+    pub table: &'static str,
+    pub rows: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChainHead {
+    pub seq: i64,
+    pub hash: String,
+    #[serde(with = "crate::model::records::stamp")]
+    pub at: DateTime<Utc>,
 }
 
 /// Folds per-day counts (keys `YYYY-MM-DD`) into weeks keyed by their Monday.
@@ -361,6 +421,131 @@ pub struct RangeCheck {
     /// Photos in the range that belong to no inspection in it, or that its
     /// encoding cannot hold: added behind sopbook's back.
     pub stray_attachments: i64,
+}
+
+/// The next inspection of a range for a [`RangeWalk`]: the reader hands
+/// its fields and its `event_seq` to the visitor and says `true`, or says
+/// `false` when there are no more.
+pub(crate) type NextHead<'a, E> =
+    dyn FnMut(&mut dyn FnMut(&InspectionFields<'_>, i64)) -> std::result::Result<bool, E> + 'a;
+
+/// The one walk both backends make to check a range of inspections: their
+/// results are fed in (inspection, position) order and the inspections are
+/// pulled in id order beside them, each hashed as it is read; a result or a
+/// photo of no inspection in the range is counted as stray. Nothing is kept
+/// but the inspection being hashed.
+pub(crate) struct RangeWalk<'p> {
+    version: u8,
+    enc: InspectionEncoder,
+    hasher: Sha256,
+    check: RangeCheck,
+    /// The range's photos in (inspection, position) order, walked beside.
+    photos: &'p [AttachmentRow],
+    photo_at: usize,
+    /// The inspection whose results are being read, and whether any are left.
+    open: Option<i64>,
+    more: bool,
+}
+
+impl<'p> RangeWalk<'p> {
+    pub(crate) fn new(version: u8, photos: &'p [AttachmentRow]) -> Self {
+        RangeWalk {
+            version,
+            enc: InspectionEncoder::new(version),
+            hasher: Sha256::new(),
+            check: RangeCheck {
+                hash: String::new(),
+                inspections: 0,
+                event_seqs: Vec::new(),
+                stray_results: 0,
+                results: 0,
+                attachments: 0,
+                stray_attachments: 0,
+            },
+            photos,
+            photo_at: 0,
+            open: None,
+            more: true,
+        }
+    }
+
+    /// Starts the next inspection; its id, or `None` when there are no more.
+    fn next_head<E>(&mut self, heads: &mut NextHead<'_, E>) -> std::result::Result<Option<i64>, E> {
+        let (enc, check) = (&mut self.enc, &mut self.check);
+        let mut id = None;
+        heads(&mut |fields, event_seq| {
+            enc.inspection(fields);
+            check.inspections += 1;
+            if !check.event_seqs.contains(&event_seq) {
+                check.event_seqs.push(event_seq);
+            }
+            id = Some(fields.id);
+        })?;
+        Ok(id)
+    }
+
+    /// Adds the photos of inspection `id` and finishes it; those of
+    /// inspections before it that were not added belong to none in the range.
+    fn close(&mut self, id: i64) {
+        while let Some(a) = self
+            .photos
+            .get(self.photo_at)
+            .filter(|a| a.inspection_id <= id)
+        {
+            if a.inspection_id == id && self.version >= 3 {
+                self.enc.attachment(&AttachmentFields::of(a));
+                self.check.attachments += 1;
+            } else {
+                self.check.stray_attachments += 1;
+            }
+            self.photo_at += 1;
+        }
+        self.enc.finish(&mut self.hasher);
+    }
+
+    /// One result, of inspection `of`. A stray result is read too: a
+    /// damaged value in it is damage all the same.
+    pub(crate) fn result<E>(
+        &mut self,
+        of: i64,
+        result: &ResultFields<'_>,
+        heads: &mut NextHead<'_, E>,
+    ) -> std::result::Result<(), E> {
+        self.check.results += 1;
+        // Inspections before this result's are complete.
+        while self.more && self.open.is_none_or(|id| id < of) {
+            if let Some(id) = self.open.take() {
+                self.close(id);
+            }
+            self.open = self.next_head(heads)?;
+            self.more = self.open.is_some();
+        }
+        if self.open == Some(of) {
+            self.enc.result(result);
+        } else {
+            self.check.stray_results += 1;
+        }
+        Ok(())
+    }
+
+    /// Finishes the inspections left, with no results, and the check.
+    pub(crate) fn finish<E>(
+        mut self,
+        heads: &mut NextHead<'_, E>,
+    ) -> std::result::Result<RangeCheck, E> {
+        if let Some(id) = self.open.take() {
+            self.close(id);
+        }
+        while self.more {
+            match self.next_head(heads)? {
+                Some(id) => self.close(id),
+                None => self.more = false,
+            }
+        }
+        self.check.stray_attachments += (self.photos.len() - self.photo_at) as i64;
+        self.check.hash = hex::encode(self.hasher.finalize());
+        Ok(self.check)
+    }
 }
 
 /// What the event that records a batch of inspections says; the store adds
@@ -439,7 +624,7 @@ pub fn hash_inspection(h: &mut Sha256, i: &InspectionRow, results: &[ItemResultR
 /// An inspection's own fields as they are hashed, borrowed: from a typed row
 /// when it is recorded, from the database's columns when it is verified.
 #[derive(Debug, Clone, Copy)]
-struct InspectionFields<'a> {
+pub(crate) struct InspectionFields<'a> {
     id: i64,
     checklist_id: &'a str,
     revision_id: i64,
@@ -473,7 +658,7 @@ impl<'a> InspectionFields<'a> {
 
 /// An item result's fields as they are hashed, borrowed.
 #[derive(Debug, Clone, Copy)]
-struct ResultFields<'a> {
+pub(crate) struct ResultFields<'a> {
     position: i64,
     item_id: &'a str,
     value: &'a str,
@@ -854,16 +1039,23 @@ pub fn open(
     options: &StoreOptions,
 ) -> Result<Box<dyn Store>> {
     let lower = spec.to_ascii_lowercase();
-    if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
-        bail!(
-            "PostgreSQL records ({origin}) are not supported by this version of sopbook\n\nhelp: use a SQLite file (remove `database` from sopbook.toml to use {DEFAULT_DATABASE})"
-        );
+    if pg_url::is_postgres(spec) {
+        let url = pg_url::PgUrl::from_env(spec)?;
+        // Photos stay on the station, beside where its own records would be.
+        let photos_beside = root.join(DEFAULT_DATABASE);
+        return Ok(Box::new(PostgresStore::open(
+            url,
+            options.access,
+            origin,
+            photos_beside,
+            options.busy_timeout,
+        )?));
     }
     if let Some((scheme, _)) = spec.split_once("://")
         && !lower.starts_with("sqlite://")
     {
         bail!(
-            "`{scheme}://` ({origin}) is not a kind of records sopbook knows\n\nhelp: give the path of a SQLite file, or a sqlite:// URL"
+            "`{scheme}://` ({origin}) is not a kind of records sopbook knows\n\nhelp: give the path of a SQLite file, a sqlite:// URL, or a postgres:// URL"
         );
     }
     let path = spec.strip_prefix("sqlite://").unwrap_or(spec);
@@ -900,11 +1092,196 @@ pub fn event_hash(prev_hash: &str, event: &EventRow) -> String {
     sha256_hex(format!("{prev_hash}\n{body}").as_bytes())
 }
 
+/// One row of a batch for a backend to insert, with the batch's event
+/// number; the backend gives it its id and returns it.
+pub(crate) enum NewRow<'a> {
+    Revision(&'a RevisionRow),
+    Change(&'a ChangeRow),
+    Signature(&'a SignatureRow),
+    Credential(&'a CredentialRow),
+    Void(&'a VoidRow),
+    NcStep(&'a NcStepRow),
+    Session(&'a SessionRow),
+    SessionEnd(&'a SessionEndRow),
+    SigningKey(&'a SigningKeyRow),
+    KeyReset(&'a KeyResetRow),
+    Roster(&'a RosterRow),
+    Acknowledgement(&'a AcknowledgementRow),
+    Seal(&'a SealRow),
+}
+
+/// What every backend does with a batch but the SQL: resolves references
+/// within the batch, hashes each row once `insert` has given it its id,
+/// seals the rows signed by one of `sealers`, and returns the ids and the
+/// event's detail (the note and every row's table, id and hash).
+pub(crate) fn append_rows<E>(
+    batch_inserts: Vec<Insert>,
+    note: serde_json::Value,
+    sealers: &[Sealer],
+    insert: &mut dyn FnMut(NewRow<'_>) -> std::result::Result<i64, E>,
+) -> std::result::Result<(Vec<i64>, serde_json::Value), E> {
+    let mut ids: Vec<i64> = Vec::new();
+    let mut rows = Vec::new();
+    let resolve = |r: &Option<RowRef>, ids: &[i64]| -> Option<i64> {
+        r.map(|r| match r {
+            RowRef::Existing(id) => id,
+            RowRef::Batch(i) => ids[i],
+        })
+    };
+    for new in batch_inserts {
+        let (table, id, hash, person) = match new {
+            Insert::Revision(mut row) => {
+                row.id = insert(NewRow::Revision(&row))?;
+                ("revisions", row.id, row_hash(&row), None)
+            }
+            Insert::Change { mut row, revision } => {
+                row.revision_id = resolve(&revision, &ids).or(row.revision_id);
+                row.id = insert(NewRow::Change(&row))?;
+                ("changes", row.id, row_hash(&row), None)
+            }
+            Insert::Signature {
+                mut row,
+                change,
+                revision,
+            } => {
+                row.change_id = resolve(&change, &ids).or(row.change_id);
+                row.revision_id = resolve(&revision, &ids).or(row.revision_id);
+                row.id = insert(NewRow::Signature(&row))?;
+                (
+                    "signatures",
+                    row.id,
+                    row_hash(&row),
+                    Some(row.signer.clone()),
+                )
+            }
+            Insert::Void(mut row) => {
+                row.id = insert(NewRow::Void(&row))?;
+                (
+                    "inspection_voids",
+                    row.id,
+                    row_hash(&row),
+                    Some(row.voided_by.clone()),
+                )
+            }
+            Insert::NcStep(mut row) => {
+                row.id = insert(NewRow::NcStep(&row))?;
+                ("nc_steps", row.id, row_hash(&row), Some(row.signer.clone()))
+            }
+            Insert::Session(mut row) => {
+                row.id = insert(NewRow::Session(&row))?;
+                ("sessions", row.id, row_hash(&row), Some(row.person.clone()))
+            }
+            Insert::SessionEnd(mut row) => {
+                row.id = insert(NewRow::SessionEnd(&row))?;
+                ("session_ends", row.id, row_hash(&row), None)
+            }
+            Insert::SigningKey(mut row) => {
+                row.id = insert(NewRow::SigningKey(&row))?;
+                (
+                    "signing_keys",
+                    row.id,
+                    row_hash(&row),
+                    Some(row.person.clone()),
+                )
+            }
+            Insert::KeyReset(mut row) => {
+                row.id = insert(NewRow::KeyReset(&row))?;
+                (
+                    "key_resets",
+                    row.id,
+                    row_hash(&row),
+                    Some(row.reset_by.clone()),
+                )
+            }
+            Insert::Roster(mut row) => {
+                row.id = insert(NewRow::Roster(&row))?;
+                ("rosters", row.id, row_hash(&row), None)
+            }
+            Insert::Acknowledgement(mut row) => {
+                row.id = insert(NewRow::Acknowledgement(&row))?;
+                (
+                    "acknowledgements",
+                    row.id,
+                    row_hash(&row),
+                    Some(row.person.clone()),
+                )
+            }
+            Insert::Credential(mut row) => {
+                row.id = insert(NewRow::Credential(&row))?;
+                (
+                    "credentials",
+                    row.id,
+                    row_hash(&row),
+                    Some(row.person.clone()),
+                )
+            }
+        };
+        ids.push(id);
+        rows.push(serde_json::json!({ "table": table, "id": id, "hash": hash }));
+        // A row signed by the person whose key is at hand gets its seal.
+        if let Some(person) = person
+            && let Some(sealer) = sealers.iter().find(|s| s.person == person)
+        {
+            let mut seal = sealer.seal(table, id, &hash);
+            seal.id = insert(NewRow::Seal(&seal))?;
+            rows.push(
+                serde_json::json!({ "table": "seals", "id": seal.id, "hash": row_hash(&seal) }),
+            );
+        }
+    }
+    Ok((ids, serde_json::json!({ "note": note, "rows": rows })))
+}
+
+/// The event that records a batch, chained to the event before it.
+pub(crate) fn chained_event(
+    seq: i64,
+    prev_hash: String,
+    at: DateTime<Utc>,
+    (actor, action, record): (String, String, String),
+    detail: &serde_json::Value,
+) -> EventRow {
+    let mut event = EventRow {
+        seq,
+        at,
+        actor,
+        action,
+        record,
+        detail: serde_json::to_string(detail).unwrap_or_default(),
+        prev_hash,
+        hash: String::new(),
+    };
+    event.hash = event_hash(&event.prev_hash, &event);
+    event
+}
+
+/// What the event of a batch of inspections says: the header's note with
+/// the count and how many failed, and the batch's id range and hashes.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn inspections_detail(
+    mut note: serde_json::Value,
+    count: usize,
+    failed: usize,
+    (first, last): (i64, i64),
+    hash: &str,
+    ncs: usize,
+    nc_hash: &str,
+) -> serde_json::Value {
+    let rows = serde_json::json!([
+        { "table": "inspections", "from": first, "to": last, "count": count, "version": INSPECTION_HASH_VERSION,
+          "hash": hash, "nonconformances": ncs, "nc_hash": nc_hash }
+    ]);
+    if let Some(map) = note.as_object_mut() {
+        map.insert("count".into(), count.into());
+        map.insert("failed".into(), failed.into());
+    }
+    serde_json::json!({ "note": note, "rows": rows })
+}
+
 /// The hash the first event chains to.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     //! One scenario any backend must pass; run here against SQLite.
 
     use super::*;
@@ -1036,6 +1413,39 @@ mod tests {
         )
         .unwrap();
         scenario(&mut store);
+    }
+
+    #[test]
+    fn postgres_passes_the_scenario() {
+        let Some(db) = postgres::testing::TestDb::new("postgres_passes_the_scenario") else {
+            return;
+        };
+        let mut store = db.open();
+        scenario(&mut store);
+    }
+
+    #[test]
+    fn postgres_rows_cannot_be_updated_or_deleted_through_sql() {
+        let Some(db) = postgres::testing::TestDb::new("postgres_rows_cannot_be_updated") else {
+            return;
+        };
+        let mut store = db.open();
+        scenario(&mut store);
+        let mut client = db.client();
+        for sql in [
+            "UPDATE revisions SET summary = 'x'",
+            "DELETE FROM events",
+            "TRUNCATE seals",
+            "UPDATE events SET detail = detail WHERE seq = 1",
+        ] {
+            let err = client.batch_execute(sql).unwrap_err();
+            let shown = err
+                .as_db_error()
+                .map(|d| d.message().to_string())
+                .unwrap_or_default();
+            assert!(shown.contains("append-only"), "{sql}: {err}");
+        }
+        assert_eq!(store.events().unwrap().len(), 2);
     }
 
     #[test]

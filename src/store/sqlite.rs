@@ -17,13 +17,14 @@ use crate::error::{ErrorKind, StoreFailure};
 
 use super::photos::PhotoFiles;
 use super::{
-    AcknowledgementRow, Appended, AttachmentFields, AttachmentRow, Batch, BatchHeader, ChangeRow,
-    CredentialRow, EventRow, GENESIS, GroupBy, GroupCount, INSPECTION_HASH_VERSION, Insert,
+    AcknowledgementRow, Appended, AttachmentRow, Batch, BatchHeader, ChainHead, ChangeRow,
+    CredentialRow, EventRow, GENESIS, GroupBy, GroupCount, INSPECTION_HASH_VERSION,
     InspectionBatch, InspectionEncoder, InspectionFields, InspectionFilter, InspectionRow,
-    ItemResultRow, KeyResetRow, NcRow, NcStepRow, NewInspection, RangeCheck, Records, ResultFields,
-    RevisionRow, RosterRow, RowRef, SealRow, Sealer, SessionEndRow, SessionRow, SignatureRow,
-    SigningKeyRow, Store, VoidRow, encoding_without_id, event_hash, hash_inspection_as,
-    hash_with_id, row_hash, timestamp,
+    ItemResultRow, KeyResetRow, NcRow, NcStepRow, NewInspection, NewRow, RangeCheck, RangeWalk,
+    Records, ResultFields, RevisionRow, RosterRow, SealRow, Sealer, SessionEndRow, SessionRow,
+    SignatureRow, SigningKeyRow, Store, StoreStatus, TABLES, TableCount, VoidRow, append_rows,
+    chained_event, encoding_without_id, hash_inspection_as, hash_with_id, inspections_detail,
+    row_hash, timestamp,
 };
 
 /// Migrations in order; the database's `user_version` is how many have run.
@@ -643,176 +644,74 @@ impl SqliteStore {
             Some((seq, hash)) => (seq + 1, hash),
             None => (1, GENESIS.to_string()),
         };
-        let mut ids: Vec<i64> = Vec::new();
-        let mut rows = Vec::new();
-        let resolve = |r: &Option<RowRef>, ids: &[i64]| -> Option<i64> {
-            r.map(|r| match r {
-                RowRef::Existing(id) => id,
-                RowRef::Batch(i) => ids[i],
-            })
-        };
-        for insert in batch.inserts {
-            let (table, id, hash, person) = match insert {
-                Insert::Revision(mut row) => {
-                    tx.execute(
-                        "INSERT INTO revisions (doc_id, kind, number, title, path, content, content_hash, summary, minor, author, created_at, event_seq)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                        params![row.doc_id, row.kind, row.number, row.title, row.path, row.content, row.content_hash,
-                                row.summary, row.minor, row.author, timestamp(row.created_at), seq],
-                    )?;
-                    row.id = tx.last_insert_rowid();
-                    ("revisions", row.id, row_hash(&row), None)
-                }
-                Insert::Change { mut row, revision } => {
-                    row.revision_id = resolve(&revision, &ids).or(row.revision_id);
-                    tx.execute(
-                        "INSERT INTO changes (doc_id, kind, revision_id, requested_by, reason, effective_date, required, approver_roles, created_at, event_seq)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                        params![row.doc_id, row.kind, row.revision_id, row.requested_by, row.reason, row.effective_date.map(|d| d.to_string()),
-                                row.required, row.approver_roles, timestamp(row.created_at), seq],
-                    )?;
-                    row.id = tx.last_insert_rowid();
-                    ("changes", row.id, row_hash(&row), None)
-                }
-                Insert::Signature {
-                    mut row,
-                    change,
-                    revision,
-                } => {
-                    row.change_id = resolve(&change, &ids).or(row.change_id);
-                    row.revision_id = resolve(&revision, &ids).or(row.revision_id);
-                    tx.execute(
-                        "INSERT INTO signatures (change_id, doc_id, revision_id, signer, meaning, signed_at, content_hash, note, event_seq)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                        params![row.change_id, row.doc_id, row.revision_id, row.signer, row.meaning, timestamp(row.signed_at),
-                                row.content_hash, row.note, seq],
-                    )?;
-                    row.id = tx.last_insert_rowid();
-                    (
-                        "signatures",
-                        row.id,
-                        row_hash(&row),
-                        Some(row.signer.clone()),
-                    )
-                }
-                Insert::Void(mut row) => {
-                    tx.execute(
-                        "INSERT INTO inspection_voids (inspection_id, reason, voided_by, voided_at, event_seq) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![row.inspection_id, row.reason, row.voided_by, timestamp(row.voided_at), seq],
-                    )?;
-                    row.id = tx.last_insert_rowid();
-                    (
-                        "inspection_voids",
-                        row.id,
-                        row_hash(&row),
-                        Some(row.voided_by.clone()),
-                    )
-                }
-                Insert::NcStep(mut row) => {
-                    tx.execute(
-                        "INSERT INTO nc_steps (nc_id, kind, value, sop_id, signer, signed_at, note, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                        params![row.nc_id, row.kind, row.value, row.sop_id, row.signer, timestamp(row.signed_at), row.note, seq],
-                    )?;
-                    row.id = tx.last_insert_rowid();
-                    ("nc_steps", row.id, row_hash(&row), Some(row.signer.clone()))
-                }
-                Insert::Session(mut row) => {
-                    tx.execute(
-                        "INSERT INTO sessions (person, token_hash, started_at, expires_at, event_seq, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        params![row.person, row.token_hash, timestamp(row.started_at), timestamp(row.expires_at), seq, row.kind],
-                    )?;
-                    row.id = tx.last_insert_rowid();
-                    ("sessions", row.id, row_hash(&row), Some(row.person.clone()))
-                }
-                Insert::SessionEnd(mut row) => {
-                    tx.execute(
-                        "INSERT INTO session_ends (session_id, ended_at, reason, event_seq) VALUES (?1, ?2, ?3, ?4)",
-                        params![row.session_id, timestamp(row.ended_at), row.reason, seq],
-                    )?;
-                    row.id = tx.last_insert_rowid();
-                    ("session_ends", row.id, row_hash(&row), None)
-                }
-                Insert::SigningKey(mut row) => {
-                    tx.execute(
-                        "INSERT INTO signing_keys (person, public_key, sealed, set_at, event_seq) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![row.person, row.public_key, row.sealed, timestamp(row.set_at), seq],
-                    )?;
-                    row.id = tx.last_insert_rowid();
-                    (
-                        "signing_keys",
-                        row.id,
-                        row_hash(&row),
-                        Some(row.person.clone()),
-                    )
-                }
-                Insert::KeyReset(mut row) => {
-                    tx.execute(
-                        "INSERT INTO key_resets (person, public_key, reason, reset_by, reset_at, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        params![row.person, row.public_key, row.reason, row.reset_by, timestamp(row.reset_at), seq],
-                    )?;
-                    row.id = tx.last_insert_rowid();
-                    (
-                        "key_resets",
-                        row.id,
-                        row_hash(&row),
-                        Some(row.reset_by.clone()),
-                    )
-                }
-                Insert::Roster(mut row) => {
-                    tx.execute(
-                        "INSERT INTO rosters (people, recorded_at, event_seq) VALUES (?1, ?2, ?3)",
-                        params![row.people, timestamp(row.recorded_at), seq],
-                    )?;
-                    row.id = tx.last_insert_rowid();
-                    ("rosters", row.id, row_hash(&row), None)
-                }
-                Insert::Acknowledgement(mut row) => {
-                    tx.execute(
-                        "INSERT INTO acknowledgements (person, doc_id, revision_id, revision_number, content_hash, acknowledged_at, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                        params![row.person, row.doc_id, row.revision_id, row.revision_number, row.content_hash, timestamp(row.acknowledged_at), seq],
-                    )?;
-                    row.id = tx.last_insert_rowid();
-                    (
-                        "acknowledgements",
-                        row.id,
-                        row_hash(&row),
-                        Some(row.person.clone()),
-                    )
-                }
-                Insert::Credential(mut row) => {
-                    tx.execute(
-                        "INSERT INTO credentials (person, hash, set_at, event_seq) VALUES (?1, ?2, ?3, ?4)",
-                        params![row.person, row.hash, timestamp(row.set_at), seq],
-                    )?;
-                    row.id = tx.last_insert_rowid();
-                    (
-                        "credentials",
-                        row.id,
-                        row_hash(&row),
-                        Some(row.person.clone()),
-                    )
-                }
-            };
-            ids.push(id);
-            rows.push(serde_json::json!({ "table": table, "id": id, "hash": hash }));
-            // A row signed by the person whose key is at hand gets its seal.
-            if let Some(person) = person
-                && let Some(sealer) = sealers.iter().find(|s| s.person == person)
-            {
-                let seal = sealer.seal(table, id, &hash);
-                tx.execute(
+        let (ids, detail) = append_rows::<rusqlite::Error>(
+            batch.inserts,
+            batch.note,
+            sealers,
+            &mut |row| {
+                match row {
+                NewRow::Revision(row) => tx.execute(
+                    "INSERT INTO revisions (doc_id, kind, number, title, path, content, content_hash, summary, minor, author, created_at, event_seq)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                    params![row.doc_id, row.kind, row.number, row.title, row.path, row.content, row.content_hash,
+                            row.summary, row.minor, row.author, timestamp(row.created_at), seq],
+                ),
+                NewRow::Change(row) => tx.execute(
+                    "INSERT INTO changes (doc_id, kind, revision_id, requested_by, reason, effective_date, required, approver_roles, created_at, event_seq)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    params![row.doc_id, row.kind, row.revision_id, row.requested_by, row.reason, row.effective_date.map(|d| d.to_string()),
+                            row.required, row.approver_roles, timestamp(row.created_at), seq],
+                ),
+                NewRow::Signature(row) => tx.execute(
+                    "INSERT INTO signatures (change_id, doc_id, revision_id, signer, meaning, signed_at, content_hash, note, event_seq)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    params![row.change_id, row.doc_id, row.revision_id, row.signer, row.meaning, timestamp(row.signed_at),
+                            row.content_hash, row.note, seq],
+                ),
+                NewRow::Void(row) => tx.execute(
+                    "INSERT INTO inspection_voids (inspection_id, reason, voided_by, voided_at, event_seq) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![row.inspection_id, row.reason, row.voided_by, timestamp(row.voided_at), seq],
+                ),
+                NewRow::NcStep(row) => tx.execute(
+                    "INSERT INTO nc_steps (nc_id, kind, value, sop_id, signer, signed_at, note, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![row.nc_id, row.kind, row.value, row.sop_id, row.signer, timestamp(row.signed_at), row.note, seq],
+                ),
+                NewRow::Session(row) => tx.execute(
+                    "INSERT INTO sessions (person, token_hash, started_at, expires_at, event_seq, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![row.person, row.token_hash, timestamp(row.started_at), timestamp(row.expires_at), seq, row.kind],
+                ),
+                NewRow::SessionEnd(row) => tx.execute(
+                    "INSERT INTO session_ends (session_id, ended_at, reason, event_seq) VALUES (?1, ?2, ?3, ?4)",
+                    params![row.session_id, timestamp(row.ended_at), row.reason, seq],
+                ),
+                NewRow::SigningKey(row) => tx.execute(
+                    "INSERT INTO signing_keys (person, public_key, sealed, set_at, event_seq) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![row.person, row.public_key, row.sealed, timestamp(row.set_at), seq],
+                ),
+                NewRow::KeyReset(row) => tx.execute(
+                    "INSERT INTO key_resets (person, public_key, reason, reset_by, reset_at, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![row.person, row.public_key, row.reason, row.reset_by, timestamp(row.reset_at), seq],
+                ),
+                NewRow::Roster(row) => tx.execute(
+                    "INSERT INTO rosters (people, recorded_at, event_seq) VALUES (?1, ?2, ?3)",
+                    params![row.people, timestamp(row.recorded_at), seq],
+                ),
+                NewRow::Acknowledgement(row) => tx.execute(
+                    "INSERT INTO acknowledgements (person, doc_id, revision_id, revision_number, content_hash, acknowledged_at, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![row.person, row.doc_id, row.revision_id, row.revision_number, row.content_hash, timestamp(row.acknowledged_at), seq],
+                ),
+                NewRow::Credential(row) => tx.execute(
+                    "INSERT INTO credentials (person, hash, set_at, event_seq) VALUES (?1, ?2, ?3, ?4)",
+                    params![row.person, row.hash, timestamp(row.set_at), seq],
+                ),
+                NewRow::Seal(seal) => tx.execute(
                     "INSERT INTO seals (row_table, row_id, signer, public_key, signature, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                     params![seal.row_table, seal.row_id, seal.signer, seal.public_key, seal.signature, seq],
-                )?;
-                let seal_id = tx.last_insert_rowid();
-                let sealed = SealRow {
-                    id: seal_id,
-                    ..seal
-                };
-                rows.push(serde_json::json!({ "table": "seals", "id": seal_id, "hash": row_hash(&sealed) }));
-            }
-        }
-        let detail = serde_json::json!({ "note": batch.note, "rows": rows });
+                ),
+            }?;
+                Ok(tx.last_insert_rowid())
+            },
+        )?;
         write_event(
             &tx,
             seq,
@@ -1113,16 +1012,15 @@ impl SqliteStore {
             0 => (0, 0),
             n => (ids.inspection, ids.inspection + n - 1),
         };
-        let rows = serde_json::json!([
-            { "table": "inspections", "from": first, "to": last, "count": count, "version": INSPECTION_HASH_VERSION,
-              "hash": hashes.0, "nonconformances": staged.ncs.len(), "nc_hash": hashes.1 }
-        ]);
-        let mut note = header.note.clone();
-        if let Some(map) = note.as_object_mut() {
-            map.insert("count".into(), count.into());
-            map.insert("failed".into(), staged.failed.into());
-        }
-        let detail = serde_json::json!({ "note": note, "rows": rows });
+        let detail = inspections_detail(
+            header.note.clone(),
+            count as usize,
+            staged.failed,
+            (first, last),
+            &hashes.0,
+            staged.ncs.len(),
+            &hashes.1,
+        );
         write_event(
             &tx,
             ids.seq,
@@ -1363,17 +1261,15 @@ fn write_inspections(
             out.push((new.row.id, nc_id));
         }
     }
-    let count = out.len();
-    let rows = serde_json::json!([
-        { "table": "inspections", "from": first.unwrap_or(0), "to": last, "count": count, "version": INSPECTION_HASH_VERSION,
-          "hash": hex::encode(hasher.finalize()), "nonconformances": ncs, "nc_hash": hex::encode(nc_hasher.finalize()) }
-    ]);
-    let mut note = header.note;
-    if let Some(map) = note.as_object_mut() {
-        map.insert("count".into(), count.into());
-        map.insert("failed".into(), failed.into());
-    }
-    let detail = serde_json::json!({ "note": note, "rows": rows });
+    let detail = inspections_detail(
+        header.note,
+        out.len(),
+        failed,
+        (first.unwrap_or(0), last),
+        &hex::encode(hasher.finalize()),
+        ncs,
+        &hex::encode(nc_hasher.finalize()),
+    );
     write_event(
         tx,
         seq,
@@ -1413,17 +1309,7 @@ fn write_event(
     record: String,
     detail: serde_json::Value,
 ) -> rusqlite::Result<()> {
-    let mut event = EventRow {
-        seq,
-        at,
-        actor,
-        action,
-        record,
-        detail: serde_json::to_string(&detail).unwrap_or_default(),
-        prev_hash: prev_hash.clone(),
-        hash: String::new(),
-    };
-    event.hash = event_hash(&prev_hash, &event);
+    let event = chained_event(seq, prev_hash, at, (actor, action, record), &detail);
     tx.execute(
         "INSERT INTO events (seq, at, actor, action, record, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![event.seq, timestamp(event.at), event.actor, event.action, event.record, event.detail, event.prev_hash, event.hash],
@@ -2165,6 +2051,50 @@ impl Store for SqliteStore {
         load().map_err(|e| explain(e, &path, timeout))
     }
 
+    fn status(&mut self) -> Result<StoreStatus> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let load = || -> rusqlite::Result<StoreStatus> {
+            let schema_version: i64 = self
+                .conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            let mut tables = Vec::new();
+            // Records opened only to read may predate some tables.
+            for table in TABLES {
+                if self.has_table(table)? {
+                    let rows =
+                        self.conn
+                            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| {
+                                r.get(0)
+                            })?;
+                    tables.push(TableCount { table, rows });
+                }
+            }
+            let head = self
+                .conn
+                .query_row(
+                    "SELECT seq, hash, at FROM events ORDER BY seq DESC LIMIT 1",
+                    [],
+                    |r| {
+                        Ok(ChainHead {
+                            seq: r.get(0)?,
+                            hash: r.get(1)?,
+                            at: r.get::<_, Stamp>(2)?.0,
+                        })
+                    },
+                )
+                .optional()?;
+            Ok(StoreStatus {
+                backend: "SQLite",
+                location: self.location(),
+                schema_version,
+                known_version: MIGRATIONS.len() as i64,
+                tables,
+                head,
+            })
+        };
+        load().map_err(|e| explain(e, &path, timeout))
+    }
+
     fn inspection_range(&mut self, from: i64, to: i64, version: u8) -> Result<RangeCheck> {
         range_check(&self.conn, from, to, version)
             .map_err(|e| explain(e, &self.path, self.busy_timeout))
@@ -2278,38 +2208,13 @@ fn range_check(conn: &Connection, from: i64, to: i64, version: u8) -> rusqlite::
     } else {
         Vec::new()
     };
-    let mut photo_at = 0;
     let mut heads = heads.query([from, to])?;
     let mut items = items.query([from, to])?;
-    let mut check = RangeCheck {
-        hash: String::new(),
-        inspections: 0,
-        event_seqs: Vec::new(),
-        stray_results: 0,
-        results: 0,
-        attachments: 0,
-        stray_attachments: 0,
-    };
-    // Adds the photos of inspection `id` before it is finished; those of
-    // inspections before it that were not added belong to none in the range.
-    let mut attach = |enc: &mut InspectionEncoder, check: &mut RangeCheck, id: i64| {
-        while let Some(a) = photos.get(photo_at).filter(|a| a.inspection_id <= id) {
-            if a.inspection_id == id && version >= 3 {
-                enc.attachment(&AttachmentFields::of(a));
-                check.attachments += 1;
-            } else {
-                check.stray_attachments += 1;
-            }
-            photo_at += 1;
-        }
-    };
-    let mut hasher = Sha256::new();
-    let mut enc = InspectionEncoder::new(version);
-    // Starts the next inspection; its id, or `None` when there are no more.
+    let mut walk = RangeWalk::new(version, &photos);
     let mut next_head =
-        |enc: &mut InspectionEncoder, check: &mut RangeCheck| -> rusqlite::Result<Option<i64>> {
+        |visit: &mut dyn FnMut(&InspectionFields<'_>, i64)| -> rusqlite::Result<bool> {
             let Some(i) = heads.next()? else {
-                return Ok(None);
+                return Ok(false);
             };
             let fields = InspectionFields {
                 id: i.get(0)?,
@@ -2324,21 +2229,10 @@ fn range_check(conn: &Connection, from: i64, to: i64, version: u8) -> rusqlite::
                 verdict: i.get(9)?,
                 reinspects: i.get(10)?,
             };
-            let event_seq: i64 = i.get(11)?;
-            enc.inspection(&fields);
-            check.inspections += 1;
-            if !check.event_seqs.contains(&event_seq) {
-                check.event_seqs.push(event_seq);
-            }
-            Ok(Some(fields.id))
+            visit(&fields, i.get(11)?);
+            Ok(true)
         };
-    // The inspection whose results are being read, and whether any are left.
-    let mut open: Option<i64> = None;
-    let mut more = true;
     while let Some(r) = items.next()? {
-        check.results += 1;
-        let of: i64 = r.get(0)?;
-        // A stray result is read too: a damaged value in it is damage all the same.
         let result = ResultFields {
             position: r.get(1)?,
             item_id: text(r, 2)?,
@@ -2347,32 +2241,9 @@ fn range_check(conn: &Connection, from: i64, to: i64, version: u8) -> rusqlite::
             outcome: r.get(5)?,
             note: text(r, 6)?,
         };
-        // Inspections before this result's are complete.
-        while more && open.is_none_or(|id| id < of) {
-            if let Some(id) = open.take() {
-                attach(&mut enc, &mut check, id);
-                enc.finish(&mut hasher);
-            }
-            open = next_head(&mut enc, &mut check)?;
-            more = open.is_some();
-        }
-        if open == Some(of) {
-            enc.result(&result);
-        } else {
-            check.stray_results += 1;
-        }
+        walk.result(r.get(0)?, &result, &mut next_head)?;
     }
-    if let Some(id) = open {
-        attach(&mut enc, &mut check, id);
-        enc.finish(&mut hasher);
-    }
-    while more && let Some(id) = next_head(&mut enc, &mut check)? {
-        attach(&mut enc, &mut check, id);
-        enc.finish(&mut hasher);
-    }
-    check.stray_attachments += (photos.len() - photo_at) as i64;
-    check.hash = hex::encode(hasher.finalize());
-    Ok(check)
+    walk.finish(&mut next_head)
 }
 
 #[cfg(test)]

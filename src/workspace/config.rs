@@ -162,7 +162,7 @@ pub struct Config {
     pub out: String,
     pub book: BookFile,
     /// `database = "..."`: a path (relative to the workspace) or a URL.
-    pub database: Option<String>,
+    pub database: Option<crate::store::pg_url::DatabaseSpec>,
     pub people: Vec<Person>,
     /// The default approval rule; sections may have their own.
     pub approval: ApprovalRule,
@@ -242,7 +242,7 @@ impl Config {
                 .unwrap_or_else(|| "Procedures manual".to_string()),
             out: file.publish.out.unwrap_or_else(|| "book".to_string()),
             book: file.book,
-            database: file.database,
+            database: file.database.map(Into::into),
             fpy_target: file
                 .quality
                 .fpy_target

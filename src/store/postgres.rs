@@ -1,0 +1,1678 @@
+//! The shared store: one PostgreSQL database for several stations, lines or
+//! sites. Same tables as SQLite (migrations/postgres), append-only enforced
+//! by triggers in the server, times kept as the same RFC 3339 text, ids
+//! given by sopbook under the write lock as SQLite gives them. Every write
+//! takes one transaction-scoped advisory lock first, so the audit chain
+//! stays one chain however many stations record at once.
+//!
+//! TLS is not used in this version: point stations at a server on the same
+//! host or a trusted network (or through a tunnel).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Result, anyhow};
+use chrono::{DateTime, Utc};
+use postgres::error::SqlState;
+use postgres::types::ToSql;
+use postgres::{Client, NoTls, Row, Statement, Transaction};
+use sha2::{Digest, Sha256};
+
+use crate::error::{ErrorKind, StoreFailure};
+use crate::model::records::{
+    ChangeKind, DocKind, Meaning, Outcome, StepKind, Verdict, parse_timestamp,
+};
+
+use super::pg_url::PgUrl;
+use super::photos::PhotoFiles;
+use super::sqlite::Access;
+use super::{
+    AcknowledgementRow, Appended, AttachmentRow, Batch, BatchHeader, ChainHead, ChangeRow,
+    CredentialRow, EventRow, GENESIS, GroupBy, GroupCount, INSPECTION_HASH_VERSION,
+    InspectionBatch, InspectionFields, InspectionFilter, InspectionRow, ItemResultRow, KeyResetRow,
+    NcRow, NcStepRow, NewInspection, NewRow, RangeCheck, RangeWalk, Records, ResultFields,
+    RevisionRow, RosterRow, SealRow, Sealer, SessionEndRow, SessionRow, SignatureRow,
+    SigningKeyRow, Store, StoreStatus, TABLES, TableCount, VoidRow, append_rows, chained_event,
+    hash_inspection_as, inspections_detail, row_hash, timestamp,
+};
+
+/// Migrations in order; `sopbook_schema` holds one row per migration run.
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/postgres/0001_records.sql"),
+    include_str!("../../migrations/postgres/0002_inspections.sql"),
+    include_str!("../../migrations/postgres/0003_sessions.sql"),
+    include_str!("../../migrations/postgres/0004_keys.sql"),
+    include_str!("../../migrations/postgres/0005_key_resets.sql"),
+    include_str!("../../migrations/postgres/0006_rosters.sql"),
+    include_str!("../../migrations/postgres/0007_submissions.sql"),
+    include_str!("../../migrations/postgres/0008_tokens.sql"),
+    include_str!("../../migrations/postgres/0009_attachments.sql"),
+    include_str!("../../migrations/postgres/0010_acknowledgements.sql"),
+];
+
+/// The advisory lock every write of the records takes ("SOPB").
+const WRITE_LOCK: i64 = 0x534F_5042;
+/// The advisory lock migrations take.
+const MIGRATE_LOCK: i64 = 0x534F_5043;
+
+/// How many inspections go to the server in one statement.
+const CHUNK: usize = 2000;
+
+pub struct PostgresStore {
+    client: Client,
+    url: PgUrl,
+    photos: PathBuf,
+    statements: HashMap<&'static str, Statement>,
+    busy_timeout: Duration,
+}
+
+enum Ownership {
+    Ours(i64),
+    Empty,
+    Foreign(String),
+}
+
+/// Turns the client's error into one that names the records (never with
+/// the password) and says what to do.
+pub fn explain(e: postgres::Error, url: &PgUrl, busy_timeout: Duration) -> anyhow::Error {
+    let failure =
+        |kind: ErrorKind, message: String| anyhow::Error::new(StoreFailure(kind)).context(message);
+    if let Some(db) = e.as_db_error() {
+        let code = db.code();
+        let said = db.message();
+        if *code == SqlState::LOCK_NOT_AVAILABLE {
+            return failure(
+                ErrorKind::StoreBusy,
+                format!(
+                    "the records database `{url}` is locked by another writer for longer than {:.1} s; nothing was recorded\n\nhelp: try again when the other sopbook command has finished",
+                    busy_timeout.as_secs_f64()
+                ),
+            );
+        }
+        if *code == SqlState::DISK_FULL {
+            return failure(
+                ErrorKind::StoreFull,
+                format!(
+                    "the disk of the PostgreSQL server holding the records `{url}` is full; nothing was recorded\n\nhelp: ask whoever runs that server to free some space, then try again"
+                ),
+            );
+        }
+        if [
+            SqlState::ADMIN_SHUTDOWN,
+            SqlState::CRASH_SHUTDOWN,
+            SqlState::CANNOT_CONNECT_NOW,
+            SqlState::TOO_MANY_CONNECTIONS,
+        ]
+        .contains(code)
+        {
+            return failure(
+                ErrorKind::StoreBusy,
+                format!(
+                    "the PostgreSQL server {}:{} holding the records `{url}` is not answering ({said}); nothing was recorded\n\nhelp: try again when the server is back",
+                    url.host, url.port
+                ),
+            );
+        }
+        if [
+            SqlState::INVALID_PASSWORD,
+            SqlState::INVALID_AUTHORIZATION_SPECIFICATION,
+        ]
+        .contains(code)
+        {
+            return failure(
+                ErrorKind::Store,
+                format!(
+                    "the PostgreSQL server {}:{} refused sopbook's sign-in as `{}` ({said}); nothing was read or written\n\nhelp: check the user, and the password (in the URL, PGPASSWORD or ~/.pgpass)",
+                    url.host, url.port, url.user
+                ),
+            );
+        }
+        if *code == SqlState::INVALID_CATALOG_NAME {
+            return failure(
+                ErrorKind::NotFound,
+                format!(
+                    "there is no database `{}` on the PostgreSQL server {}:{} (`{url}`); nothing was read or written\n\nhelp: create it (createdb -O {} {}) or correct the URL",
+                    url.dbname, url.host, url.port, url.user, url.dbname
+                ),
+            );
+        }
+        if *code == SqlState::INSUFFICIENT_PRIVILEGE {
+            return failure(
+                ErrorKind::Store,
+                format!(
+                    "the PostgreSQL user `{}` may not do this in the records `{url}` ({said}); nothing was recorded\n\nhelp: see the README for the roles to create",
+                    url.user
+                ),
+            );
+        }
+        let detail = match db.detail() {
+            Some(d) => format!("{said}: {d}"),
+            None => said.to_string(),
+        };
+        return anyhow!("PostgreSQL says: {detail}")
+            .context(format!("the records database `{url}` failed"));
+    }
+    // No answer from the server at all: not running, not reachable, or the
+    // connection dropped. The client's words, with their cause.
+    let said = match std::error::Error::source(&e) {
+        Some(cause) => format!("{e}: {cause}"),
+        None => e.to_string(),
+    };
+    failure(
+        ErrorKind::StoreBusy,
+        format!(
+            "could not reach the PostgreSQL server {}:{} holding the records `{url}` ({said}); nothing was recorded\n\nhelp: check that the server is running and reachable from this station, then try again",
+            url.host, url.port
+        ),
+    )
+}
+
+fn stamp(r: &Row, i: usize) -> Result<DateTime<Utc>> {
+    let text: String = r.try_get(i)?;
+    parse_timestamp(&text).ok_or_else(|| anyhow!("`{text}` is not a time"))
+}
+
+fn word<T>(r: &Row, i: usize, parse: fn(&str) -> Option<T>, what: &str) -> Result<T> {
+    let text: String = r.try_get(i)?;
+    parse(&text).ok_or_else(|| anyhow!("`{text}` is not a {what}"))
+}
+
+fn inspection_row(r: &Row) -> Result<InspectionRow> {
+    Ok(InspectionRow {
+        id: r.try_get(0)?,
+        checklist_id: r.try_get(1)?,
+        revision_id: r.try_get(2)?,
+        revision_number: r.try_get(3)?,
+        lot: r.try_get(4)?,
+        serial: r.try_get(5)?,
+        inspector: r.try_get(6)?,
+        station: r.try_get(7)?,
+        recorded_at: stamp(r, 8)?,
+        verdict: word(r, 9, Verdict::parse, "verdict")?,
+        reinspects: r.try_get(10)?,
+        event_seq: r.try_get(11)?,
+    })
+}
+
+const INSPECTION_COLUMNS: &str = "i.id, i.checklist_id, i.revision_id, i.revision_number, i.lot, i.serial, i.inspector, i.station, i.recorded_at, i.verdict, i.reinspects, i.event_seq";
+
+fn item_row(r: &Row) -> Result<ItemResultRow> {
+    Ok(ItemResultRow {
+        inspection_id: r.try_get(0)?,
+        position: r.try_get(1)?,
+        item_id: r.try_get(2)?,
+        value: r.try_get(3)?,
+        number: r.try_get(4)?,
+        outcome: word(r, 5, Outcome::parse, "outcome")?,
+        note: r.try_get(6)?,
+    })
+}
+
+const ATTACHMENT_COLUMNS: &str =
+    "inspection_id, position, item_id, sha256, media_type, byte_size, file_name";
+
+fn attachment_row(r: &Row) -> Result<AttachmentRow> {
+    Ok(AttachmentRow {
+        inspection_id: r.try_get(0)?,
+        position: r.try_get(1)?,
+        item_id: r.try_get(2)?,
+        sha256: r.try_get(3)?,
+        media_type: r.try_get(4)?,
+        byte_size: r.try_get(5)?,
+        file_name: r.try_get(6)?,
+    })
+}
+
+fn session_row(r: &Row) -> Result<SessionRow> {
+    Ok(SessionRow {
+        id: r.try_get(0)?,
+        person: r.try_get(1)?,
+        token_hash: r.try_get(2)?,
+        started_at: stamp(r, 3)?,
+        expires_at: stamp(r, 4)?,
+        event_seq: r.try_get(5)?,
+        kind: r.try_get(6)?,
+    })
+}
+
+fn session_end_row(r: &Row) -> Result<SessionEndRow> {
+    Ok(SessionEndRow {
+        id: r.try_get(0)?,
+        session_id: r.try_get(1)?,
+        ended_at: stamp(r, 2)?,
+        reason: r.try_get(3)?,
+        event_seq: r.try_get(4)?,
+    })
+}
+
+/// `recorded_at` bounds as SQL: dates compare as text against RFC 3339
+/// times (the columns are of the "C" collation: byte order, as in SQLite).
+fn range_clause(since: Option<&str>, until: Option<&str>, params: &mut Vec<String>) -> String {
+    let mut sql = String::new();
+    if let Some(s) = since {
+        params.push(s.to_string());
+        sql.push_str(&format!(" AND i.recorded_at >= ${}::text", params.len()));
+    }
+    if let Some(u) = until {
+        params.push(u.to_string());
+        sql.push_str(&format!(" AND i.recorded_at < ${}::text", params.len()));
+    }
+    sql
+}
+
+fn text_params(params: &[String]) -> Vec<&(dyn ToSql + Sync)> {
+    params.iter().map(|p| p as &(dyn ToSql + Sync)).collect()
+}
+
+/// The next event's number and the hash it chains to.
+fn next_event(tx: &mut Transaction<'_>) -> std::result::Result<(i64, String), postgres::Error> {
+    let last = tx.query_opt(
+        "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
+        &[],
+    )?;
+    Ok(match last {
+        Some(r) => (r.try_get::<_, i64>(0)? + 1, r.try_get(1)?),
+        None => (1, GENESIS.to_string()),
+    })
+}
+
+fn next_id(tx: &mut Transaction<'_>, table: &str) -> std::result::Result<i64, postgres::Error> {
+    tx.query_one(
+        &format!("SELECT coalesce(max(id), 0) + 1 FROM {table}"),
+        &[],
+    )?
+    .try_get(0)
+}
+
+fn write_event(
+    tx: &mut Transaction<'_>,
+    event: &EventRow,
+) -> std::result::Result<(), postgres::Error> {
+    tx.execute(
+        "INSERT INTO events (seq, at, actor, action, record, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        &[&event.seq, &timestamp(event.at), &event.actor, &event.action, &event.record, &event.detail, &event.prev_hash, &event.hash],
+    )?;
+    Ok(())
+}
+
+impl PostgresStore {
+    /// Opens the records at `url`, applying the migrations on first use
+    /// (inside an advisory lock, so stations starting at once are safe).
+    /// A database that is not sopbook's, or that a newer sopbook wrote, is
+    /// refused before anything is written. Photos are kept in `photos_beside`'s
+    /// folder on this station.
+    pub fn open(
+        url: PgUrl,
+        access: Access,
+        origin: &str,
+        photos_beside: PathBuf,
+        busy_timeout: Duration,
+    ) -> Result<PostgresStore> {
+        let mut config = url.config();
+        // A writer waits this long for the write lock, as on SQLite.
+        config.options(&format!(
+            "-c lock_timeout={}",
+            busy_timeout.as_millis().max(1)
+        ));
+        let client = config
+            .connect(NoTls)
+            .map_err(|e| explain(e, &url, busy_timeout))?;
+        let mut store = PostgresStore {
+            client,
+            url,
+            photos: photos_beside,
+            statements: HashMap::new(),
+            busy_timeout,
+        };
+        let shown = store.url.to_string();
+        match store.ownership().map_err(|e| store.explain(e))? {
+            Ownership::Ours(version) if version > MIGRATIONS.len() as i64 => {
+                return Err(anyhow!(
+                    "the records database `{shown}` was written by a newer sopbook (records version {version}; this sopbook knows up to {}); nothing was read or written\n\nhelp: use the newer sopbook",
+                    MIGRATIONS.len()
+                ));
+            }
+            Ownership::Ours(_) | Ownership::Empty => {}
+            Ownership::Foreign(what) => {
+                return Err(anyhow!(
+                    "`{shown}` ({origin}) is not a sopbook records database ({what}); nothing was read or written\n\nhelp: point it at sopbook's records, or at an empty database"
+                ));
+            }
+        }
+        // A PostgreSQL database is made for sopbook by whoever runs the
+        // server: its first use, even to read, puts the tables in.
+        let _ = access;
+        store.migrate().map_err(|e| store.explain(e))?;
+        Ok(store)
+    }
+
+    fn explain(&self, e: postgres::Error) -> anyhow::Error {
+        explain(e, &self.url, self.busy_timeout)
+    }
+
+    /// Whose database this is (its current schema), read without writing.
+    fn ownership(&mut self) -> std::result::Result<Ownership, postgres::Error> {
+        let marked: bool = self
+            .client
+            .query_one("SELECT to_regclass('sopbook_schema') IS NOT NULL", &[])?
+            .try_get(0)?;
+        if marked {
+            let version: i64 = self
+                .client
+                .query_one(
+                    "SELECT coalesce(max(version), 0)::bigint FROM sopbook_schema",
+                    &[],
+                )?
+                .try_get(0)?;
+            return Ok(Ownership::Ours(version));
+        }
+        let tables: Vec<String> = self
+            .client
+            .query(
+                "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename COLLATE \"C\" LIMIT 5",
+                &[],
+            )?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<std::result::Result<_, _>>()?;
+        Ok(if tables.is_empty() {
+            Ownership::Empty
+        } else {
+            Ownership::Foreign(format!("it holds the tables {}", tables.join(", ")))
+        })
+    }
+
+    fn migrate(&mut self) -> std::result::Result<(), postgres::Error> {
+        if let Ownership::Ours(v) = self.ownership()?
+            && v >= MIGRATIONS.len() as i64
+        {
+            return Ok(());
+        }
+        let mut tx = self.client.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATE_LOCK])?;
+        // Another station may have migrated while this one waited for the lock.
+        // (Read from pg_class by this statement's snapshot: `to_regclass`
+        // may answer from a catalog snapshot older than the lock.)
+        let marked: bool = tx
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                                WHERE c.relname = 'sopbook_schema' AND n.nspname = current_schema())",
+                &[],
+            )?
+            .try_get(0)?;
+        let version: i64 = if marked {
+            tx.query_one(
+                "SELECT coalesce(max(version), 0)::bigint FROM sopbook_schema",
+                &[],
+            )?
+            .try_get(0)?
+        } else {
+            0
+        };
+        let now = timestamp(Utc::now());
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            tx.batch_execute(sql)?;
+            tx.execute(
+                "INSERT INTO sopbook_schema (version, applied_at) VALUES ($1, $2)",
+                &[&(i as i32 + 1), &now],
+            )?;
+        }
+        tx.commit()
+    }
+
+    /// A statement prepared once per connection.
+    fn prepared(&mut self, sql: &'static str) -> std::result::Result<Statement, postgres::Error> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(sql)?;
+        self.statements.insert(sql, s.clone());
+        Ok(s)
+    }
+
+    /// Rows of a query with no parameters, each read by `read`.
+    fn load<T>(&mut self, sql: &'static str, read: fn(&Row) -> Result<T>) -> Result<Vec<T>> {
+        let stmt = self.prepared(sql).map_err(|e| self.explain(e))?;
+        let rows = self.client.query(&stmt, &[]).map_err(|e| self.explain(e))?;
+        rows.iter()
+            .map(read)
+            .collect::<Result<Vec<T>>>()
+            .map_err(|e| self.damaged(e))
+    }
+
+    /// A row that does not read back as sopbook wrote it.
+    fn damaged(&self, e: anyhow::Error) -> anyhow::Error {
+        e.context(format!(
+            "the records database `{}` holds a value sopbook cannot read",
+            self.url
+        ))
+    }
+
+    fn append_tx(
+        &mut self,
+        at: DateTime<Utc>,
+        batch: Batch,
+        sealers: &[Sealer],
+    ) -> std::result::Result<Appended, postgres::Error> {
+        let mut tx = self.client.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
+        let (seq, prev_hash) = next_event(&mut tx)?;
+        let (ids, detail) = append_rows::<postgres::Error>(
+            batch.inserts,
+            batch.note,
+            sealers,
+            &mut |row| {
+                let inserted = match row {
+                NewRow::Revision(row) => tx.query_one(
+                    "INSERT INTO revisions (id, doc_id, kind, number, title, path, content, content_hash, summary, minor, author, created_at, event_seq)
+                     VALUES ((SELECT coalesce(max(id), 0) + 1 FROM revisions), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                    &[&row.doc_id, &row.kind.as_str(), &row.number, &row.title, &row.path, &row.content, &row.content_hash,
+                      &row.summary, &row.minor, &row.author, &timestamp(row.created_at), &seq],
+                ),
+                NewRow::Change(row) => tx.query_one(
+                    "INSERT INTO changes (id, doc_id, kind, revision_id, requested_by, reason, effective_date, required, approver_roles, created_at, event_seq)
+                     VALUES ((SELECT coalesce(max(id), 0) + 1 FROM changes), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                    &[&row.doc_id, &row.kind.as_str(), &row.revision_id, &row.requested_by, &row.reason, &row.effective_date.map(|d| d.to_string()),
+                      &row.required, &row.approver_roles, &timestamp(row.created_at), &seq],
+                ),
+                NewRow::Signature(row) => tx.query_one(
+                    "INSERT INTO signatures (id, change_id, doc_id, revision_id, signer, meaning, signed_at, content_hash, note, event_seq)
+                     VALUES ((SELECT coalesce(max(id), 0) + 1 FROM signatures), $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                    &[&row.change_id, &row.doc_id, &row.revision_id, &row.signer, &row.meaning.as_str(), &timestamp(row.signed_at),
+                      &row.content_hash, &row.note, &seq],
+                ),
+                NewRow::Void(row) => tx.query_one(
+                    "INSERT INTO inspection_voids (id, inspection_id, reason, voided_by, voided_at, event_seq)
+                     VALUES ((SELECT coalesce(max(id), 0) + 1 FROM inspection_voids), $1, $2, $3, $4, $5) RETURNING id",
+                    &[&row.inspection_id, &row.reason, &row.voided_by, &timestamp(row.voided_at), &seq],
+                ),
+                NewRow::NcStep(row) => tx.query_one(
+                    "INSERT INTO nc_steps (id, nc_id, kind, value, sop_id, signer, signed_at, note, event_seq)
+                     VALUES ((SELECT coalesce(max(id), 0) + 1 FROM nc_steps), $1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                    &[&row.nc_id, &row.kind.as_str(), &row.value, &row.sop_id, &row.signer, &timestamp(row.signed_at), &row.note, &seq],
+                ),
+                NewRow::Session(row) => tx.query_one(
+                    "INSERT INTO sessions (id, person, token_hash, started_at, expires_at, event_seq, kind)
+                     VALUES ((SELECT coalesce(max(id), 0) + 1 FROM sessions), $1, $2, $3, $4, $5, $6) RETURNING id",
+                    &[&row.person, &row.token_hash, &timestamp(row.started_at), &timestamp(row.expires_at), &seq, &row.kind],
+                ),
+                NewRow::SessionEnd(row) => tx.query_one(
+                    "INSERT INTO session_ends (id, session_id, ended_at, reason, event_seq)
+                     VALUES ((SELECT coalesce(max(id), 0) + 1 FROM session_ends), $1, $2, $3, $4) RETURNING id",
+                    &[&row.session_id, &timestamp(row.ended_at), &row.reason, &seq],
+                ),
+                NewRow::SigningKey(row) => tx.query_one(
+                    "INSERT INTO signing_keys (id, person, public_key, sealed, set_at, event_seq)
+                     VALUES ((SELECT coalesce(max(id), 0) + 1 FROM signing_keys), $1, $2, $3, $4, $5) RETURNING id",
+                    &[&row.person, &row.public_key, &row.sealed, &timestamp(row.set_at), &seq],
+                ),
+                NewRow::KeyReset(row) => tx.query_one(
+                    "INSERT INTO key_resets (id, person, public_key, reason, reset_by, reset_at, event_seq)
+                     VALUES ((SELECT coalesce(max(id), 0) + 1 FROM key_resets), $1, $2, $3, $4, $5, $6) RETURNING id",
+                    &[&row.person, &row.public_key, &row.reason, &row.reset_by, &timestamp(row.reset_at), &seq],
+                ),
+                NewRow::Roster(row) => tx.query_one(
+                    "INSERT INTO rosters (id, people, recorded_at, event_seq)
+                     VALUES ((SELECT coalesce(max(id), 0) + 1 FROM rosters), $1, $2, $3) RETURNING id",
+                    &[&row.people, &timestamp(row.recorded_at), &seq],
+                ),
+                NewRow::Acknowledgement(row) => tx.query_one(
+                    "INSERT INTO acknowledgements (id, person, doc_id, revision_id, revision_number, content_hash, acknowledged_at, event_seq)
+                     VALUES ((SELECT coalesce(max(id), 0) + 1 FROM acknowledgements), $1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                    &[&row.person, &row.doc_id, &row.revision_id, &row.revision_number, &row.content_hash, &timestamp(row.acknowledged_at), &seq],
+                ),
+                NewRow::Credential(row) => tx.query_one(
+                    "INSERT INTO credentials (id, person, hash, set_at, event_seq)
+                     VALUES ((SELECT coalesce(max(id), 0) + 1 FROM credentials), $1, $2, $3, $4) RETURNING id",
+                    &[&row.person, &row.hash, &timestamp(row.set_at), &seq],
+                ),
+                NewRow::Seal(seal) => tx.query_one(
+                    "INSERT INTO seals (id, row_table, row_id, signer, public_key, signature, event_seq)
+                     VALUES ((SELECT coalesce(max(id), 0) + 1 FROM seals), $1, $2, $3, $4, $5, $6) RETURNING id",
+                    &[&seal.row_table, &seal.row_id, &seal.signer, &seal.public_key, &seal.signature, &seq],
+                ),
+            }?;
+                inserted.try_get::<_, i64>(0)
+            },
+        )?;
+        let event = chained_event(
+            seq,
+            prev_hash,
+            at,
+            (batch.actor, batch.action, batch.record),
+            &detail,
+        );
+        write_event(&mut tx, &event)?;
+        tx.commit()?;
+        Ok(Appended { seq, ids })
+    }
+}
+
+impl PostgresStore {
+    /// Writes a batch of inspections and its event in one transaction,
+    /// under the write lock: ids are given from the largest so far, every
+    /// table's rows go to the server in a few statements (arrays unnested).
+    fn write_inspections(
+        &mut self,
+        at: DateTime<Utc>,
+        header: BatchHeader,
+        mut inspections: Vec<NewInspection>,
+    ) -> std::result::Result<Vec<(i64, Option<i64>)>, postgres::Error> {
+        let mut tx = self.client.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
+        let (seq, prev_hash) = next_event(&mut tx)?;
+        let base = next_id(&mut tx, "inspections")?;
+        let nc_base = next_id(&mut tx, "nonconformances")?;
+        let mut hasher = Sha256::new();
+        let mut nc_hasher = Sha256::new();
+        let mut ncs: Vec<NcRow> = Vec::new();
+        let mut out = Vec::with_capacity(inspections.len());
+        let mut failed = 0;
+        for (k, new) in inspections.iter_mut().enumerate() {
+            let id = base + k as i64;
+            new.row.id = id;
+            new.row.event_seq = seq;
+            for r in &mut new.results {
+                r.inspection_id = id;
+            }
+            for a in &mut new.attachments {
+                a.inspection_id = id;
+            }
+            if new.row.verdict == Verdict::Fail {
+                failed += 1;
+            }
+            hash_inspection_as(
+                INSPECTION_HASH_VERSION,
+                &mut hasher,
+                &new.row,
+                &new.results,
+                &new.attachments,
+            );
+            let nc_id = new.nc_summary.as_ref().map(|summary| {
+                let row = NcRow {
+                    id: nc_base + ncs.len() as i64,
+                    inspection_id: id,
+                    opened_at: new.row.recorded_at,
+                    summary: summary.clone(),
+                    event_seq: seq,
+                };
+                nc_hasher.update(row_hash(&row).as_bytes());
+                let nc_id = row.id;
+                ncs.push(row);
+                nc_id
+            });
+            out.push((id, nc_id));
+        }
+        for chunk in inspections.chunks(CHUNK) {
+            insert_inspections(&mut tx, chunk, seq)?;
+        }
+        for chunk in ncs.chunks(CHUNK * 4) {
+            tx.execute(
+                "INSERT INTO nonconformances (id, inspection_id, opened_at, summary, event_seq)
+                 SELECT *, $5::bigint FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])",
+                &[
+                    &chunk.iter().map(|n| n.id).collect::<Vec<_>>(),
+                    &chunk.iter().map(|n| n.inspection_id).collect::<Vec<_>>(),
+                    &chunk.iter().map(|n| timestamp(n.opened_at)).collect::<Vec<_>>(),
+                    &chunk.iter().map(|n| n.summary.as_str()).collect::<Vec<_>>(),
+                    &seq,
+                ],
+            )?;
+        }
+        let count = out.len();
+        let span = match count {
+            0 => (0, 0),
+            n => (base, base + n as i64 - 1),
+        };
+        let detail = inspections_detail(
+            header.note,
+            count,
+            failed,
+            span,
+            &hex::encode(hasher.finalize()),
+            ncs.len(),
+            &hex::encode(nc_hasher.finalize()),
+        );
+        let event = chained_event(
+            seq,
+            prev_hash,
+            at,
+            (header.actor, header.action, header.record),
+            &detail,
+        );
+        write_event(&mut tx, &event)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    fn records_where(&mut self, doc: Option<&str>) -> Result<Records> {
+        let filter = if doc.is_some() {
+            "WHERE doc_id = $1::text"
+        } else {
+            ""
+        };
+        let args: Vec<&(dyn ToSql + Sync)> = match &doc {
+            Some(d) => vec![d],
+            None => vec![],
+        };
+        let (url, timeout) = (self.url.clone(), self.busy_timeout);
+        let e = |err| explain(err, &url, timeout);
+        let rows = self
+            .client
+            .query(
+                &format!(
+                    "SELECT id, doc_id, kind, number, title, path, content, content_hash, summary, minor, author, created_at, event_seq
+                     FROM revisions {filter} ORDER BY id"
+                ),
+                &args,
+            )
+            .map_err(e)?;
+        let revisions = rows
+            .iter()
+            .map(|r| {
+                Ok(RevisionRow {
+                    id: r.try_get(0)?,
+                    doc_id: r.try_get(1)?,
+                    kind: word(r, 2, DocKind::parse, "kind of document")?,
+                    number: r.try_get(3)?,
+                    title: r.try_get(4)?,
+                    path: r.try_get(5)?,
+                    content: r.try_get(6)?,
+                    content_hash: r.try_get(7)?,
+                    summary: r.try_get(8)?,
+                    minor: r.try_get(9)?,
+                    author: r.try_get(10)?,
+                    created_at: stamp(r, 11)?,
+                    event_seq: r.try_get(12)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()
+            .map_err(|err| self.damaged(err))?;
+        let rows = self
+            .client
+            .query(
+                &format!(
+                    "SELECT id, doc_id, kind, revision_id, requested_by, reason, effective_date, required, approver_roles, created_at, event_seq
+                     FROM changes {filter} ORDER BY id"
+                ),
+                &args,
+            )
+            .map_err(e)?;
+        let changes = rows
+            .iter()
+            .map(|r| {
+                let day: Option<String> = r.try_get(6)?;
+                Ok(ChangeRow {
+                    id: r.try_get(0)?,
+                    doc_id: r.try_get(1)?,
+                    kind: word(r, 2, ChangeKind::parse, "kind of change")?,
+                    revision_id: r.try_get(3)?,
+                    requested_by: r.try_get(4)?,
+                    reason: r.try_get(5)?,
+                    effective_date: match day {
+                        Some(d) => Some(
+                            chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                                .map_err(|_| anyhow!("`{d}` is not a date"))?,
+                        ),
+                        None => None,
+                    },
+                    required: r.try_get(7)?,
+                    approver_roles: r.try_get(8)?,
+                    created_at: stamp(r, 9)?,
+                    event_seq: r.try_get(10)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()
+            .map_err(|err| self.damaged(err))?;
+        let rows = self
+            .client
+            .query(
+                &format!(
+                    "SELECT id, change_id, doc_id, revision_id, signer, meaning, signed_at, content_hash, note, event_seq
+                     FROM signatures {filter} ORDER BY id"
+                ),
+                &args,
+            )
+            .map_err(e)?;
+        let signatures = rows
+            .iter()
+            .map(|r| {
+                Ok(SignatureRow {
+                    id: r.try_get(0)?,
+                    change_id: r.try_get(1)?,
+                    doc_id: r.try_get(2)?,
+                    revision_id: r.try_get(3)?,
+                    signer: r.try_get(4)?,
+                    meaning: word(r, 5, Meaning::parse, "meaning")?,
+                    signed_at: stamp(r, 6)?,
+                    content_hash: r.try_get(7)?,
+                    note: r.try_get(8)?,
+                    event_seq: r.try_get(9)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()
+            .map_err(|err| self.damaged(err))?;
+        Ok(Records {
+            revisions,
+            changes,
+            signatures,
+        })
+    }
+
+    /// Rows of a query with text parameters, each read by `read`.
+    fn load_with<T>(
+        &mut self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+        read: impl Fn(&Row) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let rows = self
+            .client
+            .query(sql, params)
+            .map_err(|e| self.explain(e))?;
+        rows.iter()
+            .map(read)
+            .collect::<Result<Vec<T>>>()
+            .map_err(|e| self.damaged(e))
+    }
+
+    fn count(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<i64> {
+        let row = self
+            .client
+            .query_one(sql, params)
+            .map_err(|e| self.explain(e))?;
+        row.try_get(0).map_err(|e| self.explain(e))
+    }
+
+    fn range_check(&mut self, from: i64, to: i64, version: u8) -> Result<RangeCheck> {
+        let heads = self.load_with(
+            &format!(
+                "SELECT {INSPECTION_COLUMNS} FROM inspections i WHERE i.id BETWEEN $1 AND $2 ORDER BY i.id"
+            ),
+            &[&from, &to],
+            inspection_row,
+        )?;
+        let items = self.load_with(
+            "SELECT inspection_id, position, item_id, value, number, outcome, note FROM item_results
+             WHERE inspection_id BETWEEN $1 AND $2 ORDER BY inspection_id, position",
+            &[&from, &to],
+            item_row,
+        )?;
+        let photos = self.load_with(
+            &format!(
+                "SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE inspection_id BETWEEN $1 AND $2 ORDER BY inspection_id, position"
+            ),
+            &[&from, &to],
+            attachment_row,
+        )?;
+        Ok(range_check_of(version, &heads, &items, &photos))
+    }
+}
+
+/// One chunk of inspections with their results and photos, ids given.
+fn insert_inspections(
+    tx: &mut Transaction<'_>,
+    chunk: &[NewInspection],
+    seq: i64,
+) -> std::result::Result<(), postgres::Error> {
+    let rows: Vec<&InspectionRow> = chunk.iter().map(|n| &n.row).collect();
+    tx.execute(
+        "INSERT INTO inspections (id, checklist_id, revision_id, revision_number, lot, serial, inspector, station, recorded_at, verdict, reinspects, event_seq)
+         SELECT *, $12::bigint FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[])",
+        &[
+            &rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.checklist_id.as_str()).collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.revision_id).collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.revision_number).collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.lot.as_str()).collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.serial.as_str()).collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.inspector.as_str()).collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.station.as_str()).collect::<Vec<_>>(),
+            &rows.iter().map(|r| timestamp(r.recorded_at)).collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.verdict.as_str()).collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.reinspects).collect::<Vec<_>>(),
+            &seq,
+        ],
+    )?;
+    let results: Vec<&ItemResultRow> = chunk.iter().flat_map(|n| &n.results).collect();
+    if !results.is_empty() {
+        tx.execute(
+            "INSERT INTO item_results (inspection_id, position, item_id, value, number, outcome, note)
+             SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::float8[], $6::text[], $7::text[])",
+            &[
+                &results.iter().map(|r| r.inspection_id).collect::<Vec<_>>(),
+                &results.iter().map(|r| r.position).collect::<Vec<_>>(),
+                &results.iter().map(|r| r.item_id.as_str()).collect::<Vec<_>>(),
+                &results.iter().map(|r| r.value.as_str()).collect::<Vec<_>>(),
+                &results.iter().map(|r| r.number).collect::<Vec<_>>(),
+                &results.iter().map(|r| r.outcome.as_str()).collect::<Vec<_>>(),
+                &results.iter().map(|r| r.note.as_str()).collect::<Vec<_>>(),
+            ],
+        )?;
+    }
+    let photos: Vec<&AttachmentRow> = chunk.iter().flat_map(|n| &n.attachments).collect();
+    if !photos.is_empty() {
+        tx.execute(
+            "INSERT INTO attachments (inspection_id, position, item_id, sha256, media_type, byte_size, file_name)
+             SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[])",
+            &[
+                &photos.iter().map(|a| a.inspection_id).collect::<Vec<_>>(),
+                &photos.iter().map(|a| a.position).collect::<Vec<_>>(),
+                &photos.iter().map(|a| a.item_id.as_str()).collect::<Vec<_>>(),
+                &photos.iter().map(|a| a.sha256.as_str()).collect::<Vec<_>>(),
+                &photos.iter().map(|a| a.media_type.as_str()).collect::<Vec<_>>(),
+                &photos.iter().map(|a| a.byte_size).collect::<Vec<_>>(),
+                &photos.iter().map(|a| a.file_name.as_str()).collect::<Vec<_>>(),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// What a range of inspections holds, from its rows read in order
+/// (inspections by id; results and photos by inspection and position).
+fn range_check_of(
+    version: u8,
+    heads: &[InspectionRow],
+    items: &[ItemResultRow],
+    photos: &[AttachmentRow],
+) -> RangeCheck {
+    use std::convert::Infallible;
+    let mut heads = heads.iter();
+    let mut next_head =
+        |visit: &mut dyn FnMut(&InspectionFields<'_>, i64)| -> std::result::Result<bool, Infallible> {
+            Ok(match heads.next() {
+                Some(i) => {
+                    visit(&InspectionFields::of(i), i.event_seq);
+                    true
+                }
+                None => false,
+            })
+        };
+    let mut walk = RangeWalk::new(version, photos);
+    for r in items {
+        // Rows in memory are always read: no error can come.
+        if let Err(never) = walk.result(r.inspection_id, &ResultFields::of(r), &mut next_head) {
+            match never {}
+        }
+    }
+    match walk.finish(&mut next_head) {
+        Ok(check) => check,
+        Err(never) => match never {},
+    }
+}
+
+impl Store for PostgresStore {
+    fn append_sealed(
+        &mut self,
+        at: DateTime<Utc>,
+        batch: Batch,
+        sealers: &[Sealer],
+    ) -> Result<Appended> {
+        self.append_tx(at, batch, sealers)
+            .map_err(|e| self.explain(e))
+    }
+
+    fn signing_keys(&mut self) -> Result<Vec<SigningKeyRow>> {
+        self.load(
+            "SELECT id, person, public_key, sealed, set_at, event_seq FROM signing_keys ORDER BY id",
+            |r| {
+                Ok(SigningKeyRow {
+                    id: r.try_get(0)?,
+                    person: r.try_get(1)?,
+                    public_key: r.try_get(2)?,
+                    sealed: r.try_get(3)?,
+                    set_at: stamp(r, 4)?,
+                    event_seq: r.try_get(5)?,
+                })
+            },
+        )
+    }
+
+    fn key_resets(&mut self) -> Result<Vec<KeyResetRow>> {
+        self.load(
+            "SELECT id, person, public_key, reason, reset_by, reset_at, event_seq FROM key_resets ORDER BY id",
+            |r| {
+                Ok(KeyResetRow {
+                    id: r.try_get(0)?,
+                    person: r.try_get(1)?,
+                    public_key: r.try_get(2)?,
+                    reason: r.try_get(3)?,
+                    reset_by: r.try_get(4)?,
+                    reset_at: stamp(r, 5)?,
+                    event_seq: r.try_get(6)?,
+                })
+            },
+        )
+    }
+
+    fn recent_refusals(&mut self, actor: &str, reason: &str, since: DateTime<Utc>) -> Result<i64> {
+        self.count(
+            "SELECT count(*) FROM events
+             WHERE seq > (SELECT coalesce(max(seq), 0) - 5000 FROM events)
+               AND actor = $1::text AND action = 'refused' AND at >= $2::text
+               AND sopbook_json(detail) -> 'note' ->> 'reason' = $3::text",
+            &[&actor, &timestamp(since), &reason],
+        )
+    }
+
+    fn recent_refusals_from(
+        &mut self,
+        origin: &str,
+        reasons: &[&str],
+        since: DateTime<Utc>,
+    ) -> Result<i64> {
+        let reasons: Vec<&str> = reasons.to_vec();
+        self.count(
+            "SELECT count(*) FROM events
+             WHERE seq > (SELECT coalesce(max(seq), 0) - 5000 FROM events)
+               AND action = 'refused' AND at >= $2::text
+               AND sopbook_json(detail) -> 'note' ->> 'from' = $1::text
+               AND sopbook_json(detail) -> 'note' ->> 'reason' = ANY($3::text[])",
+            &[&origin, &timestamp(since), &reasons],
+        )
+    }
+
+    fn rosters(&mut self) -> Result<Vec<RosterRow>> {
+        self.load(
+            "SELECT id, people, recorded_at, event_seq FROM rosters ORDER BY id",
+            roster_row,
+        )
+    }
+
+    fn last_roster(&mut self) -> Result<Option<RosterRow>> {
+        Ok(self
+            .load(
+                "SELECT id, people, recorded_at, event_seq FROM rosters ORDER BY id DESC LIMIT 1",
+                roster_row,
+            )?
+            .pop())
+    }
+
+    fn acknowledgements(&mut self) -> Result<Vec<AcknowledgementRow>> {
+        self.load(
+            "SELECT id, person, doc_id, revision_id, revision_number, content_hash, acknowledged_at, event_seq FROM acknowledgements ORDER BY id",
+            |r| {
+                Ok(AcknowledgementRow {
+                    id: r.try_get(0)?,
+                    person: r.try_get(1)?,
+                    doc_id: r.try_get(2)?,
+                    revision_id: r.try_get(3)?,
+                    revision_number: r.try_get(4)?,
+                    content_hash: r.try_get(5)?,
+                    acknowledged_at: stamp(r, 6)?,
+                    event_seq: r.try_get(7)?,
+                })
+            },
+        )
+    }
+
+    fn seals(&mut self) -> Result<Vec<SealRow>> {
+        self.load(
+            "SELECT id, row_table, row_id, signer, public_key, signature, event_seq FROM seals ORDER BY id",
+            |r| {
+                Ok(SealRow {
+                    id: r.try_get(0)?,
+                    row_table: r.try_get(1)?,
+                    row_id: r.try_get(2)?,
+                    signer: r.try_get(3)?,
+                    public_key: r.try_get(4)?,
+                    signature: r.try_get(5)?,
+                    event_seq: r.try_get(6)?,
+                })
+            },
+        )
+    }
+
+    fn records(&mut self) -> Result<Records> {
+        self.records_where(None)
+    }
+
+    fn records_of(&mut self, doc_id: &str) -> Result<Records> {
+        self.records_where(Some(doc_id))
+    }
+
+    fn events(&mut self) -> Result<Vec<EventRow>> {
+        self.load(
+            "SELECT seq, at, actor, action, record, detail, prev_hash, hash FROM events ORDER BY seq",
+            |r| {
+                Ok(EventRow {
+                    seq: r.try_get(0)?,
+                    at: stamp(r, 1)?,
+                    actor: r.try_get(2)?,
+                    action: r.try_get(3)?,
+                    record: r.try_get(4)?,
+                    detail: r.try_get(5)?,
+                    prev_hash: r.try_get(6)?,
+                    hash: r.try_get(7)?,
+                })
+            },
+        )
+    }
+
+    fn credentials(&mut self) -> Result<Vec<CredentialRow>> {
+        self.load(
+            "SELECT id, person, hash, set_at, event_seq FROM credentials ORDER BY id",
+            |r| {
+                Ok(CredentialRow {
+                    id: r.try_get(0)?,
+                    person: r.try_get(1)?,
+                    hash: r.try_get(2)?,
+                    set_at: stamp(r, 3)?,
+                    event_seq: r.try_get(4)?,
+                })
+            },
+        )
+    }
+
+    fn session(&mut self, token_hash: &str) -> Result<Option<(SessionRow, Option<SessionEndRow>)>> {
+        let Some(session) = self
+            .load_with(
+                "SELECT id, person, token_hash, started_at, expires_at, event_seq, kind FROM sessions WHERE token_hash = $1::text",
+                &[&token_hash],
+                session_row,
+            )?
+            .pop()
+        else {
+            return Ok(None);
+        };
+        let end = self
+            .load_with(
+                "SELECT id, session_id, ended_at, reason, event_seq FROM session_ends WHERE session_id = $1",
+                &[&session.id],
+                session_end_row,
+            )?
+            .pop();
+        Ok(Some((session, end)))
+    }
+
+    fn sessions(&mut self) -> Result<(Vec<SessionRow>, Vec<SessionEndRow>)> {
+        let sessions = self.load(
+            "SELECT id, person, token_hash, started_at, expires_at, event_seq, kind FROM sessions ORDER BY id",
+            session_row,
+        )?;
+        let ends = self.load(
+            "SELECT id, session_id, ended_at, reason, event_seq FROM session_ends ORDER BY id",
+            session_end_row,
+        )?;
+        Ok((sessions, ends))
+    }
+
+    fn location(&self) -> String {
+        self.url.to_string()
+    }
+
+    fn can_write(&mut self) -> Result<()> {
+        let row = self
+            .client
+            .query_one(
+                "SELECT pg_is_in_recovery(), has_table_privilege('events', 'INSERT')",
+                &[],
+            )
+            .map_err(|e| self.explain(e))?;
+        let (standby, may_insert): (bool, bool) = (
+            row.try_get(0).map_err(|e| self.explain(e))?,
+            row.try_get(1).map_err(|e| self.explain(e))?,
+        );
+        if standby {
+            return Err(anyhow::Error::new(StoreFailure(ErrorKind::Store)).context(format!(
+                "the PostgreSQL server {}:{} holding the records `{}` is a read-only standby, so nothing could be recorded\n\nhelp: point the stations at the primary server",
+                self.url.host, self.url.port, self.url
+            )));
+        }
+        if !may_insert {
+            return Err(anyhow::Error::new(StoreFailure(ErrorKind::Store)).context(format!(
+                "the PostgreSQL user `{}` may only read the records `{}`, so nothing could be recorded\n\nhelp: see the README for the roles to create",
+                self.url.user, self.url
+            )));
+        }
+        Ok(())
+    }
+
+    fn record_inspections(
+        &mut self,
+        at: DateTime<Utc>,
+        batch: InspectionBatch,
+    ) -> Result<Vec<(i64, Option<i64>)>> {
+        let (header, inspections) = batch.split();
+        self.write_inspections(at, header, inspections)
+            .map_err(|e| self.explain(e))
+    }
+
+    fn record_inspection_stream(
+        &mut self,
+        at: DateTime<Utc>,
+        header: BatchHeader,
+        rows: &mut dyn Iterator<Item = Result<NewInspection>>,
+    ) -> Result<Vec<(i64, Option<i64>)>> {
+        // Read whole before the write lock is taken: a problem further down
+        // the file leaves nothing recorded, and others record meanwhile.
+        let mut inspections = Vec::new();
+        for new in rows {
+            let new = new?;
+            if !new.attachments.is_empty() {
+                anyhow::bail!(
+                    "an import records no photos; attach them when an inspection is recorded on its own"
+                );
+            }
+            inspections.push(new);
+        }
+        self.write_inspections(at, header, inspections)
+            .map_err(|e| self.explain(e))
+    }
+
+    fn inspections(&mut self, f: &InspectionFilter) -> Result<Vec<InspectionRow>> {
+        let mut params: Vec<String> = Vec::new();
+        let mut sql = format!("SELECT {INSPECTION_COLUMNS} FROM inspections i WHERE 1 = 1");
+        for (column, value) in [
+            ("i.checklist_id", &f.checklist),
+            ("i.lot", &f.lot),
+            ("i.verdict", &f.verdict),
+        ] {
+            if let Some(v) = value {
+                params.push(v.clone());
+                sql.push_str(&format!(" AND {column} = ${}::text", params.len()));
+            }
+        }
+        if let Some(id) = f.id {
+            params.push(id.to_string());
+            sql.push_str(&format!(" AND i.id = ${}::text::bigint", params.len()));
+        }
+        sql.push_str(&range_clause(
+            f.since.as_deref(),
+            f.until.as_deref(),
+            &mut params,
+        ));
+        sql.push_str(" ORDER BY i.id");
+        if let Some(limit) = f.limit {
+            sql.push_str(&format!(" LIMIT {limit}"));
+        }
+        self.load_with(&sql, &text_params(&params), inspection_row)
+    }
+
+    fn item_results(&mut self, inspection_id: i64) -> Result<Vec<ItemResultRow>> {
+        self.load_with(
+            "SELECT inspection_id, position, item_id, value, number, outcome, note FROM item_results WHERE inspection_id = $1 ORDER BY position",
+            &[&inspection_id],
+            item_row,
+        )
+    }
+
+    fn attachments(&mut self, inspection_id: Option<i64>) -> Result<Vec<AttachmentRow>> {
+        let (from, to) = inspection_id.map_or((i64::MIN, i64::MAX), |id| (id, id));
+        self.load_with(
+            &format!(
+                "SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE inspection_id BETWEEN $1 AND $2 ORDER BY inspection_id, position"
+            ),
+            &[&from, &to],
+            attachment_row,
+        )
+    }
+
+    fn photo_files(&self) -> PhotoFiles {
+        PhotoFiles::beside(&self.photos)
+    }
+
+    fn voids(&mut self) -> Result<Vec<VoidRow>> {
+        self.load(
+            "SELECT id, inspection_id, reason, voided_by, voided_at, event_seq FROM inspection_voids ORDER BY id",
+            |r| {
+                Ok(VoidRow {
+                    id: r.try_get(0)?,
+                    inspection_id: r.try_get(1)?,
+                    reason: r.try_get(2)?,
+                    voided_by: r.try_get(3)?,
+                    voided_at: stamp(r, 4)?,
+                    event_seq: r.try_get(5)?,
+                })
+            },
+        )
+    }
+
+    fn nonconformances(&mut self) -> Result<Vec<NcRow>> {
+        self.load(
+            "SELECT id, inspection_id, opened_at, summary, event_seq FROM nonconformances ORDER BY id",
+            |r| {
+                Ok(NcRow {
+                    id: r.try_get(0)?,
+                    inspection_id: r.try_get(1)?,
+                    opened_at: stamp(r, 2)?,
+                    summary: r.try_get(3)?,
+                    event_seq: r.try_get(4)?,
+                })
+            },
+        )
+    }
+
+    fn nc_steps(&mut self) -> Result<Vec<NcStepRow>> {
+        self.load(
+            "SELECT id, nc_id, kind, value, sop_id, signer, signed_at, note, event_seq FROM nc_steps ORDER BY id",
+            |r| {
+                Ok(NcStepRow {
+                    id: r.try_get(0)?,
+                    nc_id: r.try_get(1)?,
+                    kind: word(r, 2, StepKind::parse, "kind of step")?,
+                    value: r.try_get(3)?,
+                    sop_id: r.try_get(4)?,
+                    signer: r.try_get(5)?,
+                    signed_at: stamp(r, 6)?,
+                    note: r.try_get(7)?,
+                    event_seq: r.try_get(8)?,
+                })
+            },
+        )
+    }
+
+    fn measurements(
+        &mut self,
+        checklist: &str,
+        positions: &[(i64, i64)],
+        since: Option<&str>,
+    ) -> Result<Vec<(i64, DateTime<Utc>, f64)>> {
+        if positions.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut params = vec![checklist.to_string()];
+        let mut case = String::from("CASE i.revision_id");
+        for (revision, position) in positions {
+            case.push_str(&format!(" WHEN {revision} THEN {position}"));
+        }
+        case.push_str(" END");
+        let range = range_clause(since, None, &mut params);
+        let sql = format!(
+            "SELECT i.id, i.recorded_at, r.number FROM inspections i
+             JOIN item_results r ON r.inspection_id = i.id AND r.position = {case}
+             WHERE i.checklist_id = $1::text AND r.number IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM inspection_voids v WHERE v.inspection_id = i.id){range}
+             ORDER BY i.recorded_at, i.id"
+        );
+        self.load_with(&sql, &text_params(&params), |r| {
+            Ok((r.try_get(0)?, stamp(r, 1)?, r.try_get(2)?))
+        })
+    }
+
+    fn group_counts(
+        &mut self,
+        by: GroupBy,
+        since: Option<&str>,
+        until: Option<&str>,
+    ) -> Result<Vec<GroupCount>> {
+        let mut params = Vec::new();
+        let range = range_clause(since, until, &mut params);
+        // Weeks are counted per day, as on SQLite (`fold_weeks` makes weeks).
+        let key = match by {
+            GroupBy::Checklist => "i.checklist_id",
+            GroupBy::Lot => "i.lot",
+            GroupBy::Inspector => "i.inspector",
+            GroupBy::Station => "i.station",
+            GroupBy::Week => "substr(i.recorded_at, 1, 10)",
+            GroupBy::Item => "i.checklist_id || '/' || r.item_id",
+        };
+        let from = if by == GroupBy::Item {
+            "inspections i JOIN item_results r ON r.inspection_id = i.id"
+        } else {
+            "inspections i"
+        };
+        let passed = if by == GroupBy::Item {
+            "r.outcome <> 'fail'"
+        } else {
+            "i.verdict = 'pass'"
+        };
+        let sql = format!(
+            "SELECT {key}, count(*), count(*) FILTER (WHERE {passed}), count(*) FILTER (WHERE i.reinspects IS NULL),
+                    count(*) FILTER (WHERE i.reinspects IS NULL AND {passed})
+             FROM {from}
+             WHERE NOT EXISTS (SELECT 1 FROM inspection_voids v WHERE v.inspection_id = i.id){range}
+             GROUP BY 1 ORDER BY 1"
+        );
+        self.load_with(&sql, &text_params(&params), |r| {
+            Ok(GroupCount {
+                key: r.try_get(0)?,
+                inspections: r.try_get(1)?,
+                passed: r.try_get(2)?,
+                first: r.try_get(3)?,
+                first_passed: r.try_get(4)?,
+            })
+        })
+    }
+
+    fn failed_items(
+        &mut self,
+        since: Option<&str>,
+        until: Option<&str>,
+    ) -> Result<Vec<(String, i64)>> {
+        let mut params = Vec::new();
+        let range = range_clause(since, until, &mut params);
+        let sql = format!(
+            "SELECT i.checklist_id || '/' || r.item_id, count(*) FROM item_results r JOIN inspections i ON i.id = r.inspection_id
+             WHERE r.outcome = 'fail' AND NOT EXISTS (SELECT 1 FROM inspection_voids v WHERE v.inspection_id = i.id){range}
+             GROUP BY 1 ORDER BY 2 DESC, 1"
+        );
+        self.load_with(&sql, &text_params(&params), |r| {
+            Ok((r.try_get(0)?, r.try_get(1)?))
+        })
+    }
+
+    fn inspection_range(&mut self, from: i64, to: i64, version: u8) -> Result<RangeCheck> {
+        self.range_check(from, to, version)
+    }
+
+    fn stray_item_results(&mut self) -> Result<Vec<(i64, i64)>> {
+        self.load(
+            "SELECT r.inspection_id, r.position FROM item_results r
+             WHERE NOT EXISTS (SELECT 1 FROM inspections i WHERE i.id = r.inspection_id)
+             ORDER BY r.inspection_id, r.position",
+            |r| Ok((r.try_get(0)?, r.try_get(1)?)),
+        )
+    }
+
+    fn submitted(&mut self, key: &str) -> Result<Option<i64>> {
+        Ok(self
+            .load_with(
+                "SELECT i.id FROM events e JOIN inspections i
+                   ON i.id = (sopbook_json(e.detail) -> 'rows' -> 0 ->> 'from')::bigint AND i.event_seq = e.seq
+                 WHERE sopbook_json(e.detail) -> 'note' ->> 'submission' = $1::text
+                 LIMIT 1",
+                &[&key],
+                |r| Ok(r.try_get::<_, i64>(0)?),
+            )?
+            .pop())
+    }
+
+    fn status(&mut self) -> Result<StoreStatus> {
+        let schema_version = self.count(
+            "SELECT coalesce(max(version), 0)::bigint FROM sopbook_schema",
+            &[],
+        )?;
+        let mut tables = Vec::new();
+        for table in TABLES {
+            let rows = self.count(&format!("SELECT count(*) FROM {table}"), &[])?;
+            tables.push(TableCount { table, rows });
+        }
+        let head = self
+            .load_with(
+                "SELECT seq, hash, at FROM events ORDER BY seq DESC LIMIT 1",
+                &[],
+                |r| {
+                    Ok(ChainHead {
+                        seq: r.try_get(0)?,
+                        hash: r.try_get(1)?,
+                        at: stamp(r, 2)?,
+                    })
+                },
+            )?
+            .pop();
+        Ok(StoreStatus {
+            backend: "PostgreSQL",
+            location: self.location(),
+            schema_version,
+            known_version: MIGRATIONS.len() as i64,
+            tables,
+            head,
+        })
+    }
+
+    fn counts(&mut self) -> Result<(i64, i64)> {
+        let inspections = self.count("SELECT count(*) FROM inspections", &[])?;
+        let results = self.count("SELECT count(*) FROM item_results", &[])?;
+        Ok((inspections, results))
+    }
+}
+
+fn roster_row(r: &Row) -> Result<RosterRow> {
+    Ok(RosterRow {
+        id: r.try_get(0)?,
+        people: r.try_get(1)?,
+        recorded_at: stamp(r, 2)?,
+        event_seq: r.try_get(3)?,
+    })
+}
+
+/// Fresh PostgreSQL databases for tests: `SOPBOOK_TEST_POSTGRES_URL` names
+/// a server and a user who may create databases; each test gets its own,
+/// dropped when it ends.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    pub struct TestDb {
+        admin: PgUrl,
+        pub url: PgUrl,
+    }
+
+    impl TestDb {
+        /// A new empty database, or `None` (with the reason printed) when
+        /// no server is given.
+        pub fn new(test: &str) -> Option<TestDb> {
+            let Ok(spec) = std::env::var("SOPBOOK_TEST_POSTGRES_URL") else {
+                eprintln!(
+                    "skipped {test} on PostgreSQL: SOPBOOK_TEST_POSTGRES_URL is not set (.ci/run sets it)"
+                );
+                return None;
+            };
+            static N: AtomicUsize = AtomicUsize::new(0);
+            let admin =
+                PgUrl::from_env(&spec).expect("SOPBOOK_TEST_POSTGRES_URL is a postgres:// URL");
+            let name = format!(
+                "sopbook_test_{}_{}_{}",
+                std::process::id(),
+                N.fetch_add(1, Ordering::SeqCst),
+                test.chars()
+                    .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .take(30)
+                    .collect::<String>()
+            );
+            let mut client = admin
+                .config()
+                .connect(NoTls)
+                .expect("the test PostgreSQL server answers");
+            client
+                .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+                .expect("the test user may create databases");
+            Some(TestDb {
+                url: admin.with_dbname(&name),
+                admin,
+            })
+        }
+
+        pub fn open(&self) -> PostgresStore {
+            PostgresStore::open(
+                self.url.clone(),
+                Access::Create,
+                "a test",
+                std::env::temp_dir().join("sopbook-pg-test-photos/records.db"),
+                Duration::from_secs(30),
+            )
+            .unwrap()
+        }
+
+        /// A plain client on the test database, to tamper as an attacker would.
+        pub fn client(&self) -> Client {
+            self.url.config().connect(NoTls).unwrap()
+        }
+    }
+
+    impl Drop for TestDb {
+        fn drop(&mut self) {
+            if let Ok(mut c) = self.admin.config().connect(NoTls) {
+                let _ = c.batch_execute(&format!(
+                    "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                    self.url.dbname
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::TestDb;
+    use super::*;
+
+    #[test]
+    fn stations_starting_at_once_migrate_once() {
+        let Some(db) = TestDb::new("migrate_once") else {
+            return;
+        };
+        std::thread::scope(|scope| {
+            for _ in 0..6 {
+                scope.spawn(|| drop(db.open()));
+            }
+        });
+        let mut c = db.client();
+        let versions: Vec<i32> = c
+            .query("SELECT version FROM sopbook_schema ORDER BY version", &[])
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert_eq!(versions, (1..=MIGRATIONS.len() as i32).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_database_that_is_not_sopbooks_or_is_newer_is_refused_untouched() {
+        let Some(db) = TestDb::new("refused") else {
+            return;
+        };
+        let mut c = db.client();
+        c.batch_execute("CREATE TABLE parts (id int)").unwrap();
+        let err = PostgresStore::open(
+            db.url.clone(),
+            Access::Create,
+            "from SOPBOOK_DATABASE",
+            PathBuf::from("x"),
+            Duration::from_secs(5),
+        )
+        .err()
+        .unwrap();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "`{}` (from SOPBOOK_DATABASE) is not a sopbook records database (it holds the tables parts); nothing was read or written\n\nhelp: point it at sopbook's records, or at an empty database",
+                db.url
+            )
+        );
+        c.batch_execute("DROP TABLE parts").unwrap();
+        drop(db.open());
+        c.execute(
+            "INSERT INTO sopbook_schema (version, applied_at) VALUES (99, 'later')",
+            &[],
+        )
+        .unwrap();
+        let err = PostgresStore::open(
+            db.url.clone(),
+            Access::Read,
+            "a test",
+            PathBuf::from("x"),
+            Duration::from_secs(5),
+        )
+        .err()
+        .unwrap();
+        assert!(
+            err.to_string().starts_with(&format!(
+                "the records database `{}` was written by a newer sopbook (records version 99; this sopbook knows up to 10)",
+                db.url
+            )),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_server_that_does_not_answer_is_named_without_the_password() {
+        // A free port on loopback: nothing listens there.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = PgUrl::parse(
+            &format!("postgres://ann:pw-XYZ-123@127.0.0.1:{port}/qc"),
+            None,
+            None,
+        )
+        .unwrap();
+        let err = PostgresStore::open(
+            url,
+            Access::Write,
+            "a test",
+            PathBuf::from("x"),
+            Duration::from_secs(5),
+        )
+        .err()
+        .unwrap();
+        let all = format!("{err} {err:?} {err:#}");
+        assert!(!all.contains("pw-XYZ-123"), "{all}");
+        assert!(
+            err.to_string().starts_with(&format!(
+                "could not reach the PostgreSQL server 127.0.0.1:{port} holding the records `postgres://ann@127.0.0.1:{port}/qc`"
+            )),
+            "{err}"
+        );
+        assert_eq!(
+            err.downcast_ref::<StoreFailure>().map(|f| f.0),
+            Some(ErrorKind::StoreBusy)
+        );
+    }
+
+    #[test]
+    fn a_writer_waits_for_the_write_lock_only_as_long_as_the_busy_timeout() {
+        let Some(db) = TestDb::new("lock_wait") else {
+            return;
+        };
+        drop(db.open());
+        let mut other = db.client();
+        let mut held = other.transaction().unwrap();
+        held.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
+            .unwrap();
+        let mut store = PostgresStore::open(
+            db.url.clone(),
+            Access::Write,
+            "a test",
+            PathBuf::from("x"),
+            Duration::from_millis(300),
+        )
+        .unwrap();
+        let refusal = || crate::store::Batch {
+            actor: "ann".into(),
+            action: "refused".into(),
+            record: "QC-001".into(),
+            note: serde_json::json!({}),
+            inserts: vec![],
+        };
+        let err = store.append(Utc::now(), refusal()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "the records database `{}` is locked by another writer for longer than 0.3 s; nothing was recorded\n\nhelp: try again when the other sopbook command has finished",
+                db.url
+            )
+        );
+        assert_eq!(
+            err.downcast_ref::<StoreFailure>().map(|f| f.0),
+            Some(ErrorKind::StoreBusy)
+        );
+        assert!(store.events().unwrap().is_empty(), "nothing was recorded");
+        held.rollback().unwrap();
+        assert_eq!(store.append(Utc::now(), refusal()).unwrap().seq, 1);
+    }
+
+    #[test]
+    fn a_change_made_behind_sopbooks_back_is_caught() {
+        let Some(db) = TestDb::new("tampered") else {
+            return;
+        };
+        let mut store = db.open();
+        crate::store::tests::scenario(&mut store);
+        let mut c = db.client();
+        // Someone with the owner's rights switches the triggers off and edits.
+        c.batch_execute(
+            "SET session_replication_role = replica;
+             UPDATE revisions SET content = 'forged' WHERE id = 1;",
+        )
+        .unwrap();
+        let v = crate::store::audit::verify(&mut store).unwrap();
+        assert!(!v.problems.is_empty(), "the forged revision went unnoticed");
+    }
+}

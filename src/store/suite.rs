@@ -1,0 +1,544 @@
+//! The store suite: each test runs on SQLite, and on PostgreSQL when
+//! `SOPBOOK_TEST_POSTGRES_URL` names a server (each test in a database of
+//! its own, created and dropped by the test); without it the PostgreSQL
+//! half is skipped and says why.
+
+use chrono::{Duration, TimeZone, Utc};
+
+use super::postgres::testing::TestDb;
+use super::*;
+
+/// One backend under test; the SQLite file or the PostgreSQL database
+/// lives as long as this does.
+enum Backend {
+    Sqlite(tempfile::TempDir),
+    Postgres(TestDb),
+}
+
+impl Backend {
+    fn name(&self) -> &'static str {
+        match self {
+            Backend::Sqlite(_) => "SQLite",
+            Backend::Postgres(_) => "PostgreSQL",
+        }
+    }
+
+    /// A new connection to the same records (another station).
+    fn open(&self) -> Box<dyn Store> {
+        match self {
+            Backend::Sqlite(dir) => Box::new(
+                SqliteStore::open(
+                    &dir.path().join("records.db"),
+                    sqlite::BUSY_TIMEOUT * 6,
+                    Access::Create,
+                    "a test",
+                )
+                .unwrap(),
+            ),
+            Backend::Postgres(db) => Box::new(db.open()),
+        }
+    }
+}
+
+/// SQLite, and PostgreSQL when a server is given.
+fn backends(test: &str) -> Vec<Backend> {
+    let mut all = vec![Backend::Sqlite(tempfile::tempdir().unwrap())];
+    if let Some(db) = TestDb::new(test) {
+        all.push(Backend::Postgres(db));
+    }
+    all
+}
+
+fn at() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap()
+}
+
+fn release(doc: &str) -> Batch {
+    let content = format!("# {doc}\n");
+    Batch {
+        actor: "ann".into(),
+        action: "released".into(),
+        record: format!("{doc} rev 1"),
+        note: serde_json::json!({ "summary": "First issue" }),
+        inserts: vec![Insert::Revision(RevisionRow {
+            id: 0,
+            doc_id: doc.into(),
+            kind: DocKind::Checklist,
+            number: 1,
+            title: "Incoming".into(),
+            path: format!("checklists/{doc}.toml"),
+            content: content.clone(),
+            content_hash: sha256_hex(content.as_bytes()),
+            summary: "First issue".into(),
+            minor: false,
+            author: "ann".into(),
+            created_at: at(),
+            event_seq: 0,
+        })],
+    }
+}
+
+fn inspection(revision_id: i64, lot: &str, value: f64, station: &str) -> NewInspection {
+    let fail = value > 10.0;
+    let verdict = if fail { Verdict::Fail } else { Verdict::Pass };
+    let outcome = if fail { Outcome::Fail } else { Outcome::Pass };
+    NewInspection {
+        row: InspectionRow {
+            id: 0,
+            checklist_id: "QC-010".into(),
+            revision_id,
+            revision_number: 1,
+            lot: lot.into(),
+            serial: String::new(),
+            inspector: "ivan".into(),
+            station: station.into(),
+            recorded_at: at() + Duration::minutes(value as i64),
+            verdict,
+            reinspects: None,
+            event_seq: 0,
+        },
+        results: vec![
+            ItemResultRow {
+                inspection_id: 0,
+                position: 1,
+                item_id: "diameter".into(),
+                value: format!("{value}"),
+                number: Some(value),
+                outcome,
+                note: String::new(),
+            },
+            ItemResultRow {
+                inspection_id: 0,
+                position: 2,
+                item_id: "label".into(),
+                value: "ok".into(),
+                number: None,
+                outcome: Outcome::Pass,
+                note: "é, \"quoted\"".into(),
+            },
+        ],
+        attachments: Vec::new(),
+        nc_summary: fail.then(|| format!("diameter {value} > 10")),
+    }
+}
+
+fn record(store: &mut dyn Store, inspections: Vec<NewInspection>) -> Vec<(i64, Option<i64>)> {
+    store
+        .record_inspections(
+            at(),
+            InspectionBatch {
+                actor: "ivan".into(),
+                action: "inspected".into(),
+                record: "QC-010".into(),
+                note: serde_json::json!({ "station": "line 1" }),
+                inspections,
+            },
+        )
+        .unwrap()
+}
+
+fn intact(store: &mut dyn Store, backend: &str) -> audit::Verification {
+    let v = audit::verify(store).unwrap();
+    assert!(v.problems.is_empty(), "{backend}: {:?}", v.problems);
+    v
+}
+
+#[test]
+fn inspections_and_nonconformances_are_recorded_read_and_verified() {
+    for b in backends("inspections_and_ncs") {
+        let name = b.name();
+        let mut store = b.open();
+        let store = store.as_mut();
+        let rev = store.append(at(), release("QC-010")).unwrap().ids[0];
+        let ids = record(
+            store,
+            vec![
+                inspection(rev, "L-1", 9.5, "line 1"),
+                inspection(rev, "L-1", 10.25, "line 1"),
+                inspection(rev, "L-2", 3.0, "line 2"),
+            ],
+        );
+        assert_eq!(ids.len(), 3, "{name}");
+        assert_eq!(ids[0].1, None, "{name}");
+        let nc = ids[1]
+            .1
+            .expect("a failed inspection opens a nonconformance");
+        let found = store
+            .inspections(&InspectionFilter {
+                lot: Some("L-1".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(found.len(), 2, "{name}");
+        let results = store.item_results(ids[1].0).unwrap();
+        assert_eq!(results[0].number, Some(10.25), "{name}");
+        assert_eq!(results[1].note, "é, \"quoted\"", "{name}");
+        let ncs = store.nonconformances().unwrap();
+        assert_eq!(
+            (ncs.len(), ncs[0].id, ncs[0].inspection_id),
+            (1, nc, ids[1].0)
+        );
+        // A step on the nonconformance, signed.
+        store
+            .append(
+                at(),
+                Batch {
+                    actor: "qa".into(),
+                    action: "disposition".into(),
+                    record: format!("NC-{nc:04}"),
+                    note: serde_json::json!({}),
+                    inserts: vec![Insert::NcStep(NcStepRow {
+                        id: 0,
+                        nc_id: nc,
+                        kind: StepKind::Disposition,
+                        value: "scrap".into(),
+                        sop_id: None,
+                        signer: "qa".into(),
+                        signed_at: at(),
+                        note: String::new(),
+                        event_seq: 0,
+                    })],
+                },
+            )
+            .unwrap();
+        assert_eq!(store.nc_steps().unwrap().len(), 1, "{name}");
+        let counts = store.group_counts(GroupBy::Lot, None, None).unwrap();
+        let keys: Vec<_> = counts
+            .iter()
+            .map(|g| (g.key.as_str(), g.inspections, g.passed))
+            .collect();
+        assert_eq!(keys, [("L-1", 2, 1), ("L-2", 1, 1)], "{name}");
+        assert_eq!(
+            store.failed_items(None, None).unwrap(),
+            [("QC-010/diameter".to_string(), 1)],
+            "{name}"
+        );
+        let m = store
+            .measurements("QC-010", &[(rev, 1)], Some("2026-03-02T08:05:00"))
+            .unwrap();
+        assert_eq!(m.len(), 2, "{name}: {m:?}");
+        assert_eq!(store.counts().unwrap(), (3, 6), "{name}");
+        let v = intact(store, name);
+        assert_eq!(v.events, 3, "{name}");
+    }
+}
+
+#[test]
+fn both_backends_give_the_same_ids_hashes_and_chain_for_the_same_records() {
+    let mut heads = Vec::new();
+    for b in backends("same_records") {
+        let mut store = b.open();
+        let store = store.as_mut();
+        let rev = store.append(at(), release("QC-010")).unwrap().ids[0];
+        // A refused duplicate takes no id.
+        assert!(store.append(at(), release("QC-010")).is_err());
+        record(store, vec![inspection(rev, "L-1", 11.0, "line 1")]);
+        record(store, vec![inspection(rev, "L-1", 4.0, "line 1")]);
+        let mut stream = vec![
+            Ok(inspection(rev, "L-3", 12.0, "line 3")),
+            Ok(inspection(rev, "L-3", 1.0, "line 3")),
+        ]
+        .into_iter();
+        let header = BatchHeader {
+            actor: "ivan".into(),
+            action: "imported".into(),
+            record: "QC-010".into(),
+            note: serde_json::json!({ "file": "lots.csv" }),
+        };
+        store
+            .record_inspection_stream(at(), header, &mut stream)
+            .unwrap();
+        intact(store, b.name());
+        let events = store.events().unwrap();
+        heads.push((b.name(), events));
+    }
+    if let [(_, sqlite), (_, postgres)] = heads.as_slice() {
+        assert_eq!(sqlite.len(), postgres.len());
+        for (a, b) in sqlite.iter().zip(postgres) {
+            assert_eq!(a.detail, b.detail, "event {}", a.seq);
+            assert_eq!(a.hash, b.hash, "event {}", a.seq);
+        }
+    }
+}
+
+#[test]
+fn sessions_and_their_ends_are_found_by_token() {
+    for b in backends("sessions") {
+        let name = b.name();
+        let mut store = b.open();
+        let store = store.as_mut();
+        let session = SessionRow {
+            id: 0,
+            person: "ivan".into(),
+            token_hash: sha256_hex(b"token"),
+            started_at: at(),
+            expires_at: at() + Duration::hours(8),
+            kind: SIGN_IN.into(),
+            event_seq: 0,
+        };
+        let id = store
+            .append(
+                at(),
+                Batch {
+                    actor: "ivan".into(),
+                    action: "signed in".into(),
+                    record: "ivan".into(),
+                    note: serde_json::json!({}),
+                    inserts: vec![Insert::Session(session)],
+                },
+            )
+            .unwrap()
+            .ids[0];
+        let (found, end) = store.session(&sha256_hex(b"token")).unwrap().unwrap();
+        assert_eq!(
+            (found.id, found.person.as_str(), end.is_none()),
+            (id, "ivan", true)
+        );
+        assert!(
+            store.session(&sha256_hex(b"other")).unwrap().is_none(),
+            "{name}"
+        );
+        store
+            .append(
+                at(),
+                Batch {
+                    actor: "ivan".into(),
+                    action: "signed out".into(),
+                    record: "ivan".into(),
+                    note: serde_json::json!({}),
+                    inserts: vec![Insert::SessionEnd(SessionEndRow {
+                        id: 0,
+                        session_id: id,
+                        ended_at: at() + Duration::hours(1),
+                        reason: "signed out".into(),
+                        event_seq: 0,
+                    })],
+                },
+            )
+            .unwrap();
+        let (_, end) = store.session(&sha256_hex(b"token")).unwrap().unwrap();
+        assert_eq!(end.map(|e| e.reason), Some("signed out".into()), "{name}");
+        let (sessions, ends) = store.sessions().unwrap();
+        assert_eq!((sessions.len(), ends.len()), (1, 1), "{name}");
+        // Refusals are counted from the newest events.
+        for _ in 0..3 {
+            store
+                .append(
+                    at(),
+                    Batch {
+                        actor: "ivan".into(),
+                        action: "refused".into(),
+                        record: "ivan".into(),
+                        note: serde_json::json!({ "reason": "wrong password", "from": "10.0.0.7" }),
+                        inserts: vec![],
+                    },
+                )
+                .unwrap();
+        }
+        assert_eq!(
+            store
+                .recent_refusals("ivan", "wrong password", at() - Duration::minutes(1))
+                .unwrap(),
+            3,
+            "{name}"
+        );
+        assert_eq!(
+            store
+                .recent_refusals_from("10.0.0.7", &["unknown", "wrong password"], at())
+                .unwrap(),
+            3,
+            "{name}"
+        );
+        intact(store, name);
+    }
+}
+
+#[test]
+fn a_form_submitted_twice_is_recorded_once() {
+    for b in backends("submitted_twice") {
+        let name = b.name();
+        let mut store = b.open();
+        let store = store.as_mut();
+        let rev = store.append(at(), release("QC-010")).unwrap().ids[0];
+        let submit = |store: &mut dyn Store| {
+            store.record_inspections(
+                at(),
+                InspectionBatch {
+                    actor: "ivan".into(),
+                    action: "inspected".into(),
+                    record: "QC-010".into(),
+                    note: serde_json::json!({ "submission": "k-123" }),
+                    inspections: vec![inspection(rev, "L-1", 1.0, "line 1")],
+                },
+            )
+        };
+        let first = submit(store).unwrap();
+        assert!(submit(store).is_err(), "{name}");
+        assert_eq!(
+            store.submitted("k-123").unwrap(),
+            Some(first[0].0),
+            "{name}"
+        );
+        assert_eq!(store.submitted("k-999").unwrap(), None, "{name}");
+        assert_eq!(store.counts().unwrap().0, 1, "{name}");
+    }
+}
+
+#[test]
+fn eight_writers_at_once_keep_one_chain_without_fork_or_gap() {
+    for b in backends("eight_writers") {
+        let name = b.name();
+        let rev = b.open().append(at(), release("QC-010")).unwrap().ids[0];
+        let (writers, each) = (8, 15);
+        std::thread::scope(|scope| {
+            for w in 0..writers {
+                let b = &b;
+                scope.spawn(move || {
+                    let mut store = b.open();
+                    for n in 0..each {
+                        let lot = format!("W{w}-{n}");
+                        if n % 3 == 0 {
+                            store
+                                .append(
+                                    at(),
+                                    Batch {
+                                        actor: format!("writer {w}"),
+                                        action: "refused".into(),
+                                        record: lot,
+                                        note: serde_json::json!({ "reason": "wrong password" }),
+                                        inserts: vec![],
+                                    },
+                                )
+                                .unwrap();
+                        } else {
+                            record(
+                                store.as_mut(),
+                                vec![inspection(rev, &lot, n as f64, "line 1")],
+                            );
+                        }
+                    }
+                });
+            }
+        });
+        let mut store = b.open();
+        let events = store.events().unwrap();
+        assert_eq!(events.len(), 1 + writers * each, "{name}");
+        for (k, e) in events.iter().enumerate() {
+            assert_eq!(e.seq, k as i64 + 1, "{name}: a gap in the chain");
+            if k > 0 {
+                assert_eq!(
+                    e.prev_hash,
+                    events[k - 1].hash,
+                    "{name}: a fork at {}",
+                    e.seq
+                );
+            }
+        }
+        let recorded = writers * (each - each.div_ceil(3));
+        assert_eq!(store.counts().unwrap().0, recorded as i64, "{name}");
+        intact(store.as_mut(), name);
+    }
+}
+
+/// Runs `sql` behind sopbook's back, as someone with the database's own
+/// rights would: the append-only triggers are set aside first.
+fn tamper(b: &Backend, sql: &str) {
+    match b {
+        Backend::Sqlite(dir) => {
+            let conn = rusqlite::Connection::open(dir.path().join("records.db")).unwrap();
+            let triggers: Vec<String> = conn
+                .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            for t in triggers {
+                conn.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
+            }
+            conn.execute_batch(sql).unwrap();
+        }
+        Backend::Postgres(db) => {
+            let mut c = db.client();
+            c.batch_execute(&format!("SET session_replication_role = replica; {sql}"))
+                .unwrap();
+        }
+    }
+}
+
+#[test]
+fn changes_behind_sopbooks_back_are_caught_on_both_backends() {
+    let cases = [
+        "UPDATE item_results SET value = '1.5' WHERE inspection_id = 1 AND position = 1",
+        "INSERT INTO item_results VALUES (1, 3, 'extra', 'x', NULL, 'pass', '')",
+        "UPDATE inspections SET verdict = 'pass' WHERE id = 2",
+        "DELETE FROM nonconformances",
+        "UPDATE events SET actor = 'mallory' WHERE seq = 2",
+        "UPDATE revisions SET content = 'forged' WHERE id = 1",
+        "DELETE FROM events WHERE seq = 2",
+    ];
+    for (k, sql) in cases.iter().enumerate() {
+        for b in backends(&format!("tampered_{k}")) {
+            let name = b.name();
+            let mut store = b.open();
+            let rev = store.append(at(), release("QC-010")).unwrap().ids[0];
+            record(
+                store.as_mut(),
+                vec![
+                    inspection(rev, "L-1", 2.0, "line 1"),
+                    inspection(rev, "L-1", 12.0, "line 1"),
+                ],
+            );
+            record(store.as_mut(), vec![inspection(rev, "L-2", 3.0, "line 1")]);
+            intact(store.as_mut(), name);
+            drop(store);
+            tamper(&b, sql);
+            let v = audit::verify(b.open().as_mut()).unwrap();
+            assert!(!v.problems.is_empty(), "{name}: `{sql}` went unnoticed");
+        }
+    }
+}
+
+#[test]
+fn a_photo_is_recorded_with_its_inspection_and_verified() {
+    for b in backends("photo") {
+        let name = b.name();
+        let mut store = b.open();
+        let store = store.as_mut();
+        let rev = store.append(at(), release("QC-010")).unwrap().ids[0];
+        let bytes = b"\x89PNG\r\n\x1a\n a scratch on the housing";
+        let sha256 = store.photo_files().keep(bytes).unwrap();
+        let mut new = inspection(rev, "L-1", 12.0, "line 1");
+        new.attachments.push(AttachmentRow {
+            inspection_id: 0,
+            position: 1,
+            item_id: "diameter".into(),
+            sha256: sha256.clone(),
+            media_type: "image/png".into(),
+            byte_size: bytes.len() as i64,
+            file_name: "scratch.png".into(),
+        });
+        let id = record(store, vec![new])[0].0;
+        let photos = store.attachments(Some(id)).unwrap();
+        assert_eq!(photos.len(), 1, "{name}");
+        assert_eq!((photos[0].inspection_id, &photos[0].sha256), (id, &sha256));
+        let v = intact(store, name);
+        assert_eq!(v.events, 2, "{name}");
+        // An import records no photos, on either backend.
+        let mut with_photo = inspection(rev, "L-2", 1.0, "line 1");
+        with_photo.attachments = photos;
+        let header = BatchHeader {
+            actor: "ivan".into(),
+            action: "imported".into(),
+            record: "QC-010".into(),
+            note: serde_json::json!({}),
+        };
+        let err = store
+            .record_inspection_stream(at(), header, &mut vec![Ok(with_photo)].into_iter())
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("an import records no photos"),
+            "{name}: {err}"
+        );
+    }
+}
