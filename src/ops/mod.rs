@@ -472,10 +472,22 @@ impl Context {
         }))
     }
 
-    /// The person with this id, or a recorded refusal.
+    /// The person with this id, or a recorded refusal: for someone unknown,
+    /// and for someone who has left (past their `until`), whose records stay
+    /// but who signs and records nothing more, whichever front end asks.
     pub fn person(&mut self, actor: &str, record: &str, attempted: &str) -> Result<Person> {
         let people = self.people()?;
         if let Some(p) = people.iter().find(|p| p.id == actor) {
+            if p.left_by(self.today()) {
+                self.refuse(&p.id, record, attempted, "left")?;
+                return Err(Error::refused(format!(
+                    "{} ({}) left on {} and signs nothing since; nothing was signed (the refusal is in the audit log)",
+                    p.name,
+                    p.id,
+                    p.until.map(|d| d.to_string()).unwrap_or_default()
+                ))
+                .with_hint("`until` in sopbook.toml is the last day someone works here"));
+            }
             return Ok(p.clone());
         }
         self.check_origin(actor, record, attempted)?;

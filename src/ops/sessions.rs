@@ -142,9 +142,11 @@ pub fn holder_of_kind(ctx: &mut Context, token: &str, kind: &str) -> Result<Opti
         return Ok(None);
     }
     let people = ctx.people()?;
+    let today = ctx.today();
+    // Someone who has left holds no session any more, however long it was for.
     Ok(people
         .into_iter()
-        .find(|p| p.id == session.person)
+        .find(|p| p.id == session.person && !p.left_by(today))
         .map(|p| Holder {
             person: p.id,
             name: p.name,

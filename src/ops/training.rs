@@ -746,20 +746,9 @@ pub fn ack(ctx: &mut Context, id: &str, actor: &str) -> Result<Acknowledged> {
 }
 
 /// The person signing a reading, refused (and the refusal recorded) when
-/// unknown or gone.
+/// unknown or gone ([`Context::person`]).
 fn reader(ctx: &mut Context, actor: &str, record: &str) -> Result<Person> {
-    let person = ctx.person(actor, record, "read-and-understood")?;
-    if person.left_by(ctx.today()) {
-        ctx.refuse(&person.id, record, "read-and-understood", "left")?;
-        return Err(Error::refused(format!(
-            "{} ({}) left on {} and signs nothing since; nothing was signed (the refusal is in the audit log)",
-            person.name,
-            person.id,
-            person.until.map(|d| d.to_string()).unwrap_or_default()
-        ))
-        .with_hint("`until` in sopbook.toml is the last day someone works here"));
-    }
-    Ok(person)
+    ctx.person(actor, record, "read-and-understood")
 }
 
 fn ack_row(

@@ -334,6 +334,56 @@ fn a_leaver_drops_out_of_the_matrix_signs_nothing_more_and_their_records_stay() 
 }
 
 #[test]
+fn someone_who_has_left_signs_nothing_anywhere_and_their_sign_in_ends() {
+    let mut b = Bench::new();
+    b.make_effective("WI-001");
+    hire(&mut b, "lou", "\"inspector\"", "until = 2026-03-31");
+    b.on(2026, 3, 31);
+    let signed_in = crate::ops::sessions::login(&mut b.ctx, "lou", 24).unwrap();
+    assert!(
+        crate::ops::sessions::holder(&mut b.ctx, &signed_in.token)
+            .unwrap()
+            .is_some()
+    );
+
+    // The day after their last, an hour before the sign-in would expire.
+    b.ctx.clock = crate::ops::Clock::Fixed(
+        "2026-04-01T11:00:00Z"
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap(),
+    );
+    assert!(signed_in.expires_at > b.ctx.now());
+    assert!(
+        crate::ops::sessions::holder(&mut b.ctx, &signed_in.token)
+            .unwrap()
+            .is_none(),
+        "a sign-in of someone who has left holds nothing"
+    );
+    // Every signature and record starts from the same check.
+    for attempted in ["approve", "inspect", "void", "sign in"] {
+        let before = b.events().len();
+        let e = b.ctx.person("lou", "WI-001", attempted).unwrap_err();
+        assert_eq!(
+            (e.kind, e.message.as_str()),
+            (
+                ErrorKind::Refused,
+                "lou (lou) left on 2026-03-31 and signs nothing since; nothing was signed (the refusal is in the audit log)"
+            ),
+            "{attempted}"
+        );
+        let events = b.events();
+        assert_eq!(
+            events.len(),
+            before + 1,
+            "{attempted}: the refusal is recorded"
+        );
+        assert_eq!(events.last().unwrap().action, "refused");
+    }
+    let e = crate::ops::sessions::login(&mut b.ctx, "lou", 8).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Refused);
+}
+
+#[test]
 fn the_matrix_filters_by_section_and_counts_compliance_per_role_and_section() {
     let mut b = Bench::new();
     b.make_effective("QC-001");
