@@ -715,16 +715,7 @@ fn audit_verify_catches_tampering() {
 
 #[test]
 fn demo_builds_the_sample_manual_and_is_idempotent() {
-    let ws = Ws::empty();
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    for part in ["sopbook.toml", "manual", "checklists"] {
-        let from = root.join(part);
-        if from.is_dir() {
-            common::copy_dir(&from, &ws.path().join(part));
-        } else {
-            fs::copy(&from, ws.path().join(part)).unwrap();
-        }
-    }
+    let ws = Ws::sample();
     let run = ws.run(&["demo"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(

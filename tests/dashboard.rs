@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::fs;
-
 use common::Ws;
 use regex::Regex;
 use serde_json::Value;
@@ -13,16 +11,7 @@ use serde_json::Value;
 /// The sample workspace (the repository root) with the demo's records and
 /// its published manual.
 fn demo() -> Ws {
-    let ws = Ws::empty();
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    for part in ["sopbook.toml", "manual", "checklists"] {
-        let from = root.join(part);
-        if from.is_dir() {
-            common::copy_dir(&from, &ws.path().join(part));
-        } else {
-            fs::copy(&from, ws.path().join(part)).unwrap();
-        }
-    }
+    let ws = Ws::sample();
     let run = ws.run(&["demo"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     ws

@@ -19,16 +19,7 @@ const TABLET: (u32, u32) = (820, 1180);
 
 /// The sample workspace with the demo's records.
 fn demo() -> Ws {
-    let ws = Ws::empty();
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    for part in ["sopbook.toml", "manual", "checklists"] {
-        let from = root.join(part);
-        if from.is_dir() {
-            common::copy_dir(&from, &ws.path().join(part));
-        } else {
-            std::fs::copy(&from, ws.path().join(part)).unwrap();
-        }
-    }
+    let ws = Ws::sample();
     let run = ws.run(&["demo"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     ws

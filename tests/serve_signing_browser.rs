@@ -32,16 +32,7 @@ const DEMO_PASSWORD: &str = "nordvann-demo";
 fn demo() -> Ws {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     let made = DIR.get_or_init(|| {
-        let ws = Ws::empty();
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        for part in ["sopbook.toml", "manual", "checklists"] {
-            let from = root.join(part);
-            if from.is_dir() {
-                common::copy_dir(&from, &ws.path().join(part));
-            } else {
-                std::fs::copy(&from, ws.path().join(part)).unwrap();
-            }
-        }
+        let ws = Ws::sample();
         let run = ws.run(&["demo"]);
         assert_eq!(run.code, 0, "{}", run.stderr);
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-signing-demo");

@@ -488,16 +488,7 @@ help: the sections are QC, CS
 
 /// The sample workspace with the demo's records.
 fn demo() -> Ws {
-    let ws = Ws::empty();
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    for part in ["sopbook.toml", "manual", "checklists"] {
-        let from = root.join(part);
-        if from.is_dir() {
-            common::copy_dir(&from, &ws.path().join(part));
-        } else {
-            std::fs::copy(&from, ws.path().join(part)).unwrap();
-        }
-    }
+    let ws = Ws::sample();
     // The sample's leaver and new hire, dated as the demo's year tells it
     // whenever the test runs.
     let today = chrono::Local::now().date_naive();

@@ -49,6 +49,22 @@ impl Ws {
         }
     }
 
+    /// A copy of the sample workspace this repository is (sopbook.toml,
+    /// manual/, checklists/), with no records yet.
+    pub fn sample() -> Ws {
+        let ws = Ws::empty();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for part in ["sopbook.toml", "manual", "checklists"] {
+            let from = root.join(part);
+            if from.is_dir() {
+                copy_dir(&from, &ws.path().join(part));
+            } else {
+                std::fs::copy(&from, ws.path().join(part)).unwrap();
+            }
+        }
+        ws
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
