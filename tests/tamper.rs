@@ -625,3 +625,29 @@ fn a_read_and_understood_record_written_without_the_persons_password_is_caught()
         run.stderr
     );
 }
+
+#[test]
+fn facts_kept_beside_a_text_that_the_text_does_not_say_are_caught() {
+    let ws = common::Ws::fixture("base");
+    ws.release_all();
+    assert_eq!(ws.run(&["audit", "verify"]).code, 0);
+    // Whoever holds the file takes a role off QC-001, so that nobody
+    // holding it is asked to read it.
+    let db = ws.path().join(".sopbook/records.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER text_facts_no_update;
+         UPDATE text_facts SET facts = replace(facts, '\"roles\":[', '\"roles\":[\"nobody\",')
+         WHERE revision_id = (SELECT id FROM revisions WHERE doc_id = 'QC-001');",
+    )
+    .unwrap();
+    assert_eq!(conn.changes(), 1);
+    drop(conn);
+    let run = ws.run(&["audit", "verify"]);
+    assert_eq!(run.code, 1, "altered facts passed: {}", run.stderr);
+    assert!(
+        run.stderr.contains("what is kept of QC-001 rev 1's text (who must read it, its section, its length) is not what the text says"),
+        "{}",
+        run.stderr
+    );
+}

@@ -69,10 +69,31 @@ pub struct Section {
 
 /// A place in a role's reading path: the procedures a new colleague in that
 /// role reads first, in order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReadingPathSlot {
     pub role: String,
     pub order: u32,
+}
+
+/// What the training records need of a released text: who must read it,
+/// where it sits and how long it takes. Derived from the text alone, so
+/// the store keeps them beside each revision at release
+/// (`Store::keep_text_facts`) and training need not read every text again;
+/// `audit verify` derives them again and compares.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct TextFacts {
+    /// Whether the text parsed; one that does not is for nobody.
+    pub parsed: bool,
+    /// An SOP's `roles`; a checklist's own `inspectors`.
+    pub roles: Vec<String>,
+    /// An SOP's places in reading paths.
+    pub reading_path: Vec<ReadingPathSlot>,
+    /// An SOP's section.
+    pub section: Option<String>,
+    /// A checklist's procedure.
+    pub sop: Option<String>,
+    /// The words a reader reads.
+    pub words: usize,
 }
 
 /// A standard operating procedure as written in the workspace.

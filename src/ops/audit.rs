@@ -166,11 +166,40 @@ impl Verified {
 
 /// Walks the hash chain, checks every record against its event, and checks
 /// that every anchor (the anchors file's and `extra`) is still in the chain.
+/// What the facts kept beside the texts (`Store::keep_text_facts`) say
+/// that their texts do not: each is derived again and compared.
+fn facts_problems(store: &mut dyn crate::store::Store) -> Result<Vec<String>> {
+    // Revisions that do not read back are already a finding of the store's
+    // own verify.
+    let Ok(records) = store.records() else {
+        return Ok(Vec::new());
+    };
+    let revisions = records.revisions;
+    let ids: Vec<i64> = revisions.iter().map(|r| r.id).collect();
+    let kept: std::collections::HashMap<i64, String> =
+        store.text_facts(&ids)?.into_iter().collect();
+    let mut problems = Vec::new();
+    for r in &revisions {
+        let Some(json) = kept.get(&r.id) else {
+            continue;
+        };
+        let derived = crate::workspace::text_facts(r.kind, &r.path, &r.content);
+        if serde_json::from_str::<crate::model::TextFacts>(json).ok() != Some(derived) {
+            problems.push(format!(
+                "what is kept of {} rev {}'s text (who must read it, its section, its length) is not what the text says: the text_facts row of revision {} was altered",
+                r.doc_id, r.number, r.id
+            ));
+        }
+    }
+    Ok(problems)
+}
+
 pub fn verify(ctx: &mut Context, extra: &[Anchor]) -> Result<Verified> {
     let mut anchors = anchors_in_file(ctx)?;
     anchors.extend(extra.iter().cloned());
     let store = ctx.store()?;
     let mut v = crate::store::audit::verify(store)?;
+    v.problems.extend(facts_problems(store)?);
     // The chain as verify read it (empty when the log could not be read,
     // which is already a finding).
     for a in &anchors {

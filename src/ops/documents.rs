@@ -268,7 +268,8 @@ pub fn release(ctx: &mut Context, input: ReleaseInput<'_>) -> Result<InReview> {
         effective,
     );
     let authored = signature(ctx, id, &person.id, Meaning::Authored, &content_hash);
-    ctx.append(
+    let facts = crate::workspace::text_facts(revision.kind, &revision.path, &revision.content);
+    let appended = ctx.append(
         Batch {
             actor: person.id.clone(),
             action: "released".into(),
@@ -282,6 +283,9 @@ pub fn release(ctx: &mut Context, input: ReleaseInput<'_>) -> Result<InReview> {
             ],
         },
     )?;
+    if let Some(&revision_id) = appended.ids.first() {
+        super::training::keep_facts(ctx, &[(revision_id, facts)]);
+    }
     Ok(InReview {
         record,
         id: id.to_string(),

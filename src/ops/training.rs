@@ -16,9 +16,9 @@ use super::{Context, people_hint, unknown_document};
 use crate::error::{Error, Result};
 use crate::model::control::{Control, Status};
 use crate::model::records::DocKind;
-use crate::model::{Person, ReadingPathSlot};
+use crate::model::{Person, ReadingPathSlot, TextFacts};
 use crate::store::{AcknowledgementRow, Batch, Insert, Records, RevisionRow, Store};
-use crate::workspace::{Workspace, parse_snapshot_checklist, parse_snapshot_sop};
+use crate::workspace::{Workspace, text_facts};
 
 /// Where a person stands with one document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -166,52 +166,89 @@ fn in_force<'r>(
             words: 0,
         });
     }
-    // The texts in force only, each parsed once.
-    let missing: Vec<i64> = docs
+    // What each text in force says: kept at release, else read and parsed.
+    let revs: Vec<&RevisionRow> = docs.iter().map(|d| d.rev).collect();
+    let mut facts = facts_of(store, &revs)?;
+    for d in &docs {
+        if d.kind == DocKind::Sop
+            && let Some(f) = facts.get(&d.rev.id)
+        {
+            sops.insert(d.doc_id.clone(), f.clone());
+        }
+    }
+    for d in &mut docs {
+        let Some(f) = facts.remove(&d.rev.id).filter(|f| f.parsed) else {
+            continue;
+        };
+        match d.kind {
+            DocKind::Sop => {
+                d.section = f.section;
+                d.roles = f.roles;
+                d.reading_path = f.reading_path;
+            }
+            DocKind::Checklist => {
+                let sop = f
+                    .sop
+                    .as_deref()
+                    .and_then(|s| sops.get(s))
+                    .filter(|s| s.parsed);
+                d.roles = if f.roles.is_empty() {
+                    sop.map(|s| s.roles.clone()).unwrap_or_default()
+                } else {
+                    f.roles
+                };
+                d.section = sop.and_then(|s| s.section.clone());
+            }
+        }
+        d.words = f.words;
+    }
+    docs.sort_by(|a, b| crate::workspace::id_order(&a.doc_id, &b.doc_id));
+    Ok(docs)
+}
+
+/// What the texts of `revs` say (by revision id): the facts kept at release,
+/// else each text read and parsed.
+fn facts_of(store: &mut dyn Store, revs: &[&RevisionRow]) -> Result<HashMap<i64, TextFacts>> {
+    let ids: Vec<i64> = revs.iter().map(|r| r.id).collect();
+    let mut facts: HashMap<i64, TextFacts> = HashMap::with_capacity(ids.len());
+    for (id, json) in store.text_facts(&ids)? {
+        // Facts that do not read back are derived again from the text.
+        if let Ok(f) = serde_json::from_str(&json) {
+            facts.insert(id, f);
+        }
+    }
+    let missing: Vec<i64> = revs
         .iter()
-        .filter(|d| d.rev.content.is_empty())
-        .map(|d| d.rev.id)
+        .filter(|r| !facts.contains_key(&r.id) && r.content.is_empty())
+        .map(|r| r.id)
         .collect();
     let texts: HashMap<i64, String> = if missing.is_empty() {
         HashMap::new()
     } else {
         store.revision_contents(&missing)?.into_iter().collect()
     };
-    let text_of = |rev: &'r RevisionRow| {
-        texts
-            .get(&rev.id)
-            .map_or(rev.content.as_str(), String::as_str)
-    };
-    for d in &docs {
-        if d.kind == DocKind::Sop
-            && let Some(sop) = parse_snapshot_sop(&d.rev.path, text_of(d.rev))
-        {
-            sops.insert(d.doc_id.clone(), sop);
+    for r in revs {
+        if facts.contains_key(&r.id) {
+            continue;
         }
+        let text = texts.get(&r.id).map_or(r.content.as_str(), String::as_str);
+        facts.insert(r.id, text_facts(r.kind, &r.path, text));
     }
-    for d in &mut docs {
-        let rev = d.rev;
-        match d.kind {
-            DocKind::Sop => {
-                if let Some(sop) = sops.get(&d.doc_id) {
-                    d.roles = sop.roles.clone();
-                    d.reading_path = sop.reading_path.clone();
-                    d.section = Some(sop.section.clone());
-                    d.words = sop.words();
-                }
-            }
-            DocKind::Checklist => {
-                if let Some(cl) = parse_snapshot_checklist(&rev.path, text_of(rev)) {
-                    let sop = cl.sop.as_deref().and_then(|s| sops.get(s));
-                    d.roles = cl.inspector_roles(sop).to_vec();
-                    d.section = sop.map(|s| s.section.clone());
-                    d.words = cl.words();
-                }
-            }
-        }
+    Ok(facts)
+}
+
+/// Keeps what training needs of newly released texts beside them. They
+/// are derived from the texts, which are the records: when they cannot be
+/// kept, training reads the texts instead, so a failure here is no failure
+/// of the release.
+pub fn keep_facts(ctx: &mut Context, facts: &[(i64, TextFacts)]) {
+    let rows: Vec<(i64, String)> = facts
+        .iter()
+        .filter_map(|(id, f)| Some((*id, serde_json::to_string(f).ok()?)))
+        .collect();
+    if let Ok(store) = ctx.store() {
+        let _ = store.keep_text_facts(&rows);
     }
-    docs.sort_by(|a, b| crate::workspace::id_order(&a.doc_id, &b.doc_id));
-    Ok(docs)
 }
 
 /// The read-and-understood records by person and document.

@@ -226,6 +226,12 @@ pub trait Store: Send {
             .map(|r| (r.id, r.content))
             .collect())
     }
+    /// The facts kept of each revision of `ids` (id, facts as JSON): none
+    /// for a revision whose facts were never kept.
+    fn text_facts(&mut self, ids: &[i64]) -> Result<Vec<(i64, String)>>;
+    /// Keeps what is derived from revisions' texts (id, facts as JSON); a
+    /// revision whose facts are kept already keeps them.
+    fn keep_text_facts(&mut self, facts: &[(i64, String)]) -> Result<()>;
     /// The same for one document only.
     fn records_of(&mut self, doc_id: &str) -> Result<Records> {
         let mut all = self.records()?;

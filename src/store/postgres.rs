@@ -49,6 +49,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0008_tokens.sql"),
     include_str!("../../migrations/postgres/0009_attachments.sql"),
     include_str!("../../migrations/postgres/0010_acknowledgements.sql"),
+    include_str!("../../migrations/postgres/0011_text_facts.sql"),
 ];
 
 /// The advisory lock every write of the records takes ("SOPB").
@@ -1006,6 +1007,34 @@ impl Store for PostgresStore {
                 })
             },
         )
+    }
+
+    fn text_facts(&mut self, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+        let stmt = self
+            .prepared("SELECT revision_id, facts FROM text_facts WHERE revision_id = ANY($1) ORDER BY revision_id")
+            .map_err(|e| self.explain(e))?;
+        let rows = self
+            .client
+            .query(&stmt, &[&ids])
+            .map_err(|e| self.explain(e))?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect::<Result<Vec<_>>>()
+            .map_err(|e| self.damaged(e))
+    }
+
+    fn keep_text_facts(&mut self, facts: &[(i64, String)]) -> Result<()> {
+        let (ids, texts): (Vec<i64>, Vec<&str>) =
+            facts.iter().map(|(id, f)| (*id, f.as_str())).unzip();
+        let stmt = self
+            .prepared(
+                "INSERT INTO text_facts (revision_id, facts) SELECT * FROM unnest($1::bigint[], $2::text[]) ON CONFLICT (revision_id) DO NOTHING",
+            )
+            .map_err(|e| self.explain(e))?;
+        self.client
+            .execute(&stmt, &[&ids, &texts])
+            .map_err(|e| self.explain(e))?;
+        Ok(())
     }
 
     fn seals(&mut self) -> Result<Vec<SealRow>> {

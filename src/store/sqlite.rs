@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0008_tokens.sql"),
     include_str!("../../migrations/sqlite/0009_attachments.sql"),
     include_str!("../../migrations/sqlite/0010_acknowledgements.sql"),
+    include_str!("../../migrations/sqlite/0011_text_facts.sql"),
 ];
 
 /// How long a writer waits for another writer before giving up, unless
@@ -1429,6 +1430,49 @@ impl Store for SqliteStore {
                 .collect()
         };
         load().map_err(|e| explain(e, &path, timeout))
+    }
+
+    fn text_facts(&mut self, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_string());
+        let load = || -> rusqlite::Result<Vec<(i64, String)>> {
+            if !self.has_table("text_facts")? {
+                return Ok(Vec::new());
+            }
+            self.conn
+                .prepare_cached(
+                    "SELECT revision_id, facts FROM text_facts WHERE revision_id IN (SELECT value FROM json_each(?1)) ORDER BY revision_id",
+                )?
+                .query_map([list.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect()
+        };
+        load().map_err(|e| explain(e, &path, timeout))
+    }
+
+    fn keep_text_facts(&mut self, facts: &[(i64, String)]) -> Result<()> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let queue = self.queue.clone();
+        let _gate = queue.gate();
+        let keep = || -> rusqlite::Result<()> {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            let inserted = (|| {
+                let mut insert = self.conn.prepare_cached(
+                    "INSERT OR IGNORE INTO text_facts (revision_id, facts) VALUES (?1, ?2)",
+                )?;
+                for (id, json) in facts {
+                    insert.execute(rusqlite::params![id, json])?;
+                }
+                Ok(())
+            })();
+            match inserted {
+                Ok(()) => self.conn.execute_batch("COMMIT"),
+                Err(e) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    Err(e)
+                }
+            }
+        };
+        keep().map_err(|e| explain(e, &path, timeout))
     }
 
     fn events(&mut self) -> Result<Vec<EventRow>> {

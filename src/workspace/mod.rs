@@ -22,7 +22,7 @@ pub use config::{CONFIG_FILE, Config};
 pub use links::{DocLink, find_links};
 
 use crate::diagnostic::{Diagnostic, Sources};
-use crate::model::{Checklist, Sop};
+use crate::model::{Checklist, Sop, TextFacts};
 
 pub const MANUAL_DIR: &str = "manual";
 pub const CHECKLISTS_DIR: &str = "checklists";
@@ -625,6 +625,33 @@ fn walk(
 /// when it was released). `None` if it no longer parses.
 pub fn parse_snapshot_sop(path: &str, text: &str) -> Option<Sop> {
     sop_file::parse(path, text, &mut Vec::new()).map(sop_file::SopFile::into_model)
+}
+
+/// What training needs of a released text (see [`TextFacts`]).
+pub fn text_facts(kind: crate::model::records::DocKind, path: &str, text: &str) -> TextFacts {
+    use crate::model::records::DocKind;
+    match kind {
+        DocKind::Sop => {
+            parse_snapshot_sop(path, text).map_or_else(TextFacts::default, |sop| TextFacts {
+                parsed: true,
+                words: sop.words(),
+                roles: sop.roles,
+                reading_path: sop.reading_path,
+                section: Some(sop.section),
+                sop: None,
+            })
+        }
+        DocKind::Checklist => {
+            parse_snapshot_checklist(path, text).map_or_else(TextFacts::default, |cl| TextFacts {
+                parsed: true,
+                words: cl.words(),
+                roles: cl.inspectors,
+                reading_path: Vec::new(),
+                section: None,
+                sop: cl.sop,
+            })
+        }
+    }
 }
 
 /// The Markdown body of an SOP's text, without its front matter (the
