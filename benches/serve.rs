@@ -5,11 +5,13 @@
 //!     cargo bench --bench serve -- [PER_CLIENT] [CLI_PER_CLIENT]    (default 40 10)
 //!
 //! For 1, 8 and 32 clients at once:
-//! - the server (the release binary, `sopbook serve`): each client keeps one
-//!   connection and, PER_CLIENT times, opens the checklist's page in the
-//!   browser (signed in) and posts an inspection to `/api/v1/inspections`
-//!   with an idempotency key: inspections per second, and the median and
-//!   p99 time of the page and of the submit;
+//! - the API of the server (the release binary, `sopbook serve`): each
+//!   client (a gauge, a line's own system) keeps one connection and posts
+//!   PER_CLIENT inspections to `/api/v1/inspections` with an idempotency
+//!   key: inspections per second, and the median and p99 time of a submit;
+//! - tablets on the same server: each also opens the checklist's page in
+//!   the browser (signed in) before each inspection it posts: inspections
+//!   per second, and the median and p99 time of the page and of the submit;
 //! - the command line: each client runs `sopbook inspect --set ...` as a
 //!   process, CLI_PER_CLIENT times, signed in for the shift (`sopbook login`);
 //! - the floor: one rusqlite connection inserting the same rows (an
@@ -209,9 +211,16 @@ struct Run {
     submit: Vec<Duration>,
 }
 
-/// `clients` connections at once, each opening the page and posting
-/// `per_client` inspections.
-fn api_run(port: u16, token: &str, session: &str, clients: usize, per_client: usize) -> Run {
+/// `clients` connections at once, each posting `per_client` inspections;
+/// with `tablet`, each opens the checklist's page (signed in) before each.
+fn api_run(
+    port: u16,
+    token: &str,
+    session: &str,
+    clients: usize,
+    per_client: usize,
+    tablet: bool,
+) -> Run {
     let token = Arc::new(format!("Bearer {token}"));
     let session = Arc::new(session.to_string());
     let start = Instant::now();
@@ -221,14 +230,17 @@ fn api_run(port: u16, token: &str, session: &str, clients: usize, per_client: us
             std::thread::spawn(move || {
                 let mut conn = Connection::open(port);
                 let (mut page, mut submit) = (Vec::new(), Vec::new());
+                let kind = if tablet { "tablet" } else { "api" };
                 for i in 0..per_client {
-                    let t = Instant::now();
-                    let (status, _) =
-                        conn.send("GET", "/inspect/CL-001", &[("Cookie", &session)], "");
-                    page.push(t.elapsed());
-                    assert_eq!(status, 200);
-                    let lot = format!("API-{clients}-{c}-{i}");
-                    let key = format!("bench-{clients}-{c}-{i}");
+                    if tablet {
+                        let t = Instant::now();
+                        let (status, _) =
+                            conn.send("GET", "/inspect/CL-001", &[("Cookie", &session)], "");
+                        page.push(t.elapsed());
+                        assert_eq!(status, 200);
+                    }
+                    let lot = format!("{kind}-{clients}-{c}-{i}");
+                    let key = format!("bench-{kind}-{clients}-{c}-{i}");
                     let body = inspection_json(i, &lot);
                     let t = Instant::now();
                     let (status, answer) = conn.send(
@@ -378,23 +390,28 @@ fn main() {
     let session = browser_session(port);
 
     println!(
-        "| clients | server (API), inspections/s | command line, inspections/s | server / command line | page median / p99 ms | submit median / p99 ms |"
+        "| clients | API, inspections/s | command line, inspections/s | API / command line | submit median / p99 ms | tablets (page, then submit), inspections/s | tablets / command line | page median / p99 ms | submit median / p99 ms |"
     );
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     let mut sent = 0;
     for clients in CLIENTS {
-        let api = api_run(port, &token, &session, clients, per_client);
+        let api = api_run(port, &token, &session, clients, per_client, false);
+        let tablets = api_run(port, &token, &session, clients, per_client, true);
         let cli = cli_run(&root, clients, cli_per_client);
-        sent += clients * (per_client + cli_per_client);
+        sent += clients * (2 * per_client + cli_per_client);
         println!(
-            "| {clients} | {:.0} | {:.1} | {:.1}x | {} / {} | {} / {} |",
+            "| {clients} | {:.0} | {:.1} | {:.1}x | {} / {} | {:.0} | {:.1}x | {} / {} | {} / {} |",
             api.rate,
             cli,
             api.rate / cli,
-            ms(percentile(&api.page, 0.5)),
-            ms(percentile(&api.page, 0.99)),
             ms(percentile(&api.submit, 0.5)),
             ms(percentile(&api.submit, 0.99)),
+            tablets.rate,
+            tablets.rate / cli,
+            ms(percentile(&tablets.page, 0.5)),
+            ms(percentile(&tablets.page, 0.99)),
+            ms(percentile(&tablets.submit, 0.5)),
+            ms(percentile(&tablets.submit, 0.99)),
         );
     }
     let _ = server.kill();

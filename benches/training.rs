@@ -27,13 +27,14 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{Days, Utc};
+use sopbook::model::TextFacts;
 use sopbook::ops::training::{self, MatrixFilter};
 use sopbook::ops::{Context, Settings};
 use sopbook::store::{
     AcknowledgementRow, Batch, ChangeKind, ChangeRow, DocKind, Insert, Meaning, RevisionRow,
     RowRef, SignatureRow, sha256_hex,
 };
-use sopbook::workspace::Workspace;
+use sopbook::workspace::{Workspace, text_facts};
 
 const ROLES: usize = 12;
 const SECTIONS: usize = 10;
@@ -122,7 +123,17 @@ fn fill(ctx: &mut Context, people: usize, sops: usize) {
             return;
         }
         let inserts = std::mem::take(batch);
-        ctx.store()
+        // What training needs of each text, kept at release as `release` does.
+        let facts: Vec<(usize, TextFacts)> = inserts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, insert)| match insert {
+                Insert::Revision(r) => Some((i, text_facts(r.kind, &r.path, &r.content))),
+                _ => None,
+            })
+            .collect();
+        let appended = ctx
+            .store()
             .unwrap()
             .append(
                 now,
@@ -135,6 +146,11 @@ fn fill(ctx: &mut Context, people: usize, sops: usize) {
                 },
             )
             .unwrap();
+        let facts: Vec<(i64, TextFacts)> = facts
+            .into_iter()
+            .map(|(i, f)| (appended.ids[i], f))
+            .collect();
+        training::keep_facts(ctx, &facts);
     };
     for n in 0..sops {
         let id = format!("{}-{n:04}", section(n));

@@ -340,6 +340,9 @@ pub struct TrainingArgs {
     /// Only the compliance: per person, role and section (with --csv: one row each)
     #[arg(long)]
     pub compliance: bool,
+    /// People x documents: a row per person, a column per document one of them must read
+    #[arg(long, conflicts_with_all = ["compliance", "overdue"])]
+    pub grid: bool,
     #[command(flatten)]
     pub format: ListFormat,
 }

@@ -86,6 +86,38 @@ fn the_training_matrix_as_a_table_and_as_csv() {
 }
 
 #[test]
+fn the_grid_shows_people_by_documents_in_the_terminal_and_as_csv() {
+    let ws = trained();
+    revise_qc_001(&ws, "Torque the cover to 8 Nm", false);
+    signed(&ws, &["ack", "QC-002", "--as", "bob"]);
+    pin("grid", &ws.run(&["training", "--grid"]));
+    pin(
+        "grid-inspectors.csv",
+        &ws.run(&["training", "--grid", "--role", "inspector", "--csv"]),
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&ws.run(&["training", "--grid", "--json"]).stdout).unwrap();
+    let cay = json["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["person"] == "cay")
+        .unwrap();
+    let qc_001 = json["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|d| d["doc_id"] == "QC-001")
+        .unwrap();
+    assert_eq!(
+        cay["cells"][qc_001],
+        serde_json::json!({"standing": "outdated", "read_revision": 1})
+    );
+    let run = ws.run(&["training", "--grid", "--overdue", "3"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
+
+#[test]
 fn an_editorial_revision_keeps_a_reading_current() {
     let ws = trained();
     revise_qc_001(&ws, "Typo", true);

@@ -6,7 +6,10 @@ use crate::cli::{AckArgs, ReadingListArgs, TrainingArgs};
 use crate::error::Result;
 use crate::ops::Context;
 use crate::ops::training::{self, MatrixFilter, Reason, Required, Shown};
-use crate::render::training::{COMPLIANCE_HEADERS, MATRIX_HEADERS, compliance_cells, matrix_cells};
+use crate::render::training::{
+    COMPLIANCE_HEADERS, MATRIX_HEADERS, compliance_cells, grid_cells, grid_headers, grid_mark,
+    grid_word, matrix_cells,
+};
 use crate::render::{Table, plural};
 
 pub fn ack(ctx: &mut Context, args: &AckArgs) -> Result<Outcome> {
@@ -138,16 +141,18 @@ fn print_reading_list(list: &training::ReadingList) {
 }
 
 pub fn training(ctx: &mut Context, args: &TrainingArgs) -> Result<Outcome> {
-    let m = training::matrix(
-        ctx,
-        MatrixFilter {
-            person: args.person.as_deref(),
-            role: args.role.as_deref(),
-            document: args.document.as_deref(),
-            section: args.section.as_deref(),
-            overdue: args.overdue,
-        },
-    )?;
+    let filter = MatrixFilter {
+        person: args.person.as_deref(),
+        role: args.role.as_deref(),
+        document: args.document.as_deref(),
+        section: args.section.as_deref(),
+        overdue: args.overdue,
+        compliance_only: args.compliance,
+    };
+    if args.grid {
+        return grid(ctx, filter, args);
+    }
+    let m = training::matrix(ctx, filter)?;
     // Overdue readings found are a problem the command reports (exit 1).
     let found = if m.overdue.is_some() && !m.rows.is_empty() {
         Outcome::Problem
@@ -208,4 +213,25 @@ pub fn training(ctx: &mut Context, args: &TrainingArgs) -> Result<Outcome> {
     }
     t.print();
     Ok(found)
+}
+
+/// `training --grid`: people x documents, with a legend under the table.
+fn grid(ctx: &mut Context, filter: MatrixFilter<'_>, args: &TrainingArgs) -> Result<Outcome> {
+    let g = training::grid(ctx, filter)?;
+    let headers = grid_headers(&g);
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    if args.format.json || args.format.csv {
+        let cells = grid_cells(&g, grid_word);
+        return print_list(&args.format, Table::new(&headers), &cells, &headers, &g);
+    }
+    if g.people.is_empty() || g.documents.is_empty() {
+        say("nobody here must read any document in force");
+        return Ok(Outcome::Ok);
+    }
+    table_of(&headers, &grid_cells(&g, grid_mark)).print();
+    println!();
+    println!(
+        "✓ current   r2 read revision 2, changed since   ✗ never read   · not for their roles"
+    );
+    Ok(Outcome::Ok)
 }

@@ -251,13 +251,39 @@ pub fn keep_facts(ctx: &mut Context, facts: &[(i64, TextFacts)]) {
     }
 }
 
+/// A quick hash of the readings' keys: ids from sopbook.toml and the
+/// records, in a map that lives for one call; no one who could choose them
+/// to collide gains anything by it.
+#[derive(Default)]
+struct QuickHash(u64);
+
+impl std::hash::Hasher for QuickHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+}
+
+type ByReader<'a> = HashMap<
+    (&'a str, &'a str),
+    Vec<&'a AcknowledgementRow>,
+    std::hash::BuildHasherDefault<QuickHash>,
+>;
+
 /// The read-and-understood records by person and document.
-struct Readings<'a>(HashMap<(&'a str, &'a str), Vec<&'a AcknowledgementRow>>);
+struct Readings<'a>(ByReader<'a>);
 
 impl<'a> Readings<'a> {
     fn new(acks: &'a [AcknowledgementRow]) -> Self {
-        let mut by: HashMap<(&str, &str), Vec<&AcknowledgementRow>> =
-            HashMap::with_capacity(acks.len());
+        let mut by = ByReader::with_capacity_and_hasher(acks.len(), Default::default());
         for a in acks {
             by.entry((a.person.as_str(), a.doc_id.as_str()))
                 .or_default()
@@ -277,6 +303,34 @@ impl<'a> Readings<'a> {
     }
 }
 
+/// Where `person` stands with one document in force: the state, their
+/// newest reading of it, and the substantive revision that took effect
+/// after that reading, if one did.
+fn standing<'a, 'r>(
+    doc: &'a InForce<'r>,
+    person: &Person,
+    readings: &Readings<'a>,
+) -> (
+    State,
+    Option<&'a AcknowledgementRow>,
+    Option<&'a (&'r RevisionRow, NaiveDate)>,
+) {
+    let last = readings.last(&person.id, &doc.doc_id, doc.rev.number);
+    // The newest substantive revision after the one read, if any took effect.
+    let lapsed_by = last.and_then(|a| {
+        doc.history
+            .iter()
+            .rev()
+            .find(|(r, _)| r.number > a.revision_number && !r.minor)
+    });
+    let state = match (last, lapsed_by) {
+        (None, _) => State::Missing,
+        (Some(_), Some(_)) => State::Outdated,
+        (Some(_), None) => State::Current,
+    };
+    (state, last, lapsed_by)
+}
+
 /// `person`'s state with one document in force that is for their roles.
 fn required_of(
     doc: &InForce<'_>,
@@ -289,18 +343,10 @@ fn required_of(
         .history
         .first()
         .map_or(rev.created_at.date_naive(), |h| h.1);
-    let last = readings.last(&person.id, &doc.doc_id, rev.number);
-    // The newest substantive revision after the one read, if any took effect.
-    let lapsed_by = last.and_then(|a| {
-        doc.history
-            .iter()
-            .rev()
-            .find(|(r, _)| r.number > a.revision_number && !r.minor)
-    });
-    let (state, changed, due_since) = match (last, lapsed_by) {
-        (None, _) => (State::Missing, None, first_effective),
+    let (state, last, lapsed_by) = standing(doc, person, readings);
+    let (changed, due_since) = match (last, lapsed_by) {
+        (None, _) => (None, first_effective),
         (Some(_), Some((r, on))) => (
-            State::Outdated,
             Some(Changed {
                 revision: r.number,
                 effective: *on,
@@ -317,7 +363,7 @@ fn required_of(
                 .find(|(r, _)| r.number <= a.revision_number && !r.minor)
                 .or(doc.history.first())
                 .map_or(first_effective, |h| h.1);
-            (State::Current, None, due)
+            (None, due)
         }
     };
     // Nothing is due before the person's first day.
@@ -452,6 +498,8 @@ pub struct MatrixFilter<'a> {
     /// Only the rows due for more than this many days and not current
     /// (compliance still counts every row of the selection).
     pub overdue: Option<u32>,
+    /// Only the compliance: no rows but, with `overdue`, those found.
+    pub compliance_only: bool,
 }
 
 /// One person's compliance: how many of the documents they must read are current.
@@ -638,8 +686,8 @@ pub fn matrix(ctx: &mut Context, filter: MatrixFilter<'_>) -> Result<Matrix> {
             if shared.is_empty() {
                 continue;
             }
-            let row = required_of(d, p, &readings, today);
-            let now = usize::from(row.state == State::Current);
+            let (state, _, _) = standing(d, p, &readings);
+            let now = usize::from(state == State::Current);
             required += 1;
             current += now;
             for r in shared {
@@ -650,7 +698,10 @@ pub fn matrix(ctx: &mut Context, filter: MatrixFilter<'_>) -> Result<Matrix> {
                 per_section[s].0 += now;
                 per_section[s].1 += 1;
             }
-            rows.push(row);
+            // Only the compliance asked for: no rows, but those overdue.
+            if !filter.compliance_only || (filter.overdue.is_some() && state != State::Current) {
+                rows.push(required_of(d, p, &readings, today));
+            }
         }
         // Asked about some documents, the people who need not read them are left out.
         if required == 0 && (filter.document.is_some() || filter.section.is_some()) {
@@ -696,6 +747,118 @@ pub fn matrix(ctx: &mut Context, filter: MatrixFilter<'_>) -> Result<Matrix> {
         by_section,
         overdue: filter.overdue,
     })
+}
+
+/// Where a person stands with a document, in the grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    Current,
+    Outdated,
+    Missing,
+    /// Not for their roles.
+    NotRequired,
+}
+
+/// One cell of the grid.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Cell {
+    pub standing: Standing,
+    /// The newest revision they read and understood, if they must read it.
+    pub read_revision: Option<i64>,
+}
+
+/// A column of the grid: a document in force.
+#[derive(Debug, Clone, Serialize)]
+pub struct Column {
+    pub doc_id: String,
+    pub title: String,
+    pub revision: i64,
+}
+
+/// A row of the grid: one person, a cell per column.
+#[derive(Debug, Clone, Serialize)]
+pub struct GridRow {
+    pub person: String,
+    pub name: String,
+    pub current: usize,
+    pub required: usize,
+    pub cells: Vec<Cell>,
+}
+
+/// The training matrix as people x documents.
+#[derive(Debug, Clone, Serialize)]
+pub struct Grid {
+    pub documents: Vec<Column>,
+    pub people: Vec<GridRow>,
+}
+
+/// The matrix of `filter` as a grid: a row per person of the selection, a
+/// column per document in force that one of them must read (a document
+/// nobody shown must read has no column), each cell current, outdated,
+/// missing or not required.
+pub fn grid(ctx: &mut Context, filter: MatrixFilter<'_>) -> Result<Grid> {
+    let m = matrix(
+        ctx,
+        MatrixFilter {
+            overdue: None,
+            compliance_only: false,
+            ..filter
+        },
+    )?;
+    let mut documents: Vec<Column> = Vec::new();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for r in &m.rows {
+        if !seen.contains_key(r.doc_id.as_str()) {
+            seen.insert(&r.doc_id, documents.len());
+            documents.push(Column {
+                doc_id: r.doc_id.clone(),
+                title: r.title.clone(),
+                revision: r.revision,
+            });
+        }
+    }
+    documents.sort_by(|a, b| crate::workspace::id_order(&a.doc_id, &b.doc_id));
+    let column: HashMap<&str, usize> = documents
+        .iter()
+        .enumerate()
+        .map(|(k, d)| (d.doc_id.as_str(), k))
+        .collect();
+    let blank = Cell {
+        standing: Standing::NotRequired,
+        read_revision: None,
+    };
+    let mut people: Vec<GridRow> = m
+        .compliance
+        .iter()
+        .map(|c| GridRow {
+            person: c.person.clone(),
+            name: c.name.clone(),
+            current: c.current,
+            required: c.required,
+            cells: vec![blank; documents.len()],
+        })
+        .collect();
+    let row_of: HashMap<&str, usize> = m
+        .compliance
+        .iter()
+        .enumerate()
+        .map(|(k, c)| (c.person.as_str(), k))
+        .collect();
+    for r in &m.rows {
+        if let (Some(&p), Some(&d)) = (row_of.get(r.person.as_str()), column.get(r.doc_id.as_str()))
+        {
+            people[p].cells[d] = Cell {
+                standing: match r.state {
+                    State::Current => Standing::Current,
+                    State::Outdated => Standing::Outdated,
+                    State::Missing => Standing::Missing,
+                },
+                read_revision: r.acknowledged_revision,
+            };
+        }
+    }
+    Ok(Grid { documents, people })
 }
 
 /// What `ack` did.

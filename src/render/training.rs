@@ -2,7 +2,7 @@
 //! its `--csv`) and of the CSV that `sopbook serve`'s training page sends,
 //! and the compliance per person, role and section.
 
-use crate::ops::training::Matrix;
+use crate::ops::training::{Cell, Grid, Matrix, Standing};
 
 /// The columns of the training matrix.
 pub const MATRIX_HEADERS: &[&str] = &[
@@ -72,6 +72,54 @@ pub fn compliance_cells(m: &Matrix) -> Vec<Vec<String>> {
                 required.to_string(),
                 pct(percent),
             ]
+        })
+        .collect()
+}
+
+/// A grid cell in a terminal: `✓` current, `r2` read revision 2 (since
+/// changed), `✗` never read, `·` not required.
+pub fn grid_mark(c: &Cell) -> String {
+    match (c.standing, c.read_revision) {
+        (Standing::Current, _) => "✓".to_string(),
+        (Standing::Outdated, Some(n)) => format!("r{n}"),
+        (Standing::Outdated, None) | (Standing::Missing, _) => "✗".to_string(),
+        (Standing::NotRequired, _) => "·".to_string(),
+    }
+}
+
+/// The same in a CSV cell: words a spreadsheet filter can pick.
+pub fn grid_word(c: &Cell) -> String {
+    match (c.standing, c.read_revision) {
+        (Standing::Current, Some(n)) => format!("current (read rev {n})"),
+        (Standing::Current, None) => "current".to_string(),
+        (Standing::Outdated, Some(n)) => format!("outdated (read rev {n})"),
+        (Standing::Outdated, None) | (Standing::Missing, _) => "missing".to_string(),
+        (Standing::NotRequired, _) => "not required".to_string(),
+    }
+}
+
+/// The grid's header: person, name, then each document with its revision
+/// in force (`QC-001 r3`).
+pub fn grid_headers(g: &Grid) -> Vec<String> {
+    ["PERSON".to_string(), "NAME".to_string()]
+        .into_iter()
+        .chain(
+            g.documents
+                .iter()
+                .map(|d| format!("{} r{}", d.doc_id, d.revision)),
+        )
+        .collect()
+}
+
+/// One row of cells per person under [`grid_headers`], each cell made by `cell`.
+pub fn grid_cells(g: &Grid, cell: fn(&Cell) -> String) -> Vec<Vec<String>> {
+    g.people
+        .iter()
+        .map(|p| {
+            [p.person.clone(), p.name.clone()]
+                .into_iter()
+                .chain(p.cells.iter().map(cell))
+                .collect()
         })
         .collect()
 }
