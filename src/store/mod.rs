@@ -212,7 +212,10 @@ pub trait Store: Send {
     /// Revisions, changes and signatures, each in id order.
     fn records(&mut self) -> Result<Records>;
     /// Revisions (their `content` left empty), changes and signatures:
-    /// enough to know what is in force without reading every text.
+    /// enough to know what is in force without reading every text. A
+    /// backend may also leave empty the other texts that it does not take
+    /// (changes' `reason` and `approver_roles`, signatures' `content_hash`
+    /// and `note`): what training needs, not a record to show.
     fn records_outline(&mut self) -> Result<Records> {
         self.records()
     }

@@ -435,12 +435,26 @@ impl SqliteStore {
 
     /// Revisions, changes and signatures, of one document or of all.
     fn load_records(&self, doc: Option<&str>) -> Result<Records> {
-        self.load_records_with(doc, "content")
+        self.load_records_with(doc, false)
     }
 
     /// The records; `content` is the column expression for the revisions'
     /// text (`''` to leave it out).
-    fn load_records_with(&self, doc: Option<&str>, content: &str) -> Result<Records> {
+    /// The records, of one document or all; with `outline`, without the
+    /// texts no one needs to know what is in force (see
+    /// [`Store::records_outline`]), which SQLite then need not copy out.
+    fn load_records_with(&self, doc: Option<&str>, outline: bool) -> Result<Records> {
+        let (content, reason, approver_roles, hash, note) = if outline {
+            ("''", "''", "''", "''", "''")
+        } else {
+            (
+                "content",
+                "reason",
+                "approver_roles",
+                "content_hash",
+                "note",
+            )
+        };
         // With a document, its rows only, through the doc_id indexes. (The
         // value is cast: see `BOUND_TEXT`.)
         let filter = if doc.is_some() {
@@ -476,7 +490,7 @@ impl SqliteStore {
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             let mut stmt = self.conn.prepare_cached(&format!(
-                "SELECT id, doc_id, kind, revision_id, requested_by, reason, effective_date, required, approver_roles, created_at, event_seq
+                "SELECT id, doc_id, kind, revision_id, requested_by, {reason}, effective_date, required, {approver_roles}, created_at, event_seq
                  FROM changes {filter} ORDER BY id"
             ))?;
             let changes = stmt
@@ -497,7 +511,7 @@ impl SqliteStore {
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             let mut stmt = self.conn.prepare_cached(&format!(
-                "SELECT id, change_id, doc_id, revision_id, signer, meaning, signed_at, content_hash, note, event_seq
+                "SELECT id, change_id, doc_id, revision_id, signer, meaning, signed_at, {hash}, {note}, event_seq
                  FROM signatures {filter} ORDER BY id"
             ))?;
             let signatures = stmt
@@ -1415,7 +1429,7 @@ impl Store for SqliteStore {
     }
 
     fn records_outline(&mut self) -> Result<Records> {
-        self.load_records_with(None, "''")
+        self.load_records_with(None, true)
     }
 
     fn revision_contents(&mut self, ids: &[i64]) -> Result<Vec<(i64, String)>> {
