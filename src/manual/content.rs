@@ -135,7 +135,7 @@ impl Manual {
                 .person(id)
                 .map_or_else(|| id.to_string(), |p| p.name.clone())
         };
-        let mut ids: Vec<String> = control.ids().map(str::to_string).collect();
+        let mut ids: Vec<String> = control.source_ids().map(str::to_string).collect();
         ids.extend(ws.sops.iter().map(|s| s.id.clone()));
         ids.extend(ws.checklists.iter().map(|c| c.id.clone()));
         ids.sort();

@@ -152,6 +152,12 @@ impl<'a> Control<'a> {
         self.docs.keys().copied()
     }
 
+    /// The ids of source documents: every id but translations (`QC-001.nb`).
+    pub fn source_ids(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.ids()
+            .filter(|id| !crate::model::translation::is_translation_id(id))
+    }
+
     /// The state of a document on `date`.
     pub fn state(&self, id: &str, date: NaiveDate) -> DocState<'a> {
         let Some(doc) = self.docs.get(id) else {

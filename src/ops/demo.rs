@@ -100,7 +100,7 @@ impl Demo<'_> {
     /// The people who may author and approve a document, per the rules in sopbook.toml.
     fn signers(&self, id: &str) -> Option<(Person, Vec<Person>)> {
         let config = &self.ws.config;
-        let rule = config.approval_for(id.split('-').next());
+        let rule = config.approval_for_doc(id);
         let owner = self.ws.sop(id).map(|s| s.owner.clone()).unwrap_or_default();
         let approver =
             |p: &Person| rule.roles.is_empty() || p.roles.iter().any(|r| rule.roles.contains(r));

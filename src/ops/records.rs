@@ -185,6 +185,11 @@ pub fn due(ctx: &mut Context, within: &str) -> Result<Due> {
     let control = Control::new(&records);
     let mut rows = Vec::new();
     for id in all_ids(ws.as_deref(), &control) {
+        // A translation is reviewed with its source: a substantive source
+        // revision makes it stale (`sopbook translations`).
+        if crate::model::translation::is_translation_id(&id) {
+            continue;
+        }
         let state = control.state(&id, day);
         let Some(next) = next_review(&state) else {
             continue;

@@ -132,7 +132,7 @@ fn in_force<'r>(
     let mut docs = Vec::new();
     // The SOPs as in force, for the roles of checklists that take theirs.
     let mut sops = std::collections::BTreeMap::new();
-    for id in control.ids() {
+    for id in control.source_ids() {
         let state = control.state(id, today);
         let Some((rev, _)) = state.effective else {
             continue;
