@@ -57,7 +57,11 @@ pub fn translations(ctx: &mut Context, args: &TranslationsArgs) -> Result<Outcom
     }
     println!();
     table_of(HEADERS, &cells).max(2, 34).print();
-    for r in view.rows.iter().filter(|r| r.state == TranslationState::Stale) {
+    for r in view
+        .rows
+        .iter()
+        .filter(|r| r.state == TranslationState::Stale)
+    {
         println!();
         let translated = r.translated_revision.unwrap_or_default();
         println!(

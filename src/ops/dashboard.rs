@@ -164,7 +164,8 @@ fn control_charts(
     let records = store.records()?;
     let ids: Vec<String> = Control::new(&records)
         .source_ids()
-        .map(str::to_string).collect();
+        .map(str::to_string)
+        .collect();
     let mut out = Vec::new();
     for id in ids {
         let Ok((_, list)) = effective_checklist(&records, &id, as_of) else {

@@ -12,9 +12,9 @@ use super::Context;
 use crate::error::{Error, Result};
 use crate::fail;
 use crate::model::Person;
-use crate::model::translation::split_translation_id;
 use crate::model::control::{Change, Control, Status, local_date};
 use crate::model::records::{ChangeKind, DocKind, Meaning};
+use crate::model::translation::split_translation_id;
 use crate::store::{Batch, ChangeRow, Insert, RevisionRow, RowRef, SignatureRow, sha256_hex};
 use crate::workspace::Workspace;
 

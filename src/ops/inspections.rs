@@ -65,7 +65,9 @@ pub fn effective_checklist(
         return Err(Error::invalid(format!(
             "{id} is a translation of {source}; an inspection uses the checklist itself"
         ))
-        .with_hint(format!("`sopbook inspect {source} --lang {language}` shows it in that language")));
+        .with_hint(format!(
+            "`sopbook inspect {source} --lang {language}` shows it in that language"
+        )));
     }
     let control = Control::new(records);
     let state = control.state(id, date);

@@ -77,12 +77,21 @@ pub fn check_file(
             let Some(rev) = revisions.iter().find(|r| r.number == t.source_revision) else {
                 let (message, help) = match revisions.last() {
                     None => (
-                        format!("{} has no revision {}: it has never been released", t.source, t.source_revision),
-                        format!("translate a released revision; `sopbook release {}` releases the source first", t.source),
+                        format!(
+                            "{} has no revision {}: it has never been released",
+                            t.source, t.source_revision
+                        ),
+                        format!(
+                            "translate a released revision; `sopbook release {}` releases the source first",
+                            t.source
+                        ),
                     ),
                     Some(last) => (
                         format!("{} has no revision {}", t.source, t.source_revision),
-                        format!("its latest revision is {}; `sopbook history {}` lists them", last.number, t.source),
+                        format!(
+                            "its latest revision is {}; `sopbook history {}` lists them",
+                            last.number, t.source
+                        ),
                     ),
                 };
                 diags.push(
@@ -254,8 +263,13 @@ pub fn translations(ctx: &mut Context, input: TranslationsInput<'_>) -> Result<T
             Some(_) => {}
             None => {
                 let known: Vec<_> = config.target_languages().map(|l| l.code.clone()).collect();
-                return Err(Error::invalid(format!("`{code}` is not a language of sopbook.toml"))
-                    .with_hint(format!("the languages translated into are {}", known.join(", "))));
+                return Err(
+                    Error::invalid(format!("`{code}` is not a language of sopbook.toml"))
+                        .with_hint(format!(
+                            "the languages translated into are {}",
+                            known.join(", ")
+                        )),
+                );
             }
         }
     }

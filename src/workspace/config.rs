@@ -646,9 +646,16 @@ fn parse_languages(config: &mut Config, files: Vec<LanguageFile>, diags: &mut Ve
         }
         if let Some(i) = config.languages.iter().position(|l| l.code == code) {
             diags.push(
-                Diagnostic::error("duplicate-language", format!("language `{code}` is listed twice"))
-                    .at(CONFIG_FILE, span)
-                    .also(CONFIG_FILE, config.language_spans[i].clone(), "first listed here"),
+                Diagnostic::error(
+                    "duplicate-language",
+                    format!("language `{code}` is listed twice"),
+                )
+                .at(CONFIG_FILE, span)
+                .also(
+                    CONFIG_FILE,
+                    config.language_spans[i].clone(),
+                    "first listed here",
+                ),
             );
             continue;
         }
@@ -691,10 +698,13 @@ fn parse_languages(config: &mut Config, files: Vec<LanguageFile>, diags: &mut Ve
         && let Some(span) = first_span
     {
         diags.push(
-            Diagnostic::error("no-source-language", "no language is marked as the source language")
-                .at(CONFIG_FILE, span)
-                .label("one of these is the language documents are written in")
-                .help("add `source = true` to the [[language]] the documents are written in"),
+            Diagnostic::error(
+                "no-source-language",
+                "no language is marked as the source language",
+            )
+            .at(CONFIG_FILE, span)
+            .label("one of these is the language documents are written in")
+            .help("add `source = true` to the [[language]] the documents are written in"),
         );
     }
 }
@@ -733,7 +743,11 @@ fn check_translators(config: &Config, diags: &mut Vec<Diagnostic>) {
 }
 
 fn unknown_language(config: &Config, span: std::ops::Range<usize>, code: &str) -> Diagnostic {
-    let known: Vec<_> = config.languages.iter().map(|l| format!("`{}`", l.code)).collect();
+    let known: Vec<_> = config
+        .languages
+        .iter()
+        .map(|l| format!("`{}`", l.code))
+        .collect();
     let help = if known.is_empty() {
         "list the languages of the manual first, as [[language]] tables with code, name and direction".to_string()
     } else {

@@ -205,7 +205,10 @@ fn check_translation_file(
                     format!("`{}` is not a language of sopbook.toml", t.language),
                 )
                 .at(path, at.clone())
-                .label(format!("a translation into `{}`, by its file name", t.language))
+                .label(format!(
+                    "a translation into `{}`, by its file name",
+                    t.language
+                ))
                 .help(help),
             );
             return;
@@ -257,7 +260,10 @@ fn check_translation_file(
         diags.push(
             Diagnostic::error(
                 "translation-not-beside",
-                format!("a translation of {} sits beside its source, {source_path}", t.source),
+                format!(
+                    "a translation of {} sits beside its source, {source_path}",
+                    t.source
+                ),
             )
             .at(path, at)
             .label(format!("translates {}", t.source))

@@ -77,7 +77,12 @@ fn shift<T>(s: &Spanned<T>, offset: usize) -> Range<usize> {
     span.start + offset..span.end + offset
 }
 
-fn revision_ok(path: &str, revision: &Spanned<i64>, offset: usize, diags: &mut Vec<Diagnostic>) -> bool {
+fn revision_ok(
+    path: &str,
+    revision: &Spanned<i64>,
+    offset: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
     if *revision.get_ref() >= 1 {
         return true;
     }
@@ -117,7 +122,13 @@ pub fn parse_sop(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<
     let front: SopTranslationFront = match toml::from_str(fm.toml) {
         Ok(f) => f,
         Err(e) => {
-            diags.push(toml_error(&e, path, fm.toml, fm.toml_offset, 0..3.min(text.len())));
+            diags.push(toml_error(
+                &e,
+                path,
+                fm.toml,
+                fm.toml_offset,
+                0..3.min(text.len()),
+            ));
             return None;
         }
     };
@@ -179,7 +190,10 @@ pub fn parse_checklist(
     items.sort_by_key(|(span, _)| span.start);
     let source = front.translates.get_ref().clone();
     Some(TranslationFile {
-        item_spans: items.iter().map(|(s, i)| (i.id.clone(), s.clone())).collect(),
+        item_spans: items
+            .iter()
+            .map(|(s, i)| (i.id.clone(), s.clone()))
+            .collect(),
         translation: Translation {
             id: translation_id(&source, &language),
             source,
@@ -219,7 +233,10 @@ mod tests {
         let f = parse_checklist("checklists/final.nb.toml", text, &mut diags).unwrap();
         assert!(diags.is_empty(), "{diags:?}");
         let t = &f.translation;
-        assert_eq!((t.id.as_str(), t.language.as_str(), t.source_revision), ("CL-001.nb", "nb", 2));
+        assert_eq!(
+            (t.id.as_str(), t.language.as_str(), t.source_revision),
+            ("CL-001.nb", "nb", 2)
+        );
         let ids: Vec<_> = t.items.iter().map(|i| i.id.as_str()).collect();
         assert_eq!(ids, ["leak-test", "earth"]);
         assert_eq!(&text[f.item_spans[1].1.clone()], "earth");
