@@ -18,11 +18,20 @@ pub fn check(ctx: &mut Context, args: &CheckArgs) -> Result<Outcome> {
         json(&findings)?;
     } else {
         emit_diagnostics(&c.findings, &ws.sources);
-        let checked = format!(
-            "{} and {}",
-            plural(c.sops, "SOP"),
-            plural(c.checklists, "checklist")
-        );
+        let checked = if c.translations == 0 {
+            format!(
+                "{} and {}",
+                plural(c.sops, "SOP"),
+                plural(c.checklists, "checklist")
+            )
+        } else {
+            format!(
+                "{}, {} and {}",
+                plural(c.sops, "SOP"),
+                plural(c.checklists, "checklist"),
+                plural(c.translations, "translation")
+            )
+        };
         if c.findings.is_empty() {
             say(format!("Checked {checked}: no problems found."));
         } else {

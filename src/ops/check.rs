@@ -13,6 +13,8 @@ use crate::workspace::Workspace;
 pub struct Checked {
     pub sops: usize,
     pub checklists: usize,
+    /// Translation files read (and parsed).
+    pub translations: usize,
     pub errors: usize,
     pub warnings: usize,
     /// Everything found: the workspace's diagnostics and those of its
@@ -41,6 +43,7 @@ pub fn check(ctx: &mut Context) -> Result<Checked> {
     Ok(Checked {
         sops: ws.files_read.0,
         checklists: ws.files_read.1,
+        translations: ws.translations.len(),
         errors,
         warnings: findings.len() - errors,
         findings,

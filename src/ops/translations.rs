@@ -19,15 +19,17 @@ use crate::workspace::{TranslationFile, Workspace, parse_snapshot_checklist};
 
 /// The problems of translation files that only the records show: a source
 /// revision that was never recorded, items the source revision does not
-/// have, items of it left untranslated. Without records, the items are
-/// checked against the source's working file and the revisions not at all
-/// (one warning says so).
+/// have, items of it left untranslated. Without records (none yet, as in a
+/// fresh copy of a workspace), the items are checked against the source's
+/// working file and the revisions not at all; records that cannot be read
+/// get a warning saying so.
 pub fn check_files(ctx: &mut Context, ws: &Workspace) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     if ws.translations.is_empty() {
         return diags;
     }
     let records = match ctx.store().and_then(|s| Ok(s.records()?)) {
+        Ok(r) if r.revisions.is_empty() => None,
         Ok(r) => Some(r),
         Err(e) => {
             diags.push(
@@ -322,7 +324,7 @@ pub fn translations(ctx: &mut Context, input: TranslationsInput<'_>) -> Result<T
             };
             row.translation_revision = Some(t_rev.number);
             row.translated_revision = Some(translation.source_revision);
-            row.changes = later_changes(doc, translation.source_revision, today);
+            row.changes = later_changes(&control, id, translation.source_revision, today);
             row.stale_since = row.changes.iter().find(|c| !c.minor).map(|c| c.revision);
             if row.stale_since.is_some() {
                 row.state = TranslationState::Stale;
@@ -375,32 +377,21 @@ pub fn translations(ctx: &mut Context, input: TranslationsInput<'_>) -> Result<T
 
 /// The source's releases in force by `today` numbered after `translated`, oldest first.
 fn later_changes(
-    doc: Option<&crate::model::control::DocRecords<'_>>,
+    control: &Control<'_>,
+    id: &str,
     translated: i64,
     today: NaiveDate,
 ) -> Vec<SourceChange> {
-    let Some(doc) = doc else {
-        return Vec::new();
-    };
-    let mut out: Vec<SourceChange> = doc
-        .changes
-        .iter()
-        .filter_map(|c| match (&c.status, c.revision) {
-            (crate::model::control::Status::Approved { effective, .. }, Some(rev))
-                if c.is_release() && rev.number > translated && *effective <= today =>
-            {
-                Some(SourceChange {
-                    revision: rev.number,
-                    effective: *effective,
-                    summary: rev.summary.clone(),
-                    minor: rev.minor,
-                })
-            }
-            _ => None,
+    control
+        .releases_after(id, translated, today)
+        .into_iter()
+        .map(|(rev, effective)| SourceChange {
+            revision: rev.number,
+            effective,
+            summary: rev.summary.clone(),
+            minor: rev.minor,
         })
-        .collect();
-    out.sort_by_key(|c| c.revision);
-    out
+        .collect()
 }
 
 /// How a checklist is shown in a reader's language.

@@ -96,6 +96,7 @@ impl Workspace {
             sources.insert(rel.clone(), text);
             let text = sources.get(&rel).unwrap_or_default();
             if translation_file::language_of(&rel).is_some() {
+                files_read.0 -= 1;
                 translations.extend(translation_file::parse_sop(&rel, text, &mut diagnostics));
                 continue;
             }
@@ -114,6 +115,7 @@ impl Workspace {
             sources.insert(rel.clone(), text);
             let text = sources.get(&rel).unwrap_or_default();
             if translation_file::language_of(&rel).is_some() {
+                files_read.1 -= 1;
                 translations.extend(translation_file::parse_checklist(
                     &rel,
                     text,
