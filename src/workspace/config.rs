@@ -436,6 +436,21 @@ impl Config {
             ));
         }
         sections.sort_by_key(|s| (s.0, s.1));
+        for (_, _, section, span) in &sections {
+            if config.language(&section.dir).is_some() {
+                diags.push(
+                    Diagnostic::error(
+                        "section-dir",
+                        format!(
+                            "section folder `{}` is also a language code; the manual in that language is published there",
+                            section.dir
+                        ),
+                    )
+                    .at(CONFIG_FILE, span.clone())
+                    .help("give the section another `dir`"),
+                );
+            }
+        }
         for (_, _, section, span) in sections {
             config.sections.push(section);
             config.section_spans.push(span);
@@ -712,7 +727,8 @@ fn parse_languages(config: &mut Config, files: Vec<LanguageFile>, diags: &mut Ve
 /// A warning for each language nobody could approve a translation into:
 /// its approvers must read it.
 fn check_translators(config: &Config, diags: &mut Vec<Diagnostic>) {
-    if config.people.is_empty() {
+    // Without a source language that error says enough.
+    if config.people.is_empty() || config.source_language().is_none() {
         return;
     }
     for (language, span) in config.languages.iter().zip(&config.language_spans) {
@@ -1239,6 +1255,70 @@ roles = ["inspector"]
         let mut diags = Vec::new();
         Config::parse(MINIMAL, &mut diags).unwrap();
         assert!(diags.is_empty(), "{diags:?}");
+    }
+
+    #[test]
+    fn languages_have_one_source_and_people_read_listed_ones() {
+        let parse = |extra: &str| {
+            let text = format!(
+                "{PEOPLE}\n[[language]]\ncode = \"en\"\nname = \"English\"\nsource = true\n\n[[language]]\ncode = \"he\"\nname = \"Hebrew\"\n{extra}"
+            );
+            let mut diags = Vec::new();
+            let config = Config::parse(&text, &mut diags).unwrap();
+            let found: Vec<_> = diags
+                .iter()
+                .map(|d| format!("{}: {}", &text[d.span.clone().unwrap()], d.message))
+                .collect();
+            (config, found)
+        };
+        let (config, found) = parse("");
+        assert_eq!(config.source_language().unwrap().code, "en");
+        assert_eq!(
+            config.language("he").unwrap().direction,
+            crate::model::translation::Direction::Rtl
+        );
+        // Nobody reads Hebrew, so nobody could approve a translation into it.
+        assert_eq!(
+            found,
+            ["\"he\": nobody can approve a translation into `he`"]
+        );
+        let (_, found) = parse(
+            "\n[[language]]\ncode = \"nb\"\nname = \"Norsk\"\nsource = true\n\n[[language]]\ncode = \"NO\"\nname = \"x\"\n",
+        );
+        assert!(
+            found.contains(&"\"nb\": `nb` is a second source language".to_string()),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&"\"NO\": language code `NO` is not valid".to_string()),
+            "{found:?}"
+        );
+        let text = PEOPLE.replace("name = \"Bob\"", "name = \"Bob\"\nlanguage = \"sv\"");
+        let text = format!("{text}\n[[language]]\ncode = \"en\"\nname = \"English\"\n");
+        let mut diags = Vec::new();
+        Config::parse(&text, &mut diags).unwrap();
+        let found: Vec<_> = diags
+            .iter()
+            .map(|d| format!("{}: {}", &text[d.span.clone().unwrap()], d.message))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "\"en\": no language is marked as the source language",
+                "\"sv\": unknown language `sv`"
+            ]
+        );
+        let mut text = format!(
+            "{MINIMAL}\n[[language]]\ncode = \"en\"\nname = \"English\"\nsource = true\n\n[[language]]\ncode = \"qc\"\nname = \"Q\"\n"
+        );
+        text = text.replace(
+            "id = \"QC\"\ntitle = \"Quality\"",
+            "id = \"QC\"\ntitle = \"Quality\"\ndir = \"qc\"",
+        );
+        let mut diags = Vec::new();
+        Config::parse(&text, &mut diags).unwrap();
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].code, "section-dir");
     }
 
     #[test]
