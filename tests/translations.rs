@@ -398,3 +398,19 @@ fn each_language_is_a_book_with_a_switcher_its_direction_and_notes() {
     // The source language's pages carry no note.
     assert!(!en.contains("sopbook-translation\">"), "{en}");
 }
+
+#[test]
+fn translations_without_languages_says_how_to_list_them() {
+    let ws = Ws::fixture("base");
+    let run = ws.run(&["translations"]);
+    assert_inline(
+        &outcome(&run),
+        str![[r#"
+exit: 2
+error: sopbook.toml lists no languages, so there are no translations to follow
+
+help: add [[language]] tables (code, name, direction; one with source = true)
+
+"#]],
+    );
+}
