@@ -414,3 +414,48 @@ help: add [[language]] tables (code, name, direction; one with source = true)
 "#]],
     );
 }
+
+#[test]
+fn a_workspace_without_languages_publishes_one_book_as_before() {
+    let ws = Ws::fixture("base");
+    ws.release_all();
+    let run = ws.run(&["publish", "--keep-source", "src-kept"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("In `"), "{}", run.stderr);
+    assert!(!ws.path().join("src-kept/1").exists());
+    assert_inline(
+        &ws.read("src-kept/0/book.toml"),
+        str![[r#"
+[book]
+authors = ["Fixture Works"]
+description = "A small workshop used by sopbook's tests."
+src = "src"
+title = "Fixture Manual"
+
+[build]
+create-missing = false
+use-default-preprocessors = false
+
+[output.html]
+additional-css = ["sopbook.css"]
+additional-js = ["sopbook.js"]
+no-section-label = true
+
+[output.html.fold]
+enable = true
+level = 1
+
+[output.html.print]
+enable = true
+
+[output.html.search]
+enable = true
+
+"#]],
+    );
+    let css = ws.read("src-kept/0/sopbook.css");
+    assert!(!css.contains("sopbook-languages"));
+    let page = ws.read("src-kept/0/src/quality/final-inspection.md");
+    assert!(!page.contains("sopbook-languages"), "{page}");
+    assert!(!page.contains("sopbook-translation"), "{page}");
+}
