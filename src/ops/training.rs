@@ -676,6 +676,12 @@ pub struct Acknowledged {
 /// Records that `actor` read and understood the revision of `id` in force,
 /// signed with their password.
 pub fn ack(ctx: &mut Context, id: &str, actor: &str) -> Result<Acknowledged> {
+    if let Some((source, _)) = crate::model::translation::split_translation_id(id) {
+        return Err(Error::invalid(format!(
+            "{id} is a translation of {source}; a reading is signed for the document itself, in whichever language it was read"
+        ))
+        .with_hint(format!("`sopbook ack {source}`")));
+    }
     let record = format!("{id} read and understood");
     let person = reader(ctx, actor, &record)?;
     let today = ctx.today();

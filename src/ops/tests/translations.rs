@@ -330,3 +330,15 @@ fn an_inspection_in_norwegian_records_exactly_what_one_in_english_does() {
     .unwrap_err();
     assert_eq!(e.message, "`xx` is not a language of sopbook.toml");
 }
+
+#[test]
+fn a_reading_is_signed_for_the_source_not_its_translation() {
+    let mut b = bench();
+    b.make_effective("QC-001");
+    b.put(QC_001_NB, &sop_translation(1));
+    b.release("QC-001.nb", "ann").unwrap();
+    b.approve("QC-001.nb", "bob").unwrap();
+    let e = crate::ops::training::ack(&mut b.ctx, "QC-001.nb", "ida").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Invalid);
+    assert_eq!(e.hint.as_deref(), Some("`sopbook ack QC-001`"));
+}
