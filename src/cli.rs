@@ -108,6 +108,21 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Write man pages
     Man(ManArgs),
+    /// Translations per language and document: current, stale (with what
+    /// changed in the source), draft or missing
+    Translations(TranslationsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TranslationsArgs {
+    /// Only this language (a code of sopbook.toml's [[language]])
+    #[arg(long, value_name = "CODE")]
+    pub lang: Option<String>,
+    /// Exit 1 when a translation is stale (for CI)
+    #[arg(long)]
+    pub fail_on_stale: bool,
+    #[command(flatten)]
+    pub format: ListFormat,
 }
 
 #[derive(Debug, Args)]
@@ -552,6 +567,10 @@ pub struct InspectArgs {
     /// Exit 1 when the verdict is FAIL (for scripts)
     #[arg(long)]
     pub exit_code: bool,
+    /// Show prompts and help in this language (default: the inspector's
+    /// `language` in sopbook.toml); the record is the same in any language
+    #[arg(long, value_name = "CODE")]
+    pub lang: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -306,6 +306,9 @@ Options:
                            HEIC, up to 10 MiB; repeatable, up to 3 per item)
       --reinspect <ID>     This is a re-inspection after rework of inspection ID
       --exit-code          Exit 1 when the verdict is FAIL (for scripts)
+      --lang <CODE>        Show prompts and help in this language (default: the
+                           inspector's `language` in sopbook.toml); the record
+                           is the same in any language
   -h, --help               Print help
 
 "#]],

@@ -10,23 +10,32 @@ pub fn check(ctx: &mut Context, args: &CheckArgs) -> Result<Outcome> {
     let c = check::check(ctx)?;
     let ws = &c.workspace;
     if args.json {
-        let findings: Vec<_> = ws
-            .diagnostics
+        let findings: Vec<_> = c
+            .findings
             .iter()
             .map(|d| diagnostic::to_json(d, &ws.sources))
             .collect();
         json(&findings)?;
     } else {
-        emit_diagnostics(&ws.diagnostics, &ws.sources);
-        let checked = format!(
-            "{} and {}",
-            plural(c.sops, "SOP"),
-            plural(c.checklists, "checklist")
-        );
-        if ws.diagnostics.is_empty() {
+        emit_diagnostics(&c.findings, &ws.sources);
+        let checked = if c.translations == 0 {
+            format!(
+                "{} and {}",
+                plural(c.sops, "SOP"),
+                plural(c.checklists, "checklist")
+            )
+        } else {
+            format!(
+                "{}, {} and {}",
+                plural(c.sops, "SOP"),
+                plural(c.checklists, "checklist"),
+                plural(c.translations, "translation")
+            )
+        };
+        if c.findings.is_empty() {
             say(format!("Checked {checked}: no problems found."));
         } else {
-            say(format!("Checked {checked}: {}.", summary(&ws.diagnostics)));
+            say(format!("Checked {checked}: {}.", summary(&c.findings)));
         }
     }
     Ok(if c.errors > 0 {

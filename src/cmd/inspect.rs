@@ -40,7 +40,7 @@ pub fn inspect(ctx: &mut Context, args: &InspectArgs) -> Result<Outcome> {
         photos::check(&upload)?;
         uploads.push(upload);
     }
-    let form = inspections::start(
+    let form = inspections::start_in(
         ctx,
         StartInput {
             checklist: &args.checklist,
@@ -50,7 +50,11 @@ pub fn inspect(ctx: &mut Context, args: &InspectArgs) -> Result<Outcome> {
             station: &args.station,
             reinspect: args.reinspect.as_deref(),
         },
+        args.lang.as_deref(),
     )?;
+    if let Some(note) = form.language.as_ref().and_then(|l| l.note.as_deref()) {
+        say(format!("note: {note}"));
+    }
     inspections::check_uploads(&form, &uploads)?;
     let screen = Screen;
     let entries = if given.is_empty() {

@@ -24,6 +24,7 @@ mod session;
 mod spc;
 mod token;
 mod training;
+mod translations;
 
 use std::ffi::OsString;
 
@@ -141,6 +142,7 @@ fn access(command: &Command, create: bool) -> Access {
             | Command::Inspections(I::List { .. } | I::Show { .. })
             | Command::Nc(N::List { .. } | N::Show { .. })
             | Command::Token(crate::cli::TokenCommand::List { .. })
+            | Command::Translations(_)
     ) || matches!(command, Command::People(a) if a.command.is_none());
     if create || matches!(command, Command::Demo(_)) {
         Access::Create
@@ -185,6 +187,7 @@ fn dispatch(ctx: &mut Context, env: &env::Env, command: Command) -> Result<Outco
         Command::Nc(command) => nc::nc(ctx, &command),
         Command::Report(args) => report::report(ctx, &args),
         Command::Spc(args) => spc::spc(ctx, &args),
+        Command::Translations(args) => translations::translations(ctx, &args),
         Command::Init(_) | Command::Completions(_) | Command::Man(_) | Command::Serve(_) => {
             Ok(Outcome::Ok)
         }

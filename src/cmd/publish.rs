@@ -54,6 +54,12 @@ fn published(p: &Published) {
         ));
     }
     say(format!("Open {}", p.index.display()));
+    for code in &p.languages {
+        say(format!(
+            "In `{code}`: {}",
+            p.out.join(code).join("index.html").display()
+        ));
+    }
 }
 
 pub fn demo(ctx: &mut Context, env: &Env, args: &DemoArgs) -> Result<Outcome> {

@@ -9,6 +9,7 @@ use chrono::{Days, NaiveDate};
 
 use crate::model::control::{Control, Status};
 use crate::model::records::Records;
+use crate::model::translation::{Language, Translation, translation_id};
 use crate::model::{Checklist, Interval, IntervalUnit, Sop};
 use crate::workspace::{Config, Workspace, parse_snapshot_checklist, parse_snapshot_sop};
 
@@ -24,6 +25,10 @@ pub struct PageControl {
     pub history: Vec<HistoryRow>,
     /// Set on a preview page that shows a working copy: what makes it a draft.
     pub draft: Option<String>,
+    /// On a page of a translated edition: the note that its translation is
+    /// stale or missing (HTML, in the reader's language; `{source_url}`
+    /// stands for the address of the source page).
+    pub translation: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -55,7 +60,7 @@ pub struct Changed {
 }
 
 /// Everything one publish renders.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Manual {
     pub root: PathBuf,
     pub config: Config,
@@ -72,6 +77,17 @@ pub struct Manual {
     pub records_head: Option<(i64, String, String)>,
     /// The "Training status" chapter, when asked for (it names people).
     pub training: Option<TrainingStatus>,
+    /// The manual in each language it is translated into, published under
+    /// `<code>/` beside the source language's at the root.
+    pub editions: Vec<Edition>,
+}
+
+/// The manual in one language it is translated into: the same pages, with
+/// each document's translation in force, else its source with a note.
+#[derive(Debug, Clone)]
+pub struct Edition {
+    pub language: Language,
+    pub manual: Manual,
 }
 
 /// The training status chapter: its data (template data) and its charts
@@ -129,13 +145,14 @@ impl Manual {
             dashboard: None,
             records_head: None,
             training: None,
+            editions: Vec::new(),
         };
         let name = |id: &str| {
             ws.config
                 .person(id)
                 .map_or_else(|| id.to_string(), |p| p.name.clone())
         };
-        let mut ids: Vec<String> = control.ids().map(str::to_string).collect();
+        let mut ids: Vec<String> = control.source_ids().map(str::to_string).collect();
         ids.extend(ws.sops.iter().map(|s| s.id.clone()));
         ids.extend(ws.checklists.iter().map(|c| c.id.clone()));
         ids.sort();
@@ -252,5 +269,73 @@ impl Manual {
         manual.sops.sort_by(|a, b| order(&a.id, &b.id));
         manual.checklists.sort_by(|a, b| order(&a.id, &b.id));
         manual
+    }
+}
+
+impl Manual {
+    /// The manual in `language`: each SOP's title and text and each
+    /// checklist's words from the translation in force on the manual's
+    /// date (with drafts, the working translation file); a translation
+    /// that follows an older revision than a substantive one in force gets
+    /// a banner, a document with none is shown as written with a note.
+    pub fn edition(&self, ws: &Workspace, records: &Records, language: &Language) -> Edition {
+        let control = Control::new(records);
+        let mut manual = self.clone();
+        manual.editions = Vec::new();
+        let source_name = ws
+            .config
+            .source_language()
+            .map_or_else(String::new, |l| l.name.clone());
+        let code = language.code.as_str();
+        let found = |id: &str| -> Option<Translation> {
+            let tid = translation_id(id, code);
+            if self.drafts
+                && let Some(t) = ws.translation(&tid)
+            {
+                return Some(t.clone());
+            }
+            let state = control.state(&tid, self.as_of);
+            let (rev, _) = state.effective.filter(|_| state.retired.is_none())?;
+            crate::workspace::translation_file::parse_snapshot(&rev.path, &rev.content)
+        };
+        let note = |id: &str, t: Option<&Translation>| -> Option<String> {
+            let Some(t) = t else {
+                return Some(super::words::missing(code, &source_name));
+            };
+            let changed = control
+                .releases_after(id, t.source_revision, self.as_of)
+                .into_iter()
+                .find(|(r, _)| !r.minor)?;
+            Some(super::words::stale(
+                code,
+                id,
+                t.source_revision,
+                changed.0.number,
+                &changed.0.summary,
+            ))
+        };
+        for sop in &mut manual.sops {
+            let t = found(&sop.id);
+            if let Some(t) = &t {
+                sop.title = t.title.clone();
+                sop.body = t.body.clone();
+            }
+            if let Some(page) = manual.control.get_mut(&sop.id) {
+                page.translation = note(&sop.id, t.as_ref());
+            }
+        }
+        for c in &mut manual.checklists {
+            let t = found(&c.id);
+            if let Some(t) = &t {
+                crate::ops::translations::apply(c, t);
+            }
+            if let Some(page) = manual.control.get_mut(&c.id) {
+                page.translation = note(&c.id, t.as_ref());
+            }
+        }
+        Edition {
+            language: language.clone(),
+            manual,
+        }
     }
 }

@@ -7,6 +7,7 @@ pub mod content;
 pub mod escape;
 pub mod pages;
 pub mod templates;
+pub mod words;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -138,7 +139,10 @@ pub fn publish(ws: &Manual, opts: &PublishOptions<'_>) -> Result<Published> {
         })?;
 
     let hb = templates::engine(&ws.root)?;
-    let books = pages::plan(ws, &hb, opts.split_above)?;
+    let mut books = pages::plan(ws, &hb, opts.split_above)?;
+    if !ws.config.languages.is_empty() {
+        add_editions(ws, &hb, opts.split_above, &mut books)?;
+    }
     let page_count: usize = books.iter().map(|b| b.pages.len()).sum();
 
     let bar = if opts.progress {
@@ -220,6 +224,84 @@ pub fn publish(ws: &Manual, opts: &PublishOptions<'_>) -> Result<Published> {
     })
 }
 
+/// The books of each translated edition, under `<code>/`, after the
+/// source language's at the root; every book is given its language, and
+/// every page a switcher to the same page in the other languages.
+fn add_editions(
+    ws: &Manual,
+    hb: &handlebars::Handlebars<'static>,
+    split_above: usize,
+    books: &mut Vec<BookPlan>,
+) -> Result<()> {
+    let languages = &ws.config.languages;
+    let Some(source) = ws.config.source_language() else {
+        return Ok(());
+    };
+    for b in books.iter_mut() {
+        b.language = Some((source.code.clone(), source.direction));
+    }
+    for edition in &ws.editions {
+        let l = &edition.language;
+        let mut more = pages::plan(&edition.manual, hb, split_above)?;
+        for b in &mut more {
+            b.folder = format!("{}/{}", l.code, b.folder);
+            b.language = Some((l.code.clone(), l.direction));
+        }
+        books.extend(more);
+    }
+    // Languages in sopbook.toml's order, the source's book at the root.
+    let prefix = |code: &str| {
+        if code == source.code {
+            String::new()
+        } else {
+            format!("{code}/")
+        }
+    };
+    for b in books.iter_mut() {
+        let Some((code, _)) = b.language.clone() else {
+            continue;
+        };
+        let own = prefix(&code);
+        let folder = b.folder.strip_prefix(&own).unwrap_or(&b.folder).to_string();
+        for page in &mut b.pages {
+            let Some(stem) = page.path.strip_suffix(".md") else {
+                continue;
+            };
+            // The page's address inside its edition, the same in every language.
+            let url = format!("{folder}{stem}.html");
+            let here = format!("{own}{url}");
+            let mut nav = format!(
+                "<nav class=\"sopbook-languages\" aria-label=\"{}\">",
+                escape::html_text(words::languages(&code))
+            );
+            for (i, l) in languages.iter().enumerate() {
+                if i > 0 {
+                    nav.push_str(" · ");
+                }
+                let name = escape::html_text(&l.name);
+                if l.code == code {
+                    nav.push_str(&format!(
+                        "<strong lang=\"{0}\" dir=\"{1}\" aria-current=\"page\">{name}</strong>",
+                        l.code,
+                        l.direction.as_str()
+                    ));
+                } else {
+                    let href = pages::rel(&here, &format!("{}{url}", prefix(&l.code)));
+                    nav.push_str(&format!(
+                        "<a href=\"{}\" lang=\"{1}\" hreflang=\"{1}\" dir=\"{2}\">{name}</a>",
+                        escape::html_text(&href),
+                        l.code,
+                        l.direction.as_str()
+                    ));
+                }
+            }
+            nav.push_str("</nav>\n\n");
+            page.content.insert_str(0, &nav);
+        }
+    }
+    Ok(())
+}
+
 /// Exchanges the folders `a` and `b` atomically (Linux's
 /// `renameat2(RENAME_EXCHANGE)`); an error where the system or the file
 /// system cannot, and the caller moves them one after the other.
@@ -260,15 +342,20 @@ pub fn book_toml(ws: &Manual, book: &BookPlan) -> String {
     let mut book_t = toml::Table::new();
     book_t.insert("title".into(), book.title.clone().into());
     book_t.insert("src".into(), "src".into());
-    if let Some(l) = &b.language {
-        book_t.insert("language".into(), l.clone().into());
-    }
-    if let Some(d) = &b.text_direction {
-        let d = match d {
-            TextDirection::Ltr => "ltr",
-            TextDirection::Rtl => "rtl",
-        };
-        book_t.insert("text-direction".into(), d.into());
+    if let Some((code, direction)) = &book.language {
+        book_t.insert("language".into(), code.clone().into());
+        book_t.insert("text-direction".into(), direction.as_str().into());
+    } else {
+        if let Some(l) = &b.language {
+            book_t.insert("language".into(), l.clone().into());
+        }
+        if let Some(d) = &b.text_direction {
+            let d = match d {
+                TextDirection::Ltr => "ltr",
+                TextDirection::Rtl => "rtl",
+            };
+            book_t.insert("text-direction".into(), d.into());
+        }
     }
     let description = b
         .description
@@ -314,7 +401,16 @@ fn write_source(ws: &Manual, book: &BookPlan, dir: &Path) -> Result<()> {
     let src = dir.join("src");
     fs::create_dir_all(&src)?;
     fs::write(dir.join("book.toml"), book_toml(ws, book))?;
-    fs::write(dir.join("sopbook.css"), templates::STYLESHEET)?;
+    if book.language.is_some() {
+        let css = format!(
+            "{}{}",
+            templates::STYLESHEET,
+            templates::LANGUAGE_STYLESHEET
+        );
+        fs::write(dir.join("sopbook.css"), css)?;
+    } else {
+        fs::write(dir.join("sopbook.css"), templates::STYLESHEET)?;
+    }
     fs::write(dir.join("sopbook.js"), templates::SCRIPT)?;
     fs::write(src.join("SUMMARY.md"), &book.summary)?;
     for page in &book.pages {

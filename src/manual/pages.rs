@@ -45,6 +45,9 @@ pub struct BookPlan {
     pub pages: Vec<Page>,
     /// Files to copy into the book's `src/` (images beside SOPs): (path in src, absolute source).
     pub assets: Vec<(String, std::path::PathBuf)>,
+    /// In a workspace with `[[language]]`s: the book's language code and
+    /// direction (else `[book]` in sopbook.toml says).
+    pub language: Option<(String, crate::model::translation::Direction)>,
 }
 
 /// A rendered page: (URL from the output root without `.html`, title in the summary, Markdown).
@@ -401,6 +404,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
             summary,
             pages,
             assets: files,
+            language: None,
         }]);
     }
 
@@ -442,6 +446,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
             .chain(charts)
             .collect(),
         assets: Vec::new(),
+        language: None,
     });
     let mut groups: Vec<(String, String, Rendered, Vec<Rendered>)> = sections
         .into_iter()
@@ -498,6 +503,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
                 } else {
                     assets(&dir, "")
                 },
+                language: None,
             });
         }
     }
@@ -629,6 +635,7 @@ fn sop_page(ctx: &Ctx<'_>, sop: &Sop, url: &str) -> Result<String> {
         );
     }
     insert_control(&mut data, control);
+    insert_translation(&mut data, control, url);
     ctx.render("sop", &Value::Object(data))
 }
 
@@ -698,6 +705,7 @@ fn checklist_page(ctx: &Ctx<'_>, c: &Checklist, url: &str) -> Result<String> {
     let control = ctx.ws.control.get(&c.id);
     data.insert("print".into(), print_heads(c, control));
     insert_control(&mut data, control);
+    insert_translation(&mut data, control, url);
     ctx.render("checklist", &Value::Object(data))
 }
 
@@ -730,6 +738,22 @@ fn print_heads(c: &Checklist, control: Option<&PageControl>) -> Value {
 }
 
 /// The revision fields of a page's control block and its history table.
+/// The note of a translated page, linking to the source page: the same
+/// address one folder up (the edition lives in `<code>/`).
+fn insert_translation(
+    data: &mut serde_json::Map<String, Value>,
+    control: Option<&PageControl>,
+    url: &str,
+) {
+    if let Some(note) = control.and_then(|c| c.translation.as_ref()) {
+        let source = format!("../{}", rel(url, url));
+        data.insert(
+            "translation".into(),
+            json!(note.replace("{source_url}", &source)),
+        );
+    }
+}
+
 fn insert_control(data: &mut serde_json::Map<String, Value>, control: Option<&PageControl>) {
     let c = control.cloned().unwrap_or_default();
     data.insert("revision".into(), json!(c.revision));

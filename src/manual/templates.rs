@@ -110,6 +110,8 @@ pub fn css_string(s: &str) -> String {
 }
 
 pub const STYLESHEET: &str = include_str!("templates/sopbook.css");
+/// Added to the stylesheet of a manual in several languages.
+pub const LANGUAGE_STYLESHEET: &str = include_str!("templates/languages.css");
 /// The manual's one script: the "Print this form" buttons.
 pub const SCRIPT: &str = include_str!("templates/sopbook.js");
 

@@ -152,6 +152,12 @@ impl<'a> Control<'a> {
         self.docs.keys().copied()
     }
 
+    /// The ids of source documents: every id but translations (`QC-001.nb`).
+    pub fn source_ids(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.ids()
+            .filter(|id| !crate::model::translation::is_translation_id(id))
+    }
+
     /// The state of a document on `date`.
     pub fn state(&self, id: &str, date: NaiveDate) -> DocState<'a> {
         let Some(doc) = self.docs.get(id) else {
@@ -217,6 +223,34 @@ impl<'a> Control<'a> {
             state.last_reviewed = Some(reviewed.map_or(from, |r| r.max(from)));
         }
         state
+    }
+
+    /// The releases of `id` numbered after `after` that took effect by
+    /// `date`, oldest first: (revision, effective date). What a
+    /// translation of revision `after` has not caught up with.
+    pub fn releases_after(
+        &self,
+        id: &str,
+        after: i64,
+        date: NaiveDate,
+    ) -> Vec<(&'a RevisionRow, NaiveDate)> {
+        let Some(doc) = self.docs.get(id) else {
+            return Vec::new();
+        };
+        let mut out: Vec<_> = doc
+            .changes
+            .iter()
+            .filter_map(|c| match (&c.status, c.revision) {
+                (Status::Approved { effective, .. }, Some(rev))
+                    if c.is_release() && rev.number > after && *effective <= date =>
+                {
+                    Some((rev, *effective))
+                }
+                _ => None,
+            })
+            .collect();
+        out.sort_by_key(|(r, _)| r.number);
+        out
     }
 
     /// Releases that took effect in `[from, to]`, newest first: (revision, effective date).

@@ -5,6 +5,7 @@ pub mod control;
 pub mod inspection;
 mod interval;
 pub mod records;
+pub mod translation;
 
 pub use interval::{Interval, IntervalUnit};
 
@@ -41,12 +42,23 @@ pub struct Person {
     /// The last day they work here: after it they sign nothing and drop out
     /// of the training matrix; their records stay.
     pub until: Option<chrono::NaiveDate>,
+    /// The language they read best (a code of `[[language]]`): `inspect`
+    /// shows them checklists in it.
+    pub language: Option<String>,
+    /// Other languages they read, besides `language` (an approver of
+    /// translations into them).
+    pub reads: Vec<String>,
 }
 
 impl Person {
     /// Whether they had left by `today` (worked here until a day before it).
     pub fn left_by(&self, today: chrono::NaiveDate) -> bool {
         self.until.is_some_and(|u| u < today)
+    }
+
+    /// Whether they read `language`: their own language or one of `reads`.
+    pub fn reads(&self, language: &str) -> bool {
+        self.language.as_deref() == Some(language) || self.reads.iter().any(|l| l == language)
     }
 }
 

@@ -162,7 +162,10 @@ fn control_charts(
 ) -> Result<Vec<(String, Checklist, Vec<SpcView>)>> {
     let store = ctx.store()?;
     let records = store.records()?;
-    let ids: Vec<String> = Control::new(&records).ids().map(str::to_string).collect();
+    let ids: Vec<String> = Control::new(&records)
+        .source_ids()
+        .map(str::to_string)
+        .collect();
     let mut out = Vec::new();
     for id in ids {
         let Ok((_, list)) = effective_checklist(&records, &id, as_of) else {

@@ -100,7 +100,7 @@ impl Demo<'_> {
     /// The people who may author and approve a document, per the rules in sopbook.toml.
     fn signers(&self, id: &str) -> Option<(Person, Vec<Person>)> {
         let config = &self.ws.config;
-        let rule = config.approval_for(id.split('-').next());
+        let rule = config.approval_for_doc(id);
         let owner = self.ws.sop(id).map(|s| s.owner.clone()).unwrap_or_default();
         let approver =
             |p: &Person| rule.roles.is_empty() || p.roles.iter().any(|r| rule.roles.contains(r));
@@ -289,6 +289,7 @@ fn placeholder() -> Published {
         books: 0,
         out: PathBuf::new(),
         index: PathBuf::new(),
+        languages: Vec::new(),
     }
 }
 
@@ -466,7 +467,84 @@ fn play(d: &mut Demo<'_>) -> Result<()> {
             None,
         )?;
     }
+    translations(d, ws, today)?;
     readings(d, ws, today)
+}
+
+/// Each translation file of the workspace released a few days after the
+/// source revision it names took effect, by someone who reads its
+/// language, and approved by another who does and may approve it. A
+/// translation of a revision that a substantive one replaced later stays
+/// stale: the manual and `sopbook translations` show it so.
+fn translations(d: &mut Demo<'_>, ws: &Workspace, today: u64) -> Result<()> {
+    let start = local_date(d.at(0, 12));
+    for file in &ws.translations {
+        let t = &file.translation;
+        let records = d.ctx.store()?.records_of(&t.source)?;
+        let control = crate::model::control::Control::new(&records);
+        let took_effect = control.doc(&t.source).and_then(|doc| {
+            doc.changes
+                .iter()
+                .find_map(|c| match (&c.status, c.revision) {
+                    (crate::model::control::Status::Approved { effective, .. }, Some(r))
+                        if r.number == t.source_revision =>
+                    {
+                        Some(*effective)
+                    }
+                    _ => None,
+                })
+        });
+        let Some(took_effect) = took_effect else {
+            d.skipped.push(format!(
+                "{}: {} revision {} never took effect",
+                t.id, t.source, t.source_revision
+            ));
+            continue;
+        };
+        let day = u64::try_from((took_effect - start).num_days()).unwrap_or(0) + 3;
+        if day + 1 >= today {
+            continue;
+        }
+        let rule = ws.config.approval_for_doc(&t.id);
+        let may_approve = |p: &Person| {
+            p.reads(&t.language)
+                && (rule.roles.is_empty() || p.roles.iter().any(|r| rule.roles.contains(r)))
+        };
+        let readers: Vec<&Person> = ws
+            .config
+            .people
+            .iter()
+            .filter(|p| p.reads(&t.language))
+            .collect();
+        let author = readers
+            .iter()
+            .find(|p| !may_approve(p))
+            .or_else(|| readers.first())
+            .copied();
+        let approver = readers
+            .iter()
+            .find(|p| author.is_none_or(|a| a.id != p.id) && may_approve(p))
+            .copied();
+        let (Some(author), Some(approver)) = (author, approver) else {
+            d.skipped
+                .push(format!("{}: nobody to translate and approve it", t.id));
+            continue;
+        };
+        let now = d.at(day, 9);
+        super::documents::release(
+            d.on(now, ws),
+            ReleaseInput {
+                id: &t.id,
+                summary: "First translation",
+                effective: None,
+                minor: false,
+                actor: &author.id,
+            },
+        )?;
+        let now = d.at(day + 1, 10);
+        super::documents::approve(d.on(now, ws), &t.id, &approver.id)?;
+    }
+    Ok(())
 }
 
 /// Read-and-understood records at different stages: everyone there reads

@@ -14,6 +14,7 @@ use crate::fail;
 use crate::model::Person;
 use crate::model::control::{Change, Control, Status, local_date};
 use crate::model::records::{ChangeKind, DocKind, Meaning};
+use crate::model::translation::split_translation_id;
 use crate::store::{Batch, ChangeRow, Insert, RevisionRow, RowRef, SignatureRow, sha256_hex};
 use crate::workspace::Workspace;
 
@@ -43,6 +44,12 @@ impl Workspace {
                 c.title.as_str(),
                 c.path.as_str(),
             )
+        } else if let Some(t) = self.translation(id) {
+            let kind = match t.kind {
+                crate::model::translation::TranslationKind::Sop => DocKind::Sop,
+                crate::model::translation::TranslationKind::Checklist => DocKind::Checklist,
+            };
+            (kind, t.id.as_str(), t.title.as_str(), t.path.as_str())
         } else {
             return None;
         };
@@ -142,7 +149,7 @@ fn request(
     reason: &str,
     effective: Option<NaiveDate>,
 ) -> ChangeRow {
-    let rule = ws.config.approval_for(id.split('-').next());
+    let rule = ws.config.approval_for_doc(id);
     ChangeRow {
         id: 0,
         doc_id: id.to_string(),
@@ -200,7 +207,12 @@ pub fn release(ctx: &mut Context, input: ReleaseInput<'_>) -> Result<InReview> {
             "the change summary is empty; say what changed and why, e.g. --summary \"Added the leak test\""
         );
     }
-    let blocking = blocking_errors(&ws, id);
+    let mut blocking = blocking_errors(&ws, id);
+    if let Some(file) = ws.translation_file(id) {
+        let records = ctx.store()?.records()?;
+        super::translations::check_file(&ws, Some(&records), file, &mut blocking);
+        blocking.retain(crate::diagnostic::Diagnostic::is_error);
+    }
     if !blocking.is_empty() {
         return Err(Error::invalid(format!(
             "{id} cannot be released: `sopbook check` finds errors in it or in what it refers to; nothing was recorded"
@@ -241,7 +253,7 @@ pub fn release(ctx: &mut Context, input: ReleaseInput<'_>) -> Result<InReview> {
     let number = history.last().map_or(1, |r| r.number + 1);
     let record = format!("{id} rev {number}");
     let person = ctx.signer(actor, &record, "release")?;
-    let rule = ws.config.approval_for(id.split('-').next());
+    let rule = ws.config.approval_for_doc(id);
     let revision = RevisionRow {
         id: 0,
         doc_id: id.to_string(),
@@ -362,6 +374,8 @@ pub enum NotApprover {
     NoRole,
     /// They have approved it already.
     AlreadyApproved,
+    /// It is a translation, and they do not read its language.
+    Language,
 }
 
 /// Whether `person` may approve `change` now, and if not why: the rule
@@ -374,6 +388,10 @@ fn may_not_approve(person: &Person, change: &Change<'_>) -> Option<NotApprover> 
         Some(NotApprover::NoRole)
     } else if change.approvals.iter().any(|s| s.signer == person.id) {
         Some(NotApprover::AlreadyApproved)
+    } else if let Some((_, language)) = split_translation_id(&change.row.doc_id)
+        && !person.reads(language)
+    {
+        Some(NotApprover::Language)
     } else {
         None
     }
@@ -429,6 +447,17 @@ pub fn approve(ctx: &mut Context, id: &str, actor: &str) -> Result<Approved> {
         }
         Some(NotApprover::AlreadyApproved) => {
             fail!(Conflict, "{} has already approved {record}", person.id);
+        }
+        Some(NotApprover::Language) => {
+            let language = split_translation_id(id).map_or("", |(_, l)| l);
+            ctx.refuse(&person.id, &record, "approve", "does not read the language")?;
+            return Err(Error::refused(format!(
+                "{} may not approve {record}: an approver of a translation reads its language, `{language}`; nothing was signed (the refusal is in the audit log)",
+                person.id
+            ))
+            .with_hint(format!(
+                "ask an approver who reads `{language}`; a person reads their `language` and those in `reads` in sopbook.toml"
+            )));
         }
         None => {}
     }
@@ -566,7 +595,7 @@ pub fn retire(
     let effective = effective.map(|e| parse_effective(e, today)).transpose()?;
     let record = format!("{id} (retire)");
     let person = ctx.signer(actor, &record, "retire")?;
-    let rule = ws.config.approval_for(id.split('-').next());
+    let rule = ws.config.approval_for_doc(id);
     let change = request(
         ctx,
         &ws,
@@ -663,6 +692,9 @@ fn blocking_errors(ws: &Workspace, id: &str) -> Vec<crate::diagnostic::Diagnosti
         && let Some(sop) = &c.sop
     {
         ids.push(sop);
+    }
+    if let Some(t) = ws.translation(id) {
+        ids.push(&t.source);
     }
     for i in ids {
         if let Some(d) = ws.working(i) {

@@ -70,7 +70,7 @@ fn in_force_today(
     today: chrono::NaiveDate,
 ) -> Vec<(RevisionRow, Checklist)> {
     let control = Control::new(records);
-    let mut ids: Vec<&str> = control.ids().collect();
+    let mut ids: Vec<&str> = control.source_ids().collect();
     ids.sort_by(|a, b| crate::workspace::id_order(a, b));
     ids.dedup();
     let mut all = Vec::new();

@@ -61,6 +61,14 @@ pub fn effective_checklist(
     id: &str,
     date: NaiveDate,
 ) -> Result<(RevisionRow, Checklist)> {
+    if let Some((source, language)) = crate::model::translation::split_translation_id(id) {
+        return Err(Error::invalid(format!(
+            "{id} is a translation of {source}; an inspection uses the checklist itself"
+        ))
+        .with_hint(format!(
+            "`sopbook inspect {source} --lang {language}` shows it in that language"
+        )));
+    }
     let control = Control::new(records);
     let state = control.state(id, date);
     let Some((rev, _)) = state.effective.filter(|_| state.retired.is_none()) else {
@@ -115,8 +123,11 @@ pub struct Header {
 #[derive(Debug, Clone)]
 pub struct Form {
     pub revision: RevisionRow,
+    /// The checklist as shown: in the language asked for, where translated.
     pub checklist: Checklist,
     pub header: Header,
+    /// The language the checklist is shown in, when not the source's.
+    pub language: Option<super::translations::Shown>,
 }
 
 /// What an inspection starts from.
@@ -182,6 +193,7 @@ pub fn start(ctx: &mut Context, input: StartInput<'_>) -> Result<Form> {
     ctx.prove(&person, &record, "inspect")?;
     ctx.store()?.can_write()?;
     Ok(Form {
+        language: None,
         revision,
         checklist,
         header: Header {
@@ -193,6 +205,29 @@ pub fn start(ctx: &mut Context, input: StartInput<'_>) -> Result<Form> {
             at: now,
         },
     })
+}
+
+/// [`start`], with the checklist's title, prompts and help in `language`,
+/// else in the inspector's own `language` from sopbook.toml. Only the words
+/// change: items, limits and the revision recorded are the source's.
+pub fn start_in(ctx: &mut Context, input: StartInput<'_>, language: Option<&str>) -> Result<Form> {
+    if let Some(code) = language {
+        super::translations::known_language(ctx, code)?;
+    }
+    let mut form = start(ctx, input)?;
+    let own = match language {
+        Some(code) => Some(code.to_string()),
+        None => ctx
+            .people()?
+            .into_iter()
+            .find(|p| p.id == form.header.inspector)
+            .and_then(|p| p.language),
+    };
+    if let Some(code) = own {
+        form.language =
+            super::translations::localise(ctx, &mut form.checklist, &form.revision, &code)?;
+    }
+    Ok(form)
 }
 
 /// The roles that may inspect with a checklist: its own `inspectors`, else

@@ -22,6 +22,8 @@
 //!   [`manage`]: the manager's page of `sopbook serve`, from them.
 //! - [`publish`], [`check`], [`scaffold`]: the manual and its files.
 //! - [`demo`]: the sample records, recorded through the operations above.
+//! - [`translations`]: translations checked against the records, stale or
+//!   current, and a checklist in a reader's language.
 
 pub mod audit;
 pub mod check;
@@ -49,6 +51,7 @@ pub mod stations;
 mod tests;
 pub mod tokens;
 pub mod training;
+pub mod translations;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -272,6 +275,8 @@ impl Context {
                 roles: Vec::new(),
                 start: None,
                 until: None,
+                language: None,
+                reads: Vec::new(),
             })
             .collect())
     }
@@ -294,6 +299,13 @@ impl Context {
                 }
                 if let Some(d) = p.until {
                     v["until"] = serde_json::json!(d.to_string());
+                }
+                // Languages too, so a roster of a workspace without them reads as before.
+                if let Some(l) = &p.language {
+                    v["language"] = serde_json::json!(l);
+                }
+                if !p.reads.is_empty() {
+                    v["reads"] = serde_json::json!(p.reads);
                 }
                 v
             })
@@ -358,6 +370,13 @@ impl Context {
                     until: p["until"]
                         .as_str()
                         .and_then(crate::model::control::parse_date),
+                    language: p["language"].as_str().map(str::to_string),
+                    reads: p["reads"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(text)
+                        .collect(),
                 })
                 .collect(),
         ))

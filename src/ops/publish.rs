@@ -46,6 +46,10 @@ pub struct Published {
     pub books: usize,
     pub out: PathBuf,
     pub index: PathBuf,
+    /// The translated editions, each under `<out>/<code>/` (the source
+    /// language's is at the root).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<String>,
 }
 
 pub fn publish(ctx: &mut Context, input: PublishInput) -> Result<Published> {
@@ -97,6 +101,11 @@ pub fn publish(ctx: &mut Context, input: PublishInput) -> Result<Published> {
     if input.training {
         content.training = Some(super::training::status_chapter(ctx)?);
     }
+    content.editions = ws
+        .config
+        .target_languages()
+        .map(|l| content.edition(&ws, &records, l))
+        .collect();
     let out: PathBuf = input.out.unwrap_or_else(|| ws.root.join(&ws.config.out));
     let opts = PublishOptions {
         out: &out,
@@ -117,6 +126,11 @@ pub fn publish(ctx: &mut Context, input: PublishInput) -> Result<Published> {
         books: published.books,
         index: published.out.join("index.html"),
         out: published.out,
+        languages: content
+            .editions
+            .iter()
+            .map(|e| e.language.code.clone())
+            .collect(),
     })
 }
 

@@ -82,6 +82,10 @@ pub const CHECKLIST_REVIEW: Interval = Interval {
 /// The next periodic review of a document in force, if any.
 pub fn next_review(state: &DocState<'_>) -> Option<NaiveDate> {
     let (rev, _) = state.effective.filter(|_| state.retired.is_none())?;
+    // A translation is reviewed with its source (stale when that changes).
+    if crate::model::translation::is_translation_id(&rev.doc_id) {
+        return None;
+    }
     let (interval, _) = review_rule(rev);
     state.last_reviewed.and_then(|d| interval.after(d))
 }
@@ -185,6 +189,11 @@ pub fn due(ctx: &mut Context, within: &str) -> Result<Due> {
     let control = Control::new(&records);
     let mut rows = Vec::new();
     for id in all_ids(ws.as_deref(), &control) {
+        // A translation is reviewed with its source: a substantive source
+        // revision makes it stale (`sopbook translations`).
+        if crate::model::translation::is_translation_id(&id) {
+            continue;
+        }
         let state = control.state(&id, day);
         let Some(next) = next_review(&state) else {
             continue;

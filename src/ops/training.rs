@@ -132,7 +132,7 @@ fn in_force<'r>(
     let mut docs = Vec::new();
     // The SOPs as in force, for the roles of checklists that take theirs.
     let mut sops = std::collections::BTreeMap::new();
-    for id in control.ids() {
+    for id in control.source_ids() {
         let state = control.state(id, today);
         let Some((rev, _)) = state.effective else {
             continue;
@@ -876,6 +876,12 @@ pub struct Acknowledged {
 /// Records that `actor` read and understood the revision of `id` in force,
 /// signed with their password.
 pub fn ack(ctx: &mut Context, id: &str, actor: &str) -> Result<Acknowledged> {
+    if let Some((source, _)) = crate::model::translation::split_translation_id(id) {
+        return Err(Error::invalid(format!(
+            "{id} is a translation of {source}; a reading is signed for the document itself, in whichever language it was read"
+        ))
+        .with_hint(format!("`sopbook ack {source}`")));
+    }
     let record = format!("{id} read and understood");
     let person = reader(ctx, actor, &record)?;
     let today = ctx.today();

@@ -4,6 +4,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::Diagnostic;
+use crate::model::translation::{Direction, Language, is_language_code};
 use crate::model::{ApprovalRule, Person, Role, Section, is_slug_id};
 use crate::workspace::toml_diag::toml_error;
 
@@ -35,6 +36,20 @@ struct ConfigFile {
     permissions: PermissionsFile,
     #[serde(default)]
     quality: QualityFile,
+    #[serde(default)]
+    language: Vec<LanguageFile>,
+}
+
+/// `[[language]]`: a language of the manual.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LanguageFile {
+    code: Spanned<String>,
+    name: String,
+    direction: Option<TextDirection>,
+    #[serde(default)]
+    source: bool,
+    approver_roles: Option<Vec<Spanned<String>>>,
 }
 
 /// `[quality]`: what the quality dashboard and the scorecard aim at.
@@ -101,6 +116,9 @@ struct PersonFile {
     roles: Vec<Spanned<String>>,
     start: Option<Spanned<toml::Value>>,
     until: Option<Spanned<toml::Value>>,
+    language: Option<Spanned<String>>,
+    #[serde(default)]
+    reads: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -172,6 +190,11 @@ pub struct Config {
     pub permissions: Permissions,
     /// The first-pass yield aimed at, 0 to 1 (`[quality] fpy_target = "95%"`).
     pub fpy_target: Option<f64>,
+    /// The languages of the manual (`[[language]]`), the source language
+    /// among them; empty: one language, and no translations.
+    pub languages: Vec<Language>,
+    /// Where each language code was defined, for diagnostics.
+    pub language_spans: Vec<std::ops::Range<usize>>,
     /// Where each role and section id was defined, for diagnostics.
     pub role_spans: Vec<std::ops::Range<usize>>,
     pub section_spans: Vec<std::ops::Range<usize>>,
@@ -196,6 +219,8 @@ impl Default for Config {
             section_approval: Vec::new(),
             permissions: Permissions::default(),
             fpy_target: None,
+            languages: Vec::new(),
+            language_spans: Vec::new(),
             role_spans: Vec::new(),
             section_spans: Vec::new(),
         }
@@ -215,11 +240,44 @@ impl Config {
         self.people.iter().find(|p| p.id == id)
     }
 
+    pub fn language(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    /// The language documents are written in, when languages are listed.
+    pub fn source_language(&self) -> Option<&Language> {
+        self.languages.iter().find(|l| l.source)
+    }
+
+    /// The languages documents are translated into.
+    pub fn target_languages(&self) -> impl Iterator<Item = &Language> {
+        self.languages.iter().filter(|l| !l.source)
+    }
+
     /// The approval rule for documents of a section (checklists: `None`).
     pub fn approval_for(&self, section: Option<&str>) -> &ApprovalRule {
         section
             .and_then(|s| self.section_approval.iter().find(|(id, _)| id == s))
             .map_or(&self.approval, |(_, rule)| rule)
+    }
+
+    /// The approval rule for a document by its id: its section's rule, or
+    /// for a translation (`QC-001.nb`) one approval by the language's
+    /// approver roles (else the source's approver roles); who approves a
+    /// translation must also read its language.
+    pub fn approval_for_doc(&self, id: &str) -> ApprovalRule {
+        let source = crate::model::translation::split_translation_id(id);
+        let section = source.map_or(id, |(s, _)| s).split('-').next();
+        let rule = self.approval_for(section);
+        let Some((_, language)) = source else {
+            return rule.clone();
+        };
+        let roles = self
+            .language(language)
+            .map(|l| l.approver_roles.clone())
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(|| rule.roles.clone());
+        ApprovalRule { required: 1, roles }
     }
 
     /// Parses `sopbook.toml`. Returns `None` when the file cannot be used at
@@ -281,6 +339,7 @@ impl Config {
                 description: role.description,
             });
         }
+        parse_languages(&mut config, file.language, diags);
         let mut sections: Vec<(i64, usize, Section, std::ops::Range<usize>)> = Vec::new();
         // Section id, where to point (its `approvals`, else its id), the
         // number of approvals and the roles as written.
@@ -377,6 +436,21 @@ impl Config {
             ));
         }
         sections.sort_by_key(|s| (s.0, s.1));
+        for (_, _, section, span) in &sections {
+            if config.language(&section.dir).is_some() {
+                diags.push(
+                    Diagnostic::error(
+                        "section-dir",
+                        format!(
+                            "section folder `{}` is also a language code; the manual in that language is published there",
+                            section.dir
+                        ),
+                    )
+                    .at(CONFIG_FILE, span.clone())
+                    .help("give the section another `dir`"),
+                );
+            }
+        }
         for (_, _, section, span) in sections {
             config.sections.push(section);
             config.section_spans.push(span);
@@ -443,12 +517,29 @@ impl Config {
                     .help("`until` is the last day they work here, on or after `start`"),
                 );
             }
+            let mut known_language = |code: Spanned<String>| {
+                let span = code.span();
+                let code = code.into_inner();
+                if config.language(&code).is_some() {
+                    return Some(code);
+                }
+                diags.push(unknown_language(&config, span, &code));
+                None
+            };
+            let language = person.language.and_then(&mut known_language);
+            let reads = person
+                .reads
+                .into_iter()
+                .filter_map(&mut known_language)
+                .collect();
             config.people.push(Person {
                 id,
                 name: person.name,
                 roles,
                 start,
                 until,
+                language,
+                reads,
             });
         }
         let default_at = file.approval.required.as_ref().map(Spanned::span);
@@ -546,8 +637,142 @@ impl Config {
                 }
             }
         }
+        check_translators(&config, diags);
         Some(config)
     }
+}
+
+/// `[[language]]` tables: codes checked, one source language.
+fn parse_languages(config: &mut Config, files: Vec<LanguageFile>, diags: &mut Vec<Diagnostic>) {
+    let mut first_source: Option<std::ops::Range<usize>> = None;
+    let mut first_span = None;
+    for file in files {
+        let span = file.code.span();
+        let code = file.code.into_inner();
+        first_span.get_or_insert(span.clone());
+        if !is_language_code(&code) {
+            diags.push(
+                Diagnostic::error("language-code", format!("language code `{code}` is not valid"))
+                    .at(CONFIG_FILE, span.clone())
+                    .label("expected a lowercase code like `nb`, `he` or `zh-hans`")
+                    .help("the code ends the names of translation files: manual/quality/final-inspection.nb.md"),
+            );
+            continue;
+        }
+        if let Some(i) = config.languages.iter().position(|l| l.code == code) {
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-language",
+                    format!("language `{code}` is listed twice"),
+                )
+                .at(CONFIG_FILE, span)
+                .also(
+                    CONFIG_FILE,
+                    config.language_spans[i].clone(),
+                    "first listed here",
+                ),
+            );
+            continue;
+        }
+        if file.source {
+            if let Some(first) = &first_source {
+                diags.push(
+                    Diagnostic::error("two-source-languages", format!("`{code}` is a second source language"))
+                        .at(CONFIG_FILE, span.clone())
+                        .also(CONFIG_FILE, first.clone(), "the source language")
+                        .help("documents are written in one language; the others are translations of them: remove `source = true` from one"),
+                );
+                continue;
+            }
+            first_source = Some(span.clone());
+        }
+        let mut approver_roles = Vec::new();
+        for role in file.approver_roles.unwrap_or_default() {
+            let (at, role) = (role.span(), role.into_inner());
+            if config.role(&role).is_some() {
+                approver_roles.push(role);
+            } else {
+                diags.push(unknown_role(config, at, &role));
+            }
+        }
+        let direction = match file.direction {
+            Some(TextDirection::Rtl) => Direction::Rtl,
+            Some(TextDirection::Ltr) => Direction::Ltr,
+            None => Direction::of(&code),
+        };
+        config.languages.push(Language {
+            code,
+            name: file.name,
+            direction,
+            source: file.source,
+            approver_roles,
+        });
+        config.language_spans.push(span);
+    }
+    if first_source.is_none()
+        && let Some(span) = first_span
+    {
+        diags.push(
+            Diagnostic::error(
+                "no-source-language",
+                "no language is marked as the source language",
+            )
+            .at(CONFIG_FILE, span)
+            .label("one of these is the language documents are written in")
+            .help("add `source = true` to the [[language]] the documents are written in"),
+        );
+    }
+}
+
+/// A warning for each language nobody could approve a translation into:
+/// its approvers must read it.
+fn check_translators(config: &Config, diags: &mut Vec<Diagnostic>) {
+    // Without a source language that error says enough.
+    if config.people.is_empty() || config.source_language().is_none() {
+        return;
+    }
+    for (language, span) in config.languages.iter().zip(&config.language_spans) {
+        if language.source {
+            continue;
+        }
+        let may = |p: &&Person| {
+            p.reads(&language.code)
+                && (language.approver_roles.is_empty()
+                    || p.roles.iter().any(|r| language.approver_roles.contains(r)))
+        };
+        if config.people.iter().any(|p| may(&p)) {
+            continue;
+        }
+        diags.push(
+            Diagnostic::warning(
+                "no-translator",
+                format!("nobody can approve a translation into `{}`", language.code),
+            )
+            .at(CONFIG_FILE, span.clone())
+            .label("no approver reads this language")
+            .help(format!(
+                "give an approver `language = \"{0}\"` or `reads = [\"{0}\"]` in their [[person]] table",
+                language.code
+            )),
+        );
+    }
+}
+
+fn unknown_language(config: &Config, span: std::ops::Range<usize>, code: &str) -> Diagnostic {
+    let known: Vec<_> = config
+        .languages
+        .iter()
+        .map(|l| format!("`{}`", l.code))
+        .collect();
+    let help = if known.is_empty() {
+        "list the languages of the manual first, as [[language]] tables with code, name and direction".to_string()
+    } else {
+        format!("the languages are {}", known.join(", "))
+    };
+    Diagnostic::error("unknown-language", format!("unknown language `{code}`"))
+        .at(CONFIG_FILE, span)
+        .label("not a [[language]] of sopbook.toml")
+        .help(help)
 }
 
 /// `fpy_target = "95%"`: a percentage above 0 and at most 100, as a share.
@@ -1030,6 +1255,70 @@ roles = ["inspector"]
         let mut diags = Vec::new();
         Config::parse(MINIMAL, &mut diags).unwrap();
         assert!(diags.is_empty(), "{diags:?}");
+    }
+
+    #[test]
+    fn languages_have_one_source_and_people_read_listed_ones() {
+        let parse = |extra: &str| {
+            let text = format!(
+                "{PEOPLE}\n[[language]]\ncode = \"en\"\nname = \"English\"\nsource = true\n\n[[language]]\ncode = \"he\"\nname = \"Hebrew\"\n{extra}"
+            );
+            let mut diags = Vec::new();
+            let config = Config::parse(&text, &mut diags).unwrap();
+            let found: Vec<_> = diags
+                .iter()
+                .map(|d| format!("{}: {}", &text[d.span.clone().unwrap()], d.message))
+                .collect();
+            (config, found)
+        };
+        let (config, found) = parse("");
+        assert_eq!(config.source_language().unwrap().code, "en");
+        assert_eq!(
+            config.language("he").unwrap().direction,
+            crate::model::translation::Direction::Rtl
+        );
+        // Nobody reads Hebrew, so nobody could approve a translation into it.
+        assert_eq!(
+            found,
+            ["\"he\": nobody can approve a translation into `he`"]
+        );
+        let (_, found) = parse(
+            "\n[[language]]\ncode = \"nb\"\nname = \"Norsk\"\nsource = true\n\n[[language]]\ncode = \"NO\"\nname = \"x\"\n",
+        );
+        assert!(
+            found.contains(&"\"nb\": `nb` is a second source language".to_string()),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&"\"NO\": language code `NO` is not valid".to_string()),
+            "{found:?}"
+        );
+        let text = PEOPLE.replace("name = \"Bob\"", "name = \"Bob\"\nlanguage = \"sv\"");
+        let text = format!("{text}\n[[language]]\ncode = \"en\"\nname = \"English\"\n");
+        let mut diags = Vec::new();
+        Config::parse(&text, &mut diags).unwrap();
+        let found: Vec<_> = diags
+            .iter()
+            .map(|d| format!("{}: {}", &text[d.span.clone().unwrap()], d.message))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "\"en\": no language is marked as the source language",
+                "\"sv\": unknown language `sv`"
+            ]
+        );
+        let mut text = format!(
+            "{MINIMAL}\n[[language]]\ncode = \"en\"\nname = \"English\"\nsource = true\n\n[[language]]\ncode = \"qc\"\nname = \"Q\"\n"
+        );
+        text = text.replace(
+            "id = \"QC\"\ntitle = \"Quality\"",
+            "id = \"QC\"\ntitle = \"Quality\"\ndir = \"qc\"",
+        );
+        let mut diags = Vec::new();
+        Config::parse(&text, &mut diags).unwrap();
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].code, "section-dir");
     }
 
     #[test]

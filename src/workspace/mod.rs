@@ -10,6 +10,7 @@ pub mod overrides;
 pub mod scaffold;
 mod sop_file;
 mod toml_diag;
+pub mod translation_file;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -22,7 +23,9 @@ pub use config::{CONFIG_FILE, Config};
 pub use links::{DocLink, find_links};
 
 use crate::diagnostic::{Diagnostic, Sources};
+use crate::model::translation::{Translation, TranslationKind};
 use crate::model::{Checklist, Sop, TextFacts};
+pub use translation_file::TranslationFile;
 
 pub const MANUAL_DIR: &str = "manual";
 pub const CHECKLISTS_DIR: &str = "checklists";
@@ -42,6 +45,8 @@ pub struct Workspace {
     pub config: Config,
     pub sops: Vec<Sop>,
     pub checklists: Vec<Checklist>,
+    /// Translations of SOPs and checklists, in id order (`QC-001.he`, `QC-001.nb`).
+    pub translations: Vec<TranslationFile>,
     pub diagnostics: Vec<Diagnostic>,
     pub sources: Sources,
     /// How many SOP and checklist files were read, parsed or not.
@@ -61,6 +66,15 @@ impl Workspace {
         self.checklists.iter().find(|c| c.id == id)
     }
 
+    /// A translation by its id (`QC-001.nb`).
+    pub fn translation(&self, id: &str) -> Option<&Translation> {
+        self.translation_file(id).map(|f| &f.translation)
+    }
+
+    pub fn translation_file(&self, id: &str) -> Option<&TranslationFile> {
+        self.translations.iter().find(|t| t.translation.id == id)
+    }
+
     /// Loads and checks the workspace at `root`. Fails only when the
     /// workspace cannot be read at all; everything else is a diagnostic.
     pub fn load(root: &Path) -> Result<Workspace> {
@@ -72,6 +86,7 @@ impl Workspace {
         // pile further errors on top of the one that matters.
         let mut broken = Vec::new();
         let mut sop_files = Vec::new();
+        let mut translations = Vec::new();
         let listed = list_files(root, MANUAL_DIR, "md", 2, &mut diagnostics)?;
         let mut files_read = (listed.len(), 0);
         for (rel, abs) in listed {
@@ -80,6 +95,11 @@ impl Workspace {
             };
             sources.insert(rel.clone(), text);
             let text = sources.get(&rel).unwrap_or_default();
+            if translation_file::language_of(&rel).is_some() {
+                files_read.0 -= 1;
+                translations.extend(translation_file::parse_sop(&rel, text, &mut diagnostics));
+                continue;
+            }
             match sop_file::parse(&rel, text, &mut diagnostics) {
                 Some(f) => sop_files.push(f),
                 None => broken.extend(check::salvage_id(text).map(|id| (check::DocKind::Sop, id))),
@@ -94,6 +114,15 @@ impl Workspace {
             };
             sources.insert(rel.clone(), text);
             let text = sources.get(&rel).unwrap_or_default();
+            if translation_file::language_of(&rel).is_some() {
+                files_read.1 -= 1;
+                translations.extend(translation_file::parse_checklist(
+                    &rel,
+                    text,
+                    &mut diagnostics,
+                ));
+                continue;
+            }
             match checklist_file::parse(&rel, text, &mut diagnostics) {
                 Some(f) => checklist_files.push(f),
                 None => {
@@ -122,16 +151,126 @@ impl Workspace {
             .collect();
         sops.sort_by(|a, b| id_order(&a.id, &b.id));
         checklists.sort_by(|a, b| id_order(&a.id, &b.id));
+        if config_ok {
+            for t in &translations {
+                check_translation_file(&config, &sops, &checklists, t, &mut diagnostics);
+            }
+        }
+        translations.sort_by(|a, b| {
+            let (a, b) = (&a.translation, &b.translation);
+            id_order(&a.source, &b.source).then_with(|| a.language.cmp(&b.language))
+        });
         sort_diagnostics(&mut diagnostics, &sources);
         Ok(Workspace {
             root: root.to_path_buf(),
             config,
             sops,
             checklists,
+            translations,
             diagnostics,
             sources,
             files_read,
         })
+    }
+}
+
+/// The checks of a translation file that need only the workspace: its
+/// language is one of sopbook.toml's, not the source language; it
+/// translates a document of its kind and sits beside that document's file.
+fn check_translation_file(
+    config: &Config,
+    sops: &[Sop],
+    checklists: &[Checklist],
+    file: &TranslationFile,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let t = &file.translation;
+    let path = t.path.as_str();
+    let at = file.source_span.clone();
+    match config.language(&t.language) {
+        None => {
+            let known: Vec<_> = config
+                .target_languages()
+                .map(|l| format!("`{}`", l.code))
+                .collect();
+            let help = if known.is_empty() {
+                "list the languages in sopbook.toml first: [[language]] tables with code, name and direction, one of them `source = true`".to_string()
+            } else {
+                format!(
+                    "the file name ends with the language code; translations are into {}",
+                    known.join(", ")
+                )
+            };
+            diags.push(
+                Diagnostic::error(
+                    "unknown-language",
+                    format!("`{}` is not a language of sopbook.toml", t.language),
+                )
+                .at(path, at.clone())
+                .label(format!(
+                    "a translation into `{}`, by its file name",
+                    t.language
+                ))
+                .help(help),
+            );
+            return;
+        }
+        Some(l) if l.source => {
+            diags.push(
+                Diagnostic::error(
+                    "translation-into-source",
+                    format!("`{}` is the source language; documents are written in it, not translated into it", t.language),
+                )
+                .at(path, at.clone())
+                .help("rename the file for the language it is written in, or make it the source document itself"),
+            );
+            return;
+        }
+        Some(_) => {}
+    }
+    let source_path = match t.kind {
+        TranslationKind::Sop => sops.iter().find(|s| s.id == t.source).map(|s| &s.path),
+        TranslationKind::Checklist => checklists
+            .iter()
+            .find(|c| c.id == t.source)
+            .map(|c| &c.path),
+    };
+    let what = match t.kind {
+        TranslationKind::Sop => "SOP",
+        TranslationKind::Checklist => "checklist",
+    };
+    let Some(source_path) = source_path else {
+        diags.push(
+            Diagnostic::error(
+                "unknown-source",
+                format!("this translates `{}`, but no {what} has that id", t.source),
+            )
+            .at(path, at)
+            .label(format!("not a {what} of the workspace"))
+            .help(format!(
+                "name the {what} it translates, as its own front matter gives its id"
+            )),
+        );
+        return;
+    };
+    let beside = translation_file::source_path_of(path);
+    if beside.as_deref() != Some(source_path.as_str()) {
+        let expected = {
+            let (stem, ext) = source_path.rsplit_once('.').unwrap_or((source_path, ""));
+            format!("{stem}.{}.{ext}", t.language)
+        };
+        diags.push(
+            Diagnostic::error(
+                "translation-not-beside",
+                format!(
+                    "a translation of {} sits beside its source, {source_path}",
+                    t.source
+                ),
+            )
+            .at(path, at)
+            .label(format!("translates {}", t.source))
+            .help(format!("rename this file to {expected}")),
+        );
     }
 }
 

@@ -141,6 +141,10 @@ fn why_not(p: &Pending) -> Option<String> {
             p.approver_roles.join(" or ")
         )),
         Some(NotApprover::AlreadyApproved) => Some("You have approved it.".into()),
+        Some(NotApprover::Language) => Some(format!(
+            "{} is a translation; its approver reads its language.",
+            p.id
+        )),
         None if p.working_changed => Some(
             "Its file has changed since it was released, so it cannot be approved as it is; reject it, or undo the edits.".into(),
         ),

@@ -27,6 +27,7 @@ mod publish;
 mod refusals;
 mod scorecard;
 mod training;
+mod translations;
 
 use std::path::Path;
 

@@ -1,0 +1,101 @@
+//! The few sentences a translated edition of the manual says to its
+//! reader in their own language: a page not translated yet, a translation
+//! that follows an older revision, the label of the language switcher.
+//! Languages without their own words here get English ones.
+
+use crate::manual::escape::html_text;
+
+/// One language's sentences. `{…}` marks are filled in by [`fill`].
+struct Words {
+    /// `{source}`: the source language's name.
+    missing: &'static str,
+    /// `{id}`, `{follows}`, `{changed}`, `{summary}`, `{link}`.
+    stale: &'static str,
+    /// The words of the link to the source page in force.
+    link: &'static str,
+    /// The switcher's label for screen readers.
+    languages: &'static str,
+}
+
+const ENGLISH: Words = Words {
+    missing: "This page has not been translated yet. It is shown as written, in {source}.",
+    stale: "This translation follows revision {follows} of {id}. Revision {changed} has changed it since: {summary}. What counts is {link}.",
+    link: "the page in force",
+    languages: "Languages",
+};
+
+const NORWEGIAN: Words = Words {
+    missing: "Denne siden er ikke oversatt ennå. Den vises slik den er skrevet, på {source}.",
+    stale: "Denne oversettelsen følger revisjon {follows} av {id}. Revisjon {changed} har endret den siden: {summary}. Det som gjelder, er {link}.",
+    link: "siden slik den gjelder nå",
+    languages: "Språk",
+};
+
+const HEBREW: Words = Words {
+    missing: "דף זה עדיין לא תורגם. הוא מוצג כפי שנכתב, ב{source}.",
+    stale: "תרגום זה עוקב אחר גרסה {follows} של {id}. גרסה {changed} שינתה אותו מאז: {summary}. הנוסח המחייב הוא {link}.",
+    link: "הדף בתוקף",
+    languages: "שפות",
+};
+
+fn words(code: &str) -> &'static Words {
+    match code.split('-').next().unwrap_or(code) {
+        "nb" | "nn" | "no" => &NORWEGIAN,
+        "he" => &HEBREW,
+        _ => &ENGLISH,
+    }
+}
+
+fn fill(text: &str, marks: &[(&str, &str)]) -> String {
+    let mut out = text.to_string();
+    for (mark, value) in marks {
+        out = out.replace(&format!("{{{mark}}}"), value);
+    }
+    out
+}
+
+/// The note on a page shown in the source language because its
+/// translation into `code` is missing (HTML).
+pub fn missing(code: &str, source_name: &str) -> String {
+    fill(
+        &html_text(words(code).missing),
+        &[("source", &html_text(source_name))],
+    )
+}
+
+/// The banner of a stale translation into `code` (HTML); `{source_url}`
+/// is left for the page to fill in with the address of the source page.
+pub fn stale(code: &str, id: &str, follows: i64, changed: i64, summary: &str) -> String {
+    let w = words(code);
+    let link = format!("<a href=\"{{source_url}}\">{}</a>", html_text(w.link));
+    fill(
+        &html_text(w.stale),
+        &[
+            ("id", &html_text(id)),
+            ("follows", &follows.to_string()),
+            ("changed", &changed.to_string()),
+            ("summary", &html_text(summary)),
+            ("link", &link),
+        ],
+    )
+}
+
+/// The label of the language switcher, in the page's language.
+pub fn languages(code: &str) -> &'static str {
+    words(code).languages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_are_in_the_readers_language_and_escaped() {
+        assert_eq!(
+            stale("nb", "QC-001", 1, 3, "<b>Leak</b> test"),
+            "Denne oversettelsen følger revisjon 1 av QC-001. Revisjon 3 har endret den siden: &lt;b&gt;Leak&lt;/b&gt; test. Det som gjelder, er <a href=\"{source_url}\">siden slik den gjelder nå</a>."
+        );
+        assert!(missing("he", "English").ends_with("בEnglish."));
+        assert!(missing("ru", "English").starts_with("This page"));
+    }
+}

@@ -1,0 +1,461 @@
+//! Translations through the real binary: `check` on a translation file,
+//! `translations` as a manager reads it (and CI's exit code), `inspect`
+//! in another language and the published books per language.
+
+mod common;
+
+use common::{PASSWORD, Run, Ws, assert_inline, outcome, without_dates};
+use snapbox::str;
+
+const LANGUAGES: &str = "
+[[language]]
+code = \"en\"
+name = \"English\"
+source = true
+
+[[language]]
+code = \"nb\"
+name = \"Norsk bokmål\"
+
+[[language]]
+code = \"he\"
+name = \"עברית\"
+";
+
+const QC_001_NB: &str = "manual/quality/final-inspection.nb.md";
+const CL_001_NB: &str = "checklists/final-inspection.nb.toml";
+
+/// The `base` fixture in English, Norwegian and Hebrew, every document in
+/// force; cay works in Norwegian and reads Hebrew, bob works in Hebrew.
+fn multilingual() -> Ws {
+    let ws = Ws::fixture("base");
+    let config = ws.read("sopbook.toml");
+    ws.write("sopbook.toml", &format!("{config}{LANGUAGES}"));
+    ws.edit(
+        "sopbook.toml",
+        "name = \"Cay Checker\"",
+        "name = \"Cay Checker\"\nlanguage = \"nb\"\nreads = [\"he\"]",
+    );
+    ws.edit(
+        "sopbook.toml",
+        "name = \"Bob Boss\"",
+        "name = \"Bob Boss\"\nlanguage = \"he\"",
+    );
+    ws.release_all();
+    ws
+}
+
+fn sop_nb(revision: i64) -> String {
+    format!(
+        "+++\ntranslates = \"QC-001\"\nrevision = {revision}\ntitle = \"Sluttkontroll\"\n+++\n\n## Steg\n\n1. Ta enheten av linjen.\n"
+    )
+}
+
+const CL_NB: &str = "translates = \"CL-001\"
+revision = 1
+title = \"Sluttkontroll\"
+
+[item.label]
+prompt = \"Etikett på plass og lesbar\"
+help = \"Les den på en armlengdes avstand.\"
+
+[item.length]
+prompt = \"Total lengde\"
+
+[item.finish]
+prompt = \"Overflate\"
+
+[item.scratches]
+prompt = \"Riper over 5 mm\"
+
+[item.remarks]
+prompt = \"Merknader\"
+";
+
+/// Releases a translation by ann and has cay (who reads it) approve it.
+fn in_force(ws: &Ws, id: &str) {
+    ws.ok(&["release", id, "--summary", "Translated", "--as", "ann"]);
+    ws.ok(&["approve", id, "--as", "cay"]);
+}
+
+fn signed(ws: &Ws, args: &[&str]) -> Run {
+    ws.run_env(args, &[("SOPBOOK_PASSWORD", PASSWORD)])
+}
+
+#[test]
+fn check_names_an_item_the_source_does_not_have_and_one_left_untranslated() {
+    let ws = multilingual();
+    ws.write(CL_001_NB, &CL_NB.replace("[item.remarks]", "[item.remark]"));
+    let run = ws.run(&["check"]);
+    assert_inline(
+        &outcome(&run),
+        str![[r#"
+exit: 1
+error: item `remarks` of CL-001 rev 1 is not translated
+ --> checklists/final-inspection.nb.toml:1:14
+  |
+1 | translates = "CL-001"
+  |              ^^^^^^^^ the items of this checklist
+  |
+  = help: add [item.remarks] with its prompt (and help) in `nb`
+
+error: CL-001 rev 1 has no item `remark`
+  --> checklists/final-inspection.nb.toml:18:7
+   |
+18 | [item.remark]
+   |       ^^^^^^ not an item of the source
+   |
+   = help: the items are `label`, `length`, `finish`, `scratches`, `remarks`
+
+Checked 3 SOPs, 2 checklists and 1 translation: 2 errors, 0 warnings.
+
+"#]],
+    );
+    ws.write(CL_001_NB, &CL_NB.replace("revision = 1", "revision = 7"));
+    ws.write(
+        "manual/service/complaints.sv.md",
+        &sop_nb(1).replace("QC-001", "CS-001"),
+    );
+    let run = ws.run(&["check"]);
+    assert_inline(
+        &outcome(&run),
+        str![[r#"
+exit: 1
+error: CL-001 has no revision 7
+ --> checklists/final-inspection.nb.toml:2:12
+  |
+2 | revision = 7
+  |            ^ not a recorded revision
+  |
+  = help: its latest revision is 1; `sopbook history CL-001` lists them
+
+error: `sv` is not a language of sopbook.toml
+ --> manual/service/complaints.sv.md:2:14
+  |
+2 | translates = "CS-001"
+  |              ^^^^^^^^ a translation into `sv`, by its file name
+  |
+  = help: the file name ends with the language code; translations are into `nb`, `he`
+
+Checked 3 SOPs, 2 checklists and 2 translations: 2 errors, 0 warnings.
+
+"#]],
+    );
+}
+
+#[test]
+fn translations_shows_a_stale_one_with_what_changed_and_fails_on_stale_for_ci() {
+    let ws = multilingual();
+    ws.write(QC_001_NB, &sop_nb(1));
+    in_force(&ws, "QC-001.nb");
+    let run = ws.run(&["translations", "--lang", "nb", "--fail-on-stale"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // A minor revision keeps it current; a substantive one makes it stale.
+    ws.edit(
+        "manual/quality/final-inspection.md",
+        "the line.",
+        "the line carefully.",
+    );
+    ws.ok(&[
+        "release",
+        "QC-001",
+        "--summary",
+        "Wording",
+        "--minor",
+        "--as",
+        "ann",
+    ]);
+    ws.ok(&["approve", "QC-001", "--as", "bob"]);
+    ws.ok(&["approve", "QC-001", "--as", "cay"]);
+    let run = ws.run(&["translations", "--lang", "nb", "--fail-on-stale"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    ws.edit(
+        "manual/quality/final-inspection.md",
+        "## Steps\n",
+        "## Steps\n\n0. Put on safety glasses.\n",
+    );
+    ws.ok(&[
+        "release",
+        "QC-001",
+        "--summary",
+        "Safety glasses first",
+        "--as",
+        "ann",
+    ]);
+    ws.ok(&["approve", "QC-001", "--as", "bob"]);
+    ws.ok(&["approve", "QC-001", "--as", "cay"]);
+    let run = ws.run(&["translations", "--lang", "nb", "--fail-on-stale"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_inline(
+        &without_dates(&run.stdout),
+        str![[r#"
+LANGUAGE  NAME          CURRENT  STALE  DRAFT  MISSING
+nb        Norsk bokmål        0      1      0        4
+
+LANGUAGE  ID      TITLE                      STATE    SOURCE REV  TRANSLATES REV  STALE SINCE
+nb        CL-001  Final inspection           missing  1           –               –
+nb        CL-002  Complaint review           missing  1           –               –
+nb        CS-001  Handling a complaint       missing  1           –               –
+nb        QC-001  Final inspection           stale    3           1               3
+nb        QC-002  Handling a nonconformance  missing  1           –               –
+
+QC-001.nb follows QC-001 revision 1; revision 3 is in force:
+  rev 2 effective [DATE] (minor): Wording
+  rev 3 effective [DATE]: Safety glasses first
+
+--- QC-001 rev 1
++++ QC-001 rev 3
+@@ -12,6 +12,8 @@
+ 
+ ## Steps
+ 
+-1. Take the unit off the line.
++0. Put on safety glasses.
++
++1. Take the unit off the line carefully.
+ 2. Work through the [final inspection form](checklist:CL-001).
+ 3. Quarantine a failed unit as in [nonconformance](sop:QC-002).
+
+"#]],
+    );
+    let json = ws.run(&["translations", "--json"]);
+    let view: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let he = &view["languages"][1];
+    assert_eq!(
+        (he["code"].as_str(), he["missing"].as_u64()),
+        (Some("he"), Some(5))
+    );
+    let csv = ws.run(&["translations", "--csv", "--lang", "nb"]);
+    assert!(
+        csv.stdout
+            .contains("nb,QC-001,Final inspection,stale,3,1,3"),
+        "{}",
+        csv.stdout
+    );
+    // Translated again from revision 3: current.
+    ws.write(QC_001_NB, &sop_nb(3));
+    in_force(&ws, "QC-001.nb");
+    let run = ws.run(&["translations", "--lang", "nb", "--fail-on-stale"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+#[test]
+fn a_translation_is_approved_only_by_someone_who_reads_its_language() {
+    let ws = multilingual();
+    ws.write(QC_001_NB, &sop_nb(1));
+    ws.ok(&[
+        "release",
+        "QC-001.nb",
+        "--summary",
+        "Translated",
+        "--as",
+        "ann",
+    ]);
+    let run = signed(&ws, &["approve", "QC-001.nb", "--as", "bob"]);
+    assert_inline(
+        &outcome(&run),
+        str![[r#"
+exit: 1
+error: bob may not approve QC-001.nb rev 1: an approver of a translation reads its language, `nb`; nothing was signed (the refusal is in the audit log)
+
+help: ask an approver who reads `nb`; a person reads their `language` and those in `reads` in sopbook.toml
+
+"#]],
+    );
+}
+
+#[test]
+fn an_inspection_shows_the_form_in_the_inspectors_language() {
+    let ws = multilingual();
+    ws.write(CL_001_NB, CL_NB);
+    in_force(&ws, "CL-001.nb");
+    let set = [
+        "--set",
+        "label=pass",
+        "--set",
+        "length=120.1",
+        "--set",
+        "finish=good",
+        "--set",
+        "scratches=0",
+        "--set",
+        "remarks=ok",
+    ];
+    // cay works in Norwegian.
+    let mut args = vec!["inspect", "CL-001", "--lot", "L1", "--as", "cay"];
+    args.extend(set);
+    let run = signed(&ws, &args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("CL-001 Sluttkontroll"),
+        "{}",
+        run.stderr
+    );
+    // Asked for English, the same checklist as written.
+    let mut args = vec![
+        "inspect", "CL-001", "--lot", "L2", "--as", "cay", "--lang", "en",
+    ];
+    args.extend(set);
+    let run = signed(&ws, &args);
+    assert!(
+        run.stderr.contains("CL-001 Final inspection\n"),
+        "{}",
+        run.stderr
+    );
+    // Hebrew, bob's language, has no translation in force: as written, with a note.
+    let mut args = vec!["inspect", "CL-001", "--lot", "L3", "--as", "bob"];
+    args.extend(set);
+    let run = signed(&ws, &args);
+    assert!(
+        run.stderr
+            .contains("note: CL-001 has no translation into `he` in force; it is shown as written"),
+        "{}",
+        run.stderr
+    );
+    let list = ws.run(&["inspections", "list", "--json"]);
+    let rows: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
+    let revisions: Vec<_> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["checklist"].clone(),
+                r["revision"].clone(),
+                r["verdict"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(revisions.len(), 3);
+    assert!(revisions.windows(2).all(|w| w[0] == w[1]), "{revisions:?}");
+    let run = ws.run(&[
+        "inspect", "CL-001", "--lot", "L4", "--as", "bob", "--lang", "xx",
+    ]);
+    assert_inline(
+        &outcome(&run),
+        str![[r#"
+exit: 2
+error: `xx` is not a language of sopbook.toml
+
+help: the languages are en, nb, he
+
+"#]],
+    );
+}
+
+#[test]
+fn each_language_is_a_book_with_a_switcher_its_direction_and_notes() {
+    let ws = multilingual();
+    ws.write(QC_001_NB, &sop_nb(1));
+    in_force(&ws, "QC-001.nb");
+    ws.edit(
+        "manual/quality/final-inspection.md",
+        "## Steps\n",
+        "## Steps\n\n0. Put on safety glasses.\n",
+    );
+    ws.ok(&[
+        "release",
+        "QC-001",
+        "--summary",
+        "Safety <glasses> first",
+        "--as",
+        "ann",
+    ]);
+    ws.ok(&["approve", "QC-001", "--as", "bob"]);
+    ws.ok(&["approve", "QC-001", "--as", "cay"]);
+    let run = ws.run(&["publish"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("In `he`: [ROOT]/book/he/index.html"),
+        "{}",
+        run.stderr
+    );
+    let en = ws.read("book/quality/final-inspection.html");
+    let nb = ws.read("book/nb/quality/final-inspection.html");
+    let he = ws.read("book/he/quality/final-inspection.html");
+    assert!(en.contains("<html lang=\"en\" class=\"light sidebar-visible\" dir=\"ltr\">"));
+    assert!(he.contains("<html lang=\"he\" class=\"light sidebar-visible\" dir=\"rtl\">"));
+    assert!(nb.contains("<html lang=\"nb\""));
+    // The switcher leads to the same page in the other languages.
+    assert!(
+        en.contains("<a href=\"../nb/quality/final-inspection.html\" lang=\"nb\" hreflang=\"nb\" dir=\"ltr\">Norsk bokmål</a>"),
+        "{en}"
+    );
+    assert!(
+        he.contains("<a href=\"../../quality/final-inspection.html\" lang=\"en\" hreflang=\"en\" dir=\"ltr\">English</a>"),
+        "{he}"
+    );
+    assert!(he.contains("<strong lang=\"he\" dir=\"rtl\" aria-current=\"page\">עברית</strong>"));
+    // The stale Norwegian page: its translation, with the banner in Norwegian.
+    assert!(nb.contains("Sluttkontroll"), "{nb}");
+    assert!(
+        nb.contains("Denne oversettelsen følger revisjon 1 av QC-001. Revisjon 2 har endret den siden: Safety &lt;glasses&gt; first. Det som gjelder, er <a href=\"../../quality/final-inspection.html\">siden slik den gjelder nå</a>."),
+        "{nb}"
+    );
+    // No Hebrew translation: the page as written, with a note in Hebrew.
+    assert!(he.contains("דף זה עדיין לא תורגם."), "{he}");
+    assert!(he.contains("Put on safety glasses"), "{he}");
+    // The source language's pages carry no note.
+    assert!(!en.contains("sopbook-translation\">"), "{en}");
+}
+
+#[test]
+fn translations_without_languages_says_how_to_list_them() {
+    let ws = Ws::fixture("base");
+    let run = ws.run(&["translations"]);
+    assert_inline(
+        &outcome(&run),
+        str![[r#"
+exit: 2
+error: sopbook.toml lists no languages, so there are no translations to follow
+
+help: add [[language]] tables (code, name, direction; one with source = true)
+
+"#]],
+    );
+}
+
+#[test]
+fn a_workspace_without_languages_publishes_one_book_as_before() {
+    let ws = Ws::fixture("base");
+    ws.release_all();
+    let run = ws.run(&["publish", "--keep-source", "src-kept"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("In `"), "{}", run.stderr);
+    assert!(!ws.path().join("src-kept/1").exists());
+    assert_inline(
+        &ws.read("src-kept/0/book.toml"),
+        str![[r#"
+[book]
+authors = ["Fixture Works"]
+description = "A small workshop used by sopbook's tests."
+src = "src"
+title = "Fixture Manual"
+
+[build]
+create-missing = false
+use-default-preprocessors = false
+
+[output.html]
+additional-css = ["sopbook.css"]
+additional-js = ["sopbook.js"]
+no-section-label = true
+
+[output.html.fold]
+enable = true
+level = 1
+
+[output.html.print]
+enable = true
+
+[output.html.search]
+enable = true
+
+"#]],
+    );
+    let css = ws.read("src-kept/0/sopbook.css");
+    assert!(!css.contains("sopbook-languages"));
+    let page = ws.read("src-kept/0/src/quality/final-inspection.md");
+    assert!(!page.contains("sopbook-languages"), "{page}");
+    assert!(!page.contains("sopbook-translation"), "{page}");
+}
