@@ -5,6 +5,7 @@ pub mod control;
 pub mod inspection;
 mod interval;
 pub mod records;
+pub mod sampling;
 
 pub use interval::{Interval, IntervalUnit};
 
