@@ -274,9 +274,9 @@ fn arrows_take_the_plan_and_its_sample_size() {
         plan(Severity::Tightened, Standard::Z14, 600_000, Level::III, 0.025),
         ("S".into(), 3150, 1, 2)
     );
-    // Reduced A at 1.0 goes down to the 0 1 of G: 13 units.
+    // Reduced D (a lot of 50) at 1.0 goes down to the 0 1 of G: 13 units.
     assert_eq!(
-        plan(Severity::Reduced, Standard::Z14, 5, Level::II, 1.0),
+        plan(Severity::Reduced, Standard::Z14, 50, Level::II, 1.0),
         ("G".into(), 13, 0, 1)
     );
     // A plan leading off the table, or from a blank cell, is none.
