@@ -109,6 +109,8 @@ pub struct Checklist {
     pub items: Vec<Item>,
     pub path: String,
     pub slug: String,
+    /// Lots inspected by sampling plan (`[sampling]`).
+    pub sampling: Option<sampling::SamplingPlan>,
 }
 
 impl Sop {
@@ -149,6 +151,20 @@ pub struct Item {
     pub help: Option<String>,
     pub critical: bool,
     pub kind: ItemKind,
+    /// Its class of nonconformity under a sampling plan; unset: critical
+    /// items are critical, the others major.
+    pub class: Option<sampling::DefectClass>,
+}
+
+impl Item {
+    /// The class a failure of this item counts in.
+    pub fn defect_class(&self) -> sampling::DefectClass {
+        self.class.unwrap_or(if self.critical {
+            sampling::DefectClass::Critical
+        } else {
+            sampling::DefectClass::Major
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -245,6 +245,15 @@ pub fn code_letter(lot_size: u64, level: Level) -> usize {
         .unwrap_or(0)
 }
 
+/// A checklist's sampling plan (`[sampling]` in its file).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SamplingPlan {
+    pub standard: Standard,
+    pub level: Level,
+    /// One AQL column for every nonconforming unit (`None`), or one per class.
+    pub aqls: Vec<(Option<DefectClass>, usize)>,
+}
+
 /// A cell of a single sampling table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cell {

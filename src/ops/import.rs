@@ -1246,6 +1246,7 @@ mod tests {
                 help: None,
                 critical: false,
                 kind: crate::model::ItemKind::PassFail,
+                class: None,
             })
             .collect();
         let checklist = Checklist {
@@ -1258,6 +1259,7 @@ mod tests {
             items,
             path: "checklists/dock.toml".into(),
             slug: "dock".into(),
+            sampling: None,
         };
         (rev, checklist)
     }
