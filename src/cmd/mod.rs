@@ -24,6 +24,7 @@ mod session;
 mod spc;
 mod token;
 mod training;
+mod lots;
 
 use std::ffi::OsString;
 
@@ -112,6 +113,8 @@ fn run(cli: Cli) -> Result<Outcome> {
                     | Command::Logout
                     | Command::Token(_)
                     | Command::Db(_)
+                    | Command::Lot(_)
+                    | Command::Lots(_)
             );
             let access = access(&command, create);
             let mut ctx = env.context(ws, floor, access)?;
@@ -141,6 +144,8 @@ fn access(command: &Command, create: bool) -> Access {
             | Command::Inspections(I::List { .. } | I::Show { .. })
             | Command::Nc(N::List { .. } | N::Show { .. })
             | Command::Token(crate::cli::TokenCommand::List { .. })
+            | Command::Lots(_)
+            | Command::Lot(crate::cli::LotCommand::Status { .. })
     ) || matches!(command, Command::People(a) if a.command.is_none());
     if create || matches!(command, Command::Demo(_)) {
         Access::Create
@@ -185,6 +190,11 @@ fn dispatch(ctx: &mut Context, env: &env::Env, command: Command) -> Result<Outco
         Command::Nc(command) => nc::nc(ctx, &command),
         Command::Report(args) => report::report(ctx, &args),
         Command::Spc(args) => spc::spc(ctx, &args),
+        Command::Lot(command) => {
+            session::resume(ctx, env);
+            lots::lot(ctx, &command)
+        }
+        Command::Lots(args) => lots::lots(ctx, &args),
         Command::Init(_) | Command::Completions(_) | Command::Man(_) | Command::Serve(_) => {
             Ok(Outcome::Ok)
         }

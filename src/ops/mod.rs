@@ -49,6 +49,7 @@ pub mod stations;
 mod tests;
 pub mod tokens;
 pub mod training;
+pub mod lots;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
