@@ -168,6 +168,9 @@ pub fn start(ctx: &mut Context, input: StartInput<'_>) -> Result<Form> {
         None => None,
     };
     check_label("lot", input.lot).map_err(Error::invalid)?;
+    if reinspects.is_none() {
+        super::lots::check_takes_units(ctx, &checklist.id, input.lot)?;
+    }
     if let Some(s) = input.serial {
         check_label("serial number", s).map_err(Error::invalid)?;
     }

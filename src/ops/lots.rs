@@ -411,6 +411,22 @@ fn open_lot(ctx: &mut Context, checklist: &str, lot: &str) -> Result<Option<(Lot
     Ok(Some((row, closed)))
 }
 
+fn closed_lot(lot: &LotRow) -> Error {
+    Error::conflict(format!(
+        "lot {} of {} is closed; it takes no more units and nothing was recorded",
+        lot.lot, lot.checklist_id
+    ))
+    .with_hint("`sopbook lots` shows its decision; a re-inspection after rework (`--reinspect`) is not a unit of the sample")
+}
+
+/// Before an inspection is filled in: a closed lot takes no more units.
+pub fn check_takes_units(ctx: &mut Context, checklist: &str, lot: &str) -> Result<()> {
+    match open_lot(ctx, checklist, lot)? {
+        Some((row, true)) => Err(closed_lot(&row)),
+        _ => Ok(()),
+    }
+}
+
 /// Before recording units of a lot opened by plan: a closed lot takes no
 /// more units (a re-inspection after rework is not a unit), and the unit
 /// that brings a class to its Re opens the one nonconformance of the lot;
@@ -425,11 +441,7 @@ pub fn before_record(ctx: &mut Context, prepared: &mut [Prepared]) -> Result<()>
             continue;
         };
         if closed {
-            return Err(Error::conflict(format!(
-                "lot {} of {} is closed; it takes no more units and nothing was recorded",
-                lot.lot, lot.checklist_id
-            ))
-            .with_hint("`sopbook lots` shows its decision"));
+            return Err(closed_lot(&lot));
         }
         if p.verdict != Verdict::Fail {
             continue;

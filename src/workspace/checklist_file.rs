@@ -282,6 +282,7 @@ fn sampling_plan(
     let mut aqls = Vec::new();
     match s.aql.get_ref() {
         toml::Value::Table(t) => {
+            let named: Vec<DefectClass> = t.keys().filter_map(|k| DefectClass::parse(k)).collect();
             for (key, v) in t {
                 let Some(class) = DefectClass::parse(key) else {
                     diags.push(
@@ -299,7 +300,7 @@ fn sampling_plan(
             aqls.sort();
             for item in items {
                 let class = item.defect_class();
-                if !aqls.iter().any(|(c, _)| *c == Some(class)) {
+                if !named.contains(&class) {
                     diags.push(
                         Diagnostic::error(
                             "sampling-class",
