@@ -38,7 +38,14 @@ fn incoming() -> Ws {
     let ws = Ws::fixture("base");
     ws.write("checklists/incoming.toml", INCOMING);
     ws.release_all();
-    ws.ok(&["release", "CL-003", "--summary", "First issue", "--as", "ann"]);
+    ws.ok(&[
+        "release",
+        "CL-003",
+        "--summary",
+        "First issue",
+        "--as",
+        "ann",
+    ]);
     ws.ok(&["approve", "CL-003", "--as", "bob"]);
     ws.ok(&["login", "--as", "bob"]);
     ws
@@ -46,8 +53,16 @@ fn incoming() -> Ws {
 
 fn unit(ws: &Ws, lot: &str, bore: &str) -> Run {
     let run = ws.run(&[
-        "inspect", "CL-003", "--lot", lot, "--set", &format!("bore={bore}"), "--set",
-        "rust=pass", "--as", "bob",
+        "inspect",
+        "CL-003",
+        "--lot",
+        lot,
+        "--set",
+        &format!("bore={bore}"),
+        "--set",
+        "rust=pass",
+        "--as",
+        "bob",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     run
@@ -57,21 +72,36 @@ fn unit(ws: &Ws, lot: &str, bore: &str) -> Run {
 fn a_lot_of_1200_at_aql_1_level_ii_is_80_units_accept_on_2_reject_on_3() {
     let ws = incoming();
     let run = ws.run(&[
-        "lot", "open", "CL-003", "--lot", "L-1", "--size", "1200", "--supplier", "acme", "--as",
+        "lot",
+        "open",
+        "CL-003",
+        "--lot",
+        "L-1",
+        "--size",
+        "1200",
+        "--supplier",
+        "acme",
+        "--as",
         "bob",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_inline(&run.stdout, str![[r#"
+    assert_inline(
+        &run.stdout,
+        str![[r#"
 lot L-1 of CL-003 (1200 units): normal inspection, code letter J
 inspect 80 units
   AQL 1.0: 80 units (letter J), accept on 2, reject on 3
 
-"#]]);
-    assert_inline(&run.stderr, str![[r#"
+"#]],
+    );
+    assert_inline(
+        &run.stderr,
+        str![[r#"
 ANSI/ASQ Z1.4 II (the first lots are inspected at normal severity)
 record each unit with `sopbook inspect CL-003 --lot L-1 ...`; the lot closes with the last one
 
-"#]]);
+"#]],
+    );
 }
 
 #[test]
@@ -79,7 +109,16 @@ fn a_second_rejected_lot_within_five_puts_the_supplier_on_tightened() {
     let ws = incoming();
     for lot in ["L-1", "L-2"] {
         ws.ok(&[
-            "lot", "open", "CL-003", "--lot", lot, "--size", "1200", "--supplier", "acme", "--as",
+            "lot",
+            "open",
+            "CL-003",
+            "--lot",
+            lot,
+            "--size",
+            "1200",
+            "--supplier",
+            "acme",
+            "--as",
             "bob",
         ]);
         unit(&ws, lot, "pass");
@@ -91,12 +130,15 @@ fn a_second_rejected_lot_within_five_puts_the_supplier_on_tightened() {
         assert!(third.stderr.contains("NC-"), "{}", third.stderr);
     }
     let lots = ws.run(&["lots"]);
-    assert_inline(&without_dates(&lots.stdout), str![[r#"
+    assert_inline(
+        &without_dates(&lots.stdout),
+        str![[r#"
 lot  checklist  supplier  size  severity  letter  sample  sampled  nonconforming  decision  nc
 L-1  CL-003     acme      1200  normal    J       80      4        3 (Re 3)       reject    NC-0001
 L-2  CL-003     acme      1200  normal    J       80      4        3 (Re 3)       reject    NC-0002
 
-"#]]);
+"#]],
+    );
     // One nonconformance per rejected lot, none for the other failed units.
     let ncs = ws.run(&["nc", "list", "--json"]);
     let ncs: serde_json::Value = serde_json::from_str(&ncs.stdout).unwrap();
@@ -114,42 +156,76 @@ L-2  CL-003     acme      1200  normal    J       80      4        3 (Re 3)     
         ]
     );
     let status = ws.run(&["lot", "status", "CL-003", "--supplier", "acme"]);
-    assert_inline(&status.stdout, str![[r#"
+    assert_inline(
+        &status.stdout,
+        str![[r#"
 CL-003 lots from acme: tightened inspection (2 of the last 5 or fewer lots on normal inspection were not accepted; 2 lots decided)
 
-"#]]);
+"#]],
+    );
     let next = ws.run(&[
-        "lot", "open", "CL-003", "--lot", "L-3", "--size", "1200", "--supplier", "acme", "--as",
+        "lot",
+        "open",
+        "CL-003",
+        "--lot",
+        "L-3",
+        "--size",
+        "1200",
+        "--supplier",
+        "acme",
+        "--as",
         "bob",
     ]);
     assert_eq!(next.code, 0, "{}", next.stderr);
-    assert_inline(&next.stdout, str![[r#"
+    assert_inline(
+        &next.stdout,
+        str![[r#"
 lot L-3 of CL-003 (1200 units): tightened inspection, code letter J
 inspect 80 units
   AQL 1.0: 80 units (letter J), accept on 1, reject on 2
 
-"#]]);
+"#]],
+    );
     // Another supplier is still on normal inspection.
     let other = ws.run(&[
-        "lot", "open", "CL-003", "--lot", "B-1", "--size", "1200", "--supplier", "bolt", "--as",
+        "lot",
+        "open",
+        "CL-003",
+        "--lot",
+        "B-1",
+        "--size",
+        "1200",
+        "--supplier",
+        "bolt",
+        "--as",
         "bob",
     ]);
-    assert!(other.stdout.contains("normal inspection"), "{}", other.stdout);
+    assert!(
+        other.stdout.contains("normal inspection"),
+        "{}",
+        other.stdout
+    );
     let csv = ws.run(&["lots", "--supplier", "acme", "--csv"]);
-    assert_inline(&csv.stdout, str![[r#"
+    assert_inline(
+        &csv.stdout,
+        str![[r#"
 lot,checklist,supplier,size,severity,letter,sample,sampled,nonconforming,decision,nc
 L-1,CL-003,acme,1200,normal,J,80,4,3 (Re 3),reject,NC-0001
 L-2,CL-003,acme,1200,normal,J,80,4,3 (Re 3),reject,NC-0002
 L-3,CL-003,acme,1200,tightened,J,80,0,0 (Re 2),open,
 
-"#]]);
+"#]],
+    );
     let suppliers = ws.run(&["lots", "--suppliers"]);
-    assert_inline(&suppliers.stdout, str![[r#"
+    assert_inline(
+        &suppliers.stdout,
+        str![[r#"
 supplier  checklist  lots  accepted  rejected  acceptance  severity
 acme      CL-003     3     0         2         0.0%        tightened
 bolt      CL-003     1     0         0                     normal
 
-"#]]);
+"#]],
+    );
     let audit = ws.run(&["audit", "verify"]);
     assert_eq!(audit.code, 0, "{}\n{}", audit.stdout, audit.stderr);
 }
@@ -161,22 +237,28 @@ fn a_lot_accepted_when_its_sample_is_in_closes_by_itself() {
     let run = ws.run(&[
         "lot", "open", "CL-003", "--lot", "S-1", "--size", "30", "--as", "bob",
     ]);
-    assert_inline(&run.stdout, str![[r#"
+    assert_inline(
+        &run.stdout,
+        str![[r#"
 lot S-1 of CL-003 (30 units): normal inspection, code letter D
 inspect 13 units
   AQL 1.0: 13 units (letter E), accept on 0, reject on 1
 
-"#]]);
+"#]],
+    );
     let early = ws.run(&["lot", "close", "S-1", "--as", "bob"]);
     unit(&ws, "S-1", "pass");
     let early_again = ws.run(&["lot", "close", "S-1", "--as", "bob"]);
-    assert_inline(&outcome(&early), str![[r#"
+    assert_inline(
+        &outcome(&early),
+        str![[r#"
 exit: 2
 error: lot S-1 of CL-003 has 0 of its 13 sampled units and is not decided yet; nothing was recorded
 
 help: inspect the other units (`sopbook inspect CL-003 --lot S-1 ...`); the lot closes by itself with the last one
 
-"#]]);
+"#]],
+    );
     assert_eq!(early_again.code, 2, "{}", early_again.stderr);
     for _ in 0..12 {
         unit(&ws, "S-1", "pass");
@@ -188,38 +270,64 @@ help: inspect the other units (`sopbook inspect CL-003 --lot S-1 ...`); the lot 
     assert_eq!(v[0]["classes"][0]["ac"], 0);
     // A closed lot takes no more units.
     let more = ws.run(&[
-        "inspect", "CL-003", "--lot", "S-1", "--set", "bore=pass", "--set", "rust=pass", "--as",
+        "inspect",
+        "CL-003",
+        "--lot",
+        "S-1",
+        "--set",
+        "bore=pass",
+        "--set",
+        "rust=pass",
+        "--as",
         "bob",
     ]);
-    assert_inline(&outcome(&more), str![[r#"
+    assert_inline(
+        &outcome(&more),
+        str![[r#"
 exit: 2
 error: lot S-1 of CL-003 is closed; it takes no more units and nothing was recorded
 
 help: `sopbook lots` shows its decision; a re-inspection after rework (`--reinspect`) is not a unit of the sample
 
-"#]]);
+"#]],
+    );
 }
 
 #[test]
 fn a_lot_is_opened_once_and_only_for_a_checklist_with_a_plan() {
     let ws = incoming();
-    signed(&ws, &["lot", "open", "CL-003", "--lot", "L-1", "--size", "50", "--as", "bob"]);
-    let again = ws.run(&["lot", "open", "CL-003", "--lot", "L-1", "--size", "50", "--as", "bob"]);
-    assert_inline(&outcome(&again), str![[r#"
+    signed(
+        &ws,
+        &[
+            "lot", "open", "CL-003", "--lot", "L-1", "--size", "50", "--as", "bob",
+        ],
+    );
+    let again = ws.run(&[
+        "lot", "open", "CL-003", "--lot", "L-1", "--size", "50", "--as", "bob",
+    ]);
+    assert_inline(
+        &outcome(&again),
+        str![[r#"
 exit: 2
 error: lot L-1 of CL-003 was opened on [DATE] by bob; a lot is opened once
 
 help: `sopbook lots` shows it; a new lot needs a new label
 
-"#]]);
-    let no_plan = ws.run(&["lot", "open", "CL-001", "--lot", "L-9", "--size", "50", "--as", "bob"]);
-    assert_inline(&outcome(&no_plan), str![[r#"
+"#]],
+    );
+    let no_plan = ws.run(&[
+        "lot", "open", "CL-001", "--lot", "L-9", "--size", "50", "--as", "bob",
+    ]);
+    assert_inline(
+        &outcome(&no_plan),
+        str![[r#"
 exit: 2
 error: CL-001 has no sampling plan, so its lots are not opened by plan
 
 help: add a [sampling] table (standard, level, aql) to the checklist and release it
 
-"#]]);
+"#]],
+    );
 }
 
 #[test]
@@ -236,7 +344,9 @@ fn check_points_into_a_wrong_sampling_table() {
             ),
     );
     let run = ws.run(&["check"]);
-    assert_inline(&outcome(&run), str![[r#"
+    assert_inline(
+        &outcome(&run),
+        str![[r#"
 exit: 1
 error: unknown inspection level `IV`
  --> checklists/incoming.toml:7:9
@@ -272,5 +382,6 @@ warning: checklist CL-003 implements no SOP
 
 Checked 3 SOPs and 3 checklists: 3 errors, 1 warning.
 
-"#]]);
+"#]],
+    );
 }

@@ -119,7 +119,9 @@ pub fn lot(ctx: &mut Context, command: &LotCommand) -> Result<Outcome> {
                 c.sample
             );
             if let Some(nc) = &c.nonconformance {
-                println!("opened {nc}: `sopbook nc disposition {nc} return-to-supplier|scrap|use-as-is|rework --as P`");
+                println!(
+                    "opened {nc}: `sopbook nc disposition {nc} return-to-supplier|scrap|use-as-is|rework --as P`"
+                );
             }
             say(format!("next lot: {} inspection", c.next.severity));
             Ok(Outcome::Ok)
@@ -142,13 +144,8 @@ pub fn lot(ctx: &mut Context, command: &LotCommand) -> Result<Outcome> {
             note,
             signer,
         } => {
-            let s = lots::approve_reduced(
-                ctx,
-                checklist,
-                supplier.as_deref(),
-                &signer.person,
-                note,
-            )?;
+            let s =
+                lots::approve_reduced(ctx, checklist, supplier.as_deref(), &signer.person, note)?;
             say(format!("{} approved reduced inspection", signer.person));
             println!("{}", standing_text(&s));
             Ok(Outcome::Ok)

@@ -13,6 +13,7 @@ mod env;
 mod init;
 mod inspect;
 mod inspections;
+mod lots;
 mod man;
 mod nc;
 mod people;
@@ -24,7 +25,6 @@ mod session;
 mod spc;
 mod token;
 mod training;
-mod lots;
 
 use std::ffi::OsString;
 

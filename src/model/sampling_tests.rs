@@ -23,7 +23,8 @@ const TABLE_I: &str = "
 150001 500000 D E G J M P Q
 500001 - D E H K N Q R";
 
-const SAMPLES: &str = "A 2 B 3 C 5 D 8 E 13 F 20 G 32 H 50 J 80 K 125 L 200 M 315 N 500 P 800 Q 1250 R 2000 S 3150";
+const SAMPLES: &str =
+    "A 2 B 3 C 5 D 8 E 13 F 20 G 32 H 50 J 80 K 125 L 200 M 315 N 500 P 800 Q 1250 R 2000 S 3150";
 const REDUCED_SAMPLES: &str =
     "A 2 B 2 C 2 D 3 E 5 F 8 G 13 H 20 J 32 K 50 L 80 M 125 N 200 P 315 Q 500 R 800";
 const AQL_HEADER: &str = "0.010 0.015 0.025 0.040 0.065 0.10 0.15 0.25 0.40 0.65 1.0 1.5 2.5 4.0 6.5 10 15 25 40 65 100 150 250 400 650 1000";
@@ -83,7 +84,6 @@ P | ↓ | ↓ | ↓ | 0 1 | 0 2 | 1 3 | 1 4 | 2 5 | 3 6 | 5 8 | 7 10 | 10 13 | �
 Q | ↓ | ↓ | 0 1 | 0 2 | 1 3 | 1 4 | 2 5 | 3 6 | 5 8 | 7 10 | 10 13 | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑
 R | 0 1 | 0 1 | 0 2 | 1 3 | 1 4 | 2 5 | 3 6 | 5 8 | 7 10 | 10 13 | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑ | ↑";
 
-
 /// A cell of a grid as printed: "Ac Re", "↓", "↑" or empty.
 #[derive(Debug, PartialEq)]
 enum Printed {
@@ -133,7 +133,12 @@ fn check_every_cell(name: &str, model: &[[Cell; 26]], grid: &str) {
     let mut wrong = Vec::new();
     for (r, (letter, cells)) in golden.iter().enumerate() {
         assert_eq!(letter, LETTERS[r], "{name}: row {r}");
-        assert_eq!(cells.len(), 26, "{name}: row {letter} has {} cells", cells.len());
+        assert_eq!(
+            cells.len(),
+            26,
+            "{name}: row {letter} has {} cells",
+            cells.len()
+        );
         for (c, cell) in cells.iter().enumerate() {
             if !same(model[r][c], cell) {
                 wrong.push(format!(
@@ -223,7 +228,13 @@ fn boundary_lot_sizes() {
     assert_eq!(at(1, Level::II), "A");
 }
 
-fn plan(sev: Severity, std: Standard, size: u64, level: Level, aql: f64) -> (String, u32, u32, u32) {
+fn plan(
+    sev: Severity,
+    std: Standard,
+    size: u64,
+    level: Level,
+    aql: f64,
+) -> (String, u32, u32, u32) {
     let p = lot_plan(std, level, sev, size, &[(None, aql_index(aql).unwrap())]).unwrap();
     let c = &p.classes[0];
     (c.letter.clone(), c.sample, c.ac, c.re)
@@ -259,19 +270,67 @@ fn a_lot_of_1200_at_aql_1_level_ii() {
 #[test]
 fn arrows_take_the_plan_and_its_sample_size() {
     // ↓ twice from A at AQL 10: C's plan, 5 units.
-    assert_eq!(resolve(&NORMAL, 0, 15), Some(Resolved { row: 2, ac: 1, re: 2 }));
-    // ↑ from B at 6.5: A's plan, 2 units.
-    assert_eq!(resolve(&NORMAL, 1, 14), Some(Resolved { row: 0, ac: 0, re: 1 }));
-    // ↑ twice from R at 0.015 (no row below R): P's plan, 800 units.
-    assert_eq!(resolve(&NORMAL, 15, 1), Some(Resolved { row: 13, ac: 0, re: 1 }));
-    // ↓ from H at 0.65 to J's 1 2.
-    assert_eq!(resolve(&NORMAL, 7, 9), Some(Resolved { row: 8, ac: 1, re: 2 }));
-    // ↑ from K at AQL 25 up to H's 21 22.
-    assert_eq!(resolve(&NORMAL, 9, 17), Some(Resolved { row: 7, ac: 21, re: 22 }));
-    // Tightened R at 0.025 goes down to S: 3150 units.
-    assert_eq!(resolve(&TIGHTENED, 15, 2), Some(Resolved { row: 16, ac: 1, re: 2 }));
     assert_eq!(
-        plan(Severity::Tightened, Standard::Z14, 600_000, Level::III, 0.025),
+        resolve(&NORMAL, 0, 15),
+        Some(Resolved {
+            row: 2,
+            ac: 1,
+            re: 2
+        })
+    );
+    // ↑ from B at 6.5: A's plan, 2 units.
+    assert_eq!(
+        resolve(&NORMAL, 1, 14),
+        Some(Resolved {
+            row: 0,
+            ac: 0,
+            re: 1
+        })
+    );
+    // ↑ twice from R at 0.015 (no row below R): P's plan, 800 units.
+    assert_eq!(
+        resolve(&NORMAL, 15, 1),
+        Some(Resolved {
+            row: 13,
+            ac: 0,
+            re: 1
+        })
+    );
+    // ↓ from H at 0.65 to J's 1 2.
+    assert_eq!(
+        resolve(&NORMAL, 7, 9),
+        Some(Resolved {
+            row: 8,
+            ac: 1,
+            re: 2
+        })
+    );
+    // ↑ from K at AQL 25 up to H's 21 22.
+    assert_eq!(
+        resolve(&NORMAL, 9, 17),
+        Some(Resolved {
+            row: 7,
+            ac: 21,
+            re: 22
+        })
+    );
+    // Tightened R at 0.025 goes down to S: 3150 units.
+    assert_eq!(
+        resolve(&TIGHTENED, 15, 2),
+        Some(Resolved {
+            row: 16,
+            ac: 1,
+            re: 2
+        })
+    );
+    assert_eq!(
+        plan(
+            Severity::Tightened,
+            Standard::Z14,
+            600_000,
+            Level::III,
+            0.025
+        ),
         ("S".into(), 3150, 1, 2)
     );
     // Reduced D (a lot of 50) at 1.0 goes down to the 0 1 of G: 13 units.
@@ -292,9 +351,9 @@ fn every_arrow_of_every_table_reaches_a_plan() {
         ("reduced", &REDUCED_Z14[..]),
     ] {
         // Row S of the tightened table holds one plan only.
-        for r in 0..t.len().min(16) {
-            for c in 0..26 {
-                assert!(resolve(t, r, c).is_some(), "{name} {} {}", LETTERS[r], AQLS[c]);
+        for (r, letter) in LETTERS.iter().enumerate().take(t.len().min(16)) {
+            for (c, aql) in AQLS.iter().enumerate() {
+                assert!(resolve(t, r, c).is_some(), "{name} {letter} {aql}");
             }
         }
     }
@@ -336,7 +395,10 @@ fn classes_each_get_their_plan_and_the_largest_sample_is_drawn() {
         .iter()
         .map(|c| (c.letter.as_str(), c.sample, c.ac, c.re))
         .collect();
-    assert_eq!(got, vec![("K", 125, 0, 1), ("J", 80, 2, 3), ("J", 80, 7, 8)]);
+    assert_eq!(
+        got,
+        vec![("K", 125, 0, 1), ("J", 80, 2, 3), ("J", 80, 7, 8)]
+    );
     assert_eq!(p.sample, 125);
 }
 
@@ -475,7 +537,10 @@ fn iso_switching_score_reaches_30() {
     assert_eq!(s.switching_score, Some(27));
     // Accepted with 2: would not have passed at 0.65; the score starts again.
     h.push(lot(Normal, true, 2, 3, 2));
-    assert_eq!(switch_state(Standard::Iso2859_1, &h).switching_score, Some(0));
+    assert_eq!(
+        switch_state(Standard::Iso2859_1, &h).switching_score,
+        Some(0)
+    );
     h.extend((0..10).map(|_| lot(Normal, true, 2, 3, 0)));
     let s = switch_state(Standard::Iso2859_1, &h);
     assert_eq!(s.switching_score, Some(30));
@@ -492,11 +557,20 @@ fn iso_switching_score_reaches_30() {
 #[test]
 fn iso_score_with_ac_0_or_1_adds_2() {
     let h: Vec<History> = (0..15).map(|_| lot(Normal, true, 0, 1, 0)).collect();
-    assert_eq!(switch_state(Standard::Iso2859_1, &h).switching_score, Some(30));
+    assert_eq!(
+        switch_state(Standard::Iso2859_1, &h).switching_score,
+        Some(30)
+    );
     let mut h: Vec<History> = (0..14).map(|_| lot(Normal, true, 1, 2, 1)).collect();
-    assert_eq!(switch_state(Standard::Iso2859_1, &h).switching_score, Some(28));
+    assert_eq!(
+        switch_state(Standard::Iso2859_1, &h).switching_score,
+        Some(28)
+    );
     h.push(lot(Normal, false, 1, 2, 2));
-    assert_eq!(switch_state(Standard::Iso2859_1, &h).switching_score, Some(0));
+    assert_eq!(
+        switch_state(Standard::Iso2859_1, &h).switching_score,
+        Some(0)
+    );
 }
 
 #[test]

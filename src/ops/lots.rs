@@ -23,7 +23,7 @@ use crate::model::sampling::{
     SwitchState, aql_index, lot_plan, switch_state,
 };
 use crate::store::{
-    Batch, InspectionFilter, Insert, LotApprovalRow, LotCloseRow, LotDecision, LotRow, StepKind,
+    Batch, Insert, InspectionFilter, LotApprovalRow, LotCloseRow, LotDecision, LotRow, StepKind,
 };
 
 /// What opening a lot takes.
@@ -153,12 +153,7 @@ fn lot_history(lot: &LotRow, close: &LotCloseRow) -> Result<History> {
         .iter()
         .enumerate()
         .map(|(k, p)| ClassOutcome {
-            column: p
-                .aql
-                .parse::<f64>()
-                .ok()
-                .and_then(aql_index)
-                .unwrap_or(0),
+            column: p.aql.parse::<f64>().ok().and_then(aql_index).unwrap_or(0),
             row: LETTERS.iter().position(|l| *l == p.letter).unwrap_or(0),
             sample: p.sample,
             ac: p.ac,
@@ -231,7 +226,7 @@ pub fn open(ctx: &mut Context, input: OpenInput<'_>) -> Result<Opened> {
             local_date(l.opened_at),
             l.opened_by
         ))
-        .with_hint(format!("`sopbook lots` shows it; a new lot needs a new label")));
+        .with_hint("`sopbook lots` shows it; a new lot needs a new label"));
     }
     let history = history(ctx, &checklist.id, &supplier)?;
     let state = switch_state(plan.standard, &history);
@@ -539,12 +534,7 @@ pub struct ClassDecision {
 
 /// Closes a lot now if its sample decides it; `asked` says a person asked
 /// for the close (then an undecided lot is an error).
-fn close_row(
-    ctx: &mut Context,
-    lot: &LotRow,
-    actor: &str,
-    asked: bool,
-) -> Result<Option<Closed>> {
+fn close_row(ctx: &mut Context, lot: &LotRow, actor: &str, asked: bool) -> Result<Option<Closed>> {
     let records = ctx.store()?.records_of(&lot.checklist_id)?;
     let Some(cl) = records
         .revisions
@@ -632,7 +622,12 @@ fn close_row(
 }
 
 /// Closes a lot by hand: its sample must decide it.
-pub fn close(ctx: &mut Context, checklist: Option<&str>, lot: &str, person: &str) -> Result<Closed> {
+pub fn close(
+    ctx: &mut Context,
+    checklist: Option<&str>,
+    lot: &str,
+    person: &str,
+) -> Result<Closed> {
     let record = format!("lot {lot}");
     let p = ctx.person(person, &record, "close a lot")?;
     let store = ctx.store()?;
@@ -642,7 +637,10 @@ pub fn close(ctx: &mut Context, checklist: Option<&str>, lot: &str, person: &str
         .filter(|l| l.lot == lot && checklist.is_none_or(|c| c == l.checklist_id))
         .collect();
     let row = match matching.as_slice() {
-        [] => fail!(NotFound, "no lot `{lot}` was opened; `sopbook lots` lists them"),
+        [] => fail!(
+            NotFound,
+            "no lot `{lot}` was opened; `sopbook lots` lists them"
+        ),
         [one] => one.clone(),
         many => {
             let ids: Vec<_> = many.iter().map(|l| l.checklist_id.as_str()).collect();
@@ -753,7 +751,9 @@ pub fn list(ctx: &mut Context, supplier: Option<&str>) -> Result<Vec<LotLine>> {
         let (sampled, nonconforming) = match close {
             Some(c) => (c.sampled as usize, counts_of(c)),
             None => {
-                if !checklists.contains_key(&lot.revision_id) {
+                if let std::collections::btree_map::Entry::Vacant(slot) =
+                    checklists.entry(lot.revision_id)
+                {
                     let records = ctx.store()?.records_of(&lot.checklist_id)?;
                     let cl = records
                         .revisions
@@ -762,7 +762,7 @@ pub fn list(ctx: &mut Context, supplier: Option<&str>) -> Result<Vec<LotLine>> {
                         .and_then(|rev| {
                             crate::workspace::parse_snapshot_checklist(&rev.path, &rev.content)
                         });
-                    checklists.insert(lot.revision_id, cl);
+                    slot.insert(cl);
                 }
                 match checklists.get(&lot.revision_id).cloned().flatten() {
                     Some(cl) => {

@@ -32,6 +32,7 @@ pub mod documents;
 pub mod floor;
 pub mod import;
 pub mod inspections;
+pub mod lots;
 pub mod manage;
 pub mod nc;
 pub mod people;
@@ -49,7 +50,6 @@ pub mod stations;
 mod tests;
 pub mod tokens;
 pub mod training;
-pub mod lots;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -319,7 +319,13 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
         &mut unreadable,
         "acknowledgements",
     );
-    let lots = readable("lots", store.lots(), &mut v.problems, &mut unreadable, "lots");
+    let lots = readable(
+        "lots",
+        store.lots(),
+        &mut v.problems,
+        &mut unreadable,
+        "lots",
+    );
     let lot_closes = readable(
         "lot decisions",
         store.lot_closes(),

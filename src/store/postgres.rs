@@ -28,13 +28,14 @@ use super::pg_url::PgUrl;
 use super::photos::PhotoFiles;
 use super::sqlite::Access;
 use super::{
-    AcknowledgementRow, Appended, LotApprovalRow, LotCloseRow, LotDecision, LotRow, Severity, AttachmentRow, Batch, BatchHeader, ChainHead, ChangeRow,
+    AcknowledgementRow, Appended, AttachmentRow, Batch, BatchHeader, ChainHead, ChangeRow,
     CredentialRow, EventRow, GENESIS, GroupBy, GroupCount, INSPECTION_HASH_VERSION,
     InspectionBatch, InspectionFields, InspectionFilter, InspectionRow, ItemResultRow, KeyResetRow,
-    NcRow, NcStepRow, NewInspection, NewRow, RangeCheck, RangeWalk, Records, ResultFields,
-    RevisionRow, RosterRow, SealRow, Sealer, SessionEndRow, SessionRow, SignatureRow,
-    SigningKeyRow, Store, StoreStatus, TABLES, TableCount, VoidRow, append_rows, chained_event,
-    hash_inspection_as, inspections_detail, row_hash, timestamp,
+    LotApprovalRow, LotCloseRow, LotDecision, LotRow, NcRow, NcStepRow, NewInspection, NewRow,
+    RangeCheck, RangeWalk, Records, ResultFields, RevisionRow, RosterRow, SealRow, Sealer,
+    SessionEndRow, SessionRow, Severity, SignatureRow, SigningKeyRow, Store, StoreStatus, TABLES,
+    TableCount, VoidRow, append_rows, chained_event, hash_inspection_as, inspections_detail,
+    row_hash, timestamp,
 };
 
 /// Migrations in order; `sopbook_schema` holds one row per migration run.

@@ -10,8 +10,8 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRe
 use rusqlite::{Connection, ErrorCode, OptionalExtension, ToSql, TransactionBehavior, params};
 
 use crate::model::records::{
-    ChangeKind, DocKind, LotApprovalRow, LotCloseRow, LotDecision, LotRow, Meaning, Outcome, Severity,
-    StepKind, Verdict,
+    ChangeKind, DocKind, LotApprovalRow, LotCloseRow, LotDecision, LotRow, Meaning, Outcome,
+    Severity, StepKind, Verdict,
 };
 
 use sha2::{Digest, Sha256};

@@ -271,10 +271,13 @@ fn sampling_plan(
         let found = x.and_then(aql_index);
         if found.is_none() {
             diags.push(
-                Diagnostic::error("sampling-aql", format!("{what} is not one of the AQLs of the tables"))
-                    .at(path, s.aql.span())
-                    .label("not a preferred AQL")
-                    .help(format!("the AQLs of the tables are {preferred}")),
+                Diagnostic::error(
+                    "sampling-aql",
+                    format!("{what} is not one of the AQLs of the tables"),
+                )
+                .at(path, s.aql.span())
+                .label("not a preferred AQL")
+                .help(format!("the AQLs of the tables are {preferred}")),
             );
         }
         found
@@ -286,10 +289,13 @@ fn sampling_plan(
             for (key, v) in t {
                 let Some(class) = DefectClass::parse(key) else {
                     diags.push(
-                        Diagnostic::error("sampling-aql", format!("unknown class `{key}` in `aql`"))
-                            .at(path, s.aql.span())
-                            .label("unknown class")
-                            .help("the classes are `critical`, `major` and `minor`"),
+                        Diagnostic::error(
+                            "sampling-aql",
+                            format!("unknown class `{key}` in `aql`"),
+                        )
+                        .at(path, s.aql.span())
+                        .label("unknown class")
+                        .help("the classes are `critical`, `major` and `minor`"),
                     );
                     continue;
                 };
