@@ -1651,8 +1651,9 @@ mod tests {
         .unwrap();
         assert!(
             err.to_string().starts_with(&format!(
-                "the records database `{}` was written by a newer sopbook (records version 99; this sopbook knows up to 10)",
-                db.url
+                "the records database `{}` was written by a newer sopbook (records version 99; this sopbook knows up to {})",
+                db.url,
+                MIGRATIONS.len()
             )),
             "{err}"
         );
