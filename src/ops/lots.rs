@@ -85,18 +85,20 @@ pub fn history(ctx: &mut Context, checklist: &str, supplier: &str) -> Result<Vec
     let closes = store.lot_closes()?;
     let approvals = store.lot_approvals()?;
     let steps = store.nc_steps()?;
-    let mut timeline: Vec<(DateTime<Utc>, usize, History)> = Vec::new();
-    for (k, lot) in lots.iter().enumerate() {
+    // In the order of the audit chain: a decision, an approval and a
+    // corrective action signed within the same second keep their order.
+    let mut timeline: Vec<(i64, History)> = Vec::new();
+    for lot in &lots {
         let Some(close) = closes.iter().find(|c| c.lot_id == lot.id) else {
             continue;
         };
-        timeline.push((close.closed_at, k, lot_history(lot, close)?));
+        timeline.push((close.event_seq, lot_history(lot, close)?));
         if let Some(nc) = close.nc_id {
             for s in steps
                 .iter()
                 .filter(|s| s.nc_id == nc && s.kind == StepKind::Action)
             {
-                timeline.push((s.signed_at, usize::MAX, History::CorrectiveAction));
+                timeline.push((s.event_seq, History::CorrectiveAction));
             }
         }
     }
@@ -104,10 +106,10 @@ pub fn history(ctx: &mut Context, checklist: &str, supplier: &str) -> Result<Vec
         .iter()
         .filter(|a| a.checklist_id == checklist && a.supplier == supplier)
     {
-        timeline.push((a.signed_at, usize::MAX, History::ReducedApproved));
+        timeline.push((a.event_seq, History::ReducedApproved));
     }
-    timeline.sort_by_key(|(at, k, _)| (*at, *k));
-    Ok(timeline.into_iter().map(|(_, _, h)| h).collect())
+    timeline.sort_by_key(|(seq, _)| *seq);
+    Ok(timeline.into_iter().map(|(_, h)| h).collect())
 }
 
 fn class_plans(lot: &LotRow) -> Result<Vec<ClassPlan>> {
