@@ -385,3 +385,17 @@ Checked 3 SOPs and 3 checklists: 3 errors, 1 warning.
 "#]],
     );
 }
+
+#[test]
+fn the_manual_shows_the_plan_for_each_lot_size() {
+    let ws = incoming();
+    ws.ok(&["publish"]);
+    let page = ws.read("book/checklists/incoming.html");
+    for expected in [
+        "Lots are inspected by sampling plan",
+        "<tr><td>501 to 1200</td><td>J</td><td>1.0</td><td>80: Ac 2, Re 3</td><td>80: Ac 1, Re 2</td><td>32: Ac 1, Re 3</td></tr>",
+        "<tr><td>2 to 8</td><td>A</td><td>1.0</td><td>every unit: Ac 0, Re 1</td>",
+    ] {
+        assert!(page.contains(expected), "`{expected}` is not on the page");
+    }
+}

@@ -1847,6 +1847,75 @@ pub fn lot_plan(
     })
 }
 
+/// One line of a checklist's plan as the manual prints it: a row of
+/// Table I and, for one class, the sample and Ac/Re on each severity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanLine {
+    /// "501 to 1200", "500001 and over".
+    pub lots: String,
+    pub code_letter: String,
+    pub class: Option<DefectClass>,
+    pub aql: String,
+    /// "80: Ac 2, Re 3".
+    pub normal: String,
+    pub tightened: String,
+    pub reduced: String,
+}
+
+/// The plan for every lot size row of Table I, for the manual's page.
+pub fn plan_lines(plan: &SamplingPlan) -> Vec<PlanLine> {
+    let mut out = Vec::new();
+    let mut low = 2u64;
+    for high in LOT_SIZE_ROWS {
+        let lots = if high == u64::MAX {
+            format!("{low} and over")
+        } else {
+            format!("{low} to {high}")
+        };
+        let one = |severity| {
+            lot_plan(
+                plan.standard,
+                plan.level,
+                severity,
+                high.min(10_000_000),
+                &plan.aqls,
+            )
+        };
+        let (n, t, r) = (
+            one(Severity::Normal),
+            one(Severity::Tightened),
+            one(Severity::Reduced),
+        );
+        for (k, (class, column)) in plan.aqls.iter().enumerate() {
+            let cell = |p: &Option<LotPlan>| {
+                p.as_ref()
+                    .and_then(|p| p.classes.get(k))
+                    .map(|c| {
+                        // The sample of the table, not capped at this row's largest lot.
+                        let n = if u64::from(c.sample) >= high && high != u64::MAX {
+                            "every unit".to_string()
+                        } else {
+                            c.sample.to_string()
+                        };
+                        format!("{n}: Ac {}, Re {}", c.ac, c.re)
+                    })
+                    .unwrap_or_default()
+            };
+            out.push(PlanLine {
+                lots: lots.clone(),
+                code_letter: LETTERS[code_letter(high.min(10_000_000), plan.level)].to_string(),
+                class: *class,
+                aql: AQLS[*column].to_string(),
+                normal: cell(&n),
+                tightened: cell(&t),
+                reduced: cell(&r),
+            });
+        }
+        low = high.saturating_add(1);
+    }
+    out
+}
+
 /// ANSI Z1.4 Table VIII (limit numbers for reduced inspection): the lower
 /// bound of each row of "number of sample units from the last 10 lots".
 pub const LIMIT_ROWS: [u64; 18] = [
