@@ -226,6 +226,19 @@ bolt      CL-003     1     0         0                     normal
 
 "#]],
     );
+    // The scorecard's lot acceptance per supplier, with where each stands.
+    let report = ws.run(&["report", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&report.stdout).unwrap();
+    assert_eq!(v["lots"][0]["supplier"], "acme");
+    assert_eq!(v["lots"][0]["acceptance_rate"], 0.0);
+    assert_eq!(v["lots"][0]["severity"], "tightened");
+    assert_eq!(v["lots"][1]["severity"], "normal");
+    let report = ws.run(&["report"]);
+    assert!(
+        report.stdout.contains("Lots by supplier"),
+        "{}",
+        report.stdout
+    );
     let audit = ws.run(&["audit", "verify"]);
     assert_eq!(audit.code, 0, "{}\n{}", audit.stdout, audit.stderr);
 }
