@@ -412,3 +412,43 @@ fn the_manual_shows_the_plan_for_each_lot_size() {
         assert!(page.contains(expected), "`{expected}` is not on the page");
     }
 }
+
+#[test]
+fn imported_units_count_in_their_lot_and_open_its_one_nonconformance() {
+    let ws = incoming();
+    ws.ok(&[
+        "lot", "open", "CL-003", "--lot", "L-1", "--size", "30", "--as", "bob",
+    ]);
+    ws.write(
+        "units.csv",
+        "checklist,lot,serial,inspector,station,bore,rust\n\
+         CL-003,L-1,1,bob,dock,pass,pass\n\
+         CL-003,L-1,2,bob,dock,fail,pass\n\
+         CL-003,L-1,3,bob,dock,fail,pass\n",
+    );
+    let run = signed(&ws, &["inspections", "import", "units.csv", "--as", "bob"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lots = ws.run(&["lots", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&lots.stdout).unwrap();
+    assert_eq!(v[0]["decision"], "reject");
+    assert_eq!(v[0]["nonconformance"], "NC-0001");
+    let ncs = ws.run(&["nc", "list", "--json"]);
+    let ncs: serde_json::Value = serde_json::from_str(&ncs.stdout).unwrap();
+    assert_eq!(ncs.as_array().unwrap().len(), 1, "{ncs}");
+    // The lot is closed: another import of a unit of it is refused whole.
+    ws.write(
+        "more.csv",
+        "checklist,lot,serial,inspector,station,bore,rust\nCL-003,L-1,4,bob,dock,pass,pass\n",
+    );
+    let more = signed(&ws, &["inspections", "import", "more.csv", "--as", "bob"]);
+    assert_inline(
+        &outcome(&more),
+        str![[r#"
+exit: 2
+error: lot L-1 of CL-003 is closed; it takes no more units and nothing was recorded
+
+help: `sopbook lots` shows its decision; a re-inspection after rework (`--reinspect`) is not a unit of the sample
+
+"#]],
+    );
+}

@@ -856,3 +856,139 @@ pub fn by_supplier(ctx: &mut Context) -> Result<Vec<SupplierLots>> {
 pub fn aql_names() -> String {
     AQLS.join(", ")
 }
+
+/// The lots opened by plan, for a batch of units recorded at once (an
+/// import): each unit of an open lot is counted as it comes, so that the
+/// unit reaching Re opens the lot's one nonconformance, as one by one.
+pub struct Trackers {
+    lots: Vec<Tracker>,
+}
+
+struct Tracker {
+    row: LotRow,
+    checklist: Option<Checklist>,
+    plans: Vec<ClassPlan>,
+    counts: Vec<u32>,
+    units: usize,
+    rejected: bool,
+    closed: bool,
+    touched: bool,
+}
+
+/// Every lot opened by plan, with its units so far.
+pub fn trackers(ctx: &mut Context) -> Result<Trackers> {
+    let rows = ctx.store()?.lots()?;
+    let closes = ctx.store()?.lot_closes()?;
+    let mut lots = Vec::new();
+    for row in rows {
+        let closed = closes.iter().any(|c| c.lot_id == row.id);
+        let records = ctx.store()?.records_of(&row.checklist_id)?;
+        let checklist = records
+            .revisions
+            .iter()
+            .find(|r| r.id == row.revision_id)
+            .and_then(|rev| crate::workspace::parse_snapshot_checklist(&rev.path, &rev.content));
+        let plans = class_plans(&row)?;
+        let (counts, units, rejected) = match (&checklist, closed) {
+            (Some(cl), false) => {
+                let t = tally(ctx, &row, cl)?;
+                (t.nonconforming, t.units.len(), t.rejected_by.is_some())
+            }
+            _ => (vec![0; plans.len()], 0, false),
+        };
+        lots.push(Tracker {
+            row,
+            checklist,
+            plans,
+            counts,
+            units,
+            rejected,
+            closed,
+            touched: false,
+        });
+    }
+    Ok(Trackers { lots })
+}
+
+impl Trackers {
+    /// Counts one unit of a batch: a closed lot refuses it; the unit that
+    /// reaches a class's Re carries the lot's nonconformance, the other
+    /// units of the lot none.
+    pub fn apply(&mut self, new: &mut crate::store::NewInspection) -> Result<()> {
+        if new.row.reinspects.is_some() {
+            return Ok(());
+        }
+        let Some(t) = self
+            .lots
+            .iter_mut()
+            .find(|t| t.row.checklist_id == new.row.checklist_id && t.row.lot == new.row.lot)
+        else {
+            return Ok(());
+        };
+        // Recorded before the lot was opened: not a unit of its sample.
+        if new.row.recorded_at < t.row.opened_at {
+            return Ok(());
+        }
+        if t.closed {
+            return Err(closed_lot(&t.row));
+        }
+        t.touched = true;
+        let failed: Vec<String> = new
+            .results
+            .iter()
+            .filter(|r| r.outcome == Outcome::Fail)
+            .map(|r| r.item_id.clone())
+            .collect();
+        let classes = t
+            .checklist
+            .as_ref()
+            .map(|cl| failed_classes(cl, &failed))
+            .unwrap_or_default();
+        let k = t.units;
+        let mut reaches = false;
+        for (p, d) in t.plans.iter().zip(t.counts.iter_mut()) {
+            if k < p.sample as usize && counts_against(p, new.row.verdict, &classes) {
+                *d += 1;
+                if *d == p.re && !t.rejected {
+                    t.rejected = true;
+                    reaches = true;
+                }
+            }
+        }
+        t.units += 1;
+        new.nc_summary = if reaches {
+            let found: Vec<String> = t
+                .plans
+                .iter()
+                .zip(&t.counts)
+                .map(|(pl, d)| {
+                    format!(
+                        "{}{d} nonconforming (Re {})",
+                        pl.class
+                            .map(|c| format!("{} ", c.as_str()))
+                            .unwrap_or_default(),
+                        pl.re
+                    )
+                })
+                .collect();
+            Some(format!(
+                "lot {} rejected on its sample: {}; {}",
+                t.row.lot,
+                found.join(", "),
+                new.nc_summary.clone().unwrap_or_default()
+            ))
+        } else {
+            None
+        };
+        Ok(())
+    }
+
+    /// The lots the batch recorded units of: (checklist, lot).
+    pub fn touched(&self) -> Vec<(String, String)> {
+        self.lots
+            .iter()
+            .filter(|t| t.touched)
+            .map(|t| (t.row.checklist_id.clone(), t.row.lot.clone()))
+            .collect()
+    }
+}
