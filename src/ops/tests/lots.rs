@@ -146,3 +146,39 @@ fn reduced_needs_the_history_and_a_signed_approval() {
     b.inspect("L-16", super::LONG, None);
     assert_eq!(severity(&mut b), Severity::Normal);
 }
+
+#[test]
+fn units_from_the_station_form_count_in_the_lot() {
+    use crate::ops::floor::{self, Filled};
+    use crate::ops::inspections::StartInput;
+    let mut b = sampled("z1.4");
+    open(&mut b, "L-1").unwrap();
+    let form = |key: &'static str, entries| Filled {
+        start: StartInput {
+            checklist: "CL-001",
+            lot: "L-1",
+            serial: None,
+            inspector: "ida",
+            station: "bench-1",
+            reinspect: None,
+        },
+        revision: Some(1),
+        key: Some(key),
+        entries: super::entries_of(entries),
+        photos: Vec::new(),
+        uploads: Vec::new(),
+    };
+    floor::submit(&mut b.ctx, form("00000000000000000000000000000011", PASS)).unwrap();
+    floor::submit(
+        &mut b.ctx,
+        form("00000000000000000000000000000012", super::LONG),
+    )
+    .unwrap();
+    let list = lots::list(&mut b.ctx, None).unwrap();
+    assert_eq!(list[0].sampled, 2);
+    assert_eq!(list[0].decision, Some(crate::store::LotDecision::Reject));
+    assert_eq!(list[0].nonconformance.as_deref(), Some("NC-0001"));
+    // The closed lot refuses a third unit from the form.
+    let third = floor::submit(&mut b.ctx, form("00000000000000000000000000000013", PASS));
+    assert_eq!(kind(third), ErrorKind::Conflict);
+}
