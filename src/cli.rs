@@ -705,6 +705,7 @@ pub struct SpcArgs {
 #[derive(Debug, Subcommand)]
 pub enum LotCommand {
     /// Open a lot: prints the code letter, the sample to draw and Ac/Re at the severity in force
+    #[command(override_usage = "sopbook lot open <CHECKLIST> --lot <LOT> --size <N> --as <PERSON>")]
     Open {
         /// Checklist id (its revision in force carries a [sampling] plan)
         checklist: String,

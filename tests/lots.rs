@@ -8,25 +8,10 @@ mod common;
 use common::{PASSWORD, Run, Ws, assert_inline, outcome, without_dates};
 use snapbox::str;
 
-const INCOMING: &str = r#"id = "CL-003"
-title = "Incoming bearings"
-inspectors = ["inspector"]
-
-[sampling]
-standard = "z1.4"
-level = "II"
-aql = 1.0
-
-[[item]]
-id = "bore"
-prompt = "Bore within gauge"
-kind = "pass_fail"
-
-[[item]]
-id = "rust"
-prompt = "Free of rust"
-kind = "pass_fail"
-"#;
+/// The incoming-goods checklist of `tests/fixtures/lots`, laid over `base`.
+fn incoming_text() -> String {
+    std::fs::read_to_string(common::fixtures().join("lots/checklists/incoming.toml")).unwrap()
+}
 
 fn signed(ws: &Ws, args: &[&str]) -> Run {
     ws.run_env(args, &[("SOPBOOK_PASSWORD", PASSWORD)])
@@ -36,7 +21,7 @@ fn signed(ws: &Ws, args: &[&str]) -> Run {
 /// signed in for the shift.
 fn incoming() -> Ws {
     let ws = Ws::fixture("base");
-    ws.write("checklists/incoming.toml", INCOMING);
+    common::copy_dir(&common::fixtures().join("lots"), ws.path());
     ws.release_all();
     ws.ok(&[
         "release",
@@ -348,7 +333,7 @@ fn check_points_into_a_wrong_sampling_table() {
     let ws = Ws::fixture("base");
     ws.write(
         "checklists/incoming.toml",
-        &INCOMING
+        &incoming_text()
             .replace("level = \"II\"", "level = \"IV\"")
             .replace("aql = 1.0", "aql = { major = 1.2 }")
             .replace(
