@@ -437,3 +437,116 @@ help: `sopbook lots` shows its decision; a re-inspection after rework (`--reinsp
 "#]],
     );
 }
+
+#[test]
+fn five_rejections_on_tightened_discontinue_until_a_corrective_action() {
+    let ws = incoming();
+    let refused = signed(
+        &ws,
+        &[
+            "lot",
+            "reduce",
+            "CL-003",
+            "--supplier",
+            "acme",
+            "--as",
+            "bob",
+        ],
+    );
+    assert_inline(
+        &outcome(&refused),
+        str![[r#"
+exit: 2
+error: CL-003 lots from acme are on normal inspection and the history does not allow reduced inspection yet; nothing was signed
+
+help: Z1.4 8.3.3: 10 lots in a row accepted on normal inspection, their nonconforming units within the limit number
+
+"#]],
+    );
+    // Lots of 10: every unit, accept on 0; one nonconforming unit rejects.
+    for k in 1..=7 {
+        let lot = format!("T-{k}");
+        ws.ok(&[
+            "lot",
+            "open",
+            "CL-003",
+            "--lot",
+            &lot,
+            "--size",
+            "10",
+            "--supplier",
+            "acme",
+            "--as",
+            "bob",
+        ]);
+        unit(&ws, &lot, "fail");
+    }
+    let stopped = ws.run(&[
+        "lot",
+        "open",
+        "CL-003",
+        "--lot",
+        "T-8",
+        "--size",
+        "10",
+        "--supplier",
+        "acme",
+        "--as",
+        "bob",
+    ]);
+    assert_inline(
+        &outcome(&stopped),
+        str![[r#"
+exit: 1
+error: inspection of CL-003 lots from acme is discontinued: 5 lots were not accepted on tightened inspection; inspection is discontinued until a corrective action is recorded; nothing was opened (the refusal is in the audit log)
+
+help: record a corrective action on the nonconformance of the last rejected lot (`sopbook nc action NC-0007 TEXT --as P`); inspection then resumes on tightened
+
+"#]],
+    );
+    signed(
+        &ws,
+        &[
+            "nc",
+            "disposition",
+            "NC-0007",
+            "return-to-supplier",
+            "--as",
+            "bob",
+        ],
+    );
+    let action = signed(
+        &ws,
+        &[
+            "nc",
+            "action",
+            "NC-0007",
+            "New bore gauge at acme",
+            "--as",
+            "bob",
+        ],
+    );
+    assert_eq!(action.code, 0, "{}", action.stderr);
+    let resumed = ws.run(&[
+        "lot",
+        "open",
+        "CL-003",
+        "--lot",
+        "T-8",
+        "--size",
+        "10",
+        "--supplier",
+        "acme",
+        "--as",
+        "bob",
+    ]);
+    assert_inline(
+        &resumed.stdout,
+        str![[r#"
+lot T-8 of CL-003 (10 units): tightened inspection, code letter B
+inspect every unit: 10 of 10
+  AQL 1.0: 10 units (letter F), accept on 0, reject on 1
+
+"#]],
+    );
+}

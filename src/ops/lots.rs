@@ -233,6 +233,21 @@ pub fn open(ctx: &mut Context, input: OpenInput<'_>) -> Result<Opened> {
     let history = history(ctx, &checklist.id, &supplier)?;
     let state = switch_state(plan.standard, &history);
     if state.severity == Severity::Discontinued {
+        let ids: Vec<i64> = ctx
+            .store()?
+            .lots()?
+            .iter()
+            .filter(|l| l.checklist_id == checklist.id && l.supplier == supplier)
+            .map(|l| l.id)
+            .collect();
+        let last_nc = ctx
+            .store()?
+            .lot_closes()?
+            .iter()
+            .rev()
+            .filter(|c| ids.contains(&c.lot_id))
+            .find_map(|c| c.nc_id)
+            .map_or_else(|| "NC-....".to_string(), nc_name);
         ctx.refuse(&person.id, &record, "open a lot", "inspection discontinued")?;
         return Err(Error::refused(format!(
             "inspection of {} lots from {} is discontinued: {}; nothing was opened (the refusal is in the audit log)",
@@ -240,7 +255,7 @@ pub fn open(ctx: &mut Context, input: OpenInput<'_>) -> Result<Opened> {
             supplier_name(&supplier),
             state.reason
         ))
-        .with_hint("record a corrective action on the nonconformance of the last rejected lot (`sopbook nc action NC-.... TEXT --as P`); inspection then resumes on tightened"));
+        .with_hint(format!("record a corrective action on the nonconformance of the last rejected lot (`sopbook nc action {last_nc} TEXT --as P`); inspection then resumes on tightened")));
     }
     if ctx.roles_known()? {
         let roles = inspector_roles(ctx, &checklist)?;
