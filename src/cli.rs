@@ -111,6 +111,11 @@ pub enum Command {
     /// Translations per language and document: current, stale (with what
     /// changed in the source), draft or missing
     Translations(TranslationsArgs),
+    /// Lots inspected by sampling plan: open one, close it, where a supplier stands
+    #[command(subcommand)]
+    Lot(LotCommand),
+    /// Lots opened by sampling plan: sample, nonconforming units, decision, severity
+    Lots(LotsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -717,4 +722,69 @@ pub struct SpcArgs {
     /// Print as JSON
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LotCommand {
+    /// Open a lot: prints the code letter, the sample to draw and Ac/Re at the severity in force
+    #[command(override_usage = "sopbook lot open <CHECKLIST> --lot <LOT> --size <N> --as <PERSON>")]
+    Open {
+        /// Checklist id (its revision in force carries a [sampling] plan)
+        checklist: String,
+        /// The lot's label; its sampled units are inspected with `sopbook inspect CL --lot LOT`
+        #[arg(long)]
+        lot: String,
+        /// Units in the lot
+        #[arg(long, value_name = "N")]
+        size: u64,
+        /// Who delivered it: the switching rules are kept per checklist and supplier
+        #[arg(long)]
+        supplier: Option<String>,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        signer: Signer,
+    },
+    /// Decide a lot from its sample (it closes by itself when the sample is complete)
+    Close {
+        lot: String,
+        /// The checklist, when two checklists opened lots with the same label
+        #[arg(long)]
+        checklist: Option<String>,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        signer: Signer,
+    },
+    /// Where a checklist's lots from a supplier stand: normal, tightened, reduced or discontinued
+    Status {
+        checklist: String,
+        #[arg(long)]
+        supplier: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve reduced inspection (signed), once the lot history allows it
+    Reduce {
+        checklist: String,
+        #[arg(long)]
+        supplier: Option<String>,
+        /// Why: production is steady, and whatever else the approver weighed
+        #[arg(long, default_value = "")]
+        note: String,
+        #[command(flatten)]
+        signer: Signer,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct LotsArgs {
+    /// Only this supplier's lots
+    #[arg(long)]
+    pub supplier: Option<String>,
+    /// Lot acceptance rate and current severity per checklist and supplier
+    #[arg(long)]
+    pub suppliers: bool,
+    #[command(flatten)]
+    pub format: ListFormat,
 }

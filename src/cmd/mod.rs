@@ -13,6 +13,7 @@ mod env;
 mod init;
 mod inspect;
 mod inspections;
+mod lots;
 mod man;
 mod nc;
 mod people;
@@ -113,6 +114,8 @@ fn run(cli: Cli) -> Result<Outcome> {
                     | Command::Logout
                     | Command::Token(_)
                     | Command::Db(_)
+                    | Command::Lot(_)
+                    | Command::Lots(_)
             );
             let access = access(&command, create);
             let mut ctx = env.context(ws, floor, access)?;
@@ -143,6 +146,8 @@ fn access(command: &Command, create: bool) -> Access {
             | Command::Nc(N::List { .. } | N::Show { .. })
             | Command::Token(crate::cli::TokenCommand::List { .. })
             | Command::Translations(_)
+            | Command::Lots(_)
+            | Command::Lot(crate::cli::LotCommand::Status { .. })
     ) || matches!(command, Command::People(a) if a.command.is_none());
     if create || matches!(command, Command::Demo(_)) {
         Access::Create
@@ -188,6 +193,11 @@ fn dispatch(ctx: &mut Context, env: &env::Env, command: Command) -> Result<Outco
         Command::Report(args) => report::report(ctx, &args),
         Command::Spc(args) => spc::spc(ctx, &args),
         Command::Translations(args) => translations::translations(ctx, &args),
+        Command::Lot(command) => {
+            session::resume(ctx, env);
+            lots::lot(ctx, &command)
+        }
+        Command::Lots(args) => lots::lots(ctx, &args),
         Command::Init(_) | Command::Completions(_) | Command::Man(_) | Command::Serve(_) => {
             Ok(Outcome::Ok)
         }

@@ -130,5 +130,33 @@ pub fn report(ctx: &mut Context, args: &ReportArgs) -> Result<Outcome> {
         nc.mean_days_to_close
             .map_or("–".to_string(), |d| format!("{d:.1} days"))
     );
+    if !card.lots.is_empty() {
+        println!("\nLots by supplier (sampling plans, all lots)");
+        let mut lots = Table::new(&[
+            "SUPPLIER",
+            "CHECKLIST",
+            "LOTS",
+            "ACCEPTED",
+            "REJECTED",
+            "ACCEPTANCE",
+            "NOW",
+        ])
+        .right(2)
+        .right(3)
+        .right(4)
+        .right(5);
+        for l in &card.lots {
+            lots.row(vec![
+                l.supplier.clone(),
+                l.checklist.clone(),
+                l.lots.to_string(),
+                l.accepted.to_string(),
+                l.rejected.to_string(),
+                percent(l.acceptance_rate),
+                l.severity.to_string(),
+            ]);
+        }
+        lots.print();
+    }
     Ok(Outcome::Ok)
 }

@@ -697,6 +697,16 @@ fn checklist_page(ctx: &Ctx<'_>, c: &Checklist, url: &str) -> Result<String> {
         json!(c.items.iter().filter(|i| i.critical).count()),
     );
     data.insert("items".into(), json!(items));
+    if let Some(plan) = &c.sampling {
+        data.insert(
+            "sampling".into(),
+            json!({
+                "standard": plan.standard.title(),
+                "level": plan.level.as_str(),
+                "lines": crate::model::sampling::plan_lines(plan),
+            }),
+        );
+    }
     let inspectors: Vec<_> = inspector_roles(ws, c)
         .iter()
         .map(|r| json!({ "id": r, "name": ctx.role_name(r) }))

@@ -275,6 +275,7 @@ mod tests {
             help: None,
             critical,
             kind,
+            class: None,
         }
     }
 

@@ -5,6 +5,7 @@ pub mod control;
 pub mod inspection;
 mod interval;
 pub mod records;
+pub mod sampling;
 pub mod translation;
 
 pub use interval::{Interval, IntervalUnit};
@@ -141,6 +142,8 @@ pub struct Checklist {
     pub items: Vec<Item>,
     pub path: String,
     pub slug: String,
+    /// Lots inspected by sampling plan (`[sampling]`).
+    pub sampling: Option<sampling::SamplingPlan>,
 }
 
 impl Sop {
@@ -181,6 +184,20 @@ pub struct Item {
     pub help: Option<String>,
     pub critical: bool,
     pub kind: ItemKind,
+    /// Its class of nonconformity under a sampling plan; unset: critical
+    /// items are critical, the others major.
+    pub class: Option<sampling::DefectClass>,
+}
+
+impl Item {
+    /// The class a failure of this item counts in.
+    pub fn defect_class(&self) -> sampling::DefectClass {
+        self.class.unwrap_or(if self.critical {
+            sampling::DefectClass::Critical
+        } else {
+            sampling::DefectClass::Major
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -98,6 +98,74 @@ words!(
     StepKind { Disposition = "disposition", Action = "action", Close = "close" }
 );
 
+words!(
+    /// A lot's decision on its sample.
+    LotDecision { Accept = "accept", Reject = "reject" }
+);
+
+pub use super::sampling::Severity;
+
+/// A lot opened for inspection by sampling plan: the plan in force for its
+/// checklist and supplier when it was opened (the severity the switching
+/// rules gave, the code letter, the sample and each class's Ac and Re).
+#[derive(Debug, Clone, Serialize)]
+pub struct LotRow {
+    pub id: i64,
+    pub checklist_id: String,
+    pub revision_id: i64,
+    pub revision_number: i64,
+    pub lot: String,
+    /// '' when none was named.
+    pub supplier: String,
+    pub lot_size: i64,
+    pub standard: String,
+    pub level: String,
+    pub severity: Severity,
+    pub code_letter: String,
+    pub sample: i64,
+    /// JSON: the plan of each class ([`crate::model::sampling::ClassPlan`]).
+    pub plan: String,
+    pub opened_by: String,
+    #[serde(with = "stamp")]
+    pub opened_at: DateTime<Utc>,
+    #[serde(skip)]
+    pub event_seq: i64,
+}
+
+/// A lot's decision from the nonconforming units of its sample.
+#[derive(Debug, Clone, Serialize)]
+pub struct LotCloseRow {
+    pub id: i64,
+    pub lot_id: i64,
+    pub decision: LotDecision,
+    /// Sampled units counted (original inspections, not voided).
+    pub sampled: i64,
+    /// JSON: nonconforming units per class, in the order of the plan.
+    pub nonconforming: String,
+    /// The nonconformance a rejected lot opened.
+    pub nc_id: Option<i64>,
+    pub closed_by: String,
+    #[serde(with = "stamp")]
+    pub closed_at: DateTime<Utc>,
+    #[serde(skip)]
+    pub event_seq: i64,
+}
+
+/// The responsible authority's signed approval of reduced inspection for a
+/// checklist and supplier (production steady, the history allows it).
+#[derive(Debug, Clone, Serialize)]
+pub struct LotApprovalRow {
+    pub id: i64,
+    pub checklist_id: String,
+    pub supplier: String,
+    pub signer: String,
+    #[serde(with = "stamp")]
+    pub signed_at: DateTime<Utc>,
+    pub note: String,
+    #[serde(skip)]
+    pub event_seq: i64,
+}
+
 /// A released snapshot of a document, exactly as its file was.
 #[derive(Debug, Clone, Serialize)]
 pub struct RevisionRow {

@@ -97,6 +97,7 @@ pub fn import(ctx: &mut Context, file: &Path, person: &str) -> Result<Imported> 
     let source = open(file, &shown)?;
     ctx.sync_roster()?;
     let now = ctx.now();
+    let mut lots = super::lots::trackers(ctx)?;
     let (inspections, failed) = import_file(
         ctx.store()?,
         &source,
@@ -104,7 +105,10 @@ pub fn import(ctx: &mut Context, file: &Path, person: &str) -> Result<Imported> 
         person,
         now,
         inspectors.as_ref(),
+        &mut lots,
     )?;
+    // Units of lots opened by plan: a lot their sample now decides closes.
+    let _ = super::lots::after_record(ctx, person, &lots.touched());
     Ok(Imported {
         file: shown,
         inspections,
@@ -673,6 +677,7 @@ fn import_file(
     person: &str,
     now: DateTime<Utc>,
     inspectors: Option<&Inspectors>,
+    lots: &mut super::lots::Trackers,
 ) -> Result<(usize, usize)> {
     let mut rows = Rows::new(source, shown);
     let layout = Layout::read(&mut rows)?;
@@ -837,10 +842,18 @@ fn import_file(
             record: format!("import of {shown}"),
             note: serde_json::json!({ "file": shown }),
         };
-        let mut rows = rx.iter().flat_map(|chunk| match chunk {
-            Ok(list) => list.into_iter().map(Ok).collect::<Vec<_>>(),
-            Err(e) => vec![Err(e)],
-        });
+        let mut rows = rx
+            .iter()
+            .flat_map(|chunk| match chunk {
+                Ok(list) => list.into_iter().map(Ok).collect::<Vec<_>>(),
+                Err(e) => vec![Err(e)],
+            })
+            .map(|row| {
+                row.and_then(|mut new| {
+                    lots.apply(&mut new).map_err(anyhow::Error::new)?;
+                    Ok(new)
+                })
+            });
         let written = store.record_inspection_stream(now, header, &mut rows);
         drop(rows);
         // If writing failed, the reader may be blocked on a full channel: dropping `rx` frees it.
@@ -1246,6 +1259,7 @@ mod tests {
                 help: None,
                 critical: false,
                 kind: crate::model::ItemKind::PassFail,
+                class: None,
             })
             .collect();
         let checklist = Checklist {
@@ -1258,6 +1272,7 @@ mod tests {
             items,
             path: "checklists/dock.toml".into(),
             slug: "dock".into(),
+            sampling: None,
         };
         (rev, checklist)
     }

@@ -179,6 +179,9 @@ pub fn start(ctx: &mut Context, input: StartInput<'_>) -> Result<Form> {
         None => None,
     };
     check_label("lot", input.lot).map_err(Error::invalid)?;
+    if reinspects.is_none() {
+        super::lots::check_takes_units(ctx, &checklist.id, input.lot)?;
+    }
     if let Some(s) = input.serial {
         check_label("serial number", s).map_err(Error::invalid)?;
     }
@@ -503,9 +506,18 @@ pub fn record_prepared(
 pub fn record_prepared_noted(
     ctx: &mut Context,
     actor: &str,
-    prepared: Vec<Prepared>,
+    mut prepared: Vec<Prepared>,
     note: Value,
 ) -> Result<Vec<(i64, Option<i64>)>> {
+    // Units of a lot opened by sampling plan: the lot's rules first.
+    super::lots::before_record(ctx, &mut prepared)?;
+    let mut touched: Vec<(String, String)> = prepared
+        .iter()
+        .filter(|p| p.new.row.reinspects.is_none())
+        .map(|p| (p.new.row.checklist_id.clone(), p.new.row.lot.clone()))
+        .collect();
+    touched.sort();
+    touched.dedup();
     let record = match prepared.as_slice() {
         [one] => format!("{} lot {}", one.new.row.checklist_id, one.new.row.lot),
         many => format!("{} inspections", many.len()),
@@ -519,7 +531,11 @@ pub fn record_prepared_noted(
     };
     ctx.sync_roster()?;
     let now = ctx.now();
-    Ok(ctx.store()?.record_inspections(now, batch)?)
+    let ids = ctx.store()?.record_inspections(now, batch)?;
+    // The units are recorded whatever happens next: a lot left open here
+    // (the records busy) is closed by `sopbook lot close`.
+    let _ = super::lots::after_record(ctx, actor, &touched);
+    Ok(ids)
 }
 
 /// Entries from a JSON object `{"item": "value" | number | {"value": .., "note": ..}}`.

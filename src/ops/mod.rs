@@ -34,6 +34,7 @@ pub mod documents;
 pub mod floor;
 pub mod import;
 pub mod inspections;
+pub mod lots;
 pub mod manage;
 pub mod nc;
 pub mod people;

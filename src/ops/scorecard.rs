@@ -130,6 +130,11 @@ pub struct Scorecard {
     pub groups: Vec<GroupRow>,
     pub pareto: Vec<ParetoRow>,
     pub nonconformances: NcSummary,
+    /// Lots inspected by sampling plan, per checklist and supplier: their
+    /// acceptance rate (all lots, whatever the period) and current
+    /// severity; absent when no lot was opened.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lots: Vec<super::lots::SupplierLots>,
 }
 
 pub fn by_name(by: GroupBy) -> &'static str {
@@ -151,6 +156,7 @@ pub fn scorecard(ctx: &mut Context, input: ScorecardInput<'_>) -> Result<Scoreca
     let target = ctx.config()?.fpy_target;
     let mut card = compute(ctx.store()?, input.by, since, until, today)?;
     card.fpy_target = target;
+    card.lots = super::lots::by_supplier(ctx)?;
     Ok(card)
 }
 
@@ -273,6 +279,7 @@ fn compute(
             .collect(),
         pareto,
         nonconformances: nc,
+        lots: Vec::new(),
     })
 }
 

@@ -319,6 +319,27 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
         &mut unreadable,
         "acknowledgements",
     );
+    let lots = readable(
+        "lots",
+        store.lots(),
+        &mut v.problems,
+        &mut unreadable,
+        "lots",
+    );
+    let lot_closes = readable(
+        "lot decisions",
+        store.lot_closes(),
+        &mut v.problems,
+        &mut unreadable,
+        "lot_closes",
+    );
+    let lot_approvals = readable(
+        "approvals of reduced inspection",
+        store.lot_approvals(),
+        &mut v.problems,
+        &mut unreadable,
+        "lot_approvals",
+    );
     let mut expected = recorded(&events);
     expected.retain(|(table, _), _| !unreadable.contains(&table.as_str()));
     // Every row that an event lists by table and id, each hashed once.
@@ -404,6 +425,24 @@ pub fn verify(store: &mut dyn Store) -> Result<Verification> {
                 a.id, a.doc_id, a.revision_number, a.person
             ));
         }
+    }
+    for r in &lots {
+        let mut row = Row::new("lots", r.id, r.event_seq, r, None);
+        row.name = format!("lot {} of {}", r.lot, r.checklist_id);
+        rows.push(row);
+    }
+    for r in &lot_closes {
+        let mut row = Row::new("lot_closes", r.id, r.event_seq, r, None);
+        row.name = format!("the decision {} on lot record {}", r.id, r.lot_id);
+        rows.push(row);
+    }
+    for r in &lot_approvals {
+        let mut row = Row::new("lot_approvals", r.id, r.event_seq, r, Some(&r.signer));
+        row.name = format!(
+            "the approval {} of reduced inspection for {} by {}",
+            r.id, r.checklist_id, r.signer
+        );
+        rows.push(row);
     }
     for r in &seals {
         let mut row = Row::new("seals", r.id, r.event_seq, r, None);

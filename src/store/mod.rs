@@ -122,6 +122,9 @@ pub enum Insert {
     KeyReset(KeyResetRow),
     Roster(RosterRow),
     Acknowledgement(AcknowledgementRow),
+    Lot(LotRow),
+    LotClose(LotCloseRow),
+    LotApproval(LotApprovalRow),
 }
 
 /// A signer's key, unsealed with their password for one write: the store
@@ -209,6 +212,12 @@ pub trait Store: Send {
     }
     /// Every seal, in id order.
     fn seals(&mut self) -> Result<Vec<SealRow>>;
+    /// Every lot opened, in id order.
+    fn lots(&mut self) -> Result<Vec<LotRow>>;
+    /// Every lot's decision, in id order.
+    fn lot_closes(&mut self) -> Result<Vec<LotCloseRow>>;
+    /// Every approval of reduced inspection, in id order.
+    fn lot_approvals(&mut self) -> Result<Vec<LotApprovalRow>>;
     /// Revisions, changes and signatures, each in id order.
     fn records(&mut self) -> Result<Records>;
     /// Revisions (their `content` left empty), changes and signatures:
@@ -338,7 +347,7 @@ pub trait Store: Send {
 }
 
 /// Every table of the records, in the order `db status` lists them.
-pub const TABLES: [&str; 18] = [
+pub const TABLES: [&str; 21] = [
     "events",
     "revisions",
     "changes",
@@ -357,6 +366,9 @@ pub const TABLES: [&str; 18] = [
     "inspection_voids",
     "nonconformances",
     "nc_steps",
+    "lots",
+    "lot_closes",
+    "lot_approvals",
 ];
 
 /// What `sopbook db status` shows about the records.
@@ -1116,6 +1128,9 @@ pub(crate) enum NewRow<'a> {
     KeyReset(&'a KeyResetRow),
     Roster(&'a RosterRow),
     Acknowledgement(&'a AcknowledgementRow),
+    Lot(&'a LotRow),
+    LotClose(&'a LotCloseRow),
+    LotApproval(&'a LotApprovalRow),
     Seal(&'a SealRow),
 }
 
@@ -1213,6 +1228,23 @@ pub(crate) fn append_rows<E>(
                     row.id,
                     row_hash(&row),
                     Some(row.person.clone()),
+                )
+            }
+            Insert::Lot(mut row) => {
+                row.id = insert(NewRow::Lot(&row))?;
+                ("lots", row.id, row_hash(&row), None)
+            }
+            Insert::LotClose(mut row) => {
+                row.id = insert(NewRow::LotClose(&row))?;
+                ("lot_closes", row.id, row_hash(&row), None)
+            }
+            Insert::LotApproval(mut row) => {
+                row.id = insert(NewRow::LotApproval(&row))?;
+                (
+                    "lot_approvals",
+                    row.id,
+                    row_hash(&row),
+                    Some(row.signer.clone()),
                 )
             }
             Insert::Credential(mut row) => {

@@ -31,10 +31,11 @@ use super::{
     AcknowledgementRow, Appended, AttachmentRow, Batch, BatchHeader, ChainHead, ChangeRow,
     CredentialRow, EventRow, GENESIS, GroupBy, GroupCount, INSPECTION_HASH_VERSION,
     InspectionBatch, InspectionFields, InspectionFilter, InspectionRow, ItemResultRow, KeyResetRow,
-    NcRow, NcStepRow, NewInspection, NewRow, RangeCheck, RangeWalk, Records, ResultFields,
-    RevisionRow, RosterRow, SealRow, Sealer, SessionEndRow, SessionRow, SignatureRow,
-    SigningKeyRow, Store, StoreStatus, TABLES, TableCount, VoidRow, append_rows, chained_event,
-    hash_inspection_as, inspections_detail, row_hash, timestamp,
+    LotApprovalRow, LotCloseRow, LotDecision, LotRow, NcRow, NcStepRow, NewInspection, NewRow,
+    RangeCheck, RangeWalk, Records, ResultFields, RevisionRow, RosterRow, SealRow, Sealer,
+    SessionEndRow, SessionRow, Severity, SignatureRow, SigningKeyRow, Store, StoreStatus, TABLES,
+    TableCount, VoidRow, append_rows, chained_event, hash_inspection_as, inspections_detail,
+    row_hash, timestamp,
 };
 
 /// Migrations in order; `sopbook_schema` holds one row per migration run.
@@ -50,6 +51,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0009_attachments.sql"),
     include_str!("../../migrations/postgres/0010_acknowledgements.sql"),
     include_str!("../../migrations/postgres/0011_text_facts.sql"),
+    include_str!("../../migrations/postgres/0012_lots.sql"),
 ];
 
 /// The advisory lock every write of the records takes ("SOPB").
@@ -523,6 +525,21 @@ impl PostgresStore {
                      VALUES ((SELECT coalesce(max(id), 0) + 1 FROM acknowledgements), $1, $2, $3, $4, $5, $6, $7) RETURNING id",
                     &[&row.person, &row.doc_id, &row.revision_id, &row.revision_number, &row.content_hash, &timestamp(row.acknowledged_at), &seq],
                 ),
+                NewRow::Lot(row) => tx.query_one(
+                    "INSERT INTO lots (id, checklist_id, revision_id, revision_number, lot, supplier, lot_size, standard, level, severity, code_letter, sample, plan, opened_by, opened_at, event_seq)
+                     VALUES ((SELECT coalesce(max(id), 0) + 1 FROM lots), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+                    &[&row.checklist_id, &row.revision_id, &row.revision_number, &row.lot, &row.supplier, &row.lot_size, &row.standard, &row.level, &row.severity.as_str(), &row.code_letter, &row.sample, &row.plan, &row.opened_by, &timestamp(row.opened_at), &seq],
+                ),
+                NewRow::LotClose(row) => tx.query_one(
+                    "INSERT INTO lot_closes (id, lot_id, decision, sampled, nonconforming, nc_id, closed_by, closed_at, event_seq)
+                     VALUES ((SELECT coalesce(max(id), 0) + 1 FROM lot_closes), $1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                    &[&row.lot_id, &row.decision.as_str(), &row.sampled, &row.nonconforming, &row.nc_id, &row.closed_by, &timestamp(row.closed_at), &seq],
+                ),
+                NewRow::LotApproval(row) => tx.query_one(
+                    "INSERT INTO lot_approvals (id, checklist_id, supplier, signer, signed_at, note, event_seq)
+                     VALUES ((SELECT coalesce(max(id), 0) + 1 FROM lot_approvals), $1, $2, $3, $4, $5, $6) RETURNING id",
+                    &[&row.checklist_id, &row.supplier, &row.signer, &timestamp(row.signed_at), &row.note, &seq],
+                ),
                 NewRow::Credential(row) => tx.query_one(
                     "INSERT INTO credentials (id, person, hash, set_at, event_seq)
                      VALUES ((SELECT coalesce(max(id), 0) + 1 FROM credentials), $1, $2, $3, $4) RETURNING id",
@@ -989,6 +1006,68 @@ impl Store for PostgresStore {
                 roster_row,
             )?
             .pop())
+    }
+
+    fn lots(&mut self) -> Result<Vec<LotRow>> {
+        self.load(
+            "SELECT id, checklist_id, revision_id, revision_number, lot, supplier, lot_size, standard, level, severity, code_letter, sample, plan, opened_by, opened_at, event_seq FROM lots ORDER BY id",
+            |r| {
+                Ok(LotRow {
+                    id: r.try_get(0)?,
+                    checklist_id: r.try_get(1)?,
+                    revision_id: r.try_get(2)?,
+                    revision_number: r.try_get(3)?,
+                    lot: r.try_get(4)?,
+                    supplier: r.try_get(5)?,
+                    lot_size: r.try_get(6)?,
+                    standard: r.try_get(7)?,
+                    level: r.try_get(8)?,
+                    severity: word(r, 9, Severity::parse, "severity")?,
+                    code_letter: r.try_get(10)?,
+                    sample: r.try_get(11)?,
+                    plan: r.try_get(12)?,
+                    opened_by: r.try_get(13)?,
+                    opened_at: stamp(r, 14)?,
+                    event_seq: r.try_get(15)?,
+                })
+            },
+        )
+    }
+
+    fn lot_closes(&mut self) -> Result<Vec<LotCloseRow>> {
+        self.load(
+            "SELECT id, lot_id, decision, sampled, nonconforming, nc_id, closed_by, closed_at, event_seq FROM lot_closes ORDER BY id",
+            |r| {
+                Ok(LotCloseRow {
+                    id: r.try_get(0)?,
+                    lot_id: r.try_get(1)?,
+                    decision: word(r, 2, LotDecision::parse, "lot decision")?,
+                    sampled: r.try_get(3)?,
+                    nonconforming: r.try_get(4)?,
+                    nc_id: r.try_get(5)?,
+                    closed_by: r.try_get(6)?,
+                    closed_at: stamp(r, 7)?,
+                    event_seq: r.try_get(8)?,
+                })
+            },
+        )
+    }
+
+    fn lot_approvals(&mut self) -> Result<Vec<LotApprovalRow>> {
+        self.load(
+            "SELECT id, checklist_id, supplier, signer, signed_at, note, event_seq FROM lot_approvals ORDER BY id",
+            |r| {
+                Ok(LotApprovalRow {
+                    id: r.try_get(0)?,
+                    checklist_id: r.try_get(1)?,
+                    supplier: r.try_get(2)?,
+                    signer: r.try_get(3)?,
+                    signed_at: stamp(r, 4)?,
+                    note: r.try_get(5)?,
+                    event_seq: r.try_get(6)?,
+                })
+            },
+        )
     }
 
     fn acknowledgements(&mut self) -> Result<Vec<AcknowledgementRow>> {
@@ -1601,8 +1680,9 @@ mod tests {
         .unwrap();
         assert!(
             err.to_string().starts_with(&format!(
-                "the records database `{}` was written by a newer sopbook (records version 99; this sopbook knows up to 10)",
-                db.url
+                "the records database `{}` was written by a newer sopbook (records version 99; this sopbook knows up to {})",
+                db.url,
+                MIGRATIONS.len()
             )),
             "{err}"
         );

@@ -9,7 +9,10 @@ use chrono::{DateTime, Utc};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, ToSql, TransactionBehavior, params};
 
-use crate::model::records::{ChangeKind, DocKind, Meaning, Outcome, StepKind, Verdict};
+use crate::model::records::{
+    ChangeKind, DocKind, LotApprovalRow, LotCloseRow, LotDecision, LotRow, Meaning, Outcome,
+    Severity, StepKind, Verdict,
+};
 
 use sha2::{Digest, Sha256};
 
@@ -40,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0009_attachments.sql"),
     include_str!("../../migrations/sqlite/0010_acknowledgements.sql"),
     include_str!("../../migrations/sqlite/0011_text_facts.sql"),
+    include_str!("../../migrations/sqlite/0012_lots.sql"),
 ];
 
 /// How long a writer waits for another writer before giving up, unless
@@ -197,7 +201,16 @@ macro_rules! text_column {
     )+};
 }
 
-text_column!(DocKind, ChangeKind, Meaning, StepKind, Verdict, Outcome);
+text_column!(
+    DocKind,
+    ChangeKind,
+    Meaning,
+    StepKind,
+    Verdict,
+    Outcome,
+    Severity,
+    LotDecision
+);
 
 /// Whether the disk holding `path` refuses even a small write: sopbook
 /// writes a probe file beside it, and removes it.
@@ -714,6 +727,18 @@ impl SqliteStore {
                 NewRow::Acknowledgement(row) => tx.execute(
                     "INSERT INTO acknowledgements (person, doc_id, revision_id, revision_number, content_hash, acknowledged_at, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     params![row.person, row.doc_id, row.revision_id, row.revision_number, row.content_hash, timestamp(row.acknowledged_at), seq],
+                ),
+                NewRow::Lot(row) => tx.execute(
+                    "INSERT INTO lots (checklist_id, revision_id, revision_number, lot, supplier, lot_size, standard, level, severity, code_letter, sample, plan, opened_by, opened_at, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                    params![row.checklist_id, row.revision_id, row.revision_number, row.lot, row.supplier, row.lot_size, row.standard, row.level, row.severity, row.code_letter, row.sample, row.plan, row.opened_by, timestamp(row.opened_at), seq],
+                ),
+                NewRow::LotClose(row) => tx.execute(
+                    "INSERT INTO lot_closes (lot_id, decision, sampled, nonconforming, nc_id, closed_by, closed_at, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![row.lot_id, row.decision, row.sampled, row.nonconforming, row.nc_id, row.closed_by, timestamp(row.closed_at), seq],
+                ),
+                NewRow::LotApproval(row) => tx.execute(
+                    "INSERT INTO lot_approvals (checklist_id, supplier, signer, signed_at, note, event_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![row.checklist_id, row.supplier, row.signer, timestamp(row.signed_at), row.note, seq],
                 ),
                 NewRow::Credential(row) => tx.execute(
                     "INSERT INTO credentials (person, hash, set_at, event_seq) VALUES (?1, ?2, ?3, ?4)",
@@ -1670,6 +1695,89 @@ impl Store for SqliteStore {
 
     fn rosters(&mut self) -> Result<Vec<RosterRow>> {
         self.load_rosters("")
+    }
+
+    fn lots(&mut self) -> Result<Vec<LotRow>> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let load = || -> rusqlite::Result<Vec<LotRow>> {
+            if !self.has_table("lots")? {
+                return Ok(Vec::new());
+            }
+            self.conn
+                .prepare_cached("SELECT id, checklist_id, revision_id, revision_number, lot, supplier, lot_size, standard, level, severity, code_letter, sample, plan, opened_by, opened_at, event_seq FROM lots ORDER BY id")?
+                .query_map([], |r| {
+                    Ok(LotRow {
+                        id: r.get(0)?,
+                        checklist_id: r.get(1)?,
+                        revision_id: r.get(2)?,
+                        revision_number: r.get(3)?,
+                        lot: r.get(4)?,
+                        supplier: r.get(5)?,
+                        lot_size: r.get(6)?,
+                        standard: r.get(7)?,
+                        level: r.get(8)?,
+                        severity: r.get(9)?,
+                        code_letter: r.get(10)?,
+                        sample: r.get(11)?,
+                        plan: r.get(12)?,
+                        opened_by: r.get(13)?,
+                        opened_at: r.get::<_, Stamp>(14)?.0,
+                        event_seq: r.get(15)?,
+                    })
+                })?
+                .collect()
+        };
+        load().map_err(|e| explain(e, &path, timeout))
+    }
+
+    fn lot_closes(&mut self) -> Result<Vec<LotCloseRow>> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let load = || -> rusqlite::Result<Vec<LotCloseRow>> {
+            if !self.has_table("lot_closes")? {
+                return Ok(Vec::new());
+            }
+            self.conn
+                .prepare_cached("SELECT id, lot_id, decision, sampled, nonconforming, nc_id, closed_by, closed_at, event_seq FROM lot_closes ORDER BY id")?
+                .query_map([], |r| {
+                    Ok(LotCloseRow {
+                        id: r.get(0)?,
+                        lot_id: r.get(1)?,
+                        decision: r.get(2)?,
+                        sampled: r.get(3)?,
+                        nonconforming: r.get(4)?,
+                        nc_id: r.get(5)?,
+                        closed_by: r.get(6)?,
+                        closed_at: r.get::<_, Stamp>(7)?.0,
+                        event_seq: r.get(8)?,
+                    })
+                })?
+                .collect()
+        };
+        load().map_err(|e| explain(e, &path, timeout))
+    }
+
+    fn lot_approvals(&mut self) -> Result<Vec<LotApprovalRow>> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let load = || -> rusqlite::Result<Vec<LotApprovalRow>> {
+            if !self.has_table("lot_approvals")? {
+                return Ok(Vec::new());
+            }
+            self.conn
+                .prepare_cached("SELECT id, checklist_id, supplier, signer, signed_at, note, event_seq FROM lot_approvals ORDER BY id")?
+                .query_map([], |r| {
+                    Ok(LotApprovalRow {
+                        id: r.get(0)?,
+                        checklist_id: r.get(1)?,
+                        supplier: r.get(2)?,
+                        signer: r.get(3)?,
+                        signed_at: r.get::<_, Stamp>(4)?.0,
+                        note: r.get(5)?,
+                        event_seq: r.get(6)?,
+                    })
+                })?
+                .collect()
+        };
+        load().map_err(|e| explain(e, &path, timeout))
     }
 
     fn acknowledgements(&mut self) -> Result<Vec<AcknowledgementRow>> {

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::Diagnostic;
+use crate::model::sampling::{AQLS, DefectClass, Level, SamplingPlan, Standard, aql_index};
 use crate::model::{Checklist, Item, ItemKind, is_slug_id};
 use crate::workspace::toml_diag::toml_error;
 
@@ -22,6 +23,18 @@ pub struct ChecklistFront {
     pub inspectors: Vec<Spanned<String>>,
     #[serde(default, rename = "item")]
     pub items: Vec<ItemFront>,
+    /// Lots are inspected by sampling plan.
+    pub sampling: Option<SamplingFront>,
+}
+
+/// `[sampling]`: `standard = "iso2859-1" | "z1.4"`, `level = "II"`, and
+/// `aql = 1.0` or `aql = { critical = 0.1, major = 1.0, minor = 4.0 }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SamplingFront {
+    pub standard: Spanned<String>,
+    pub level: Spanned<String>,
+    pub aql: Spanned<toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -43,6 +56,8 @@ pub struct ItemFront {
     pub options: Option<Spanned<Vec<Spanned<String>>>>,
     pub pass: Option<Spanned<Vec<Spanned<String>>>>,
     pub max: Option<Spanned<u32>>,
+    /// `critical`, `major` or `minor`, for a sampling plan's AQLs.
+    pub class: Option<Spanned<String>>,
 }
 
 #[derive(Debug)]
@@ -50,6 +65,7 @@ pub struct ChecklistFile {
     pub path: String,
     pub front: ChecklistFront,
     pub items: Vec<Item>,
+    pub sampling: Option<SamplingPlan>,
 }
 
 impl ChecklistFile {
@@ -72,6 +88,7 @@ impl ChecklistFile {
             items: self.items,
             path: self.path,
             slug,
+            sampling: self.sampling,
         }
     }
 }
@@ -169,6 +186,24 @@ pub fn parse(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Chec
                     ),
             );
         }
+        let class = match &item.class {
+            None => None,
+            Some(c) => match DefectClass::parse(c.get_ref()) {
+                Some(class) => Some(class),
+                None => {
+                    diags.push(
+                        Diagnostic::error(
+                            "item-class",
+                            format!("item `{id}` has an unknown class `{}`", c.get_ref()),
+                        )
+                        .at(path, c.span())
+                        .label("unknown class")
+                        .help("class is `critical`, `major` or `minor`"),
+                    );
+                    None
+                }
+            },
+        };
         if let Some(kind) = item_kind(path, item, diags) {
             items.push(Item {
                 id: id.clone(),
@@ -176,13 +211,139 @@ pub fn parse(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Chec
                 help: item.help.clone(),
                 critical: item.critical,
                 kind,
+                class,
             });
         }
     }
+    let sampling = front
+        .sampling
+        .as_ref()
+        .and_then(|s| sampling_plan(path, s, &items, diags));
     Some(ChecklistFile {
         path: path.to_string(),
         front,
         items,
+        sampling,
+    })
+}
+
+/// Checks `[sampling]` and builds the plan: a known standard and level,
+/// AQLs among the preferred ones, and an AQL for every class an item
+/// falls in.
+fn sampling_plan(
+    path: &str,
+    s: &SamplingFront,
+    items: &[Item],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<SamplingPlan> {
+    let before = diags.len();
+    let standard = Standard::parse(s.standard.get_ref());
+    if standard.is_none() {
+        diags.push(
+            Diagnostic::error(
+                "sampling-standard",
+                format!("unknown sampling standard `{}`", s.standard.get_ref()),
+            )
+            .at(path, s.standard.span())
+            .label("unknown standard")
+            .help("standard is \"iso2859-1\" or \"z1.4\""),
+        );
+    }
+    let level = Level::parse(s.level.get_ref());
+    if level.is_none() {
+        diags.push(
+            Diagnostic::error(
+                "sampling-level",
+                format!("unknown inspection level `{}`", s.level.get_ref()),
+            )
+            .at(path, s.level.span())
+            .label("unknown level")
+            .help("level is one of \"S-1\", \"S-2\", \"S-3\", \"S-4\", \"I\", \"II\", \"III\" (\"II\" unless the plan says otherwise)"),
+        );
+    }
+    let preferred = AQLS.join(", ");
+    let column = |v: &toml::Value, diags: &mut Vec<Diagnostic>, what: &str| -> Option<usize> {
+        let x = match v {
+            toml::Value::Float(f) => Some(*f),
+            toml::Value::Integer(i) => Some(*i as f64),
+            _ => None,
+        };
+        let found = x.and_then(aql_index);
+        if found.is_none() {
+            diags.push(
+                Diagnostic::error(
+                    "sampling-aql",
+                    format!("{what} is not one of the AQLs of the tables"),
+                )
+                .at(path, s.aql.span())
+                .label("not a preferred AQL")
+                .help(format!("the AQLs of the tables are {preferred}")),
+            );
+        }
+        found
+    };
+    let mut aqls = Vec::new();
+    match s.aql.get_ref() {
+        toml::Value::Table(t) => {
+            let named: Vec<DefectClass> = t.keys().filter_map(|k| DefectClass::parse(k)).collect();
+            for (key, v) in t {
+                let Some(class) = DefectClass::parse(key) else {
+                    diags.push(
+                        Diagnostic::error(
+                            "sampling-aql",
+                            format!("unknown class `{key}` in `aql`"),
+                        )
+                        .at(path, s.aql.span())
+                        .label("unknown class")
+                        .help("the classes are `critical`, `major` and `minor`"),
+                    );
+                    continue;
+                };
+                if let Some(c) = column(v, diags, &format!("the AQL of class `{key}`")) {
+                    aqls.push((Some(class), c));
+                }
+            }
+            aqls.sort();
+            for item in items {
+                let class = item.defect_class();
+                if !named.contains(&class) {
+                    diags.push(
+                        Diagnostic::error(
+                            "sampling-class",
+                            format!(
+                                "item `{}` is a {} nonconformity, but `aql` gives no AQL for class `{}`",
+                                item.id,
+                                class.as_str(),
+                                class.as_str()
+                            ),
+                        )
+                        .at(path, s.aql.span())
+                        .label(format!("no `{}` here", class.as_str()))
+                        .help(format!("add `{} = ...` to `aql`, or give the item another `class`", class.as_str())),
+                    );
+                }
+            }
+        }
+        v => {
+            if let Some(c) = column(v, diags, "`aql`") {
+                aqls.push((None, c));
+            }
+        }
+    }
+    if aqls.is_empty() && diags.len() == before {
+        diags.push(
+            Diagnostic::error("sampling-aql", "`aql` names no class")
+                .at(path, s.aql.span())
+                .help("write `aql = 1.0`, or `aql = { major = 1.0, minor = 4.0 }`"),
+        );
+    }
+    if diags.len() > before {
+        return None;
+    }
+    Some(SamplingPlan {
+        standard: standard?,
+        level: level?,
+        aqls,
     })
 }
 

@@ -18,6 +18,7 @@ mod documents;
 mod due;
 mod floor;
 mod inspections;
+mod lots;
 mod manage;
 mod nc;
 mod pages;
@@ -154,6 +155,9 @@ review_interval = "6 months"
 1. Print the label.
 2. Stick it on the box.
 "#;
+
+/// CL-001 as first written (the sampling tests add a plan to it).
+pub(super) const CL_001_TEXT: &str = CL_001;
 
 const CL_001: &str = r#"id = "CL-001"
 title = "Final inspection"
