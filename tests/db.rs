@@ -109,7 +109,7 @@ fn db_status_names_the_backend_schema_counts_and_chain_head() {
     assert_eq!(lines[0], "Records:  SQLite at [ROOT]/.sopbook/records.db");
     assert_eq!(
         lines[1],
-        "Schema:   version 11 (this sopbook knows up to 11)"
+        "Schema:   version 12 (this sopbook knows up to 12)"
     );
     assert!(
         lines[2].starts_with("Chain:    head at event "),

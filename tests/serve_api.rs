@@ -546,7 +546,7 @@ fn records_from_before_tokens_are_read_as_they_are_and_migrated_by_the_next_writ
     // no photos or training records, which came later).
     let db = ws.path().join(".sopbook/records.db");
     let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute_batch("ALTER TABLE sessions DROP COLUMN kind; DROP TABLE attachments; DROP TABLE acknowledgements; DROP TABLE lot_closes; DROP TABLE lot_approvals; DROP TABLE lots")
+    conn.execute_batch("ALTER TABLE sessions DROP COLUMN kind; DROP TABLE attachments; DROP TABLE acknowledgements; DROP TABLE text_facts; DROP INDEX revisions_outline; DROP TABLE lot_closes; DROP TABLE lot_approvals; DROP TABLE lots")
         .unwrap();
     conn.pragma_update(None, "user_version", 7).unwrap();
     drop(conn);
