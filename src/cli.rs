@@ -648,10 +648,10 @@ pub enum NcCommand {
         #[arg(long)]
         json: bool,
     },
-    /// What happens to the product: rework, scrap, use-as-is or return-to-supplier
+    /// What happens to the product: rework, scrap, use-as-is, return-to-supplier or sort (a 100% sort of a lot)
     Disposition {
         nc: String,
-        #[arg(value_parser = ["rework", "scrap", "use-as-is", "return-to-supplier"])]
+        #[arg(value_parser = ["rework", "scrap", "use-as-is", "return-to-supplier", "sort"])]
         disposition: String,
         #[arg(long, default_value = "")]
         note: String,

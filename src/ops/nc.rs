@@ -24,8 +24,9 @@ fn attempted(kind: StepKind) -> &'static str {
     }
 }
 
-/// What to do with the nonconforming product.
-pub const DISPOSITIONS: &[&str] = &["rework", "scrap", "use-as-is", "return-to-supplier"];
+/// What to do with the nonconforming product: `sort` is a 100% sort of a
+/// lot (every unit inspected, the good ones kept).
+pub const DISPOSITIONS: &[&str] = &["rework", "scrap", "use-as-is", "return-to-supplier", "sort"];
 
 /// Where a nonconformance stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -526,7 +527,7 @@ pub fn step(
                 let Some(d) = state.disposition else {
                     fail!(
                         Conflict,
-                        "{name} has no disposition yet; record one first (`sopbook nc disposition {name} rework|scrap|use-as-is|return-to-supplier`)"
+                        "{name} has no disposition yet; record one first (`sopbook nc disposition {name} rework|scrap|use-as-is|return-to-supplier|sort`)"
                     );
                 };
                 // A corrective action that changes an SOP is done when that change is in force.

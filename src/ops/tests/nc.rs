@@ -327,3 +327,11 @@ fn the_page_offers_a_person_only_the_steps_their_roles_may_sign_now() {
     assert_eq!(passed.may, [StepKind::Action, StepKind::Close]);
     assert!(passed.reinspect.is_none());
 }
+
+#[test]
+fn a_lot_may_be_sorted_one_hundred_percent() {
+    let mut b = failed();
+    disposition(&mut b, "sort").unwrap();
+    let listed = nc::list(&mut b.ctx, false).unwrap();
+    assert_eq!(listed[0].disposition.as_deref(), Some("sort"));
+}
