@@ -4,6 +4,7 @@
 //! event carries the hash of each row it wrote, chained to the event before.
 
 pub mod audit;
+pub mod copy;
 pub mod pg_url;
 pub mod photos;
 mod postgres;
@@ -326,6 +327,22 @@ pub trait Store: Send {
     /// Which backend holds the records, where, at which schema version,
     /// how many rows each table has and the chain's head.
     fn status(&mut self) -> Result<StoreStatus>;
+
+    /// Every row of `tables`, table by table in the order they were
+    /// recorded, read in one snapshot: `each(table, columns, values)`.
+    fn dump(
+        &mut self,
+        tables: &[&'static str],
+        each: &mut dyn FnMut(&'static str, &[String], Vec<copy::Cell>) -> Result<()>,
+    ) -> Result<()>;
+    /// Starts a copy into these records: one write transaction under the
+    /// write lock, refused unless every table is empty.
+    fn load_begin(&mut self) -> Result<()>;
+    /// Inserts `rows` (values of `columns`) as they are, in the copy.
+    fn load_rows(&mut self, table: &str, columns: &[String], rows: &[Vec<copy::Cell>])
+    -> Result<()>;
+    /// Ends the copy: commits it, or leaves nothing of it.
+    fn load_end(&mut self, commit: bool) -> Result<()>;
 }
 
 /// Every table of the records, in the order `db status` lists them.

@@ -24,6 +24,7 @@ use crate::model::records::{
     ChangeKind, DocKind, Meaning, Outcome, StepKind, Verdict, parse_timestamp,
 };
 
+use super::copy::{Cell, copy_text, key_of, quoted};
 use super::pg_url::PgUrl;
 use super::photos::PhotoFiles;
 use super::sqlite::Access;
@@ -1417,6 +1418,113 @@ impl Store for PostgresStore {
         let inspections = self.count("SELECT count(*) FROM inspections", &[])?;
         let results = self.count("SELECT count(*) FROM item_results", &[])?;
         Ok((inspections, results))
+    }
+
+    fn dump(
+        &mut self,
+        tables: &[&'static str],
+        each: &mut dyn FnMut(&'static str, &[String], Vec<Cell>) -> Result<()>,
+    ) -> Result<()> {
+        let (url, timeout) = (self.url.clone(), self.busy_timeout);
+        let e = |err| explain(err, &url, timeout);
+        // One snapshot, whatever the stations record meanwhile.
+        let mut tx = self
+            .client
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(e)?;
+        for &table in tables {
+            let sql = format!("SELECT * FROM {table} ORDER BY {}", key_of(table));
+            let rows = tx
+                .query_raw(sql.as_str(), std::iter::empty::<i64>())
+                .map_err(e)?;
+            let mut columns: Vec<String> = Vec::new();
+            let mut rows = rows;
+            while let Some(row) = postgres::fallible_iterator::FallibleIterator::next(&mut rows)
+                .map_err(e)?
+            {
+                if columns.is_empty() {
+                    columns = row.columns().iter().map(|c| c.name().to_string()).collect();
+                }
+                let mut values = Vec::with_capacity(columns.len());
+                for (k, column) in row.columns().iter().enumerate() {
+                    use postgres::types::Type;
+                    let t = column.type_();
+                    let cell = if *t == Type::INT8 {
+                        row.try_get::<_, Option<i64>>(k).map(|v| v.map(Cell::Int))
+                    } else if *t == Type::INT4 {
+                        row.try_get::<_, Option<i32>>(k)
+                            .map(|v| v.map(|i| Cell::Int(i64::from(i))))
+                    } else if *t == Type::BOOL {
+                        row.try_get::<_, Option<bool>>(k)
+                            .map(|v| v.map(|b| Cell::Int(i64::from(b))))
+                    } else if *t == Type::FLOAT8 {
+                        row.try_get::<_, Option<f64>>(k).map(|v| v.map(Cell::Real))
+                    } else {
+                        row.try_get::<_, Option<String>>(k).map(|v| v.map(Cell::Text))
+                    };
+                    values.push(cell.map_err(e)?.unwrap_or(Cell::Null));
+                }
+                each(table, &columns, values)?;
+            }
+        }
+        tx.commit().map_err(e)
+    }
+
+    fn load_begin(&mut self) -> Result<()> {
+        let (url, timeout) = (self.url.clone(), self.busy_timeout);
+        let e = |err| explain(err, &url, timeout);
+        self.client.batch_execute("BEGIN").map_err(e)?;
+        let mut check = || -> Result<()> {
+            self.client
+                .execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
+                .map_err(e)?;
+            for table in TABLES {
+                let held: i64 = self
+                    .client
+                    .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+                    .and_then(|r| r.try_get(0))
+                    .map_err(e)?;
+                if held > 0 {
+                    return Err(anyhow::Error::new(StoreFailure(ErrorKind::Conflict)).context(format!(
+                        "`{url}` already holds records ({held} rows in {table}); a copy goes only into empty records, and nothing was written\n\nhelp: copy into a new SQLite file, or a new, empty PostgreSQL database (createdb)"
+                    )));
+                }
+            }
+            Ok(())
+        };
+        let checked = check();
+        if checked.is_err() {
+            let _ = self.client.batch_execute("ROLLBACK");
+        }
+        checked
+    }
+
+    fn load_rows(&mut self, table: &str, columns: &[String], rows: &[Vec<Cell>]) -> Result<()> {
+        use std::io::Write as _;
+        let names: Vec<String> = columns.iter().map(|c| quoted(c)).collect();
+        let mut text = String::new();
+        copy_text(rows, &mut text);
+        let (url, timeout) = (self.url.clone(), self.busy_timeout);
+        let e = |err| explain(err, &url, timeout);
+        let mut writer = self
+            .client
+            .copy_in(&format!("COPY {table} ({}) FROM STDIN", names.join(", ")))
+            .map_err(e)?;
+        writer.write_all(text.as_bytes()).map_err(|io| {
+            anyhow!(io).context(format!("could not send rows of {table} to `{url}`"))
+        })?;
+        writer.finish().map_err(e)?;
+        Ok(())
+    }
+
+    fn load_end(&mut self, commit: bool) -> Result<()> {
+        let sql = if commit { "COMMIT" } else { "ROLLBACK" };
+        self.client
+            .batch_execute(sql)
+            .map_err(|err| self.explain(err))
     }
 }
 
