@@ -151,7 +151,7 @@ fn kill_imports(ws: &Ws, database: Option<&str>, backend: &str) {
                 "import {run} failed on its own: {said}"
             );
         }
-        if database.is_none() {
+        if backend == "SQLite" {
             let db = rusqlite::Connection::open(ws.path().join(".sopbook/records.db")).unwrap();
             let check: String = db
                 .query_row("PRAGMA integrity_check", [], |r| r.get(0))
@@ -281,11 +281,15 @@ fn a_server_lost_mid_run_is_named_leaves_nothing_half_written_and_is_used_again_
     );
 
     // Recorders keep going while the server goes away and comes back.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let recorder = {
         let dir = ws.path().to_path_buf();
+        let stop = stop.clone();
         std::thread::spawn(move || {
             let mut done = Vec::new();
-            for k in 0..60 {
+            let mut k = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                k += 1;
                 let serial = format!("L-{k}");
                 let out = Command::new(env!("CARGO_BIN_EXE_sopbook"))
                     .current_dir(&dir)
@@ -301,7 +305,7 @@ fn a_server_lost_mid_run_is_named_leaves_nothing_half_written_and_is_used_again_
                     .output()
                     .unwrap();
                 done.push((serial, out));
-                std::thread::sleep(Duration::from_millis(25));
+                std::thread::sleep(Duration::from_millis(100));
             }
             done
         })
@@ -326,6 +330,8 @@ fn a_server_lost_mid_run_is_named_leaves_nothing_half_written_and_is_used_again_
     assert_eq!(http(port, "GET", "/api/v1/checklists", &token, ""), 503);
     std::thread::sleep(Duration::from_millis(1500).saturating_sub(down_at.elapsed()));
     server.up();
+    std::thread::sleep(Duration::from_millis(1500));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let recorded = recorder.join().unwrap();
 
     // Back: both record again.
@@ -375,6 +381,10 @@ fn a_server_lost_mid_run_is_named_leaves_nothing_half_written_and_is_used_again_
         }
     }
     assert!(failed > 0, "no recorder ran while the server was down");
+    assert!(
+        recorded.last().is_some_and(|(_, out)| out.status.success()),
+        "the recorders did not record again once the server was back"
+    );
     verify(&ws, None);
     eprintln!(
         "server loss: {} recorders, {failed} told the server was gone (exit 1), {} recorded; serve answered 503 while it was down; audit verify intact",
