@@ -21,8 +21,21 @@ use sha2::{Digest, Sha256};
 
 pub use self::postgres::PostgresStore;
 pub use crate::model::records::*;
-pub use sqlite::pool::{close_kept, keep_connections};
 pub use sqlite::{APPLICATION_ID, Access, DEFAULT_ORIGIN, SqliteStore};
+
+/// From now on this process keeps its connections to the records for the
+/// next store, on both backends (a server does; a command does not).
+pub fn keep_connections() {
+    sqlite::pool::keep_connections();
+    postgres::kept::keep_connections();
+}
+
+/// Closes every kept connection and keeps no more: what a server does as
+/// it stops.
+pub fn close_kept() {
+    sqlite::pool::close_kept();
+    postgres::kept::close_kept();
+}
 
 /// Where the embedded database lives in a workspace.
 pub const DEFAULT_DATABASE: &str = ".sopbook/records.db";

@@ -61,11 +61,118 @@ const MIGRATE_LOCK: i64 = 0x534F_5043;
 const CHUNK: usize = 2000;
 
 pub struct PostgresStore {
-    client: Client,
+    client: Kept,
+    /// A copy (`db copy`) is open in this connection's transaction: the
+    /// connection is not kept for another store.
+    loading: bool,
     url: PgUrl,
     photos: PathBuf,
     statements: HashMap<&'static str, Statement>,
     busy_timeout: Duration,
+}
+
+/// A store's connection; given back to the kept ones when the store goes.
+struct Kept(Option<Client>);
+
+impl std::ops::Deref for Kept {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        self.0
+            .as_ref()
+            .expect("a store's connection is there until the store is dropped")
+    }
+}
+
+impl std::ops::DerefMut for Kept {
+    fn deref_mut(&mut self) -> &mut Client {
+        self.0
+            .as_mut()
+            .expect("a store's connection is there until the store is dropped")
+    }
+}
+
+impl Drop for PostgresStore {
+    fn drop(&mut self) {
+        if self.loading {
+            return;
+        }
+        if let Some(client) = self.client.0.take() {
+            kept::give(
+                kept::key(&self.url, self.busy_timeout),
+                client,
+                std::mem::take(&mut self.statements),
+            );
+        }
+    }
+}
+
+/// The connections a server keeps (`sopbook serve`; a command keeps none),
+/// as SQLite's are kept: opening one costs the server a process and the
+/// checks of its schema, at every request.
+pub mod kept {
+    use std::collections::{HashMap, VecDeque};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{LazyLock, Mutex};
+    use std::time::Duration;
+
+    use postgres::{Client, Statement};
+
+    use super::PgUrl;
+
+    /// Connections kept, across all databases: as many as requests a
+    /// server answers at once, well under a server's usual 100.
+    const KEPT: usize = 32;
+
+    type Entry = (String, Client, HashMap<&'static str, Statement>);
+
+    static KEPT_CLIENTS: LazyLock<Mutex<VecDeque<Entry>>> = LazyLock::new(Default::default);
+    static KEEPING: AtomicBool = AtomicBool::new(false);
+
+    pub fn keep_connections() {
+        KEEPING.store(true, Ordering::Relaxed);
+    }
+
+    pub fn close_kept() {
+        KEEPING.store(false, Ordering::Relaxed);
+        if let Ok(mut kept) = KEPT_CLIENTS.lock() {
+            kept.clear();
+        }
+    }
+
+    /// Which connections may stand in for one another: the same server,
+    /// database and user (the password is the process's own), and wait.
+    pub(super) fn key(url: &PgUrl, busy_timeout: Duration) -> String {
+        format!("{url} {}", busy_timeout.as_millis())
+    }
+
+    /// A kept connection for `key` that still answers.
+    pub(super) fn take(key: &str) -> Option<(Client, HashMap<&'static str, Statement>)> {
+        loop {
+            let (client, statements) = {
+                let mut kept = KEPT_CLIENTS.lock().ok()?;
+                let at = kept.iter().rposition(|(k, _, _)| k == key)?;
+                let (_, client, statements) = kept.remove(at)?;
+                (client, statements)
+            };
+            // A server restarted since: that connection is gone; try the next.
+            let mut client = client;
+            if !client.is_closed() && client.is_valid(Duration::from_secs(2)).is_ok() {
+                return Some((client, statements));
+            }
+        }
+    }
+
+    pub(super) fn give(key: String, client: Client, statements: HashMap<&'static str, Statement>) {
+        if !KEEPING.load(Ordering::Relaxed) || client.is_closed() {
+            return;
+        }
+        if let Ok(mut kept) = KEPT_CLIENTS.lock() {
+            if kept.len() >= KEPT {
+                kept.pop_front();
+            }
+            kept.push_back((key, client, statements));
+        }
+    }
 }
 
 enum Ownership {
@@ -310,6 +417,19 @@ impl PostgresStore {
         photos_beside: PathBuf,
         busy_timeout: Duration,
     ) -> Result<PostgresStore> {
+        let key = kept::key(&url, busy_timeout);
+        // A server keeps its connections: one checked already, with its
+        // statements prepared, is used again while it still answers.
+        if let Some((client, statements)) = kept::take(&key) {
+            return Ok(PostgresStore {
+                client: Kept(Some(client)),
+                loading: false,
+                url,
+                photos: photos_beside,
+                statements,
+                busy_timeout,
+            });
+        }
         let mut config = url.config();
         // A writer waits this long for the write lock, as on SQLite.
         config.options(&format!(
@@ -320,7 +440,8 @@ impl PostgresStore {
             .connect(NoTls)
             .map_err(|e| explain(e, &url, busy_timeout))?;
         let mut store = PostgresStore {
-            client,
+            client: Kept(Some(client)),
+            loading: false,
             url,
             photos: photos_beside,
             statements: HashMap::new(),
@@ -1477,6 +1598,7 @@ impl Store for PostgresStore {
         let (url, timeout) = (self.url.clone(), self.busy_timeout);
         let e = |err| explain(err, &url, timeout);
         self.client.batch_execute("BEGIN").map_err(e)?;
+        self.loading = true;
         let mut check = || -> Result<()> {
             self.client
                 .execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
@@ -1524,7 +1646,9 @@ impl Store for PostgresStore {
         let sql = if commit { "COMMIT" } else { "ROLLBACK" };
         self.client
             .batch_execute(sql)
-            .map_err(|err| self.explain(err))
+            .map_err(|err| self.explain(err))?;
+        self.loading = false;
+        Ok(())
     }
 }
 
