@@ -79,7 +79,10 @@ impl Db {
 impl Drop for Db {
     fn drop(&mut self) {
         if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+            let _ = c.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
         }
     }
 }
@@ -252,7 +255,11 @@ fn recorders_on(root: &Path, database: Option<&str>, each: usize) -> Vec<(usize,
     let _ = server.kill();
     let _ = server.wait();
     let sent: usize = CLIENTS.iter().map(|c| c * each).sum();
-    let list = ok(root, &["inspections", "list", "--lot", "R", "--json"], false);
+    let list = ok(
+        root,
+        &["inspections", "list", "--lot", "R", "--json"],
+        false,
+    );
     let list: serde_json::Value = serde_json::from_str(&list).unwrap();
     let mut serials: Vec<&str> = list
         .as_array()
@@ -263,7 +270,10 @@ fn recorders_on(root: &Path, database: Option<&str>, each: usize) -> Vec<(usize,
     serials.sort();
     serials.dedup();
     assert_eq!(serials.len(), sent, "every inspection sent, once");
-    let verify = sopbook_cmd(root).args(["audit", "verify"]).output().unwrap();
+    let verify = sopbook_cmd(root)
+        .args(["audit", "verify"])
+        .output()
+        .unwrap();
     assert!(verify.status.success());
     println!("{backend:<10}  {sent} inspections sent, {sent} recorded once; audit verify intact");
     out

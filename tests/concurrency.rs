@@ -302,7 +302,10 @@ fn thirty_two_recorders_on_postgres_command_line_and_api_mixed_lose_nothing() {
     };
     let ws = Ws::fixture("base");
     let toml = ws.read("sopbook.toml");
-    ws.write("sopbook.toml", &format!("database = \"{}\"\n{toml}", db.url));
+    ws.write(
+        "sopbook.toml",
+        &format!("database = \"{}\"\n{toml}", db.url),
+    );
     ws.release_all();
     let run = ws.run_env(&["login", "--as", "cay"], &[("SOPBOOK_PASSWORD", PASSWORD)]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -328,7 +331,10 @@ fn thirty_two_recorders_on_postgres_command_line_and_api_mixed_lose_nothing() {
         .unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(std::time::Instant::now() < deadline, "sopbook serve did not start");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "sopbook serve did not start"
+        );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 
@@ -342,10 +348,24 @@ fn thirty_two_recorders_on_postgres_command_line_and_api_mixed_lose_nothing() {
             for k in 0..each {
                 let out = Command::new(env!("CARGO_BIN_EXE_sopbook"))
                     .args([
-                        "inspect", "CL-001", "--lot", &format!("C{w}"), "--serial",
-                        &format!("C{w}-{k}"), "--as", "cay", "--set", "label=p", "--set",
-                        "length=120.1", "--set", "finish=good", "--set", "scratches=0",
-                        "--set", "remarks=fine",
+                        "inspect",
+                        "CL-001",
+                        "--lot",
+                        &format!("C{w}"),
+                        "--serial",
+                        &format!("C{w}-{k}"),
+                        "--as",
+                        "cay",
+                        "--set",
+                        "label=p",
+                        "--set",
+                        "length=120.1",
+                        "--set",
+                        "finish=good",
+                        "--set",
+                        "scratches=0",
+                        "--set",
+                        "remarks=fine",
                     ])
                     .current_dir(&dir)
                     .env_remove("SOPBOOK_PASSWORD")
@@ -353,7 +373,9 @@ fn thirty_two_recorders_on_postgres_command_line_and_api_mixed_lose_nothing() {
                     .env("NO_COLOR", "1")
                     .output()
                     .unwrap();
-                if !out.status.success() || !out.stderr.is_empty() && out.stderr.starts_with(b"error") {
+                if !out.status.success()
+                    || !out.stderr.is_empty() && out.stderr.starts_with(b"error")
+                {
                     failures.push(String::from_utf8_lossy(&out.stderr).into_owned());
                 }
             }

@@ -196,7 +196,10 @@ fn an_import_killed_at_any_moment_on_postgres_leaves_all_or_nothing() {
     };
     let ws = Ws::fixture("base");
     let toml = ws.read("sopbook.toml");
-    ws.write("sopbook.toml", &format!("database = \"{}\"\n{toml}", db.url));
+    ws.write(
+        "sopbook.toml",
+        &format!("database = \"{}\"\n{toml}", db.url),
+    );
     ws.release_all();
     kill_imports(&ws, None, "PostgreSQL");
 }
@@ -204,9 +207,24 @@ fn an_import_killed_at_any_moment_on_postgres_leaves_all_or_nothing() {
 fn inspect(ws: &Ws, serial: &str) -> std::process::Output {
     sopbook(ws, None)
         .args([
-            "inspect", "CL-001", "--lot", "LOSS", "--serial", serial, "--as", "cay", "--set",
-            "label=p", "--set", "length=120.1", "--set", "finish=good", "--set",
-            "scratches=0", "--set", "remarks=fine",
+            "inspect",
+            "CL-001",
+            "--lot",
+            "LOSS",
+            "--serial",
+            serial,
+            "--as",
+            "cay",
+            "--set",
+            "label=p",
+            "--set",
+            "length=120.1",
+            "--set",
+            "finish=good",
+            "--set",
+            "scratches=0",
+            "--set",
+            "remarks=fine",
         ])
         .output()
         .unwrap()
@@ -276,7 +294,13 @@ fn a_server_lost_mid_run_is_named_leaves_nothing_half_written_and_is_used_again_
         )
     };
     assert_eq!(
-        http(port, "POST", "/api/v1/inspections", &token, &body("A-before")),
+        http(
+            port,
+            "POST",
+            "/api/v1/inspections",
+            &token,
+            &body("A-before")
+        ),
         201
     );
 
@@ -298,9 +322,24 @@ fn a_server_lost_mid_run_is_named_leaves_nothing_half_written_and_is_used_again_
                     .env("XDG_CONFIG_HOME", dir.join(".test-config"))
                     .env("NO_COLOR", "1")
                     .args([
-                        "inspect", "CL-001", "--lot", "LOSS", "--serial", &serial, "--as",
-                        "cay", "--set", "label=p", "--set", "length=120.1", "--set",
-                        "finish=good", "--set", "scratches=0", "--set", "remarks=fine",
+                        "inspect",
+                        "CL-001",
+                        "--lot",
+                        "LOSS",
+                        "--serial",
+                        &serial,
+                        "--as",
+                        "cay",
+                        "--set",
+                        "label=p",
+                        "--set",
+                        "length=120.1",
+                        "--set",
+                        "finish=good",
+                        "--set",
+                        "scratches=0",
+                        "--set",
+                        "remarks=fine",
                     ])
                     .output()
                     .unwrap();
@@ -343,7 +382,13 @@ fn a_server_lost_mid_run_is_named_leaves_nothing_half_written_and_is_used_again_
     );
     let mut status = 0;
     for _ in 0..50 {
-        status = http(port, "POST", "/api/v1/inspections", &token, &body("A-after"));
+        status = http(
+            port,
+            "POST",
+            "/api/v1/inspections",
+            &token,
+            &body("A-after"),
+        );
         if status == 201 {
             break;
         }

@@ -243,11 +243,11 @@ fn db_copy_copies_sqlite_records_row_for_row_with_their_photos_and_refuses_a_sec
         run.stdout
     );
     assert!(
-        run.stdout.contains(
-            "records in SQLite at [ROOT]/.sopbook/records.db: intact\nVerified: "
-        ) && run
-            .stdout
-            .contains("records in SQLite at [ROOT]/elsewhere/records.db: intact\n"),
+        run.stdout
+            .contains("records in SQLite at [ROOT]/.sopbook/records.db: intact\nVerified: ")
+            && run
+                .stdout
+                .contains("records in SQLite at [ROOT]/elsewhere/records.db: intact\n"),
         "{}",
         run.stdout
     );
@@ -281,7 +281,8 @@ fn db_copy_moves_the_demo_to_postgres_and_back_unchanged() {
     assert!(!run.stdout.contains("pw-never-shown"), "{}", run.stdout);
     let location = db.url.replacen(":pw-never-shown", "", 1);
     assert!(
-        run.stdout.contains(&format!("into PostgreSQL at {location}\n"))
+        run.stdout
+            .contains(&format!("into PostgreSQL at {location}\n"))
             && run
                 .stdout
                 .contains(&format!("records in PostgreSQL at {location}: intact\n")),

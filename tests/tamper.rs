@@ -691,14 +691,20 @@ fn verify_catches_every_change_deletion_and_forged_row_on_postgres() {
             }
             "events" => {
                 let seq: i64 = client
-                    .query_one(&format!("SELECT seq FROM events ORDER BY seq LIMIT 1 OFFSET {offset}"), &[])
+                    .query_one(
+                        &format!("SELECT seq FROM events ORDER BY seq LIMIT 1 OFFSET {offset}"),
+                        &[],
+                    )
                     .unwrap()
                     .get(0);
                 format!("seq = {seq}")
             }
             _ => {
                 let id: i64 = client
-                    .query_one(&format!("SELECT id FROM {table} ORDER BY id LIMIT 1 OFFSET {offset}"), &[])
+                    .query_one(
+                        &format!("SELECT id FROM {table} ORDER BY id LIMIT 1 OFFSET {offset}"),
+                        &[],
+                    )
                     .unwrap()
                     .get(0);
                 format!("id = {id}")
@@ -706,7 +712,10 @@ fn verify_catches_every_change_deletion_and_forged_row_on_postgres() {
         };
         for (column, data_type) in &columns {
             let value: Option<String> = client
-                .query_one(&format!("SELECT {column}::text FROM {table} WHERE {key}"), &[])
+                .query_one(
+                    &format!("SELECT {column}::text FROM {table} WHERE {key}"),
+                    &[],
+                )
                 .unwrap()
                 .get(0);
             attempts.push((
@@ -736,15 +745,21 @@ fn verify_catches_every_change_deletion_and_forged_row_on_postgres() {
             "item_results" | "attachments" => {
                 let values: Vec<String> = names
                     .iter()
-                    .map(|c| if *c == "position" { "position + 1000".to_string() } else { c.to_string() })
+                    .map(|c| {
+                        if *c == "position" {
+                            "position + 1000".to_string()
+                        } else {
+                            c.to_string()
+                        }
+                    })
                     .collect();
-                format!("INSERT INTO {table} ({list}) SELECT {} FROM {table} WHERE {key}", values.join(", "))
-            }
-            "events" => {
                 format!(
-                    "INSERT INTO events (seq, at, actor, action, record, detail, prev_hash, hash) SELECT seq + 1, at, actor, action, record, detail, hash, hash || 'f' FROM events ORDER BY seq DESC LIMIT 1"
+                    "INSERT INTO {table} ({list}) SELECT {} FROM {table} WHERE {key}",
+                    values.join(", ")
                 )
             }
+            // A forged event at the end of the chain, a copy of the last.
+            "events" => "INSERT INTO events (seq, at, actor, action, record, detail, prev_hash, hash) SELECT seq + 1, at, actor, action, record, detail, hash, hash || 'f' FROM events ORDER BY seq DESC LIMIT 1".to_string(),
             _ => {
                 let values: Vec<String> = names
                     .iter()
@@ -759,13 +774,19 @@ fn verify_catches_every_change_deletion_and_forged_row_on_postgres() {
                         _ => c.to_string(),
                     })
                     .collect();
-                format!("INSERT INTO {table} ({list}) SELECT {} FROM {table} WHERE {key}", values.join(", "))
+                format!(
+                    "INSERT INTO {table} ({list}) SELECT {} FROM {table} WHERE {key}",
+                    values.join(", ")
+                )
             }
         };
         attempts.push((forged, Vec::new()));
     }
     drop(client);
-    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b).to_string();
+    let base = admin
+        .rsplit_once('/')
+        .map_or(admin.as_str(), |(b, _)| b)
+        .to_string();
     let mut server = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
     let mut missed = Vec::new();
     let mut refused_by_schema = 0;
@@ -779,7 +800,8 @@ fn verify_catches_every_change_deletion_and_forged_row_on_postgres() {
             .unwrap();
         let url = format!("{base}/{name}");
         let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-        c.batch_execute("SET session_replication_role = replica").unwrap();
+        c.batch_execute("SET session_replication_role = replica")
+            .unwrap();
         let mut refused = false;
         if let Err(e) = c.batch_execute(sql) {
             use postgres::error::SqlState;

@@ -6,9 +6,9 @@ use serde::Serialize;
 use super::Context;
 use crate::error::{Error, ErrorKind, Result};
 use crate::fail;
+pub use crate::store::StoreStatus;
 use crate::store::copy::Cell;
 use crate::store::{ChainHead, Store, StoreOptions, TABLES, TableCount};
-pub use crate::store::StoreStatus;
 
 /// The backend, location (without a password), schema version, row counts
 /// and chain head of the records.
@@ -124,13 +124,14 @@ pub fn copy(ctx: &mut Context, input: CopyInput) -> Result<Copied> {
     let to = side(target.as_mut())?;
     let copied = target.status()?;
     let head = source_status.head.clone();
-    let same_head = copied.head.as_ref().map(|h| (h.seq, &h.hash))
-        == head.as_ref().map(|h| (h.seq, &h.hash));
+    let same_head =
+        copied.head.as_ref().map(|h| (h.seq, &h.hash)) == head.as_ref().map(|h| (h.seq, &h.hash));
     let mut to = to;
     if !same_head {
         to.problems.push(format!(
             "the chain's head there is not the head here ({})",
-            head.as_ref().map_or(String::new(), |h| format!("{} {}", h.seq, h.hash))
+            head.as_ref()
+                .map_or(String::new(), |h| format!("{} {}", h.seq, h.hash))
         ));
     }
     for (a, b) in source_status.tables.iter().zip(&copied.tables) {

@@ -15,6 +15,9 @@ pub enum Cell {
     Text(String),
 }
 
+/// Where `Store::dump` sends each row: (table, column names, values).
+pub type RowSink<'a> = &'a mut dyn FnMut(&'static str, &[String], Vec<Cell>) -> anyhow::Result<()>;
+
 /// The columns a table's rows are read in order of: the order they were
 /// recorded in.
 pub fn key_of(table: &str) -> &'static str {

@@ -343,17 +343,17 @@ pub trait Store: Send {
 
     /// Every row of `tables`, table by table in the order they were
     /// recorded, read in one snapshot: `each(table, columns, values)`.
-    fn dump(
-        &mut self,
-        tables: &[&'static str],
-        each: &mut dyn FnMut(&'static str, &[String], Vec<copy::Cell>) -> Result<()>,
-    ) -> Result<()>;
+    fn dump(&mut self, tables: &[&'static str], each: copy::RowSink<'_>) -> Result<()>;
     /// Starts a copy into these records: one write transaction under the
     /// write lock, refused unless every table is empty.
     fn load_begin(&mut self) -> Result<()>;
     /// Inserts `rows` (values of `columns`) as they are, in the copy.
-    fn load_rows(&mut self, table: &str, columns: &[String], rows: &[Vec<copy::Cell>])
-    -> Result<()>;
+    fn load_rows(
+        &mut self,
+        table: &str,
+        columns: &[String],
+        rows: &[Vec<copy::Cell>],
+    ) -> Result<()>;
     /// Ends the copy: commits it, or leaves nothing of it.
     fn load_end(&mut self, commit: bool) -> Result<()>;
 }

@@ -1541,11 +1541,7 @@ impl Store for PostgresStore {
         Ok((inspections, results))
     }
 
-    fn dump(
-        &mut self,
-        tables: &[&'static str],
-        each: &mut dyn FnMut(&'static str, &[String], Vec<Cell>) -> Result<()>,
-    ) -> Result<()> {
+    fn dump(&mut self, tables: &[&'static str], each: super::copy::RowSink<'_>) -> Result<()> {
         let (url, timeout) = (self.url.clone(), self.busy_timeout);
         let e = |err| explain(err, &url, timeout);
         // One snapshot, whatever the stations record meanwhile.
@@ -1563,8 +1559,8 @@ impl Store for PostgresStore {
                 .map_err(e)?;
             let mut columns: Vec<String> = Vec::new();
             let mut rows = rows;
-            while let Some(row) = postgres::fallible_iterator::FallibleIterator::next(&mut rows)
-                .map_err(e)?
+            while let Some(row) =
+                postgres::fallible_iterator::FallibleIterator::next(&mut rows).map_err(e)?
             {
                 if columns.is_empty() {
                     columns = row.columns().iter().map(|c| c.name().to_string()).collect();
@@ -1584,7 +1580,8 @@ impl Store for PostgresStore {
                     } else if *t == Type::FLOAT8 {
                         row.try_get::<_, Option<f64>>(k).map(|v| v.map(Cell::Real))
                     } else {
-                        row.try_get::<_, Option<String>>(k).map(|v| v.map(Cell::Text))
+                        row.try_get::<_, Option<String>>(k)
+                            .map(|v| v.map(Cell::Text))
                     };
                     values.push(cell.map_err(e)?.unwrap_or(Cell::Null));
                 }

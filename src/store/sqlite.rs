@@ -2096,11 +2096,7 @@ impl Store for SqliteStore {
         load().map_err(|e| explain(e, &path, timeout))
     }
 
-    fn dump(
-        &mut self,
-        tables: &[&'static str],
-        each: &mut dyn FnMut(&'static str, &[String], Vec<Cell>) -> Result<()>,
-    ) -> Result<()> {
+    fn dump(&mut self, tables: &[&'static str], each: super::copy::RowSink<'_>) -> Result<()> {
         // One read transaction: a snapshot, whatever others record meanwhile.
         self.conn
             .execute_batch("BEGIN")
@@ -2112,24 +2108,22 @@ impl Store for SqliteStore {
                     super::copy::key_of(table)
                 );
                 let mut stmt = self.conn.prepare(&sql).map_err(|e| self.explain(e))?;
-                let columns: Vec<String> =
-                    stmt.column_names().map(|c| c.to_string()).collect();
+                let columns: Vec<String> = stmt.column_names().map(|c| c.to_string()).collect();
                 let mut rows = stmt.query([]).map_err(|e| self.explain(e))?;
                 while let Some(row) = rows.next().map_err(|e| self.explain(e))? {
                     let mut values = Vec::with_capacity(columns.len());
-                    for k in 0..columns.len() {
+                    for (k, column) in columns.iter().enumerate() {
                         values.push(match row.get_ref(k).map_err(|e| self.explain(e))? {
                             ValueRef::Null => Cell::Null,
                             ValueRef::Integer(i) => Cell::Int(i),
                             ValueRef::Real(f) => Cell::Real(f),
                             ValueRef::Text(t) => Cell::Text(
                                 String::from_utf8(t.to_vec())
-                                    .map_err(|_| anyhow!("a value of `{table}.{}` in `{}` is not UTF-8 text", columns[k], self.path.display()))?,
+                                    .map_err(|_| anyhow!("a value of `{table}.{column}` in `{}` is not UTF-8 text", self.path.display()))?,
                             ),
                             ValueRef::Blob(_) => {
                                 anyhow::bail!(
-                                    "`{table}.{}` in `{}` holds bytes where sopbook keeps text or numbers",
-                                    columns[k],
+                                    "`{table}.{column}` in `{}` holds bytes where sopbook keeps text or numbers",
                                     self.path.display()
                                 )
                             }

@@ -31,7 +31,10 @@ pub struct PgDb {
 impl PgDb {
     pub fn new(test: &str) -> Option<PgDb> {
         let admin = admin_url(test)?;
-        Some(PgDb::on(&admin, &format!("sopbook_{}_{test}", std::process::id())))
+        Some(PgDb::on(
+            &admin,
+            &format!("sopbook_{}_{test}", std::process::id()),
+        ))
     }
 
     /// A database `name` on the server `admin` names.
