@@ -54,20 +54,23 @@ pub fn copy_text(rows: &[Vec<Cell>], out: &mut String) {
                 Cell::Real(f) => {
                     let _ = write!(out, "{f:?}");
                 }
-                Cell::Text(t) => {
-                    for c in t.chars() {
-                        match c {
-                            '\\' => out.push_str("\\\\"),
-                            '\n' => out.push_str("\\n"),
-                            '\r' => out.push_str("\\r"),
-                            '\t' => out.push_str("\\t"),
-                            c => out.push(c),
-                        }
-                    }
-                }
+                Cell::Text(t) => escape_into(out, t),
             }
         }
         out.push('\n');
+    }
+}
+
+/// `text` as a field of `COPY` text, appended to `out`.
+pub fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod copy;
+mod pg_import;
 pub mod pg_url;
 pub mod photos;
 mod postgres;

@@ -25,6 +25,7 @@ use crate::model::records::{
 };
 
 use super::copy::{Cell, copy_text, key_of, quoted};
+use super::pg_import;
 use super::pg_url::PgUrl;
 use super::photos::PhotoFiles;
 use super::sqlite::Access;
@@ -393,7 +394,7 @@ fn next_id(tx: &mut Transaction<'_>, table: &str) -> std::result::Result<i64, po
     .try_get(0)
 }
 
-fn write_event(
+pub(super) fn write_event(
     tx: &mut Transaction<'_>,
     event: &EventRow,
 ) -> std::result::Result<(), postgres::Error> {
@@ -1268,20 +1269,16 @@ impl Store for PostgresStore {
         header: BatchHeader,
         rows: &mut dyn Iterator<Item = Result<NewInspection>>,
     ) -> Result<Vec<(i64, Option<i64>)>> {
-        // Read whole before the write lock is taken: a problem further down
-        // the file leaves nothing recorded, and others record meanwhile.
-        let mut inspections = Vec::new();
-        for new in rows {
-            let new = new?;
-            if !new.attachments.is_empty() {
-                anyhow::bail!(
-                    "an import records no photos; attach them when an inspection is recorded on its own"
-                );
-            }
-            inspections.push(new);
-        }
-        self.write_inspections(at, header, inspections)
-            .map_err(|e| self.explain(e))
+        // Staged without the write lock: a problem further down the file
+        // leaves nothing recorded, and others record meanwhile.
+        let result = match pg_import::stage(&mut self.client, rows) {
+            Ok(staged) => pg_import::move_in(&mut self.client, WRITE_LOCK, at, header, staged)
+                .map_err(|e| self.explain(e)),
+            Err(pg_import::StageError::Db(e)) => Err(self.explain(e)),
+            Err(pg_import::StageError::Rows(e)) => Err(e),
+        };
+        let _ = self.client.batch_execute(pg_import::DROP_STAGING);
+        result
     }
 
     fn inspections(&mut self, f: &InspectionFilter) -> Result<Vec<InspectionRow>> {

@@ -607,3 +607,74 @@ fn records_copied_value_for_value_verify_on_either_backend_and_only_into_empty_o
         assert_eq!(to.status().unwrap().head.map(|h| h.seq), None);
     }
 }
+
+#[test]
+fn an_import_staged_while_another_station_records_gets_the_next_ids_and_verifies() {
+    for b in backends("import_overtaken") {
+        let mut store = b.open();
+        let rev = store.append(at(), release("QC-010")).unwrap().ids[0];
+        let mut other = b.open();
+        let mut k = 0;
+        let mut rows = std::iter::from_fn(|| {
+            k += 1;
+            if k == 3 {
+                // Another station records while the file is still being read.
+                record(other.as_mut(), vec![inspection(rev, "OTHER", 11.0, "s9")]);
+            }
+            (k <= 5).then(|| Ok(inspection(rev, "IMPORT", 9.0 + k as f64, "s1")))
+        });
+        let ids = store
+            .record_inspection_stream(
+                at(),
+                BatchHeader {
+                    actor: "ivan".into(),
+                    action: "imported".into(),
+                    record: "QC-010".into(),
+                    note: serde_json::json!({ "file": "batch.csv" }),
+                },
+                &mut rows,
+            )
+            .unwrap();
+        let name = b.name();
+        // The other station's inspection came first, and its nonconformance.
+        assert_eq!(
+            ids,
+            vec![
+                (2, None),
+                (3, Some(2)),
+                (4, Some(3)),
+                (5, Some(4)),
+                (6, Some(5))
+            ],
+            "{name}"
+        );
+        let v = intact(store.as_mut(), name);
+        assert_eq!(v.events, 3, "{name}");
+        // An import that fails on a row leaves nothing, and the next one works.
+        let mut bad = (0..3).map(|n| {
+            if n == 2 {
+                Err(anyhow::anyhow!("line 4: not a number"))
+            } else {
+                Ok(inspection(rev, "BAD", 9.0, "s1"))
+            }
+        });
+        let header = BatchHeader {
+            actor: "ivan".into(),
+            action: "imported".into(),
+            record: "QC-010".into(),
+            note: serde_json::json!({}),
+        };
+        assert!(
+            store
+                .record_inspection_stream(at(), header.clone(), &mut bad)
+                .is_err()
+        );
+        assert_eq!(store.counts().unwrap().0, 6, "{name}");
+        let mut good = (0..2).map(|_| Ok(inspection(rev, "GOOD", 9.0, "s1")));
+        let ids = store
+            .record_inspection_stream(at(), header, &mut good)
+            .unwrap();
+        assert_eq!(ids, vec![(7, None), (8, None)], "{name}");
+        intact(store.as_mut(), name);
+    }
+}
