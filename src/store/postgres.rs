@@ -673,65 +673,161 @@ impl PostgresStore {
 }
 
 impl PostgresStore {
-    /// Writes a batch of inspections and its event in one transaction,
-    /// under the write lock: ids are given from the largest so far, every
-    /// table's rows go to the server in a few statements (arrays unnested).
-    fn write_inspections(
+    /// Records a batch of inspections in a transaction with those of the
+    /// other callers in this process that are waiting meanwhile (a server's
+    /// requests), each batch its own event in a savepoint of its own (a
+    /// batch that fails, such as a submission already recorded, is rolled
+    /// back alone): one lock and one commit on disk for all of them. No
+    /// caller hears of success before the commit that holds its rows.
+    fn record_grouped(
         &mut self,
         at: DateTime<Utc>,
         header: BatchHeader,
-        mut inspections: Vec<NewInspection>,
-    ) -> std::result::Result<Vec<(i64, Option<i64>)>, postgres::Error> {
-        let mut tx = self.client.transaction()?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
-        let (seq, prev_hash) = next_event(&mut tx)?;
-        let base = next_id(&mut tx, "inspections")?;
-        let nc_base = next_id(&mut tx, "nonconformances")?;
-        let mut hasher = Sha256::new();
-        let mut nc_hasher = Sha256::new();
-        let mut ncs: Vec<NcRow> = Vec::new();
-        let mut out = Vec::with_capacity(inspections.len());
-        let mut failed = 0;
-        for (k, new) in inspections.iter_mut().enumerate() {
-            let id = base + k as i64;
-            new.row.id = id;
-            new.row.event_seq = seq;
-            for r in &mut new.results {
-                r.inspection_id = id;
+        inspections: Vec<NewInspection>,
+    ) -> Result<Vec<(i64, Option<i64>)>> {
+        let queue = super::sqlite::group::queue_for(std::path::Path::new(&format!(
+            "postgres {}",
+            kept::key(&self.url, self.busy_timeout)
+        )));
+        let mut state = queue.lock();
+        let ticket = state.enqueue(super::sqlite::group::Job {
+            at,
+            header,
+            inspections,
+        });
+        loop {
+            if let Some(result) = state.answers.remove(&ticket) {
+                return result;
             }
-            for a in &mut new.attachments {
-                a.inspection_id = id;
+            if !state.writing {
+                state.writing = true;
+                let jobs = std::mem::take(&mut state.jobs);
+                drop(state);
+                let answers = self.write_group(jobs);
+                state = queue.lock();
+                state.writing = false;
+                state.groups += 1;
+                state.answers.extend(answers);
+                queue.wake_all();
+                continue;
             }
-            if new.row.verdict == Verdict::Fail {
-                failed += 1;
-            }
-            hash_inspection_as(
-                INSPECTION_HASH_VERSION,
-                &mut hasher,
-                &new.row,
-                &new.results,
-                &new.attachments,
-            );
-            let nc_id = new.nc_summary.as_ref().map(|summary| {
-                let row = NcRow {
-                    id: nc_base + ncs.len() as i64,
-                    inspection_id: id,
-                    opened_at: new.row.recorded_at,
-                    summary: summary.clone(),
-                    event_seq: seq,
-                };
-                nc_hasher.update(row_hash(&row).as_bytes());
-                let nc_id = row.id;
-                ncs.push(row);
-                nc_id
-            });
-            out.push((id, nc_id));
+            state = queue.wait(state);
         }
-        for chunk in inspections.chunks(CHUNK) {
-            insert_inspections(&mut tx, chunk, seq)?;
+    }
+
+    /// One transaction for `jobs`, each in a savepoint of its own.
+    fn write_group(
+        &mut self,
+        jobs: Vec<(u64, super::sqlite::group::Job)>,
+    ) -> Vec<(u64, super::sqlite::group::Answer)> {
+        let (url, timeout) = (self.url.clone(), self.busy_timeout);
+        // The same failure for every caller of a group that failed whole.
+        let each = |e: postgres::Error, tickets: Vec<u64>| {
+            let shown = explain(e, &url, timeout);
+            let kind = shown
+                .chain()
+                .find_map(|c| c.downcast_ref::<StoreFailure>())
+                .map_or(ErrorKind::Store, |f| f.0);
+            let text = format!("{shown:#}");
+            tickets
+                .into_iter()
+                .map(|t| {
+                    (
+                        t,
+                        Err(anyhow::Error::new(StoreFailure(kind)).context(text.clone())),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let tickets: Vec<u64> = jobs.iter().map(|(t, _)| *t).collect();
+        let mut tx = match self.client.transaction() {
+            Ok(tx) => tx,
+            Err(e) => return each(e, tickets),
+        };
+        let mut answers = Vec::with_capacity(jobs.len());
+        for (ticket, job) in jobs {
+            let mut sp = match tx.savepoint("one_batch") {
+                Ok(sp) => sp,
+                Err(e) => return each(e, tickets),
+            };
+            match write_inspections_in(&mut sp, job.at, job.header, job.inspections) {
+                Ok(ids) => {
+                    if let Err(e) = sp.commit() {
+                        return each(e, tickets);
+                    }
+                    answers.push((ticket, Ok(ids)));
+                }
+                Err(e) => {
+                    let _ = sp.rollback();
+                    answers.push((ticket, Err(explain(e, &url, timeout))));
+                }
+            }
         }
-        for chunk in ncs.chunks(CHUNK * 4) {
-            tx.execute(
+        if let Err(e) = tx.commit() {
+            return each(e, tickets);
+        }
+        answers
+    }
+}
+
+/// Writes a batch of inspections and its event in `tx`, under the write
+/// lock: ids are given from the largest so far, every table's rows go to
+/// the server in a few statements (arrays unnested).
+fn write_inspections_in(
+    tx: &mut Transaction<'_>,
+    at: DateTime<Utc>,
+    header: BatchHeader,
+    mut inspections: Vec<NewInspection>,
+) -> std::result::Result<Vec<(i64, Option<i64>)>, postgres::Error> {
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
+    let (seq, prev_hash) = next_event(tx)?;
+    let base = next_id(tx, "inspections")?;
+    let nc_base = next_id(tx, "nonconformances")?;
+    let mut hasher = Sha256::new();
+    let mut nc_hasher = Sha256::new();
+    let mut ncs: Vec<NcRow> = Vec::new();
+    let mut out = Vec::with_capacity(inspections.len());
+    let mut failed = 0;
+    for (k, new) in inspections.iter_mut().enumerate() {
+        let id = base + k as i64;
+        new.row.id = id;
+        new.row.event_seq = seq;
+        for r in &mut new.results {
+            r.inspection_id = id;
+        }
+        for a in &mut new.attachments {
+            a.inspection_id = id;
+        }
+        if new.row.verdict == Verdict::Fail {
+            failed += 1;
+        }
+        hash_inspection_as(
+            INSPECTION_HASH_VERSION,
+            &mut hasher,
+            &new.row,
+            &new.results,
+            &new.attachments,
+        );
+        let nc_id = new.nc_summary.as_ref().map(|summary| {
+            let row = NcRow {
+                id: nc_base + ncs.len() as i64,
+                inspection_id: id,
+                opened_at: new.row.recorded_at,
+                summary: summary.clone(),
+                event_seq: seq,
+            };
+            nc_hasher.update(row_hash(&row).as_bytes());
+            let nc_id = row.id;
+            ncs.push(row);
+            nc_id
+        });
+        out.push((id, nc_id));
+    }
+    for chunk in inspections.chunks(CHUNK) {
+        insert_inspections(tx, chunk, seq)?;
+    }
+    for chunk in ncs.chunks(CHUNK * 4) {
+        tx.execute(
                 "INSERT INTO nonconformances (id, inspection_id, opened_at, summary, event_seq)
                  SELECT *, $5::bigint FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])",
                 &[
@@ -742,33 +838,33 @@ impl PostgresStore {
                     &seq,
                 ],
             )?;
-        }
-        let count = out.len();
-        let span = match count {
-            0 => (0, 0),
-            n => (base, base + n as i64 - 1),
-        };
-        let detail = inspections_detail(
-            header.note,
-            count,
-            failed,
-            span,
-            &hex::encode(hasher.finalize()),
-            ncs.len(),
-            &hex::encode(nc_hasher.finalize()),
-        );
-        let event = chained_event(
-            seq,
-            prev_hash,
-            at,
-            (header.actor, header.action, header.record),
-            &detail,
-        );
-        write_event(&mut tx, &event)?;
-        tx.commit()?;
-        Ok(out)
     }
+    let count = out.len();
+    let span = match count {
+        0 => (0, 0),
+        n => (base, base + n as i64 - 1),
+    };
+    let detail = inspections_detail(
+        header.note,
+        count,
+        failed,
+        span,
+        &hex::encode(hasher.finalize()),
+        ncs.len(),
+        &hex::encode(nc_hasher.finalize()),
+    );
+    let event = chained_event(
+        seq,
+        prev_hash,
+        at,
+        (header.actor, header.action, header.record),
+        &detail,
+    );
+    write_event(tx, &event)?;
+    Ok(out)
+}
 
+impl PostgresStore {
     fn records_where(&mut self, doc: Option<&str>) -> Result<Records> {
         let filter = if doc.is_some() {
             "WHERE doc_id = $1::text"
@@ -1259,8 +1355,7 @@ impl Store for PostgresStore {
         batch: InspectionBatch,
     ) -> Result<Vec<(i64, Option<i64>)>> {
         let (header, inspections) = batch.split();
-        self.write_inspections(at, header, inspections)
-            .map_err(|e| self.explain(e))
+        self.record_grouped(at, header, inspections)
     }
 
     fn record_inspection_stream(

@@ -2739,7 +2739,7 @@ mod staging {
 
 /// The queue of inspection batches waiting to be written, one per records
 /// file in this process (see `SqliteStore::record_grouped`).
-mod group {
+pub(super) mod group {
     use std::collections::HashMap;
     use std::path::{Path, PathBuf};
     use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard};
