@@ -485,6 +485,20 @@ pub enum DbCommand {
     /// Which backend holds the records, where (never with a password), the
     /// schema version, how many rows each table has, and the audit chain's head
     Status(JsonArgs),
+    /// Copy every record into other, empty records (SQLite to PostgreSQL or
+    /// back), row for row, and verify the chain and every signature on both sides
+    Copy(DbCopyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DbCopyArgs {
+    /// The records to copy into: a postgres:// URL, a sqlite:// URL or a
+    /// SQLite file; they must be empty
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

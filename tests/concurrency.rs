@@ -4,6 +4,8 @@
 //! Heavy: `#[ignore]`d, and run by `.ci/run` with `--ignored`.
 
 mod common;
+#[path = "common/pg.rs"]
+mod pg;
 
 use std::process::Command;
 
@@ -238,5 +240,193 @@ fn floor_inspections_never_fail_while_a_large_import_runs_and_nothing_is_lost_or
         format!("{}{}", verify.stdout, verify.stderr).contains("the audit trail is intact"),
         "{}",
         verify.stderr
+    );
+}
+
+/// One keep-alive HTTP/1.1 connection to `sopbook serve`.
+struct Http {
+    reader: std::io::BufReader<std::net::TcpStream>,
+    writer: std::net::TcpStream,
+}
+
+impl Http {
+    fn open(port: u16) -> Http {
+        let stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.set_nodelay(true).unwrap();
+        Http {
+            reader: std::io::BufReader::new(stream.try_clone().unwrap()),
+            writer: stream,
+        }
+    }
+
+    /// Posts `body` as an inspection; the status and the answer.
+    fn post(&mut self, token: &str, key: &str, body: &str) -> (u16, String) {
+        use std::io::{BufRead, Read, Write};
+        let request = format!(
+            "POST /api/v1/inspections HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nIdempotency-Key: {key}\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        self.writer.write_all(request.as_bytes()).unwrap();
+        let mut status = String::new();
+        self.reader.read_line(&mut status).unwrap();
+        let code: u16 = status
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            self.reader.read_line(&mut line).unwrap();
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = line.split_once(':')
+                && k.eq_ignore_ascii_case("content-length")
+            {
+                length = v.trim().parse().unwrap();
+            }
+        }
+        let mut answer = vec![0; length];
+        self.reader.read_exact(&mut answer).unwrap();
+        (code, String::from_utf8_lossy(&answer).into_owned())
+    }
+}
+
+#[test]
+#[ignore = "heavy: 32 recorders, 6,400 inspections on PostgreSQL; .ci/run runs it"]
+fn thirty_two_recorders_on_postgres_command_line_and_api_mixed_lose_nothing() {
+    let Some(db) = pg::PgDb::new("concurrency_32") else {
+        return;
+    };
+    let ws = Ws::fixture("base");
+    let toml = ws.read("sopbook.toml");
+    ws.write(
+        "sopbook.toml",
+        &format!("database = \"{}\"\n{toml}", db.url),
+    );
+    ws.release_all();
+    let run = ws.run_env(&["login", "--as", "cay"], &[("SOPBOOK_PASSWORD", PASSWORD)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let token = ws.run_env(
+        &["token", "create", "--as", "cay"],
+        &[("SOPBOOK_PASSWORD", PASSWORD)],
+    );
+    assert_eq!(token.code, 0, "{}", token.stderr);
+    let token = token.stdout.trim().to_string();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_sopbook"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .current_dir(ws.path())
+        .env("XDG_CONFIG_HOME", ws.path().join(".test-config"))
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "sopbook serve did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+
+    let (cli, api, each) = (8, 24, 200);
+    let started = std::time::Instant::now();
+    let mut clients = Vec::new();
+    for w in 0..cli {
+        let dir = ws.path().to_path_buf();
+        clients.push(std::thread::spawn(move || {
+            let mut failures = Vec::new();
+            for k in 0..each {
+                let out = Command::new(env!("CARGO_BIN_EXE_sopbook"))
+                    .args([
+                        "inspect",
+                        "CL-001",
+                        "--lot",
+                        &format!("C{w}"),
+                        "--serial",
+                        &format!("C{w}-{k}"),
+                        "--as",
+                        "cay",
+                        "--set",
+                        "label=p",
+                        "--set",
+                        "length=120.1",
+                        "--set",
+                        "finish=good",
+                        "--set",
+                        "scratches=0",
+                        "--set",
+                        "remarks=fine",
+                    ])
+                    .current_dir(&dir)
+                    .env_remove("SOPBOOK_PASSWORD")
+                    .env("XDG_CONFIG_HOME", dir.join(".test-config"))
+                    .env("NO_COLOR", "1")
+                    .output()
+                    .unwrap();
+                if !out.status.success()
+                    || !out.stderr.is_empty() && out.stderr.starts_with(b"error")
+                {
+                    failures.push(String::from_utf8_lossy(&out.stderr).into_owned());
+                }
+            }
+            failures
+        }));
+    }
+    for w in 0..api {
+        let token = token.clone();
+        clients.push(std::thread::spawn(move || {
+            let mut failures = Vec::new();
+            let mut http = Http::open(port);
+            for k in 0..each {
+                let body = format!(
+                    r#"{{"checklist":"CL-001","lot":"A{w}","serial":"A{w}-{k}","entries":[{{"item":"label","value":"pass"}},{{"item":"length","value":120.1}},{{"item":"finish","value":"good"}},{{"item":"scratches","value":0}},{{"item":"remarks","value":"fine"}}]}}"#
+                );
+                let (status, answer) = http.post(&token, &format!("key-A{w}-{k}"), &body);
+                if status != 201 {
+                    failures.push(format!("{status} {answer}"));
+                }
+            }
+            failures
+        }));
+    }
+    let failures: Vec<String> = clients
+        .into_iter()
+        .flat_map(|c| c.join().unwrap())
+        .collect();
+    let took = started.elapsed();
+    let _ = serve.kill();
+    let _ = serve.wait();
+    assert!(
+        failures.is_empty(),
+        "{} failed: {:?}",
+        failures.len(),
+        failures.first()
+    );
+    let mut client = db.client();
+    let row = client
+        .query_one(
+            "SELECT count(*), count(DISTINCT serial), (SELECT count(*) FROM item_results) FROM inspections",
+            &[],
+        )
+        .unwrap();
+    let (count, distinct, results): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
+    let total = ((cli + api) * each) as i64;
+    assert_eq!((count, distinct, results), (total, total, total * 5));
+    let verify = ws.run(&["audit", "verify"]);
+    assert_eq!(verify.code, 0, "{}", verify.stderr);
+    eprintln!(
+        "PostgreSQL: {cli} command-line and {api} API recorders x {each}: {total} inspections in {:.1} s ({:.0}/s), each once, no error shown; audit verify intact",
+        took.as_secs_f64(),
+        total as f64 / took.as_secs_f64()
     );
 }

@@ -163,3 +163,150 @@ fn the_same_scenario_prints_the_same_on_sqlite_and_postgres() {
         );
     }
 }
+
+/// A 2×2 PNG, for a photo that travels with the records.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x02, 0x08, 0x02, 0x00, 0x00, 0x00, 0xfd, 0xd4, 0x9a,
+    0x73, 0x00, 0x00, 0x00, 0x10, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0x38, 0xa1, 0xa1, 0x01,
+    0x44, 0x0c, 0x10, 0x0a, 0x00, 0x21, 0x2e, 0x04, 0x61, 0xf6, 0xe1, 0xc2, 0x4d, 0x00, 0x00, 0x00,
+    0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+/// What the records hold, as users see it, on the records `database`
+/// names (None: the workspace's own): `db status --json` without the
+/// location, `audit verify --json` without it, and the listings.
+fn holdings(ws: &Ws, database: Option<&str>) -> Vec<String> {
+    let env: Vec<(&str, &str)> = database
+        .map(|d| vec![("SOPBOOK_DATABASE", d)])
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for args in [
+        &["db", "status", "--json"][..],
+        &["audit", "verify", "--json"],
+        &["inspections", "list", "--json"],
+        &["nc", "list", "--json"],
+        &["history", "QC-001"],
+        &["report", "--json"],
+    ] {
+        let run = ws.run_env(args, &env);
+        assert_eq!(run.code, 0, "{args:?} on {database:?}: {}", run.stderr);
+        let mut v: serde_json::Value = match serde_json::from_str(&run.stdout) {
+            Ok(v) => v,
+            Err(_) => serde_json::Value::String(run.stdout.clone()),
+        };
+        if let Some(o) = v.as_object_mut() {
+            o.remove("location");
+            o.remove("backend");
+        }
+        out.push(format!("{args:?}: {v}"));
+    }
+    out
+}
+
+#[test]
+fn db_copy_copies_sqlite_records_row_for_row_with_their_photos_and_refuses_a_second_time() {
+    let ws = scenario(None);
+    std::fs::write(ws.path().join("scratch.png"), PNG).unwrap();
+    let mut args = vec![
+        "inspect", "CL-001", "--lot", "L2", "--serial", "S9", "--as", "cay",
+    ];
+    args.extend_from_slice(&[
+        "--set",
+        "label=p",
+        "--set",
+        "length=120.1",
+        "--set",
+        "finish=good",
+        "--set",
+        "scratches=0",
+        "--set",
+        "remarks=fine",
+        "--photo",
+        "finish=scratch.png",
+    ]);
+    ws.ok(&args);
+    let before = holdings(&ws, None);
+
+    let run = ws.run(&["db", "copy", "--to", "elsewhere/records.db"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Copied the records of SQLite at [ROOT]/.sopbook/records.db"
+    );
+    assert_eq!(lines[1], "into SQLite at [ROOT]/elsewhere/records.db");
+    assert!(
+        run.stdout
+            .contains("Photos:   1 file copied to [ROOT]/elsewhere/photos\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("records in SQLite at [ROOT]/.sopbook/records.db: intact\nVerified: ")
+            && run
+                .stdout
+                .contains("records in SQLite at [ROOT]/elsewhere/records.db: intact\n"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(holdings(&ws, Some("elsewhere/records.db")), before);
+
+    // The copy is refused into records that hold anything.
+    let again = ws.run(&["db", "copy", "--to", "elsewhere/records.db"]);
+    assert_eq!(again.code, 2, "{}", again.stdout);
+    assert_eq!(
+        again.stderr,
+        "error: `[ROOT]/elsewhere/records.db` already holds records (20 rows in events); a copy goes only into empty records, and nothing was written\n\nhelp: copy into a new SQLite file, or a new, empty PostgreSQL database (createdb)\n"
+    );
+    // And into the records it comes from.
+    let same = ws.run(&["db", "copy", "--to", ".sopbook/records.db"]);
+    assert_eq!(same.code, 2, "{}", same.stdout);
+    assert!(same.stderr.contains("already"), "{}", same.stderr);
+}
+
+#[test]
+fn db_copy_moves_the_demo_to_postgres_and_back_unchanged() {
+    let Some(db) = PgDb::new("copy_round_trip") else {
+        return;
+    };
+    let ws = common::Ws::sample();
+    let demo = ws.run(&["demo"]);
+    assert_eq!(demo.code, 0, "{}", demo.stderr);
+    let before = holdings(&ws, None);
+
+    let run = ws.run(&["db", "copy", "--to", &db.url]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("pw-never-shown"), "{}", run.stdout);
+    let location = db.url.replacen(":pw-never-shown", "", 1);
+    assert!(
+        run.stdout
+            .contains(&format!("into PostgreSQL at {location}\n"))
+            && run
+                .stdout
+                .contains(&format!("records in PostgreSQL at {location}: intact\n")),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(holdings(&ws, Some(&db.url)), before);
+
+    // Refused a second time, with nothing written.
+    let again = ws.run(&["db", "copy", "--to", &db.url]);
+    assert_eq!(again.code, 2, "{}", again.stdout);
+    assert!(
+        again
+            .stderr
+            .starts_with(&format!("error: `{location}` already holds records (")),
+        "{}",
+        again.stderr
+    );
+
+    // And back into a new SQLite file: the same records as the demo's own.
+    let back = ws.run_env(
+        &["db", "copy", "--to", "back/records.db"],
+        &[("SOPBOOK_DATABASE", &db.url)],
+    );
+    assert_eq!(back.code, 0, "{}", back.stderr);
+    assert_eq!(holdings(&ws, Some("back/records.db")), before);
+}

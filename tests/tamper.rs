@@ -4,6 +4,8 @@
 //! file can; `audit verify` must catch every one and say what it found.
 
 mod common;
+#[path = "common/pg.rs"]
+mod pg;
 
 use std::fs;
 use std::path::Path;
@@ -650,4 +652,211 @@ fn facts_kept_beside_a_text_that_the_text_does_not_say_are_caught() {
         "{}",
         run.stderr
     );
+}
+
+/// A value of the same type that differs from `v` (given as text), as SQL.
+fn changed_pg(v: Option<&str>, data_type: &str) -> String {
+    match (v, data_type) {
+        (None, "text") => "'1'".to_string(),
+        (None, "boolean") => "true".to_string(),
+        (None, _) => "1".to_string(),
+        (Some(v), "bigint" | "integer") => (v.parse::<i64>().unwrap() + 1_000_000).to_string(),
+        (Some(v), "double precision") => format!("{}", v.parse::<f64>().unwrap() + 0.5),
+        (Some(v), "boolean") => (v != "true").to_string(),
+        (Some(t), _) => changed(&rusqlite::types::Value::Text(t.to_string())),
+    }
+}
+
+/// The tamper suite on PostgreSQL: the same records copied there with
+/// `db copy`, then each change, deletion and forged row made in a fresh
+/// clone of them by someone who may switch the triggers off (a superuser:
+/// `session_replication_role = replica` silences the append-only triggers
+/// and the foreign keys). `audit verify` must catch every one.
+#[test]
+#[ignore = "heavy: about 150 databases cloned on PostgreSQL; .ci/run runs it"]
+fn verify_catches_every_change_deletion_and_forged_row_on_postgres() {
+    let Some(admin) = pg::admin_url("tamper suite") else {
+        return;
+    };
+    let ws = records();
+    let template = pg::PgDb::on(&admin, &format!("sopbook_tamper_{}", std::process::id()));
+    let copy = ws.run(&["db", "copy", "--to", &template.url]);
+    assert_eq!(copy.code, 0, "{}", copy.stderr);
+    let mut client = template.client();
+    let mut attempts: Vec<(String, Vec<String>)> = Vec::new();
+    for table in TABLES {
+        let columns: Vec<(String, String)> = client
+            .query(
+                "SELECT column_name::text, data_type::text FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
+                &[table],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        let count: i64 = client
+            .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+            .unwrap()
+            .get(0);
+        assert!(count > 0, "{table} is empty in the test records");
+        let offset = count / 2;
+        let key = match *table {
+            "item_results" | "attachments" => {
+                let r = client
+                    .query_one(
+                        &format!("SELECT inspection_id, position FROM {table} ORDER BY 1, 2 LIMIT 1 OFFSET {offset}"),
+                        &[],
+                    )
+                    .unwrap();
+                format!(
+                    "inspection_id = {} AND position = {}",
+                    r.get::<_, i64>(0),
+                    r.get::<_, i64>(1)
+                )
+            }
+            "events" => {
+                let seq: i64 = client
+                    .query_one(
+                        &format!("SELECT seq FROM events ORDER BY seq LIMIT 1 OFFSET {offset}"),
+                        &[],
+                    )
+                    .unwrap()
+                    .get(0);
+                format!("seq = {seq}")
+            }
+            _ => {
+                let id: i64 = client
+                    .query_one(
+                        &format!("SELECT id FROM {table} ORDER BY id LIMIT 1 OFFSET {offset}"),
+                        &[],
+                    )
+                    .unwrap()
+                    .get(0);
+                format!("id = {id}")
+            }
+        };
+        for (column, data_type) in &columns {
+            let value: Option<String> = client
+                .query_one(
+                    &format!("SELECT {column}::text FROM {table} WHERE {key}"),
+                    &[],
+                )
+                .unwrap()
+                .get(0);
+            attempts.push((
+                format!(
+                    "UPDATE {table} SET {column} = {} WHERE {key}",
+                    changed_pg(value.as_deref(), data_type)
+                ),
+                // What to try instead when the schema refuses it: another
+                // value the column holds elsewhere (kinds, verdicts), or one
+                // that no unique key has yet.
+                [
+                    Some(format!(
+                        "UPDATE {table} SET {column} = (SELECT t.{column} FROM {table} t WHERE t.{column} IS DISTINCT FROM {table}.{column} LIMIT 1) WHERE {key}"
+                    )),
+                    (data_type == "text")
+                        .then(|| format!("UPDATE {table} SET {column} = {column} || 'x' WHERE {key}")),
+                ]
+                .into_iter()
+                .flatten()
+                .collect(),
+            ));
+        }
+        attempts.push((format!("DELETE FROM {table} WHERE {key}"), Vec::new()));
+        let names: Vec<&str> = columns.iter().map(|c| c.0.as_str()).collect();
+        let list = names.join(", ");
+        let forged = match *table {
+            "item_results" | "attachments" => {
+                let values: Vec<String> = names
+                    .iter()
+                    .map(|c| {
+                        if *c == "position" {
+                            "position + 1000".to_string()
+                        } else {
+                            c.to_string()
+                        }
+                    })
+                    .collect();
+                format!(
+                    "INSERT INTO {table} ({list}) SELECT {} FROM {table} WHERE {key}",
+                    values.join(", ")
+                )
+            }
+            // A forged event at the end of the chain, a copy of the last.
+            "events" => "INSERT INTO events (seq, at, actor, action, record, detail, prev_hash, hash) SELECT seq + 1, at, actor, action, record, detail, hash, hash || 'f' FROM events ORDER BY seq DESC LIMIT 1".to_string(),
+            _ => {
+                let values: Vec<String> = names
+                    .iter()
+                    .map(|c| match (*table, *c) {
+                        (_, "id") => format!("(SELECT max(id) + 1 FROM {table})"),
+                        ("sessions", "token_hash") => format!("{c} || 'f'"),
+                        ("session_ends", "session_id")
+                        | ("inspection_voids", "inspection_id")
+                        | ("nonconformances", "inspection_id")
+                        | ("seals", "row_id") => format!("{c} + 100000"),
+                        ("revisions", "number") => format!("{c} + 100"),
+                        _ => c.to_string(),
+                    })
+                    .collect();
+                format!(
+                    "INSERT INTO {table} ({list}) SELECT {} FROM {table} WHERE {key}",
+                    values.join(", ")
+                )
+            }
+        };
+        attempts.push((forged, Vec::new()));
+    }
+    drop(client);
+    let base = admin
+        .rsplit_once('/')
+        .map_or(admin.as_str(), |(b, _)| b)
+        .to_string();
+    let mut server = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+    let mut missed = Vec::new();
+    let mut refused_by_schema = 0;
+    for (k, (sql, instead)) in attempts.iter().enumerate() {
+        let name = format!("{}_{k}", template.name);
+        server
+            .batch_execute(&format!(
+                "CREATE DATABASE \"{name}\" TEMPLATE \"{}\"",
+                template.name
+            ))
+            .unwrap();
+        let url = format!("{base}/{name}");
+        let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        c.batch_execute("SET session_replication_role = replica")
+            .unwrap();
+        let mut refused = false;
+        if let Err(e) = c.batch_execute(sql) {
+            use postgres::error::SqlState;
+            let schema = e.as_db_error().is_some_and(|d| {
+                [SqlState::CHECK_VIOLATION, SqlState::UNIQUE_VIOLATION].contains(d.code())
+            });
+            assert!(schema && !instead.is_empty(), "{sql}: {e:?}");
+            refused = !instead
+                .iter()
+                .any(|other| c.execute(other.as_str(), &[]).is_ok_and(|n| n > 0));
+        }
+        drop(c);
+        if refused {
+            refused_by_schema += 1;
+        } else {
+            let run = ws.run_env(&["audit", "verify"], &[("SOPBOOK_DATABASE", &url)]);
+            if run.code != 1 || !run.stderr.contains("error:") {
+                missed.push(format!("{sql}\n  exit {}: {}", run.code, run.stderr));
+            }
+        }
+        server
+            .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .unwrap();
+    }
+    eprintln!(
+        "tamper suite on PostgreSQL: {} attempts, {} detected by audit verify, {} refused by the schema itself",
+        attempts.len(),
+        attempts.len() - missed.len() - refused_by_schema,
+        refused_by_schema
+    );
+    assert!(missed.is_empty(), "not detected:\n{}", missed.join("\n"));
 }

@@ -52,7 +52,20 @@ pub fn workspace(root: &Path) {
 /// since yesterday), both with the password [`PASSWORD`]; the context
 /// that did it, on the system clock.
 pub fn released_workspace(root: &Path) -> Context {
+    released_workspace_on(root, None)
+}
+
+/// The same with `database` (a `postgres://` URL, say) in sopbook.toml.
+pub fn released_workspace_on(root: &Path, database: Option<&str>) -> Context {
     workspace(root);
+    if let Some(url) = database {
+        let toml = fs::read_to_string(root.join("sopbook.toml")).unwrap();
+        fs::write(
+            root.join("sopbook.toml"),
+            format!("database = \"{url}\"\n{toml}"),
+        )
+        .unwrap();
+    }
     let ws = Workspace::load(root).unwrap();
     assert!(!ws.has_errors(), "{:?}", ws.diagnostics.first());
     let mut ctx = Context::with_workspace(ws, Settings::default())

@@ -4,6 +4,8 @@
 //! event carries the hash of each row it wrote, chained to the event before.
 
 pub mod audit;
+pub mod copy;
+mod pg_import;
 pub mod pg_url;
 pub mod photos;
 mod postgres;
@@ -20,8 +22,21 @@ use sha2::{Digest, Sha256};
 
 pub use self::postgres::PostgresStore;
 pub use crate::model::records::*;
-pub use sqlite::pool::{close_kept, keep_connections};
 pub use sqlite::{APPLICATION_ID, Access, DEFAULT_ORIGIN, SqliteStore};
+
+/// From now on this process keeps its connections to the records for the
+/// next store, on both backends (a server does; a command does not).
+pub fn keep_connections() {
+    sqlite::pool::keep_connections();
+    postgres::kept::keep_connections();
+}
+
+/// Closes every kept connection and keeps no more: what a server does as
+/// it stops.
+pub fn close_kept() {
+    sqlite::pool::close_kept();
+    postgres::kept::close_kept();
+}
 
 /// Where the embedded database lives in a workspace.
 pub const DEFAULT_DATABASE: &str = ".sopbook/records.db";
@@ -344,6 +359,22 @@ pub trait Store: Send {
     /// Which backend holds the records, where, at which schema version,
     /// how many rows each table has and the chain's head.
     fn status(&mut self) -> Result<StoreStatus>;
+
+    /// Every row of `tables`, table by table in the order they were
+    /// recorded, read in one snapshot: `each(table, columns, values)`.
+    fn dump(&mut self, tables: &[&'static str], each: copy::RowSink<'_>) -> Result<()>;
+    /// Starts a copy into these records: one write transaction under the
+    /// write lock, refused unless every table is empty.
+    fn load_begin(&mut self) -> Result<()>;
+    /// Inserts `rows` (values of `columns`) as they are, in the copy.
+    fn load_rows(
+        &mut self,
+        table: &str,
+        columns: &[String],
+        rows: &[Vec<copy::Cell>],
+    ) -> Result<()>;
+    /// Ends the copy: commits it, or leaves nothing of it.
+    fn load_end(&mut self, commit: bool) -> Result<()>;
 }
 
 /// Every table of the records, in the order `db status` lists them.

@@ -24,6 +24,8 @@ use crate::model::records::{
     ChangeKind, DocKind, Meaning, Outcome, StepKind, Verdict, parse_timestamp,
 };
 
+use super::copy::{Cell, copy_text, key_of, quoted};
+use super::pg_import;
 use super::pg_url::PgUrl;
 use super::photos::PhotoFiles;
 use super::sqlite::Access;
@@ -63,11 +65,118 @@ const MIGRATE_LOCK: i64 = 0x534F_5043;
 const CHUNK: usize = 2000;
 
 pub struct PostgresStore {
-    client: Client,
+    client: Kept,
+    /// A copy (`db copy`) is open in this connection's transaction: the
+    /// connection is not kept for another store.
+    loading: bool,
     url: PgUrl,
     photos: PathBuf,
     statements: HashMap<&'static str, Statement>,
     busy_timeout: Duration,
+}
+
+/// A store's connection; given back to the kept ones when the store goes.
+struct Kept(Option<Client>);
+
+impl std::ops::Deref for Kept {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        self.0
+            .as_ref()
+            .expect("a store's connection is there until the store is dropped")
+    }
+}
+
+impl std::ops::DerefMut for Kept {
+    fn deref_mut(&mut self) -> &mut Client {
+        self.0
+            .as_mut()
+            .expect("a store's connection is there until the store is dropped")
+    }
+}
+
+impl Drop for PostgresStore {
+    fn drop(&mut self) {
+        if self.loading {
+            return;
+        }
+        if let Some(client) = self.client.0.take() {
+            kept::give(
+                kept::key(&self.url, self.busy_timeout),
+                client,
+                std::mem::take(&mut self.statements),
+            );
+        }
+    }
+}
+
+/// The connections a server keeps (`sopbook serve`; a command keeps none),
+/// as SQLite's are kept: opening one costs the server a process and the
+/// checks of its schema, at every request.
+pub mod kept {
+    use std::collections::{HashMap, VecDeque};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{LazyLock, Mutex};
+    use std::time::Duration;
+
+    use postgres::{Client, Statement};
+
+    use super::PgUrl;
+
+    /// Connections kept, across all databases: as many as requests a
+    /// server answers at once, well under a server's usual 100.
+    const KEPT: usize = 32;
+
+    type Entry = (String, Client, HashMap<&'static str, Statement>);
+
+    static KEPT_CLIENTS: LazyLock<Mutex<VecDeque<Entry>>> = LazyLock::new(Default::default);
+    static KEEPING: AtomicBool = AtomicBool::new(false);
+
+    pub fn keep_connections() {
+        KEEPING.store(true, Ordering::Relaxed);
+    }
+
+    pub fn close_kept() {
+        KEEPING.store(false, Ordering::Relaxed);
+        if let Ok(mut kept) = KEPT_CLIENTS.lock() {
+            kept.clear();
+        }
+    }
+
+    /// Which connections may stand in for one another: the same server,
+    /// database and user (the password is the process's own), and wait.
+    pub(super) fn key(url: &PgUrl, busy_timeout: Duration) -> String {
+        format!("{url} {}", busy_timeout.as_millis())
+    }
+
+    /// A kept connection for `key` that still answers.
+    pub(super) fn take(key: &str) -> Option<(Client, HashMap<&'static str, Statement>)> {
+        loop {
+            let (client, statements) = {
+                let mut kept = KEPT_CLIENTS.lock().ok()?;
+                let at = kept.iter().rposition(|(k, _, _)| k == key)?;
+                let (_, client, statements) = kept.remove(at)?;
+                (client, statements)
+            };
+            // A server restarted since: that connection is gone; try the next.
+            let mut client = client;
+            if !client.is_closed() && client.is_valid(Duration::from_secs(2)).is_ok() {
+                return Some((client, statements));
+            }
+        }
+    }
+
+    pub(super) fn give(key: String, client: Client, statements: HashMap<&'static str, Statement>) {
+        if !KEEPING.load(Ordering::Relaxed) || client.is_closed() {
+            return;
+        }
+        if let Ok(mut kept) = KEPT_CLIENTS.lock() {
+            if kept.len() >= KEPT {
+                kept.pop_front();
+            }
+            kept.push_back((key, client, statements));
+        }
+    }
 }
 
 enum Ownership {
@@ -288,7 +397,7 @@ fn next_id(tx: &mut Transaction<'_>, table: &str) -> std::result::Result<i64, po
     .try_get(0)
 }
 
-fn write_event(
+pub(super) fn write_event(
     tx: &mut Transaction<'_>,
     event: &EventRow,
 ) -> std::result::Result<(), postgres::Error> {
@@ -312,6 +421,19 @@ impl PostgresStore {
         photos_beside: PathBuf,
         busy_timeout: Duration,
     ) -> Result<PostgresStore> {
+        let key = kept::key(&url, busy_timeout);
+        // A server keeps its connections: one checked already, with its
+        // statements prepared, is used again while it still answers.
+        if let Some((client, statements)) = kept::take(&key) {
+            return Ok(PostgresStore {
+                client: Kept(Some(client)),
+                loading: false,
+                url,
+                photos: photos_beside,
+                statements,
+                busy_timeout,
+            });
+        }
         let mut config = url.config();
         // A writer waits this long for the write lock, as on SQLite.
         config.options(&format!(
@@ -322,7 +444,8 @@ impl PostgresStore {
             .connect(NoTls)
             .map_err(|e| explain(e, &url, busy_timeout))?;
         let mut store = PostgresStore {
-            client,
+            client: Kept(Some(client)),
+            loading: false,
             url,
             photos: photos_beside,
             statements: HashMap::new(),
@@ -568,65 +691,161 @@ impl PostgresStore {
 }
 
 impl PostgresStore {
-    /// Writes a batch of inspections and its event in one transaction,
-    /// under the write lock: ids are given from the largest so far, every
-    /// table's rows go to the server in a few statements (arrays unnested).
-    fn write_inspections(
+    /// Records a batch of inspections in a transaction with those of the
+    /// other callers in this process that are waiting meanwhile (a server's
+    /// requests), each batch its own event in a savepoint of its own (a
+    /// batch that fails, such as a submission already recorded, is rolled
+    /// back alone): one lock and one commit on disk for all of them. No
+    /// caller hears of success before the commit that holds its rows.
+    fn record_grouped(
         &mut self,
         at: DateTime<Utc>,
         header: BatchHeader,
-        mut inspections: Vec<NewInspection>,
-    ) -> std::result::Result<Vec<(i64, Option<i64>)>, postgres::Error> {
-        let mut tx = self.client.transaction()?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
-        let (seq, prev_hash) = next_event(&mut tx)?;
-        let base = next_id(&mut tx, "inspections")?;
-        let nc_base = next_id(&mut tx, "nonconformances")?;
-        let mut hasher = Sha256::new();
-        let mut nc_hasher = Sha256::new();
-        let mut ncs: Vec<NcRow> = Vec::new();
-        let mut out = Vec::with_capacity(inspections.len());
-        let mut failed = 0;
-        for (k, new) in inspections.iter_mut().enumerate() {
-            let id = base + k as i64;
-            new.row.id = id;
-            new.row.event_seq = seq;
-            for r in &mut new.results {
-                r.inspection_id = id;
+        inspections: Vec<NewInspection>,
+    ) -> Result<Vec<(i64, Option<i64>)>> {
+        let queue = super::sqlite::group::queue_for(std::path::Path::new(&format!(
+            "postgres {}",
+            kept::key(&self.url, self.busy_timeout)
+        )));
+        let mut state = queue.lock();
+        let ticket = state.enqueue(super::sqlite::group::Job {
+            at,
+            header,
+            inspections,
+        });
+        loop {
+            if let Some(result) = state.answers.remove(&ticket) {
+                return result;
             }
-            for a in &mut new.attachments {
-                a.inspection_id = id;
+            if !state.writing {
+                state.writing = true;
+                let jobs = std::mem::take(&mut state.jobs);
+                drop(state);
+                let answers = self.write_group(jobs);
+                state = queue.lock();
+                state.writing = false;
+                state.groups += 1;
+                state.answers.extend(answers);
+                queue.wake_all();
+                continue;
             }
-            if new.row.verdict == Verdict::Fail {
-                failed += 1;
-            }
-            hash_inspection_as(
-                INSPECTION_HASH_VERSION,
-                &mut hasher,
-                &new.row,
-                &new.results,
-                &new.attachments,
-            );
-            let nc_id = new.nc_summary.as_ref().map(|summary| {
-                let row = NcRow {
-                    id: nc_base + ncs.len() as i64,
-                    inspection_id: id,
-                    opened_at: new.row.recorded_at,
-                    summary: summary.clone(),
-                    event_seq: seq,
-                };
-                nc_hasher.update(row_hash(&row).as_bytes());
-                let nc_id = row.id;
-                ncs.push(row);
-                nc_id
-            });
-            out.push((id, nc_id));
+            state = queue.wait(state);
         }
-        for chunk in inspections.chunks(CHUNK) {
-            insert_inspections(&mut tx, chunk, seq)?;
+    }
+
+    /// One transaction for `jobs`, each in a savepoint of its own.
+    fn write_group(
+        &mut self,
+        jobs: Vec<(u64, super::sqlite::group::Job)>,
+    ) -> Vec<(u64, super::sqlite::group::Answer)> {
+        let (url, timeout) = (self.url.clone(), self.busy_timeout);
+        // The same failure for every caller of a group that failed whole.
+        let each = |e: postgres::Error, tickets: Vec<u64>| {
+            let shown = explain(e, &url, timeout);
+            let kind = shown
+                .chain()
+                .find_map(|c| c.downcast_ref::<StoreFailure>())
+                .map_or(ErrorKind::Store, |f| f.0);
+            let text = format!("{shown:#}");
+            tickets
+                .into_iter()
+                .map(|t| {
+                    (
+                        t,
+                        Err(anyhow::Error::new(StoreFailure(kind)).context(text.clone())),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let tickets: Vec<u64> = jobs.iter().map(|(t, _)| *t).collect();
+        let mut tx = match self.client.transaction() {
+            Ok(tx) => tx,
+            Err(e) => return each(e, tickets),
+        };
+        let mut answers = Vec::with_capacity(jobs.len());
+        for (ticket, job) in jobs {
+            let mut sp = match tx.savepoint("one_batch") {
+                Ok(sp) => sp,
+                Err(e) => return each(e, tickets),
+            };
+            match write_inspections_in(&mut sp, job.at, job.header, job.inspections) {
+                Ok(ids) => {
+                    if let Err(e) = sp.commit() {
+                        return each(e, tickets);
+                    }
+                    answers.push((ticket, Ok(ids)));
+                }
+                Err(e) => {
+                    let _ = sp.rollback();
+                    answers.push((ticket, Err(explain(e, &url, timeout))));
+                }
+            }
         }
-        for chunk in ncs.chunks(CHUNK * 4) {
-            tx.execute(
+        if let Err(e) = tx.commit() {
+            return each(e, tickets);
+        }
+        answers
+    }
+}
+
+/// Writes a batch of inspections and its event in `tx`, under the write
+/// lock: ids are given from the largest so far, every table's rows go to
+/// the server in a few statements (arrays unnested).
+fn write_inspections_in(
+    tx: &mut Transaction<'_>,
+    at: DateTime<Utc>,
+    header: BatchHeader,
+    mut inspections: Vec<NewInspection>,
+) -> std::result::Result<Vec<(i64, Option<i64>)>, postgres::Error> {
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
+    let (seq, prev_hash) = next_event(tx)?;
+    let base = next_id(tx, "inspections")?;
+    let nc_base = next_id(tx, "nonconformances")?;
+    let mut hasher = Sha256::new();
+    let mut nc_hasher = Sha256::new();
+    let mut ncs: Vec<NcRow> = Vec::new();
+    let mut out = Vec::with_capacity(inspections.len());
+    let mut failed = 0;
+    for (k, new) in inspections.iter_mut().enumerate() {
+        let id = base + k as i64;
+        new.row.id = id;
+        new.row.event_seq = seq;
+        for r in &mut new.results {
+            r.inspection_id = id;
+        }
+        for a in &mut new.attachments {
+            a.inspection_id = id;
+        }
+        if new.row.verdict == Verdict::Fail {
+            failed += 1;
+        }
+        hash_inspection_as(
+            INSPECTION_HASH_VERSION,
+            &mut hasher,
+            &new.row,
+            &new.results,
+            &new.attachments,
+        );
+        let nc_id = new.nc_summary.as_ref().map(|summary| {
+            let row = NcRow {
+                id: nc_base + ncs.len() as i64,
+                inspection_id: id,
+                opened_at: new.row.recorded_at,
+                summary: summary.clone(),
+                event_seq: seq,
+            };
+            nc_hasher.update(row_hash(&row).as_bytes());
+            let nc_id = row.id;
+            ncs.push(row);
+            nc_id
+        });
+        out.push((id, nc_id));
+    }
+    for chunk in inspections.chunks(CHUNK) {
+        insert_inspections(tx, chunk, seq)?;
+    }
+    for chunk in ncs.chunks(CHUNK * 4) {
+        tx.execute(
                 "INSERT INTO nonconformances (id, inspection_id, opened_at, summary, event_seq)
                  SELECT *, $5::bigint FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])",
                 &[
@@ -637,33 +856,33 @@ impl PostgresStore {
                     &seq,
                 ],
             )?;
-        }
-        let count = out.len();
-        let span = match count {
-            0 => (0, 0),
-            n => (base, base + n as i64 - 1),
-        };
-        let detail = inspections_detail(
-            header.note,
-            count,
-            failed,
-            span,
-            &hex::encode(hasher.finalize()),
-            ncs.len(),
-            &hex::encode(nc_hasher.finalize()),
-        );
-        let event = chained_event(
-            seq,
-            prev_hash,
-            at,
-            (header.actor, header.action, header.record),
-            &detail,
-        );
-        write_event(&mut tx, &event)?;
-        tx.commit()?;
-        Ok(out)
     }
+    let count = out.len();
+    let span = match count {
+        0 => (0, 0),
+        n => (base, base + n as i64 - 1),
+    };
+    let detail = inspections_detail(
+        header.note,
+        count,
+        failed,
+        span,
+        &hex::encode(hasher.finalize()),
+        ncs.len(),
+        &hex::encode(nc_hasher.finalize()),
+    );
+    let event = chained_event(
+        seq,
+        prev_hash,
+        at,
+        (header.actor, header.action, header.record),
+        &detail,
+    );
+    write_event(tx, &event)?;
+    Ok(out)
+}
 
+impl PostgresStore {
     fn records_where(&mut self, doc: Option<&str>) -> Result<Records> {
         let filter = if doc.is_some() {
             "WHERE doc_id = $1::text"
@@ -1244,8 +1463,7 @@ impl Store for PostgresStore {
         batch: InspectionBatch,
     ) -> Result<Vec<(i64, Option<i64>)>> {
         let (header, inspections) = batch.split();
-        self.write_inspections(at, header, inspections)
-            .map_err(|e| self.explain(e))
+        self.record_grouped(at, header, inspections)
     }
 
     fn record_inspection_stream(
@@ -1254,20 +1472,16 @@ impl Store for PostgresStore {
         header: BatchHeader,
         rows: &mut dyn Iterator<Item = Result<NewInspection>>,
     ) -> Result<Vec<(i64, Option<i64>)>> {
-        // Read whole before the write lock is taken: a problem further down
-        // the file leaves nothing recorded, and others record meanwhile.
-        let mut inspections = Vec::new();
-        for new in rows {
-            let new = new?;
-            if !new.attachments.is_empty() {
-                anyhow::bail!(
-                    "an import records no photos; attach them when an inspection is recorded on its own"
-                );
-            }
-            inspections.push(new);
-        }
-        self.write_inspections(at, header, inspections)
-            .map_err(|e| self.explain(e))
+        // Staged without the write lock: a problem further down the file
+        // leaves nothing recorded, and others record meanwhile.
+        let result = match pg_import::stage(&mut self.client, rows) {
+            Ok(staged) => pg_import::move_in(&mut self.client, WRITE_LOCK, at, header, staged)
+                .map_err(|e| self.explain(e)),
+            Err(pg_import::StageError::Db(e)) => Err(self.explain(e)),
+            Err(pg_import::StageError::Rows(e)) => Err(e),
+        };
+        let _ = self.client.batch_execute(pg_import::DROP_STAGING);
+        result
     }
 
     fn inspections(&mut self, f: &InspectionFilter) -> Result<Vec<InspectionRow>> {
@@ -1525,6 +1739,113 @@ impl Store for PostgresStore {
         let inspections = self.count("SELECT count(*) FROM inspections", &[])?;
         let results = self.count("SELECT count(*) FROM item_results", &[])?;
         Ok((inspections, results))
+    }
+
+    fn dump(&mut self, tables: &[&'static str], each: super::copy::RowSink<'_>) -> Result<()> {
+        let (url, timeout) = (self.url.clone(), self.busy_timeout);
+        let e = |err| explain(err, &url, timeout);
+        // One snapshot, whatever the stations record meanwhile.
+        let mut tx = self
+            .client
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(e)?;
+        for &table in tables {
+            let sql = format!("SELECT * FROM {table} ORDER BY {}", key_of(table));
+            let rows = tx
+                .query_raw(sql.as_str(), std::iter::empty::<i64>())
+                .map_err(e)?;
+            let mut columns: Vec<String> = Vec::new();
+            let mut rows = rows;
+            while let Some(row) =
+                postgres::fallible_iterator::FallibleIterator::next(&mut rows).map_err(e)?
+            {
+                if columns.is_empty() {
+                    columns = row.columns().iter().map(|c| c.name().to_string()).collect();
+                }
+                let mut values = Vec::with_capacity(columns.len());
+                for (k, column) in row.columns().iter().enumerate() {
+                    use postgres::types::Type;
+                    let t = column.type_();
+                    let cell = if *t == Type::INT8 {
+                        row.try_get::<_, Option<i64>>(k).map(|v| v.map(Cell::Int))
+                    } else if *t == Type::INT4 {
+                        row.try_get::<_, Option<i32>>(k)
+                            .map(|v| v.map(|i| Cell::Int(i64::from(i))))
+                    } else if *t == Type::BOOL {
+                        row.try_get::<_, Option<bool>>(k)
+                            .map(|v| v.map(|b| Cell::Int(i64::from(b))))
+                    } else if *t == Type::FLOAT8 {
+                        row.try_get::<_, Option<f64>>(k).map(|v| v.map(Cell::Real))
+                    } else {
+                        row.try_get::<_, Option<String>>(k)
+                            .map(|v| v.map(Cell::Text))
+                    };
+                    values.push(cell.map_err(e)?.unwrap_or(Cell::Null));
+                }
+                each(table, &columns, values)?;
+            }
+        }
+        tx.commit().map_err(e)
+    }
+
+    fn load_begin(&mut self) -> Result<()> {
+        let (url, timeout) = (self.url.clone(), self.busy_timeout);
+        let e = |err| explain(err, &url, timeout);
+        self.client.batch_execute("BEGIN").map_err(e)?;
+        self.loading = true;
+        let mut check = || -> Result<()> {
+            self.client
+                .execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
+                .map_err(e)?;
+            for table in TABLES {
+                let held: i64 = self
+                    .client
+                    .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+                    .and_then(|r| r.try_get(0))
+                    .map_err(e)?;
+                if held > 0 {
+                    return Err(anyhow::Error::new(StoreFailure(ErrorKind::Conflict)).context(format!(
+                        "`{url}` already holds records ({held} rows in {table}); a copy goes only into empty records, and nothing was written\n\nhelp: copy into a new SQLite file, or a new, empty PostgreSQL database (createdb)"
+                    )));
+                }
+            }
+            Ok(())
+        };
+        let checked = check();
+        if checked.is_err() {
+            let _ = self.client.batch_execute("ROLLBACK");
+        }
+        checked
+    }
+
+    fn load_rows(&mut self, table: &str, columns: &[String], rows: &[Vec<Cell>]) -> Result<()> {
+        use std::io::Write as _;
+        let names: Vec<String> = columns.iter().map(|c| quoted(c)).collect();
+        let mut text = String::new();
+        copy_text(rows, &mut text);
+        let (url, timeout) = (self.url.clone(), self.busy_timeout);
+        let e = |err| explain(err, &url, timeout);
+        let mut writer = self
+            .client
+            .copy_in(&format!("COPY {table} ({}) FROM STDIN", names.join(", ")))
+            .map_err(e)?;
+        writer.write_all(text.as_bytes()).map_err(|io| {
+            anyhow!(io).context(format!("could not send rows of {table} to `{url}`"))
+        })?;
+        writer.finish().map_err(e)?;
+        Ok(())
+    }
+
+    fn load_end(&mut self, commit: bool) -> Result<()> {
+        let sql = if commit { "COMMIT" } else { "ROLLBACK" };
+        self.client
+            .batch_execute(sql)
+            .map_err(|err| self.explain(err))?;
+        self.loading = false;
+        Ok(())
     }
 }
 

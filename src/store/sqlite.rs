@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{ErrorKind, StoreFailure};
 
+use super::copy::Cell;
 use super::photos::PhotoFiles;
 use super::{
     AcknowledgementRow, Appended, AttachmentRow, Batch, BatchHeader, ChainHead, ChangeRow,
@@ -2261,6 +2262,100 @@ impl Store for SqliteStore {
         load().map_err(|e| explain(e, &path, timeout))
     }
 
+    fn dump(&mut self, tables: &[&'static str], each: super::copy::RowSink<'_>) -> Result<()> {
+        // One read transaction: a snapshot, whatever others record meanwhile.
+        self.conn
+            .execute_batch("BEGIN")
+            .map_err(|e| self.explain(e))?;
+        let mut dump_all = || -> Result<()> {
+            for &table in tables {
+                let sql = format!(
+                    "SELECT * FROM {table} ORDER BY {}",
+                    super::copy::key_of(table)
+                );
+                let mut stmt = self.conn.prepare(&sql).map_err(|e| self.explain(e))?;
+                let columns: Vec<String> = stmt.column_names().map(|c| c.to_string()).collect();
+                let mut rows = stmt.query([]).map_err(|e| self.explain(e))?;
+                while let Some(row) = rows.next().map_err(|e| self.explain(e))? {
+                    let mut values = Vec::with_capacity(columns.len());
+                    for (k, column) in columns.iter().enumerate() {
+                        values.push(match row.get_ref(k).map_err(|e| self.explain(e))? {
+                            ValueRef::Null => Cell::Null,
+                            ValueRef::Integer(i) => Cell::Int(i),
+                            ValueRef::Real(f) => Cell::Real(f),
+                            ValueRef::Text(t) => Cell::Text(
+                                String::from_utf8(t.to_vec())
+                                    .map_err(|_| anyhow!("a value of `{table}.{column}` in `{}` is not UTF-8 text", self.path.display()))?,
+                            ),
+                            ValueRef::Blob(_) => {
+                                anyhow::bail!(
+                                    "`{table}.{column}` in `{}` holds bytes where sopbook keeps text or numbers",
+                                    self.path.display()
+                                )
+                            }
+                        });
+                    }
+                    each(table, &columns, values)?;
+                }
+            }
+            Ok(())
+        };
+        let done = dump_all();
+        let _ = self.conn.execute_batch("COMMIT");
+        done
+    }
+
+    fn load_begin(&mut self) -> Result<()> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.explain(e))?;
+        for table in TABLES {
+            let held: i64 = self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+                .map_err(|e| self.explain(e))?;
+            if held > 0 {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                return Err(anyhow::Error::new(StoreFailure(ErrorKind::Conflict)).context(format!(
+                    "`{}` already holds records ({held} rows in {table}); a copy goes only into empty records, and nothing was written\n\nhelp: copy into a new SQLite file, or a new, empty PostgreSQL database (createdb)",
+                    self.path.display()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn load_rows(&mut self, table: &str, columns: &[String], rows: &[Vec<Cell>]) -> Result<()> {
+        let names: Vec<String> = columns.iter().map(|c| super::copy::quoted(c)).collect();
+        let marks: Vec<String> = (1..=columns.len()).map(|k| format!("?{k}")).collect();
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES ({})",
+            names.join(", "),
+            marks.join(", ")
+        );
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let mut stmt = self
+            .conn
+            .prepare_cached(&sql)
+            .map_err(|e| explain(e, &path, timeout))?;
+        for row in rows {
+            let values = row.iter().map(|c| match c {
+                Cell::Null => rusqlite::types::Value::Null,
+                Cell::Int(i) => rusqlite::types::Value::Integer(*i),
+                Cell::Real(f) => rusqlite::types::Value::Real(*f),
+                Cell::Text(t) => rusqlite::types::Value::Text(t.clone()),
+            });
+            stmt.execute(rusqlite::params_from_iter(values))
+                .map_err(|e| explain(e, &path, timeout))?;
+        }
+        Ok(())
+    }
+
+    fn load_end(&mut self, commit: bool) -> Result<()> {
+        let sql = if commit { "COMMIT" } else { "ROLLBACK" };
+        self.conn.execute_batch(sql).map_err(|e| self.explain(e))
+    }
+
     fn inspection_range(&mut self, from: i64, to: i64, version: u8) -> Result<RangeCheck> {
         range_check(&self.conn, from, to, version)
             .map_err(|e| explain(e, &self.path, self.busy_timeout))
@@ -2810,7 +2905,7 @@ mod staging {
 
 /// The queue of inspection batches waiting to be written, one per records
 /// file in this process (see `SqliteStore::record_grouped`).
-mod group {
+pub(super) mod group {
     use std::collections::HashMap;
     use std::path::{Path, PathBuf};
     use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard};

@@ -668,3 +668,139 @@ fn lots_their_decisions_and_approvals_are_recorded_read_and_verified() {
         assert_eq!((a1, a2), (b1, b2));
     }
 }
+
+/// Every row of `from` into the empty `to`, as `db copy` moves them.
+fn copy_all(from: &mut dyn Store, to: &mut dyn Store) {
+    to.load_begin().unwrap();
+    from.dump(&TABLES, &mut |table, columns, row| {
+        to.load_rows(table, columns, &[row])
+    })
+    .unwrap();
+    to.load_end(true).unwrap();
+}
+
+#[test]
+fn records_copied_value_for_value_verify_on_either_backend_and_only_into_empty_ones() {
+    let sources = backends("copy_from");
+    for source in &sources {
+        let mut from = source.open();
+        let rev = from.append(at(), release("QC-010")).unwrap().ids[0];
+        // Text COPY reads specially, a double with no short decimal, a NULL.
+        let mut odd = inspection(rev, "tab\there\\n, back\\slash\nnew line", 0.1 + 0.2, "s1");
+        odd.results[1].note = "\r\\N\t\"".into();
+        record(from.as_mut(), vec![odd, inspection(rev, "L2", 11.5, "s2")]);
+        let before = from.status().unwrap();
+        for target in backends(&format!("copy_to_{}", source.name())) {
+            let mut to = target.open();
+            copy_all(from.as_mut(), to.as_mut());
+            let v = intact(to.as_mut(), target.name());
+            assert_eq!(v.events, 2, "{} to {}", source.name(), target.name());
+            let after = to.status().unwrap();
+            let rows = |s: &StoreStatus| s.tables.iter().map(|t| t.rows).collect::<Vec<_>>();
+            assert_eq!(rows(&after), rows(&before));
+            assert_eq!(
+                after.head.as_ref().map(|h| &h.hash),
+                before.head.as_ref().map(|h| &h.hash)
+            );
+            let results = |s: &mut dyn Store| {
+                let ids: Vec<i64> = s
+                    .inspections(&InspectionFilter::default())
+                    .unwrap()
+                    .iter()
+                    .map(|i| i.id)
+                    .collect();
+                let all: Vec<_> = ids.iter().map(|&id| s.item_results(id).unwrap()).collect();
+                serde_json::to_string(&all).unwrap()
+            };
+            assert_eq!(results(to.as_mut()), results(from.as_mut()));
+            // Into records that hold anything: refused, nothing written.
+            let again = to.load_begin().unwrap_err();
+            assert!(
+                format!("{again:#}").contains("already holds records (2 rows in events)"),
+                "{again:#}"
+            );
+            assert_eq!(rows(&to.status().unwrap()), rows(&before));
+        }
+        // A copy ended without its commit leaves nothing.
+        let target = backends(&format!("copy_abort_{}", source.name())).remove(0);
+        let mut to = target.open();
+        to.load_begin().unwrap();
+        from.dump(&["events"], &mut |table, columns, row| {
+            to.load_rows(table, columns, &[row])
+        })
+        .unwrap();
+        to.load_end(false).unwrap();
+        assert_eq!(to.status().unwrap().head.map(|h| h.seq), None);
+    }
+}
+
+#[test]
+fn an_import_staged_while_another_station_records_gets_the_next_ids_and_verifies() {
+    for b in backends("import_overtaken") {
+        let mut store = b.open();
+        let rev = store.append(at(), release("QC-010")).unwrap().ids[0];
+        let mut other = b.open();
+        let mut k = 0;
+        let mut rows = std::iter::from_fn(|| {
+            k += 1;
+            if k == 3 {
+                // Another station records while the file is still being read.
+                record(other.as_mut(), vec![inspection(rev, "OTHER", 11.0, "s9")]);
+            }
+            (k <= 5).then(|| Ok(inspection(rev, "IMPORT", 9.0 + k as f64, "s1")))
+        });
+        let ids = store
+            .record_inspection_stream(
+                at(),
+                BatchHeader {
+                    actor: "ivan".into(),
+                    action: "imported".into(),
+                    record: "QC-010".into(),
+                    note: serde_json::json!({ "file": "batch.csv" }),
+                },
+                &mut rows,
+            )
+            .unwrap();
+        let name = b.name();
+        // The other station's inspection came first, and its nonconformance.
+        assert_eq!(
+            ids,
+            vec![
+                (2, None),
+                (3, Some(2)),
+                (4, Some(3)),
+                (5, Some(4)),
+                (6, Some(5))
+            ],
+            "{name}"
+        );
+        let v = intact(store.as_mut(), name);
+        assert_eq!(v.events, 3, "{name}");
+        // An import that fails on a row leaves nothing, and the next one works.
+        let mut bad = (0..3).map(|n| {
+            if n == 2 {
+                Err(anyhow::anyhow!("line 4: not a number"))
+            } else {
+                Ok(inspection(rev, "BAD", 9.0, "s1"))
+            }
+        });
+        let header = BatchHeader {
+            actor: "ivan".into(),
+            action: "imported".into(),
+            record: "QC-010".into(),
+            note: serde_json::json!({}),
+        };
+        assert!(
+            store
+                .record_inspection_stream(at(), header.clone(), &mut bad)
+                .is_err()
+        );
+        assert_eq!(store.counts().unwrap().0, 6, "{name}");
+        let mut good = (0..2).map(|_| Ok(inspection(rev, "GOOD", 9.0, "s1")));
+        let ids = store
+            .record_inspection_stream(at(), header, &mut good)
+            .unwrap();
+        assert_eq!(ids, vec![(7, None), (8, None)], "{name}");
+        intact(store.as_mut(), name);
+    }
+}

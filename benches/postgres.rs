@@ -1,0 +1,399 @@
+//! The records on PostgreSQL against SQLite, in one run:
+//!
+//!     SOPBOOK_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres \
+//!       cargo bench --bench postgres -- [INSPECTIONS] [PER_CLIENT]     (default 100000 50)
+//!
+//! - import of INSPECTIONS x 10 items from CSV into PostgreSQL (the release
+//!   binary, `sopbook inspections import`), against a plain `COPY` of the
+//!   same rows into the same tables of another database on the same server;
+//! - recorders: 1, 4, 8, 16 and 32 API clients of one `sopbook serve` at
+//!   once, each posting PER_CLIENT inspections over a kept connection, on
+//!   SQLite and then on PostgreSQL: inspections per second and the median
+//!   and p99 time of a submit. Then every inspection sent is in the records
+//!   once and `audit verify` says the chain is intact.
+//!
+//! The URL names a server and a user who may create databases; the
+//! benchmark makes its own and drops them.
+
+#[path = "common/mod.rs"]
+mod common;
+
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{ITEMS, PASSWORD, released_workspace_on, sopbook, value};
+
+const CLIENTS: [usize; 5] = [1, 4, 8, 16, 32];
+
+fn sopbook_cmd(root: &Path) -> Command {
+    let mut cmd = Command::new(sopbook());
+    cmd.current_dir(root)
+        .env("XDG_CONFIG_HOME", root.join(".config"))
+        .env("NO_COLOR", "1")
+        .env_remove("SOPBOOK_DATABASE")
+        .env_remove("SOPBOOK_WORKSPACE");
+    cmd
+}
+
+fn ok(root: &Path, args: &[&str], password: bool) -> String {
+    let mut cmd = sopbook_cmd(root);
+    cmd.args(args);
+    if password {
+        cmd.env("SOPBOOK_PASSWORD", PASSWORD);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "sopbook {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A database of the benchmark's own, dropped at the end.
+struct Db {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl Db {
+    fn new(admin: &str, name: &str) -> Db {
+        let mut c = postgres::Client::connect(admin, postgres::NoTls).unwrap();
+        c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .unwrap();
+        c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+        let base = admin.rsplit_once('/').map_or(admin, |(b, _)| b);
+        Db {
+            admin: admin.to_string(),
+            name: name.to_string(),
+            url: format!("{base}/{name}"),
+        }
+    }
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = c.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
+/// One keep-alive HTTP/1.1 connection to the server.
+struct Connection {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+}
+
+impl Connection {
+    fn open(port: u16) -> Connection {
+        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.set_nodelay(true).unwrap();
+        Connection {
+            reader: BufReader::new(stream.try_clone().unwrap()),
+            writer: stream,
+        }
+    }
+
+    fn post(&mut self, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
+        let mut request = format!("POST {path} HTTP/1.1\r\nHost: bench\r\n");
+        for (k, v) in headers {
+            request.push_str(&format!("{k}: {v}\r\n"));
+        }
+        request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+        self.writer.write_all(request.as_bytes()).unwrap();
+        let mut status_line = String::new();
+        self.reader.read_line(&mut status_line).unwrap();
+        let status: u16 = status_line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no status in {status_line:?}"));
+        let mut length = 0usize;
+        loop {
+            let mut line = String::new();
+            self.reader.read_line(&mut line).unwrap();
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = line.split_once(':')
+                && k.eq_ignore_ascii_case("content-length")
+            {
+                length = v.trim().parse().unwrap();
+            }
+        }
+        let mut body = vec![0u8; length];
+        self.reader.read_exact(&mut body).unwrap();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn serve(root: &Path, port: u16) -> Child {
+    let mut child = sopbook_cmd(root)
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .args(["--station", "bench", "--idle", "off"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        if line.unwrap().starts_with("Serving the floor") {
+            std::thread::spawn(move || for _ in lines {});
+            return child;
+        }
+    }
+    let _ = child.wait();
+    panic!("sopbook serve stopped before serving");
+}
+
+fn inspection_json(serial: &str) -> String {
+    let entries: Vec<String> = (0..ITEMS)
+        .map(|k| {
+            let n: usize = serial.bytes().map(usize::from).sum();
+            let v = value(n, k);
+            let v = if v == "p" { "pass".to_string() } else { v };
+            format!("{{\"item\":\"i{k}\",\"value\":\"{v}\"}}")
+        })
+        .collect();
+    format!(
+        "{{\"checklist\":\"CL-001\",\"lot\":\"R\",\"serial\":\"{serial}\",\"entries\":[{}]}}",
+        entries.join(",")
+    )
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let at = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[at]
+}
+
+/// `clients` recorders at once, `each` inspections each: (per second, median, p99).
+fn recorders(port: u16, token: &str, clients: usize, each: usize) -> (f64, Duration, Duration) {
+    let started = Instant::now();
+    let threads: Vec<_> = (0..clients)
+        .map(|c| {
+            let token = token.to_string();
+            std::thread::spawn(move || {
+                let mut conn = Connection::open(port);
+                let auth = format!("Bearer {token}");
+                let mut times = Vec::with_capacity(each);
+                for k in 0..each {
+                    let serial = format!("R{clients}-{c}-{k}");
+                    let body = inspection_json(&serial);
+                    let t = Instant::now();
+                    let (status, answer) = conn.post(
+                        "/api/v1/inspections",
+                        &[
+                            ("Authorization", &auth),
+                            ("Content-Type", "application/json"),
+                            ("Idempotency-Key", &serial),
+                        ],
+                        &body,
+                    );
+                    times.push(t.elapsed());
+                    assert_eq!(status, 201, "{answer}");
+                }
+                times
+            })
+        })
+        .collect();
+    let mut times: Vec<Duration> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    let took = started.elapsed();
+    times.sort();
+    (
+        (clients * each) as f64 / took.as_secs_f64(),
+        percentile(&times, 0.5),
+        percentile(&times, 0.99),
+    )
+}
+
+/// The recorders on the records `database` names (None: SQLite).
+fn recorders_on(root: &Path, database: Option<&str>, each: usize) -> Vec<(usize, f64)> {
+    let backend = if database.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    std::fs::create_dir_all(root).unwrap();
+    drop(released_workspace_on(root, database));
+    let token = ok(root, &["token", "create", "--as", "ann"], true)
+        .trim()
+        .to_string();
+    let port = free_port();
+    let mut server = serve(root, port);
+    let mut out = Vec::new();
+    for clients in CLIENTS {
+        let (rate, median, p99) = recorders(port, &token, clients, each);
+        println!(
+            "{backend:<10}  {clients:>2} recorders  {rate:7.1} inspections/s   submit median {:6.1} ms   p99 {:6.1} ms",
+            median.as_secs_f64() * 1e3,
+            p99.as_secs_f64() * 1e3
+        );
+        out.push((clients, rate));
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    let sent: usize = CLIENTS.iter().map(|c| c * each).sum();
+    let list = ok(
+        root,
+        &["inspections", "list", "--lot", "R", "--json"],
+        false,
+    );
+    let list: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let mut serials: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["serial"].as_str().unwrap())
+        .collect();
+    serials.sort();
+    serials.dedup();
+    assert_eq!(serials.len(), sent, "every inspection sent, once");
+    let verify = sopbook_cmd(root)
+        .args(["audit", "verify"])
+        .output()
+        .unwrap();
+    assert!(verify.status.success());
+    println!("{backend:<10}  {sent} inspections sent, {sent} recorded once; audit verify intact");
+    out
+}
+
+fn main() {
+    let Ok(admin) = std::env::var("SOPBOOK_TEST_POSTGRES_URL") else {
+        eprintln!("set SOPBOOK_TEST_POSTGRES_URL to a PostgreSQL server (see the README)");
+        std::process::exit(2);
+    };
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let n = args.first().copied().unwrap_or(100_000);
+    let each = args.get(1).copied().unwrap_or(50);
+    let dir = tempfile::tempdir().unwrap();
+    let pid = std::process::id();
+
+    // 1. The import against a plain COPY of the same rows.
+    let db = Db::new(&admin, &format!("sopbook_bench_import_{pid}"));
+    let root = dir.path().join("import");
+    std::fs::create_dir_all(&root).unwrap();
+    drop(released_workspace_on(&root, Some(&db.url)));
+    let mut csv = String::from("checklist,lot,serial,inspector,station,recorded_at");
+    for k in 0..ITEMS {
+        write!(csv, ",i{k}").unwrap();
+    }
+    csv.push('\n');
+    for i in 0..n {
+        write!(csv, "CL-001,L{},S{i},ann,line-1,", i / 100).unwrap();
+        for k in 0..ITEMS {
+            write!(csv, ",{}", value(i, k)).unwrap();
+        }
+        csv.push('\n');
+    }
+    std::fs::write(root.join("batch.csv"), &csv).unwrap();
+    let started = Instant::now();
+    ok(
+        &root,
+        &["inspections", "import", "batch.csv", "--as", "ann"],
+        false,
+    );
+    let import = started.elapsed();
+
+    let plain = Db::new(&admin, &format!("sopbook_bench_copy_{pid}"));
+    let copy = {
+        let mut c = postgres::Client::connect(&plain.url, postgres::NoTls).unwrap();
+        c.batch_execute(
+            "CREATE TABLE inspections (id BIGINT PRIMARY KEY, checklist_id TEXT COLLATE \"C\" NOT NULL, revision_id BIGINT NOT NULL, revision_number BIGINT NOT NULL, lot TEXT COLLATE \"C\" NOT NULL, serial TEXT COLLATE \"C\" NOT NULL, inspector TEXT COLLATE \"C\" NOT NULL, station TEXT COLLATE \"C\" NOT NULL, recorded_at TEXT COLLATE \"C\" NOT NULL, verdict TEXT COLLATE \"C\" NOT NULL, reinspects BIGINT, event_seq BIGINT NOT NULL);
+             CREATE TABLE item_results (inspection_id BIGINT NOT NULL, position BIGINT NOT NULL, item_id TEXT COLLATE \"C\" NOT NULL, value TEXT COLLATE \"C\" NOT NULL, number DOUBLE PRECISION, outcome TEXT COLLATE \"C\" NOT NULL, note TEXT COLLATE \"C\" NOT NULL, PRIMARY KEY (inspection_id, position));
+             CREATE INDEX inspections_checklist ON inspections (checklist_id, recorded_at);
+             CREATE INDEX inspections_lot ON inspections (lot);
+             CREATE INDEX item_results_failed ON item_results (item_id) WHERE outcome = 'fail';",
+        )
+        .unwrap();
+        let at = sopbook::store::timestamp(chrono::Utc::now());
+        let started = Instant::now();
+        let mut tx = c.transaction().unwrap();
+        {
+            let mut w = tx.copy_in("COPY inspections FROM STDIN").unwrap();
+            let mut buf = String::new();
+            for i in 0..n {
+                writeln!(
+                    buf,
+                    "{}\tCL-001\t1\t1\tL{}\tS{i}\tann\tline-1\t{at}\tpass\t\\N\t1",
+                    i + 1,
+                    i / 100
+                )
+                .unwrap();
+                if buf.len() > 1 << 20 {
+                    w.write_all(buf.as_bytes()).unwrap();
+                    buf.clear();
+                }
+            }
+            w.write_all(buf.as_bytes()).unwrap();
+            w.finish().unwrap();
+        }
+        {
+            let mut w = tx.copy_in("COPY item_results FROM STDIN").unwrap();
+            let mut buf = String::new();
+            for i in 0..n {
+                for k in 0..ITEMS {
+                    let v = value(i, k);
+                    let num = if v.parse::<f64>().is_ok() {
+                        v.clone()
+                    } else {
+                        "\\N".into()
+                    };
+                    writeln!(buf, "{}\t{}\ti{k}\t{v}\t{num}\tpass\t", i + 1, k + 1).unwrap();
+                }
+                if buf.len() > 1 << 20 {
+                    w.write_all(buf.as_bytes()).unwrap();
+                    buf.clear();
+                }
+            }
+            w.write_all(buf.as_bytes()).unwrap();
+            w.finish().unwrap();
+        }
+        tx.commit().unwrap();
+        started.elapsed()
+    };
+    println!(
+        "PostgreSQL import {n} x {ITEMS} items   {:8.3} s   plain COPY of the same rows {:.3} s   {:.2}x",
+        import.as_secs_f64(),
+        copy.as_secs_f64(),
+        import.as_secs_f64() / copy.as_secs_f64()
+    );
+    drop(plain);
+    drop(db);
+
+    // 2. Recorders at once, on each backend.
+    let sqlite = recorders_on(&dir.path().join("sqlite"), None, each);
+    let db = Db::new(&admin, &format!("sopbook_bench_recorders_{pid}"));
+    let pg = recorders_on(&dir.path().join("postgres"), Some(&db.url), each);
+    let rate = |v: &[(usize, f64)], c: usize| v.iter().find(|r| r.0 == c).map_or(0.0, |r| r.1);
+    println!(
+        "32 recorders on PostgreSQL {:.1}/s = {:.2}x 8 on SQLite ({:.1}/s)",
+        rate(&pg, 32),
+        rate(&pg, 32) / rate(&sqlite, 8),
+        rate(&sqlite, 8)
+    );
+}

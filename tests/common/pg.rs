@@ -1,0 +1,214 @@
+//! PostgreSQL for the tests: a database of its own on the server
+//! `SOPBOOK_TEST_POSTGRES_URL` names (`.ci/run` starts one), or a whole
+//! server of its own for a test that stops it. Without the variable these
+//! tests say they were skipped.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// The test server's URL, or `None` after saying that `test` was skipped.
+pub fn admin_url(test: &str) -> Option<String> {
+    match std::env::var("SOPBOOK_TEST_POSTGRES_URL") {
+        Ok(url) => Some(url),
+        Err(_) => {
+            eprintln!(
+                "skipped {test} on PostgreSQL: SOPBOOK_TEST_POSTGRES_URL is not set (.ci/run sets it)"
+            );
+            None
+        }
+    }
+}
+
+/// A database of its own on the test server, dropped at the end.
+pub struct PgDb {
+    admin: String,
+    pub name: String,
+    pub url: String,
+}
+
+impl PgDb {
+    pub fn new(test: &str) -> Option<PgDb> {
+        let admin = admin_url(test)?;
+        Some(PgDb::on(
+            &admin,
+            &format!("sopbook_{}_{test}", std::process::id()),
+        ))
+    }
+
+    /// A database `name` on the server `admin` names.
+    pub fn on(admin: &str, name: &str) -> PgDb {
+        let mut client = postgres::Client::connect(admin, postgres::NoTls).unwrap();
+        client
+            .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .unwrap();
+        client
+            .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+            .unwrap();
+        let base = admin.rsplit_once('/').map_or(admin, |(b, _)| b);
+        PgDb {
+            admin: admin.to_string(),
+            name: name.to_string(),
+            url: format!("{base}/{name}"),
+        }
+    }
+
+    /// A client connected to this database, as its owner.
+    pub fn client(&self) -> postgres::Client {
+        postgres::Client::connect(&self.url, postgres::NoTls).unwrap()
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = c.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
+/// A throwaway PostgreSQL server of its own, found and started as
+/// `.ci/run` does (as the `postgres` user when the tests run as root),
+/// for a test that stops and starts it.
+pub struct PgServer {
+    bin: PathBuf,
+    dir: tempfile::TempDir,
+    as_postgres: bool,
+    pub port: u16,
+}
+
+impl PgServer {
+    /// `None` (saying why) when the tests have no PostgreSQL.
+    pub fn start(test: &str) -> Option<PgServer> {
+        admin_url(test)?;
+        let mut bins: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+            .map(|d| d.flatten().map(|e| e.path().join("bin")).collect())
+            .unwrap_or_default();
+        bins.retain(|b| b.join("initdb").exists());
+        bins.sort_by_key(|b| {
+            b.parent()
+                .and_then(|v| v.file_name())
+                .and_then(|v| v.to_str())
+                .and_then(|v| v.parse::<u32>().ok())
+                .unwrap_or(0)
+        });
+        let Some(bin) = bins.pop() else {
+            eprintln!("skipped {test}: no PostgreSQL server binaries in /usr/lib/postgresql/*/bin");
+            return None;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        // SAFETY: geteuid has no preconditions.
+        let as_postgres = unsafe { libc::geteuid() } == 0;
+        if as_postgres {
+            let ok = Command::new("chown")
+                .arg("postgres")
+                .arg(dir.path())
+                .status()
+                .unwrap();
+            assert!(ok.success());
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let server = PgServer {
+            bin,
+            dir,
+            as_postgres,
+            port,
+        };
+        let data = server.dir.path().join("data");
+        server.pg(
+            "initdb",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+            ],
+        );
+        server.up();
+        Some(server)
+    }
+
+    fn pg(&self, tool: &str, args: &[&str]) {
+        let exe = self.bin.join(tool);
+        let mut cmd = if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(&exe);
+            c
+        } else {
+            Command::new(&exe)
+        };
+        let out = cmd.args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{tool} {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Starts the server and waits until it answers.
+    pub fn up(&self) {
+        let data = self.dir.path().join("data");
+        let log = self.dir.path().join("log");
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1",
+            self.port,
+            self.dir.path().display()
+        );
+        self.pg(
+            "pg_ctl",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-w",
+                "-l",
+                log.to_str().unwrap(),
+                "-o",
+                &options,
+                "start",
+            ],
+        );
+    }
+
+    /// Stops the server at once, as a crash or a pulled cable would.
+    pub fn down(&self) {
+        let data = self.dir.path().join("data");
+        self.pg(
+            "pg_ctl",
+            &["-D", data.to_str().unwrap(), "-m", "immediate", "stop"],
+        );
+    }
+
+    /// The administrator's URL (user `postgres`, trusted on loopback).
+    pub fn url(&self, db: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{db}", self.port)
+    }
+}
+
+impl Drop for PgServer {
+    fn drop(&mut self) {
+        let data = self.dir.path().join("data");
+        let exe = self.bin.join("pg_ctl");
+        let mut cmd = if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(&exe);
+            c
+        } else {
+            Command::new(&exe)
+        };
+        let _ = cmd
+            .args(["-D", data.to_str().unwrap(), "-m", "immediate", "stop"])
+            .output();
+    }
+}
