@@ -180,8 +180,9 @@ fn verify_catches_every_change_deletion_and_forged_row_in_every_table() {
     conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
     drop(conn);
     let clean = fs::read(&db).unwrap();
-    // Each attempt, and what to try instead when the schema's own CHECK refuses it.
-    let mut attempts: Vec<(String, Option<String>)> = Vec::new();
+    // Each attempt, and what to try instead when the schema's own CHECK or
+    // UNIQUE constraint refuses it.
+    let mut attempts: Vec<(String, Vec<String>)> = Vec::new();
     for table in TABLES {
         let conn = rusqlite::Connection::open(&db).unwrap();
         let columns: Vec<String> = conn
@@ -225,13 +226,19 @@ fn verify_catches_every_change_deletion_and_forged_row_in_every_table() {
                     "UPDATE {table} SET {column} = {} WHERE {key}",
                     changed(&value)
                 ),
-                // Another value the column already holds elsewhere (kinds, verdicts).
-                Some(format!(
-                    "UPDATE {table} SET {column} = (SELECT {column} FROM {table} t WHERE t.{column} IS NOT {table}.{column} LIMIT 1) WHERE {key}"
-                )),
+                vec![
+                    // Another value the column already holds elsewhere (kinds, verdicts).
+                    format!(
+                        "UPDATE {table} SET {column} = (SELECT {column} FROM {table} t WHERE t.{column} IS NOT {table}.{column} LIMIT 1) WHERE {key}"
+                    ),
+                    // A text no other row holds (an id that is part of a unique key).
+                    format!(
+                        "UPDATE {table} SET {column} = {column} || 'x' WHERE {key} AND typeof({column}) = 'text'"
+                    ),
+                ],
             ));
         }
-        attempts.push((format!("DELETE FROM {table} WHERE {key}"), None));
+        attempts.push((format!("DELETE FROM {table} WHERE {key}"), Vec::new()));
         let list = columns.join(", ");
         let forged = if *table == "attachments" {
             format!(
@@ -272,7 +279,7 @@ fn verify_catches_every_change_deletion_and_forged_row_in_every_table() {
                 unique_free.join(", ")
             )
         };
-        attempts.push((forged, None));
+        attempts.push((forged, Vec::new()));
     }
     let mut missed = Vec::new();
     let mut refused_by_schema = 0;
@@ -287,15 +294,17 @@ fn verify_catches_every_change_deletion_and_forged_row_in_every_table() {
             .unwrap();
         }
         if let Err(e) = conn.execute_batch(sql) {
-            match instead {
-                Some(other) if e.to_string().contains("CHECK") => {
-                    if conn.execute_batch(other).is_err() || conn.changes() == 0 {
-                        // No other value the schema accepts: the schema itself refuses the change.
-                        refused_by_schema += 1;
-                        continue;
-                    }
-                }
-                _ => panic!("{sql}: {e}"),
+            let refused = e.to_string().contains("CHECK") || e.to_string().contains("UNIQUE");
+            if !refused || instead.is_empty() {
+                panic!("{sql}: {e}");
+            }
+            if !instead
+                .iter()
+                .any(|other| conn.execute_batch(other).is_ok() && conn.changes() > 0)
+            {
+                // No other value the schema accepts: the schema itself refuses the change.
+                refused_by_schema += 1;
+                continue;
             }
         }
         drop(conn);
