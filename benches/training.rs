@@ -124,11 +124,13 @@ fn fill(ctx: &mut Context, people: usize, sops: usize) {
         }
         let inserts = std::mem::take(batch);
         // What training needs of each text, kept at release as `release` does.
-        let facts: Vec<(usize, TextFacts)> = inserts
+        let facts: Vec<(usize, String, TextFacts)> = inserts
             .iter()
             .enumerate()
             .filter_map(|(i, insert)| match insert {
-                Insert::Revision(r) => Some((i, text_facts(r.kind, &r.path, &r.content))),
+                Insert::Revision(r) => {
+                    Some((i, r.doc_id.clone(), text_facts(r.kind, &r.path, &r.content)))
+                }
                 _ => None,
             })
             .collect();
@@ -146,9 +148,9 @@ fn fill(ctx: &mut Context, people: usize, sops: usize) {
                 },
             )
             .unwrap();
-        let facts: Vec<(i64, TextFacts)> = facts
+        let facts: Vec<(i64, String, TextFacts)> = facts
             .into_iter()
-            .map(|(i, f)| (appended.ids[i], f))
+            .map(|(i, doc, f)| (appended.ids[i], doc, f))
             .collect();
         training::keep_facts(ctx, &facts);
     };

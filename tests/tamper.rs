@@ -661,6 +661,27 @@ fn facts_kept_beside_a_text_that_the_text_does_not_say_are_caught() {
         "{}",
         run.stderr
     );
+
+    // The roles a reading list looks documents up by, altered alone.
+    let ws = common::Ws::fixture("base");
+    ws.release_all();
+    let db = ws.path().join(".sopbook/records.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER text_facts_no_update;
+         UPDATE text_facts SET roles = '|nobody|'
+         WHERE revision_id = (SELECT id FROM revisions WHERE doc_id = 'QC-001');",
+    )
+    .unwrap();
+    assert_eq!(conn.changes(), 1);
+    drop(conn);
+    let run = ws.run(&["audit", "verify"]);
+    assert_eq!(run.code, 1, "altered roles passed: {}", run.stderr);
+    assert!(
+        run.stderr.contains("the text_facts row of revision"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// A value of the same type that differs from `v` (given as text), as SQL.

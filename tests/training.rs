@@ -637,6 +637,8 @@ fn the_matrix_is_the_same_from_the_facts_kept_at_release_and_from_the_texts() {
             ws.run(&["training", "--compliance", "--json"]),
             ws.run(&["reading-list", "--as", "cay", "--json"]),
             ws.run(&["reading-list", "--as", "dan"]),
+            ws.run(&["reading-list", "--as", "bob", "--json"]),
+            ws.run(&["reading-list", "--as", "ann", "--json"]),
         ]
         .map(|run| {
             assert_eq!(run.code, 0, "{}", run.stderr);

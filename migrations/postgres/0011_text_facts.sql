@@ -4,6 +4,8 @@
 
 CREATE TABLE text_facts (
     revision_id  BIGINT PRIMARY KEY REFERENCES revisions (id),
+    doc_id       TEXT COLLATE "C" NOT NULL,
+    roles        TEXT COLLATE "C" NOT NULL,
     facts        TEXT COLLATE "C" NOT NULL
 );
 

@@ -7,6 +7,11 @@
 
 CREATE TABLE text_facts (
     revision_id  INTEGER PRIMARY KEY REFERENCES revisions(id),
+    doc_id       TEXT NOT NULL,
+    -- The roles who must read it, as `|role|role|`; `*` for a checklist
+    -- that takes its procedure's roles: a reading list reads only the
+    -- documents whose revisions name one of the person's roles.
+    roles        TEXT NOT NULL,
     facts        TEXT NOT NULL
 );
 

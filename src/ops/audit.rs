@@ -176,15 +176,18 @@ fn facts_problems(store: &mut dyn crate::store::Store) -> Result<Vec<String>> {
     };
     let revisions = records.revisions;
     let ids: Vec<i64> = revisions.iter().map(|r| r.id).collect();
-    let kept: std::collections::HashMap<i64, String> =
-        store.text_facts(&ids)?.into_iter().collect();
+    let kept: std::collections::HashMap<i64, crate::store::KeptFacts> = store
+        .text_facts(&ids)?
+        .into_iter()
+        .map(|k| (k.revision_id, k))
+        .collect();
     let mut problems = Vec::new();
     for r in &revisions {
-        let Some(json) = kept.get(&r.id) else {
+        let Some(k) = kept.get(&r.id) else {
             continue;
         };
         let derived = crate::workspace::text_facts(r.kind, &r.path, &r.content);
-        if serde_json::from_str::<crate::model::TextFacts>(json).ok() != Some(derived) {
+        if super::training::kept(r.id, &r.doc_id, &derived).as_ref() != Some(k) {
             problems.push(format!(
                 "what is kept of {} rev {}'s text (who must read it, its section, its length) is not what the text says: the text_facts row of revision {} was altered",
                 r.doc_id, r.number, r.id

@@ -296,7 +296,7 @@ pub fn release(ctx: &mut Context, input: ReleaseInput<'_>) -> Result<InReview> {
         },
     )?;
     if let Some(&revision_id) = appended.ids.first() {
-        super::training::keep_facts(ctx, &[(revision_id, facts)]);
+        super::training::keep_facts(ctx, &[(revision_id, id.to_string(), facts)]);
     }
     Ok(InReview {
         record,

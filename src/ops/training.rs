@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::model::control::{Control, Status};
 use crate::model::records::DocKind;
 use crate::model::{Person, ReadingPathSlot, TextFacts};
-use crate::store::{AcknowledgementRow, Batch, Insert, Records, RevisionRow, Store};
+use crate::store::{AcknowledgementRow, Batch, Insert, KeptFacts, Records, RevisionRow, Store};
 use crate::workspace::{Workspace, text_facts};
 
 /// Where a person stands with one document.
@@ -211,10 +211,10 @@ fn in_force<'r>(
 fn facts_of(store: &mut dyn Store, revs: &[&RevisionRow]) -> Result<HashMap<i64, TextFacts>> {
     let ids: Vec<i64> = revs.iter().map(|r| r.id).collect();
     let mut facts: HashMap<i64, TextFacts> = HashMap::with_capacity(ids.len());
-    for (id, json) in store.text_facts(&ids)? {
+    for kept in store.text_facts(&ids)? {
         // Facts that do not read back are derived again from the text.
-        if let Ok(f) = serde_json::from_str(&json) {
-            facts.insert(id, f);
+        if let Ok(f) = serde_json::from_str(&kept.facts) {
+            facts.insert(kept.revision_id, f);
         }
     }
     let missing: Vec<i64> = revs
@@ -241,10 +241,10 @@ fn facts_of(store: &mut dyn Store, revs: &[&RevisionRow]) -> Result<HashMap<i64,
 /// are derived from the texts, which are the records: when they cannot be
 /// kept, training reads the texts instead, so a failure here is no failure
 /// of the release.
-pub fn keep_facts(ctx: &mut Context, facts: &[(i64, TextFacts)]) {
-    let rows: Vec<(i64, String)> = facts
+pub fn keep_facts(ctx: &mut Context, facts: &[(i64, String, TextFacts)]) {
+    let rows: Vec<KeptFacts> = facts
         .iter()
-        .filter_map(|(id, f)| Some((*id, serde_json::to_string(f).ok()?)))
+        .filter_map(|(id, doc_id, f)| kept(*id, doc_id, f))
         .collect();
     if let Ok(store) = ctx.store() {
         let _ = store.keep_text_facts(&rows);
@@ -277,6 +277,25 @@ type ByReader<'a> = HashMap<
     Vec<&'a AcknowledgementRow>,
     std::hash::BuildHasherDefault<QuickHash>,
 >;
+
+/// What the store keeps of revision `id` of `doc_id` whose text says `f`.
+pub fn kept(id: i64, doc_id: &str, f: &TextFacts) -> Option<KeptFacts> {
+    Some(KeptFacts {
+        revision_id: id,
+        doc_id: doc_id.to_string(),
+        roles: roles_key(f),
+        facts: serde_json::to_string(f).ok()?,
+    })
+}
+
+/// The roles of `f` as the store looks them up: `|role|role|`, or `*` for a
+/// checklist that takes its procedure's roles.
+fn roles_key(f: &TextFacts) -> String {
+    if f.parsed && f.roles.is_empty() && f.sop.is_some() {
+        return "*".to_string();
+    }
+    f.roles.iter().fold("|".to_string(), |key, r| key + r + "|")
+}
 
 /// The read-and-understood records by person and document.
 struct Readings<'a>(ByReader<'a>);
@@ -457,7 +476,11 @@ pub fn reading_list(ctx: &mut Context, person: &str) -> Result<ReadingList> {
 fn list_of(ctx: &mut Context, person: &Person) -> Result<ReadingList> {
     let today = ctx.today();
     let store = ctx.store()?;
-    let records = store.records_outline()?;
+    // Only the documents whose revisions name one of the person's roles.
+    let records = match store.docs_for_roles(&person.roles)? {
+        Some(docs) => store.records_outline_of(&docs)?,
+        None => store.records_outline()?,
+    };
     let acks = store.acknowledgements_of(&person.id)?;
     let readings = Readings::new(&acks);
     let docs = in_force(&records, today, ctx.store()?)?;

@@ -98,6 +98,17 @@ impl GroupBy {
     }
 }
 
+/// What is kept beside a revision's text (migration 0011): its facts as
+/// JSON, and the roles among them as `|role|role|` (`*`: a checklist that
+/// takes its procedure's roles) for finding a person's documents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeptFacts {
+    pub revision_id: i64,
+    pub doc_id: String,
+    pub roles: String,
+    pub facts: String,
+}
+
 /// One row of a grouped count.
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupCount {
@@ -253,12 +264,27 @@ pub trait Store: Send {
             .map(|r| (r.id, r.content))
             .collect())
     }
-    /// The facts kept of each revision of `ids` (id, facts as JSON): none
-    /// for a revision whose facts were never kept.
-    fn text_facts(&mut self, ids: &[i64]) -> Result<Vec<(i64, String)>>;
-    /// Keeps what is derived from revisions' texts (id, facts as JSON); a
-    /// revision whose facts are kept already keeps them.
-    fn keep_text_facts(&mut self, facts: &[(i64, String)]) -> Result<()>;
+    /// The facts kept of each revision of `ids`: none for a revision whose
+    /// facts were never kept.
+    fn text_facts(&mut self, ids: &[i64]) -> Result<Vec<KeptFacts>>;
+    /// Keeps what is derived from revisions' texts; a revision whose facts
+    /// are kept already keeps them.
+    fn keep_text_facts(&mut self, facts: &[KeptFacts]) -> Result<()>;
+    /// The documents that one of `roles` may have to read: those with a
+    /// revision whose kept facts name one of them, and every checklist that
+    /// takes its procedure's roles. None when a revision has no facts kept
+    /// (then any document may be).
+    fn docs_for_roles(&mut self, _roles: &[String]) -> Result<Option<Vec<String>>> {
+        Ok(None)
+    }
+    /// [`Store::records_outline`] of the documents `docs` only.
+    fn records_outline_of(&mut self, docs: &[String]) -> Result<Records> {
+        let mut all = self.records_outline()?;
+        all.revisions.retain(|r| docs.contains(&r.doc_id));
+        all.changes.retain(|r| docs.contains(&r.doc_id));
+        all.signatures.retain(|r| docs.contains(&r.doc_id));
+        Ok(all)
+    }
     /// The same for one document only.
     fn records_of(&mut self, doc_id: &str) -> Result<Records> {
         let mut all = self.records()?;

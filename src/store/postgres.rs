@@ -32,9 +32,9 @@ use super::sqlite::Access;
 use super::{
     AcknowledgementRow, Appended, AttachmentRow, Batch, BatchHeader, ChainHead, ChangeRow,
     CredentialRow, EventRow, GENESIS, GroupBy, GroupCount, INSPECTION_HASH_VERSION,
-    InspectionBatch, InspectionFields, InspectionFilter, InspectionRow, ItemResultRow, KeyResetRow,
-    LotApprovalRow, LotCloseRow, LotDecision, LotRow, NcRow, NcStepRow, NewInspection, NewRow,
-    RangeCheck, RangeWalk, Records, ResultFields, RevisionRow, RosterRow, SealRow, Sealer,
+    InspectionBatch, InspectionFields, InspectionFilter, InspectionRow, ItemResultRow, KeptFacts,
+    KeyResetRow, LotApprovalRow, LotCloseRow, LotDecision, LotRow, NcRow, NcStepRow, NewInspection,
+    NewRow, RangeCheck, RangeWalk, Records, ResultFields, RevisionRow, RosterRow, SealRow, Sealer,
     SessionEndRow, SessionRow, Severity, SignatureRow, SigningKeyRow, Store, StoreStatus, TABLES,
     TableCount, VoidRow, append_rows, chained_event, hash_inspection_as, inspections_detail,
     row_hash, timestamp,
@@ -1307,30 +1307,39 @@ impl Store for PostgresStore {
         )
     }
 
-    fn text_facts(&mut self, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+    fn text_facts(&mut self, ids: &[i64]) -> Result<Vec<KeptFacts>> {
         let stmt = self
-            .prepared("SELECT revision_id, facts FROM text_facts WHERE revision_id = ANY($1) ORDER BY revision_id")
+            .prepared("SELECT revision_id, doc_id, roles, facts FROM text_facts WHERE revision_id = ANY($1) ORDER BY revision_id")
             .map_err(|e| self.explain(e))?;
         let rows = self
             .client
             .query(&stmt, &[&ids])
             .map_err(|e| self.explain(e))?;
         rows.iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .map(|r| {
+                Ok(KeptFacts {
+                    revision_id: r.try_get(0)?,
+                    doc_id: r.try_get(1)?,
+                    roles: r.try_get(2)?,
+                    facts: r.try_get(3)?,
+                })
+            })
             .collect::<Result<Vec<_>>>()
             .map_err(|e| self.damaged(e))
     }
 
-    fn keep_text_facts(&mut self, facts: &[(i64, String)]) -> Result<()> {
-        let (ids, texts): (Vec<i64>, Vec<&str>) =
-            facts.iter().map(|(id, f)| (*id, f.as_str())).unzip();
+    fn keep_text_facts(&mut self, facts: &[KeptFacts]) -> Result<()> {
+        let ids: Vec<i64> = facts.iter().map(|f| f.revision_id).collect();
+        let docs: Vec<&str> = facts.iter().map(|f| f.doc_id.as_str()).collect();
+        let roles: Vec<&str> = facts.iter().map(|f| f.roles.as_str()).collect();
+        let texts: Vec<&str> = facts.iter().map(|f| f.facts.as_str()).collect();
         let stmt = self
             .prepared(
-                "INSERT INTO text_facts (revision_id, facts) SELECT * FROM unnest($1::bigint[], $2::text[]) ON CONFLICT (revision_id) DO NOTHING",
+                "INSERT INTO text_facts (revision_id, doc_id, roles, facts) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) ON CONFLICT (revision_id) DO NOTHING",
             )
             .map_err(|e| self.explain(e))?;
         self.client
-            .execute(&stmt, &[&ids, &texts])
+            .execute(&stmt, &[&ids, &docs, &roles, &texts])
             .map_err(|e| self.explain(e))?;
         Ok(())
     }

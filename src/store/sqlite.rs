@@ -24,12 +24,20 @@ use super::{
     AcknowledgementRow, Appended, AttachmentRow, Batch, BatchHeader, ChainHead, ChangeRow,
     CredentialRow, EventRow, GENESIS, GroupBy, GroupCount, INSPECTION_HASH_VERSION,
     InspectionBatch, InspectionEncoder, InspectionFields, InspectionFilter, InspectionRow,
-    ItemResultRow, KeyResetRow, NcRow, NcStepRow, NewInspection, NewRow, RangeCheck, RangeWalk,
-    Records, ResultFields, RevisionRow, RosterRow, SealRow, Sealer, SessionEndRow, SessionRow,
-    SignatureRow, SigningKeyRow, Store, StoreStatus, TABLES, TableCount, VoidRow, append_rows,
-    chained_event, encoding_without_id, hash_inspection_as, hash_with_id, inspections_detail,
-    row_hash, timestamp,
+    ItemResultRow, KeptFacts, KeyResetRow, NcRow, NcStepRow, NewInspection, NewRow, RangeCheck,
+    RangeWalk, Records, ResultFields, RevisionRow, RosterRow, SealRow, Sealer, SessionEndRow,
+    SessionRow, SignatureRow, SigningKeyRow, Store, StoreStatus, TABLES, TableCount, VoidRow,
+    append_rows, chained_event, encoding_without_id, hash_inspection_as, hash_with_id,
+    inspections_detail, row_hash, timestamp,
 };
+
+/// Which documents' records to read.
+#[derive(Clone, Copy)]
+enum DocFilter<'a> {
+    All,
+    One(&'a str),
+    Many(&'a [String]),
+}
 
 /// Migrations in order; the database's `user_version` is how many have run.
 const MIGRATIONS: &[&str] = &[
@@ -449,15 +457,14 @@ impl SqliteStore {
 
     /// Revisions, changes and signatures, of one document or of all.
     fn load_records(&self, doc: Option<&str>) -> Result<Records> {
-        self.load_records_with(doc, false)
+        let filter = doc.map_or(DocFilter::All, DocFilter::One);
+        self.load_records_with(filter, false)
     }
 
-    /// The records; `content` is the column expression for the revisions'
-    /// text (`''` to leave it out).
-    /// The records, of one document or all; with `outline`, without the
-    /// texts no one needs to know what is in force (see
+    /// The records of the documents `filter` names; with `outline`, without
+    /// the texts no one needs to know what is in force (see
     /// [`Store::records_outline`]), which SQLite then need not copy out.
-    fn load_records_with(&self, doc: Option<&str>, outline: bool) -> Result<Records> {
+    fn load_records_with(&self, docs: DocFilter<'_>, outline: bool) -> Result<Records> {
         let (content, reason, approver_roles, hash, note) = if outline {
             ("''", "''", "''", "''", "''")
         } else {
@@ -469,15 +476,17 @@ impl SqliteStore {
                 "note",
             )
         };
-        // With a document, its rows only, through the doc_id indexes. (The
+        // With documents, their rows only, through the doc_id indexes. (A
         // value is cast: see `BOUND_TEXT`.)
-        let filter = if doc.is_some() {
-            "WHERE doc_id = CAST(?1 AS TEXT)"
-        } else {
-            ""
+        let (filter, arg) = match docs {
+            DocFilter::All => ("", None),
+            DocFilter::One(id) => ("WHERE doc_id = CAST(?1 AS TEXT)", Some(id.to_string())),
+            DocFilter::Many(ids) => (
+                "WHERE doc_id IN (SELECT value FROM json_each(?1))",
+                Some(serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_string())),
+            ),
         };
-        let args: Vec<&str> = doc.into_iter().collect();
-        let args = rusqlite::params_from_iter(args);
+        let args = rusqlite::params_from_iter(arg.iter());
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let load = || -> rusqlite::Result<Records> {
             let mut stmt = self.conn.prepare_cached(&format!(
@@ -1455,7 +1464,7 @@ impl Store for SqliteStore {
     }
 
     fn records_outline(&mut self) -> Result<Records> {
-        self.load_records_with(None, true)
+        self.load_records_with(DocFilter::All, true)
     }
 
     fn revision_contents(&mut self, ids: &[i64]) -> Result<Vec<(i64, String)>> {
@@ -1472,24 +1481,31 @@ impl Store for SqliteStore {
         load().map_err(|e| explain(e, &path, timeout))
     }
 
-    fn text_facts(&mut self, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+    fn text_facts(&mut self, ids: &[i64]) -> Result<Vec<KeptFacts>> {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_string());
-        let load = || -> rusqlite::Result<Vec<(i64, String)>> {
+        let load = || -> rusqlite::Result<Vec<KeptFacts>> {
             if !self.has_table("text_facts")? {
                 return Ok(Vec::new());
             }
             self.conn
                 .prepare_cached(
-                    "SELECT revision_id, facts FROM text_facts WHERE revision_id IN (SELECT value FROM json_each(?1)) ORDER BY revision_id",
+                    "SELECT revision_id, doc_id, roles, facts FROM text_facts WHERE revision_id IN (SELECT value FROM json_each(?1)) ORDER BY revision_id",
                 )?
-                .query_map([list.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .query_map([list.as_str()], |r| {
+                    Ok(KeptFacts {
+                        revision_id: r.get(0)?,
+                        doc_id: r.get(1)?,
+                        roles: r.get(2)?,
+                        facts: r.get(3)?,
+                    })
+                })?
                 .collect()
         };
         load().map_err(|e| explain(e, &path, timeout))
     }
 
-    fn keep_text_facts(&mut self, facts: &[(i64, String)]) -> Result<()> {
+    fn keep_text_facts(&mut self, facts: &[KeptFacts]) -> Result<()> {
         let (path, timeout) = (self.path.clone(), self.busy_timeout);
         let queue = self.queue.clone();
         let _gate = queue.gate();
@@ -1497,10 +1513,10 @@ impl Store for SqliteStore {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
             let inserted = (|| {
                 let mut insert = self.conn.prepare_cached(
-                    "INSERT OR IGNORE INTO text_facts (revision_id, facts) VALUES (?1, ?2)",
+                    "INSERT OR IGNORE INTO text_facts (revision_id, doc_id, roles, facts) VALUES (?1, ?2, ?3, ?4)",
                 )?;
-                for (id, json) in facts {
-                    insert.execute(rusqlite::params![id, json])?;
+                for f in facts {
+                    insert.execute(rusqlite::params![f.revision_id, f.doc_id, f.roles, f.facts])?;
                 }
                 Ok(())
             })();
@@ -1513,6 +1529,40 @@ impl Store for SqliteStore {
             }
         };
         keep().map_err(|e| explain(e, &path, timeout))
+    }
+
+    fn docs_for_roles(&mut self, roles: &[String]) -> Result<Option<Vec<String>>> {
+        let (path, timeout) = (self.path.clone(), self.busy_timeout);
+        let list = serde_json::to_string(roles).unwrap_or_else(|_| "[]".to_string());
+        let load = || -> rusqlite::Result<Option<Vec<String>>> {
+            if !self.has_table("text_facts")? {
+                return Ok(None);
+            }
+            let all_kept: bool = self
+                .conn
+                .prepare_cached(
+                    "SELECT (SELECT count(*) FROM revisions) = (SELECT count(*) FROM text_facts)",
+                )?
+                .query_row([], |r| r.get(0))?;
+            if !all_kept {
+                return Ok(None);
+            }
+            // A role's `_` matches any character in LIKE: a document too
+            // many is read and left out, none is missed.
+            self.conn
+                .prepare_cached(
+                    "SELECT DISTINCT doc_id FROM text_facts
+                     WHERE roles = '*' OR EXISTS (SELECT 1 FROM json_each(?1) WHERE text_facts.roles LIKE '%|' || value || '|%')",
+                )?
+                .query_map([list.as_str()], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()
+                .map(Some)
+        };
+        load().map_err(|e| explain(e, &path, timeout))
+    }
+
+    fn records_outline_of(&mut self, docs: &[String]) -> Result<Records> {
+        self.load_records_with(DocFilter::Many(docs), true)
     }
 
     fn events(&mut self) -> Result<Vec<EventRow>> {
