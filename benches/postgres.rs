@@ -17,15 +17,17 @@
 
 #[path = "common/mod.rs"]
 mod common;
+#[path = "common/http.rs"]
+mod http;
 
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{ITEMS, PASSWORD, released_workspace_on, sopbook, value};
+use http::{Connection, free_port};
 
 const CLIENTS: [usize; 5] = [1, 4, 8, 16, 32];
 
@@ -87,64 +89,6 @@ impl Drop for Db {
     }
 }
 
-/// One keep-alive HTTP/1.1 connection to the server.
-struct Connection {
-    reader: BufReader<TcpStream>,
-    writer: TcpStream,
-}
-
-impl Connection {
-    fn open(port: u16) -> Connection {
-        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        stream.set_nodelay(true).unwrap();
-        Connection {
-            reader: BufReader::new(stream.try_clone().unwrap()),
-            writer: stream,
-        }
-    }
-
-    fn post(&mut self, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
-        let mut request = format!("POST {path} HTTP/1.1\r\nHost: bench\r\n");
-        for (k, v) in headers {
-            request.push_str(&format!("{k}: {v}\r\n"));
-        }
-        request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
-        self.writer.write_all(request.as_bytes()).unwrap();
-        let mut status_line = String::new();
-        self.reader.read_line(&mut status_line).unwrap();
-        let status: u16 = status_line
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| panic!("no status in {status_line:?}"));
-        let mut length = 0usize;
-        loop {
-            let mut line = String::new();
-            self.reader.read_line(&mut line).unwrap();
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some((k, v)) = line.split_once(':')
-                && k.eq_ignore_ascii_case("content-length")
-            {
-                length = v.trim().parse().unwrap();
-            }
-        }
-        let mut body = vec![0u8; length];
-        self.reader.read_exact(&mut body).unwrap();
-        (status, String::from_utf8_lossy(&body).into_owned())
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn serve(root: &Path, port: u16) -> Child {
     let mut child = sopbook_cmd(root)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
@@ -199,7 +143,8 @@ fn recorders(port: u16, token: &str, clients: usize, each: usize) -> (f64, Durat
                     let serial = format!("R{clients}-{c}-{k}");
                     let body = inspection_json(&serial);
                     let t = Instant::now();
-                    let (status, answer) = conn.post(
+                    let (status, answer) = conn.send(
+                        "POST",
                         "/api/v1/inspections",
                         &[
                             ("Authorization", &auth),

@@ -884,13 +884,36 @@ fn write_inspections_in(
 
 impl PostgresStore {
     fn records_where(&mut self, doc: Option<&str>) -> Result<Records> {
-        let filter = if doc.is_some() {
-            "WHERE doc_id = $1::text"
+        let docs: Option<Vec<String>> = doc.map(|d| vec![d.to_string()]);
+        self.records_of_docs(docs.as_deref(), false)
+    }
+
+    /// The records of the documents `docs` (all without); with `outline`,
+    /// without the texts training does not use (see `Store::records_outline`).
+    fn records_of_docs(&mut self, docs: Option<&[String]>, outline: bool) -> Result<Records> {
+        let filter = if docs.is_some() {
+            "WHERE doc_id = ANY($1::text[])"
         } else {
             ""
         };
-        let args: Vec<&(dyn ToSql + Sync)> = match &doc {
-            Some(d) => vec![d],
+        let (content, reason, approver_roles, hash, note) = if outline {
+            ("''", "''", "''", "''", "''")
+        } else {
+            (
+                "content",
+                "reason",
+                "approver_roles",
+                "content_hash",
+                "note",
+            )
+        };
+        let list: Vec<&str> = docs
+            .unwrap_or_default()
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let args: Vec<&(dyn ToSql + Sync)> = match docs {
+            Some(_) => vec![&list],
             None => vec![],
         };
         let (url, timeout) = (self.url.clone(), self.busy_timeout);
@@ -899,7 +922,7 @@ impl PostgresStore {
             .client
             .query(
                 &format!(
-                    "SELECT id, doc_id, kind, number, title, path, content, content_hash, summary, minor, author, created_at, event_seq
+                    "SELECT id, doc_id, kind, number, title, path, {content}, content_hash, summary, minor, author, created_at, event_seq
                      FROM revisions {filter} ORDER BY id"
                 ),
                 &args,
@@ -930,7 +953,7 @@ impl PostgresStore {
             .client
             .query(
                 &format!(
-                    "SELECT id, doc_id, kind, revision_id, requested_by, reason, effective_date, required, approver_roles, created_at, event_seq
+                    "SELECT id, doc_id, kind, revision_id, requested_by, {reason}, effective_date, required, {approver_roles}, created_at, event_seq
                      FROM changes {filter} ORDER BY id"
                 ),
                 &args,
@@ -966,7 +989,7 @@ impl PostgresStore {
             .client
             .query(
                 &format!(
-                    "SELECT id, change_id, doc_id, revision_id, signer, meaning, signed_at, content_hash, note, event_seq
+                    "SELECT id, change_id, doc_id, revision_id, signer, meaning, signed_at, {hash}, {note}, event_seq
                      FROM signatures {filter} ORDER BY id"
                 ),
                 &args,
@@ -1367,6 +1390,60 @@ impl Store for PostgresStore {
 
     fn records_of(&mut self, doc_id: &str) -> Result<Records> {
         self.records_where(Some(doc_id))
+    }
+
+    fn records_outline(&mut self) -> Result<Records> {
+        self.records_of_docs(None, true)
+    }
+
+    fn records_outline_of(&mut self, docs: &[String]) -> Result<Records> {
+        self.records_of_docs(Some(docs), true)
+    }
+
+    fn revision_contents(&mut self, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+        let stmt = self
+            .prepared("SELECT id, content FROM revisions WHERE id = ANY($1) ORDER BY id")
+            .map_err(|e| self.explain(e))?;
+        let rows = self
+            .client
+            .query(&stmt, &[&ids])
+            .map_err(|e| self.explain(e))?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect::<Result<Vec<_>>>()
+            .map_err(|e| self.damaged(e))
+    }
+
+    fn docs_for_roles(&mut self, roles: &[String]) -> Result<Option<Vec<String>>> {
+        let stmt = self
+            .prepared("SELECT (SELECT count(*) FROM revisions) = (SELECT count(*) FROM text_facts)")
+            .map_err(|e| self.explain(e))?;
+        let all_kept: bool = self
+            .client
+            .query_one(&stmt, &[])
+            .map_err(|e| self.explain(e))?
+            .try_get(0)
+            .map_err(|e| self.damaged(e.into()))?;
+        if !all_kept {
+            return Ok(None);
+        }
+        // As on SQLite: a role's `_` matches any character, a document too
+        // many is read and left out, none is missed.
+        let stmt = self
+            .prepared(
+                "SELECT DISTINCT doc_id FROM text_facts
+                 WHERE roles = '*' OR EXISTS (SELECT 1 FROM unnest($1::text[]) AS r(role) WHERE text_facts.roles LIKE '%|' || r.role || '|%')",
+            )
+            .map_err(|e| self.explain(e))?;
+        let rows = self
+            .client
+            .query(&stmt, &[&roles])
+            .map_err(|e| self.explain(e))?;
+        rows.iter()
+            .map(|r| Ok(r.try_get(0)?))
+            .collect::<Result<Vec<String>>>()
+            .map(Some)
+            .map_err(|e| self.damaged(e))
     }
 
     fn events(&mut self) -> Result<Vec<EventRow>> {

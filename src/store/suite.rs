@@ -804,3 +804,63 @@ fn an_import_staged_while_another_station_records_gets_the_next_ids_and_verifies
         intact(store.as_mut(), name);
     }
 }
+
+#[test]
+fn facts_kept_beside_texts_find_a_persons_documents_on_either_backend() {
+    let facts = |id: i64, doc: &str, roles: &str| KeptFacts {
+        revision_id: id,
+        doc_id: doc.into(),
+        roles: roles.into(),
+        facts: format!("{{\"doc\":\"{doc}\"}}"),
+    };
+    for b in backends("text_facts") {
+        let name = b.name();
+        let mut boxed = b.open();
+        let store = boxed.as_mut();
+        let a = store.append(at(), release("QC-031")).unwrap().ids[0];
+        let c = store.append(at(), release("CL-031")).unwrap().ids[0];
+        // Before the texts' facts are kept, any document may be anyone's.
+        assert_eq!(
+            store.docs_for_roles(&["inspector".into()]).unwrap(),
+            None,
+            "{name}"
+        );
+        store
+            .keep_text_facts(&[
+                facts(a, "QC-031", "|inspector|assembler|"),
+                facts(c, "CL-031", "*"),
+            ])
+            .unwrap();
+        // Kept once: a second keep of the same revision changes nothing.
+        store
+            .keep_text_facts(&[facts(a, "QC-031", "|clerk|")])
+            .unwrap();
+        assert_eq!(
+            store.text_facts(&[a]).unwrap(),
+            vec![facts(a, "QC-031", "|inspector|assembler|")],
+            "{name}"
+        );
+        let b_id = store.append(at(), release("CS-031")).unwrap().ids[0];
+        store
+            .keep_text_facts(&[facts(b_id, "CS-031", "|clerk|")])
+            .unwrap();
+        let mut found = store
+            .docs_for_roles(&["assembler".into()])
+            .unwrap()
+            .unwrap();
+        found.sort();
+        assert_eq!(found, vec!["CL-031", "QC-031"], "{name}");
+        let mut found = store.docs_for_roles(&["clerk".into()]).unwrap().unwrap();
+        found.sort();
+        assert_eq!(found, vec!["CL-031", "CS-031"], "{name}");
+        let outline = store.records_outline_of(&["QC-031".into()]).unwrap();
+        assert_eq!(outline.revisions.len(), 1, "{name}");
+        assert_eq!(outline.revisions[0].doc_id, "QC-031", "{name}");
+        assert!(outline.revisions[0].content.is_empty(), "{name}");
+        assert_eq!(
+            store.revision_contents(&[a]).unwrap(),
+            vec![(a, "# QC-031\n".to_string())],
+            "{name}"
+        );
+    }
+}
