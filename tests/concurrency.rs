@@ -26,26 +26,10 @@ fn sixteen_recorders_at_once_lose_nothing_and_are_never_turned_away() {
                 let mut failures = Vec::new();
                 for k in 0..each {
                     let out = Command::new(env!("CARGO_BIN_EXE_sopbook"))
-                        .args([
-                            "inspect",
-                            "CL-001",
-                            "--lot",
+                        .args(pg::passing_inspection(
                             &format!("W{w}"),
-                            "--serial",
                             &format!("S{w}-{k}"),
-                            "--as",
-                            "cay",
-                            "--set",
-                            "label=p",
-                            "--set",
-                            "length=120.1",
-                            "--set",
-                            "finish=good",
-                            "--set",
-                            "scratches=0",
-                            "--set",
-                            "remarks=fine",
-                        ])
+                        ))
                         .current_dir(&dir)
                         .env_remove("SOPBOOK_PASSWORD")
                         .env("XDG_CONFIG_HOME", dir.join(".test-config"))
@@ -134,26 +118,7 @@ fn floor_inspections_never_fail_while_a_large_import_runs_and_nothing_is_lost_or
                     let serial = format!("S{w}-{k}");
                     let started = Instant::now();
                     let out = Command::new(env!("CARGO_BIN_EXE_sopbook"))
-                        .args([
-                            "inspect",
-                            "CL-001",
-                            "--lot",
-                            &format!("F{w}"),
-                            "--serial",
-                            &serial,
-                            "--as",
-                            "cay",
-                            "--set",
-                            "label=p",
-                            "--set",
-                            "length=120.1",
-                            "--set",
-                            "finish=good",
-                            "--set",
-                            "scratches=0",
-                            "--set",
-                            "remarks=fine",
-                        ])
+                        .args(pg::passing_inspection(&format!("F{w}"), &serial))
                         .current_dir(&dir)
                         .env_remove("SOPBOOK_PASSWORD")
                         .env("SOPBOOK_BUSY_TIMEOUT_MS", "1000")
@@ -300,43 +265,8 @@ fn thirty_two_recorders_on_postgres_command_line_and_api_mixed_lose_nothing() {
     let Some(db) = pg::PgDb::new("concurrency_32") else {
         return;
     };
-    let ws = Ws::fixture("base");
-    let toml = ws.read("sopbook.toml");
-    ws.write(
-        "sopbook.toml",
-        &format!("database = \"{}\"\n{toml}", db.url),
-    );
-    ws.release_all();
-    let run = ws.run_env(&["login", "--as", "cay"], &[("SOPBOOK_PASSWORD", PASSWORD)]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let token = ws.run_env(
-        &["token", "create", "--as", "cay"],
-        &[("SOPBOOK_PASSWORD", PASSWORD)],
-    );
-    assert_eq!(token.code, 0, "{}", token.stderr);
-    let token = token.stdout.trim().to_string();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut serve = Command::new(env!("CARGO_BIN_EXE_sopbook"))
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .current_dir(ws.path())
-        .env("XDG_CONFIG_HOME", ws.path().join(".test-config"))
-        .env("NO_COLOR", "1")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "sopbook serve did not start"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    let (ws, token) = pg::base_on(&db.url);
+    let (mut serve, port) = pg::serving(&ws);
 
     let (cli, api, each) = (8, 24, 200);
     let started = std::time::Instant::now();
@@ -347,26 +277,10 @@ fn thirty_two_recorders_on_postgres_command_line_and_api_mixed_lose_nothing() {
             let mut failures = Vec::new();
             for k in 0..each {
                 let out = Command::new(env!("CARGO_BIN_EXE_sopbook"))
-                    .args([
-                        "inspect",
-                        "CL-001",
-                        "--lot",
+                    .args(pg::passing_inspection(
                         &format!("C{w}"),
-                        "--serial",
                         &format!("C{w}-{k}"),
-                        "--as",
-                        "cay",
-                        "--set",
-                        "label=p",
-                        "--set",
-                        "length=120.1",
-                        "--set",
-                        "finish=good",
-                        "--set",
-                        "scratches=0",
-                        "--set",
-                        "remarks=fine",
-                    ])
+                    ))
                     .current_dir(&dir)
                     .env_remove("SOPBOOK_PASSWORD")
                     .env("XDG_CONFIG_HOME", dir.join(".test-config"))

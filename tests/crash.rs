@@ -19,7 +19,7 @@ use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{PASSWORD, Ws};
+use common::Ws;
 
 /// Inspections in each import: enough that a kill lands inside it.
 const PER_IMPORT: usize = 1500;
@@ -207,26 +207,7 @@ fn an_import_killed_at_any_moment_on_postgres_leaves_all_or_nothing() {
 
 fn inspect(ws: &Ws, serial: &str) -> std::process::Output {
     sopbook(ws, None)
-        .args([
-            "inspect",
-            "CL-001",
-            "--lot",
-            "LOSS",
-            "--serial",
-            serial,
-            "--as",
-            "cay",
-            "--set",
-            "label=p",
-            "--set",
-            "length=120.1",
-            "--set",
-            "finish=good",
-            "--set",
-            "scratches=0",
-            "--set",
-            "remarks=fine",
-        ])
+        .args(pg::passing_inspection("LOSS", serial))
         .output()
         .unwrap()
 }
@@ -261,34 +242,8 @@ fn a_server_lost_mid_run_is_named_leaves_nothing_half_written_and_is_used_again_
         return;
     };
     let url = server.url("postgres");
-    let ws = Ws::fixture("base");
-    let toml = ws.read("sopbook.toml");
-    ws.write("sopbook.toml", &format!("database = \"{url}\"\n{toml}"));
-    ws.release_all();
-    let login = ws.run_env(&["login", "--as", "cay"], &[("SOPBOOK_PASSWORD", PASSWORD)]);
-    assert_eq!(login.code, 0, "{}", login.stderr);
-    let token = ws.run_env(
-        &["token", "create", "--as", "cay"],
-        &[("SOPBOOK_PASSWORD", PASSWORD)],
-    );
-    assert_eq!(token.code, 0, "{}", token.stderr);
-    let token = token.stdout.trim().to_string();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut serve = sopbook(&ws, None)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "sopbook serve did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let (ws, token) = pg::base_on(&url);
+    let (mut serve, port) = pg::serving(&ws);
     let body = |serial: &str| {
         format!(
             r#"{{"checklist":"CL-001","lot":"LOSS-API","serial":"{serial}","entries":[{{"item":"label","value":"pass"}},{{"item":"length","value":120.1}},{{"item":"finish","value":"good"}},{{"item":"scratches","value":0}},{{"item":"remarks","value":"fine"}}]}}"#
@@ -322,26 +277,7 @@ fn a_server_lost_mid_run_is_named_leaves_nothing_half_written_and_is_used_again_
                     .env_remove("SOPBOOK_DATABASE")
                     .env("XDG_CONFIG_HOME", dir.join(".test-config"))
                     .env("NO_COLOR", "1")
-                    .args([
-                        "inspect",
-                        "CL-001",
-                        "--lot",
-                        "LOSS",
-                        "--serial",
-                        &serial,
-                        "--as",
-                        "cay",
-                        "--set",
-                        "label=p",
-                        "--set",
-                        "length=120.1",
-                        "--set",
-                        "finish=good",
-                        "--set",
-                        "scratches=0",
-                        "--set",
-                        "remarks=fine",
-                    ])
+                    .args(pg::passing_inspection("LOSS", &serial))
                     .output()
                     .unwrap();
                 done.push((serial, out));

@@ -185,7 +185,7 @@ fn dispatch(ctx: &mut Context, env: &env::Env, command: Command) -> Result<Outco
         Command::Logout => session::logout(ctx, env),
         Command::Token(command) => token::token(ctx, &command),
         Command::Inspect(args) => {
-            session::resume(ctx, env);
+            session::resume(ctx, env)?;
             inspect::inspect(ctx, &args)
         }
         Command::Inspections(command) => inspections::inspections(ctx, &command),
@@ -194,7 +194,7 @@ fn dispatch(ctx: &mut Context, env: &env::Env, command: Command) -> Result<Outco
         Command::Spc(args) => spc::spc(ctx, &args),
         Command::Translations(args) => translations::translations(ctx, &args),
         Command::Lot(command) => {
-            session::resume(ctx, env);
+            session::resume(ctx, env)?;
             lots::lot(ctx, &command)
         }
         Command::Lots(args) => lots::lots(ctx, &args),

@@ -51,13 +51,19 @@ pub fn logout(ctx: &mut Context, env: &Env) -> Result<Outcome> {
 }
 
 /// Hands the station's sign-in, if there is one, to the context.
-pub fn resume(ctx: &mut Context, env: &Env) {
-    let Ok(path) = session_file(ctx, env) else {
-        return;
-    };
+pub fn resume(ctx: &mut Context, env: &Env) -> Result<()> {
+    // Without a config folder there is no sign-in to resume.
+    if env.config_dir.is_none() {
+        return Ok(());
+    }
+    // Records that cannot be reached (a PostgreSQL server that is down) are
+    // the command's failure, named as such: not a missing sign-in that
+    // would then ask for a password.
+    let path = session_file(ctx, env)?;
     if let Ok(text) = std::fs::read_to_string(path) {
         ctx.session_token = text.lines().nth(1).map(|t| t.trim().to_string());
     }
+    Ok(())
 }
 
 fn write_private(path: &std::path::Path, text: &str) -> Result<()> {

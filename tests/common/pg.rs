@@ -212,3 +212,77 @@ impl Drop for PgServer {
             .output();
     }
 }
+
+/// The `base` fixture keeping its records at `url`, every document in
+/// force, cay signed in for the shift and holding an API token: the
+/// workspace and the token.
+pub fn base_on(url: &str) -> (super::common::Ws, String) {
+    use super::common::{PASSWORD, Ws};
+    let ws = Ws::fixture("base");
+    let toml = ws.read("sopbook.toml");
+    ws.write("sopbook.toml", &format!("database = \"{url}\"\n{toml}"));
+    ws.release_all();
+    let login = ws.run_env(&["login", "--as", "cay"], &[("SOPBOOK_PASSWORD", PASSWORD)]);
+    assert_eq!(login.code, 0, "{}", login.stderr);
+    let token = ws.run_env(
+        &["token", "create", "--as", "cay"],
+        &[("SOPBOOK_PASSWORD", PASSWORD)],
+    );
+    assert_eq!(token.code, 0, "{}", token.stderr);
+    let token = token.stdout.trim().to_string();
+    (ws, token)
+}
+
+/// `sopbook serve` for `ws` on a free loopback port, once it answers: the
+/// process and the port.
+pub fn serving(ws: &super::common::Ws) -> (std::process::Child, u16) {
+    use std::time::{Duration, Instant};
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let serve = Command::new(env!("CARGO_BIN_EXE_sopbook"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .current_dir(ws.path())
+        .env_remove("SOPBOOK_PASSWORD")
+        .env_remove("SOPBOOK_WORKSPACE")
+        .env_remove("SOPBOOK_DATABASE")
+        .env("XDG_CONFIG_HOME", ws.path().join(".test-config"))
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "sopbook serve did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (serve, port)
+}
+
+/// The arguments of `sopbook inspect` recording a passing CL-001 of the
+/// `base` fixture for lot `lot`, serial `serial`, by cay.
+pub fn passing_inspection<'a>(lot: &'a str, serial: &'a str) -> [&'a str; 18] {
+    [
+        "inspect",
+        "CL-001",
+        "--lot",
+        lot,
+        "--serial",
+        serial,
+        "--as",
+        "cay",
+        "--set",
+        "label=p",
+        "--set",
+        "length=120.1",
+        "--set",
+        "finish=good",
+        "--set",
+        "scratches=0",
+        "--set",
+        "remarks=fine",
+    ]
+}
