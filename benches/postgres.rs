@@ -21,40 +21,14 @@ mod common;
 mod http;
 
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{ITEMS, PASSWORD, released_workspace_on, sopbook, value};
-use http::{Connection, free_port};
+use common::{ITEMS, released_workspace_on, value};
+use http::{Connection, free_port, ok, serve, sopbook_cmd};
 
 const CLIENTS: [usize; 5] = [1, 4, 8, 16, 32];
-
-fn sopbook_cmd(root: &Path) -> Command {
-    let mut cmd = Command::new(sopbook());
-    cmd.current_dir(root)
-        .env("XDG_CONFIG_HOME", root.join(".config"))
-        .env("NO_COLOR", "1")
-        .env_remove("SOPBOOK_DATABASE")
-        .env_remove("SOPBOOK_WORKSPACE");
-    cmd
-}
-
-fn ok(root: &Path, args: &[&str], password: bool) -> String {
-    let mut cmd = sopbook_cmd(root);
-    cmd.args(args);
-    if password {
-        cmd.env("SOPBOOK_PASSWORD", PASSWORD);
-    }
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "sopbook {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// A database of the benchmark's own, dropped at the end.
 struct Db {
@@ -87,26 +61,6 @@ impl Drop for Db {
             ));
         }
     }
-}
-
-fn serve(root: &Path, port: u16) -> Child {
-    let mut child = sopbook_cmd(root)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .args(["--station", "bench", "--idle", "off"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    for line in lines.by_ref() {
-        if line.unwrap().starts_with("Serving the floor") {
-            std::thread::spawn(move || for _ in lines {});
-            return child;
-        }
-    }
-    let _ = child.wait();
-    panic!("sopbook serve stopped before serving");
 }
 
 fn inspection_json(serial: &str) -> String {

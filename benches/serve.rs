@@ -26,64 +26,16 @@ mod common;
 #[path = "common/http.rs"]
 mod http;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{ITEMS, PASSWORD, released_workspace, sopbook, value};
-use http::{Connection, free_port};
+use common::{ITEMS, PASSWORD, released_workspace, value};
+use http::{Connection, free_port, ok, serve};
 
 const CLIENTS: [usize; 3] = [1, 8, 32];
-
-fn sopbook_cmd(root: &Path) -> Command {
-    let mut cmd = Command::new(sopbook());
-    cmd.current_dir(root)
-        .env("XDG_CONFIG_HOME", root.join(".config"))
-        .env("NO_COLOR", "1")
-        .env_remove("SOPBOOK_DATABASE")
-        .env_remove("SOPBOOK_WORKSPACE");
-    cmd
-}
-
-fn ok(root: &Path, args: &[&str], password: bool) -> String {
-    let mut cmd = sopbook_cmd(root);
-    cmd.args(args);
-    if password {
-        cmd.env("SOPBOOK_PASSWORD", PASSWORD);
-    }
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "sopbook {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// `sopbook serve` on `port`, once it says it is serving.
-fn serve(root: &Path, port: u16) -> Child {
-    let mut child = sopbook_cmd(root)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .args(["--station", "bench", "--idle", "off"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    for line in lines.by_ref() {
-        if line.unwrap().starts_with("Serving the floor") {
-            // Keep reading what it says, so it never blocks on a full pipe.
-            std::thread::spawn(move || for _ in lines {});
-            return child;
-        }
-    }
-    let _ = child.wait();
-    panic!("sopbook serve stopped before serving");
-}
 
 /// Signs in through the browser's form: the session cookie.
 fn browser_session(port: u16) -> String {

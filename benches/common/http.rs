@@ -1,8 +1,13 @@
-//! A bare HTTP/1.1 client for the benchmarks that load `sopbook serve`:
-//! kept connections on loopback, no TLS, no client library in the way.
+//! For the benchmarks that load `sopbook serve`: the binary run in a
+//! workspace, the server started, and a bare HTTP/1.1 client (kept
+//! connections on loopback, no TLS, no client library in the way).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use super::common::{PASSWORD, sopbook};
 
 /// One keep-alive HTTP/1.1 connection to the server.
 pub struct Connection {
@@ -68,4 +73,53 @@ pub fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// `sopbook` run in the workspace at `root`, with a config folder of its own.
+pub fn sopbook_cmd(root: &Path) -> Command {
+    let mut cmd = Command::new(sopbook());
+    cmd.current_dir(root)
+        .env("XDG_CONFIG_HOME", root.join(".config"))
+        .env("NO_COLOR", "1")
+        .env_remove("SOPBOOK_DATABASE")
+        .env_remove("SOPBOOK_WORKSPACE");
+    cmd
+}
+
+/// Runs `sopbook ARGS` (with the password when asked) and gives what it printed.
+pub fn ok(root: &Path, args: &[&str], password: bool) -> String {
+    let mut cmd = sopbook_cmd(root);
+    cmd.args(args);
+    if password {
+        cmd.env("SOPBOOK_PASSWORD", PASSWORD);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "sopbook {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `sopbook serve` on `port`, once it says it is serving.
+pub fn serve(root: &Path, port: u16) -> Child {
+    let mut child = sopbook_cmd(root)
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .args(["--station", "bench", "--idle", "off"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        if line.unwrap().starts_with("Serving the floor") {
+            // Keep reading what it says, so it never blocks on a full pipe.
+            std::thread::spawn(move || for _ in lines {});
+            return child;
+        }
+    }
+    let _ = child.wait();
+    panic!("sopbook serve stopped before serving");
 }
