@@ -71,7 +71,7 @@ pub struct PostgresStore {
     loading: bool,
     url: PgUrl,
     photos: PathBuf,
-    statements: HashMap<&'static str, Statement>,
+    statements: HashMap<String, Statement>,
     busy_timeout: Duration,
 }
 
@@ -117,7 +117,7 @@ pub mod kept {
     use std::collections::{HashMap, VecDeque};
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::{LazyLock, Mutex};
-    use std::time::Duration;
+    use std::time::{Duration, Instant};
 
     use postgres::{Client, Statement};
 
@@ -127,7 +127,13 @@ pub mod kept {
     /// server answers at once, well under a server's usual 100.
     const KEPT: usize = 32;
 
-    type Entry = (String, Client, HashMap<&'static str, Statement>);
+    /// A connection, its prepared statements, and when it was given back.
+    type Entry = (String, Client, HashMap<String, Statement>, Instant);
+
+    /// A connection given back this recently is used without asking the
+    /// server first whether it still answers: a server restarted in between
+    /// is found by the request's own first statement.
+    const FRESH: Duration = Duration::from_secs(1);
 
     static KEPT_CLIENTS: LazyLock<Mutex<VecDeque<Entry>>> = LazyLock::new(Default::default);
     static KEEPING: AtomicBool = AtomicBool::new(false);
@@ -150,23 +156,26 @@ pub mod kept {
     }
 
     /// A kept connection for `key` that still answers.
-    pub(super) fn take(key: &str) -> Option<(Client, HashMap<&'static str, Statement>)> {
+    pub(super) fn take(key: &str) -> Option<(Client, HashMap<String, Statement>)> {
         loop {
-            let (client, statements) = {
+            let (client, statements, since) = {
                 let mut kept = KEPT_CLIENTS.lock().ok()?;
-                let at = kept.iter().rposition(|(k, _, _)| k == key)?;
-                let (_, client, statements) = kept.remove(at)?;
-                (client, statements)
+                let at = kept.iter().rposition(|(k, _, _, _)| k == key)?;
+                let (_, client, statements, since) = kept.remove(at)?;
+                (client, statements, since)
             };
             // A server restarted since: that connection is gone; try the next.
             let mut client = client;
-            if !client.is_closed() && client.is_valid(Duration::from_secs(2)).is_ok() {
+            if client.is_closed() {
+                continue;
+            }
+            if since.elapsed() < FRESH || client.is_valid(Duration::from_secs(2)).is_ok() {
                 return Some((client, statements));
             }
         }
     }
 
-    pub(super) fn give(key: String, client: Client, statements: HashMap<&'static str, Statement>) {
+    pub(super) fn give(key: String, client: Client, statements: HashMap<String, Statement>) {
         if !KEEPING.load(Ordering::Relaxed) || client.is_closed() {
             return;
         }
@@ -174,7 +183,7 @@ pub mod kept {
             if kept.len() >= KEPT {
                 kept.pop_front();
             }
-            kept.push_back((key, client, statements));
+            kept.push_back((key, client, statements, Instant::now()));
         }
     }
 }
@@ -548,12 +557,16 @@ impl PostgresStore {
     }
 
     /// A statement prepared once per connection.
-    fn prepared(&mut self, sql: &'static str) -> std::result::Result<Statement, postgres::Error> {
+    fn prepared(&mut self, sql: &str) -> std::result::Result<Statement, postgres::Error> {
         if let Some(s) = self.statements.get(sql) {
             return Ok(s.clone());
         }
         let s = self.client.prepare(sql)?;
-        self.statements.insert(sql, s.clone());
+        // Queries are made from a few shapes; a bound all the same.
+        if self.statements.len() >= 512 {
+            self.statements.clear();
+        }
+        self.statements.insert(sql.to_string(), s.clone());
         Ok(s)
     }
 
@@ -758,6 +771,14 @@ impl PostgresStore {
                 .collect::<Vec<_>>()
         };
         let tickets: Vec<u64> = jobs.iter().map(|(t, _)| *t).collect();
+        // All batches at once: a few statements for the whole group. A
+        // failure that is not the server's (lost, busy) is tried again a
+        // batch at a time below, so that only the batch at fault fails.
+        match self.write_group_at_once(&jobs) {
+            Ok(answers) => return answers,
+            Err(e) if at_once_retried(&e) && !self.client.is_closed() => {}
+            Err(e) => return each(e, tickets),
+        }
         let mut tx = match self.client.transaction() {
             Ok(tx) => tx,
             Err(e) => return each(e, tickets),
@@ -788,6 +809,143 @@ impl PostgresStore {
     }
 }
 
+/// Whether a group that failed written at once is tried again a batch at
+/// a time: not when the server is gone or the write lock is busy, which
+/// would fail again after as long a wait.
+fn at_once_retried(e: &postgres::Error) -> bool {
+    match e.code() {
+        None => false,
+        Some(code) => ![
+            SqlState::LOCK_NOT_AVAILABLE,
+            SqlState::QUERY_CANCELED,
+            SqlState::ADMIN_SHUTDOWN,
+            SqlState::CRASH_SHUTDOWN,
+            SqlState::CANNOT_CONNECT_NOW,
+            SqlState::DISK_FULL,
+        ]
+        .contains(code),
+    }
+}
+
+/// The statements a group of inspection batches is written with, prepared
+/// once per connection.
+const HEAD_SQL: &str = "SELECT (SELECT seq FROM events ORDER BY seq DESC LIMIT 1),
+        (SELECT hash FROM events ORDER BY seq DESC LIMIT 1),
+        (SELECT coalesce(max(id), 0) + 1 FROM inspections),
+        (SELECT coalesce(max(id), 0) + 1 FROM nonconformances)";
+const LOCK_SQL: &str = "SELECT pg_advisory_xact_lock($1)";
+const SUBMITTED_SQL: &str = "SELECT sopbook_json(detail) -> 'note' ->> 'submission' FROM events
+     WHERE (sopbook_json(detail) -> 'note' ->> 'submission') = ANY($1::text[])";
+const EVENTS_SQL: &str = "INSERT INTO events (seq, at, actor, action, record, detail, prev_hash, hash)
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])";
+
+/// The submission key a batch's note carries (a form's), if any.
+fn submission_of(header: &BatchHeader) -> Option<&str> {
+    header.note.get("submission").and_then(|k| k.as_str())
+}
+
+impl PostgresStore {
+    /// Writes every batch of `jobs` in one transaction with a few
+    /// statements: each batch still its own event, chained in order. A
+    /// batch whose submission key is recorded already (or earlier in the
+    /// group) is answered with that and writes nothing.
+    fn write_group_at_once(
+        &mut self,
+        jobs: &[(u64, super::sqlite::group::Job)],
+    ) -> std::result::Result<Vec<(u64, super::sqlite::group::Answer)>, postgres::Error> {
+        let lock = self.prepared(LOCK_SQL)?;
+        let head = self.prepared(HEAD_SQL)?;
+        let submitted = self.prepared(SUBMITTED_SQL)?;
+        let events = self.prepared(EVENTS_SQL)?;
+        let inserts = [
+            self.prepared(INSPECTIONS_SQL)?,
+            self.prepared(RESULTS_SQL)?,
+            self.prepared(PHOTOS_SQL)?,
+            self.prepared(NCS_SQL)?,
+        ];
+        let keys: Vec<&str> = jobs
+            .iter()
+            .filter_map(|(_, j)| submission_of(&j.header))
+            .collect();
+        let mut tx = self.client.transaction()?;
+        tx.execute(&lock, &[&WRITE_LOCK])?;
+        let row = tx.query_one(&head, &[])?;
+        let mut seq: i64 = row.try_get::<_, Option<i64>>(0)?.unwrap_or(0) + 1;
+        let mut prev_hash: String = row
+            .try_get::<_, Option<String>>(1)?
+            .unwrap_or_else(|| GENESIS.to_string());
+        let mut base: i64 = row.try_get(2)?;
+        let mut nc_base: i64 = row.try_get(3)?;
+        let mut taken: std::collections::HashSet<String> = if keys.is_empty() {
+            Default::default()
+        } else {
+            tx.query(&submitted, &[&keys])?
+                .iter()
+                .map(|r| r.try_get::<_, Option<String>>(0))
+                .collect::<std::result::Result<Vec<_>, _>>()?
+                .into_iter()
+                .flatten()
+                .collect()
+        };
+        let mut answers = Vec::with_capacity(jobs.len());
+        let (mut rows, mut ncs, mut chain) = (Vec::new(), Vec::new(), Vec::new());
+        for (ticket, job) in jobs {
+            if let Some(key) = submission_of(&job.header)
+                && !taken.insert(key.to_string())
+            {
+                answers.push((
+                    *ticket,
+                    Err(anyhow!(
+                        "the form with submission key `{key}` is recorded already; nothing was recorded again"
+                    )),
+                ));
+                continue;
+            }
+            let planned = plan_inspections(
+                job.at,
+                job.header.clone(),
+                job.inspections.clone(),
+                (seq, prev_hash),
+                (base, nc_base),
+            );
+            seq += 1;
+            base += planned.inspections.len() as i64;
+            nc_base += planned.ncs.len() as i64;
+            prev_hash = planned.event.hash.clone();
+            answers.push((*ticket, Ok(planned.ids)));
+            rows.extend(planned.inspections);
+            ncs.extend(planned.ncs);
+            chain.push(planned.event);
+        }
+        for chunk in rows.chunks(CHUNK) {
+            insert_inspections(&mut tx, chunk, [&inserts[0], &inserts[1], &inserts[2]])?;
+        }
+        for chunk in ncs.chunks(CHUNK * 4) {
+            insert_ncs(&mut tx, chunk, &inserts[3])?;
+        }
+        if !chain.is_empty() {
+            tx.execute(
+                &events,
+                &[
+                    &chain.iter().map(|e| e.seq).collect::<Vec<_>>(),
+                    &chain.iter().map(|e| timestamp(e.at)).collect::<Vec<_>>(),
+                    &chain.iter().map(|e| e.actor.as_str()).collect::<Vec<_>>(),
+                    &chain.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+                    &chain.iter().map(|e| e.record.as_str()).collect::<Vec<_>>(),
+                    &chain.iter().map(|e| e.detail.as_str()).collect::<Vec<_>>(),
+                    &chain
+                        .iter()
+                        .map(|e| e.prev_hash.as_str())
+                        .collect::<Vec<_>>(),
+                    &chain.iter().map(|e| e.hash.as_str()).collect::<Vec<_>>(),
+                ],
+            )?;
+        }
+        tx.commit()?;
+        Ok(answers)
+    }
+}
+
 /// Writes a batch of inspections and its event in `tx`, under the write
 /// lock: ids are given from the largest so far, every table's rows go to
 /// the server in a few statements (arrays unnested).
@@ -795,16 +953,46 @@ fn write_inspections_in(
     tx: &mut Transaction<'_>,
     at: DateTime<Utc>,
     header: BatchHeader,
-    mut inspections: Vec<NewInspection>,
+    inspections: Vec<NewInspection>,
 ) -> std::result::Result<Vec<(i64, Option<i64>)>, postgres::Error> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
     let (seq, prev_hash) = next_event(tx)?;
     let base = next_id(tx, "inspections")?;
     let nc_base = next_id(tx, "nonconformances")?;
+    let planned = plan_inspections(at, header, inspections, (seq, prev_hash), (base, nc_base));
+    for chunk in planned.inspections.chunks(CHUNK) {
+        insert_inspections(tx, chunk, [INSPECTIONS_SQL, RESULTS_SQL, PHOTOS_SQL])?;
+    }
+    for chunk in planned.ncs.chunks(CHUNK * 4) {
+        insert_ncs(tx, chunk, NCS_SQL)?;
+    }
+    write_event(tx, &planned.event)?;
+    Ok(planned.ids)
+}
+
+/// What one batch of inspections writes, once the chain's head and the
+/// next ids are known: its rows with their ids, the nonconformances the
+/// failed ones open, and its event.
+struct Planned {
+    inspections: Vec<NewInspection>,
+    ncs: Vec<NcRow>,
+    event: EventRow,
+    ids: Vec<(i64, Option<i64>)>,
+}
+
+/// Gives the batch its ids from `base` and `nc_base` and its event the
+/// sequence number and previous hash `head`.
+fn plan_inspections(
+    at: DateTime<Utc>,
+    header: BatchHeader,
+    mut inspections: Vec<NewInspection>,
+    (seq, prev_hash): (i64, String),
+    (base, nc_base): (i64, i64),
+) -> Planned {
     let mut hasher = Sha256::new();
     let mut nc_hasher = Sha256::new();
     let mut ncs: Vec<NcRow> = Vec::new();
-    let mut out = Vec::with_capacity(inspections.len());
+    let mut ids = Vec::with_capacity(inspections.len());
     let mut failed = 0;
     for (k, new) in inspections.iter_mut().enumerate() {
         let id = base + k as i64;
@@ -839,25 +1027,9 @@ fn write_inspections_in(
             ncs.push(row);
             nc_id
         });
-        out.push((id, nc_id));
+        ids.push((id, nc_id));
     }
-    for chunk in inspections.chunks(CHUNK) {
-        insert_inspections(tx, chunk, seq)?;
-    }
-    for chunk in ncs.chunks(CHUNK * 4) {
-        tx.execute(
-                "INSERT INTO nonconformances (id, inspection_id, opened_at, summary, event_seq)
-                 SELECT *, $5::bigint FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])",
-                &[
-                    &chunk.iter().map(|n| n.id).collect::<Vec<_>>(),
-                    &chunk.iter().map(|n| n.inspection_id).collect::<Vec<_>>(),
-                    &chunk.iter().map(|n| timestamp(n.opened_at)).collect::<Vec<_>>(),
-                    &chunk.iter().map(|n| n.summary.as_str()).collect::<Vec<_>>(),
-                    &seq,
-                ],
-            )?;
-    }
-    let count = out.len();
+    let count = ids.len();
     let span = match count {
         0 => (0, 0),
         n => (base, base + n as i64 - 1),
@@ -878,8 +1050,33 @@ fn write_inspections_in(
         (header.actor, header.action, header.record),
         &detail,
     );
-    write_event(tx, &event)?;
-    Ok(out)
+    Planned {
+        inspections,
+        ncs,
+        event,
+        ids,
+    }
+}
+
+fn insert_ncs<S: postgres::ToStatement + ?Sized>(
+    tx: &mut Transaction<'_>,
+    chunk: &[NcRow],
+    sql: &S,
+) -> std::result::Result<(), postgres::Error> {
+    tx.execute(
+        sql,
+        &[
+            &chunk.iter().map(|n| n.id).collect::<Vec<_>>(),
+            &chunk.iter().map(|n| n.inspection_id).collect::<Vec<_>>(),
+            &chunk
+                .iter()
+                .map(|n| timestamp(n.opened_at))
+                .collect::<Vec<_>>(),
+            &chunk.iter().map(|n| n.summary.as_str()).collect::<Vec<_>>(),
+            &chunk.iter().map(|n| n.event_seq).collect::<Vec<_>>(),
+        ],
+    )?;
+    Ok(())
 }
 
 impl PostgresStore {
@@ -918,16 +1115,12 @@ impl PostgresStore {
         };
         let (url, timeout) = (self.url.clone(), self.busy_timeout);
         let e = |err| explain(err, &url, timeout);
-        let rows = self
-            .client
-            .query(
-                &format!(
-                    "SELECT id, doc_id, kind, number, title, path, {content}, content_hash, summary, minor, author, created_at, event_seq
+        let sql = format!(
+            "SELECT id, doc_id, kind, number, title, path, {content}, content_hash, summary, minor, author, created_at, event_seq
                      FROM revisions {filter} ORDER BY id"
-                ),
-                &args,
-            )
-            .map_err(e)?;
+        );
+        let stmt = self.prepared(&sql).map_err(e)?;
+        let rows = self.client.query(&stmt, &args).map_err(e)?;
         let revisions = rows
             .iter()
             .map(|r| {
@@ -949,16 +1142,12 @@ impl PostgresStore {
             })
             .collect::<Result<Vec<_>>>()
             .map_err(|err| self.damaged(err))?;
-        let rows = self
-            .client
-            .query(
-                &format!(
-                    "SELECT id, doc_id, kind, revision_id, requested_by, {reason}, effective_date, required, {approver_roles}, created_at, event_seq
+        let sql = format!(
+            "SELECT id, doc_id, kind, revision_id, requested_by, {reason}, effective_date, required, {approver_roles}, created_at, event_seq
                      FROM changes {filter} ORDER BY id"
-                ),
-                &args,
-            )
-            .map_err(e)?;
+        );
+        let stmt = self.prepared(&sql).map_err(e)?;
+        let rows = self.client.query(&stmt, &args).map_err(e)?;
         let changes = rows
             .iter()
             .map(|r| {
@@ -985,16 +1174,12 @@ impl PostgresStore {
             })
             .collect::<Result<Vec<_>>>()
             .map_err(|err| self.damaged(err))?;
-        let rows = self
-            .client
-            .query(
-                &format!(
-                    "SELECT id, change_id, doc_id, revision_id, signer, meaning, signed_at, {hash}, {note}, event_seq
+        let sql = format!(
+            "SELECT id, change_id, doc_id, revision_id, signer, meaning, signed_at, {hash}, {note}, event_seq
                      FROM signatures {filter} ORDER BY id"
-                ),
-                &args,
-            )
-            .map_err(e)?;
+        );
+        let stmt = self.prepared(&sql).map_err(e)?;
+        let rows = self.client.query(&stmt, &args).map_err(e)?;
         let signatures = rows
             .iter()
             .map(|r| {
@@ -1027,9 +1212,10 @@ impl PostgresStore {
         params: &[&(dyn ToSql + Sync)],
         read: impl Fn(&Row) -> Result<T>,
     ) -> Result<Vec<T>> {
+        let stmt = self.prepared(sql).map_err(|e| self.explain(e))?;
         let rows = self
             .client
-            .query(sql, params)
+            .query(&stmt, params)
             .map_err(|e| self.explain(e))?;
         rows.iter()
             .map(read)
@@ -1038,9 +1224,10 @@ impl PostgresStore {
     }
 
     fn count(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<i64> {
+        let stmt = self.prepared(sql).map_err(|e| self.explain(e))?;
         let row = self
             .client
-            .query_one(sql, params)
+            .query_one(&stmt, params)
             .map_err(|e| self.explain(e))?;
         row.try_get(0).map_err(|e| self.explain(e))
     }
@@ -1071,42 +1258,67 @@ impl PostgresStore {
 }
 
 /// One chunk of inspections with their results and photos, ids given.
-fn insert_inspections(
+const INSPECTIONS_SQL: &str = "INSERT INTO inspections (id, checklist_id, revision_id, revision_number, lot, serial, inspector, station, recorded_at, verdict, reinspects, event_seq)
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::bigint[])";
+const RESULTS_SQL: &str = "INSERT INTO item_results (inspection_id, position, item_id, value, number, outcome, note)
+     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::float8[], $6::text[], $7::text[])";
+const PHOTOS_SQL: &str = "INSERT INTO attachments (inspection_id, position, item_id, sha256, media_type, byte_size, file_name)
+     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[])";
+const NCS_SQL: &str =
+    "INSERT INTO nonconformances (id, inspection_id, opened_at, summary, event_seq)
+     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bigint[])";
+
+/// Inserts inspections with their results and photos, with the statements
+/// `sql` ([`INSPECTIONS_SQL`], [`RESULTS_SQL`], [`PHOTOS_SQL`], as text or prepared).
+fn insert_inspections<S: postgres::ToStatement + ?Sized>(
     tx: &mut Transaction<'_>,
     chunk: &[NewInspection],
-    seq: i64,
+    [inspections_sql, results_sql, photos_sql]: [&S; 3],
 ) -> std::result::Result<(), postgres::Error> {
     let rows: Vec<&InspectionRow> = chunk.iter().map(|n| &n.row).collect();
     tx.execute(
-        "INSERT INTO inspections (id, checklist_id, revision_id, revision_number, lot, serial, inspector, station, recorded_at, verdict, reinspects, event_seq)
-         SELECT *, $12::bigint FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[])",
+        inspections_sql,
         &[
             &rows.iter().map(|r| r.id).collect::<Vec<_>>(),
-            &rows.iter().map(|r| r.checklist_id.as_str()).collect::<Vec<_>>(),
+            &rows
+                .iter()
+                .map(|r| r.checklist_id.as_str())
+                .collect::<Vec<_>>(),
             &rows.iter().map(|r| r.revision_id).collect::<Vec<_>>(),
             &rows.iter().map(|r| r.revision_number).collect::<Vec<_>>(),
             &rows.iter().map(|r| r.lot.as_str()).collect::<Vec<_>>(),
             &rows.iter().map(|r| r.serial.as_str()).collect::<Vec<_>>(),
-            &rows.iter().map(|r| r.inspector.as_str()).collect::<Vec<_>>(),
+            &rows
+                .iter()
+                .map(|r| r.inspector.as_str())
+                .collect::<Vec<_>>(),
             &rows.iter().map(|r| r.station.as_str()).collect::<Vec<_>>(),
-            &rows.iter().map(|r| timestamp(r.recorded_at)).collect::<Vec<_>>(),
+            &rows
+                .iter()
+                .map(|r| timestamp(r.recorded_at))
+                .collect::<Vec<_>>(),
             &rows.iter().map(|r| r.verdict.as_str()).collect::<Vec<_>>(),
             &rows.iter().map(|r| r.reinspects).collect::<Vec<_>>(),
-            &seq,
+            &rows.iter().map(|r| r.event_seq).collect::<Vec<_>>(),
         ],
     )?;
     let results: Vec<&ItemResultRow> = chunk.iter().flat_map(|n| &n.results).collect();
     if !results.is_empty() {
         tx.execute(
-            "INSERT INTO item_results (inspection_id, position, item_id, value, number, outcome, note)
-             SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::float8[], $6::text[], $7::text[])",
+            results_sql,
             &[
                 &results.iter().map(|r| r.inspection_id).collect::<Vec<_>>(),
                 &results.iter().map(|r| r.position).collect::<Vec<_>>(),
-                &results.iter().map(|r| r.item_id.as_str()).collect::<Vec<_>>(),
+                &results
+                    .iter()
+                    .map(|r| r.item_id.as_str())
+                    .collect::<Vec<_>>(),
                 &results.iter().map(|r| r.value.as_str()).collect::<Vec<_>>(),
                 &results.iter().map(|r| r.number).collect::<Vec<_>>(),
-                &results.iter().map(|r| r.outcome.as_str()).collect::<Vec<_>>(),
+                &results
+                    .iter()
+                    .map(|r| r.outcome.as_str())
+                    .collect::<Vec<_>>(),
                 &results.iter().map(|r| r.note.as_str()).collect::<Vec<_>>(),
             ],
         )?;
@@ -1114,16 +1326,24 @@ fn insert_inspections(
     let photos: Vec<&AttachmentRow> = chunk.iter().flat_map(|n| &n.attachments).collect();
     if !photos.is_empty() {
         tx.execute(
-            "INSERT INTO attachments (inspection_id, position, item_id, sha256, media_type, byte_size, file_name)
-             SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[])",
+            photos_sql,
             &[
                 &photos.iter().map(|a| a.inspection_id).collect::<Vec<_>>(),
                 &photos.iter().map(|a| a.position).collect::<Vec<_>>(),
-                &photos.iter().map(|a| a.item_id.as_str()).collect::<Vec<_>>(),
+                &photos
+                    .iter()
+                    .map(|a| a.item_id.as_str())
+                    .collect::<Vec<_>>(),
                 &photos.iter().map(|a| a.sha256.as_str()).collect::<Vec<_>>(),
-                &photos.iter().map(|a| a.media_type.as_str()).collect::<Vec<_>>(),
+                &photos
+                    .iter()
+                    .map(|a| a.media_type.as_str())
+                    .collect::<Vec<_>>(),
                 &photos.iter().map(|a| a.byte_size).collect::<Vec<_>>(),
-                &photos.iter().map(|a| a.file_name.as_str()).collect::<Vec<_>>(),
+                &photos
+                    .iter()
+                    .map(|a| a.file_name.as_str())
+                    .collect::<Vec<_>>(),
             ],
         )?;
     }
@@ -1517,12 +1737,12 @@ impl Store for PostgresStore {
     }
 
     fn can_write(&mut self) -> Result<()> {
+        let stmt = self
+            .prepared("SELECT pg_is_in_recovery(), has_table_privilege('events', 'INSERT')")
+            .map_err(|e| self.explain(e))?;
         let row = self
             .client
-            .query_one(
-                "SELECT pg_is_in_recovery(), has_table_privilege('events', 'INSERT')",
-                &[],
-            )
+            .query_one(&stmt, &[])
             .map_err(|e| self.explain(e))?;
         let (standby, may_insert): (bool, bool) = (
             row.try_get(0).map_err(|e| self.explain(e))?,
@@ -2025,6 +2245,63 @@ pub(crate) mod testing {
 mod tests {
     use super::testing::TestDb;
     use super::*;
+
+    #[test]
+    fn a_group_written_at_once_fails_only_its_repeated_and_faulty_batches() {
+        use super::super::Store;
+        use super::super::sqlite::group::Job;
+        use super::super::suite::{at, inspection, intact, release};
+        let Some(db) = TestDb::new("group_at_once") else {
+            return;
+        };
+        let mut store = db.open();
+        let rev = store.append(at(), release("QC-010")).unwrap().ids[0];
+        let job = |key: Option<&str>, lot: &str| Job {
+            at: at(),
+            header: BatchHeader {
+                actor: "ivan".into(),
+                action: "inspected".into(),
+                record: format!("QC-010 lot {lot}"),
+                note: match key {
+                    Some(k) => serde_json::json!({ "submission": k }),
+                    None => serde_json::json!({}),
+                },
+            },
+            inspections: vec![inspection(rev, lot, 11.0, "line 1")],
+        };
+        let answers = store.write_group(vec![(1, job(Some("k-1"), "L-1"))]);
+        assert!(answers[0].1.is_ok());
+        // Repeated keys only: written at once, the repeats answered.
+        let answers = store.write_group(vec![
+            (2, job(Some("k-1"), "L-2")),
+            (3, job(Some("k-2"), "L-3")),
+            (4, job(Some("k-2"), "L-4")),
+            (5, job(None, "L-5")),
+        ]);
+        let ok: Vec<bool> = answers.iter().map(|(_, a)| a.is_ok()).collect();
+        assert_eq!(ok, [false, true, false, true]);
+        // A batch the server refuses (a NUL in its lot): tried again one
+        // batch at a time, and only that one fails.
+        let answers = store.write_group(vec![
+            (6, job(Some("k-3"), "L-6")),
+            (7, job(Some("k-4"), "L\0-7")),
+            (8, job(Some("k-3"), "L-8")),
+            (9, job(None, "L-9")),
+        ]);
+        let ok: Vec<bool> = answers.iter().map(|(_, a)| a.is_ok()).collect();
+        assert_eq!(ok, [true, false, false, true]);
+        let lots: Vec<String> = store
+            .inspections(&Default::default())
+            .unwrap()
+            .into_iter()
+            .map(|i| i.lot)
+            .collect();
+        assert_eq!(lots, ["L-1", "L-3", "L-5", "L-6", "L-9"]);
+        assert_eq!(store.nonconformances().unwrap().len(), 5);
+        assert_eq!(store.submitted("k-2").unwrap(), Some(2));
+        assert_eq!(store.events().unwrap().len(), 6);
+        intact(&mut store, "postgres");
+    }
 
     #[test]
     fn stations_starting_at_once_migrate_once() {

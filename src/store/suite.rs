@@ -49,11 +49,11 @@ fn backends(test: &str) -> Vec<Backend> {
     all
 }
 
-fn at() -> DateTime<Utc> {
+pub(super) fn at() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap()
 }
 
-fn release(doc: &str) -> Batch {
+pub(super) fn release(doc: &str) -> Batch {
     let content = format!("# {doc}\n");
     Batch {
         actor: "ann".into(),
@@ -78,7 +78,7 @@ fn release(doc: &str) -> Batch {
     }
 }
 
-fn inspection(revision_id: i64, lot: &str, value: f64, station: &str) -> NewInspection {
+pub(super) fn inspection(revision_id: i64, lot: &str, value: f64, station: &str) -> NewInspection {
     let fail = value > 10.0;
     let verdict = if fail { Verdict::Fail } else { Verdict::Pass };
     let outcome = if fail { Outcome::Fail } else { Outcome::Pass };
@@ -137,7 +137,7 @@ fn record(store: &mut dyn Store, inspections: Vec<NewInspection>) -> Vec<(i64, O
         .unwrap()
 }
 
-fn intact(store: &mut dyn Store, backend: &str) -> audit::Verification {
+pub(super) fn intact(store: &mut dyn Store, backend: &str) -> audit::Verification {
     let v = audit::verify(store).unwrap();
     assert!(v.problems.is_empty(), "{backend}: {:?}", v.problems);
     v
