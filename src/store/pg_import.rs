@@ -15,13 +15,12 @@ use sha2::{Digest, Sha256};
 
 use super::copy::escape_into;
 use super::{
-    BatchHeader, INSPECTION_HASH_VERSION, InspectionEncoder, NcRow, NewInspection, Verdict,
-    chained_event, encoding_without_id, hash_with_id, inspections_detail, parse_timestamp,
-    row_hash, timestamp,
+    BatchHeader, INSPECTION_HASH_VERSION, InspectionEncoder, InspectionRow, ItemResultRow, NcRow,
+    NewInspection, Outcome, Verdict, chained_event, encoding_without_id, hash_inspection_as,
+    hash_with_id, inspections_detail, parse_timestamp, row_hash, timestamp,
 };
 
-/// The staging tables; `k` counts inspections from 0, `j` nonconformances,
-/// `encoding` is each inspection's hash encoding but for its id.
+/// The staging tables; `k` counts inspections from 0, `j` nonconformances.
 const STAGING: &str = r#"
     CREATE TEMP TABLE IF NOT EXISTS staged_inspections (
         k BIGINT NOT NULL, checklist_id TEXT COLLATE "C" NOT NULL, revision_id BIGINT NOT NULL,
@@ -35,13 +34,12 @@ const STAGING: &str = r#"
     CREATE TEMP TABLE IF NOT EXISTS staged_ncs (
         j BIGINT NOT NULL, k BIGINT NOT NULL, opened_at TEXT COLLATE "C" NOT NULL,
         summary TEXT COLLATE "C" NOT NULL);
-    CREATE TEMP TABLE IF NOT EXISTS staged_encodings (k BIGINT NOT NULL, encoding BYTEA NOT NULL);
-    TRUNCATE staged_inspections, staged_results, staged_ncs, staged_encodings;
+    TRUNCATE staged_inspections, staged_results, staged_ncs;
 "#;
 
 /// The staging tables go after each import, whatever happened.
 pub(super) const DROP_STAGING: &str =
-    "DROP TABLE IF EXISTS staged_inspections, staged_results, staged_ncs, staged_encodings";
+    "DROP TABLE IF EXISTS staged_inspections, staged_results, staged_ncs";
 
 /// Bytes of `COPY` text sent at once.
 const FLUSH: usize = 4 << 20;
@@ -135,12 +133,15 @@ pub(super) fn stage(
     c: &mut Client,
     rows: &mut dyn Iterator<Item = Result<NewInspection>>,
 ) -> std::result::Result<Staged, StageError> {
+    // The staged rows stay in this connection's memory rather than in
+    // temporary files, where the server allows it (only before the
+    // connection's first temporary table: a kept connection keeps its own).
+    let _ = c.batch_execute("SET temp_buffers = '256MB'");
     c.batch_execute(STAGING)?;
     let expected = next_ids(c)?;
     let mut inspections = Sender::new("staged_inspections");
     let mut results = Sender::new("staged_results");
     let mut ncs_out = Sender::new("staged_ncs");
-    let mut encodings = Sender::new("staged_encodings");
     let mut encoder = InspectionEncoder::new(INSPECTION_HASH_VERSION);
     let mut encoding = Vec::with_capacity(1024);
     let (mut hasher, mut nc_hasher) = (Sha256::new(), Sha256::new());
@@ -193,11 +194,6 @@ pub(super) fn stage(
             expected.inspection + k,
             &encoding,
         );
-        let t = &mut encodings.text;
-        field(t, &k.to_string());
-        t.push_str("\\\\x");
-        t.push_str(&hex::encode(&encoding));
-        t.push('\n');
         if r.verdict == Verdict::Fail {
             failed += 1;
         }
@@ -222,11 +218,11 @@ pub(super) fn stage(
             ncs.push(k);
         }
         count += 1;
-        for s in [&mut inspections, &mut results, &mut ncs_out, &mut encodings] {
+        for s in [&mut inspections, &mut results, &mut ncs_out] {
             s.flush_if(c, false)?;
         }
     }
-    for s in [&mut inspections, &mut results, &mut ncs_out, &mut encodings] {
+    for s in [&mut inspections, &mut results, &mut ncs_out] {
         s.flush_if(c, true)?;
     }
     Ok(Staged {
@@ -242,22 +238,70 @@ pub(super) fn stage(
 }
 
 /// The hashes of the staged rows for `ids`, read back from the staging
-/// tables (another writer came first).
+/// tables (another writer came first), a row at a time.
 fn staged_hashes(
     tx: &mut Transaction<'_>,
     ids: &NextIds,
 ) -> std::result::Result<(String, String), postgres::Error> {
     let mut hasher = Sha256::new();
-    for r in tx.query("SELECT k, encoding FROM staged_encodings ORDER BY k", &[])? {
+    let rows = tx.query_raw(
+        "SELECT i.k, i.checklist_id, i.revision_id, i.revision_number, i.lot, i.serial, i.inspector,
+                i.station, i.recorded_at, i.verdict, i.reinspects,
+                r.position, r.item_id, r.value, r.number, r.outcome, r.note
+         FROM staged_inspections i LEFT JOIN staged_results r ON r.k = i.k
+         ORDER BY i.k, r.position",
+        std::iter::empty::<i64>(),
+    )?;
+    let mut rows = rows;
+    let mut current: Option<(InspectionRow, Vec<ItemResultRow>)> = None;
+    let mut finish = |done: Option<(InspectionRow, Vec<ItemResultRow>)>| {
+        if let Some((row, results)) = done {
+            hash_inspection_as(INSPECTION_HASH_VERSION, &mut hasher, &row, &results, &[]);
+        }
+    };
+    while let Some(r) = postgres::fallible_iterator::FallibleIterator::next(&mut rows)? {
         let k: i64 = r.try_get(0)?;
-        let encoding: Vec<u8> = r.try_get(1)?;
-        hash_with_id(
-            INSPECTION_HASH_VERSION,
-            &mut hasher,
-            ids.inspection + k,
-            &encoding,
-        );
+        let id = ids.inspection + k;
+        if current.as_ref().is_none_or(|(row, _)| row.id != id) {
+            let recorded: String = r.try_get(8)?;
+            let verdict: String = r.try_get(9)?;
+            finish(current.take());
+            current = Some((
+                InspectionRow {
+                    id,
+                    checklist_id: r.try_get(1)?,
+                    revision_id: r.try_get(2)?,
+                    revision_number: r.try_get(3)?,
+                    lot: r.try_get(4)?,
+                    serial: r.try_get(5)?,
+                    inspector: r.try_get(6)?,
+                    station: r.try_get(7)?,
+                    recorded_at: parse_timestamp(&recorded).unwrap_or_default(),
+                    verdict: Verdict::parse(&verdict).unwrap_or(Verdict::Fail),
+                    reinspects: r.try_get(10)?,
+                    event_seq: ids.seq,
+                },
+                Vec::new(),
+            ));
+        }
+        let Some(position) = r.try_get::<_, Option<i64>>(11)? else {
+            continue;
+        };
+        let outcome: String = r.try_get(15)?;
+        if let Some((_, results)) = current.as_mut() {
+            results.push(ItemResultRow {
+                inspection_id: id,
+                position,
+                item_id: r.try_get(12)?,
+                value: r.try_get(13)?,
+                number: r.try_get(14)?,
+                outcome: Outcome::parse(&outcome).unwrap_or(Outcome::Fail),
+                note: r.try_get(16)?,
+            });
+        }
     }
+    finish(current.take());
+    drop(rows);
     let mut nc_hasher = Sha256::new();
     for r in tx.query(
         "SELECT j, k, opened_at, summary FROM staged_ncs ORDER BY j",

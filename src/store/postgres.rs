@@ -1700,24 +1700,31 @@ impl Store for PostgresStore {
     }
 
     fn session(&mut self, token_hash: &str) -> Result<Option<(SessionRow, Option<SessionEndRow>)>> {
-        let Some(session) = self
+        // The newest session with this token, with its end if it has one:
+        // one question to the server, as every request of a server asks it.
+        Ok(self
             .load_with(
-                "SELECT id, person, token_hash, started_at, expires_at, event_seq, kind FROM sessions WHERE token_hash = $1::text",
+                "SELECT s.id, s.person, s.token_hash, s.started_at, s.expires_at, s.event_seq, s.kind,
+                        e.id, e.session_id, e.ended_at, e.reason, e.event_seq
+                 FROM sessions s LEFT JOIN session_ends e ON e.session_id = s.id
+                 WHERE s.token_hash = $1::text
+                 ORDER BY s.id, e.id NULLS FIRST",
                 &[&token_hash],
-                session_row,
+                |r| {
+                    let end = match r.try_get::<_, Option<i64>>(7)? {
+                        None => None,
+                        Some(id) => Some(SessionEndRow {
+                            id,
+                            session_id: r.try_get(8)?,
+                            ended_at: stamp(r, 9)?,
+                            reason: r.try_get(10)?,
+                            event_seq: r.try_get(11)?,
+                        }),
+                    };
+                    Ok((session_row(r)?, end))
+                },
             )?
-            .pop()
-        else {
-            return Ok(None);
-        };
-        let end = self
-            .load_with(
-                "SELECT id, session_id, ended_at, reason, event_seq FROM session_ends WHERE session_id = $1",
-                &[&session.id],
-                session_end_row,
-            )?
-            .pop();
-        Ok(Some((session, end)))
+            .pop())
     }
 
     fn sessions(&mut self) -> Result<(Vec<SessionRow>, Vec<SessionEndRow>)> {
