@@ -3,6 +3,8 @@
 //! in another language and the published books per language.
 
 mod common;
+#[path = "common/http.rs"]
+mod http_support;
 
 use common::{PASSWORD, Run, Ws, assert_inline, outcome, without_dates};
 use snapbox::str;
@@ -458,4 +460,131 @@ enable = true
     let page = ws.read("src-kept/0/src/quality/final-inspection.md");
     assert!(!page.contains("sopbook-languages"), "{page}");
     assert!(!page.contains("sopbook-translation"), "{page}");
+}
+
+const CL_HE: &str = "translates = \"CL-001\"
+revision = 1
+title = \"בדיקה סופית\"
+
+[item.label]
+prompt = \"התווית במקומה וקריאה\"
+help = \"קראו אותה ממרחק זרוע.\"
+
+[item.length]
+prompt = \"אורך כולל\"
+
+[item.finish]
+prompt = \"גימור\"
+
+[item.scratches]
+prompt = \"שריטות מעל 5 מ״מ\"
+
+[item.remarks]
+prompt = \"הערות\"
+";
+
+#[tokio::test]
+async fn the_station_shows_the_form_in_the_inspectors_language_and_records_the_same() {
+    use axum::http::StatusCode;
+    use http_support::{Browser, contexts};
+    let ws = multilingual();
+    ws.write("checklists/final-inspection.he.toml", CL_HE);
+    ws.ok(&[
+        "release",
+        "CL-001.he",
+        "--summary",
+        "Translated",
+        "--as",
+        "ann",
+    ]);
+    ws.ok(&["approve", "CL-001.he", "--as", "cay"]);
+    let root = ws.path().to_path_buf();
+    let app = sopbook::http::router(sopbook::http::State::new(contexts(root), "bench-1", None));
+    // bob works in Hebrew: the start page offers the languages, his chosen.
+    let mut bob = Browser::signed_in(app, "bob").await;
+    let start = bob.get("/inspect/CL-001").await;
+    assert_eq!(start.status, StatusCode::OK, "{}", start.body);
+    assert!(
+        start
+            .body
+            .contains("<option value=\"he\" lang=\"he\" selected>עברית</option>"),
+        "{}",
+        start.body
+    );
+    let csrf = start.csrf();
+    let form = bob
+        .post(
+            "/inspect/CL-001",
+            &[
+                ("csrf", &csrf),
+                ("revision", "1"),
+                ("lot", "L-HE"),
+                ("lang", "he"),
+            ],
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(
+        form.body
+            .contains("<form class=\"sheet\" lang=\"he\" dir=\"rtl\""),
+        "{}",
+        form.body
+    );
+    assert!(form.body.contains("התווית במקומה וקריאה"), "{}", form.body);
+    assert!(form.body.contains("קראו אותה ממרחק זרוע."), "{}", form.body);
+    // The form's own words too.
+    assert!(form.body.contains("<span>תקין</span>"), "{}", form.body);
+    assert!(
+        form.body.contains("<summary>איך בודקים</summary>"),
+        "{}",
+        form.body
+    );
+    assert!(
+        form.body
+            .contains("<input type=\"hidden\" name=\"lang\" value=\"he\">"),
+        "the language goes with the form: {}",
+        form.body
+    );
+    let key = form.field("key");
+    let mut fields = vec![
+        ("csrf", csrf.clone()),
+        ("revision", "1".to_string()),
+        ("lot", "L-HE".to_string()),
+        ("lang", "he".to_string()),
+        ("key", key),
+    ];
+    for (item, value) in [
+        ("label", "pass"),
+        ("length", "120.1"),
+        ("finish", "good"),
+        ("scratches", "0"),
+        ("remarks", "ok"),
+    ] {
+        fields.push((
+            Box::leak(format!("v:{item}").into_boxed_str()),
+            value.to_string(),
+        ));
+    }
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let review = bob.post("/inspect/CL-001/review", &fields).await;
+    assert_eq!(review.status, StatusCode::OK, "{}", review.body);
+    assert!(review.body.contains("dir=\"rtl\""), "{}", review.body);
+    assert!(
+        review.body.contains(">אישור ורישום</button>"),
+        "{}",
+        review.body
+    );
+    let done = bob.post("/inspect/CL-001/record", &fields).await;
+    assert!(
+        done.status == StatusCode::SEE_OTHER || done.status == StatusCode::OK,
+        "{}: {}",
+        done.status,
+        done.body
+    );
+    // The record is the source's, whatever the language of the form.
+    let list = ws
+        .ok(&["inspections", "list", "--lot", "L-HE", "--json"])
+        .stdout;
+    assert!(list.contains("\"verdict\": \"pass\""), "{list}");
+    assert!(list.contains("\"inspector\": \"bob\""), "{list}");
 }

@@ -23,6 +23,7 @@ pub mod pages;
 pub mod routes;
 pub mod state;
 pub mod tls;
+pub mod words;
 
 pub use routes::router;
 pub use state::{Contexts, State};

@@ -39,6 +39,18 @@ pub struct InForce {
     pub critical: usize,
     /// Inspections with it at this station in the last [`STATION_DAYS`] days.
     pub used_here: usize,
+    /// The languages the form may be shown in (sopbook.toml's), with the
+    /// one it opens in for the person asking marked; empty without
+    /// `[[language]]`.
+    pub languages: Vec<LanguageChoice>,
+}
+
+/// A language a form may be shown in.
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageChoice {
+    pub code: String,
+    pub name: String,
+    pub chosen: bool,
 }
 
 /// The checklists in force today: the station's own (used there lately,
@@ -60,6 +72,7 @@ fn in_force(rev: &RevisionRow, checklist: &Checklist, used_here: usize) -> InFor
         items: checklist.items.len(),
         critical: checklist.items.iter().filter(|i| i.critical).count(),
         used_here,
+        languages: Vec::new(),
     }
 }
 
@@ -119,11 +132,15 @@ pub fn checklists(ctx: &mut Context, station: &str) -> Result<Checklists> {
 
 /// One checklist in force, before a lot is named; an error says why a
 /// checklist cannot be used (unknown, a draft, not yet effective, obsolete).
-pub fn checklist(ctx: &mut Context, id: &str) -> Result<InForce> {
+pub fn checklist(ctx: &mut Context, id: &str, person: &str) -> Result<InForce> {
     let today = local_date(ctx.now());
     let records = ctx.store()?.records_of(id)?;
     match inspections::effective_checklist(&records, id, today) {
-        Ok((rev, checklist)) => Ok(in_force(&rev, &checklist, 0)),
+        Ok((rev, checklist)) => {
+            let mut view = in_force(&rev, &checklist, 0);
+            view.languages = languages_for(ctx, person)?;
+            Ok(view)
+        }
         Err(e) if records.revisions.is_empty() => {
             let draft = ctx
                 .workspace_opt()?
@@ -166,6 +183,11 @@ pub struct Sheet {
     pub failed: usize,
     /// Items whose value does not fit (or is missing).
     pub problems: usize,
+    /// The language the form is shown in, when not the source's: its
+    /// direction, and what the reader is told (a stale or missing translation).
+    pub language: Option<super::translations::Shown>,
+    /// The language asked for, carried through the form's steps.
+    pub lang: Option<String>,
 }
 
 /// One item of a [`Sheet`]: what to check, what was entered, how it stands.
@@ -203,6 +225,9 @@ pub struct Filled<'a> {
     pub photos: Vec<PhotoRef>,
     /// Photos sent with this step, not kept yet.
     pub uploads: Vec<Upload>,
+    /// The language to show the form in (a code of sopbook.toml's); none:
+    /// the inspector's own. What is recorded is the same in any.
+    pub language: Option<&'a str>,
 }
 
 /// A new submission key: 32 hex digits from the system's random source.
@@ -227,7 +252,7 @@ fn check_key(key: &str) -> Result<()> {
 /// Starts the inspection again and checks that the form still shows the
 /// revision in force.
 fn restart(ctx: &mut Context, input: &Filled<'_>) -> Result<Form> {
-    let form = inspections::start(ctx, input.start.clone())?;
+    let form = inspections::start_in(ctx, input.start.clone(), input.language)?;
     if let Some(shown) = input.revision
         && shown != form.revision.number
     {
@@ -375,7 +400,35 @@ fn sheet(form: &Form, input: &Filled<'_>, photos: Gathered, key: String, judge: 
         }),
         failed,
         problems,
+        language: form.language.clone(),
+        lang: input.language.map(str::to_string),
     }
+}
+
+/// sopbook.toml's languages, the person's own (else the source) chosen.
+fn languages_for(ctx: &mut Context, person: &str) -> Result<Vec<LanguageChoice>> {
+    let config = ctx.config()?;
+    if config.languages.is_empty() {
+        return Ok(Vec::new());
+    }
+    let own = ctx
+        .people()?
+        .into_iter()
+        .find(|p| p.id == person)
+        .and_then(|p| p.language);
+    let chosen = |l: &crate::model::translation::Language| match &own {
+        Some(code) => *code == l.code,
+        None => l.source,
+    };
+    Ok(config
+        .languages
+        .iter()
+        .map(|l| LanguageChoice {
+            code: l.code.clone(),
+            name: l.name.clone(),
+            chosen: chosen(l),
+        })
+        .collect())
 }
 
 /// Opens the form for a lot (with what was entered so far, when the

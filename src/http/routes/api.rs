@@ -424,6 +424,7 @@ pub async fn record(
                     entries,
                     photos: Vec::new(),
                     uploads: Vec::new(),
+                    language: None,
                 },
             )
         })

@@ -53,8 +53,11 @@ pub async fn start(
     who: SignedIn,
     Path(checklist): Path<String>,
 ) -> Result<Response, Failure> {
+    let person = who.holder.person.clone();
     let view = state
-        .run(who.proof(), move |ctx| floor::checklist(ctx, &checklist))
+        .run(who.proof(), move |ctx| {
+            floor::checklist(ctx, &checklist, &person)
+        })
         .await?;
     Ok(page(
         "start",
@@ -81,6 +84,8 @@ struct Posted {
     /// `INS-…` of the failed inspection this form re-inspects (from a
     /// nonconformance's page), carried through every step.
     reinspects: Option<String>,
+    /// The language the form is shown in, as chosen on the first step.
+    language: Option<String>,
 }
 
 impl Posted {
@@ -108,6 +113,7 @@ impl Posted {
             photos: fields.photos(),
             uploads: Vec::new(),
             reinspects: fields.optional("reinspects").map(str::to_string),
+            language: fields.optional("lang").map(str::to_string),
         })
     }
 
@@ -126,6 +132,7 @@ impl Posted {
             entries: self.entries.clone(),
             photos: self.photos.clone(),
             uploads: std::mem::take(&mut self.uploads),
+            language: self.language.as_deref(),
         }
     }
 }
@@ -144,6 +151,7 @@ fn sheet_page(
             "title": format!("{} lot {}", sheet.checklist, sheet.lot),
             "chrome": chrome(state, who),
             "sheet": sheet,
+            "words": crate::http::words::form(sheet.language.as_ref().map(|l| l.language.as_str())),
         }),
     )
 }

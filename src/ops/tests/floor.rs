@@ -23,6 +23,7 @@ fn filled<'a>(lot: &'a str, key: Option<&'a str>, entries: [&str; 3]) -> Filled<
         entries: entries_of(entries),
         photos: Vec::new(),
         uploads: Vec::new(),
+        language: None,
     }
 }
 
@@ -47,15 +48,15 @@ fn a_station_is_offered_the_checklists_in_force_its_own_first() {
 #[test]
 fn a_checklist_not_in_force_says_why() {
     let mut b = Bench::new();
-    let draft = floor::checklist(&mut b.ctx, "CL-001").unwrap_err();
+    let draft = floor::checklist(&mut b.ctx, "CL-001", "ida").unwrap_err();
     assert_eq!(draft.kind, ErrorKind::Conflict);
     assert!(draft.message.contains("working draft"), "{}", draft.message);
     assert_eq!(
-        kind(floor::checklist(&mut b.ctx, "CL-404")),
+        kind(floor::checklist(&mut b.ctx, "CL-404", "ida")),
         ErrorKind::NotFound
     );
     b.checklist_in_force();
-    let c = floor::checklist(&mut b.ctx, "CL-001").unwrap();
+    let c = floor::checklist(&mut b.ctx, "CL-001", "ida").unwrap();
     assert_eq!((c.title.as_str(), c.revision), ("Final inspection", 1));
 }
 

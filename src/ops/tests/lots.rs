@@ -167,6 +167,7 @@ fn units_from_the_station_form_count_in_the_lot() {
         entries: super::entries_of(entries),
         photos: Vec::new(),
         uploads: Vec::new(),
+        language: None,
     };
     floor::submit(&mut b.ctx, form("00000000000000000000000000000011", PASS)).unwrap();
     floor::submit(
