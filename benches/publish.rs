@@ -17,15 +17,20 @@
 //!   to the baseline (target: at most 1.0);
 //! - `republish`: after one SOP's text changed, into the folder of the
 //!   previous publish (target: at most 0.10 of `publish`);
+//! - the same two by the binary, `sopbook publish --drafts` in a new
+//!   process each time, with the allocator it is built with;
 //! - the same in 3 languages (every SOP and checklist translated into two);
 //! - `translations`: `ops::translations` over SOPS SOPs x 3 languages, with
 //!   their revisions and translations in a SQLite store (target: 0.3 s);
 //! - `publish at 5x`: SOPS x 5 SOPs, against 5 times `publish` (target: at
 //!   most 6x the time for 5x the pages). `--quick` skips it.
 
+mod common;
+
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -243,6 +248,37 @@ struct Figures {
     publish: Duration,
     republish: Duration,
     rebuilt: usize,
+    /// `sopbook publish --drafts`, the binary (its own allocator).
+    binary: Duration,
+    binary_republish: Duration,
+}
+
+/// `sopbook publish --drafts --out OUT` in `root`, a new process.
+fn publish_binary(root: &Path, out: &Path) -> Duration {
+    let start = Instant::now();
+    let status = Command::new(common::sopbook())
+        .args(["publish", "--drafts", "--out"])
+        .arg(out)
+        .current_dir(root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    let t = start.elapsed();
+    assert!(
+        status.success(),
+        "sopbook publish failed in {}",
+        root.display()
+    );
+    t
+}
+
+/// Adds a sentence to SOP `n` of section `k`: a new working copy.
+fn edit(root: &Path, k: usize, n: usize) {
+    let path = root.join(format!("manual/section-{k}/procedure-{n}.md"));
+    let mut text = fs::read_to_string(&path).unwrap();
+    text.push_str("\nOne more sentence, added for this revision.\n");
+    fs::write(&path, text).unwrap();
 }
 
 /// Baseline, publish and republish of one workspace, each the best of `runs`.
@@ -266,16 +302,22 @@ fn measure(dir: &Path, root: &Path, per_section: usize, runs: usize) -> Figures 
     publish(root, &out, None);
     let mut rebuilt = 0;
     let republish = best(runs, |k| {
-        let path = root.join(format!(
-            "manual/section-{k}/procedure-{}.md",
-            k * per_section + 7
-        ));
-        let mut text = fs::read_to_string(&path).unwrap();
-        text.push_str("\nOne more sentence, added for this revision.\n");
-        fs::write(&path, text).unwrap();
+        edit(root, k, k * per_section + 7);
         let (p, t) = time(|| publish(root, &out, None));
         rebuilt = p.built;
         t
+    });
+    let binary = best(runs, |k| {
+        let out = dir.join(format!("binary-{k}"));
+        let t = publish_binary(root, &out);
+        let _ = fs::remove_dir_all(out);
+        t
+    });
+    let out = dir.join("binary-book");
+    publish_binary(root, &out);
+    let binary_republish = best(runs, |k| {
+        edit(root, k + runs, (k + runs) * per_section + 11);
+        publish_binary(root, &out)
     });
     Figures {
         pages: published.pages,
@@ -284,6 +326,8 @@ fn measure(dir: &Path, root: &Path, per_section: usize, runs: usize) -> Figures 
         publish: full,
         republish,
         rebuilt,
+        binary,
+        binary_republish,
     }
 }
 
@@ -301,6 +345,16 @@ fn report(name: &str, f: &Figures) {
         secs(f.republish) / secs(f.publish),
         f.rebuilt,
         f.books
+    );
+    println!(
+        "  sopbook publish (binary)  {:8.3} s   {:.2}x the baseline (target <= 1.0x)",
+        secs(f.binary),
+        secs(f.binary) / secs(f.baseline)
+    );
+    println!(
+        "  sopbook publish again     {:8.3} s   {:.2}x the binary's publish (target <= 0.10x)",
+        secs(f.binary_republish),
+        secs(f.binary_republish) / secs(f.binary)
     );
 }
 
@@ -467,6 +521,22 @@ fn main() {
     });
     println!(
         "translations              {:8.3} s   {rows} rows, in process (target 0.3 s)",
+        secs(t)
+    );
+    let t = best(5, |_| {
+        let start = Instant::now();
+        let status = Command::new(common::sopbook())
+            .args(["translations", "--json"])
+            .current_dir(&root3)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "sopbook translations failed");
+        start.elapsed()
+    });
+    println!(
+        "sopbook translations      {:8.3} s   the binary, a new process (target 0.3 s)",
         secs(t)
     );
     drop(dir3);

@@ -54,11 +54,12 @@ fn published(p: &Published) {
             p.as_of
         ));
     }
-    if p.books_built < p.books {
+    if p.books_built == 0 && p.books > 0 {
+        say("Nothing had changed since the last publish: every book was kept as it was.");
+    } else if p.books_built < p.books {
         say(format!(
-            "Built {} of {}; the others had not changed since the last publish and were kept.",
-            p.books_built,
-            plural(p.books, "book")
+            "Built {} of {} books; the others had not changed since the last publish and were kept.",
+            p.books_built, p.books
         ));
     }
     say(format!("Open {}", p.index.display()));
