@@ -833,3 +833,34 @@ fn hostile_titles_and_names_stay_text() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_no_markup_from_the_workspace(&book);
 }
+
+#[test]
+fn publishing_again_keeps_what_did_not_change() {
+    let ws = Ws::fixture("base");
+    assert_eq!(ws.run(&["publish", "--drafts"]).code, 0);
+    let page = ws.path().join("book/quality/final-inspection.html");
+    let before = fs::read(&page).unwrap();
+    let run = ws.run(&["publish", "--drafts"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        without_dates(&run.stderr),
+        "Published a preview with drafts: 3 SOPs and 2 checklists (15 pages) to [ROOT]/book\nNothing had changed since the last publish: every book was kept as it was.\nOpen [ROOT]/book/index.html\n"
+    );
+    assert_eq!(fs::read(&page).unwrap(), before);
+
+    // A changed procedure: the book is built again, with the change.
+    ws.edit(
+        "manual/quality/final-inspection.md",
+        "## Steps",
+        "Read this first.\n\n## Steps",
+    );
+    let run = ws.run(&["publish", "--drafts"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("Nothing had changed"),
+        "{}",
+        run.stderr
+    );
+    let after = fs::read_to_string(&page).unwrap();
+    assert!(after.contains("Read this first."), "{after}");
+}

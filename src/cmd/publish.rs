@@ -20,6 +20,7 @@ pub fn publish(ctx: &mut Context, args: &PublishArgs) -> Result<Outcome> {
             keep_source: args.keep_source.clone(),
             progress: std::io::stderr().is_terminal(),
             training: args.training,
+            split_above: None,
         },
     )?;
     published(&p);
@@ -51,6 +52,14 @@ fn published(p: &Published) {
         say(format!(
             "note: no document is in force on {}; release and approve documents (`sopbook release`), or preview the working files with `sopbook publish --drafts`",
             p.as_of
+        ));
+    }
+    if p.books_built == 0 && p.books > 0 {
+        say("Nothing had changed since the last publish: every book was kept as it was.");
+    } else if p.books_built < p.books {
+        say(format!(
+            "Built {} of {} books; the others had not changed since the last publish and were kept.",
+            p.books_built, p.books
         ));
     }
     say(format!("Open {}", p.index.display()));

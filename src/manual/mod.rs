@@ -5,6 +5,7 @@
 
 pub mod content;
 pub mod escape;
+pub mod incremental;
 pub mod pages;
 pub mod templates;
 pub mod words;
@@ -32,6 +33,9 @@ pub struct Published {
     pub out: PathBuf,
     pub books: usize,
     pub pages: usize,
+    /// The books built this time; the others were carried over unchanged
+    /// from the manual in place.
+    pub built: usize,
 }
 
 pub struct PublishOptions<'a> {
@@ -159,30 +163,81 @@ pub fn publish(ws: &Manual, opts: &PublishOptions<'_>) -> Result<Published> {
 
     let src_root = work.path().join("source");
     let html_root = work.path().join("html");
-    for (i, book) in books.iter().enumerate() {
-        write_source(ws, book, &src_root.join(i.to_string()))?;
-    }
-    build_all(&books, &src_root, &html_root, &bar)?;
+    // Each book's inputs, and the manual in place's manifest: a book built
+    // from the same inputs is carried over from it instead of built again.
+    let common = fs::read(ws.root.join(crate::workspace::CONFIG_FILE)).unwrap_or_default();
+    let inputs = books
+        .iter()
+        .map(|b| {
+            incremental::inputs(
+                b,
+                &book_toml(ws, b),
+                stylesheet(b),
+                templates::SCRIPT,
+                &common,
+            )
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let previous = out
+        .join(MARKER)
+        .exists()
+        .then(|| incremental::Manifest::read(&out))
+        .flatten();
+    let built = build_all(&books, &bar, |i| {
+        let book = &books[i];
+        let dest = html_root.join(i.to_string());
+        if let Some(entry) = previous
+            .as_ref()
+            .and_then(|m| m.book(&book.folder, &inputs[i]))
+        {
+            if incremental::carry(&out, entry, &dest).is_ok() {
+                return Ok(false);
+            }
+            // A file of the old manual is gone or changed: build the book.
+            let _ = fs::remove_dir_all(&dest);
+        }
+        let src = src_root.join(i.to_string());
+        write_source(ws, book, &src)?;
+        build_book(&src, &dest).with_context(|| format!("building {}", book.title))?;
+        Ok(true)
+    })?;
     bar.finish_and_clear();
 
     // Assemble: the root book first, then the others into their folders.
     let assembled = work.path().join("manual");
+    let mut entries = Vec::with_capacity(books.len());
     let mut order: Vec<usize> = (0..books.len()).collect();
     order.sort_by_key(|&i| books[i].folder.matches('/').count());
     for i in order {
+        let from = html_root.join(i.to_string());
+        entries.push(incremental::BookEntry {
+            folder: books[i].folder.clone(),
+            inputs: inputs[i].clone(),
+            files: incremental::files_of(&from, &books[i].folder)?,
+        });
         let target = assembled.join(&books[i].folder);
         if let Some(p) = target.parent() {
             fs::create_dir_all(p)?;
         }
-        fs::rename(html_root.join(i.to_string()), &target)
+        fs::rename(&from, &target)
             .with_context(|| format!("could not move the built book to `{}`", target.display()))?;
     }
+    manual_wide(ws, &books, &assembled)?;
     fs::write(
         assembled.join(MARKER),
         "This folder was made by `sopbook publish` and is replaced by it.\n",
     )?;
+    entries.sort_by(|a, b| a.folder.cmp(&b.folder));
+    incremental::Manifest::new(entries).write(&assembled)?;
 
     if let Some(keep) = opts.keep_source {
+        // Only the books built this time were written out: write them all.
+        for (i, book) in books.iter().enumerate() {
+            let src = src_root.join(i.to_string());
+            if !src.exists() {
+                write_source(ws, book, &src)?;
+            }
+        }
         if keep.exists() {
             fs::remove_dir_all(keep)
                 .with_context(|| format!("could not replace `{}`", keep.display()))?;
@@ -203,6 +258,7 @@ pub fn publish(ws: &Manual, opts: &PublishOptions<'_>) -> Result<Published> {
             out,
             books: books.len(),
             pages: page_count,
+            built,
         });
     }
     if out.exists() {
@@ -221,6 +277,7 @@ pub fn publish(ws: &Manual, opts: &PublishOptions<'_>) -> Result<Published> {
         out,
         books: books.len(),
         pages: page_count,
+        built,
     })
 }
 
@@ -397,20 +454,35 @@ level = 1
     t.to_string()
 }
 
+/// The stylesheet of one book: with the language switcher's rules in a
+/// manual of several languages.
+fn stylesheet(book: &BookPlan) -> &'static str {
+    static WITH_LANGUAGES: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    if book.language.is_some() {
+        WITH_LANGUAGES.get_or_init(|| {
+            format!(
+                "{}{}",
+                templates::STYLESHEET,
+                templates::LANGUAGE_STYLESHEET
+            )
+        })
+    } else {
+        templates::STYLESHEET
+    }
+}
+
+/// The steps over the whole assembled manual, after its books are built or
+/// carried over: they run on every publish, so each must be cheap or
+/// incremental itself (a search index across the books goes here).
+fn manual_wide(_ws: &Manual, _books: &[BookPlan], _assembled: &Path) -> Result<()> {
+    Ok(())
+}
+
 fn write_source(ws: &Manual, book: &BookPlan, dir: &Path) -> Result<()> {
     let src = dir.join("src");
     fs::create_dir_all(&src)?;
     fs::write(dir.join("book.toml"), book_toml(ws, book))?;
-    if book.language.is_some() {
-        let css = format!(
-            "{}{}",
-            templates::STYLESHEET,
-            templates::LANGUAGE_STYLESHEET
-        );
-        fs::write(dir.join("sopbook.css"), css)?;
-    } else {
-        fs::write(dir.join("sopbook.css"), templates::STYLESHEET)?;
-    }
+    fs::write(dir.join("sopbook.css"), stylesheet(book))?;
     fs::write(dir.join("sopbook.js"), templates::SCRIPT)?;
     fs::write(src.join("SUMMARY.md"), &book.summary)?;
     for page in &book.pages {
@@ -465,19 +537,21 @@ fn escape_search_index(dest: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Builds every book, on as many threads as the machine has (books are independent).
+/// Makes every book with `make` (which builds it, or carries it over and
+/// says so with `false`), on as many threads as the machine has (books are
+/// independent). Returns how many were built.
 fn build_all(
     books: &[BookPlan],
-    src_root: &Path,
-    html_root: &Path,
     bar: &ProgressBar,
-) -> Result<()> {
+    make: impl Fn(usize) -> Result<bool> + Sync,
+) -> Result<usize> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(books.len())
         .max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    std::thread::scope(|scope| {
+    let built = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| -> Result<()> {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| -> Result<()> {
@@ -486,11 +560,9 @@ fn build_all(
                         if i >= books.len() {
                             return Ok(());
                         }
-                        build_book(
-                            &src_root.join(i.to_string()),
-                            &html_root.join(i.to_string()),
-                        )
-                        .with_context(|| format!("building {}", books[i].title))?;
+                        if make(i)? {
+                            built.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        }
                         bar.inc(1);
                     }
                 })
@@ -501,6 +573,34 @@ fn build_all(
                 .map_err(|_| anyhow::anyhow!("a book build stopped unexpectedly"))??;
         }
         Ok(())
+    })?;
+    Ok(built.into_inner())
+}
+
+/// `f` over every item, on as many threads as the machine has, in order.
+pub(crate) fn par_map<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> Result<R> + Sync,
+) -> Result<Vec<R>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || items.len() < 16 {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Result<Vec<R>>>()))
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for h in handles {
+            out.extend(
+                h.join()
+                    .map_err(|_| anyhow::anyhow!("a page stopped unexpectedly"))??,
+            );
+        }
+        Ok(out)
     })
 }
 

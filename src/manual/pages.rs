@@ -8,7 +8,7 @@
 //! URLs are the same either way: `<section dir>/<slug>.html`,
 //! `checklists/<slug>.html`, `reading-paths/<role>.html`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{Context, Result};
 use handlebars::Handlebars;
@@ -68,6 +68,12 @@ struct Ctx<'a> {
     urls: BTreeMap<&'a str, (String, &'a str)>,
     /// Document id -> SOPs that list it as related or link to it.
     backrefs: BTreeMap<&'a str, Vec<&'a str>>,
+    /// SOP id -> the SOP.
+    sops: HashMap<&'a str, &'a Sop>,
+    /// SOP id -> the checklists that name it as their procedure.
+    checklists_of: HashMap<&'a str, Vec<&'a str>>,
+    /// Checklist id -> the SOPs that list it.
+    listed_by: HashMap<&'a str, Vec<&'a Sop>>,
 }
 
 impl Ctx<'_> {
@@ -188,11 +194,31 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
             }
         }
     }
+    let mut sops = HashMap::new();
+    let mut listed_by: HashMap<&str, Vec<&Sop>> = HashMap::new();
+    for sop in &ws.sops {
+        sops.entry(sop.id.as_str()).or_insert(sop);
+        for c in &sop.checklists {
+            let list = listed_by.entry(c.as_str()).or_default();
+            if !list.last().is_some_and(|s| std::ptr::eq(*s, sop)) {
+                list.push(sop);
+            }
+        }
+    }
+    let mut checklists_of: HashMap<&str, Vec<&str>> = HashMap::new();
+    for c in &ws.checklists {
+        if let Some(sop) = c.sop.as_deref() {
+            checklists_of.entry(sop).or_default().push(c.id.as_str());
+        }
+    }
     let ctx = Ctx {
         ws,
         hb,
         urls,
         backrefs,
+        sops,
+        checklists_of,
+        listed_by,
     };
 
     // Pages as (URL from the output root without ".html", SUMMARY title, content), grouped.
@@ -308,15 +334,14 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
             section.title.clone(),
             section_page(&ctx, &section.id, &sops)?,
         );
-        let mut pages = Vec::new();
-        for sop in &sops {
+        let pages = super::par_map(&sops, |sop| {
             let url = ctx.url(&sop.id);
-            pages.push((
+            Ok((
                 url.trim_end_matches(".html").to_string(),
                 format!("{} {}", sop.id, sop.title),
                 sop_page(&ctx, sop, &url)?,
-            ));
-        }
+            ))
+        })?;
         sections.push((section, index, pages));
     }
     let checklist_index = (
@@ -324,15 +349,14 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
         "Checklists".to_string(),
         checklists_page(&ctx)?,
     );
-    let mut checklist_pages = Vec::new();
-    for c in &ws.checklists {
+    let checklist_pages = super::par_map(&ws.checklists, |c| {
         let url = ctx.url(&c.id);
-        checklist_pages.push((
+        Ok((
             url.trim_end_matches(".html").to_string(),
             format!("{} {}", c.id, c.title),
             checklist_page(&ctx, c, &url)?,
-        ));
-    }
+        ))
+    })?;
 
     let assets = |dir: &str, prefix: &str| -> Vec<(String, std::path::PathBuf)> {
         section_assets(ws, dir)
@@ -570,12 +594,12 @@ fn sop_page(ctx: &Ctx<'_>, sop: &Sop, url: &str) -> Result<String> {
         .iter()
         .map(String::as_str)
         .chain(
-            ws.checklists
-                .iter()
-                .filter(|c| {
-                    c.sop.as_deref() == Some(sop.id.as_str()) && !sop.checklists.contains(&c.id)
-                })
-                .map(|c| c.id.as_str()),
+            ctx.checklists_of
+                .get(sop.id.as_str())
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|c| !sop.checklists.iter().any(|l| l == c)),
         )
         .map(|id| ctx.doc_link(url, id))
         .collect();
@@ -640,7 +664,6 @@ fn sop_page(ctx: &Ctx<'_>, sop: &Sop, url: &str) -> Result<String> {
 }
 
 fn checklist_page(ctx: &Ctx<'_>, c: &Checklist, url: &str) -> Result<String> {
-    let ws = ctx.ws;
     let mut data = ctx.base(url);
     let items: Vec<_> = c
         .items
@@ -674,10 +697,12 @@ fn checklist_page(ctx: &Ctx<'_>, c: &Checklist, url: &str) -> Result<String> {
             v
         })
         .collect();
-    let used_by: Vec<_> = ws
-        .sops
-        .iter()
-        .filter(|s| s.checklists.contains(&c.id) && c.sop.as_deref() != Some(s.id.as_str()))
+    let used_by: Vec<_> = ctx
+        .listed_by
+        .get(c.id.as_str())
+        .into_iter()
+        .flatten()
+        .filter(|s| c.sop.as_deref() != Some(s.id.as_str()))
         .map(|s| ctx.doc_link(url, &s.id))
         .collect();
     data.insert(
@@ -707,7 +732,7 @@ fn checklist_page(ctx: &Ctx<'_>, c: &Checklist, url: &str) -> Result<String> {
             }),
         );
     }
-    let inspectors: Vec<_> = inspector_roles(ws, c)
+    let inspectors: Vec<_> = inspector_roles(ctx, c)
         .iter()
         .map(|r| json!({ "id": r, "name": ctx.role_name(r) }))
         .collect();
@@ -970,7 +995,7 @@ fn by_role_page(ctx: &Ctx<'_>) -> Result<String> {
             let checklists: Vec<_> = ws
                 .checklists
                 .iter()
-                .filter(|c| inspector_roles(ws, c).contains(&r.id))
+                .filter(|c| inspector_roles(ctx, c).contains(&r.id))
                 .map(|c| ctx.doc_link(url, &c.id))
                 .collect();
             json!({ "id": r.id, "name": r.name, "sops": sops, "checklists": checklists })
@@ -982,11 +1007,8 @@ fn by_role_page(ctx: &Ctx<'_>) -> Result<String> {
 
 /// The roles that fill in a checklist, as published: its `inspectors`, else
 /// the roles of its procedure as this manual shows it.
-fn inspector_roles<'a>(ws: &'a Manual, c: &'a Checklist) -> &'a [String] {
-    let sop = c
-        .sop
-        .as_deref()
-        .and_then(|id| ws.sops.iter().find(|s| s.id == id));
+fn inspector_roles<'a>(ctx: &Ctx<'a>, c: &'a Checklist) -> &'a [String] {
+    let sop = c.sop.as_deref().and_then(|id| ctx.sops.get(id).copied());
     c.inspector_roles(sop)
 }
 

@@ -287,6 +287,7 @@ fn placeholder() -> Published {
         checklists: 0,
         pages: 0,
         books: 0,
+        books_built: 0,
         out: PathBuf::new(),
         index: PathBuf::new(),
         languages: Vec::new(),

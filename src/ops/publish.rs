@@ -33,6 +33,9 @@ pub struct PublishInput {
     pub progress: bool,
     /// Add the "Training status" chapter (it names people).
     pub training: bool,
+    /// Publish as several books above this many pages (default:
+    /// `manual::pages::SPLIT_ABOVE`).
+    pub split_above: Option<usize>,
 }
 
 /// What was published.
@@ -44,6 +47,9 @@ pub struct Published {
     pub checklists: usize,
     pub pages: usize,
     pub books: usize,
+    /// The books built this time; the others had not changed since the
+    /// manual in place was published and were kept.
+    pub books_built: usize,
     pub out: PathBuf,
     pub index: PathBuf,
     /// The translated editions, each under `<out>/<code>/` (the source
@@ -111,7 +117,7 @@ pub fn publish(ctx: &mut Context, input: PublishInput) -> Result<Published> {
         out: &out,
         keep_source: input.keep_source.as_deref(),
         progress: input.progress,
-        split_above: manual::pages::SPLIT_ABOVE,
+        split_above: input.split_above.unwrap_or(manual::pages::SPLIT_ABOVE),
     };
     let published = manual::publish(&content, &opts)?;
     let mut stamp = Stamp::of(&records, as_of, input.drafts);
@@ -124,6 +130,7 @@ pub fn publish(ctx: &mut Context, input: PublishInput) -> Result<Published> {
         checklists: content.checklists.len(),
         pages: published.pages,
         books: published.books,
+        books_built: published.built,
         index: published.out.join("index.html"),
         out: published.out,
         languages: content

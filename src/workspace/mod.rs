@@ -12,6 +12,7 @@ mod sop_file;
 mod toml_diag;
 pub mod translation_file;
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -51,6 +52,56 @@ pub struct Workspace {
     pub sources: Sources,
     /// How many SOP and checklist files were read, parsed or not.
     pub files_read: (usize, usize),
+    /// Where each document is in the lists above, made on the first lookup.
+    index: std::sync::OnceLock<Index>,
+}
+
+/// Document id -> position in `sops`, `checklists` and `translations`
+/// (the first of an id, as a search from the front finds), and the
+/// lengths the lists had when it was made.
+#[derive(Debug, Clone, Default)]
+struct Index {
+    sops: HashMap<String, usize>,
+    checklists: HashMap<String, usize>,
+    translations: HashMap<String, usize>,
+    lens: (usize, usize, usize),
+}
+
+impl Index {
+    fn of(ws: &Workspace) -> Index {
+        fn positions<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
+            let mut map = HashMap::new();
+            for (i, id) in ids.enumerate() {
+                map.entry(id.to_string()).or_insert(i);
+            }
+            map
+        }
+        Index {
+            sops: positions(ws.sops.iter().map(|s| s.id.as_str())),
+            checklists: positions(ws.checklists.iter().map(|c| c.id.as_str())),
+            translations: positions(ws.translations.iter().map(|t| t.translation.id.as_str())),
+            lens: (ws.sops.len(), ws.checklists.len(), ws.translations.len()),
+        }
+    }
+}
+
+/// The item of `list` with id `id`: by the index while the list has the
+/// length it was indexed at and the item found has that id, else by a
+/// search from the front (a copy of the workspace that was added to).
+fn lookup<'a, T>(
+    list: &'a [T],
+    index: &HashMap<String, usize>,
+    indexed_len: usize,
+    id: &str,
+    key: impl Fn(&T) -> &str,
+) -> Option<&'a T> {
+    if list.len() == indexed_len {
+        let found = list.get(*index.get(id)?).filter(|x| key(x) == id);
+        if found.is_some() {
+            return found;
+        }
+    }
+    list.iter().find(|x| key(x) == id)
 }
 
 impl Workspace {
@@ -58,12 +109,18 @@ impl Workspace {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| Index::of(self))
+    }
+
     pub fn sop(&self, id: &str) -> Option<&Sop> {
-        self.sops.iter().find(|s| s.id == id)
+        let x = self.index();
+        lookup(&self.sops, &x.sops, x.lens.0, id, |s| &s.id)
     }
 
     pub fn checklist(&self, id: &str) -> Option<&Checklist> {
-        self.checklists.iter().find(|c| c.id == id)
+        let x = self.index();
+        lookup(&self.checklists, &x.checklists, x.lens.1, id, |c| &c.id)
     }
 
     /// A translation by its id (`QC-001.nb`).
@@ -72,7 +129,10 @@ impl Workspace {
     }
 
     pub fn translation_file(&self, id: &str) -> Option<&TranslationFile> {
-        self.translations.iter().find(|t| t.translation.id == id)
+        let x = self.index();
+        lookup(&self.translations, &x.translations, x.lens.2, id, |t| {
+            &t.translation.id
+        })
     }
 
     /// Loads and checks the workspace at `root`. Fails only when the
@@ -170,6 +230,7 @@ impl Workspace {
             diagnostics,
             sources,
             files_read,
+            index: std::sync::OnceLock::new(),
         })
     }
 }
