@@ -15,6 +15,7 @@
 //! - [`manual`]: publishing: mdBook source generation, templates, the build.
 //! - [`report`]: the statistics: control charts, capability, SVG charts.
 //! - [`store`]: the records: a `Store` trait over SQLite, append-only, hash-chained audit.
+//! - [`adopt`]: reading an existing Markdown, mdBook or MkDocs collection for `sopbook adopt`.
 
 pub mod cli;
 pub mod cmd;
@@ -28,5 +29,6 @@ pub mod render;
 pub mod report;
 pub mod store;
 pub mod workspace;
+pub mod adopt;
 
 pub use cmd::main_with_args;

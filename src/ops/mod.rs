@@ -53,6 +53,7 @@ mod tests;
 pub mod tokens;
 pub mod training;
 pub mod translations;
+pub mod adopt;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
