@@ -325,11 +325,17 @@ fn history_rows(rows: &[Vec<String>]) -> Option<Vec<HistoryRow>> {
 fn done_items(rows: &[Vec<String>]) -> Option<Vec<String>> {
     let head = rows.first()?;
     let done = head.iter().position(|c| header_is(c, DONE))?;
-    let numbering = ["#", "no", "nr", "step", "n", "item no"];
-    let text = head
-        .iter()
-        .enumerate()
-        .position(|(i, c)| i != done && !header_is(c, &numbering))?;
+    // The item's text: the column, other than "done", with the most words.
+    let words = |i: usize| -> usize {
+        rows[1..]
+            .iter()
+            .filter_map(|r| r.get(i))
+            .map(|c| c.split_whitespace().count())
+            .sum()
+    };
+    let text = (0..head.len())
+        .filter(|i| *i != done)
+        .max_by_key(|i| (words(*i), std::cmp::Reverse(*i)))?;
     let items: Vec<String> = rows[1..]
         .iter()
         .filter_map(|r| r.get(text))

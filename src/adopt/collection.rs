@@ -233,8 +233,12 @@ pub fn read(root: &Path) -> Result<Collection, ReadError> {
     for g in groups.values_mut() {
         g.sort_by(|a, b| a.0.cmp(&b.0));
     }
+    // A table of contents may name a document without its language (MkDocs' i18n).
     let base_of = |p: &str| -> Option<String> {
-        groups.iter().find(|(_, g)| g.iter().any(|(_, f)| f == p)).map(|(b, _)| b.clone())
+        groups
+            .iter()
+            .find(|(b, g)| g.iter().any(|(_, f)| f == p) || p.strip_suffix(".md") == Some(b.as_str()))
+            .map(|(b, _)| b.clone())
     };
     let mut entries: Vec<Entry> = Vec::new();
     let mut used = BTreeSet::new();

@@ -39,7 +39,7 @@ pub fn section_id(title: &str) -> String {
     let words: Vec<String> = title
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty() && w.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
-        .filter(|w| !matches!(w.to_ascii_lowercase().as_str(), "and" | "of" | "the" | "for" | "a" | "an" | "to" | "in"))
+        .filter(|w| !matches!(w.to_ascii_lowercase().as_str(), "and" | "of" | "the" | "for" | "a" | "an" | "to" | "in" | "at" | "on" | "with"))
         .map(str::to_ascii_uppercase)
         .collect();
     let id: String = if words.len() >= 2 {

@@ -779,7 +779,10 @@ impl<'a> Plan<'a> {
             let history = d.body.history.as_ref();
             if let Some((rows, r)) = history {
                 edits.push((r.clone(), String::new()));
-                notes.push(format!("{} rows of history before sopbook", rows.len()));
+                notes.push(match rows.len() {
+                    1 => "1 row of history before sopbook".to_string(),
+                    n => format!("{n} rows of history before sopbook"),
+                });
                 // The heading right above the table goes with it.
                 if let Some(h) = heading_above(&d.text, r.start) {
                     edits.push((h, String::new()));
@@ -1122,7 +1125,11 @@ fn heading_above(text: &str, start: usize) -> Option<std::ops::Range<usize>> {
     let trimmed = before.trim_end();
     let line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
     let line = &trimmed[line_start..];
-    (line.starts_with('#') && line.to_ascii_lowercase().contains("histor"))
+    let lower = line.to_ascii_lowercase();
+    (line.starts_with('#')
+        && ["histor", "change log", "changelog", "revisions"]
+            .iter()
+            .any(|w| lower.contains(w)))
         .then_some(line_start..start)
 }
 
