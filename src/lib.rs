@@ -17,6 +17,7 @@
 //! - [`store`]: the records: a `Store` trait over SQLite, append-only, hash-chained audit.
 //! - [`adopt`]: reading an existing Markdown, mdBook or MkDocs collection for `sopbook adopt`.
 
+pub mod adopt;
 pub mod cli;
 pub mod cmd;
 pub mod diagnostic;
@@ -29,6 +30,5 @@ pub mod render;
 pub mod report;
 pub mod store;
 pub mod workspace;
-pub mod adopt;
 
 pub use cmd::main_with_args;

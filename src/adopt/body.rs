@@ -60,7 +60,12 @@ fn options() -> Options {
 
 /// Extends a range to the end of its line (and the newline).
 fn whole_lines(text: &str, r: Range<usize>) -> Range<usize> {
-    let end = text[r.end..].find('\n').map_or(text.len(), |i| r.end + i + 1);
+    if r.end > r.start && text.as_bytes()[r.end - 1] == b'\n' {
+        return r;
+    }
+    let end = text[r.end..]
+        .find('\n')
+        .map_or(text.len(), |i| r.end + i + 1);
     r.start..end
 }
 
@@ -155,7 +160,8 @@ pub fn read(text: &str, start: usize, skip: &[Range<usize>]) -> Body {
                 }
             }
             Event::End(TagEnd::Item) => {
-                if let (Some((t, task)), Some((_, items))) = (item_text.last_mut(), lists.last_mut())
+                if let (Some((t, task)), Some((_, items))) =
+                    (item_text.last_mut(), lists.last_mut())
                 {
                     if *task && !t.trim().is_empty() {
                         items.push(t.split_whitespace().collect::<Vec<_>>().join(" "));
@@ -234,10 +240,10 @@ pub fn read(text: &str, start: usize, skip: &[Range<usize>]) -> Body {
             Event::Start(Tag::Paragraph)
             | Event::Start(Tag::CodeBlock(_))
             | Event::Start(Tag::BlockQuote(_))
-            | Event::Html(_) => {
-                if heading.is_none() && !inside(&range, skip) {
-                    seen_content = true;
-                }
+            | Event::Html(_)
+                if heading.is_none() && !inside(&range, skip) =>
+            {
+                seen_content = true;
             }
             _ => {}
         }
@@ -266,7 +272,14 @@ const CHANGE: &[&str] = &[
     "change description",
     "description of change",
 ];
-const DATE: &[&str] = &["date", "when", "effective", "effective date", "issued", "date issued"];
+const DATE: &[&str] = &[
+    "date",
+    "when",
+    "effective",
+    "effective date",
+    "issued",
+    "date issued",
+];
 const AUTHOR: &[&str] = &[
     "author",
     "by",
@@ -357,7 +370,11 @@ mod tests {
         let dests: Vec<_> = b.targets.iter().map(|t| t.dest.as_str()).collect();
         assert_eq!(
             dests,
-            ["forms/receipt.pdf", "../service/returns.md#scope", "img/scale.png"]
+            [
+                "forms/receipt.pdf",
+                "../service/returns.md#scope",
+                "img/scale.png"
+            ]
         );
         for t in &b.targets {
             assert_eq!(&text[t.range.clone()], t.dest);

@@ -78,14 +78,17 @@ pub fn language_suffix(path: &str) -> Option<(&str, &str)> {
     }
     let mut parts = lang.split('-');
     let code = parts.next()?;
-    let region_ok = parts.all(|r| (2..=4).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let region_ok =
+        parts.all(|r| (2..=4).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_alphanumeric()));
     (code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase()) && region_ok)
         .then_some((base, lang))
 }
 
 /// A section title from a folder name: `01-quality_control` is "Quality control".
 pub fn folder_title(name: &str) -> String {
-    let name = name.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_' || c == '.' || c == ' ');
+    let name = name.trim_start_matches(|c: char| {
+        c.is_ascii_digit() || c == '-' || c == '_' || c == '.' || c == ' '
+    });
     let words: Vec<&str> = name
         .split(['-', '_', ' '])
         .filter(|w| !w.is_empty())
@@ -156,22 +159,48 @@ pub fn read(root: &Path) -> Result<Collection, ReadError> {
                 }
             })?;
             let book = t.get("book").and_then(|b| b.as_table());
-            title = book.and_then(|b| b.get("title")).and_then(|v| v.as_str()).map(str::to_string);
-            language = book.and_then(|b| b.get("language")).and_then(|v| v.as_str()).map(str::to_string);
-            docs_dir = book.and_then(|b| b.get("src")).and_then(|v| v.as_str()).unwrap_or("src").trim_matches('/').to_string();
+            title = book
+                .and_then(|b| b.get("title"))
+                .and_then(|v| v.as_str())
+                .map(str::to_string);
+            language = book
+                .and_then(|b| b.get("language"))
+                .and_then(|v| v.as_str())
+                .map(str::to_string);
+            docs_dir = book
+                .and_then(|b| b.get("src"))
+                .and_then(|v| v.as_str())
+                .unwrap_or("src")
+                .trim_matches('/')
+                .to_string();
             out_dir = Some(
-                t.get("build").and_then(|b| b.get("build-dir")).and_then(|v| v.as_str()).unwrap_or("book").trim_matches('/').to_string(),
+                t.get("build")
+                    .and_then(|b| b.get("build-dir"))
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("book")
+                    .trim_matches('/')
+                    .to_string(),
             );
-            left_out.push(("book.toml".to_string(), "the collection's configuration: read for its title and language".to_string()));
+            left_out.push((
+                "book.toml".to_string(),
+                "the collection's configuration: read for its title and language".to_string(),
+            ));
             let summary = format!("{docs_dir}/SUMMARY.md");
             if root.join(&summary).is_file() {
                 let text = read_text(root, &summary)?;
                 toc = Some(summary_toc(&text));
-                left_out.push((summary, "the table of contents: read for sections and order".to_string()));
+                left_out.push((
+                    summary,
+                    "the table of contents: read for sections and order".to_string(),
+                ));
             }
         }
         Layout::Mkdocs => {
-            let name = if root.join("mkdocs.yml").is_file() { "mkdocs.yml" } else { "mkdocs.yaml" };
+            let name = if root.join("mkdocs.yml").is_file() {
+                "mkdocs.yml"
+            } else {
+                "mkdocs.yaml"
+            };
             let text = read_text(root, name)?;
             let docs = YamlLoader::load_from_str(&text).map_err(|e| ReadError {
                 file: name.into(),
@@ -182,21 +211,38 @@ pub fn read(root: &Path) -> Result<Collection, ReadError> {
             let doc = docs.into_iter().next().unwrap_or(Yaml::Null);
             title = doc["site_name"].as_str().map(str::to_string);
             language = doc["theme"]["language"].as_str().map(str::to_string);
-            docs_dir = doc["docs_dir"].as_str().unwrap_or("docs").trim_matches('/').to_string();
-            out_dir = Some(doc["site_dir"].as_str().unwrap_or("site").trim_matches('/').to_string());
+            docs_dir = doc["docs_dir"]
+                .as_str()
+                .unwrap_or("docs")
+                .trim_matches('/')
+                .to_string();
+            out_dir = Some(
+                doc["site_dir"]
+                    .as_str()
+                    .unwrap_or("site")
+                    .trim_matches('/')
+                    .to_string(),
+            );
             if let Yaml::Array(nav) = &doc["nav"] {
                 let mut items = Vec::new();
                 nav_toc(nav, 0, None, &mut items);
                 toc = Some(items);
             }
-            left_out.push((name.to_string(), "the collection's configuration: read for sections and order".to_string()));
+            left_out.push((
+                name.to_string(),
+                "the collection's configuration: read for sections and order".to_string(),
+            ));
         }
         Layout::Markdown => {}
     }
     let mut all = Vec::new();
     walk(root, "", out_dir.as_deref(), &mut all, &mut left_out);
     all.sort_by(|a, b| natural(a, b));
-    let prefix = if docs_dir.is_empty() { String::new() } else { format!("{docs_dir}/") };
+    let prefix = if docs_dir.is_empty() {
+        String::new()
+    } else {
+        format!("{docs_dir}/")
+    };
     let in_docs = |p: &str| p.starts_with(&prefix);
     let mut markdown: Vec<String> = Vec::new();
     let mut files = BTreeSet::new();
@@ -207,20 +253,38 @@ pub fn read(root: &Path) -> Result<Collection, ReadError> {
         if p.ends_with(".md") && in_docs(&p) {
             markdown.push(p);
         } else if p.ends_with(".md") && layout != Layout::Markdown {
-            left_out.push((p, format!("outside {docs_dir}/, so not part of the {}", layout.name())));
+            left_out.push((
+                p,
+                format!("outside {docs_dir}/, so not part of the {}", layout.name()),
+            ));
         } else {
             files.insert(p);
         }
     }
     // Language files group with the document they translate.
     let set: BTreeSet<&str> = markdown.iter().map(String::as_str).collect();
+    let siblings = |base: &str| {
+        markdown
+            .iter()
+            .filter(|q| language_suffix(q).is_some_and(|(b, _)| b == base))
+            .count()
+    };
+    // Languages seen in pairs (and the collection's own): a lone file in
+    // one of them is that document's only language.
+    let mut known: BTreeSet<String> = language.iter().cloned().collect();
+    for p in &markdown {
+        if let Some((base, lang)) = language_suffix(p)
+            && (set.contains(format!("{base}.md").as_str()) || siblings(base) > 1)
+        {
+            known.insert(lang.to_string());
+        }
+    }
     let mut groups: BTreeMap<String, Vec<(Option<String>, String)>> = BTreeMap::new();
     for p in &markdown {
         let (base, lang) = match language_suffix(p) {
             Some((base, lang)) => {
                 let plain = format!("{base}.md");
-                let siblings = markdown.iter().filter(|q| language_suffix(q).is_some_and(|(b, _)| b == base)).count();
-                if set.contains(plain.as_str()) || siblings > 1 {
+                if set.contains(plain.as_str()) || siblings(base) > 1 || known.contains(lang) {
                     (base.to_string(), Some(lang.to_string()))
                 } else {
                     (p.trim_end_matches(".md").to_string(), None)
@@ -237,7 +301,9 @@ pub fn read(root: &Path) -> Result<Collection, ReadError> {
     let base_of = |p: &str| -> Option<String> {
         groups
             .iter()
-            .find(|(b, g)| g.iter().any(|(_, f)| f == p) || p.strip_suffix(".md") == Some(b.as_str()))
+            .find(|(b, g)| {
+                g.iter().any(|(_, f)| f == p) || p.strip_suffix(".md") == Some(b.as_str())
+            })
             .map(|(b, _)| b.clone())
     };
     let mut entries: Vec<Entry> = Vec::new();
@@ -249,7 +315,10 @@ pub fn read(root: &Path) -> Result<Collection, ReadError> {
     if let Some(items) = &toc {
         for item in items {
             let Some(path) = &item.path else { continue };
-            let path = format!("{prefix}{}", path.trim_start_matches("./").trim_start_matches('/'));
+            let path = format!(
+                "{prefix}{}",
+                path.trim_start_matches("./").trim_start_matches('/')
+            );
             let Some(base) = base_of(&path) else {
                 continue;
             };
@@ -280,7 +349,10 @@ pub fn read(root: &Path) -> Result<Collection, ReadError> {
         entries.push(Entry {
             files: g.clone(),
             toc_title: None,
-            section: folder.as_deref().map(folder_title).unwrap_or_else(|| GENERAL.to_string()),
+            section: folder
+                .as_deref()
+                .map(folder_title)
+                .unwrap_or_else(|| GENERAL.to_string()),
             folder,
             listed: toc.is_none(),
         });
@@ -295,7 +367,10 @@ pub fn read(root: &Path) -> Result<Collection, ReadError> {
         let front = matches!(rel.to_ascii_lowercase().as_str(), "readme.md" | "index.md");
         if front {
             for (_, f) in &e.files {
-                left_out.push((f.clone(), "the collection's front page, not a procedure".to_string()));
+                left_out.push((
+                    f.clone(),
+                    "the collection's front page, not a procedure".to_string(),
+                ));
             }
         }
         !front
@@ -330,24 +405,43 @@ fn read_text(root: &Path, rel: &str) -> Result<String, ReadError> {
 
 /// Every file under `dir`, relative to `root`; generated output and
 /// hidden folders go to `left_out`.
-fn walk(root: &Path, rel: &str, out_dir: Option<&str>, all: &mut Vec<String>, left_out: &mut Vec<(String, String)>) {
+fn walk(
+    root: &Path,
+    rel: &str,
+    out_dir: Option<&str>,
+    all: &mut Vec<String>,
+    left_out: &mut Vec<(String, String)>,
+) {
     let Ok(entries) = fs::read_dir(root.join(rel)) else {
         return;
     };
     for entry in entries.filter_map(Result::ok) {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let path = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+        let path = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
         if name.starts_with('.') {
             continue;
         }
-        let Ok(kind) = entry.file_type() else { continue };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         if kind.is_dir() {
             let generated = rel.is_empty()
-                && (out_dir == Some(name.as_str()) || (GENERATED.contains(&name.as_str()) && holds_html(&entry.path())));
+                && (out_dir == Some(name.as_str())
+                    || (GENERATED.contains(&name.as_str()) && holds_html(&entry.path())));
             if generated {
-                left_out.push((format!("{path}/"), "generated output (built from the sources): ignored".to_string()));
+                left_out.push((
+                    format!("{path}/"),
+                    "generated output (built from the sources): ignored".to_string(),
+                ));
             } else if name == "node_modules" || name == "target" {
-                left_out.push((format!("{path}/"), "tooling, not documents: ignored".to_string()));
+                left_out.push((
+                    format!("{path}/"),
+                    "tooling, not documents: ignored".to_string(),
+                ));
             } else {
                 walk(root, &path, out_dir, all, left_out);
             }
@@ -401,7 +495,11 @@ pub fn summary_toc(text: &str) -> Vec<TocItem> {
             let indent = c[1].replace('\t', "    ").len();
             let path = c[3].trim();
             let path = path.split('#').next().unwrap_or("").to_string();
-            rows.push((indent, c[2].trim().to_string(), (!path.is_empty()).then_some(path)));
+            rows.push((
+                indent,
+                c[2].trim().to_string(),
+                (!path.is_empty()).then_some(path),
+            ));
             part_of.push(part.clone());
         }
     }
@@ -445,7 +543,11 @@ fn nav_toc(nav: &[Yaml], depth: usize, section: Option<&str>, out: &mut Vec<TocI
                             section: section.map(str::to_string),
                         }),
                         Yaml::Array(children) => {
-                            let inner = if depth == 0 { title.as_deref() } else { section };
+                            let inner = if depth == 0 {
+                                title.as_deref()
+                            } else {
+                                section
+                            };
                             nav_toc(children, depth + 1, inner, out);
                         }
                         _ => {}
@@ -465,11 +567,18 @@ mod tests {
     fn summary_parts_and_nesting() {
         let with_parts = "# Summary\n\n[Introduction](README.md)\n\n# Quality\n\n- [Receiving](quality/receiving.md)\n    - [Scales](quality/scales.md)\n\n# Service\n- [Returns](service/returns.md)\n";
         let t = summary_toc(with_parts);
-        let got: Vec<_> = t.iter().map(|i| (i.path.clone().unwrap(), i.section.clone())).collect();
+        let got: Vec<_> = t
+            .iter()
+            .map(|i| (i.path.clone().unwrap(), i.section.clone()))
+            .collect();
         assert_eq!(got[0], ("README.md".to_string(), None));
-        assert_eq!(got[2], ("quality/scales.md".to_string(), Some("Quality".to_string())));
+        assert_eq!(
+            got[2],
+            ("quality/scales.md".to_string(), Some("Quality".to_string()))
+        );
         assert_eq!(got[3].1.as_deref(), Some("Service"));
-        let nested = "# Summary\n- [Quality](q/index.md)\n  - [Receiving](q/r.md)\n- [Loose](loose.md)\n";
+        let nested =
+            "# Summary\n- [Quality](q/index.md)\n  - [Receiving](q/r.md)\n- [Loose](loose.md)\n";
         let t = summary_toc(nested);
         assert_eq!(t[1].section.as_deref(), Some("Quality"));
         assert_eq!(t[2].section, None);
@@ -488,7 +597,10 @@ mod tests {
     #[test]
     fn names() {
         assert_eq!(language_suffix("docs/a.th.md"), Some(("docs/a", "th")));
-        assert_eq!(language_suffix("docs/a.pt-BR.md"), Some(("docs/a", "pt-BR")));
+        assert_eq!(
+            language_suffix("docs/a.pt-BR.md"),
+            Some(("docs/a", "pt-BR"))
+        );
         assert_eq!(language_suffix("docs/a.v2.md"), None);
         assert_eq!(language_suffix("docs/a.md"), None);
         assert_eq!(folder_title("02-customer_service"), "Customer service");

@@ -251,7 +251,11 @@ fn scalar(y: &Yaml) -> Option<String> {
 
 fn value_text(y: &Yaml) -> String {
     match y {
-        Yaml::Array(items) => items.iter().filter_map(scalar).collect::<Vec<_>>().join(", "),
+        Yaml::Array(items) => items
+            .iter()
+            .filter_map(scalar)
+            .collect::<Vec<_>>()
+            .join(", "),
         Yaml::Hash(h) => h
             .iter()
             .filter_map(|(k, v)| Some(format!("{}: {}", scalar(k)?, value_text(v))))
@@ -296,9 +300,8 @@ pub fn cells(line: &str) -> Vec<String> {
 pub fn is_separator(line: &str) -> bool {
     let c = cells(line);
     !c.is_empty()
-        && c.iter().all(|c| {
-            !c.is_empty() && c.chars().all(|ch| ch == '-' || ch == ':') && c.contains('-')
-        })
+        && c.iter()
+            .all(|c| !c.is_empty() && c.chars().all(|ch| ch == '-' || ch == ':') && c.contains('-'))
 }
 
 /// A cell's text without Markdown emphasis or code marks.

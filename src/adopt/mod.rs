@@ -39,13 +39,25 @@ pub fn section_id(title: &str) -> String {
     let words: Vec<String> = title
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty() && w.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
-        .filter(|w| !matches!(w.to_ascii_lowercase().as_str(), "and" | "of" | "the" | "for" | "a" | "an" | "to" | "in" | "at" | "on" | "with"))
+        .filter(|w| {
+            !matches!(
+                w.to_ascii_lowercase().as_str(),
+                "and" | "of" | "the" | "for" | "a" | "an" | "to" | "in" | "at" | "on" | "with"
+            )
+        })
         .map(str::to_ascii_uppercase)
         .collect();
     let id: String = if words.len() >= 2 {
-        words.iter().take(5).filter_map(|w| w.chars().next()).collect()
+        words
+            .iter()
+            .take(5)
+            .filter_map(|w| w.chars().next())
+            .collect()
     } else {
-        words.first().map(|w| w.chars().take(3).collect()).unwrap_or_default()
+        words
+            .first()
+            .map(|w| w.chars().take(3).collect())
+            .unwrap_or_default()
     };
     if id.len() < 2 { "GEN".to_string() } else { id }
 }
@@ -150,7 +162,10 @@ pub fn parse_map(text: &str) -> Result<Vec<MapRule>, MapError> {
             Err(e) => {
                 return Err(at(
                     r.pattern.span().start,
-                    format!("the pattern is not a regular expression: {}", one_line(&e.to_string())),
+                    format!(
+                        "the pattern is not a regular expression: {}",
+                        one_line(&e.to_string())
+                    ),
                 ));
             }
         };
@@ -180,7 +195,12 @@ fn one_line(s: &str) -> String {
 pub fn apply_map<'a>(rules: &'a [MapRule], raw: &str) -> Option<(String, &'a MapRule)> {
     rules.iter().find_map(|r| {
         let c = r.pattern.captures(raw.trim())?;
-        let n: u64 = c.get(1)?.as_str().trim_start_matches('0').parse().unwrap_or(0);
+        let n: u64 = c
+            .get(1)?
+            .as_str()
+            .trim_start_matches('0')
+            .parse()
+            .unwrap_or(0);
         Some((format!("{}-{n:03}", r.section), r))
     })
 }
@@ -201,7 +221,10 @@ mod tests {
         assert_eq!(section_id("Health and safety at work"), "HSW");
         assert_eq!(slug_id("Quality Manager", "role"), "quality-manager");
         assert_eq!(slug_id("2nd shift", "role"), "role-2nd-shift");
-        assert_eq!(item_id("Check the oil level before the first run of the day, always and everywhere"), "check-the-oil-level-before-the-first-run");
+        assert_eq!(
+            item_id("Check the oil level before the first run of the day, always and everywhere"),
+            "check-the-oil-level-before-the-first-run"
+        );
     }
 
     #[test]

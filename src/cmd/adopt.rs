@@ -71,10 +71,7 @@ pub fn text(r: &Adopted, program: &str) -> String {
             } else {
                 format!("{} ", d.id)
             };
-            s.push_str(&format!(
-                "  {:<width$} -> {id}{}\n",
-                d.source, d.path
-            ));
+            s.push_str(&format!("  {:<width$} -> {id}{}\n", d.source, d.path));
             for n in &d.notes {
                 s.push_str(&format!("  {:<width$}      {n}\n", ""));
             }
@@ -82,7 +79,12 @@ pub fn text(r: &Adopted, program: &str) -> String {
     }
     if !r.left_out.is_empty() {
         s.push_str("\nLeft out:\n");
-        let w = r.left_out.iter().map(|l| l.path.chars().count()).max().unwrap_or(0);
+        let w = r
+            .left_out
+            .iter()
+            .map(|l| l.path.chars().count())
+            .max()
+            .unwrap_or(0);
         for l in &r.left_out {
             s.push_str(&format!("  {:<w$}  {}\n", l.path, l.why));
         }

@@ -204,9 +204,7 @@ fn dispatch(ctx: &mut Context, env: &env::Env, command: Command) -> Result<Outco
         | Command::Completions(_)
         | Command::Man(_)
         | Command::Serve(_)
-        | Command::Adopt(_) => {
-            Ok(Outcome::Ok)
-        }
+        | Command::Adopt(_) => Ok(Outcome::Ok),
     }
 }
 

@@ -29,6 +29,7 @@ pub const MANIFEST: &str = "adopt.toml";
 /// The owner given to documents that name none.
 pub const DEFAULT_OWNER: &str = "quality-manager";
 const DEFAULT_INTERVAL: &str = "12 months";
+const DRAFT: &str = "a draft checklist";
 
 /// What to adopt, and where to.
 #[derive(Debug, Clone)]
@@ -186,7 +187,11 @@ struct Planned {
 pub fn adopt(input: AdoptInput<'_>) -> Result<Adopted> {
     let source = input.source;
     if !source.is_dir() {
-        let what = if source.exists() { "is not a folder" } else { "does not exist" };
+        let what = if source.exists() {
+            "is not a folder"
+        } else {
+            "does not exist"
+        };
         return Err(Error::invalid(format!("`{}` {what}", source.display()))
             .with_hint("give the folder that holds the collection: its Markdown files, book.toml or mkdocs.yml"));
     }
@@ -216,11 +221,20 @@ pub fn adopt(input: AdoptInput<'_>) -> Result<Adopted> {
         None => Vec::new(),
         Some(p) => {
             let text = fs::read_to_string(p).map_err(|e| {
-                Error::invalid(format!("could not read the --map file `{}`: {e}", p.display()))
+                Error::invalid(format!(
+                    "could not read the --map file `{}`: {e}",
+                    p.display()
+                ))
             })?;
             parse_map(&text).map_err(|e| {
-                Error::invalid(format!("{}:{}:{}: {}", p.display(), e.line, e.column, e.message))
-                    .with_hint(e.hint)
+                Error::invalid(format!(
+                    "{}:{}:{}: {}",
+                    p.display(),
+                    e.line,
+                    e.column,
+                    e.message
+                ))
+                .with_hint(e.hint)
             })?
         }
     };
@@ -256,11 +270,21 @@ pub fn adopt(input: AdoptInput<'_>) -> Result<Adopted> {
     report.into = into.display().to_string();
     report.dry_run = input.dry_run;
     report.rerun = old.is_some();
-    let manifest = apply(&into, planned, old.as_ref(), &plan.mapping, &mut report, input.dry_run)?;
+    let manifest = apply(
+        &into,
+        planned,
+        old.as_ref(),
+        &plan.mapping,
+        &mut report,
+        input.dry_run,
+    )?;
     if !input.dry_run {
         let text = manifest_text(&manifest);
         fs::write(&manifest_path, text).map_err(|e| {
-            Error::invalid(format!("could not write `{}`: {e}", manifest_path.display()))
+            Error::invalid(format!(
+                "could not write `{}`: {e}",
+                manifest_path.display()
+            ))
         })?;
     }
     Ok(report)
@@ -355,7 +379,11 @@ impl<'a> Plan<'a> {
                 dry_run: false,
                 rerun: false,
                 source_language: (languages.len() > 1).then(|| source_lang.clone()),
-                languages: if languages.len() > 1 { languages } else { Vec::new() },
+                languages: if languages.len() > 1 {
+                    languages
+                } else {
+                    Vec::new()
+                },
                 sections: Vec::new(),
                 documents: Vec::new(),
                 left_out: collection
@@ -477,14 +505,10 @@ impl<'a> Plan<'a> {
         let mut fixed: Vec<Option<(String, String)>> = Vec::new();
         let mut rule_titles: BTreeMap<String, String> = BTreeMap::new();
         for d in &mut self.docs {
-            let raw = d
-                .meta
-                .get(Key::Id)
-                .map(|f| f.value.clone())
-                .or_else(|| {
-                    let stem = d.file.rsplit('/').next().unwrap_or("");
-                    id_in_name(stem.trim_end_matches(".md")).map(|_| stem.to_string())
-                });
+            let raw = d.meta.get(Key::Id).map(|f| f.value.clone()).or_else(|| {
+                let stem = d.file.rsplit('/').next().unwrap_or("");
+                id_in_name(stem.trim_end_matches(".md")).map(|_| stem.to_string())
+            });
             let f = if let Some(id) = self.old_ids.get(&d.file) {
                 d.notes.push("id kept from the last adopt".to_string());
                 Some(id.clone())
@@ -499,7 +523,11 @@ impl<'a> Plan<'a> {
             } else if let Some(raw) = &raw {
                 let from_name = d.meta.get(Key::Id).is_none();
                 let name_id = raw.trim_end_matches(".md");
-                let id = if from_name { id_in_name(name_id) } else { normalise_id(raw) };
+                let id = if from_name {
+                    id_in_name(name_id)
+                } else {
+                    normalise_id(raw)
+                };
                 match id {
                     Some(id) if from_name => {
                         d.notes.push("id from the file name".to_string());
@@ -613,7 +641,11 @@ impl<'a> Plan<'a> {
                 if self.sections.iter().any(|s| s.dir == dir) {
                     dir = format!("{dir}-{}", section.to_ascii_lowercase());
                 }
-                self.sections.push(SectionView { id: section, title, dir });
+                self.sections.push(SectionView {
+                    id: section,
+                    title,
+                    dir,
+                });
             }
         }
         // Slugs unique within a section.
@@ -628,6 +660,12 @@ impl<'a> Plan<'a> {
             d.slug = slug;
             for (_, f) in &d.entry.files {
                 self.ids_by_path.insert(f.clone(), d.id.clone());
+                // A link may name the document without its language.
+                if let Some((base, _)) = collection::language_suffix(f) {
+                    self.ids_by_path
+                        .entry(format!("{base}.md"))
+                        .or_insert_with(|| d.id.clone());
+                }
             }
             self.mapping.push(MapEntry {
                 source: d.file.clone(),
@@ -716,8 +754,17 @@ impl<'a> Plan<'a> {
             {
                 edits.push((r.clone(), String::new()));
             }
-            self.links(&d.file, &d.text, &d.body.targets, &dir, &mut edits, &mut attachments, &mut planned);
-            // Checklists.
+            self.links(
+                &d.file,
+                &d.text,
+                &d.body.targets,
+                &dir,
+                &mut edits,
+                &mut attachments,
+                &mut planned,
+            );
+            // Checklists (listed after their SOP).
+            let sop_at = self.report.documents.len();
             let mut checklists = Vec::new();
             for (n, tasks) in d.body.tasks.iter().enumerate() {
                 let key = format!("{}#{}", d.file, n + 1);
@@ -747,14 +794,27 @@ impl<'a> Plan<'a> {
                 }
                 let path = format!("{CHECKLISTS_DIR}/{slug}.toml");
                 let (line, _) = line_col(&d.text, tasks.range.start);
-                let from = if tasks.table { "a table with a done column" } else { "a task list" };
+                let from = if tasks.table {
+                    "a table with a done column"
+                } else {
+                    "a task list"
+                };
                 planned.push(Planned {
                     path: path.clone(),
-                    bytes: checklist_text(&id, &title, &d.id, &d.file, line, from, &tasks.items).into_bytes(),
+                    bytes: checklist_text(&id, &title, &d.id, &d.file, line, from, &tasks.items)
+                        .into_bytes(),
                 });
+                let gap = if d.text[..tasks.range.end].ends_with("\n\n") {
+                    ""
+                } else {
+                    "\n"
+                };
                 edits.push((
                     tasks.range.end..tasks.range.end,
-                    format!("\nChecklist: [{}](checklist:{id})\n\n", escape_link_text(&title)),
+                    format!(
+                        "{gap}Checklist: [{}](checklist:{id})\n\n",
+                        escape_link_text(&title)
+                    ),
                 ));
                 self.report.documents.push(DocView {
                     source: format!("{}:{line}", d.file),
@@ -770,7 +830,7 @@ impl<'a> Plan<'a> {
                     line: None,
                     column: None,
                     what: format!(
-                        "a draft checklist from {from} in {}:{line}: review its items and their kinds before release",
+                        "{DRAFT} from {from} in {}:{line}: review its items and their kinds before release",
                         d.file
                     ),
                 });
@@ -817,26 +877,32 @@ impl<'a> Plan<'a> {
             if !others.is_empty() {
                 out.push('\n');
             }
-            let text = apply_edits(&d.text, d.meta.body_start, edits);
+            let text = tidy(&apply_edits(&d.text, d.meta.body_start, edits));
             out.push_str(text.trim_start_matches(['\n', '\r']).trim_end());
             out.push('\n');
             if history.is_some() || version.is_some() {
-                out.push_str(&history_section(history.map(|h| h.0.as_slice()), version.as_deref()));
+                out.push_str(&history_section(
+                    history.map(|h| h.0.as_slice()),
+                    version.as_deref(),
+                ));
             }
             let path = format!("{MANUAL_DIR}/{dir}/{}.md", d.slug);
             planned.push(Planned {
                 path: path.clone(),
                 bytes: out.into_bytes(),
             });
-            self.report.documents.push(DocView {
-                source: d.file.clone(),
-                kind: DocKind::Sop,
-                id: d.id.clone(),
-                section: Some(d.section.clone()),
-                title: d.title.clone(),
-                path,
-                notes,
-            });
+            self.report.documents.insert(
+                sop_at,
+                DocView {
+                    source: d.file.clone(),
+                    kind: DocKind::Sop,
+                    id: d.id.clone(),
+                    section: Some(d.section.clone()),
+                    title: d.title.clone(),
+                    path,
+                    notes,
+                },
+            );
             // Translations.
             for (lang, file) in &d.entry.files {
                 if file == &d.file {
@@ -857,13 +923,24 @@ impl<'a> Plan<'a> {
                     .map(|f| f.value.clone())
                     .or_else(|| body.title.as_ref().map(|t| t.0.clone()))
                     .unwrap_or_else(|| d.title.clone());
-                let mut edits: Vec<(std::ops::Range<usize>, String)> =
-                    meta.remove.iter().map(|r| (r.clone(), String::new())).collect();
+                let mut edits: Vec<(std::ops::Range<usize>, String)> = meta
+                    .remove
+                    .iter()
+                    .map(|r| (r.clone(), String::new()))
+                    .collect();
                 if let Some((_, r)) = &body.title {
                     edits.push((r.clone(), String::new()));
                 }
-                self.links(file, &text, &body.targets, &dir, &mut edits, &mut attachments, &mut planned);
-                let body_text = apply_edits(&text, meta.body_start, edits);
+                self.links(
+                    file,
+                    &text,
+                    &body.targets,
+                    &dir,
+                    &mut edits,
+                    &mut attachments,
+                    &mut planned,
+                );
+                let body_text = tidy(&apply_edits(&text, meta.body_start, edits));
                 let out = format!(
                     "+++\ntranslates = {}\nrevision = 1\ntitle = {}\n+++\n\n{}\n",
                     toml_quote(&d.id),
@@ -896,7 +973,10 @@ impl<'a> Plan<'a> {
                 continue;
             }
             let lower = f.to_ascii_lowercase();
-            let why = if lower.ends_with(".html") || lower.ends_with(".htm") || lower.ends_with(".pdf") {
+            let why = if lower.ends_with(".html")
+                || lower.ends_with(".htm")
+                || lower.ends_with(".pdf")
+            {
                 "generated output or a document sopbook does not read (HTML, PDF), and no document links to it"
             } else {
                 "not a Markdown document, and no document links to it"
@@ -944,19 +1024,33 @@ impl<'a> Plan<'a> {
             {
                 continue;
             }
-            let path_part = dest.split(['#', '?']).next().unwrap_or("").replace("%20", " ");
+            let path_part = dest
+                .split(['#', '?'])
+                .next()
+                .unwrap_or("")
+                .replace("%20", " ");
             let at = line_col(text, t.range.start);
-            let base = if path_part.starts_with('/') && !docs_root.is_empty() && file.contains('/') {
+            let base = if path_part.starts_with('/') && !docs_root.is_empty() && file.contains('/')
+            {
                 docs_root.clone()
             } else {
-                file.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default()
+                file.rsplit_once('/')
+                    .map(|(d, _)| d.to_string())
+                    .unwrap_or_default()
             };
             let Some(resolved) = resolve(&base, &path_part) else {
-                self.decide(file, Some(at), format!("link to `{dest}` leads outside the collection: left as it is"));
+                self.decide(
+                    file,
+                    Some(at),
+                    format!("link to `{dest}` leads outside the collection: left as it is"),
+                );
                 continue;
             };
             let candidates = if resolved.ends_with('/') || resolved.is_empty() {
-                vec![format!("{resolved}index.md"), format!("{resolved}README.md")]
+                vec![
+                    format!("{resolved}index.md"),
+                    format!("{resolved}README.md"),
+                ]
             } else if resolved.ends_with(".md") {
                 vec![resolved.clone()]
             } else {
@@ -974,18 +1068,30 @@ impl<'a> Plan<'a> {
                 } else {
                     "does not resolve"
                 };
-                self.decide(file, Some(at), format!("link to `{dest}` {why}: left as it is"));
+                self.decide(
+                    file,
+                    Some(at),
+                    format!("link to `{dest}` {why}: left as it is"),
+                );
                 continue;
             }
             let is_file = self.source.join(&resolved).is_file();
             if !is_file {
-                self.decide(file, Some(at), format!("link to `{dest}` does not resolve: left as it is"));
+                self.decide(
+                    file,
+                    Some(at),
+                    format!("link to `{dest}` does not resolve: left as it is"),
+                );
                 continue;
             }
             let name = match attachments.get(&resolved) {
                 Some(n) => n.clone(),
                 None => {
-                    let base_name = resolved.rsplit('/').next().unwrap_or(&resolved).replace(' ', "-");
+                    let base_name = resolved
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or(&resolved)
+                        .replace(' ', "-");
                     let mut name = base_name.clone();
                     let mut n = 2;
                     let target_of = |name: &str| format!("{MANUAL_DIR}/{dir}/{name}");
@@ -1010,7 +1116,11 @@ impl<'a> Plan<'a> {
                             });
                         }
                         Err(e) => {
-                            self.decide(file, Some(at), format!("`{resolved}` could not be read: {e}"));
+                            self.decide(
+                                file,
+                                Some(at),
+                                format!("`{resolved}` could not be read: {e}"),
+                            );
                             continue;
                         }
                     }
@@ -1023,19 +1133,15 @@ impl<'a> Plan<'a> {
     }
 
     fn config_text(&self) -> String {
-        let name = self
-            .collection
-            .title
-            .clone()
-            .unwrap_or_else(|| {
-                let n = self
-                    .source
-                    .canonicalize()
-                    .ok()
-                    .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-                    .unwrap_or_else(|| "Our procedures".into());
-                folder_title(&n)
-            });
+        let name = self.collection.title.clone().unwrap_or_else(|| {
+            let n = self
+                .source
+                .canonicalize()
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| "Our procedures".into());
+            folder_title(&n)
+        });
         let mut s = String::new();
         s.push_str("# Written by `sopbook adopt`. Add the people who sign ([[person]] tables,\n");
         s.push_str("# see the README) and check the roles and sections it made.\n\n");
@@ -1060,7 +1166,10 @@ impl<'a> Plan<'a> {
                 toml_quote(&sec.dir)
             ));
         }
-        s.push_str(&format!("[book]\nlanguage = {}\n", toml_quote(&self.source_lang)));
+        s.push_str(&format!(
+            "[book]\nlanguage = {}\n",
+            toml_quote(&self.source_lang)
+        ));
         if !self.report.languages.is_empty() {
             let mut langs = self.report.languages.clone();
             langs.sort_by_key(|l| l != &self.source_lang);
@@ -1080,8 +1189,12 @@ impl<'a> Plan<'a> {
 }
 
 fn read_text(source: &Path, rel: &str) -> Result<String> {
-    let bytes = fs::read(source.join(rel))
-        .map_err(|e| Error::invalid(format!("could not read `{}`: {e}", source.join(rel).display())))?;
+    let bytes = fs::read(source.join(rel)).map_err(|e| {
+        Error::invalid(format!(
+            "could not read `{}`: {e}",
+            source.join(rel).display()
+        ))
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_col(
             &String::from_utf8_lossy(e.as_bytes()),
@@ -1130,11 +1243,15 @@ fn heading_above(text: &str, start: usize) -> Option<std::ops::Range<usize>> {
         && ["histor", "change log", "changelog", "revisions"]
             .iter()
             .any(|w| lower.contains(w)))
-        .then_some(line_start..start)
+    .then_some(line_start..start)
 }
 
-fn apply_edits(text: &str, start: usize, mut edits: Vec<(std::ops::Range<usize>, String)>) -> String {
-    edits.sort_by(|a, b| (a.0.start, a.0.end).cmp(&(b.0.start, b.0.end)));
+fn apply_edits(
+    text: &str,
+    start: usize,
+    mut edits: Vec<(std::ops::Range<usize>, String)>,
+) -> String {
+    edits.sort_by_key(|e| (e.0.start, e.0.end));
     let mut out = String::new();
     let mut pos = start;
     for (r, with) in edits {
@@ -1149,6 +1266,29 @@ fn apply_edits(text: &str, start: usize, mut edits: Vec<(std::ops::Range<usize>,
         pos = r.end;
     }
     out.push_str(&text[pos.min(text.len())..]);
+    out
+}
+
+/// At most one blank line in a row, outside fenced code.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut fence = false;
+    let mut blanks = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fence = !fence;
+        }
+        if t.is_empty() && !fence {
+            blanks += 1;
+            if blanks > 1 {
+                continue;
+            }
+        } else {
+            blanks = 0;
+        }
+        out.push_str(line);
+    }
     out
 }
 
@@ -1306,8 +1446,9 @@ fn apply(
             return Ok(());
         }
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)
-                .map_err(|e| Error::invalid(format!("could not create `{}`: {e}", parent.display())))?;
+            fs::create_dir_all(parent).map_err(|e| {
+                Error::invalid(format!("could not create `{}`: {e}", parent.display()))
+            })?;
         }
         fs::write(path, bytes)
             .map_err(|e| Error::invalid(format!("could not write `{}`: {e}", path.display())))
@@ -1414,6 +1555,16 @@ fn apply(
         }
     }
     report.files.sort_by(|a, b| a.path.cmp(&b.path));
+    // A draft checklist asks for review when it is new or changed, not on every run.
+    let settled: BTreeSet<String> = report
+        .files
+        .iter()
+        .filter(|f| matches!(f.change, Change::Unchanged | Change::Kept))
+        .map(|f| f.path.clone())
+        .collect();
+    report
+        .decisions
+        .retain(|d| !(d.what.starts_with(DRAFT) && settled.contains(&d.file)));
     Ok(Manifest {
         source: report.source.clone(),
         document: mapping.to_vec(),
@@ -1456,15 +1607,30 @@ mod tests {
 
     #[test]
     fn paths_resolve_within_the_collection() {
-        assert_eq!(resolve("docs/quality", "../service/returns.md").as_deref(), Some("docs/service/returns.md"));
+        assert_eq!(
+            resolve("docs/quality", "../service/returns.md").as_deref(),
+            Some("docs/service/returns.md")
+        );
         assert_eq!(resolve("", "../x.md"), None);
-        assert_eq!(resolve("docs", "img/a.png").as_deref(), Some("docs/img/a.png"));
+        assert_eq!(
+            resolve("docs", "img/a.png").as_deref(),
+            Some("docs/img/a.png")
+        );
     }
 
     #[test]
     fn edits_apply_in_order_and_skip_overlaps() {
         let t = "abcdefgh";
-        let out = apply_edits(t, 1, vec![(5..6, "X".into()), (2..4, String::new()), (3..5, "no".into()), (8..8, "!".into())]);
+        let out = apply_edits(
+            t,
+            1,
+            vec![
+                (5..6, "X".into()),
+                (2..4, String::new()),
+                (3..5, "no".into()),
+                (8..8, "!".into()),
+            ],
+        );
         assert_eq!(out, "beXgh!");
     }
 }
