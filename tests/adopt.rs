@@ -83,6 +83,28 @@ fn plain_folders_with_metadata_tables_and_history_tables() {
         "{}",
         check.stderr
     );
+    // The history kept by hand shows in `history` and on the page.
+    let history = run_in(&ws.path().join("ws"), &["history", "QC-003"]);
+    assert_eq!(history.code, 0, "{}", history.stderr);
+    assert_inline(
+        &history.stdout,
+        str![[r#"
+QC-003 Receiving inspection
+
+  before sopbook  kept by hand, not signed records
+    1.0  2022-03-01  Kari Lund  First issue
+    2.0  2023-06-12  Per Aas    Sample size from the supplier's history
+    2.1  2024-09-30  Kari Lund  New bench scale
+
+  never released in sopbook
+
+"#]],
+    );
+    let publish = run_in(&ws.path().join("ws"), &["publish", "--drafts"]);
+    assert_eq!(publish.code, 0, "{}", publish.stderr);
+    let page = ws.read("ws/book/quality/receiving.html");
+    assert!(page.contains("History before sopbook"), "{page}");
+    assert!(page.contains("New bench scale"), "{page}");
 }
 
 #[test]

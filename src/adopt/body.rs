@@ -251,6 +251,52 @@ pub fn read(text: &str, start: usize, skip: &[Range<usize>]) -> Body {
     body
 }
 
+/// The heading under which adopt keeps a document's hand-kept history.
+pub const BEFORE_SOPBOOK: &str = "History before sopbook";
+
+/// The rows of the "History before sopbook" section of a document's text
+/// (what adopt wrote there), oldest first as written.
+pub fn before_sopbook(text: &str) -> Vec<HistoryRow> {
+    let mut lines = text.lines();
+    let heading = format!("## {BEFORE_SOPBOOK}");
+    if !lines.any(|l| l.trim_end() == heading) {
+        return Vec::new();
+    }
+    let mut rows = Vec::new();
+    let mut in_table = false;
+    for line in lines {
+        let t = line.trim();
+        if t.starts_with('#') {
+            break;
+        }
+        if !t.starts_with('|') {
+            if in_table {
+                break;
+            }
+            continue;
+        }
+        if !in_table {
+            in_table = true;
+            continue;
+        }
+        if super::meta::is_separator(t) {
+            continue;
+        }
+        let c: Vec<String> = super::meta::cells(t)
+            .into_iter()
+            .map(|c| c.replace("\\|", "|"))
+            .collect();
+        let get = |i: usize| c.get(i).cloned().unwrap_or_default();
+        rows.push(HistoryRow {
+            version: get(0),
+            date: get(1),
+            author: get(2),
+            change: get(3),
+        });
+    }
+    rows
+}
+
 fn header_is(cell: &str, words: &[&str]) -> bool {
     let c = plain(cell).to_lowercase();
     let c = c.trim_end_matches(['.', '?', ':']);
@@ -416,5 +462,14 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].change, "New scale");
         assert!(text[range].starts_with("| Version"));
+    }
+
+    #[test]
+    fn the_history_adopt_wrote_reads_back() {
+        let text = "Text\n\n## History before sopbook\n\nKept by hand.\n\n| Version | Date | Author | Change |\n| --- | --- | --- | --- |\n| 1.0 | 2023-02-01 | Kari | First issue |\n\n## Next\n\n| a | b |\n";
+        let rows = before_sopbook(text);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].author, "Kari");
+        assert!(before_sopbook("Text\n| a | b |\n").is_empty());
     }
 }

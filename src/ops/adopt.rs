@@ -1371,7 +1371,7 @@ fn checklist_text(
 }
 
 fn history_section(rows: Option<&[HistoryRow]>, version: Option<&str>) -> String {
-    let mut s = String::from("\n## History before sopbook\n\n");
+    let mut s = format!("\n## {}\n\n", body::BEFORE_SOPBOOK);
     match version {
         Some(v) => s.push_str(&format!(
             "Kept by hand before this document came under sopbook, at version {v}.\n"
