@@ -297,3 +297,42 @@ help: write one [[rule]] per id pattern, e.g.
     assert!(!ws.path().join("ws").exists());
     assert!(!ws.path().join("handbook/ws").exists());
 }
+
+#[test]
+fn a_broken_mkdocs_yml_stops_adopt_and_bad_front_matter_is_left_to_a_person() {
+    let ws = collection("mkdocs");
+    ws.edit(
+        "mkdocs/mkdocs.yml",
+        "  - Home: index.md",
+        "  - Home: [index.md",
+    );
+    let run = adopt(&ws, &["mkdocs", "--into", "ws"]);
+    assert_eq!(run.code, 2);
+    assert_inline(
+        &run.stderr,
+        str![[r#"
+error: mkdocs/mkdocs.yml:11:13: mkdocs.yml does not parse: illegal placement of ':' indicator
+
+help: fix the file in the collection, or move it aside, and run adopt again
+
+"#]],
+    );
+    assert!(!ws.path().join("ws").exists());
+    let ws = collection("mkdocs");
+    ws.edit(
+        "mkdocs/docs/cleaning/daily.en.md",
+        "roles: Technician",
+        "roles: [Technician",
+    );
+    let run = adopt(&ws, &["mkdocs", "--into", "ws", "--dry-run"]);
+    assert_eq!(run.code, 1);
+    let decisions = &run.stdout[run.stdout.find("Left for a person").unwrap()..];
+    assert_inline(
+        decisions,
+        str![[r#"
+Left for a person to decide (1):
+  docs/cleaning/daily.en.md:5:1: the YAML front matter does not parse: while parsing a flow sequence, expected ',' or ']'; it was kept in the body as text
+
+"#]],
+    );
+}

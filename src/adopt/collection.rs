@@ -320,6 +320,12 @@ pub fn read(root: &Path) -> Result<Collection, ReadError> {
                 path.trim_start_matches("./").trim_start_matches('/')
             );
             let Some(base) = base_of(&path) else {
+                if !path.ends_with('/') && !root.join(&path).is_file() {
+                    left_out.push((
+                        path,
+                        "named by the table of contents, but there is no such file".to_string(),
+                    ));
+                }
                 continue;
             };
             if !used.insert(base.clone()) {

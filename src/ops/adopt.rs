@@ -560,6 +560,8 @@ impl<'a> Plan<'a> {
         // kept ids have, else one made from its title.
         let mut toc_ids: BTreeMap<String, String> = BTreeMap::new();
         let mut taken: BTreeSet<String> = fixed.iter().flatten().map(|(_, p)| p.clone()).collect();
+        // Checklists have the CL- ids.
+        taken.insert("CL".to_string());
         for (i, d) in self.docs.iter().enumerate() {
             if toc_ids.contains_key(&d.section_title) {
                 continue;
