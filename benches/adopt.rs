@@ -93,6 +93,7 @@ fn main() {
             into: Some(&into),
             dry_run: false,
             map: None,
+            git_history: false,
         })
         .unwrap();
         times.push(start.elapsed());

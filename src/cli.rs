@@ -133,6 +133,9 @@ pub struct AdoptArgs {
     /// Rules that turn the collection's ids into sopbook's: [[rule]] pattern = 'GDI-SOP(\d+)', section = "GDI"
     #[arg(long, value_name = "FILE")]
     pub map: Option<PathBuf>,
+    /// Summarise each file's git log as its history before sopbook (SOURCE in a git repository)
+    #[arg(long)]
+    pub git_history: bool,
     /// Print the report as JSON
     #[arg(long)]
     pub json: bool,

@@ -336,3 +336,62 @@ Left for a person to decide (1):
 "#]],
     );
 }
+
+#[test]
+fn git_history_is_summarised_as_history_before_sopbook() {
+    let ws = collection("handbook");
+    let dir = ws.path().join("handbook");
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&dir)
+            .env("GIT_AUTHOR_NAME", "Siv Holm")
+            .env("GIT_AUTHOR_EMAIL", "siv@example.org")
+            .env("GIT_COMMITTER_NAME", "Siv Holm")
+            .env("GIT_COMMITTER_EMAIL", "siv@example.org")
+            .env("GIT_AUTHOR_DATE", "2024-03-04T10:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2024-03-04T10:00:00Z")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    // Without a repository: said once, and the rest is adopted.
+    let run = adopt(
+        &ws,
+        &["handbook", "--into", "ws", "--git-history", "--dry-run"],
+    );
+    assert!(
+        run.stdout
+            .contains("  handbook: --git-history: git could not read the history of `handbook`"),
+        "{}",
+        run.stdout
+    );
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "Opening and closing lists"]);
+    let run = adopt(&ws, &["handbook", "--into", "ws", "--git-history"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let text = ws.read("ws/manual/general/closing.md");
+    let history = &text[text.find("## History before sopbook").unwrap()..];
+    let history = regex::Regex::new("git [0-9a-f]{7,}")
+        .unwrap()
+        .replace(history, "git [HASH]");
+    assert_inline(
+        &history,
+        str![[r#"
+## History before sopbook
+
+Taken from its file's git history, before this document came under sopbook.
+
+| Version | Date | Author | Change |
+| --- | --- | --- | --- |
+| git [HASH] | 2024-03-04 | Siv Holm | Opening and closing lists |
+
+"#]],
+    );
+}

@@ -12,6 +12,7 @@ pub fn adopt(env: &Env, args: &AdoptArgs) -> Result<Outcome> {
         into: args.into.as_deref(),
         dry_run: args.dry_run,
         map: args.map.as_deref(),
+        git_history: args.git_history,
     })?;
     if args.json {
         json(&report)?;

@@ -39,6 +39,8 @@ pub struct AdoptInput<'a> {
     pub into: Option<&'a Path>,
     pub dry_run: bool,
     pub map: Option<&'a Path>,
+    /// Summarise each file's git log as history before sopbook.
+    pub git_history: bool,
 }
 
 /// The report: every file, what it became, what was guessed, what was
@@ -262,6 +264,7 @@ pub fn adopt(input: AdoptInput<'_>) -> Result<Adopted> {
         })?),
     };
     let mut plan = Plan::new(&collection, &rules, old.as_ref(), source);
+    plan.git_history = input.git_history;
     plan.read_documents()?;
     plan.assign_ids();
     let planned = plan.write_out();
@@ -326,6 +329,9 @@ struct Plan<'a> {
     mapping: Vec<MapEntry>,
     report: Adopted,
     roles: Vec<(String, String)>,
+    git_history: bool,
+    /// Whether git could not read the collection's history (said once).
+    git_failed: bool,
 }
 
 impl<'a> Plan<'a> {
@@ -399,6 +405,8 @@ impl<'a> Plan<'a> {
             },
             source_lang,
             roles: Vec::new(),
+            git_history: false,
+            git_failed: false,
         }
     }
 
@@ -839,6 +847,29 @@ impl<'a> Plan<'a> {
                 checklists.push(id);
             }
             let history = d.body.history.as_ref();
+            let git = if self.git_history && !self.git_failed {
+                match git_log(self.source, &d.file) {
+                    Ok(rows) => rows,
+                    Err(why) => {
+                        self.git_failed = true;
+                        let at = self.source.display().to_string();
+                        self.decide(
+                            &at,
+                            None,
+                            format!("--git-history: {why}; no git history was taken"),
+                        );
+                        Vec::new()
+                    }
+                }
+            } else {
+                Vec::new()
+            };
+            if !git.is_empty() {
+                notes.push(match git.len() {
+                    1 => "1 commit of git history".to_string(),
+                    n => format!("{n} commits of git history"),
+                });
+            }
             if let Some((rows, r)) = history {
                 edits.push((r.clone(), String::new()));
                 notes.push(match rows.len() {
@@ -882,10 +913,11 @@ impl<'a> Plan<'a> {
             let text = tidy(&apply_edits(&d.text, d.meta.body_start, edits));
             out.push_str(text.trim_start_matches(['\n', '\r']).trim_end());
             out.push('\n');
-            if history.is_some() || version.is_some() {
+            if history.is_some() || version.is_some() || !git.is_empty() {
                 out.push_str(&history_section(
                     history.map(|h| h.0.as_slice()),
                     version.as_deref(),
+                    &git,
                 ));
             }
             let path = format!("{MANUAL_DIR}/{dir}/{}.md", d.slug);
@@ -1372,17 +1404,40 @@ fn checklist_text(
     s
 }
 
-fn history_section(rows: Option<&[HistoryRow]>, version: Option<&str>) -> String {
+fn history_section(
+    rows: Option<&[HistoryRow]>,
+    version: Option<&str>,
+    git: &[HistoryRow],
+) -> String {
     let mut s = format!("\n## {}\n\n", body::BEFORE_SOPBOOK);
     match version {
         Some(v) => s.push_str(&format!(
             "Kept by hand before this document came under sopbook, at version {v}.\n"
         )),
+        None if rows.is_none_or(|r| r.is_empty()) => s.push_str(
+            "Taken from its file's git history, before this document came under sopbook.\n",
+        ),
         None => s.push_str("Kept by hand before this document came under sopbook.\n"),
     }
-    if let Some(rows) = rows
-        && !rows.is_empty()
-    {
+    let rows = match rows {
+        Some(rows) if !rows.is_empty() => {
+            if let (Some(first), Some(last)) = (git.first(), git.last()) {
+                s.push_str(&format!(
+                    "\nIts file has {} in git, from {} to {}.\n",
+                    match git.len() {
+                        1 => "1 commit".to_string(),
+                        n => format!("{n} commits"),
+                    },
+                    first.date,
+                    last.date
+                ));
+            }
+            Some(rows)
+        }
+        _ if !git.is_empty() => Some(git),
+        _ => None,
+    };
+    if let Some(rows) = rows {
         s.push_str("\n| Version | Date | Author | Change |\n| --- | --- | --- | --- |\n");
         for r in rows {
             let cell = |c: &str| c.replace('|', "\\|");
@@ -1396,6 +1451,46 @@ fn history_section(rows: Option<&[HistoryRow]>, version: Option<&str>) -> String
         }
     }
     s
+}
+
+/// The commits of one file, oldest first, as history rows (the short hash
+/// as the version).
+fn git_log(source: &Path, file: &str) -> std::result::Result<Vec<HistoryRow>, String> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(source)
+        .args([
+            "log",
+            "--follow",
+            "--date=short",
+            "--format=%h%x1f%ad%x1f%an%x1f%s",
+            "--",
+            file,
+        ])
+        .output()
+        .map_err(|e| format!("git could not be run ({e})"))?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        return Err(format!(
+            "git could not read the history of `{}`: {}",
+            source.display(),
+            err.lines().next().unwrap_or("").trim()
+        ));
+    }
+    let mut rows: Vec<HistoryRow> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let mut p = l.split('\x1f');
+            Some(HistoryRow {
+                version: format!("git {}", p.next()?),
+                date: p.next()?.to_string(),
+                author: p.next()?.to_string(),
+                change: p.next()?.to_string(),
+            })
+        })
+        .collect();
+    rows.reverse();
+    Ok(rows)
 }
 
 fn language_name(code: &str) -> &str {
