@@ -395,3 +395,21 @@ Taken from its file's git history, before this document came under sopbook.
 "#]],
     );
 }
+
+#[test]
+fn a_file_that_is_not_utf8_is_left_out_at_its_line() {
+    let ws = collection("handbook");
+    fs::write(
+        ws.path().join("handbook/old.md"),
+        b"# Old notes\n\nCaf\xe9 opens at 7.\n",
+    )
+    .unwrap();
+    let run = adopt(&ws, &["handbook", "--into", "ws"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.contains("  old.md:3:4: the file is not UTF-8 text, so it was not adopted: save it as UTF-8 and run adopt again\n"),
+        "{}",
+        run.stdout
+    );
+    checks_clean(&ws, "ws");
+}

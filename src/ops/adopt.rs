@@ -444,7 +444,13 @@ impl<'a> Plan<'a> {
                     ),
                 );
             }
-            let text = read_text(self.source, &file)?;
+            let text = match read_text(self.source, &file) {
+                Ok(t) => t,
+                Err((at, what)) => {
+                    self.decide(&file, at, format!("the file {what}"));
+                    continue;
+                }
+            };
             let meta = meta::read(&text);
             for p in &meta.problems {
                 self.report.decisions.push(Decision {
@@ -945,8 +951,8 @@ impl<'a> Plan<'a> {
                 let lang = self.lang_of(lang);
                 let text = match read_text(self.source, file) {
                     Ok(t) => t,
-                    Err(e) => {
-                        self.decide(file, None, e.message.clone());
+                    Err((at, what)) => {
+                        self.decide(file, at, format!("the file {what}"));
                         continue;
                     }
                 };
@@ -1222,23 +1228,23 @@ impl<'a> Plan<'a> {
     }
 }
 
-fn read_text(source: &Path, rel: &str) -> Result<String> {
-    let bytes = fs::read(source.join(rel)).map_err(|e| {
-        Error::invalid(format!(
-            "could not read `{}`: {e}",
-            source.join(rel).display()
-        ))
-    })?;
+/// A file's text, or where and why it cannot be read (a decision).
+fn read_text(
+    source: &Path,
+    rel: &str,
+) -> std::result::Result<String, (Option<(usize, usize)>, String)> {
+    let bytes = fs::read(source.join(rel))
+        .map_err(|e| (None, format!("could not be read ({e}); it was not adopted")))?;
     String::from_utf8(bytes).map_err(|e| {
-        let (line, column) = line_col(
+        let at = line_col(
             &String::from_utf8_lossy(e.as_bytes()),
             e.utf8_error().valid_up_to(),
         );
-        Error::invalid(format!(
-            "{}:{line}:{column}: the file is not UTF-8 text",
-            source.join(rel).display()
-        ))
-        .with_hint("save it as UTF-8 (most editors can), then run adopt again")
+        (
+            Some(at),
+            "is not UTF-8 text, so it was not adopted: save it as UTF-8 and run adopt again"
+                .to_string(),
+        )
     })
 }
 
