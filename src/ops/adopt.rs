@@ -1544,14 +1544,20 @@ fn apply(
         })
         .unwrap_or_default();
     let mut files = Vec::new();
-    let write = |path: &Path, bytes: &[u8]| -> Result<()> {
+    // A new workspace has no files to compare with; folders are made once.
+    let fresh = !into.exists();
+    let mut made: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut write = |path: &Path, bytes: &[u8]| -> Result<()> {
         if dry_run {
             return Ok(());
         }
-        if let Some(parent) = path.parent() {
+        if let Some(parent) = path.parent()
+            && !made.contains(parent)
+        {
             fs::create_dir_all(parent).map_err(|e| {
                 Error::invalid(format!("could not create `{}`: {e}", parent.display()))
             })?;
+            made.insert(parent.to_path_buf());
         }
         fs::write(path, bytes)
             .map_err(|e| Error::invalid(format!("could not write `{}`: {e}", path.display())))
@@ -1561,7 +1567,7 @@ fn apply(
         planned_paths.insert(p.path.clone());
         let abs = into.join(&p.path);
         let new_hash = sha256(&p.bytes);
-        let current = fs::read(&abs).ok();
+        let current = if fresh { None } else { fs::read(&abs).ok() };
         let before = prev.get(p.path.as_str()).copied();
         let (change, keep_hash) = match (current, before) {
             (None, None) => {
