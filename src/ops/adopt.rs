@@ -744,13 +744,17 @@ impl<'a> Plan<'a> {
                         .filter(|s| !s.is_empty())
                         .map(str::to_string)
                         .collect();
+                    notes.push(format!("roles from `{}`", r.label));
                     names.iter().map(|n| self.role(n)).collect()
                 }
                 None => vec![owner.clone()],
             };
             let interval = match d.meta.get(Key::ReviewInterval) {
                 Some(f) => match interval(&f.value) {
-                    Some(i) => i,
+                    Some(i) => {
+                        notes.push(format!("review interval {i} from `{}`", f.label));
+                        i
+                    }
                     None => {
                         notes.push(format!(
                             "review interval `{}` not understood: {DEFAULT_INTERVAL}",
