@@ -296,6 +296,14 @@ help: write one [[rule]] per id pattern, e.g.
     );
     assert!(!ws.path().join("ws").exists());
     assert!(!ws.path().join("handbook/ws").exists());
+    let run = adopt(&ws, &["handbook", "--into", "handbook"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("adopt never writes into the source"),
+        "{}",
+        run.stderr
+    );
+    assert!(!ws.path().join("handbook/adopt.toml").exists());
 }
 
 #[test]

@@ -219,6 +219,20 @@ pub fn adopt(input: AdoptInput<'_>) -> Result<Adopted> {
         ))
         .with_hint("give --into a folder outside the collection"));
     }
+    // A workspace around the collection is fine, unless adopt would write into it.
+    if let Ok(rel) = source_abs.strip_prefix(&into_abs) {
+        let first = rel
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned());
+        if first.is_none_or(|f| [MANUAL_DIR, CHECKLISTS_DIR].contains(&f.as_str())) {
+            return Err(Error::invalid(format!(
+                "adopt would write its workspace over the collection `{}`; adopt never writes into the source",
+                source.display()
+            ))
+            .with_hint("give --into a folder outside the collection"));
+        }
+    }
     let rules = match input.map {
         None => Vec::new(),
         Some(p) => {
