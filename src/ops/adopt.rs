@@ -590,7 +590,7 @@ impl<'a> Plan<'a> {
         let mut taken: BTreeSet<String> = fixed.iter().flatten().map(|(_, p)| p.clone()).collect();
         // Checklists have the CL- ids.
         taken.insert("CL".to_string());
-        for (i, d) in self.docs.iter().enumerate() {
+        for d in &self.docs {
             if toc_ids.contains_key(&d.section_title) {
                 continue;
             }
@@ -602,7 +602,6 @@ impl<'a> Plan<'a> {
                     *counts.entry(p).or_default() += 1;
                 }
             }
-            let _ = i;
             let id = match counts.iter().max_by_key(|(_, n)| **n) {
                 Some((p, _)) => p.to_string(),
                 None => {
