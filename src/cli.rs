@@ -116,6 +116,29 @@ pub enum Command {
     Lot(LotCommand),
     /// Lots opened by sampling plan: sample, nonconforming units, decision, severity
     Lots(LotsArgs),
+    /// Turn an existing Markdown, mdBook or MkDocs procedures collection into a workspace
+    Adopt(AdoptArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AdoptArgs {
+    /// The collection: a folder of Markdown files, an mdBook (book.toml) or a MkDocs site (mkdocs.yml); only read
+    pub source: PathBuf,
+    /// The workspace to write (default: a folder `<SOURCE>-sopbook` beside SOURCE); run again to update it
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
+    /// Write nothing; print only the report
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Rules that turn the collection's ids into sopbook's: [[rule]] pattern = 'GDI-SOP(\d+)', section = "GDI"
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    /// Summarise each file's git log as its history before sopbook (SOURCE in a git repository)
+    #[arg(long)]
+    pub git_history: bool,
+    /// Print the report as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

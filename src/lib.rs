@@ -15,7 +15,9 @@
 //! - [`manual`]: publishing: mdBook source generation, templates, the build.
 //! - [`report`]: the statistics: control charts, capability, SVG charts.
 //! - [`store`]: the records: a `Store` trait over SQLite, append-only, hash-chained audit.
+//! - [`adopt`]: reading an existing Markdown, mdBook or MkDocs collection for `sopbook adopt`.
 
+pub mod adopt;
 pub mod cli;
 pub mod cmd;
 pub mod diagnostic;

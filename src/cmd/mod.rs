@@ -5,6 +5,7 @@
 //! - [`env`]: what is read from the environment, once, and the password prompt.
 //! - one module per group of commands; `render` (crate level) lays out tables.
 
+mod adopt;
 mod audit;
 mod check;
 mod db;
@@ -99,6 +100,7 @@ fn run(cli: Cli) -> Result<Outcome> {
     let create = cli.create_records;
     match cli.command {
         Command::Init(args) => init::init(&env, &args),
+        Command::Adopt(args) => adopt::adopt(&env, &args),
         Command::Completions(args) => man::completions(&args),
         Command::Man(args) => man::man(&args),
         Command::Serve(args) => serve::serve(env, ws, &args),
@@ -198,9 +200,11 @@ fn dispatch(ctx: &mut Context, env: &env::Env, command: Command) -> Result<Outco
             lots::lot(ctx, &command)
         }
         Command::Lots(args) => lots::lots(ctx, &args),
-        Command::Init(_) | Command::Completions(_) | Command::Man(_) | Command::Serve(_) => {
-            Ok(Outcome::Ok)
-        }
+        Command::Init(_)
+        | Command::Completions(_)
+        | Command::Man(_)
+        | Command::Serve(_)
+        | Command::Adopt(_) => Ok(Outcome::Ok),
     }
 }
 

@@ -116,6 +116,22 @@ pub fn history(ctx: &mut Context, args: &DocArgs) -> Result<Outcome> {
         return json(&h);
     }
     anstream::println!("{} {}", h.id, visible(&h.title));
+    if !h.before_sopbook.is_empty() {
+        anstream::println!("\n  before sopbook  kept by hand, not signed records");
+        let mut table = Table::new(&["", "", "", ""]).indent(4);
+        for r in &h.before_sopbook {
+            table.row(vec![
+                visible(&r.version).into_owned(),
+                visible(&r.date).into_owned(),
+                visible(&r.author).into_owned(),
+                visible(&r.change).into_owned(),
+            ]);
+        }
+        table.print();
+        if h.changes.is_empty() {
+            anstream::println!("\n  never released in sopbook");
+        }
+    }
     for c in &h.changes {
         let head = match c.revision {
             Some(n) if c.kind == ChangeKind::Release => {

@@ -25,6 +25,7 @@
 //! - [`translations`]: translations checked against the records, stale or
 //!   current, and a checklist in a reader's language.
 
+pub mod adopt;
 pub mod audit;
 pub mod check;
 pub mod dashboard;

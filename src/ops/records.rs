@@ -297,6 +297,10 @@ pub struct History {
     pub today: NaiveDate,
     pub changes: Vec<HistoryEntry>,
     pub periodic_reviews: Vec<ReviewView>,
+    /// History kept by hand before the document came under sopbook (the
+    /// section `sopbook adopt` writes), from its first revision's text, or
+    /// the working file's while it has none. Text, not records.
+    pub before_sopbook: Vec<crate::adopt::body::HistoryRow>,
 }
 
 fn never_released(ws: Option<&Workspace>, id: &str, what: &str) -> Error {
@@ -317,7 +321,30 @@ fn never_released(ws: Option<&Workspace>, id: &str, what: &str) -> Error {
 pub fn history(ctx: &mut Context, id: &str) -> Result<History> {
     let (day, ws, records) = ctx.doc_records(id)?;
     let control = Control::new(&records);
+    let first_text = records
+        .revisions
+        .iter()
+        .filter(|r| r.doc_id == id)
+        .min_by_key(|r| r.number)
+        .map(|r| r.content.clone());
+    let before_sopbook = match (&first_text, ws.as_deref().and_then(|w| w.sop(id))) {
+        (Some(text), _) => crate::adopt::body::before_sopbook(text),
+        (None, Some(sop)) => crate::adopt::body::before_sopbook(&sop.body),
+        (None, None) => Vec::new(),
+    };
     let Some(doc) = control.doc(id) else {
+        if !before_sopbook.is_empty()
+            && let Some(sop) = ws.as_deref().and_then(|w| w.sop(id))
+        {
+            return Ok(History {
+                id: id.to_string(),
+                title: sop.title.clone(),
+                today: day,
+                changes: Vec::new(),
+                periodic_reviews: Vec::new(),
+                before_sopbook,
+            });
+        }
         return Err(match ws.as_deref().and_then(|w| w.working(id)) {
             Some(_) => Error::conflict(format!(
                 "{id} has no history yet: it has never been released"
@@ -391,6 +418,7 @@ pub fn history(ctx: &mut Context, id: &str) -> Result<History> {
         today: day,
         changes,
         periodic_reviews,
+        before_sopbook,
     })
 }
 

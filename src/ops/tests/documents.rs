@@ -345,3 +345,35 @@ fn minor_flag_is_recorded_on_the_revision_and_in_history() {
             .any(|r| r.number == 2 && r.minor && r.summary == "Typo")
     );
 }
+
+#[test]
+fn history_kept_by_hand_before_sopbook_comes_from_the_first_revision() {
+    let mut b = Bench::new();
+    b.amend(
+        "WI-001",
+        "\n## History before sopbook\n\nKept by hand.\n\n| Version | Date | Author | Change |\n| --- | --- | --- | --- |\n| 1.0 | 2023-02-01 | Kari | First issue |\n| 1.1 | 2024-05-10 | Ola | New scale |",
+    );
+    // Before any release: from the working file, with no changes.
+    let h = records::history(&mut b.ctx, "WI-001").unwrap();
+    assert!(h.changes.is_empty());
+    assert_eq!(h.before_sopbook.len(), 2);
+    assert_eq!(h.before_sopbook[1].change, "New scale");
+    b.release("WI-001", "ann").unwrap();
+    b.approve("WI-001", "bob").unwrap();
+    // A later working file without the section does not take it away: it
+    // is read from revision 1's text.
+    b.edit(
+        "WI-001",
+        &std::fs::read_to_string(b.dir.path().join(super::path_of("WI-001")))
+            .unwrap()
+            .replace("| 1.1 | 2024-05-10 | Ola | New scale |\n", ""),
+    );
+    let h = records::history(&mut b.ctx, "WI-001").unwrap();
+    assert_eq!(h.changes.len(), 1);
+    assert_eq!(h.before_sopbook.len(), 2);
+    // A document with no such section has none, and no history before release.
+    assert_eq!(
+        kind(records::history(&mut b.ctx, "WI-002")),
+        ErrorKind::Conflict
+    );
+}

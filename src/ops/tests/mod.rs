@@ -14,6 +14,7 @@
 //! The clock starts at noon UTC on 2 March 2026 and only moves when a test
 //! moves it ([`Bench::on`]).
 
+mod adopt;
 mod documents;
 mod due;
 mod floor;
