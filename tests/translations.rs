@@ -394,9 +394,17 @@ fn each_language_is_a_book_with_a_switcher_its_direction_and_notes() {
         nb.contains("Denne oversettelsen følger revisjon 1 av QC-001. Revisjon 2 har endret den siden: Safety &lt;glasses&gt; first. Det som gjelder, er <a href=\"../../quality/final-inspection.html\">siden slik den gjelder nå</a>."),
         "{nb}"
     );
+    // Its control block in Norwegian, naming both revisions.
+    assert!(
+        nb.contains("<dt>Revisjon</dt>\n<dd>2 · Oversettelsen følger revisjon 1</dd>"),
+        "{nb}"
+    );
+    assert!(nb.contains("<dt>Gjelder fra</dt>"), "{nb}");
+    assert!(!en.contains("Translation follows"), "{en}");
     // No Hebrew translation: the page as written, with a note in Hebrew.
     assert!(he.contains("דף זה עדיין לא תורגם."), "{he}");
     assert!(he.contains("Put on safety glasses"), "{he}");
+    assert!(he.contains("<dt>גרסה</dt>\n<dd>2</dd>"), "{he}");
     // The source language's pages carry no note.
     assert!(!en.contains("sopbook-translation\">"), "{en}");
 }

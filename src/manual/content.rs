@@ -29,6 +29,9 @@ pub struct PageControl {
     /// stale or missing (HTML, in the reader's language; `{source_url}`
     /// stands for the address of the source page).
     pub translation: Option<String>,
+    /// On a page of a translated edition: the source revision its
+    /// translation follows.
+    pub follows: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -80,6 +83,8 @@ pub struct Manual {
     /// The manual in each language it is translated into, published under
     /// `<code>/` beside the source language's at the root.
     pub editions: Vec<Edition>,
+    /// The language of an edition's pages (its code); none for the source's.
+    pub language: Option<String>,
 }
 
 /// The manual in one language it is translated into: the same pages, with
@@ -146,6 +151,7 @@ impl Manual {
             records_head: None,
             training: None,
             editions: Vec::new(),
+            language: None,
         };
         let name = |id: &str| {
             ws.config
@@ -282,6 +288,7 @@ impl Manual {
         let control = Control::new(records);
         let mut manual = self.clone();
         manual.editions = Vec::new();
+        manual.language = Some(language.code.clone());
         let source_name = ws
             .config
             .source_language()
@@ -322,6 +329,7 @@ impl Manual {
             }
             if let Some(page) = manual.control.get_mut(&sop.id) {
                 page.translation = note(&sop.id, t.as_ref());
+                page.follows = t.as_ref().map(|t| t.source_revision);
             }
         }
         for c in &mut manual.checklists {
@@ -331,6 +339,7 @@ impl Manual {
             }
             if let Some(page) = manual.control.get_mut(&c.id) {
                 page.translation = note(&c.id, t.as_ref());
+                page.follows = t.as_ref().map(|t| t.source_revision);
             }
         }
         Edition {

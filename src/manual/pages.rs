@@ -97,6 +97,10 @@ impl Ctx<'_> {
         m.insert("organisation".into(), json!(c.organisation));
         m.insert("description".into(), json!(c.description));
         m.insert("drafts".into(), json!(self.ws.drafts));
+        m.insert(
+            "words".into(),
+            json!(super::words::labels(self.ws.language.as_deref())),
+        );
         m.insert("as_of".into(), json!(self.ws.as_of.to_string()));
         m.insert(
             "what_changed_url".into(),
@@ -802,6 +806,7 @@ fn insert_control(data: &mut serde_json::Map<String, Value>, control: Option<&Pa
         json!(c.next_review.map(|d| d.to_string())),
     );
     data.insert("draft".into(), json!(c.draft));
+    data.insert("follows".into(), json!(c.follows));
     let history: Vec<_> = c
         .history
         .iter()

@@ -85,6 +85,102 @@ pub fn languages(code: &str) -> &'static str {
     words(code).languages
 }
 
+/// The labels of a page's control block, in the page's language.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Labels {
+    pub id: &'static str,
+    pub revision: &'static str,
+    pub effective: &'static str,
+    pub next_review: &'static str,
+    pub section: &'static str,
+    pub owner: &'static str,
+    pub approved_by: &'static str,
+    pub applies_to: &'static str,
+    pub checklists: &'static str,
+    pub items: &'static str,
+    pub critical: &'static str,
+    pub procedure: &'static str,
+    pub filled_in_by: &'static str,
+    pub used_in: &'static str,
+    pub not_released: &'static str,
+    pub not_in_force: &'static str,
+    pub every: &'static str,
+    /// Before the source revision a translation follows.
+    pub translation_follows: &'static str,
+}
+
+const ENGLISH_LABELS: Labels = Labels {
+    id: "ID",
+    revision: "Revision",
+    effective: "Effective",
+    next_review: "Next review",
+    section: "Section",
+    owner: "Owner",
+    approved_by: "Approved by",
+    applies_to: "Applies to",
+    checklists: "Checklists",
+    items: "Items",
+    critical: "critical",
+    procedure: "Procedure",
+    filled_in_by: "Filled in by",
+    used_in: "Used in",
+    not_released: "not released",
+    not_in_force: "not in force",
+    every: "every",
+    translation_follows: "Translation follows revision",
+};
+
+const NORWEGIAN_LABELS: Labels = Labels {
+    id: "ID",
+    revision: "Revisjon",
+    effective: "Gjelder fra",
+    next_review: "Neste gjennomgang",
+    section: "Del",
+    owner: "Eier",
+    approved_by: "Godkjent av",
+    applies_to: "Gjelder for",
+    checklists: "Sjekklister",
+    items: "Punkter",
+    critical: "kritiske",
+    procedure: "Prosedyre",
+    filled_in_by: "Fylles ut av",
+    used_in: "Brukes i",
+    not_released: "ikke utgitt",
+    not_in_force: "ikke gjeldende",
+    every: "hver",
+    translation_follows: "Oversettelsen følger revisjon",
+};
+
+const HEBREW_LABELS: Labels = Labels {
+    id: "מזהה",
+    revision: "גרסה",
+    effective: "בתוקף מ",
+    next_review: "סקירה הבאה",
+    section: "פרק",
+    owner: "אחראי",
+    approved_by: "אושר על ידי",
+    applies_to: "חל על",
+    checklists: "רשימות תיוג",
+    items: "סעיפים",
+    critical: "קריטיים",
+    procedure: "נוהל",
+    filled_in_by: "ממולא על ידי",
+    used_in: "בשימוש ב",
+    not_released: "לא פורסם",
+    not_in_force: "לא בתוקף",
+    every: "כל",
+    translation_follows: "התרגום עוקב אחר גרסה",
+};
+
+/// The control block's labels in the language `code` (English without one).
+pub fn labels(code: Option<&str>) -> Labels {
+    match code.map(|c| c.split('-').next().unwrap_or(c)) {
+        Some("nb" | "nn" | "no") => NORWEGIAN_LABELS,
+        Some("he") => HEBREW_LABELS,
+        _ => ENGLISH_LABELS,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,5 +193,8 @@ mod tests {
         );
         assert!(missing("he", "English").ends_with("בEnglish."));
         assert!(missing("ru", "English").starts_with("This page"));
+        assert_eq!(labels(Some("nb")).revision, "Revisjon");
+        assert_eq!(labels(Some("he")).effective, "בתוקף מ");
+        assert_eq!(labels(None).revision, "Revision");
     }
 }
