@@ -3,9 +3,11 @@
 //! and a print view. The new book is built beside the old one and swapped
 //! in, so a failed build never leaves a half-written manual.
 
+pub mod assemble;
 pub mod content;
 pub mod escape;
 pub mod pages;
+pub mod search;
 pub mod templates;
 pub mod words;
 
@@ -165,17 +167,12 @@ pub fn publish(ws: &Manual, opts: &PublishOptions<'_>) -> Result<Published> {
     build_all(&books, &src_root, &html_root, &bar)?;
     bar.finish_and_clear();
 
-    // Assemble: the root book first, then the others into their folders.
+    // Assemble: the books into one folder, and one search index per edition.
+    let indexes = search::build_indexes(&books, &html_root)?;
     let assembled = work.path().join("manual");
-    let mut order: Vec<usize> = (0..books.len()).collect();
-    order.sort_by_key(|&i| books[i].folder.matches('/').count());
-    for i in order {
-        let target = assembled.join(&books[i].folder);
-        if let Some(p) = target.parent() {
-            fs::create_dir_all(p)?;
-        }
-        fs::rename(html_root.join(i.to_string()), &target)
-            .with_context(|| format!("could not move the built book to `{}`", target.display()))?;
+    assemble::assemble(&books, &html_root, &assembled)?;
+    for (folder, js) in indexes {
+        fs::write(assembled.join(folder).join(search::INDEX_FILE), js)?;
     }
     fs::write(
         assembled.join(MARKER),
@@ -376,20 +373,23 @@ pub fn book_toml(ws: &Manual, book: &BookPlan) -> String {
     // No {{#include}} and friends: SOP text is published as written.
     build.insert("use-default-preprocessors".into(), false.into());
     t.insert("build".into(), build.into());
-    let html: toml::Table = toml::from_str(
+    // In a split manual only the home book prints: all books share one
+    // folder and so one print.html (a page prints as itself).
+    let print = book.stubs.is_empty() || book.is_home();
+    let html: toml::Table = toml::from_str(&format!(
         r#"
 additional-css = ["sopbook.css"]
-additional-js = ["sopbook.js"]
+additional-js = ["sopbook.js", "search.js"]
 no-section-label = true
 [print]
-enable = true
+enable = {print}
 [search]
 enable = true
 [fold]
 enable = true
 level = 1
-"#,
-    )
+"#
+    ))
     .unwrap_or_default();
     let mut output = toml::Table::new();
     output.insert("html".into(), html.into());
@@ -412,8 +412,11 @@ fn write_source(ws: &Manual, book: &BookPlan, dir: &Path) -> Result<()> {
         fs::write(dir.join("sopbook.css"), templates::STYLESHEET)?;
     }
     fs::write(dir.join("sopbook.js"), templates::SCRIPT)?;
+    fs::write(dir.join("search.js"), search::SCRIPT)?;
+    fs::create_dir_all(dir.join("theme"))?;
+    fs::write(dir.join("theme").join("header.hbs"), search::HEADER)?;
     fs::write(src.join("SUMMARY.md"), &book.summary)?;
-    for page in &book.pages {
+    for page in book.pages.iter().chain(&book.stubs) {
         let path = src.join(&page.path);
         if let Some(p) = path.parent() {
             fs::create_dir_all(p)?;

@@ -1,0 +1,428 @@
+//! One search over the whole published manual, per language.
+//!
+//! mdBook builds a search index per book, and its search page only loads
+//! its own book's. sopbook reads the documents of every book of an edition
+//! back out of those indexes (mdBook has already turned each page into
+//! text, one document per heading), leaves out the sidebar stubs, and
+//! writes one index of the same form for the edition, [`INDEX_FILE`] at the
+//! edition's root. Every page loads it instead of its book's (the
+//! `header.hbs` partial sets `window.path_to_searchindex_js`), so mdBook's
+//! own search box, results and highlighting find every page of the manual.
+//! The page addresses in it are relative to the edition's root, as mdBook
+//! writes them, because every book is built as if it were the whole manual.
+//!
+//! Words are split by [`tokenize`] here and by the same rules in
+//! `search.js` for what the reader types: letters and digits of any
+//! script (mdBook's English trimmer drops every Hebrew or Cyrillic letter),
+//! and Chinese and Japanese text, which has no spaces, as overlapping pairs
+//! of characters. Only an English edition stems words and drops English
+//! stop words.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use elasticlunr::lang::Language;
+use elasticlunr::{IndexBuilder, Pipeline};
+use serde_json::{Value, json};
+
+use crate::manual::escape;
+use crate::manual::pages::BookPlan;
+
+/// The edition's index, at its root beside `index.html`.
+pub const INDEX_FILE: &str = "searchindex-manual.js";
+/// The theme's `header.hbs` of every book: points mdBook's search page at
+/// the edition's index before mdBook's search script starts (it may search
+/// at once, for a `?search=` in the address).
+pub const HEADER: &str = concat!(
+    "<script>window.path_to_searchindex_js = path_to_root + \"",
+    "searchindex-manual.js",
+    "\";</script>\n"
+);
+/// Splits what the reader types into words as [`tokenize`] does.
+pub const SCRIPT: &str = include_str!("templates/search.js");
+
+/// Longer tokens are not indexed (as in mdBook: a long run of text with
+/// no space is noise, not a word anyone types).
+const MAX_TOKEN: usize = 80;
+
+/// Chinese characters, hiragana and katakana: written without spaces.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x31F0..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xF900..=0xFAFF | 0xFF66..=0xFF9F | 0x20000..=0x2FFFF)
+}
+
+/// The words of `text`, lower case: runs of letters and digits of any
+/// script; a run of CJK characters as its overlapping pairs (one
+/// character alone as itself).
+pub fn tokenize(text: &str) -> Vec<String> {
+    fn flush_word(word: &mut String, out: &mut Vec<String>) {
+        if !word.is_empty() && word.chars().count() <= MAX_TOKEN {
+            out.push(word.to_lowercase());
+        }
+        word.clear();
+    }
+    fn flush_cjk(run: &mut Vec<char>, out: &mut Vec<String>) {
+        match run.len() {
+            0 => {}
+            1 => out.push(run[0].to_string()),
+            _ => out.extend(run.windows(2).map(|w| w.iter().collect::<String>())),
+        }
+        run.clear();
+    }
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut run = Vec::new();
+    for c in text.chars() {
+        if is_cjk(c) {
+            flush_word(&mut word, &mut out);
+            run.push(c);
+        } else if c.is_alphanumeric() {
+            flush_cjk(&mut run, &mut out);
+            word.push(c);
+        } else {
+            flush_word(&mut word, &mut out);
+            flush_cjk(&mut run, &mut out);
+        }
+    }
+    flush_word(&mut word, &mut out);
+    flush_cjk(&mut run, &mut out);
+    out
+}
+
+/// The words of an edition: [`tokenize`], then for English mdBook's stop
+/// words and stemmer (whose names `elasticlunr.js` knows too).
+struct Words {
+    english: bool,
+}
+
+impl Language for Words {
+    fn name(&self) -> String {
+        "sopbook".into()
+    }
+    fn code(&self) -> String {
+        if self.english { "en" } else { "" }.into()
+    }
+    fn tokenize(&self, text: &str) -> Vec<String> {
+        tokenize(text)
+    }
+    fn make_pipeline(&self) -> Pipeline {
+        if !self.english {
+            return Pipeline { queue: Vec::new() };
+        }
+        // English's pipeline without its trimmer, which keeps only a-z and
+        // 0-9: tokenize has already cut the words out.
+        let mut pipeline = elasticlunr::lang::English::new().make_pipeline();
+        pipeline.queue.retain(|f| f.name() != "trimmer");
+        pipeline
+    }
+}
+
+/// One search result: a page, or a part of it under a heading.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Doc {
+    /// Relative to the edition's root, with the heading's `#anchor`.
+    pub url: String,
+    pub title: String,
+    pub body: String,
+    /// Chapter names and headings, as plain text.
+    pub breadcrumbs: String,
+}
+
+/// What a book's index tells the search page besides its documents
+/// (results shown, teaser length, boosts), kept as mdBook wrote them.
+type Options = (Value, Value);
+
+/// The documents of one built book (its `searchindex-*.js`), but for
+/// those of the pages in `skip` (addresses such as `quality/index.html`).
+pub fn read_book(dir: &Path, skip: &HashSet<String>) -> Result<(Vec<Doc>, Option<Options>)> {
+    let Some(path) = book_index(dir)? else {
+        return Ok((Vec::new(), None));
+    };
+    let text = fs::read_to_string(&path)
+        .with_context(|| format!("could not read `{}`", path.display()))?;
+    let index = decode(&text).with_context(|| format!("could not read `{}`", path.display()))?;
+    let urls = index["doc_urls"]
+        .as_array()
+        .context("the search index has no doc_urls")?;
+    let docs = index
+        .pointer("/index/documentStore/docs")
+        .and_then(Value::as_object)
+        .context("the search index has no documents where mdBook 0.5 puts them")?;
+    let mut out = Vec::with_capacity(docs.len());
+    for (i, url) in urls.iter().enumerate() {
+        let url = url.as_str().unwrap_or_default();
+        let page = url.split('#').next().unwrap_or_default();
+        if skip.contains(page) {
+            continue;
+        }
+        let Some(doc) = docs.get(&i.to_string()) else {
+            continue;
+        };
+        let field = |name: &str| doc[name].as_str().unwrap_or_default().to_string();
+        out.push(Doc {
+            url: url.to_string(),
+            title: field("title"),
+            body: field("body"),
+            // build_book escaped them for mdBook's page; escaped again on writing.
+            breadcrumbs: unescape_html(&field("breadcrumbs")),
+        });
+    }
+    let options = (
+        index["results_options"].clone(),
+        index["search_options"].clone(),
+    );
+    Ok((out, Some(options)))
+}
+
+/// A book's own index file in its built folder, if search was on.
+fn book_index(dir: &Path) -> Result<Option<std::path::PathBuf>> {
+    for entry in fs::read_dir(dir).with_context(|| format!("could not read `{}`", dir.display()))? {
+        let path = entry?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if is_book_index(&name) {
+            return Ok(Some(path));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether a file at a book's root is mdBook's own index of that book.
+pub fn is_book_index(name: &str) -> bool {
+    name.starts_with("searchindex") && name.ends_with(".js") && name != INDEX_FILE
+}
+
+/// The JSON inside mdBook's `searchindex.js`: a JavaScript string literal
+/// in which `\` and `'` are escaped.
+fn decode(js: &str) -> Result<Value> {
+    const PREFIX: &str = "window.search = Object.assign(window.search, JSON.parse('";
+    const SUFFIX: &str = "'));";
+    let literal = js
+        .trim_end()
+        .strip_prefix(PREFIX)
+        .and_then(|s| s.strip_suffix(SUFFIX))
+        .context("the search index is not in the form of mdBook 0.5")?;
+    let mut json = String::with_capacity(literal.len());
+    let mut chars = literal.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some(next) => json.push(next),
+                None => bail!("the search index ends inside an escape"),
+            }
+        } else {
+            json.push(c);
+        }
+    }
+    serde_json::from_str(&json).context("the search index is not valid JSON")
+}
+
+/// The reverse of [`escape::html_text`].
+fn unescape_html(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The edition's index of `docs` as a `searchindex.js` for mdBook's search
+/// page, breadcrumbs HTML-escaped as in every book's own.
+pub fn index_js(docs: &[Doc], options: Option<Options>, english: bool) -> Result<String> {
+    let mut index = IndexBuilder::with_language(Box::new(Words { english }))
+        .add_fields(["title", "body", "breadcrumbs"])
+        .build();
+    let mut doc_urls = Vec::with_capacity(docs.len());
+    for (i, d) in docs.iter().enumerate() {
+        index.add_doc(
+            &i.to_string(),
+            [d.title.as_str(), d.body.as_str(), d.breadcrumbs.as_str()],
+        );
+        doc_urls.push(d.url.as_str());
+    }
+    let (results, search) = options.unwrap_or_else(|| {
+        (
+            json!({"limit_results": 30, "teaser_word_count": 30}),
+            json!({"bool": "OR", "expand": true, "fields": {
+                "title": {"boost": 2}, "body": {"boost": 1}, "breadcrumbs": {"boost": 1}}}),
+        )
+    });
+    let whole = json!({
+        "results_options": results,
+        "search_options": search,
+        "doc_urls": doc_urls,
+        "index": serde_json::to_value(&index)?,
+    });
+    let json = serde_json::to_string(&whole)?;
+    let js = format!(
+        "window.search = Object.assign(window.search, JSON.parse('{}'));",
+        json.replace('\\', "\\\\").replace('\'', "\\'")
+    );
+    escape::escape_search_index(&js)
+}
+
+/// The index of every edition: (the edition's folder, its `searchindex.js`),
+/// from the books built in `html_root/<i>`.
+pub fn build_indexes(books: &[BookPlan], html_root: &Path) -> Result<Vec<(String, String)>> {
+    // The books of an edition share its folder (see `pages`).
+    let mut editions: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (i, b) in books.iter().enumerate() {
+        match editions.iter_mut().find(|(f, _)| *f == b.folder) {
+            Some((_, list)) => list.push(i),
+            None => editions.push((b.folder.as_str(), vec![i])),
+        }
+    }
+    let mut out = Vec::new();
+    for (folder, list) in editions {
+        let mut docs = Vec::new();
+        let mut options = None;
+        let english = list.first().is_none_or(|&i| is_english(&books[i]));
+        for i in list {
+            let book = &books[i];
+            let skip: HashSet<String> = book
+                .stubs
+                .iter()
+                .filter_map(|p| p.path.strip_suffix(".md"))
+                .map(|stem| format!("{stem}.html"))
+                .collect();
+            let (d, o) = read_book(&html_root.join(i.to_string()), &skip)
+                .with_context(|| format!("reading the search index of {}", book.title))?;
+            docs.extend(d);
+            if options.is_none() && book.is_home() {
+                options = o;
+            }
+        }
+        out.push((folder.to_string(), index_js(&docs, options, english)?));
+    }
+    Ok(out)
+}
+
+fn is_english(book: &BookPlan) -> bool {
+    book.language
+        .as_ref()
+        .is_none_or(|(code, _)| code == "en" || code.starts_with("en-"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_of_any_script_are_words() {
+        assert_eq!(
+            tokenize("Final inspection, step 3."),
+            ["final", "inspection", "step", "3"]
+        );
+        assert_eq!(
+            tokenize("Sluttkontroll før pakking"),
+            ["sluttkontroll", "før", "pakking"]
+        );
+        assert_eq!(
+            tokenize("בדיקה סופית (שלב 2)"),
+            ["בדיקה", "סופית", "שלב", "2"]
+        );
+        assert_eq!(tokenize("Приёмка"), ["приёмка"]);
+    }
+
+    #[test]
+    fn chinese_and_japanese_are_cut_into_pairs() {
+        assert_eq!(tokenize("最终检验"), ["最终", "终检", "检验"]);
+        assert_eq!(tokenize("检"), ["检"]);
+        assert_eq!(tokenize("QC检验 ok"), ["qc", "检验", "ok"]);
+        assert_eq!(tokenize("けんさ"), ["けん", "んさ"]);
+    }
+
+    #[test]
+    fn markup_in_a_title_is_not_a_word() {
+        assert_eq!(
+            tokenize(r#"<img src=x onerror="alert(1)">"#),
+            ["img", "src", "x", "onerror", "alert", "1"]
+        );
+    }
+
+    #[test]
+    fn very_long_runs_are_left_out() {
+        assert!(tokenize(&"a".repeat(81)).is_empty());
+        assert_eq!(tokenize(&"a".repeat(80)).len(), 1);
+    }
+
+    fn doc(url: &str, title: &str, body: &str, crumbs: &str) -> Doc {
+        Doc {
+            url: url.into(),
+            title: title.into(),
+            body: body.into(),
+            breadcrumbs: crumbs.into(),
+        }
+    }
+
+    #[test]
+    fn the_index_escapes_breadcrumbs_and_finds_every_script() {
+        let hostile = r#"<img src=x onerror="alert(1)">"#;
+        let docs = [
+            doc("quality/a.html", hostile, "body text", hostile),
+            doc("quality/b.html#steps", "בדיקה סופית", "שלב ראשון", "בדיקה"),
+            doc("checklists/c.html", "最终检验", "检验", "最终检验"),
+        ];
+        let js = index_js(&docs, None, false).unwrap();
+        let index = decode(&js).unwrap();
+        assert_eq!(
+            index["doc_urls"],
+            json!([
+                "quality/a.html",
+                "quality/b.html#steps",
+                "checklists/c.html"
+            ])
+        );
+        let stored = &index["index"]["documentStore"]["docs"];
+        assert_eq!(
+            stored["0"]["breadcrumbs"],
+            json!(escape::html_text(hostile))
+        );
+        assert_eq!(stored["1"]["title"], json!("בדיקה סופית"));
+        // The inverted index is a tree of characters: the Hebrew word and
+        // the Chinese pair are in it.
+        let body = &index["index"]["index"]["title"]["root"];
+        assert!(body.get("ב").and_then(|b| b.get("ד")).is_some());
+        assert!(body.get("检").and_then(|b| b.get("验")).is_some());
+        assert_eq!(index["index"]["pipeline"], json!([]));
+    }
+
+    #[test]
+    fn an_english_index_stems_as_mdbook_does() {
+        let docs = [doc("a.html", "Inspections", "", "")];
+        let index = decode(&index_js(&docs, None, true).unwrap()).unwrap();
+        assert_eq!(
+            index["index"]["pipeline"],
+            json!(["stopWordFilter", "stemmer"])
+        );
+        let title = &index["index"]["index"]["title"]["root"];
+        assert!(title.pointer("/i/n/s/p/e/c/t/docs/0").is_some());
+    }
+
+    #[test]
+    fn a_book_index_is_read_back_without_its_stubs() {
+        let dir = tempfile::tempdir().unwrap();
+        let docs = [
+            doc("index.html", "Home", "stub", "Home"),
+            doc(
+                "quality/a.html#purpose",
+                "Purpose",
+                "why",
+                "A & B » Purpose",
+            ),
+        ];
+        let js = index_js(&docs, None, true).unwrap();
+        fs::write(dir.path().join("searchindex-0123abcd.js"), js).unwrap();
+        let skip = HashSet::from(["index.html".to_string()]);
+        let (read, options) = read_book(dir.path(), &skip).unwrap();
+        assert_eq!(read.len(), 1);
+        assert_eq!(read[0].url, "quality/a.html#purpose");
+        assert_eq!(read[0].breadcrumbs, "A & B » Purpose");
+        assert!(options.is_some());
+    }
+}
