@@ -133,7 +133,7 @@ pub struct Doc {
 
 /// What a book's index tells the search page besides its documents
 /// (results shown, teaser length, boosts), kept as mdBook wrote them.
-type Options = (Value, Value);
+pub type Options = (Value, Value);
 
 /// The documents of one built book (its `searchindex-*.js`), but for
 /// those of the pages in `skip` (addresses such as `quality/index.html`).
@@ -141,8 +141,14 @@ pub fn read_book(dir: &Path, skip: &HashSet<String>) -> Result<(Vec<Doc>, Option
     let Some(path) = book_index(dir)? else {
         return Ok((Vec::new(), None));
     };
-    let text = fs::read_to_string(&path)
-        .with_context(|| format!("could not read `{}`", path.display()))?;
+    read_index(&path, skip)
+}
+
+/// The documents of the `searchindex.js` at `path`, but for those of the
+/// pages in `skip`.
+pub fn read_index(path: &Path, skip: &HashSet<String>) -> Result<(Vec<Doc>, Option<Options>)> {
+    let text =
+        fs::read_to_string(path).with_context(|| format!("could not read `{}`", path.display()))?;
     let index = decode(&text).with_context(|| format!("could not read `{}`", path.display()))?;
     let urls = index["doc_urls"]
         .as_array()
