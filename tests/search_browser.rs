@@ -111,6 +111,29 @@ fn the_home_page_of_a_split_manual_finds_pages_of_every_book() {
         open(&c, &home).await;
         let title_before = eval(&c, "return document.title;").await;
 
+        // The page splits what the reader types as the index was split.
+        for text in [
+            "Final inspection, step 3.",
+            "Sluttkontroll før pakking på lager",
+            "בדיקה סופית (שלב 2)",
+            "最终检验 QC检验ok",
+            "けんさ",
+            split::HOSTILE,
+        ] {
+            let words = c
+                .execute(
+                    "return elasticlunr.tokenizer(arguments[0]);",
+                    vec![text.into()],
+                )
+                .await
+                .unwrap();
+            assert_eq!(
+                words,
+                serde_json::json!(sopbook::manual::search::tokenize(text)),
+                "{text}"
+            );
+        }
+
         // A page of the service book, from the home book's search box.
         let (links, _) = search(&c, "wobble").await;
         let wanted = file_url(&out.join("service/p1.html"));
