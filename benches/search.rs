@@ -188,11 +188,7 @@ fn serve(root: PathBuf) -> u16 {
                 let path = path.split(['?', '#']).next().unwrap_or("/");
                 let path = percent_decode(path.trim_start_matches('/'));
                 let path = path.as_str();
-                let file = root.join(if path.is_empty() {
-                    "index.html".into()
-                } else {
-                    path
-                });
+                let file = root.join(if path.is_empty() { "index.html" } else { path });
                 let mut stream = &stream;
                 match fs::read(&file) {
                     Ok(body) => {

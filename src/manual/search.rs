@@ -283,29 +283,44 @@ pub fn build_indexes(books: &[BookPlan], html_root: &Path) -> Result<Vec<(String
             None => editions.push((b.folder.as_str(), vec![i])),
         }
     }
-    let mut out = Vec::new();
-    for (folder, list) in editions {
-        let mut docs = Vec::new();
-        let mut options = None;
-        let english = list.first().is_none_or(|&i| is_english(&books[i]));
-        for i in list {
-            let book = &books[i];
-            let skip: HashSet<String> = book
-                .stubs
-                .iter()
-                .filter_map(|p| p.path.strip_suffix(".md"))
-                .map(|stem| format!("{stem}.html"))
-                .collect();
-            let (d, o) = read_book(&html_root.join(i.to_string()), &skip)
-                .with_context(|| format!("reading the search index of {}", book.title))?;
-            docs.extend(d);
-            if options.is_none() && book.is_home() {
-                options = o;
-            }
-        }
-        out.push((folder.to_string(), index_js(&docs, options, english)?));
-    }
-    Ok(out)
+    // Editions are independent: one thread each.
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = editions
+            .into_iter()
+            .map(|(folder, list)| {
+                scope.spawn(move || -> Result<(String, String)> {
+                    let mut docs = Vec::new();
+                    let mut options = None;
+                    let english = list.first().is_none_or(|&i| is_english(&books[i]));
+                    for i in list {
+                        let book = &books[i];
+                        let skip: HashSet<String> = book
+                            .stubs
+                            .iter()
+                            .filter_map(|p| p.path.strip_suffix(".md"))
+                            .map(|stem| format!("{stem}.html"))
+                            .collect();
+                        let (d, o) = read_book(&html_root.join(i.to_string()), &skip)
+                            .with_context(|| {
+                                format!("reading the search index of {}", book.title)
+                            })?;
+                        docs.extend(d);
+                        if options.is_none() && book.is_home() {
+                            options = o;
+                        }
+                    }
+                    Ok((folder.to_string(), index_js(&docs, options, english)?))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .map_err(|_| anyhow::anyhow!("building a search index stopped unexpectedly"))?
+            })
+            .collect()
+    })
 }
 
 fn is_english(book: &BookPlan) -> bool {
