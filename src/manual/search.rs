@@ -238,17 +238,22 @@ fn unescape_html(s: &str) -> String {
 }
 
 /// The edition's index of `docs` as a `searchindex.js` for mdBook's search
-/// page, breadcrumbs HTML-escaped as in every book's own.
+/// page. Its breadcrumbs are HTML-escaped ([`escape::html_text`], as
+/// `escape::escape_search_index` does in every book's own index): the
+/// search page shows them as HTML.
 pub fn index_js(docs: &[Doc], options: Option<Options>, english: bool) -> Result<String> {
     let mut index = IndexBuilder::with_language(Box::new(Words { english }))
-        .add_fields(["title", "body", "breadcrumbs"])
+        .add_fields(["title", "body"])
+        // Kept HTML-escaped, searched as the text they are.
+        .add_field_with_tokenizer(
+            "breadcrumbs",
+            Box::new(|crumbs: &str| tokenize(&unescape_html(crumbs))),
+        )
         .build();
     let mut doc_urls = Vec::with_capacity(docs.len());
     for (i, d) in docs.iter().enumerate() {
-        index.add_doc(
-            &i.to_string(),
-            [d.title.as_str(), d.body.as_str(), d.breadcrumbs.as_str()],
-        );
+        let crumbs = escape::html_text(&d.breadcrumbs);
+        index.add_doc(&i.to_string(), [d.title.as_str(), d.body.as_str(), &crumbs]);
         doc_urls.push(d.url.as_str());
     }
     let (results, search) = options.unwrap_or_else(|| {
@@ -258,18 +263,25 @@ pub fn index_js(docs: &[Doc], options: Option<Options>, english: bool) -> Result
                 "title": {"boost": 2}, "body": {"boost": 1}, "breadcrumbs": {"boost": 1}}}),
         )
     });
-    let whole = json!({
-        "results_options": results,
-        "search_options": search,
-        "doc_urls": doc_urls,
-        "index": serde_json::to_value(&index)?,
-    });
-    let json = serde_json::to_string(&whole)?;
-    let js = format!(
+    /// What mdBook's `searchindex.js` holds.
+    #[derive(serde::Serialize)]
+    struct Whole<'a> {
+        results_options: &'a Value,
+        search_options: &'a Value,
+        doc_urls: Vec<&'a str>,
+        index: &'a elasticlunr::Index,
+    }
+    let json = serde_json::to_string(&Whole {
+        results_options: &results,
+        search_options: &search,
+        doc_urls,
+        index: &index,
+    })?;
+    // As mdBook writes it: JSON in a JavaScript string literal.
+    Ok(format!(
         "window.search = Object.assign(window.search, JSON.parse('{}'));",
         json.replace('\\', "\\\\").replace('\'', "\\'")
-    );
-    escape::escape_search_index(&js)
+    ))
 }
 
 /// The index of every edition: (the edition's folder, its `searchindex.js`),
@@ -411,6 +423,10 @@ mod tests {
         assert!(body.get("ב").and_then(|b| b.get("ד")).is_some());
         assert!(body.get("检").and_then(|b| b.get("验")).is_some());
         assert_eq!(index["index"]["pipeline"], json!([]));
+        // Breadcrumbs are searched as the text they are, not as escaped.
+        let crumbs = &index["index"]["index"]["breadcrumbs"]["root"];
+        assert!(crumbs.pointer("/o/n/e/r/r/o/r/docs/0").is_some());
+        assert!(crumbs.pointer("/l/t/docs").is_none());
     }
 
     #[test]
