@@ -373,23 +373,20 @@ pub fn book_toml(ws: &Manual, book: &BookPlan) -> String {
     // No {{#include}} and friends: SOP text is published as written.
     build.insert("use-default-preprocessors".into(), false.into());
     t.insert("build".into(), build.into());
-    // In a split manual only the home book prints: all books share one
-    // folder and so one print.html (a page prints as itself).
-    let print = book.stubs.is_empty() || book.is_home();
-    let html: toml::Table = toml::from_str(&format!(
+    let html: toml::Table = toml::from_str(
         r#"
 additional-css = ["sopbook.css"]
 additional-js = ["sopbook.js", "search.js"]
 no-section-label = true
 [print]
-enable = {print}
+enable = true
 [search]
 enable = true
 [fold]
 enable = true
 level = 1
-"#
-    ))
+"#,
+    )
     .unwrap_or_default();
     let mut output = toml::Table::new();
     output.insert("html".into(), html.into());
@@ -414,7 +411,7 @@ fn write_source(ws: &Manual, book: &BookPlan, dir: &Path) -> Result<()> {
     fs::write(dir.join("sopbook.js"), templates::SCRIPT)?;
     fs::write(dir.join("search.js"), search::SCRIPT)?;
     fs::create_dir_all(dir.join("theme"))?;
-    fs::write(dir.join("theme").join("header.hbs"), search::HEADER)?;
+    fs::write(dir.join("theme").join("header.hbs"), search::header(book))?;
     fs::write(src.join("SUMMARY.md"), &book.summary)?;
     for page in book.pages.iter().chain(&book.stubs) {
         let path = src.join(&page.path);

@@ -40,6 +40,20 @@ pub const HEADER: &str = concat!(
     "searchindex-manual.js",
     "\";</script>\n"
 );
+/// The theme's `header.hbs` of `book`: [`HEADER`]; in a book of a split
+/// manual other than the home book, without its print button: the books
+/// share one folder and so the home book's `print.html` (a page prints as
+/// itself, with mdBook's print styles).
+pub fn header(book: &BookPlan) -> String {
+    if book.stubs.is_empty() || book.is_home() {
+        HEADER.to_string()
+    } else {
+        format!(
+            "{HEADER}<style>.right-buttons a[href$=\"print.html\"] {{ display: none; }}</style>\n"
+        )
+    }
+}
+
 /// Splits what the reader types into words as [`tokenize`] does.
 pub const SCRIPT: &str = include_str!("templates/search.js");
 
