@@ -448,7 +448,7 @@ use-default-preprocessors = false
 
 [output.html]
 additional-css = ["sopbook.css"]
-additional-js = ["sopbook.js"]
+additional-js = ["sopbook.js", "search.js"]
 no-section-label = true
 
 [output.html.fold]

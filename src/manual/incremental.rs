@@ -32,7 +32,10 @@ pub struct Manifest {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct BookEntry {
-    /// Folder under the manual's root, `""` for the root book.
+    /// What names the book from one publish to the next ([`BookPlan::key`]),
+    /// or `search:<folder>` for an edition's search index.
+    pub key: String,
+    /// The edition's folder under the manual's root, `""` for the source language's.
     pub folder: String,
     /// The hash of everything the book is built from ([`inputs`]).
     pub inputs: String,
@@ -50,7 +53,7 @@ pub struct FileEntry {
 }
 
 fn version() -> String {
-    format!("sopbook {} (manifest 1)", env!("CARGO_PKG_VERSION"))
+    format!("sopbook {} (manifest 2)", env!("CARGO_PKG_VERSION"))
 }
 
 impl Manifest {
@@ -83,11 +86,11 @@ impl Manifest {
         fs::write(&path, text).with_context(|| format!("could not write `{}`", path.display()))
     }
 
-    /// The entry of the book in `folder` if it was built from `inputs`.
-    pub fn book(&self, folder: &str, inputs: &str) -> Option<&BookEntry> {
+    /// The entry named `key` if it was built from `inputs`.
+    pub fn book(&self, key: &str, inputs: &str) -> Option<&BookEntry> {
         self.books
             .iter()
-            .find(|b| b.folder == folder && b.inputs == inputs)
+            .find(|b| b.key == key && b.inputs == inputs)
     }
 }
 
@@ -121,6 +124,11 @@ pub fn inputs(
     field(&mut h, book.summary.as_bytes());
     h.update((book.pages.len() as u64).to_le_bytes());
     for page in &book.pages {
+        field(&mut h, page.path.as_bytes());
+        field(&mut h, page.content.as_bytes());
+    }
+    h.update((book.stubs.len() as u64).to_le_bytes());
+    for page in &book.stubs {
         field(&mut h, page.path.as_bytes());
         field(&mut h, page.content.as_bytes());
     }
@@ -170,6 +178,20 @@ pub fn files_of(dir: &Path, folder: &str) -> Result<Vec<FileEntry>> {
     Ok(out)
 }
 
+/// Takes each file's size and time again from the manual put together in
+/// `root`: where books of an edition bring the same file, the one kept is
+/// another book's.
+pub fn restat(root: &Path, files: &mut [FileEntry]) -> Result<()> {
+    for f in files {
+        let path = root.join(&f.path);
+        let meta = fs::metadata(&path)
+            .with_context(|| format!("`{}` is missing from the manual", path.display()))?;
+        f.len = meta.len();
+        f.modified = modified(&meta);
+    }
+    Ok(())
+}
+
 /// Carries a book over from the manual in `out` into `dest`: each of its
 /// files linked (copied where the file system cannot link). Fails, leaving
 /// `dest` to be built afresh, if a file is gone or its size or time changed.
@@ -199,6 +221,7 @@ mod tests {
 
     fn entry(folder: &str) -> BookEntry {
         BookEntry {
+            key: format!("{folder}index.md"),
             folder: folder.into(),
             inputs: "abc".into(),
             files: vec![FileEntry {
@@ -234,6 +257,7 @@ mod tests {
         assert_eq!(files.len(), 1);
         assert_eq!(files[0].path, "quality/index.html");
         let book = BookEntry {
+            key: "quality/index.md".into(),
             folder: "quality/".into(),
             inputs: "x".into(),
             files,

@@ -3,10 +3,12 @@
 //! and a print view. The new book is built beside the old one and swapped
 //! in, so a failed build never leaves a half-written manual.
 
+pub mod assemble;
 pub mod content;
 pub mod escape;
 pub mod incremental;
 pub mod pages;
+pub mod search;
 pub mod templates;
 pub mod words;
 
@@ -173,7 +175,12 @@ pub fn publish(ws: &Manual, opts: &PublishOptions<'_>) -> Result<Published> {
                 b,
                 &book_toml(ws, b),
                 stylesheet(b),
-                templates::SCRIPT,
+                &format!(
+                    "{}{}{}",
+                    templates::SCRIPT,
+                    search::SCRIPT,
+                    search::header(b)
+                ),
                 &common,
             )
         })
@@ -188,7 +195,7 @@ pub fn publish(ws: &Manual, opts: &PublishOptions<'_>) -> Result<Published> {
         let dest = html_root.join(i.to_string());
         if let Some(entry) = previous
             .as_ref()
-            .and_then(|m| m.book(&book.folder, &inputs[i]))
+            .and_then(|m| m.book(&book.key(), &inputs[i]))
         {
             if incremental::carry(&out, entry, &dest).is_ok() {
                 return Ok(false);
@@ -199,35 +206,38 @@ pub fn publish(ws: &Manual, opts: &PublishOptions<'_>) -> Result<Published> {
         let src = src_root.join(i.to_string());
         write_source(ws, book, &src)?;
         build_book(&src, &dest).with_context(|| format!("building {}", book.title))?;
+        assemble::trim(book, &dest).with_context(|| format!("building {}", book.title))?;
         Ok(true)
     })?;
     bar.finish_and_clear();
 
-    // Assemble: the root book first, then the others into their folders.
-    let assembled = work.path().join("manual");
+    // What each book brings, then the books put together in one folder.
     let mut entries = Vec::with_capacity(books.len());
-    let mut order: Vec<usize> = (0..books.len()).collect();
-    order.sort_by_key(|&i| books[i].folder.matches('/').count());
-    for i in order {
-        let from = html_root.join(i.to_string());
+    for (i, book) in books.iter().enumerate() {
         entries.push(incremental::BookEntry {
-            folder: books[i].folder.clone(),
+            key: book.key(),
+            folder: book.folder.clone(),
             inputs: inputs[i].clone(),
-            files: incremental::files_of(&from, &books[i].folder)?,
+            files: incremental::files_of(&html_root.join(i.to_string()), &book.folder)?,
         });
-        let target = assembled.join(&books[i].folder);
-        if let Some(p) = target.parent() {
-            fs::create_dir_all(p)?;
-        }
-        fs::rename(&from, &target)
-            .with_context(|| format!("could not move the built book to `{}`", target.display()))?;
     }
-    manual_wide(ws, &books, &assembled)?;
+    let assembled = work.path().join("manual");
+    assemble::assemble(&books, &html_root, &assembled)?;
+    for entry in &mut entries {
+        incremental::restat(&assembled, &mut entry.files)?;
+    }
+    entries.extend(search_indexes(
+        &books,
+        &inputs,
+        previous.as_ref(),
+        &out,
+        &assembled,
+    )?);
     fs::write(
         assembled.join(MARKER),
         "This folder was made by `sopbook publish` and is replaced by it.\n",
     )?;
-    entries.sort_by(|a, b| a.folder.cmp(&b.folder));
+    entries.sort_by(|a, b| a.key.cmp(&b.key));
     incremental::Manifest::new(entries).write(&assembled)?;
 
     if let Some(keep) = opts.keep_source {
@@ -436,7 +446,7 @@ pub fn book_toml(ws: &Manual, book: &BookPlan) -> String {
     let html: toml::Table = toml::from_str(
         r#"
 additional-css = ["sopbook.css"]
-additional-js = ["sopbook.js"]
+additional-js = ["sopbook.js", "search.js"]
 no-section-label = true
 [print]
 enable = true
@@ -471,11 +481,51 @@ fn stylesheet(book: &BookPlan) -> &'static str {
     }
 }
 
-/// The steps over the whole assembled manual, after its books are built or
-/// carried over: they run on every publish, so each must be cheap or
-/// incremental itself (a search index across the books goes here).
-fn manual_wide(_ws: &Manual, _books: &[BookPlan], _assembled: &Path) -> Result<()> {
-    Ok(())
+/// One search index per edition over all its books, in the manual put
+/// together in `assembled`: carried over from the manual in `out` when no
+/// book of the edition changed, else made again from the books' own
+/// indexes (elasticlunr cannot take a book's documents out of an index,
+/// so an edition's index is made whole). Returns the manifest's entries.
+fn search_indexes(
+    books: &[BookPlan],
+    inputs: &[String],
+    previous: Option<&incremental::Manifest>,
+    out: &Path,
+    assembled: &Path,
+) -> Result<Vec<incremental::BookEntry>> {
+    let mut entries = Vec::new();
+    let mut todo = Vec::new();
+    for (folder, list) in search::editions(books) {
+        let key = format!("search:{folder}");
+        let joined: Vec<&str> = list.iter().map(|&i| inputs[i].as_str()).collect();
+        let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
+            joined.join("\n").as_bytes(),
+        ));
+        let carried = previous
+            .and_then(|m| m.book(&key, &hash))
+            .is_some_and(|entry| incremental::carry(out, entry, assembled).is_ok());
+        entries.push(incremental::BookEntry {
+            key,
+            folder: String::new(),
+            inputs: hash,
+            files: vec![incremental::FileEntry {
+                path: format!("{folder}{}", search::INDEX_FILE),
+                len: 0,
+                modified: 0,
+            }],
+        });
+        if !carried {
+            todo.push((folder, list));
+        }
+    }
+    for (folder, js) in search::build_indexes(books, assembled, &todo)? {
+        let path = assembled.join(&folder).join(search::INDEX_FILE);
+        fs::write(&path, js).with_context(|| format!("could not write `{}`", path.display()))?;
+    }
+    for entry in &mut entries {
+        incremental::restat(assembled, &mut entry.files)?;
+    }
+    Ok(entries)
 }
 
 fn write_source(ws: &Manual, book: &BookPlan, dir: &Path) -> Result<()> {
@@ -484,8 +534,11 @@ fn write_source(ws: &Manual, book: &BookPlan, dir: &Path) -> Result<()> {
     fs::write(dir.join("book.toml"), book_toml(ws, book))?;
     fs::write(dir.join("sopbook.css"), stylesheet(book))?;
     fs::write(dir.join("sopbook.js"), templates::SCRIPT)?;
+    fs::write(dir.join("search.js"), search::SCRIPT)?;
+    fs::create_dir_all(dir.join("theme"))?;
+    fs::write(dir.join("theme").join("header.hbs"), search::header(book))?;
     fs::write(src.join("SUMMARY.md"), &book.summary)?;
-    for page in &book.pages {
+    for page in book.pages.iter().chain(&book.stubs) {
         let path = src.join(&page.path);
         if let Some(p) = path.parent() {
             fs::create_dir_all(p)?;

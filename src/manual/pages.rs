@@ -2,11 +2,14 @@
 //! texts (rendered from templates) and each book's SUMMARY.md.
 //!
 //! A small manual is one book. A large one is split into a home book
-//! (home page, reading paths, by-role index) and one book per section and for
-//! the checklists, each of at most [`CHUNK`] pages, because mdBook's HTML
+//! (home page, reading paths, by-role index) and books of at most [`CHUNK`]
+//! pages per section and for the checklists, because mdBook's HTML
 //! renderer does work per page that grows with the size of the book. Page
 //! URLs are the same either way: `<section dir>/<slug>.html`,
-//! `checklists/<slug>.html`, `reading-paths/<role>.html`.
+//! `checklists/<slug>.html`, `reading-paths/<role>.html`. Every book of a
+//! split manual is built as if it were the whole manual (its pages at
+//! those addresses from the root) and publishing puts their pages together
+//! in one folder; every book's sidebar leads to every section.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -48,6 +51,27 @@ pub struct BookPlan {
     /// In a workspace with `[[language]]`s: the book's language code and
     /// direction (else `[book]` in sopbook.toml says).
     pub language: Option<(String, crate::model::translation::Direction)>,
+    /// Pages that other books of a split manual publish, listed in this
+    /// book's sidebar: written into the source so mdBook builds the
+    /// sidebar, never published from this book.
+    pub stubs: Vec<Page>,
+}
+
+impl BookPlan {
+    /// Whether this book is its edition's home: it publishes the files
+    /// every book makes at its root (`index.html`, `print.html`, `404.html`,
+    /// `toc.html`), and the others leave theirs out.
+    pub fn is_home(&self) -> bool {
+        self.pages.iter().any(|p| p.path == "index.md")
+    }
+
+    /// What names this book from one publish to the next: its edition's
+    /// folder and its first page (the books of a split edition share the
+    /// folder).
+    pub fn key(&self) -> String {
+        let first = self.pages.first().map_or("", |p| p.path.as_str());
+        format!("{}{first}", self.folder)
+    }
 }
 
 /// A rendered page: (URL from the output root without `.html`, title in the summary, Markdown).
@@ -153,32 +177,23 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
         + ws.sops.len()
         + ws.checklists.len();
     let split = total > split_above;
-    // In a split manual, pages past the first CHUNK of a section go to part-2/, part-3/ ...
-    let chunked = |dir: &str, i: usize, slug: &str| {
-        if split && i >= CHUNK {
-            format!("{dir}/part-{}/{slug}.html", i / CHUNK + 1)
-        } else {
-            format!("{dir}/{slug}.html")
-        }
-    };
+    // A page's address never depends on the split: see the module's note.
     let mut urls = BTreeMap::new();
-    for section in &ws.config.sections {
-        for (i, sop) in ws
-            .sops
-            .iter()
-            .filter(|s| s.section == section.id)
-            .enumerate()
-        {
+    for sop in &ws.sops {
+        if let Some(section) = ws.config.section(&sop.section) {
             urls.insert(
                 sop.id.as_str(),
-                (chunked(&section.dir, i, &sop.slug), sop.title.as_str()),
+                (
+                    format!("{}/{}.html", section.dir, sop.slug),
+                    sop.title.as_str(),
+                ),
             );
         }
     }
-    for (i, c) in ws.checklists.iter().enumerate() {
+    for c in &ws.checklists {
         urls.insert(
             c.id.as_str(),
-            (chunked("checklists", i, &c.slug), c.title.as_str()),
+            (format!("checklists/{}.html", c.slug), c.title.as_str()),
         );
     }
     let mut backrefs: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -433,27 +448,89 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
             pages,
             assets: files,
             language: None,
+            stubs: Vec::new(),
         }]);
     }
 
-    // Split: a home book, then books of at most CHUNK pages per section and for checklists.
-    let mut books = Vec::new();
-    let mut summary = String::from("# Summary\n\n[Home](index.md)\n\n# Forms and training\n\n");
-    summary.push_str(&format!("- [{READING_PATHS}](reading-paths/index.md)\n"));
-    for (url, title, _) in &reading_paths[1..] {
-        summary.push_str(&format!("    - [{}]({url}.md)\n", md_text(title)));
-    }
-    summary.push_str("- [By role](by-role.md)\n\n---\n\n- [What changed](what-changed.md)\n");
-    if dashboard.is_some() {
-        summary.push_str("- [Quality dashboard](dashboard/index.md)\n");
-        for (url, title, _) in &dashboard_pages {
-            summary.push_str(&format!("    - [{}]({url}.md)\n", md_text(title)));
+    // Split: a home book, then books of at most CHUNK pages per section and
+    // for the checklists. Every book is built as if it were the whole
+    // manual, its pages at their addresses from the manual's root, and
+    // publishing puts the books' pages together in one folder: a page's
+    // address is the same in one book or many. Every book's sidebar shows
+    // the same outline (home, every section, the forms and training pages),
+    // its own section opened; the entries that other books publish are
+    // stubs, built for the sidebar and never published from this book.
+    let pairs = |list: &[Rendered]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|(u, t, _)| (u.clone(), t.clone()))
+            .collect()
+    };
+    // The entries listed under an entry in the home book's sidebar only.
+    let home_children: Vec<(&str, Vec<(String, String)>)> = vec![
+        ("reading-paths/index", pairs(&reading_paths[1..])),
+        ("dashboard/index", pairs(&dashboard_pages)),
+    ];
+    let forms: Vec<(String, String)> = vec![
+        (checklist_index.0.clone(), checklist_index.1.clone()),
+        (reading_paths[0].0.clone(), reading_paths[0].1.clone()),
+        (by_role.0.clone(), by_role.1.clone()),
+    ];
+    let mut after: Vec<(String, String)> = vec![(what_changed.0.clone(), what_changed.1.clone())];
+    after.extend(dashboard.iter().map(|d| (d.0.clone(), d.1.clone())));
+    after.extend(training.iter().map(|t| (t.0.clone(), t.1.clone())));
+    after.push((obsolete.0.clone(), obsolete.1.clone()));
+    let section_entries: Vec<(String, String)> = sections
+        .iter()
+        .map(|(_, index, _)| (index.0.clone(), index.1.clone()))
+        .collect();
+    // One book's SUMMARY.md and its stubs: `open` is the index URL of the
+    // section (or the checklists) whose `pages` this book holds; `None` for
+    // the home book. `own` says which entries the book publishes itself.
+    let outline = |open: Option<&str>, pages: &[Rendered], own: &dyn Fn(&str) -> bool| {
+        let mut summary = String::from("# Summary\n\n[Home](index.md)\n\n# Procedures\n\n");
+        let mut listed: Vec<(String, String)> = vec![("index".to_string(), "Home".to_string())];
+        let mut entry = |summary: &mut String, indent: &str, (url, title): &(String, String)| {
+            summary.push_str(&format!("{indent}- [{}]({url}.md)\n", md_text(title)));
+            listed.push((url.clone(), title.clone()));
+        };
+        let children = |summary: &mut String, url: &str| {
+            if Some(url) == open {
+                for (u, t, _) in pages {
+                    summary.push_str(&format!("    - [{}]({u}.md)\n", md_text(t)));
+                }
+            } else if open.is_none() {
+                let list = home_children.iter().filter(|(u, _)| *u == url);
+                for (u, t) in list.flat_map(|(_, l)| l) {
+                    summary.push_str(&format!("    - [{}]({u}.md)\n", md_text(t)));
+                }
+            }
+        };
+        for e in &section_entries {
+            entry(&mut summary, "", e);
+            children(&mut summary, &e.0);
         }
-    }
-    if training.is_some() {
-        summary.push_str("- [Training status](training/index.md)\n");
-    }
-    summary.push_str("- [Obsolete documents](obsolete.md)\n");
+        summary.push_str("\n# Forms and training\n\n");
+        for e in forms.iter() {
+            entry(&mut summary, "", e);
+            children(&mut summary, &e.0);
+        }
+        summary.push_str("\n---\n\n");
+        for e in &after {
+            entry(&mut summary, "", e);
+            children(&mut summary, &e.0);
+        }
+        let stubs = listed
+            .into_iter()
+            .filter(|(url, _)| !own(url))
+            .map(|(url, title)| Page {
+                path: format!("{url}.md"),
+                content: format!("# {}\n", md_text(&title)),
+            })
+            .collect();
+        (summary, stubs)
+    };
+
+    let mut books = Vec::new();
     home.extend(reading_paths);
     home.push(by_role);
     home.push(what_changed);
@@ -461,6 +538,9 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
     home.extend(dashboard);
     home.extend(dashboard_pages);
     home.extend(training);
+    let home_own: Vec<&str> = home.iter().map(|p| p.0.as_str()).collect();
+    let (summary, stubs) = outline(None, &[], &|url| home_own.contains(&url));
+    drop(home_own);
     books.push(BookPlan {
         folder: String::new(),
         title: title.clone(),
@@ -473,6 +553,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
             })
             .chain(charts)
             .collect(),
+        stubs,
         assets: Vec::new(),
         language: None,
     });
@@ -494,45 +575,42 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
         checklist_pages,
     ));
     for (dir, book_title, index, pages) in groups {
-        // Pages were given their folder (dir/ or dir/part-N/) when their URLs were made.
-        let mut by_folder: Vec<(String, Vec<Rendered>)> = vec![(format!("{dir}/"), Vec::new())];
-        for page in pages {
-            let folder = match page.0.rfind('/') {
-                Some(i) => page.0[..=i].to_string(),
-                None => String::new(),
-            };
-            match by_folder.iter_mut().find(|(f, _)| *f == folder) {
-                Some((_, list)) => list.push(page),
-                None => by_folder.push((folder, vec![page])),
-            }
-        }
-        for (k, (folder, chunk)) in by_folder.into_iter().enumerate() {
-            let mut summary = String::from("# Summary\n\n");
+        let mut rest = pages;
+        let mut first = true;
+        while first || !rest.is_empty() {
+            let tail = rest.split_off(rest.len().min(CHUNK));
+            let chunk = std::mem::replace(&mut rest, tail);
+            let own: Vec<&str> = chunk
+                .iter()
+                .map(|p| p.0.as_str())
+                .chain(first.then_some(index.0.as_str()))
+                .collect();
+            let (summary, stubs) = outline(Some(&index.0), &chunk, &|url| own.contains(&url));
             let mut book_pages = Vec::new();
-            if k == 0 {
-                summary.push_str(&format!("[{}](index.md)\n\n", md_text(&index.1)));
+            if first {
                 book_pages.push(Page {
-                    path: "index.md".into(),
+                    path: format!("{}.md", index.0),
                     content: index.2.clone(),
                 });
             }
-            for (url, t, content) in chunk {
-                let path = format!("{}.md", url.strip_prefix(&folder).unwrap_or(&url));
-                summary.push_str(&format!("- [{}]({path})\n", md_text(&t)));
-                book_pages.push(Page { path, content });
-            }
+            book_pages.extend(chunk.into_iter().map(|(url, _, content)| Page {
+                path: format!("{url}.md"),
+                content,
+            }));
             books.push(BookPlan {
-                folder,
+                folder: String::new(),
                 title: book_title.clone(),
                 summary,
                 pages: book_pages,
-                assets: if dir == "checklists" {
+                stubs,
+                assets: if dir == "checklists" || !first {
                     Vec::new()
                 } else {
-                    assets(&dir, "")
+                    assets(&dir, &format!("{dir}/"))
                 },
                 language: None,
             });
+            first = false;
         }
     }
     Ok(books)
@@ -1020,6 +1098,127 @@ fn inspector_roles<'a>(ctx: &Ctx<'a>, c: &'a Checklist) -> &'a [String] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::workspace::Workspace;
+
+    /// A workspace of two sections, the first holding `first` SOPs, and
+    /// three checklists.
+    fn workspace(first: usize) -> (tempfile::TempDir, Manual) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let mut config = String::from(
+            "[organisation]\nname = \"Works\"\n\n[manual]\ntitle = \"Manual\"\n\n[[role]]\nid = \"op\"\nname = \"Operator\"\n\n",
+        );
+        for (id, dir) in [("QA", "quality"), ("SV", "service")] {
+            config.push_str(&format!(
+                "[[section]]\nid = \"{id}\"\ntitle = \"{dir}\"\ndir = \"{dir}\"\n\n"
+            ));
+        }
+        std::fs::write(root.join("sopbook.toml"), config).unwrap();
+        for (section, dir, n) in [("QA", "quality", first), ("SV", "service", 2)] {
+            std::fs::create_dir_all(root.join("manual").join(dir)).unwrap();
+            for i in 0..n {
+                let text = format!(
+                    "+++\nid = \"{section}-{i:03}\"\ntitle = \"Procedure {i}\"\nsection = \"{section}\"\nowner = \"op\"\nroles = [\"op\"]\nreview_interval = \"12 months\"\n+++\n\nDo it.\n"
+                );
+                std::fs::write(root.join(format!("manual/{dir}/p{i}.md")), text).unwrap();
+            }
+        }
+        std::fs::create_dir_all(root.join("checklists")).unwrap();
+        for c in 0..3 {
+            let text = format!(
+                "id = \"CL-{c:03}\"\ntitle = \"Checklist {c}\"\n\n[[item]]\nid = \"a\"\nprompt = \"Check\"\nkind = \"pass_fail\"\n"
+            );
+            std::fs::write(root.join(format!("checklists/c{c}.toml")), text).unwrap();
+        }
+        let ws = Workspace::load(root).unwrap();
+        assert!(!ws.has_errors(), "{:?}", ws.diagnostics.first());
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+        let manual = Manual::working_copies(&ws, today);
+        (dir, manual)
+    }
+
+    /// Every page a plan publishes, from the manual's root, sorted.
+    fn addresses(books: &[BookPlan]) -> Vec<String> {
+        let mut out: Vec<String> = books
+            .iter()
+            .flat_map(|b| {
+                b.pages
+                    .iter()
+                    .map(move |p| format!("{}{}", b.folder, p.path))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn a_page_has_the_same_address_in_one_book_and_in_many() {
+        let (dir, ws) = workspace(CHUNK + 3);
+        let hb = crate::manual::templates::engine(dir.path()).unwrap();
+        let one = plan(&ws, &hb, usize::MAX).unwrap();
+        let split = plan(&ws, &hb, 0).unwrap();
+        assert_eq!(one.len(), 1);
+        // Home, quality in two books, service, checklists.
+        assert_eq!(split.len(), 5);
+        assert_eq!(addresses(&one), addresses(&split));
+        assert!(
+            split[2]
+                .pages
+                .iter()
+                .any(|p| p.path == format!("quality/p{}.md", CHUNK + 2)),
+            "the second book of a section keeps the section's folder: {:?}",
+            split[2].pages.iter().map(|p| &p.path).collect::<Vec<_>>()
+        );
+        assert!(split.iter().all(|b| b.folder.is_empty()));
+    }
+
+    #[test]
+    fn every_book_of_a_split_manual_leads_to_every_section() {
+        let (dir, ws) = workspace(CHUNK + 3);
+        let hb = crate::manual::templates::engine(dir.path()).unwrap();
+        let split = plan(&ws, &hb, 0).unwrap();
+        for book in &split {
+            for entry in [
+                "(index.md)",
+                "(quality/index.md)",
+                "(service/index.md)",
+                "(checklists/index.md)",
+                "(reading-paths/index.md)",
+                "(what-changed.md)",
+            ] {
+                assert!(
+                    book.summary.contains(entry),
+                    "the sidebar of {} has no {entry}:\n{}",
+                    book.title,
+                    book.summary
+                );
+            }
+            // What the sidebar lists and the book does not hold is a stub,
+            // and no page is both.
+            let own: Vec<&str> = book.pages.iter().map(|p| p.path.as_str()).collect();
+            for stub in &book.stubs {
+                assert!(!own.contains(&stub.path.as_str()), "{} is both", stub.path);
+                assert!(book.summary.contains(&format!("({})", stub.path)));
+            }
+        }
+        // The second book of quality opens its own pages in the sidebar,
+        // under the section, and the home book none of them.
+        assert!(split[2].summary.contains(&format!(
+            "- [quality](quality/index.md)\n    - [QA-{:03} Procedure {0}](quality/p{0}.md)",
+            CHUNK
+        )));
+        assert!(!split[0].summary.contains("quality/p0.md"));
+        assert!(split[0].is_home() && !split[1].is_home());
+    }
+
+    #[test]
+    fn a_small_manual_is_one_book_without_stubs() {
+        let (dir, ws) = workspace(2);
+        let hb = crate::manual::templates::engine(dir.path()).unwrap();
+        let one = plan(&ws, &hb, SPLIT_ABOVE).unwrap();
+        assert_eq!(one.len(), 1);
+        assert!(one[0].stubs.is_empty());
+    }
 
     #[test]
     fn relative_urls() {

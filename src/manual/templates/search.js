@@ -1,0 +1,52 @@
+// sopbook: one search over the whole manual. Every page loads the index of
+// its whole edition (searchindex-manual.js at the edition's root), not its
+// book's. What the reader types is split into words by the same rules the
+// index was made with: letters and digits of any script, and Chinese or
+// Japanese text as overlapping pairs of characters.
+(function () {
+  if (typeof elasticlunr === "undefined") {
+    return;
+  }
+  var cjk = /[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u{20000}-\u{2ffff}]/u;
+  var letter = /[\p{Alphabetic}\p{N}]/u;
+  function tokenize(text) {
+    if (text === null || text === undefined) {
+      return [];
+    }
+    if (Array.isArray(text)) {
+      return text.map(function (t) { return String(t).toLowerCase(); });
+    }
+    var out = [], word = "", run = [];
+    function flushWord() {
+      if (word !== "" && Array.from(word).length <= 80) {
+        out.push(word.toLowerCase());
+      }
+      word = "";
+    }
+    function flushRun() {
+      if (run.length === 1) {
+        out.push(run[0]);
+      }
+      for (var i = 0; i + 1 < run.length; i++) {
+        out.push(run[i] + run[i + 1]);
+      }
+      run = [];
+    }
+    for (var c of String(text)) {
+      if (cjk.test(c)) {
+        flushWord();
+        run.push(c);
+      } else if (letter.test(c)) {
+        flushRun();
+        word += c;
+      } else {
+        flushWord();
+        flushRun();
+      }
+    }
+    flushWord();
+    flushRun();
+    return out;
+  }
+  elasticlunr.tokenizer = tokenize;
+})();
