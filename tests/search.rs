@@ -13,27 +13,17 @@ use std::path::Path;
 use serde_json::Value;
 use split::{files, generate, publish};
 
-/// The JSON inside a `searchindex.js`.
-fn index(path: &Path) -> Value {
+/// The parts of an edition's `searchindex-manual.js`, one per book.
+fn parts(path: &Path) -> Vec<Value> {
     let js = fs::read_to_string(path).unwrap();
-    let literal = js
-        .trim_end()
-        .strip_prefix("window.search = Object.assign(window.search, JSON.parse('")
-        .and_then(|s| s.strip_suffix("'));"))
-        .expect("not a searchindex.js");
-    let mut json = String::new();
-    let mut chars = literal.chars();
-    while let Some(c) = chars.next() {
-        json.push(if c == '\\' { chars.next().unwrap() } else { c });
-    }
-    serde_json::from_str(&json).unwrap()
+    sopbook::manual::search::read_parts(&js).unwrap()
 }
 
-fn doc_urls(index: &Value) -> Vec<String> {
-    let mut urls: Vec<String> = index["doc_urls"]
-        .as_array()
-        .unwrap()
+/// Every page address in an edition's index, sorted.
+fn doc_urls(parts: &[Value]) -> Vec<String> {
+    let mut urls: Vec<String> = parts
         .iter()
+        .flat_map(|p| p["doc_urls"].as_array().unwrap().iter())
         .map(|u| u.as_str().unwrap().to_string())
         .collect();
     urls.sort();
@@ -70,9 +60,9 @@ fn a_split_manual_has_the_pages_and_the_index_of_one_book() {
             .count(),
         1
     );
-    let split_index = index(&many.join("searchindex-manual.js"));
+    let split_index = parts(&many.join("searchindex-manual.js"));
     assert_eq!(
-        doc_urls(&index(&one.join("searchindex-manual.js"))),
+        doc_urls(&parts(&one.join("searchindex-manual.js"))),
         doc_urls(&split_index)
     );
     let urls = doc_urls(&split_index);
@@ -174,24 +164,25 @@ fn each_language_has_its_own_index_of_its_own_pages() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let book = ws.path().join("book");
     for (code, word) in [("he", "בדיקה"), ("nb", "sluttkontroll")] {
-        let index = index(&book.join(code).join("searchindex-manual.js"));
-        let title = &index["index"]["index"]["title"]["root"];
-        // The index is a tree of the words' characters.
-        let mut node = title;
-        for c in word.chars() {
-            node = &node[c.to_string()];
+        let parts = parts(&book.join(code).join("searchindex-manual.js"));
+        // Each part's index is a tree of the words' characters.
+        let found = parts.iter().any(|part| {
+            let mut node = &part["index"]["index"]["title"]["root"];
+            for c in word.chars() {
+                node = &node[c.to_string()];
+            }
+            node["docs"].as_object().is_some_and(|d| !d.is_empty())
+        });
+        assert!(found, "the {code} index has no `{word}` in a title");
+        for part in &parts {
+            assert_eq!(
+                part["index"]["pipeline"],
+                serde_json::json!([]),
+                "no English stemming in {code}"
+            );
         }
-        assert!(
-            node["docs"].as_object().is_some_and(|d| !d.is_empty()),
-            "the {code} index has no `{word}` in a title"
-        );
-        assert_eq!(
-            index["index"]["pipeline"],
-            serde_json::json!([]),
-            "no English stemming in {code}"
-        );
     }
-    let english = index(&book.join("searchindex-manual.js"));
+    let english = parts(&book.join("searchindex-manual.js"));
     assert!(
         !doc_urls(&english)
             .iter()

@@ -23,9 +23,8 @@ const ROOT_FILES: [&str; 4] = ["index.html", "print.html", "404.html", "toc.html
 
 /// Leaves in a book just built in `dest` only what it brings to the
 /// manual: not its sidebar stubs, not the files at its root unless it is
-/// its edition's home, and mdBook's index of the book moved to
-/// [`search::BOOK_INDEXES`] (where `search` reads it, and from where a
-/// book carried over next time brings it again).
+/// its edition's home, and mdBook's index of the book made into the
+/// book's part of its edition's index ([`search::keep_part`]).
 pub fn trim(book: &BookPlan, dest: &Path) -> Result<()> {
     let mut gone: Vec<PathBuf> = book
         .stubs
@@ -44,29 +43,7 @@ pub fn trim(book: &BookPlan, dest: &Path) -> Result<()> {
             _ => {}
         }
     }
-    let mut own = None;
-    for entry in
-        fs::read_dir(dest).with_context(|| format!("could not read `{}`", dest.display()))?
-    {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if search::is_book_index(&name) {
-            if name.ends_with(".js") && own.is_none() {
-                own = Some(entry.path());
-            } else {
-                fs::remove_file(entry.path())?;
-            }
-        }
-    }
-    if let Some(index) = own {
-        let kept = dest.join(search::book_index_path(book));
-        if let Some(p) = kept.parent() {
-            fs::create_dir_all(p)?;
-        }
-        fs::rename(&index, &kept)
-            .with_context(|| format!("could not keep `{}`", index.display()))?;
-    }
-    Ok(())
+    search::keep_part(book, dest)
 }
 
 /// Moves every book in `html_root/<i>` (each [`trim`]med, or carried over
@@ -162,7 +139,6 @@ mod tests {
                 ("quality/index.html", "stub"),
                 ("css/a-1.css", "css"),
                 ("toc-0.js", "toc 0"),
-                ("searchindex-0.js", "index 0"),
             ],
         );
         write(
@@ -199,8 +175,5 @@ mod tests {
         for toc in ["toc-0.js", "toc-1.js", "toc-2.js"] {
             assert!(out.join(toc).exists(), "{toc} missing");
         }
-        assert!(!out.join("searchindex-0.js").exists());
-        let kept = out.join(search::book_index_path(&books[0]));
-        assert_eq!(fs::read_to_string(kept).unwrap(), "index 0");
     }
 }

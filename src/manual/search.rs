@@ -1,12 +1,17 @@
 //! One search over the whole published manual, per language.
 //!
 //! mdBook builds a search index per book, and its search page only loads
-//! its own book's. sopbook reads the documents of every book of an edition
-//! back out of those indexes (mdBook has already turned each page into
-//! text, one document per heading), leaves out the sidebar stubs, and
-//! writes one index of the same form for the edition, [`INDEX_FILE`] at the
-//! edition's root. Every page loads it instead of its book's (the
-//! `header.hbs` partial sets `window.path_to_searchindex_js`), so mdBook's
+//! its own book's. When a book is built, sopbook reads its documents back
+//! out of mdBook's index (mdBook has already turned each page into text,
+//! one document per heading), leaves out the sidebar stubs, and indexes
+//! them again as the book's *part* ([`part_js`]), kept in the edition's
+//! [`BOOK_INDEXES`] folder so that a book carried over by the next publish
+//! brings its part along. The edition's index, [`INDEX_FILE`] at its root,
+//! is its books' parts one after the other ([`edition_js`]): writing it
+//! again after one book changed costs little more than copying the others'.
+//! Every page loads it instead of its book's (the `header.hbs` partial sets
+//! `window.path_to_searchindex_js`), and `search.js` has mdBook's search
+//! page search every part and show the results as one list, so mdBook's
 //! own search box, results and highlighting find every page of the manual.
 //! The page addresses in it are relative to the edition's root, as mdBook
 //! writes them, because every book is built as if it were the whole manual.
@@ -161,58 +166,101 @@ pub fn book_index_path(book: &BookPlan) -> String {
     format!("{BOOK_INDEXES}/{}.js", &hash[..20])
 }
 
-/// The documents of one book built or carried over into `dir` (its index
-/// kept by `assemble::trim`), but for those of the pages in `skip`
-/// (addresses such as `quality/index.html`).
-pub fn read_book(
-    book: &BookPlan,
-    dir: &Path,
-    skip: &HashSet<String>,
-) -> Result<(Vec<Doc>, Option<Options>)> {
-    let path = dir.join(book_index_path(book));
-    if !path.exists() {
-        return Ok((Vec::new(), None));
+/// The documents of mdBook's `searchindex.js` at `path`, but for those of
+/// the pages in `skip`, and the options of its search page.
+pub fn read_index(path: &Path, skip: &HashSet<String>) -> Result<(Vec<Doc>, Options)> {
+    /// What sopbook reads of mdBook's index: not the words (made again).
+    #[derive(serde::Deserialize)]
+    struct BookIndex {
+        doc_urls: Vec<String>,
+        index: Inner,
+        #[serde(default)]
+        results_options: Value,
+        #[serde(default)]
+        search_options: Value,
     }
-    read_index(&path, skip)
-}
-
-/// The documents of the `searchindex.js` at `path`, but for those of the
-/// pages in `skip`.
-pub fn read_index(path: &Path, skip: &HashSet<String>) -> Result<(Vec<Doc>, Option<Options>)> {
+    #[derive(serde::Deserialize)]
+    struct Inner {
+        #[serde(rename = "documentStore")]
+        store: Store,
+    }
+    #[derive(serde::Deserialize)]
+    struct Store {
+        docs: std::collections::HashMap<String, Stored>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Stored {
+        #[serde(default)]
+        title: String,
+        #[serde(default)]
+        body: String,
+        #[serde(default)]
+        breadcrumbs: String,
+    }
     let text =
         fs::read_to_string(path).with_context(|| format!("could not read `{}`", path.display()))?;
-    let index = decode(&text).with_context(|| format!("could not read `{}`", path.display()))?;
-    let urls = index["doc_urls"]
-        .as_array()
-        .context("the search index has no doc_urls")?;
-    let docs = index
-        .pointer("/index/documentStore/docs")
-        .and_then(Value::as_object)
-        .context("the search index has no documents where mdBook 0.5 puts them")?;
-    let mut out = Vec::with_capacity(docs.len());
-    for (i, url) in urls.iter().enumerate() {
-        let url = url.as_str().unwrap_or_default();
+    let json = decode(&text).with_context(|| format!("could not read `{}`", path.display()))?;
+    let mut index: BookIndex = serde_json::from_str(&json).with_context(|| {
+        format!(
+            "`{}` is not a search index in the form of mdBook 0.5",
+            path.display()
+        )
+    })?;
+    let mut out = Vec::with_capacity(index.doc_urls.len());
+    for (i, url) in index.doc_urls.into_iter().enumerate() {
         let page = url.split('#').next().unwrap_or_default();
         if skip.contains(page) {
             continue;
         }
-        let Some(doc) = docs.get(&i.to_string()) else {
+        let Some(doc) = index.index.store.docs.remove(&i.to_string()) else {
             continue;
         };
-        let field = |name: &str| doc[name].as_str().unwrap_or_default().to_string();
         out.push(Doc {
-            url: url.to_string(),
-            title: field("title"),
-            body: field("body"),
+            url,
+            title: doc.title,
+            body: doc.body,
             // build_book escaped them for mdBook's page; escaped again on writing.
-            breadcrumbs: unescape_html(&field("breadcrumbs")),
+            breadcrumbs: unescape_html(&doc.breadcrumbs),
         });
     }
-    let options = (
-        index["results_options"].clone(),
-        index["search_options"].clone(),
-    );
-    Ok((out, Some(options)))
+    Ok((out, (index.results_options, index.search_options)))
+}
+
+/// Makes the part of the book just built in `dest` from mdBook's index of
+/// it (which it removes), without the documents of its sidebar stubs, at
+/// [`book_index_path`].
+pub fn keep_part(book: &BookPlan, dest: &Path) -> Result<()> {
+    let mut found = None;
+    for entry in
+        fs::read_dir(dest).with_context(|| format!("could not read `{}`", dest.display()))?
+    {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if is_book_index(&name) {
+            if name.ends_with(".js") && found.is_none() {
+                found = Some(entry.path());
+            } else {
+                fs::remove_file(entry.path())?;
+            }
+        }
+    }
+    let Some(index) = found else {
+        return Ok(());
+    };
+    let skip: HashSet<String> = book
+        .stubs
+        .iter()
+        .filter_map(|p| p.path.strip_suffix(".md"))
+        .map(|stem| format!("{stem}.html"))
+        .collect();
+    let (docs, options) = read_index(&index, &skip)?;
+    let part = part_js(&docs, Some(options), is_english(book))?;
+    let kept = dest.join(book_index_path(book));
+    if let Some(p) = kept.parent() {
+        fs::create_dir_all(p)?;
+    }
+    fs::write(&kept, part).with_context(|| format!("could not write `{}`", kept.display()))?;
+    fs::remove_file(&index).with_context(|| format!("could not remove `{}`", index.display()))
 }
 
 /// Whether a file at a book's root is mdBook's own index of that book
@@ -225,7 +273,7 @@ pub fn is_book_index(name: &str) -> bool {
 
 /// The JSON inside mdBook's `searchindex.js`: a JavaScript string literal
 /// in which `\` and `'` are escaped.
-fn decode(js: &str) -> Result<Value> {
+fn decode(js: &str) -> Result<String> {
     const PREFIX: &str = "window.search = Object.assign(window.search, JSON.parse('";
     const SUFFIX: &str = "'));";
     let literal = js
@@ -233,19 +281,24 @@ fn decode(js: &str) -> Result<Value> {
         .strip_prefix(PREFIX)
         .and_then(|s| s.strip_suffix(SUFFIX))
         .context("the search index is not in the form of mdBook 0.5")?;
+    unescape_literal(literal)
+}
+
+/// A JavaScript string literal's text with its `\` escapes undone.
+fn unescape_literal(literal: &str) -> Result<String> {
     let mut json = String::with_capacity(literal.len());
-    let mut chars = literal.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some(next) => json.push(next),
-                None => bail!("the search index ends inside an escape"),
-            }
-        } else {
-            json.push(c);
+    let mut rest = literal;
+    while let Some(at) = rest.find('\\') {
+        json.push_str(&rest[..at]);
+        let mut after = rest[at + 1..].chars();
+        match after.next() {
+            Some(next) => json.push(next),
+            None => bail!("the search index ends inside an escape"),
         }
+        rest = after.as_str();
     }
-    serde_json::from_str(&json).context("the search index is not valid JSON")
+    json.push_str(rest);
+    Ok(json)
 }
 
 /// The reverse of [`escape::html_text`].
@@ -260,11 +313,14 @@ fn unescape_html(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// The edition's index of `docs` as a `searchindex.js` for mdBook's search
-/// page. Its breadcrumbs are HTML-escaped ([`escape::html_text`], as
+/// A book's part of its edition's index: on its first line the options of
+/// the search page as mdBook wrote them (results shown, teaser length,
+/// boosts), on its second a call that adds the book's documents (their
+/// addresses and an elasticlunr index of them) to the edition's index.
+/// Breadcrumbs are kept HTML-escaped ([`escape::html_text`], as
 /// `escape::escape_search_index` does in every book's own index): the
 /// search page shows them as HTML.
-pub fn index_js(docs: &[Doc], options: Option<Options>, english: bool) -> Result<String> {
+pub fn part_js(docs: &[Doc], options: Option<Options>, english: bool) -> Result<String> {
     let mut index = IndexBuilder::with_language(Box::new(Words { english }))
         .add_fields(["title", "body"])
         // Kept HTML-escaped, searched as the text they are.
@@ -286,25 +342,73 @@ pub fn index_js(docs: &[Doc], options: Option<Options>, english: bool) -> Result
                 "title": {"boost": 2}, "body": {"boost": 1}, "breadcrumbs": {"boost": 1}}}),
         )
     });
-    /// What mdBook's `searchindex.js` holds.
     #[derive(serde::Serialize)]
-    struct Whole<'a> {
-        results_options: &'a Value,
-        search_options: &'a Value,
+    struct Part<'a> {
         doc_urls: Vec<&'a str>,
         index: &'a elasticlunr::Index,
     }
-    let json = serde_json::to_string(&Whole {
-        results_options: &results,
-        search_options: &search,
+    let json = serde_json::to_string(&Part {
         doc_urls,
         index: &index,
     })?;
-    // As mdBook writes it: JSON in a JavaScript string literal.
+    let options = serde_json::to_string(&json!({
+        "results_options": results,
+        "search_options": search,
+    }))?;
+    // As mdBook writes its index: JSON in a JavaScript string literal.
     Ok(format!(
-        "window.search = Object.assign(window.search, JSON.parse('{}'));",
+        "{options}\nsopbookPart(JSON.parse('{}'));\n",
         json.replace('\\', "\\\\").replace('\'', "\\'")
     ))
+}
+
+/// An edition's `searchindex.js` from its books' parts ([`part_js`]), in
+/// the books' order: the search page's options (the first part's), then
+/// every part's documents.
+pub fn edition_js(parts: &[String]) -> Result<String> {
+    let options = parts
+        .first()
+        .and_then(|p| p.lines().next())
+        .unwrap_or(r#"{"results_options":{},"search_options":{}}"#);
+    let mut js = String::with_capacity(parts.iter().map(String::len).sum::<usize>() + 512);
+    js.push_str("window.search = Object.assign(window.search, ");
+    js.push_str(options);
+    js.push_str(
+        r#", {doc_urls: [], index: {sopbook_parts: []}});
+function sopbookPart(part) {
+  var search = window.search;
+  part.offset = search.doc_urls.length;
+  for (var i = 0; i < part.doc_urls.length; i++) {
+    search.doc_urls.push(part.doc_urls[i]);
+  }
+  search.index.sopbook_parts.push(part);
+}
+"#,
+    );
+    for part in parts {
+        let call = part
+            .split_once('\n')
+            .map(|(_, call)| call)
+            .context("a book's part of the search index has no documents")?;
+        js.push_str(call);
+    }
+    Ok(js)
+}
+
+/// The parts of an edition's `searchindex.js` as JSON (`doc_urls` and
+/// `index`), in order.
+pub fn read_parts(js: &str) -> Result<Vec<Value>> {
+    const PREFIX: &str = "sopbookPart(JSON.parse('";
+    const SUFFIX: &str = "'));";
+    js.lines()
+        .filter_map(|line| line.strip_prefix(PREFIX))
+        .map(|rest| {
+            let literal = rest
+                .strip_suffix(SUFFIX)
+                .context("a part of the search index is cut short")?;
+            Ok(serde_json::from_str(&unescape_literal(literal)?)?)
+        })
+        .collect()
 }
 
 /// The editions of a manual: each folder with its books, in the order of `books`.
@@ -320,50 +424,34 @@ pub fn editions(books: &[BookPlan]) -> Vec<(String, Vec<usize>)> {
 }
 
 /// The index of each of `editions`: (the edition's folder, its
-/// `searchindex.js`), from the books put together in the manual at `root`.
+/// `searchindex.js`), from the parts of its books in the manual put
+/// together at `root`.
 pub fn build_indexes(
     books: &[BookPlan],
     root: &Path,
     editions: &[(String, Vec<usize>)],
 ) -> Result<Vec<(String, String)>> {
-    // Editions are independent: one thread each.
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = editions
-            .iter()
-            .map(|(folder, list)| {
-                scope.spawn(move || -> Result<(String, String)> {
-                    let mut docs = Vec::new();
-                    let mut options = None;
-                    let english = list.first().is_none_or(|&i| is_english(&books[i]));
-                    for &i in list {
-                        let book = &books[i];
-                        let skip: HashSet<String> = book
-                            .stubs
-                            .iter()
-                            .filter_map(|p| p.path.strip_suffix(".md"))
-                            .map(|stem| format!("{stem}.html"))
-                            .collect();
-                        let (d, o) =
-                            read_book(book, &root.join(folder), &skip).with_context(|| {
-                                format!("reading the search index of {}", book.title)
-                            })?;
-                        docs.extend(d);
-                        if options.is_none() && book.is_home() {
-                            options = o;
-                        }
+    editions
+        .iter()
+        .map(|(folder, list)| {
+            // The home book's part first: its options are the search page's.
+            let mut order = list.clone();
+            order.sort_by_key(|&i| !books[i].is_home());
+            let mut parts = Vec::with_capacity(order.len());
+            for i in order {
+                let path = root.join(folder).join(book_index_path(&books[i]));
+                match fs::read_to_string(&path) {
+                    Ok(part) => parts.push(part),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => {
+                        return Err(e)
+                            .with_context(|| format!("could not read `{}`", path.display()));
                     }
-                    Ok((folder.clone(), index_js(&docs, options, english)?))
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .map_err(|_| anyhow::anyhow!("building a search index stopped unexpectedly"))?
-            })
-            .collect()
-    })
+                }
+            }
+            Ok((folder.clone(), edition_js(&parts)?))
+        })
+        .collect()
 }
 
 fn is_english(book: &BookPlan) -> bool {
@@ -424,6 +512,14 @@ mod tests {
         }
     }
 
+    /// The one part of an edition's index made of `docs`.
+    fn one_part(docs: &[Doc], english: bool) -> Value {
+        let part = part_js(docs, None, english).unwrap();
+        let parts = read_parts(&edition_js(&[part]).unwrap()).unwrap();
+        assert_eq!(parts.len(), 1);
+        parts.into_iter().next().unwrap()
+    }
+
     #[test]
     fn the_index_escapes_breadcrumbs_and_finds_every_script() {
         let hostile = r#"<img src=x onerror="alert(1)">"#;
@@ -432,8 +528,7 @@ mod tests {
             doc("quality/b.html#steps", "בדיקה סופית", "שלב ראשון", "בדיקה"),
             doc("checklists/c.html", "最终检验", "检验", "最终检验"),
         ];
-        let js = index_js(&docs, None, false).unwrap();
-        let index = decode(&js).unwrap();
+        let index = one_part(&docs, false);
         assert_eq!(
             index["doc_urls"],
             json!([
@@ -463,7 +558,7 @@ mod tests {
     #[test]
     fn an_english_index_stems_as_mdbook_does() {
         let docs = [doc("a.html", "Inspections", "", "")];
-        let index = decode(&index_js(&docs, None, true).unwrap()).unwrap();
+        let index = one_part(&docs, true);
         assert_eq!(
             index["index"]["pipeline"],
             json!(["stopWordFilter", "stemmer"])
@@ -484,7 +579,28 @@ mod tests {
                 "A & B » Purpose",
             ),
         ];
-        let js = index_js(&docs, None, true).unwrap();
+        // As mdBook 0.5 writes it (breadcrumbs HTML-escaped by build_book).
+        let stored: serde_json::Map<String, Value> = docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let crumbs = escape::html_text(&d.breadcrumbs);
+                (
+                    i.to_string(),
+                    json!({"id": i.to_string(), "title": d.title, "body": d.body, "breadcrumbs": crumbs}),
+                )
+            })
+            .collect();
+        let whole = json!({
+            "doc_urls": docs.iter().map(|d| d.url.as_str()).collect::<Vec<_>>(),
+            "index": {"documentStore": {"docs": stored}, "index": {"title": {"root": {}}}},
+            "results_options": {"limit_results": 30},
+            "search_options": {"bool": "OR"},
+        });
+        let js = format!(
+            "window.search = Object.assign(window.search, JSON.parse('{}'));",
+            whole.to_string().replace('\\', "\\\\").replace('\'', "\\'")
+        );
         let path = dir.path().join("searchindex-0123abcd.js");
         fs::write(&path, js).unwrap();
         let skip = HashSet::from(["index.html".to_string()]);
@@ -492,6 +608,24 @@ mod tests {
         assert_eq!(read.len(), 1);
         assert_eq!(read[0].url, "quality/a.html#purpose");
         assert_eq!(read[0].breadcrumbs, "A & B » Purpose");
-        assert!(options.is_some());
+        assert_eq!(options.0, json!({"limit_results": 30}));
+    }
+
+    #[test]
+    fn an_edition_is_its_books_parts_with_the_first_ones_options() {
+        let a = part_js(&[doc("a.html", "A", "", "")], None, true).unwrap();
+        let b = part_js(&[doc("b.html", "B it's", "", "")], None, true).unwrap();
+        let js = edition_js(&[a.clone(), b]).unwrap();
+        assert!(js.starts_with(&format!(
+            "window.search = Object.assign(window.search, {}, {{doc_urls: []",
+            a.lines().next().unwrap()
+        )));
+        let parts = read_parts(&js).unwrap();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[1]["doc_urls"], json!(["b.html"]));
+        assert_eq!(
+            parts[1]["index"]["documentStore"]["docs"]["0"]["title"],
+            json!("B it's")
+        );
     }
 }

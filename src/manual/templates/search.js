@@ -1,6 +1,9 @@
 // sopbook: one search over the whole manual. Every page loads the index of
 // its whole edition (searchindex-manual.js at the edition's root), not its
-// book's. What the reader types is split into words by the same rules the
+// book's. That index is made of one part per book, each an elasticlunr
+// index of the book's pages: mdBook's search page gets one index that
+// searches every part and gives the results as one list, best first, each
+// with its place in the edition's list of page addresses. What the reader types is split into words by the same rules the
 // index was made with: letters and digits of any script, and Chinese or
 // Japanese text as overlapping pairs of characters.
 (function () {
@@ -49,4 +52,30 @@
     return out;
   }
   elasticlunr.tokenizer = tokenize;
+
+  var load = elasticlunr.Index.load;
+  elasticlunr.Index.load = function (data) {
+    if (!data || !data.sopbook_parts) {
+      return load.call(elasticlunr.Index, data);
+    }
+    var parts = data.sopbook_parts.map(function (part) {
+      return { offset: part.offset, index: load.call(elasticlunr.Index, part.index) };
+    });
+    return {
+      search: function (query, options) {
+        var found = [];
+        parts.forEach(function (part) {
+          part.index.search(query, options).forEach(function (result) {
+            found.push({
+              ref: String(part.offset + Number(result.ref)),
+              score: result.score,
+              doc: result.doc
+            });
+          });
+        });
+        found.sort(function (a, b) { return b.score - a.score; });
+        return found;
+      }
+    };
+  };
 })();
