@@ -7,6 +7,7 @@ pub mod assemble;
 pub mod content;
 pub mod escape;
 pub mod incremental;
+pub mod lunr;
 pub mod pages;
 pub mod search;
 pub mod templates;

@@ -28,11 +28,12 @@ use std::fs;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
+use elasticlunr::Pipeline;
 use elasticlunr::lang::Language;
-use elasticlunr::{IndexBuilder, Pipeline};
 use serde_json::{Value, json};
 
 use crate::manual::escape;
+use crate::manual::lunr;
 use crate::manual::pages::BookPlan;
 
 /// The edition's index, at its root beside `index.html`.
@@ -321,20 +322,23 @@ fn unescape_html(s: &str) -> String {
 /// `escape::escape_search_index` does in every book's own index): the
 /// search page shows them as HTML.
 pub fn part_js(docs: &[Doc], options: Option<Options>, english: bool) -> Result<String> {
-    let mut index = IndexBuilder::with_language(Box::new(Words { english }))
-        .add_fields(["title", "body"])
-        // Kept HTML-escaped, searched as the text they are.
-        .add_field_with_tokenizer(
-            "breadcrumbs",
-            Box::new(|crumbs: &str| tokenize(&unescape_html(crumbs))),
-        )
-        .build();
-    let mut doc_urls = Vec::with_capacity(docs.len());
-    for (i, d) in docs.iter().enumerate() {
-        let crumbs = escape::html_text(&d.breadcrumbs);
-        index.add_doc(&i.to_string(), [d.title.as_str(), d.body.as_str(), &crumbs]);
-        doc_urls.push(d.url.as_str());
-    }
+    let language = Words { english };
+    let pipeline = language.make_pipeline();
+    let steps: Vec<String> = pipeline.queue.iter().map(|f| f.name()).collect();
+    let crumbs: Vec<String> = docs
+        .iter()
+        .map(|d| escape::html_text(&d.breadcrumbs))
+        .collect();
+    let documents: Vec<lunr::Document<'_>> = docs
+        .iter()
+        .zip(&crumbs)
+        .map(|(d, escaped)| lunr::Document {
+            fields: [d.title.as_str(), d.body.as_str(), escaped.as_str()],
+            // Breadcrumbs are kept HTML-escaped and searched as the text they are.
+            words: [&d.title, &d.body, &d.breadcrumbs].map(|t| pipeline.run(tokenize(t))),
+        })
+        .collect();
+    let index = lunr::index_json(&documents, &steps, &language.name());
     let (results, search) = options.unwrap_or_else(|| {
         (
             json!({"limit_results": 30, "teaser_word_count": 30}),
@@ -342,15 +346,11 @@ pub fn part_js(docs: &[Doc], options: Option<Options>, english: bool) -> Result<
                 "title": {"boost": 2}, "body": {"boost": 1}, "breadcrumbs": {"boost": 1}}}),
         )
     });
-    #[derive(serde::Serialize)]
-    struct Part<'a> {
-        doc_urls: Vec<&'a str>,
-        index: &'a elasticlunr::Index,
-    }
-    let json = serde_json::to_string(&Part {
-        doc_urls,
-        index: &index,
-    })?;
+    let doc_urls: Vec<&str> = docs.iter().map(|d| d.url.as_str()).collect();
+    let json = format!(
+        "{{\"doc_urls\":{},\"index\":{index}}}",
+        serde_json::to_string(&doc_urls)?
+    );
     let options = serde_json::to_string(&json!({
         "results_options": results,
         "search_options": search,
