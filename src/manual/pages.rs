@@ -22,10 +22,6 @@ use crate::manual::escape::md_text;
 use crate::model::{Checklist, ItemKind, Sop, num};
 use crate::workspace::links::rewrite_links;
 
-/// What the manual calls the procedures a new colleague reads first: one
-/// name on every page, in the sidebar and in `check`'s messages.
-pub const READING_PATHS: &str = "Reading paths";
-
 /// Above this many pages the manual is published as several books.
 pub const SPLIT_ABOVE: usize = 400;
 /// The most pages one book of a split manual holds.
@@ -241,10 +237,16 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
     };
 
     // Pages as (URL from the output root without ".html", SUMMARY title, content), grouped.
-    let mut home = vec![("index".to_string(), "Home".to_string(), home_page(&ctx)?)];
+    // The names of the manual's own pages, in the edition's language.
+    let names = super::words::labels(ws.language.as_deref());
+    let mut home = vec![(
+        "index".to_string(),
+        names.home.to_string(),
+        home_page(&ctx)?,
+    )];
     let mut reading_paths = vec![(
         "reading-paths/index".to_string(),
-        READING_PATHS.to_string(),
+        names.reading_paths.to_string(),
         reading_paths_page(&ctx)?,
     )];
     for role in &ws.config.roles {
@@ -256,17 +258,17 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
     }
     let by_role = (
         "by-role".to_string(),
-        "By role".to_string(),
+        names.by_role.to_string(),
         by_role_page(&ctx)?,
     );
     let what_changed = (
         "what-changed".to_string(),
-        "What changed".to_string(),
+        names.what_changed.to_string(),
         what_changed_page(&ctx)?,
     );
     let obsolete = (
         "obsolete".to_string(),
-        "Obsolete documents".to_string(),
+        names.obsolete_documents.to_string(),
         obsolete_page(&ctx)?,
     );
     // The quality dashboard: a page, a page of control charts per
@@ -279,7 +281,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
             }
             Some((
                 "dashboard/index".to_string(),
-                "Quality dashboard".to_string(),
+                names.quality_dashboard.to_string(),
                 ctx.render("dashboard", &Value::Object(data))?,
             ))
         }
@@ -338,7 +340,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
             }));
             Some((
                 "training/index".to_string(),
-                "Training status".to_string(),
+                names.training_status.to_string(),
                 ctx.render("training", &Value::Object(data))?,
             ))
         }
@@ -365,7 +367,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
     }
     let checklist_index = (
         "checklists/index".to_string(),
-        "Checklists".to_string(),
+        names.checklists.to_string(),
         checklists_page(&ctx)?,
     );
     let checklist_pages = super::par_map(&ws.checklists, |c| {
@@ -386,7 +388,11 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
 
     let title = ws.config.title.clone();
     if !split {
-        let mut summary = String::from("# Summary\n\n[Home](index.md)\n\n# Procedures\n\n");
+        let mut summary = format!(
+            "# Summary\n\n[{}](index.md)\n\n# {}\n\n",
+            md_text(names.home),
+            md_text(names.procedures)
+        );
         let mut pages = Vec::new();
         let mut files = Vec::new();
         let entry = |summary: &mut String, indent: &str, (url, title, _): &Rendered| {
@@ -399,7 +405,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
             }
             files.extend(assets(&section.dir, &format!("{}/", section.dir)));
         }
-        summary.push_str("\n# Forms and training\n\n");
+        summary.push_str(&format!("\n# {}\n\n", md_text(names.forms_and_training)));
         entry(&mut summary, "", &checklist_index);
         for p in &checklist_pages {
             entry(&mut summary, "    ", p);
@@ -487,8 +493,12 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
     // section (or the checklists) whose `pages` this book holds; `None` for
     // the home book. `own` says which entries the book publishes itself.
     let outline = |open: Option<&str>, pages: &[Rendered], own: &dyn Fn(&str) -> bool| {
-        let mut summary = String::from("# Summary\n\n[Home](index.md)\n\n# Procedures\n\n");
-        let mut listed: Vec<(String, String)> = vec![("index".to_string(), "Home".to_string())];
+        let mut summary = format!(
+            "# Summary\n\n[{}](index.md)\n\n# {}\n\n",
+            md_text(names.home),
+            md_text(names.procedures)
+        );
+        let mut listed: Vec<(String, String)> = vec![("index".to_string(), names.home.to_string())];
         let mut entry = |summary: &mut String, indent: &str, (url, title): &(String, String)| {
             summary.push_str(&format!("{indent}- [{}]({url}.md)\n", md_text(title)));
             listed.push((url.clone(), title.clone()));
@@ -509,7 +519,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
             entry(&mut summary, "", e);
             children(&mut summary, &e.0);
         }
-        summary.push_str("\n# Forms and training\n\n");
+        summary.push_str(&format!("\n# {}\n\n", md_text(names.forms_and_training)));
         for e in forms.iter() {
             entry(&mut summary, "", e);
             children(&mut summary, &e.0);

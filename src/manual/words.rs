@@ -107,6 +107,16 @@ pub struct Labels {
     pub every: &'static str,
     /// Before the source revision a translation follows.
     pub translation_follows: &'static str,
+    // The manual's own pages and the sidebar's parts.
+    pub home: &'static str,
+    pub procedures: &'static str,
+    pub forms_and_training: &'static str,
+    pub reading_paths: &'static str,
+    pub by_role: &'static str,
+    pub what_changed: &'static str,
+    pub obsolete_documents: &'static str,
+    pub quality_dashboard: &'static str,
+    pub training_status: &'static str,
 }
 
 const ENGLISH_LABELS: Labels = Labels {
@@ -128,6 +138,15 @@ const ENGLISH_LABELS: Labels = Labels {
     not_in_force: "not in force",
     every: "every",
     translation_follows: "Translation follows revision",
+    home: "Home",
+    procedures: "Procedures",
+    forms_and_training: "Forms and training",
+    reading_paths: "Reading paths",
+    by_role: "By role",
+    what_changed: "What changed",
+    obsolete_documents: "Obsolete documents",
+    quality_dashboard: "Quality dashboard",
+    training_status: "Training status",
 };
 
 const NORWEGIAN_LABELS: Labels = Labels {
@@ -149,6 +168,15 @@ const NORWEGIAN_LABELS: Labels = Labels {
     not_in_force: "ikke gjeldende",
     every: "hver",
     translation_follows: "Oversettelsen følger revisjon",
+    home: "Hjem",
+    procedures: "Prosedyrer",
+    forms_and_training: "Skjemaer og opplæring",
+    reading_paths: "Lesestier",
+    by_role: "Etter rolle",
+    what_changed: "Hva er endret",
+    obsolete_documents: "Utgåtte dokumenter",
+    quality_dashboard: "Kvalitetsoversikt",
+    training_status: "Opplæringsstatus",
 };
 
 const HEBREW_LABELS: Labels = Labels {
@@ -170,6 +198,15 @@ const HEBREW_LABELS: Labels = Labels {
     not_in_force: "לא בתוקף",
     every: "כל",
     translation_follows: "התרגום עוקב אחר גרסה",
+    home: "דף הבית",
+    procedures: "נהלים",
+    forms_and_training: "טפסים והדרכה",
+    reading_paths: "מסלולי קריאה",
+    by_role: "לפי תפקיד",
+    what_changed: "מה השתנה",
+    obsolete_documents: "מסמכים שבוטלו",
+    quality_dashboard: "לוח בקרת איכות",
+    training_status: "מצב הדרכה",
 };
 
 /// The control block's labels in the language `code` (English without one).
