@@ -1,5 +1,11 @@
 use std::process::ExitCode;
 
+// Publishing allocates and frees many small strings on every thread (the
+// pages, mdBook's templates and search index): mimalloc makes the same
+// publish about a fifth faster than the system's allocator (benches/publish.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // Writing to a closed pipe (`sopbook audit log | head`) ends the program
     // quietly, as other command-line tools do, instead of failing on print.
