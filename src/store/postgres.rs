@@ -5,8 +5,7 @@
 //! takes one transaction-scoped advisory lock first, so the audit chain
 //! stays one chain however many stations record at once.
 //!
-//! TLS is not used in this version: point stations at a server on the same
-//! host or a trusted network (or through a tunnel).
+//! The connection is protected by TLS as the URL's `sslmode` says (`pg_tls`).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -26,6 +25,7 @@ use crate::model::records::{
 
 use super::copy::{Cell, copy_text, key_of, quoted};
 use super::pg_import;
+use super::pg_tls;
 use super::pg_url::PgUrl;
 use super::photos::PhotoFiles;
 use super::sqlite::Access;
@@ -152,7 +152,12 @@ pub mod kept {
     /// Which connections may stand in for one another: the same server,
     /// database and user (the password is the process's own), and wait.
     pub(super) fn key(url: &PgUrl, busy_timeout: Duration) -> String {
-        format!("{url} {}", busy_timeout.as_millis())
+        format!(
+            "{url} {:?} {:?} {}",
+            url.ssl,
+            url.root_cert,
+            busy_timeout.as_millis()
+        )
     }
 
     /// A kept connection for `key` that still answers.
@@ -192,6 +197,19 @@ enum Ownership {
     Ours(i64),
     Empty,
     Foreign(String),
+}
+
+/// A new connection to `url` with `config`, over TLS as `url` says.
+pub(crate) fn connect(
+    url: &PgUrl,
+    config: &postgres::Config,
+    busy_timeout: Duration,
+) -> Result<Client> {
+    match pg_tls::connector(url)? {
+        None => config.connect(NoTls),
+        Some(tls) => config.connect(tls),
+    }
+    .map_err(|e| explain(e, url, busy_timeout))
 }
 
 /// Turns the client's error into one that names the records (never with
@@ -273,6 +291,9 @@ pub fn explain(e: postgres::Error, url: &PgUrl, busy_timeout: Duration) -> anyho
         };
         return anyhow!("PostgreSQL says: {detail}")
             .context(format!("the records database `{url}` failed"));
+    }
+    if let Some(refused) = pg_tls::explain(&e, url) {
+        return refused;
     }
     // No answer from the server at all: not running, not reachable, or the
     // connection dropped. The client's words, with their cause.
@@ -449,9 +470,7 @@ impl PostgresStore {
             "-c lock_timeout={}",
             busy_timeout.as_millis().max(1)
         ));
-        let client = config
-            .connect(NoTls)
-            .map_err(|e| explain(e, &url, busy_timeout))?;
+        let client = connect(&url, &config, busy_timeout)?;
         let mut store = PostgresStore {
             client: Kept(Some(client)),
             loading: false,
@@ -2206,9 +2225,7 @@ pub(crate) mod testing {
                     .take(30)
                     .collect::<String>()
             );
-            let mut client = admin
-                .config()
-                .connect(NoTls)
+            let mut client = connect(&admin, &admin.config(), Duration::from_secs(30))
                 .expect("the test PostgreSQL server answers");
             client
                 .batch_execute(&format!("CREATE DATABASE \"{name}\""))
@@ -2232,13 +2249,13 @@ pub(crate) mod testing {
 
         /// A plain client on the test database, to tamper as an attacker would.
         pub fn client(&self) -> Client {
-            self.url.config().connect(NoTls).unwrap()
+            connect(&self.url, &self.url.config(), Duration::from_secs(30)).unwrap()
         }
     }
 
     impl Drop for TestDb {
         fn drop(&mut self) {
-            if let Ok(mut c) = self.admin.config().connect(NoTls) {
+            if let Ok(mut c) = connect(&self.admin, &self.admin.config(), Duration::from_secs(30)) {
                 let _ = c.batch_execute(&format!(
                     "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
                     self.url.dbname
