@@ -73,6 +73,10 @@ pub struct PostgresStore {
     photos: PathBuf,
     statements: HashMap<String, Statement>,
     busy_timeout: Duration,
+    /// What this store saw of the rarely changing tables, asked once (a
+    /// server's, while it keeps connections; see [`facts`]); forgotten
+    /// when this store writes.
+    seen: Option<facts::Seen>,
 }
 
 /// A store's connection; given back to the kept ones when the store goes.
@@ -142,11 +146,17 @@ pub mod kept {
         KEEPING.store(true, Ordering::Relaxed);
     }
 
+    /// Whether this process keeps connections (and facts): a server.
+    pub(super) fn keeping() -> bool {
+        KEEPING.load(Ordering::Relaxed)
+    }
+
     pub fn close_kept() {
         KEEPING.store(false, Ordering::Relaxed);
         if let Ok(mut kept) = KEPT_CLIENTS.lock() {
             kept.clear();
         }
+        super::facts::forget();
     }
 
     /// Which connections may stand in for one another: the same server,
@@ -189,6 +199,93 @@ pub mod kept {
                 kept.pop_front();
             }
             kept.push_back((key, client, statements, Instant::now()));
+        }
+    }
+}
+
+/// What a server keeps between requests of the tables that change rarely:
+/// the documents' records, lots, the roster, sign-ins and API tokens. Each
+/// table is append-only and its ids only grow (given under the write
+/// lock), so the largest id of each, asked once per request in one
+/// question, says whether what is kept is still what the server holds. A
+/// row added to any of them (a release, a retirement, a rejection, a lot,
+/// a new roster, a sign-in ended or a token revoked) changes that answer,
+/// and the request reads afresh: what a request is told is never older
+/// than that question, as if it had asked the server itself.
+pub(super) mod facts {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+
+    use crate::model::records::Records;
+
+    use super::super::{LotRow, RosterRow, SessionEndRow, SessionRow};
+
+    /// The largest id of each table kept, in [`STAMP_SQL`]'s order.
+    pub type Stamp = [i64; 7];
+
+    /// The one question: the stamp, and whether the server takes writes
+    /// from this user (asked with it, as every recording request asks).
+    pub const STAMP_SQL: &str = "SELECT coalesce((SELECT max(id) FROM revisions), 0),
+            coalesce((SELECT max(id) FROM changes), 0),
+            coalesce((SELECT max(id) FROM signatures), 0),
+            coalesce((SELECT max(id) FROM lots), 0),
+            coalesce((SELECT max(id) FROM rosters), 0),
+            coalesce((SELECT max(id) FROM sessions), 0),
+            coalesce((SELECT max(id) FROM session_ends), 0),
+            pg_is_in_recovery(), has_table_privilege('events', 'INSERT')";
+
+    /// What one store was told.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Seen {
+        pub stamp: Stamp,
+        pub standby: bool,
+        pub may_insert: bool,
+    }
+
+    /// The rows kept for one records database, read when the tables were
+    /// at `stamp`.
+    #[derive(Default)]
+    pub struct Facts {
+        pub stamp: Stamp,
+        pub records: HashMap<String, Records>,
+        pub lots: Option<Vec<LotRow>>,
+        pub last_roster: Option<Option<RosterRow>>,
+        pub sessions: HashMap<String, Option<(SessionRow, Option<SessionEndRow>)>>,
+    }
+
+    /// Sign-ins kept at most: a server's tablets and gauges, many times over.
+    const SESSIONS: usize = 4096;
+
+    static KEPT: LazyLock<Mutex<HashMap<String, Facts>>> = LazyLock::new(Default::default);
+
+    /// What is kept for `key` if it was read at `stamp` exactly.
+    pub fn get<T>(key: &str, stamp: &Stamp, read: impl FnOnce(&Facts) -> Option<T>) -> Option<T> {
+        let kept = KEPT.lock().ok()?;
+        kept.get(key).filter(|f| f.stamp == *stamp).and_then(read)
+    }
+
+    /// Keeps what was read after the tables were seen at `stamp`; what was
+    /// kept at another stamp is dropped first.
+    pub fn put(key: &str, stamp: &Stamp, write: impl FnOnce(&mut Facts)) {
+        let Ok(mut kept) = KEPT.lock() else {
+            return;
+        };
+        let facts = kept.entry(key.to_string()).or_default();
+        if facts.stamp != *stamp {
+            *facts = Facts {
+                stamp: *stamp,
+                ..Facts::default()
+            };
+        }
+        if facts.sessions.len() >= SESSIONS {
+            facts.sessions.clear();
+        }
+        write(facts);
+    }
+
+    pub fn forget() {
+        if let Ok(mut kept) = KEPT.lock() {
+            kept.clear();
         }
     }
 }
@@ -462,6 +559,7 @@ impl PostgresStore {
                 photos: photos_beside,
                 statements,
                 busy_timeout,
+                seen: None,
             });
         }
         let mut config = url.config();
@@ -478,6 +576,7 @@ impl PostgresStore {
             photos: photos_beside,
             statements: HashMap::new(),
             busy_timeout,
+            seen: None,
         };
         let shown = store.url.to_string();
         match store.ownership().map_err(|e| store.explain(e))? {
@@ -503,6 +602,55 @@ impl PostgresStore {
 
     fn explain(&self, e: postgres::Error) -> anyhow::Error {
         explain(e, &self.url, self.busy_timeout)
+    }
+
+    /// What this store was told of the rarely changing tables: asked once
+    /// (`None` in a process that keeps no facts, or while loading a copy).
+    fn seen(&mut self) -> Result<Option<facts::Seen>> {
+        if !kept::keeping() || self.loading {
+            return Ok(None);
+        }
+        if let Some(seen) = self.seen {
+            return Ok(Some(seen));
+        }
+        let stmt = self
+            .prepared(facts::STAMP_SQL)
+            .map_err(|e| self.explain(e))?;
+        let row = self
+            .client
+            .query_one(&stmt, &[])
+            .map_err(|e| self.explain(e))?;
+        let mut stamp = facts::Stamp::default();
+        for (i, v) in stamp.iter_mut().enumerate() {
+            *v = row.try_get(i).map_err(|e| self.explain(e))?;
+        }
+        let seen = facts::Seen {
+            stamp,
+            standby: row.try_get(7).map_err(|e| self.explain(e))?,
+            may_insert: row.try_get(8).map_err(|e| self.explain(e))?,
+        };
+        self.seen = Some(seen);
+        Ok(Some(seen))
+    }
+
+    /// A fact kept for this database, if the tables are as they were when
+    /// it was read; else `fresh` reads it, and it is kept.
+    fn fact<T: Clone>(
+        &mut self,
+        kept: impl FnOnce(&facts::Facts) -> Option<T>,
+        fresh: impl FnOnce(&mut Self) -> Result<T>,
+        keep: impl FnOnce(&mut facts::Facts, T),
+    ) -> Result<T> {
+        let Some(seen) = self.seen()? else {
+            return fresh(self);
+        };
+        let key = kept::key(&self.url, Duration::ZERO);
+        if let Some(hit) = facts::get(&key, &seen.stamp, kept) {
+            return Ok(hit);
+        }
+        let read = fresh(self)?;
+        facts::put(&key, &seen.stamp, |f| keep(f, read.clone()));
+        Ok(read)
     }
 
     /// Whose database this is (its current schema), read without writing.
@@ -613,6 +761,8 @@ impl PostgresStore {
         batch: Batch,
         sealers: &[Sealer],
     ) -> std::result::Result<Appended, postgres::Error> {
+        // What this store reads next is read after its own write.
+        self.seen = None;
         let mut tx = self.client.transaction()?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
         let (seq, prev_hash) = next_event(&mut tx)?;
@@ -1402,6 +1552,67 @@ fn range_check_of(
     }
 }
 
+impl PostgresStore {
+    fn lots_read(&mut self) -> Result<Vec<LotRow>> {
+        self.load(
+            "SELECT id, checklist_id, revision_id, revision_number, lot, supplier, lot_size, standard, level, severity, code_letter, sample, plan, opened_by, opened_at, event_seq FROM lots ORDER BY id",
+            |r| {
+                Ok(LotRow {
+                    id: r.try_get(0)?,
+                    checklist_id: r.try_get(1)?,
+                    revision_id: r.try_get(2)?,
+                    revision_number: r.try_get(3)?,
+                    lot: r.try_get(4)?,
+                    supplier: r.try_get(5)?,
+                    lot_size: r.try_get(6)?,
+                    standard: r.try_get(7)?,
+                    level: r.try_get(8)?,
+                    severity: word(r, 9, Severity::parse, "severity")?,
+                    code_letter: r.try_get(10)?,
+                    sample: r.try_get(11)?,
+                    plan: r.try_get(12)?,
+                    opened_by: r.try_get(13)?,
+                    opened_at: stamp(r, 14)?,
+                    event_seq: r.try_get(15)?,
+                })
+            },
+        )
+    }
+}
+
+impl PostgresStore {
+    /// The newest session with this token, with its end if it has one:
+    /// one question to the server, as every request of a server asks it.
+    fn session_read(
+        &mut self,
+        token_hash: &str,
+    ) -> Result<Option<(SessionRow, Option<SessionEndRow>)>> {
+        Ok(self
+            .load_with(
+                "SELECT s.id, s.person, s.token_hash, s.started_at, s.expires_at, s.event_seq, s.kind,
+                        e.id, e.session_id, e.ended_at, e.reason, e.event_seq
+                 FROM sessions s LEFT JOIN session_ends e ON e.session_id = s.id
+                 WHERE s.token_hash = $1::text
+                 ORDER BY s.id, e.id NULLS FIRST",
+                &[&token_hash],
+                |r| {
+                    let end = match r.try_get::<_, Option<i64>>(7)? {
+                        None => None,
+                        Some(id) => Some(SessionEndRow {
+                            id,
+                            session_id: r.try_get(8)?,
+                            ended_at: stamp(r, 9)?,
+                            reason: r.try_get(10)?,
+                            event_seq: r.try_get(11)?,
+                        }),
+                    };
+                    Ok((session_row(r)?, end))
+                },
+            )?
+            .pop())
+    }
+}
+
 impl Store for PostgresStore {
     fn append_sealed(
         &mut self,
@@ -1481,37 +1692,24 @@ impl Store for PostgresStore {
     }
 
     fn last_roster(&mut self) -> Result<Option<RosterRow>> {
-        Ok(self
-            .load(
-                "SELECT id, people, recorded_at, event_seq FROM rosters ORDER BY id DESC LIMIT 1",
-                roster_row,
-            )?
-            .pop())
+        self.fact(
+            |f| f.last_roster.clone(),
+            |s| {
+                Ok(s.load(
+                    "SELECT id, people, recorded_at, event_seq FROM rosters ORDER BY id DESC LIMIT 1",
+                    roster_row,
+                )?
+                .pop())
+            },
+            |f, r| f.last_roster = Some(r),
+        )
     }
 
     fn lots(&mut self) -> Result<Vec<LotRow>> {
-        self.load(
-            "SELECT id, checklist_id, revision_id, revision_number, lot, supplier, lot_size, standard, level, severity, code_letter, sample, plan, opened_by, opened_at, event_seq FROM lots ORDER BY id",
-            |r| {
-                Ok(LotRow {
-                    id: r.try_get(0)?,
-                    checklist_id: r.try_get(1)?,
-                    revision_id: r.try_get(2)?,
-                    revision_number: r.try_get(3)?,
-                    lot: r.try_get(4)?,
-                    supplier: r.try_get(5)?,
-                    lot_size: r.try_get(6)?,
-                    standard: r.try_get(7)?,
-                    level: r.try_get(8)?,
-                    severity: word(r, 9, Severity::parse, "severity")?,
-                    code_letter: r.try_get(10)?,
-                    sample: r.try_get(11)?,
-                    plan: r.try_get(12)?,
-                    opened_by: r.try_get(13)?,
-                    opened_at: stamp(r, 14)?,
-                    event_seq: r.try_get(15)?,
-                })
-            },
+        self.fact(
+            |f| f.lots.clone(),
+            |s| s.lots_read(),
+            |f, r| f.lots = Some(r),
         )
     }
 
@@ -1628,7 +1826,13 @@ impl Store for PostgresStore {
     }
 
     fn records_of(&mut self, doc_id: &str) -> Result<Records> {
-        self.records_where(Some(doc_id))
+        self.fact(
+            |f| f.records.get(doc_id).cloned(),
+            |s| s.records_where(Some(doc_id)),
+            |f, r| {
+                f.records.insert(doc_id.to_string(), r);
+            },
+        )
     }
 
     fn records_outline(&mut self) -> Result<Records> {
@@ -1719,31 +1923,13 @@ impl Store for PostgresStore {
     }
 
     fn session(&mut self, token_hash: &str) -> Result<Option<(SessionRow, Option<SessionEndRow>)>> {
-        // The newest session with this token, with its end if it has one:
-        // one question to the server, as every request of a server asks it.
-        Ok(self
-            .load_with(
-                "SELECT s.id, s.person, s.token_hash, s.started_at, s.expires_at, s.event_seq, s.kind,
-                        e.id, e.session_id, e.ended_at, e.reason, e.event_seq
-                 FROM sessions s LEFT JOIN session_ends e ON e.session_id = s.id
-                 WHERE s.token_hash = $1::text
-                 ORDER BY s.id, e.id NULLS FIRST",
-                &[&token_hash],
-                |r| {
-                    let end = match r.try_get::<_, Option<i64>>(7)? {
-                        None => None,
-                        Some(id) => Some(SessionEndRow {
-                            id,
-                            session_id: r.try_get(8)?,
-                            ended_at: stamp(r, 9)?,
-                            reason: r.try_get(10)?,
-                            event_seq: r.try_get(11)?,
-                        }),
-                    };
-                    Ok((session_row(r)?, end))
-                },
-            )?
-            .pop())
+        self.fact(
+            |f| f.sessions.get(token_hash).cloned(),
+            |s| s.session_read(token_hash),
+            |f, r| {
+                f.sessions.insert(token_hash.to_string(), r);
+            },
+        )
     }
 
     fn sessions(&mut self) -> Result<(Vec<SessionRow>, Vec<SessionEndRow>)> {
@@ -1763,17 +1949,23 @@ impl Store for PostgresStore {
     }
 
     fn can_write(&mut self) -> Result<()> {
-        let stmt = self
-            .prepared("SELECT pg_is_in_recovery(), has_table_privilege('events', 'INSERT')")
-            .map_err(|e| self.explain(e))?;
-        let row = self
-            .client
-            .query_one(&stmt, &[])
-            .map_err(|e| self.explain(e))?;
-        let (standby, may_insert): (bool, bool) = (
-            row.try_get(0).map_err(|e| self.explain(e))?,
-            row.try_get(1).map_err(|e| self.explain(e))?,
-        );
+        let (standby, may_insert): (bool, bool) = match self.seen()? {
+            // Asked with the facts, in the same question.
+            Some(seen) => (seen.standby, seen.may_insert),
+            None => {
+                let stmt = self
+                    .prepared("SELECT pg_is_in_recovery(), has_table_privilege('events', 'INSERT')")
+                    .map_err(|e| self.explain(e))?;
+                let row = self
+                    .client
+                    .query_one(&stmt, &[])
+                    .map_err(|e| self.explain(e))?;
+                (
+                    row.try_get(0).map_err(|e| self.explain(e))?,
+                    row.try_get(1).map_err(|e| self.explain(e))?,
+                )
+            }
+        };
         if standby {
             return Err(anyhow::Error::new(StoreFailure(ErrorKind::Store)).context(format!(
                 "the PostgreSQL server {}:{} holding the records `{}` is a read-only standby, so nothing could be recorded\n\nhelp: point the stations at the primary server",
