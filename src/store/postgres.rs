@@ -1002,9 +1002,19 @@ const HEAD_SQL: &str = "SELECT (SELECT seq FROM events ORDER BY seq DESC LIMIT 1
         (SELECT hash FROM events ORDER BY seq DESC LIMIT 1),
         (SELECT coalesce(max(id), 0) + 1 FROM inspections),
         (SELECT coalesce(max(id), 0) + 1 FROM nonconformances)";
-const LOCK_SQL: &str = "SELECT pg_advisory_xact_lock($1)";
-const SUBMITTED_SQL: &str = "SELECT sopbook_json(detail) -> 'note' ->> 'submission' FROM events
-     WHERE (sopbook_json(detail) -> 'note' ->> 'submission') = ANY($1::text[])";
+/// The write lock, then the chain's head and the next ids, in one visit
+/// to the server (two statements: the head is read after the lock is held).
+fn lock_and_head_sql() -> String {
+    format!("SELECT pg_advisory_xact_lock({WRITE_LOCK}); {HEAD_SQL}")
+}
+/// A group's inspections, their results and its events in one statement
+/// (the keys between them are checked at its end).
+const GROUP_SQL: &str = "WITH inspected AS (INSERT INTO inspections (id, checklist_id, revision_id, revision_number, lot, serial, inspector, station, recorded_at, verdict, reinspects, event_seq)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::bigint[])),
+     results AS (INSERT INTO item_results (inspection_id, position, item_id, value, number, outcome, note)
+         SELECT * FROM unnest($13::bigint[], $14::bigint[], $15::text[], $16::text[], $17::float8[], $18::text[], $19::text[]))
+     INSERT INTO events (seq, at, actor, action, record, detail, prev_hash, hash)
+     SELECT * FROM unnest($20::bigint[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[], $26::text[], $27::text[])";
 const EVENTS_SQL: &str = "INSERT INTO events (seq, at, actor, action, record, detail, prev_hash, hash)
      SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])";
 
@@ -1015,52 +1025,58 @@ fn submission_of(header: &BatchHeader) -> Option<&str> {
 
 impl PostgresStore {
     /// Writes every batch of `jobs` in one transaction with a few
-    /// statements: each batch still its own event, chained in order. A
-    /// batch whose submission key is recorded already (or earlier in the
-    /// group) is answered with that and writes nothing.
+    /// statements (the usual group: four visits to the server, its rows in
+    /// one statement): each batch still its own event, chained in order. A
+    /// batch whose submission key comes earlier in the group is answered
+    /// with that and writes nothing; one recorded before fails the group,
+    /// which is then written a batch at a time.
     fn write_group_at_once(
         &mut self,
         jobs: &[(u64, super::sqlite::group::Job)],
     ) -> std::result::Result<Vec<(u64, super::sqlite::group::Answer)>, postgres::Error> {
-        let lock = self.prepared(LOCK_SQL)?;
-        let head = self.prepared(HEAD_SQL)?;
-        let submitted = self.prepared(SUBMITTED_SQL)?;
         let events = self.prepared(EVENTS_SQL)?;
+        let group = self.prepared(GROUP_SQL)?;
         let inserts = [
             self.prepared(INSPECTIONS_SQL)?,
             self.prepared(RESULTS_SQL)?,
             self.prepared(PHOTOS_SQL)?,
             self.prepared(NCS_SQL)?,
         ];
-        let keys: Vec<&str> = jobs
-            .iter()
-            .filter_map(|(_, j)| submission_of(&j.header))
-            .collect();
         let mut tx = self.client.transaction()?;
-        tx.execute(&lock, &[&WRITE_LOCK])?;
-        let row = tx.query_one(&head, &[])?;
-        let mut seq: i64 = row.try_get::<_, Option<i64>>(0)?.unwrap_or(0) + 1;
-        let mut prev_hash: String = row
-            .try_get::<_, Option<String>>(1)?
-            .unwrap_or_else(|| GENESIS.to_string());
-        let mut base: i64 = row.try_get(2)?;
-        let mut nc_base: i64 = row.try_get(3)?;
-        let mut taken: std::collections::HashSet<String> = if keys.is_empty() {
-            Default::default()
-        } else {
-            tx.query(&submitted, &[&keys])?
-                .iter()
-                .map(|r| r.try_get::<_, Option<String>>(0))
-                .collect::<std::result::Result<Vec<_>, _>>()?
-                .into_iter()
-                .flatten()
-                .collect()
+        // A submission key recorded already is not looked for first: the
+        // records keep keys unique, so such a group fails whole and is
+        // written again a batch at a time, where only that batch fails.
+        let head = tx.simple_query(&lock_and_head_sql())?;
+        let answered = head.iter().find_map(|m| match m {
+            postgres::SimpleQueryMessage::Row(r) if r.len() == 4 => {
+                let number = |i: usize| r.get(i).and_then(|v| v.parse::<i64>().ok());
+                Some((
+                    number(0),
+                    r.get(1).map(str::to_string),
+                    number(2),
+                    number(3),
+                ))
+            }
+            _ => None,
+        });
+        let (last, hash, next, next_nc) = match answered {
+            Some((last, hash, Some(next), Some(next_nc))) => (last, hash, next, next_nc),
+            // Asked again, typed, should the text answer not read.
+            _ => {
+                let r = tx.query_one(HEAD_SQL, &[])?;
+                (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)
+            }
         };
+        let mut seq: i64 = last.unwrap_or(0) + 1;
+        let mut prev_hash: String = hash.unwrap_or_else(|| GENESIS.to_string());
+        let mut base: i64 = next;
+        let mut nc_base: i64 = next_nc;
         let mut answers = Vec::with_capacity(jobs.len());
         let (mut rows, mut ncs, mut chain) = (Vec::new(), Vec::new(), Vec::new());
+        let mut keys = std::collections::HashSet::new();
         for (ticket, job) in jobs {
             if let Some(key) = submission_of(&job.header)
-                && !taken.insert(key.to_string())
+                && !keys.insert(key.to_string())
             {
                 answers.push((
                     *ticket,
@@ -1085,6 +1101,14 @@ impl PostgresStore {
             rows.extend(planned.inspections);
             ncs.extend(planned.ncs);
             chain.push(planned.event);
+        }
+        let plain =
+            ncs.is_empty() && rows.len() <= CHUNK && rows.iter().all(|r| r.attachments.is_empty());
+        if plain && !chain.is_empty() {
+            // The usual group: one statement for all its rows.
+            insert_group(&mut tx, &rows, &chain, &group)?;
+            tx.commit()?;
+            return Ok(answers);
         }
         for chunk in rows.chunks(CHUNK) {
             insert_inspections(&mut tx, chunk, [&inserts[0], &inserts[1], &inserts[2]])?;
@@ -1113,6 +1137,69 @@ impl PostgresStore {
         tx.commit()?;
         Ok(answers)
     }
+}
+
+/// A group's inspections (without photos), their results and its events,
+/// with [`GROUP_SQL`].
+fn insert_group(
+    tx: &mut Transaction<'_>,
+    chunk: &[NewInspection],
+    chain: &[EventRow],
+    group: &Statement,
+) -> std::result::Result<(), postgres::Error> {
+    let rows: Vec<&InspectionRow> = chunk.iter().map(|n| &n.row).collect();
+    let results: Vec<&ItemResultRow> = chunk.iter().flat_map(|n| &n.results).collect();
+    tx.execute(
+        group,
+        &[
+            &rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+            &rows
+                .iter()
+                .map(|r| r.checklist_id.as_str())
+                .collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.revision_id).collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.revision_number).collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.lot.as_str()).collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.serial.as_str()).collect::<Vec<_>>(),
+            &rows
+                .iter()
+                .map(|r| r.inspector.as_str())
+                .collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.station.as_str()).collect::<Vec<_>>(),
+            &rows
+                .iter()
+                .map(|r| timestamp(r.recorded_at))
+                .collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.verdict.as_str()).collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.reinspects).collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.event_seq).collect::<Vec<_>>(),
+            &results.iter().map(|r| r.inspection_id).collect::<Vec<_>>(),
+            &results.iter().map(|r| r.position).collect::<Vec<_>>(),
+            &results
+                .iter()
+                .map(|r| r.item_id.as_str())
+                .collect::<Vec<_>>(),
+            &results.iter().map(|r| r.value.as_str()).collect::<Vec<_>>(),
+            &results.iter().map(|r| r.number).collect::<Vec<_>>(),
+            &results
+                .iter()
+                .map(|r| r.outcome.as_str())
+                .collect::<Vec<_>>(),
+            &results.iter().map(|r| r.note.as_str()).collect::<Vec<_>>(),
+            &chain.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            &chain.iter().map(|e| timestamp(e.at)).collect::<Vec<_>>(),
+            &chain.iter().map(|e| e.actor.as_str()).collect::<Vec<_>>(),
+            &chain.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+            &chain.iter().map(|e| e.record.as_str()).collect::<Vec<_>>(),
+            &chain.iter().map(|e| e.detail.as_str()).collect::<Vec<_>>(),
+            &chain
+                .iter()
+                .map(|e| e.prev_hash.as_str())
+                .collect::<Vec<_>>(),
+            &chain.iter().map(|e| e.hash.as_str()).collect::<Vec<_>>(),
+        ],
+    )?;
+    Ok(())
 }
 
 /// Writes a batch of inspections and its event in `tx`, under the write
