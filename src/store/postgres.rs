@@ -253,8 +253,10 @@ pub(super) mod facts {
         pub sessions: HashMap<String, Option<(SessionRow, Option<SessionEndRow>)>>,
     }
 
-    /// Sign-ins kept at most: a server's tablets and gauges, many times over.
+    /// Sign-ins, and documents' records, kept at most: a server's tablets
+    /// and gauges, and the documents they inspect with, many times over.
     const SESSIONS: usize = 4096;
+    const DOCUMENTS: usize = 4096;
 
     static KEPT: LazyLock<Mutex<HashMap<String, Facts>>> = LazyLock::new(Default::default);
 
@@ -279,6 +281,9 @@ pub(super) mod facts {
         }
         if facts.sessions.len() >= SESSIONS {
             facts.sessions.clear();
+        }
+        if facts.records.len() >= DOCUMENTS {
+            facts.records.clear();
         }
         write(facts);
     }
