@@ -10,7 +10,11 @@
 //!   once, each posting PER_CLIENT inspections over a kept connection, on
 //!   SQLite and then on PostgreSQL: inspections per second and the median
 //!   and p99 time of a submit. Then every inspection sent is in the records
-//!   once and `audit verify` says the chain is intact.
+//!   once and `audit verify` says the chain is intact. With the most
+//!   recorders it also says how much processor time one inspection took in
+//!   `sopbook serve`, in the PostgreSQL server (when it runs on this
+//!   machine) and in the recorders, and so how many inspections a second
+//!   this machine's cores could record at most.
 //!
 //! The URL names a server and a user who may create databases; the
 //! benchmark makes its own and drops them.
@@ -197,6 +201,80 @@ fn recorders(port: u16, token: &str, clients: usize, each: usize) -> (f64, Durat
     )
 }
 
+/// Processor seconds process `pid` has used so far (user and system), from
+/// /proc; 0 when it cannot be read.
+fn cpu_of(pid: u32) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0.0;
+    };
+    // The fields after the command's closing parenthesis; utime and stime
+    // are the 14th and 15th of the whole line.
+    let Some((_, after)) = stat.rsplit_once(')') else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = fields.get(11..13).map_or(0.0, |f| {
+        f.iter().filter_map(|t| t.parse::<f64>().ok()).sum()
+    });
+    // SAFETY: sysconf has no preconditions.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+    ticks / per_second.max(1.0)
+}
+
+/// The parent process of `pid`, from /proc.
+fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (_, after) = stat.rsplit_once(')')?;
+    after.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Processor seconds used so far by every process of the PostgreSQL server
+/// at `url` (its backends, WAL writer, checkpointer ...), when it runs on
+/// this machine; `None` when it does not.
+fn postgres_cpu(url: &str) -> Option<f64> {
+    let mut c = postgres::Client::connect(url, postgres::NoTls).ok()?;
+    let backend: i32 = c.query_one("SELECT pg_backend_pid()", &[]).ok()?.get(0);
+    let server = parent_of(backend as u32)?;
+    let mut total = 0.0;
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        if let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+            && parent_of(pid) == Some(server)
+            && pid != backend as u32
+        {
+            total += cpu_of(pid);
+        }
+    }
+    Some(total)
+}
+
+/// The processor time of one inspection with `clients` recorders at once:
+/// printed, with what that allows on this machine's cores.
+fn cpu_per_inspection(
+    backend: &str,
+    clients: usize,
+    inspections: usize,
+    serve: f64,
+    postgres: Option<f64>,
+    recorders: f64,
+) {
+    let ms = |seconds: f64| seconds * 1e3 / inspections as f64;
+    let total = serve + postgres.unwrap_or(0.0) + recorders;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let server = match postgres {
+        Some(p) => format!("   PostgreSQL {:.3} ms", ms(p)),
+        None => String::new(),
+    };
+    println!(
+        "{backend:<10}  {clients:>2} recorders  processor time per inspection: sopbook serve {:.3} ms{server}   recorders {:.3} ms   so at most {:.0} inspections/s on {cores} cores",
+        ms(serve),
+        ms(recorders),
+        cores as f64 * inspections as f64 / total
+    );
+}
+
 /// The recorders on the records `database` names (None: SQLite).
 fn recorders_on(root: &Path, database: Option<&str>, each: usize) -> Vec<(usize, f64)> {
     let backend = if database.is_some() {
@@ -213,12 +291,33 @@ fn recorders_on(root: &Path, database: Option<&str>, each: usize) -> Vec<(usize,
     let mut server = serve(root, port);
     let mut out = Vec::new();
     for clients in CLIENTS {
+        let most = clients == CLIENTS[CLIENTS.len() - 1];
+        let before = (
+            cpu_of(server.id()),
+            database.and_then(postgres_cpu),
+            cpu_of(std::process::id()),
+        );
         let (rate, median, p99) = recorders(port, &token, clients, each);
+        let after = (
+            cpu_of(server.id()),
+            database.and_then(postgres_cpu),
+            cpu_of(std::process::id()),
+        );
         println!(
             "{backend:<10}  {clients:>2} recorders  {rate:7.1} inspections/s   submit median {:6.1} ms   p99 {:6.1} ms",
             median.as_secs_f64() * 1e3,
             p99.as_secs_f64() * 1e3
         );
+        if most {
+            cpu_per_inspection(
+                backend,
+                clients,
+                clients * each,
+                after.0 - before.0,
+                before.1.zip(after.1).map(|(b, a)| a - b),
+                after.2 - before.2,
+            );
+        }
         out.push((clients, rate));
     }
     let _ = server.kill();

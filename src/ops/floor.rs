@@ -535,10 +535,27 @@ pub fn submit(ctx: &mut Context, input: Filled<'_>) -> Result<Submitted> {
         );
     };
     check_key(key)?;
-    if let Some(done) = recorded_by(ctx, key, &input)? {
+    // A key recorded already is refused by the write itself (the records
+    // keep it unique), and the inspection it recorded is answered then: a
+    // submit asks the records nothing first. A form with photos to keep
+    // asks first, so that a repeat keeps no file again.
+    if !input.uploads.is_empty()
+        && let Some(done) = recorded_by(ctx, key, &input)?
+    {
         return Ok(done);
     }
-    let form = restart(ctx, &input)?;
+    match submit_new(ctx, &input, key) {
+        Ok(done) => Ok(done),
+        Err(e) => match recorded_by(ctx, key, &input)? {
+            Some(done) => Ok(done),
+            None => Err(e),
+        },
+    }
+}
+
+/// Records the form under `key`, with every check of `sopbook inspect`.
+fn submit_new(ctx: &mut Context, input: &Filled<'_>, key: &str) -> Result<Submitted> {
+    let form = restart(ctx, input)?;
     let mut prepared = inspections::prepare(&form, &input.entries)?;
     // The photos were kept at the review; their bytes are found again here,
     // and one that is not there any more stops the record.
@@ -553,20 +570,12 @@ pub fn submit(ctx: &mut Context, input: Filled<'_>) -> Result<Submitted> {
     prepared.new.attachments = photos::rows(&form.checklist, &kept)?;
     let verdict = prepared.verdict;
     let actor = form.header.inspector.clone();
-    let ids = match inspections::record_prepared_noted(
+    let ids = inspections::record_prepared_noted(
         ctx,
         &actor,
         vec![prepared],
         json!({ "submission": key }),
-    ) {
-        Ok(ids) => ids,
-        // The same form submitted twice at once: the store keeps the key
-        // unique, so the other one recorded it.
-        Err(e) => match recorded_by(ctx, key, &input)? {
-            Some(done) => return Ok(done),
-            None => return Err(e),
-        },
-    };
+    )?;
     let Some(&(id, nc)) = ids.first() else {
         fail!(
             Store,

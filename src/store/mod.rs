@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod copy;
 mod pg_import;
+mod pg_tls;
 pub mod pg_url;
 pub mod photos;
 mod postgres;
@@ -1118,7 +1119,7 @@ pub fn open(
 ) -> Result<Box<dyn Store>> {
     let lower = spec.to_ascii_lowercase();
     if pg_url::is_postgres(spec) {
-        let url = pg_url::PgUrl::from_env(spec)?;
+        let url = pg_url::PgUrl::from_env(spec)?.rooted(root);
         // Photos stay on the station, beside where its own records would be.
         let photos_beside = root.join(DEFAULT_DATABASE);
         return Ok(Box::new(PostgresStore::open(

@@ -1,7 +1,8 @@
 //! Where PostgreSQL records are: `postgres://user[:password]@host[:port]/db`.
 //! The password is kept apart from everything that is shown: the URL prints
 //! (`Display`, `Debug`) as `postgres://user@host:port/db`, and messages name
-//! the records by that form only.
+//! the records by that form only. `?sslmode=...&sslrootcert=...` say how
+//! the connection is protected, as libpq reads them (see `pg_tls`).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -33,6 +34,62 @@ pub enum PasswordFrom {
     None,
 }
 
+/// Whether and how the connection to the server is protected by TLS, as
+/// libpq's `sslmode` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SslMode {
+    /// In the clear.
+    Disable,
+    /// In the clear (libpq would switch to TLS if the server insisted;
+    /// sopbook does not: use `require` for TLS).
+    Allow,
+    /// TLS when the server offers it, else in the clear; the certificate
+    /// is not checked. libpq's default, and sopbook's.
+    Prefer,
+    /// TLS or no connection; the certificate is not checked, unless
+    /// `sslrootcert` is given (then as `VerifyCa`, as in libpq).
+    Require,
+    /// TLS with a certificate signed by an authority the station trusts.
+    VerifyCa,
+    /// As `VerifyCa`, and the certificate names the host of the URL.
+    VerifyFull,
+}
+
+impl SslMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SslMode::Disable => "disable",
+            SslMode::Allow => "allow",
+            SslMode::Prefer => "prefer",
+            SslMode::Require => "require",
+            SslMode::VerifyCa => "verify-ca",
+            SslMode::VerifyFull => "verify-full",
+        }
+    }
+
+    fn parse(s: &str) -> Option<SslMode> {
+        Some(match s {
+            "disable" => SslMode::Disable,
+            "allow" => SslMode::Allow,
+            "prefer" => SslMode::Prefer,
+            "require" => SslMode::Require,
+            "verify-ca" => SslMode::VerifyCa,
+            "verify-full" => SslMode::VerifyFull,
+            _ => return None,
+        })
+    }
+}
+
+/// The authorities a station trusts to sign the server's certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RootCert {
+    /// The certificates in this PEM file (`sslrootcert=PATH`): a private CA.
+    File(PathBuf),
+    /// The station's own trusted certificates (no `sslrootcert`, or
+    /// `sslrootcert=system`).
+    System,
+}
+
 /// A PostgreSQL records location.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PgUrl {
@@ -40,6 +97,8 @@ pub struct PgUrl {
     pub host: String,
     pub port: u16,
     pub dbname: String,
+    pub ssl: SslMode,
+    pub root_cert: RootCert,
     password: Option<Secret>,
     from: PasswordFrom,
 }
@@ -63,6 +122,8 @@ impl fmt::Debug for PgUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PgUrl")
             .field("url", &self.to_string())
+            .field("ssl", &self.ssl)
+            .field("root_cert", &self.root_cert)
             .field("password", &self.from)
             .finish()
     }
@@ -159,16 +220,26 @@ impl PgUrl {
                 "`{shown_spec}` is not a PostgreSQL location sopbook can use: {what}\n\nhelp: write it as postgres://user@host:port/database (the password in PGPASSWORD or ~/.pgpass)"
             )
         };
-        // This version connects without TLS: a URL that asks for it is
-        // refused rather than silently connected in the clear.
+        let mut ssl = SslMode::Prefer;
+        let mut root_cert = RootCert::System;
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            match (key, value) {
-                ("sslmode", "disable" | "allow" | "prefer") => {}
-                ("sslmode", _) => {
-                    return Err(anyhow!(
-                        "`{shown_spec}` asks for sslmode={value}, but this version of sopbook connects to PostgreSQL without TLS\n\nhelp: use the server on a trusted network or through a tunnel, and leave sslmode out"
-                    ));
+            match key {
+                "sslmode" => {
+                    ssl = SslMode::parse(value).ok_or_else(|| {
+                        bad(&format!(
+                            "sslmode is one of disable, allow, prefer, require, verify-ca or verify-full, not `{value}`"
+                        ))
+                    })?;
+                }
+                "sslrootcert" => {
+                    let path =
+                        unescape(value).ok_or_else(|| bad("sslrootcert has a broken % escape"))?;
+                    root_cert = match path.as_str() {
+                        "" => return Err(bad("sslrootcert names no file")),
+                        "system" => RootCert::System,
+                        _ => RootCert::File(PathBuf::from(path)),
+                    };
                 }
                 _ => return Err(bad(&format!("sopbook does not know the setting `{key}`"))),
             }
@@ -215,6 +286,8 @@ impl PgUrl {
             host,
             port,
             dbname,
+            ssl,
+            root_cert,
             password: None,
             from: PasswordFrom::None,
         };
@@ -297,9 +370,27 @@ impl PgUrl {
         }
     }
 
+    /// The same location with a relative `sslrootcert` taken from `root`
+    /// (the workspace, or the station's current folder).
+    pub fn rooted(mut self, root: &Path) -> PgUrl {
+        if let RootCert::File(file) = &self.root_cert
+            && file.is_relative()
+        {
+            self.root_cert = RootCert::File(root.join(file));
+        }
+        self
+    }
+
     /// The client configuration for this location.
     pub fn config(&self) -> postgres::Config {
         let mut c = postgres::Config::new();
+        c.ssl_mode(match self.ssl {
+            SslMode::Disable | SslMode::Allow => postgres::config::SslMode::Disable,
+            SslMode::Prefer => postgres::config::SslMode::Prefer,
+            SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => {
+                postgres::config::SslMode::Require
+            }
+        });
         c.host(&self.host)
             .port(self.port)
             .user(&self.user)
@@ -389,22 +480,73 @@ mod tests {
     }
 
     #[test]
-    fn a_url_asking_for_tls_is_refused_rather_than_connected_in_the_clear() {
-        let err = PgUrl::parse(
-            &format!("postgres://ann:{PW}@db/qc?sslmode=require"),
-            None,
-            None,
-        )
-        .unwrap_err();
-        assert!(err.to_string().starts_with("`postgres://ann@db/qc` asks for sslmode=require, but this version of sopbook connects to PostgreSQL without TLS"), "{err}");
-        assert!(!format!("{err:#}").contains(PW));
-        let err = PgUrl::parse("postgres://ann@db/qc?connect_timeout=3", None, None).unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("does not know the setting `connect_timeout`"),
-            "{err}"
+    fn sslmode_and_sslrootcert_are_read_as_libpq_reads_them() {
+        let read = |q: &str| PgUrl::parse(&format!("postgres://ann@db/qc{q}"), None, None).unwrap();
+        let url = read("");
+        assert_eq!(
+            (url.ssl, &url.root_cert),
+            (SslMode::Prefer, &RootCert::System)
         );
-        assert!(PgUrl::parse("postgres://ann@db/qc?sslmode=disable", None, None).is_ok());
+        for (mode, ssl, client) in [
+            (
+                "disable",
+                SslMode::Disable,
+                postgres::config::SslMode::Disable,
+            ),
+            ("allow", SslMode::Allow, postgres::config::SslMode::Disable),
+            ("prefer", SslMode::Prefer, postgres::config::SslMode::Prefer),
+            (
+                "require",
+                SslMode::Require,
+                postgres::config::SslMode::Require,
+            ),
+            (
+                "verify-ca",
+                SslMode::VerifyCa,
+                postgres::config::SslMode::Require,
+            ),
+            (
+                "verify-full",
+                SslMode::VerifyFull,
+                postgres::config::SslMode::Require,
+            ),
+        ] {
+            let url = read(&format!("?sslmode={mode}"));
+            assert_eq!(url.ssl, ssl);
+            assert_eq!(url.ssl.as_str(), mode);
+            assert_eq!(url.config().get_ssl_mode(), client, "{mode}");
+            // Messages name the records without the settings.
+            assert_eq!(url.to_string(), "postgres://ann@db:5432/qc");
+        }
+        let url = read("?sslmode=verify-full&sslrootcert=certs/plant%20ca.pem");
+        assert_eq!(url.root_cert, RootCert::File("certs/plant ca.pem".into()));
+        let url = url.rooted(Path::new("/srv/ws"));
+        assert_eq!(
+            url.root_cert,
+            RootCert::File("/srv/ws/certs/plant ca.pem".into())
+        );
+        let url = read("?sslrootcert=/etc/qc/ca.pem").rooted(Path::new("/srv/ws"));
+        assert_eq!(url.root_cert, RootCert::File("/etc/qc/ca.pem".into()));
+        assert_eq!(read("?sslrootcert=system").root_cert, RootCert::System);
+    }
+
+    #[test]
+    fn a_setting_sopbook_does_not_know_is_refused_without_showing_the_password() {
+        let refused = |q: &str| {
+            let err =
+                PgUrl::parse(&format!("postgres://ann:{PW}@db/qc{q}"), None, None).unwrap_err();
+            assert!(!format!("{err} {err:?} {err:#}").contains(PW));
+            err.to_string()
+        };
+        assert_eq!(
+            refused("?sslmode=verify"),
+            "`postgres://ann@db/qc` is not a PostgreSQL location sopbook can use: sslmode is one of disable, allow, prefer, require, verify-ca or verify-full, not `verify`\n\nhelp: write it as postgres://user@host:port/database (the password in PGPASSWORD or ~/.pgpass)"
+        );
+        assert!(refused("?sslrootcert=").contains("sslrootcert names no file"));
+        assert!(refused("?sslrootcert=%zz").contains("sslrootcert has a broken % escape"));
+        assert!(
+            refused("?connect_timeout=3").contains("does not know the setting `connect_timeout`")
+        );
     }
 
     #[test]

@@ -5,8 +5,7 @@
 //! takes one transaction-scoped advisory lock first, so the audit chain
 //! stays one chain however many stations record at once.
 //!
-//! TLS is not used in this version: point stations at a server on the same
-//! host or a trusted network (or through a tunnel).
+//! The connection is protected by TLS as the URL's `sslmode` says (`pg_tls`).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -26,6 +25,7 @@ use crate::model::records::{
 
 use super::copy::{Cell, copy_text, key_of, quoted};
 use super::pg_import;
+use super::pg_tls;
 use super::pg_url::PgUrl;
 use super::photos::PhotoFiles;
 use super::sqlite::Access;
@@ -73,6 +73,10 @@ pub struct PostgresStore {
     photos: PathBuf,
     statements: HashMap<String, Statement>,
     busy_timeout: Duration,
+    /// What this store saw of the rarely changing tables, asked once (a
+    /// server's, while it keeps connections; see [`facts`]); forgotten
+    /// when this store writes.
+    seen: Option<facts::Seen>,
 }
 
 /// A store's connection; given back to the kept ones when the store goes.
@@ -142,17 +146,28 @@ pub mod kept {
         KEEPING.store(true, Ordering::Relaxed);
     }
 
+    /// Whether this process keeps connections (and facts): a server.
+    pub(super) fn keeping() -> bool {
+        KEEPING.load(Ordering::Relaxed)
+    }
+
     pub fn close_kept() {
         KEEPING.store(false, Ordering::Relaxed);
         if let Ok(mut kept) = KEPT_CLIENTS.lock() {
             kept.clear();
         }
+        super::facts::forget();
     }
 
     /// Which connections may stand in for one another: the same server,
     /// database and user (the password is the process's own), and wait.
     pub(super) fn key(url: &PgUrl, busy_timeout: Duration) -> String {
-        format!("{url} {}", busy_timeout.as_millis())
+        format!(
+            "{url} {:?} {:?} {}",
+            url.ssl,
+            url.root_cert,
+            busy_timeout.as_millis()
+        )
     }
 
     /// A kept connection for `key` that still answers.
@@ -188,10 +203,115 @@ pub mod kept {
     }
 }
 
+/// What a server keeps between requests of the tables that change rarely:
+/// the documents' records, lots, the roster, sign-ins and API tokens. Each
+/// table is append-only and its ids only grow (given under the write
+/// lock), so the largest id of each, asked once per request in one
+/// question, says whether what is kept is still what the server holds. A
+/// row added to any of them (a release, a retirement, a rejection, a lot,
+/// a new roster, a sign-in ended or a token revoked) changes that answer,
+/// and the request reads afresh: what a request is told is never older
+/// than that question, as if it had asked the server itself.
+pub(super) mod facts {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+
+    use crate::model::records::Records;
+
+    use super::super::{LotRow, RosterRow, SessionEndRow, SessionRow};
+
+    /// The largest id of each table kept, in [`STAMP_SQL`]'s order.
+    pub type Stamp = [i64; 7];
+
+    /// The one question: the stamp, and whether the server takes writes
+    /// from this user (asked with it, as every recording request asks).
+    pub const STAMP_SQL: &str = "SELECT coalesce((SELECT max(id) FROM revisions), 0),
+            coalesce((SELECT max(id) FROM changes), 0),
+            coalesce((SELECT max(id) FROM signatures), 0),
+            coalesce((SELECT max(id) FROM lots), 0),
+            coalesce((SELECT max(id) FROM rosters), 0),
+            coalesce((SELECT max(id) FROM sessions), 0),
+            coalesce((SELECT max(id) FROM session_ends), 0),
+            pg_is_in_recovery(), has_table_privilege('events', 'INSERT')";
+
+    /// What one store was told.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Seen {
+        pub stamp: Stamp,
+        pub standby: bool,
+        pub may_insert: bool,
+    }
+
+    /// The rows kept for one records database, read when the tables were
+    /// at `stamp`.
+    #[derive(Default)]
+    pub struct Facts {
+        pub stamp: Stamp,
+        pub records: HashMap<String, Records>,
+        pub lots: Option<Vec<LotRow>>,
+        pub last_roster: Option<Option<RosterRow>>,
+        pub sessions: HashMap<String, Option<(SessionRow, Option<SessionEndRow>)>>,
+    }
+
+    /// Sign-ins, and documents' records, kept at most: a server's tablets
+    /// and gauges, and the documents they inspect with, many times over.
+    const SESSIONS: usize = 4096;
+    const DOCUMENTS: usize = 4096;
+
+    static KEPT: LazyLock<Mutex<HashMap<String, Facts>>> = LazyLock::new(Default::default);
+
+    /// What is kept for `key` if it was read at `stamp` exactly.
+    pub fn get<T>(key: &str, stamp: &Stamp, read: impl FnOnce(&Facts) -> Option<T>) -> Option<T> {
+        let kept = KEPT.lock().ok()?;
+        kept.get(key).filter(|f| f.stamp == *stamp).and_then(read)
+    }
+
+    /// Keeps what was read after the tables were seen at `stamp`; what was
+    /// kept at another stamp is dropped first.
+    pub fn put(key: &str, stamp: &Stamp, write: impl FnOnce(&mut Facts)) {
+        let Ok(mut kept) = KEPT.lock() else {
+            return;
+        };
+        let facts = kept.entry(key.to_string()).or_default();
+        if facts.stamp != *stamp {
+            *facts = Facts {
+                stamp: *stamp,
+                ..Facts::default()
+            };
+        }
+        if facts.sessions.len() >= SESSIONS {
+            facts.sessions.clear();
+        }
+        if facts.records.len() >= DOCUMENTS {
+            facts.records.clear();
+        }
+        write(facts);
+    }
+
+    pub fn forget() {
+        if let Ok(mut kept) = KEPT.lock() {
+            kept.clear();
+        }
+    }
+}
+
 enum Ownership {
     Ours(i64),
     Empty,
     Foreign(String),
+}
+
+/// A new connection to `url` with `config`, over TLS as `url` says.
+pub(crate) fn connect(
+    url: &PgUrl,
+    config: &postgres::Config,
+    busy_timeout: Duration,
+) -> Result<Client> {
+    match pg_tls::connector(url)? {
+        None => config.connect(NoTls),
+        Some(tls) => config.connect(tls),
+    }
+    .map_err(|e| explain(e, url, busy_timeout))
 }
 
 /// Turns the client's error into one that names the records (never with
@@ -273,6 +393,9 @@ pub fn explain(e: postgres::Error, url: &PgUrl, busy_timeout: Duration) -> anyho
         };
         return anyhow!("PostgreSQL says: {detail}")
             .context(format!("the records database `{url}` failed"));
+    }
+    if let Some(refused) = pg_tls::explain(&e, url) {
+        return refused;
     }
     // No answer from the server at all: not running, not reachable, or the
     // connection dropped. The client's words, with their cause.
@@ -441,6 +564,7 @@ impl PostgresStore {
                 photos: photos_beside,
                 statements,
                 busy_timeout,
+                seen: None,
             });
         }
         let mut config = url.config();
@@ -449,9 +573,7 @@ impl PostgresStore {
             "-c lock_timeout={}",
             busy_timeout.as_millis().max(1)
         ));
-        let client = config
-            .connect(NoTls)
-            .map_err(|e| explain(e, &url, busy_timeout))?;
+        let client = connect(&url, &config, busy_timeout)?;
         let mut store = PostgresStore {
             client: Kept(Some(client)),
             loading: false,
@@ -459,6 +581,7 @@ impl PostgresStore {
             photos: photos_beside,
             statements: HashMap::new(),
             busy_timeout,
+            seen: None,
         };
         let shown = store.url.to_string();
         match store.ownership().map_err(|e| store.explain(e))? {
@@ -484,6 +607,55 @@ impl PostgresStore {
 
     fn explain(&self, e: postgres::Error) -> anyhow::Error {
         explain(e, &self.url, self.busy_timeout)
+    }
+
+    /// What this store was told of the rarely changing tables: asked once
+    /// (`None` in a process that keeps no facts, or while loading a copy).
+    fn seen(&mut self) -> Result<Option<facts::Seen>> {
+        if !kept::keeping() || self.loading {
+            return Ok(None);
+        }
+        if let Some(seen) = self.seen {
+            return Ok(Some(seen));
+        }
+        let stmt = self
+            .prepared(facts::STAMP_SQL)
+            .map_err(|e| self.explain(e))?;
+        let row = self
+            .client
+            .query_one(&stmt, &[])
+            .map_err(|e| self.explain(e))?;
+        let mut stamp = facts::Stamp::default();
+        for (i, v) in stamp.iter_mut().enumerate() {
+            *v = row.try_get(i).map_err(|e| self.explain(e))?;
+        }
+        let seen = facts::Seen {
+            stamp,
+            standby: row.try_get(7).map_err(|e| self.explain(e))?,
+            may_insert: row.try_get(8).map_err(|e| self.explain(e))?,
+        };
+        self.seen = Some(seen);
+        Ok(Some(seen))
+    }
+
+    /// A fact kept for this database, if the tables are as they were when
+    /// it was read; else `fresh` reads it, and it is kept.
+    fn fact<T: Clone>(
+        &mut self,
+        kept: impl FnOnce(&facts::Facts) -> Option<T>,
+        fresh: impl FnOnce(&mut Self) -> Result<T>,
+        keep: impl FnOnce(&mut facts::Facts, T),
+    ) -> Result<T> {
+        let Some(seen) = self.seen()? else {
+            return fresh(self);
+        };
+        let key = kept::key(&self.url, Duration::ZERO);
+        if let Some(hit) = facts::get(&key, &seen.stamp, kept) {
+            return Ok(hit);
+        }
+        let read = fresh(self)?;
+        facts::put(&key, &seen.stamp, |f| keep(f, read.clone()));
+        Ok(read)
     }
 
     /// Whose database this is (its current schema), read without writing.
@@ -594,6 +766,8 @@ impl PostgresStore {
         batch: Batch,
         sealers: &[Sealer],
     ) -> std::result::Result<Appended, postgres::Error> {
+        // What this store reads next is read after its own write.
+        self.seen = None;
         let mut tx = self.client.transaction()?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
         let (seq, prev_hash) = next_event(&mut tx)?;
@@ -833,9 +1007,19 @@ const HEAD_SQL: &str = "SELECT (SELECT seq FROM events ORDER BY seq DESC LIMIT 1
         (SELECT hash FROM events ORDER BY seq DESC LIMIT 1),
         (SELECT coalesce(max(id), 0) + 1 FROM inspections),
         (SELECT coalesce(max(id), 0) + 1 FROM nonconformances)";
-const LOCK_SQL: &str = "SELECT pg_advisory_xact_lock($1)";
-const SUBMITTED_SQL: &str = "SELECT sopbook_json(detail) -> 'note' ->> 'submission' FROM events
-     WHERE (sopbook_json(detail) -> 'note' ->> 'submission') = ANY($1::text[])";
+/// The write lock, then the chain's head and the next ids, in one visit
+/// to the server (two statements: the head is read after the lock is held).
+fn lock_and_head_sql() -> String {
+    format!("SELECT pg_advisory_xact_lock({WRITE_LOCK}); {HEAD_SQL}")
+}
+/// A group's inspections, their results and its events in one statement
+/// (the keys between them are checked at its end).
+const GROUP_SQL: &str = "WITH inspected AS (INSERT INTO inspections (id, checklist_id, revision_id, revision_number, lot, serial, inspector, station, recorded_at, verdict, reinspects, event_seq)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::bigint[])),
+     results AS (INSERT INTO item_results (inspection_id, position, item_id, value, number, outcome, note)
+         SELECT * FROM unnest($13::bigint[], $14::bigint[], $15::text[], $16::text[], $17::float8[], $18::text[], $19::text[]))
+     INSERT INTO events (seq, at, actor, action, record, detail, prev_hash, hash)
+     SELECT * FROM unnest($20::bigint[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[], $26::text[], $27::text[])";
 const EVENTS_SQL: &str = "INSERT INTO events (seq, at, actor, action, record, detail, prev_hash, hash)
      SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])";
 
@@ -846,52 +1030,58 @@ fn submission_of(header: &BatchHeader) -> Option<&str> {
 
 impl PostgresStore {
     /// Writes every batch of `jobs` in one transaction with a few
-    /// statements: each batch still its own event, chained in order. A
-    /// batch whose submission key is recorded already (or earlier in the
-    /// group) is answered with that and writes nothing.
+    /// statements (the usual group: four visits to the server, its rows in
+    /// one statement): each batch still its own event, chained in order. A
+    /// batch whose submission key comes earlier in the group is answered
+    /// with that and writes nothing; one recorded before fails the group,
+    /// which is then written a batch at a time.
     fn write_group_at_once(
         &mut self,
         jobs: &[(u64, super::sqlite::group::Job)],
     ) -> std::result::Result<Vec<(u64, super::sqlite::group::Answer)>, postgres::Error> {
-        let lock = self.prepared(LOCK_SQL)?;
-        let head = self.prepared(HEAD_SQL)?;
-        let submitted = self.prepared(SUBMITTED_SQL)?;
         let events = self.prepared(EVENTS_SQL)?;
+        let group = self.prepared(GROUP_SQL)?;
         let inserts = [
             self.prepared(INSPECTIONS_SQL)?,
             self.prepared(RESULTS_SQL)?,
             self.prepared(PHOTOS_SQL)?,
             self.prepared(NCS_SQL)?,
         ];
-        let keys: Vec<&str> = jobs
-            .iter()
-            .filter_map(|(_, j)| submission_of(&j.header))
-            .collect();
         let mut tx = self.client.transaction()?;
-        tx.execute(&lock, &[&WRITE_LOCK])?;
-        let row = tx.query_one(&head, &[])?;
-        let mut seq: i64 = row.try_get::<_, Option<i64>>(0)?.unwrap_or(0) + 1;
-        let mut prev_hash: String = row
-            .try_get::<_, Option<String>>(1)?
-            .unwrap_or_else(|| GENESIS.to_string());
-        let mut base: i64 = row.try_get(2)?;
-        let mut nc_base: i64 = row.try_get(3)?;
-        let mut taken: std::collections::HashSet<String> = if keys.is_empty() {
-            Default::default()
-        } else {
-            tx.query(&submitted, &[&keys])?
-                .iter()
-                .map(|r| r.try_get::<_, Option<String>>(0))
-                .collect::<std::result::Result<Vec<_>, _>>()?
-                .into_iter()
-                .flatten()
-                .collect()
+        // A submission key recorded already is not looked for first: the
+        // records keep keys unique, so such a group fails whole and is
+        // written again a batch at a time, where only that batch fails.
+        let head = tx.simple_query(&lock_and_head_sql())?;
+        let answered = head.iter().find_map(|m| match m {
+            postgres::SimpleQueryMessage::Row(r) if r.len() == 4 => {
+                let number = |i: usize| r.get(i).and_then(|v| v.parse::<i64>().ok());
+                Some((
+                    number(0),
+                    r.get(1).map(str::to_string),
+                    number(2),
+                    number(3),
+                ))
+            }
+            _ => None,
+        });
+        let (last, hash, next, next_nc) = match answered {
+            Some((last, hash, Some(next), Some(next_nc))) => (last, hash, next, next_nc),
+            // Asked again, typed, should the text answer not read.
+            _ => {
+                let r = tx.query_one(HEAD_SQL, &[])?;
+                (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)
+            }
         };
+        let mut seq: i64 = last.unwrap_or(0) + 1;
+        let mut prev_hash: String = hash.unwrap_or_else(|| GENESIS.to_string());
+        let mut base: i64 = next;
+        let mut nc_base: i64 = next_nc;
         let mut answers = Vec::with_capacity(jobs.len());
         let (mut rows, mut ncs, mut chain) = (Vec::new(), Vec::new(), Vec::new());
+        let mut keys = std::collections::HashSet::new();
         for (ticket, job) in jobs {
             if let Some(key) = submission_of(&job.header)
-                && !taken.insert(key.to_string())
+                && !keys.insert(key.to_string())
             {
                 answers.push((
                     *ticket,
@@ -916,6 +1106,14 @@ impl PostgresStore {
             rows.extend(planned.inspections);
             ncs.extend(planned.ncs);
             chain.push(planned.event);
+        }
+        let plain =
+            ncs.is_empty() && rows.len() <= CHUNK && rows.iter().all(|r| r.attachments.is_empty());
+        if plain && !chain.is_empty() {
+            // The usual group: one statement for all its rows.
+            insert_group(&mut tx, &rows, &chain, &group)?;
+            tx.commit()?;
+            return Ok(answers);
         }
         for chunk in rows.chunks(CHUNK) {
             insert_inspections(&mut tx, chunk, [&inserts[0], &inserts[1], &inserts[2]])?;
@@ -944,6 +1142,69 @@ impl PostgresStore {
         tx.commit()?;
         Ok(answers)
     }
+}
+
+/// A group's inspections (without photos), their results and its events,
+/// with [`GROUP_SQL`].
+fn insert_group(
+    tx: &mut Transaction<'_>,
+    chunk: &[NewInspection],
+    chain: &[EventRow],
+    group: &Statement,
+) -> std::result::Result<(), postgres::Error> {
+    let rows: Vec<&InspectionRow> = chunk.iter().map(|n| &n.row).collect();
+    let results: Vec<&ItemResultRow> = chunk.iter().flat_map(|n| &n.results).collect();
+    tx.execute(
+        group,
+        &[
+            &rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+            &rows
+                .iter()
+                .map(|r| r.checklist_id.as_str())
+                .collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.revision_id).collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.revision_number).collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.lot.as_str()).collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.serial.as_str()).collect::<Vec<_>>(),
+            &rows
+                .iter()
+                .map(|r| r.inspector.as_str())
+                .collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.station.as_str()).collect::<Vec<_>>(),
+            &rows
+                .iter()
+                .map(|r| timestamp(r.recorded_at))
+                .collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.verdict.as_str()).collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.reinspects).collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.event_seq).collect::<Vec<_>>(),
+            &results.iter().map(|r| r.inspection_id).collect::<Vec<_>>(),
+            &results.iter().map(|r| r.position).collect::<Vec<_>>(),
+            &results
+                .iter()
+                .map(|r| r.item_id.as_str())
+                .collect::<Vec<_>>(),
+            &results.iter().map(|r| r.value.as_str()).collect::<Vec<_>>(),
+            &results.iter().map(|r| r.number).collect::<Vec<_>>(),
+            &results
+                .iter()
+                .map(|r| r.outcome.as_str())
+                .collect::<Vec<_>>(),
+            &results.iter().map(|r| r.note.as_str()).collect::<Vec<_>>(),
+            &chain.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            &chain.iter().map(|e| timestamp(e.at)).collect::<Vec<_>>(),
+            &chain.iter().map(|e| e.actor.as_str()).collect::<Vec<_>>(),
+            &chain.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+            &chain.iter().map(|e| e.record.as_str()).collect::<Vec<_>>(),
+            &chain.iter().map(|e| e.detail.as_str()).collect::<Vec<_>>(),
+            &chain
+                .iter()
+                .map(|e| e.prev_hash.as_str())
+                .collect::<Vec<_>>(),
+            &chain.iter().map(|e| e.hash.as_str()).collect::<Vec<_>>(),
+        ],
+    )?;
+    Ok(())
 }
 
 /// Writes a batch of inspections and its event in `tx`, under the write
@@ -1383,6 +1644,67 @@ fn range_check_of(
     }
 }
 
+impl PostgresStore {
+    fn lots_read(&mut self) -> Result<Vec<LotRow>> {
+        self.load(
+            "SELECT id, checklist_id, revision_id, revision_number, lot, supplier, lot_size, standard, level, severity, code_letter, sample, plan, opened_by, opened_at, event_seq FROM lots ORDER BY id",
+            |r| {
+                Ok(LotRow {
+                    id: r.try_get(0)?,
+                    checklist_id: r.try_get(1)?,
+                    revision_id: r.try_get(2)?,
+                    revision_number: r.try_get(3)?,
+                    lot: r.try_get(4)?,
+                    supplier: r.try_get(5)?,
+                    lot_size: r.try_get(6)?,
+                    standard: r.try_get(7)?,
+                    level: r.try_get(8)?,
+                    severity: word(r, 9, Severity::parse, "severity")?,
+                    code_letter: r.try_get(10)?,
+                    sample: r.try_get(11)?,
+                    plan: r.try_get(12)?,
+                    opened_by: r.try_get(13)?,
+                    opened_at: stamp(r, 14)?,
+                    event_seq: r.try_get(15)?,
+                })
+            },
+        )
+    }
+}
+
+impl PostgresStore {
+    /// The newest session with this token, with its end if it has one:
+    /// one question to the server, as every request of a server asks it.
+    fn session_read(
+        &mut self,
+        token_hash: &str,
+    ) -> Result<Option<(SessionRow, Option<SessionEndRow>)>> {
+        Ok(self
+            .load_with(
+                "SELECT s.id, s.person, s.token_hash, s.started_at, s.expires_at, s.event_seq, s.kind,
+                        e.id, e.session_id, e.ended_at, e.reason, e.event_seq
+                 FROM sessions s LEFT JOIN session_ends e ON e.session_id = s.id
+                 WHERE s.token_hash = $1::text
+                 ORDER BY s.id, e.id NULLS FIRST",
+                &[&token_hash],
+                |r| {
+                    let end = match r.try_get::<_, Option<i64>>(7)? {
+                        None => None,
+                        Some(id) => Some(SessionEndRow {
+                            id,
+                            session_id: r.try_get(8)?,
+                            ended_at: stamp(r, 9)?,
+                            reason: r.try_get(10)?,
+                            event_seq: r.try_get(11)?,
+                        }),
+                    };
+                    Ok((session_row(r)?, end))
+                },
+            )?
+            .pop())
+    }
+}
+
 impl Store for PostgresStore {
     fn append_sealed(
         &mut self,
@@ -1462,37 +1784,24 @@ impl Store for PostgresStore {
     }
 
     fn last_roster(&mut self) -> Result<Option<RosterRow>> {
-        Ok(self
-            .load(
-                "SELECT id, people, recorded_at, event_seq FROM rosters ORDER BY id DESC LIMIT 1",
-                roster_row,
-            )?
-            .pop())
+        self.fact(
+            |f| f.last_roster.clone(),
+            |s| {
+                Ok(s.load(
+                    "SELECT id, people, recorded_at, event_seq FROM rosters ORDER BY id DESC LIMIT 1",
+                    roster_row,
+                )?
+                .pop())
+            },
+            |f, r| f.last_roster = Some(r),
+        )
     }
 
     fn lots(&mut self) -> Result<Vec<LotRow>> {
-        self.load(
-            "SELECT id, checklist_id, revision_id, revision_number, lot, supplier, lot_size, standard, level, severity, code_letter, sample, plan, opened_by, opened_at, event_seq FROM lots ORDER BY id",
-            |r| {
-                Ok(LotRow {
-                    id: r.try_get(0)?,
-                    checklist_id: r.try_get(1)?,
-                    revision_id: r.try_get(2)?,
-                    revision_number: r.try_get(3)?,
-                    lot: r.try_get(4)?,
-                    supplier: r.try_get(5)?,
-                    lot_size: r.try_get(6)?,
-                    standard: r.try_get(7)?,
-                    level: r.try_get(8)?,
-                    severity: word(r, 9, Severity::parse, "severity")?,
-                    code_letter: r.try_get(10)?,
-                    sample: r.try_get(11)?,
-                    plan: r.try_get(12)?,
-                    opened_by: r.try_get(13)?,
-                    opened_at: stamp(r, 14)?,
-                    event_seq: r.try_get(15)?,
-                })
-            },
+        self.fact(
+            |f| f.lots.clone(),
+            |s| s.lots_read(),
+            |f, r| f.lots = Some(r),
         )
     }
 
@@ -1609,7 +1918,13 @@ impl Store for PostgresStore {
     }
 
     fn records_of(&mut self, doc_id: &str) -> Result<Records> {
-        self.records_where(Some(doc_id))
+        self.fact(
+            |f| f.records.get(doc_id).cloned(),
+            |s| s.records_where(Some(doc_id)),
+            |f, r| {
+                f.records.insert(doc_id.to_string(), r);
+            },
+        )
     }
 
     fn records_outline(&mut self) -> Result<Records> {
@@ -1700,31 +2015,13 @@ impl Store for PostgresStore {
     }
 
     fn session(&mut self, token_hash: &str) -> Result<Option<(SessionRow, Option<SessionEndRow>)>> {
-        // The newest session with this token, with its end if it has one:
-        // one question to the server, as every request of a server asks it.
-        Ok(self
-            .load_with(
-                "SELECT s.id, s.person, s.token_hash, s.started_at, s.expires_at, s.event_seq, s.kind,
-                        e.id, e.session_id, e.ended_at, e.reason, e.event_seq
-                 FROM sessions s LEFT JOIN session_ends e ON e.session_id = s.id
-                 WHERE s.token_hash = $1::text
-                 ORDER BY s.id, e.id NULLS FIRST",
-                &[&token_hash],
-                |r| {
-                    let end = match r.try_get::<_, Option<i64>>(7)? {
-                        None => None,
-                        Some(id) => Some(SessionEndRow {
-                            id,
-                            session_id: r.try_get(8)?,
-                            ended_at: stamp(r, 9)?,
-                            reason: r.try_get(10)?,
-                            event_seq: r.try_get(11)?,
-                        }),
-                    };
-                    Ok((session_row(r)?, end))
-                },
-            )?
-            .pop())
+        self.fact(
+            |f| f.sessions.get(token_hash).cloned(),
+            |s| s.session_read(token_hash),
+            |f, r| {
+                f.sessions.insert(token_hash.to_string(), r);
+            },
+        )
     }
 
     fn sessions(&mut self) -> Result<(Vec<SessionRow>, Vec<SessionEndRow>)> {
@@ -1744,17 +2041,23 @@ impl Store for PostgresStore {
     }
 
     fn can_write(&mut self) -> Result<()> {
-        let stmt = self
-            .prepared("SELECT pg_is_in_recovery(), has_table_privilege('events', 'INSERT')")
-            .map_err(|e| self.explain(e))?;
-        let row = self
-            .client
-            .query_one(&stmt, &[])
-            .map_err(|e| self.explain(e))?;
-        let (standby, may_insert): (bool, bool) = (
-            row.try_get(0).map_err(|e| self.explain(e))?,
-            row.try_get(1).map_err(|e| self.explain(e))?,
-        );
+        let (standby, may_insert): (bool, bool) = match self.seen()? {
+            // Asked with the facts, in the same question.
+            Some(seen) => (seen.standby, seen.may_insert),
+            None => {
+                let stmt = self
+                    .prepared("SELECT pg_is_in_recovery(), has_table_privilege('events', 'INSERT')")
+                    .map_err(|e| self.explain(e))?;
+                let row = self
+                    .client
+                    .query_one(&stmt, &[])
+                    .map_err(|e| self.explain(e))?;
+                (
+                    row.try_get(0).map_err(|e| self.explain(e))?,
+                    row.try_get(1).map_err(|e| self.explain(e))?,
+                )
+            }
+        };
         if standby {
             return Err(anyhow::Error::new(StoreFailure(ErrorKind::Store)).context(format!(
                 "the PostgreSQL server {}:{} holding the records `{}` is a read-only standby, so nothing could be recorded\n\nhelp: point the stations at the primary server",
@@ -2206,9 +2509,7 @@ pub(crate) mod testing {
                     .take(30)
                     .collect::<String>()
             );
-            let mut client = admin
-                .config()
-                .connect(NoTls)
+            let mut client = connect(&admin, &admin.config(), Duration::from_secs(30))
                 .expect("the test PostgreSQL server answers");
             client
                 .batch_execute(&format!("CREATE DATABASE \"{name}\""))
@@ -2232,13 +2533,13 @@ pub(crate) mod testing {
 
         /// A plain client on the test database, to tamper as an attacker would.
         pub fn client(&self) -> Client {
-            self.url.config().connect(NoTls).unwrap()
+            connect(&self.url, &self.url.config(), Duration::from_secs(30)).unwrap()
         }
     }
 
     impl Drop for TestDb {
         fn drop(&mut self) {
-            if let Ok(mut c) = self.admin.config().connect(NoTls) {
+            if let Ok(mut c) = connect(&self.admin, &self.admin.config(), Duration::from_secs(30)) {
                 let _ = c.batch_execute(&format!(
                     "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
                     self.url.dbname

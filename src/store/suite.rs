@@ -12,7 +12,7 @@ use super::*;
 /// lives as long as this does.
 enum Backend {
     Sqlite(tempfile::TempDir),
-    Postgres(TestDb),
+    Postgres(Box<TestDb>),
 }
 
 impl Backend {
@@ -44,7 +44,7 @@ impl Backend {
 fn backends(test: &str) -> Vec<Backend> {
     let mut all = vec![Backend::Sqlite(tempfile::tempdir().unwrap())];
     if let Some(db) = TestDb::new(test) {
-        all.push(Backend::Postgres(db));
+        all.push(Backend::Postgres(Box::new(db)));
     }
     all
 }

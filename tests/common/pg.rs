@@ -190,6 +190,41 @@ impl PgServer {
         );
     }
 
+    /// A server of its own that speaks TLS only (`ssl = on`, and
+    /// `pg_hba.conf` lets no connection in the clear in), with the PEM
+    /// certificate chain `cert` and key `key`.
+    pub fn start_tls(test: &str, cert: &str, key: &str) -> Option<PgServer> {
+        let server = PgServer::start(test)?;
+        server.down();
+        let data = server.dir.path().join("data");
+        for (name, text) in [("server.crt", cert), ("server.key", key)] {
+            let file = data.join(name);
+            std::fs::write(&file, text).unwrap();
+            let mut perms = std::fs::metadata(&file).unwrap().permissions();
+            std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o600);
+            std::fs::set_permissions(&file, perms).unwrap();
+            if server.as_postgres {
+                let ok = Command::new("chown")
+                    .arg("postgres")
+                    .arg(&file)
+                    .status()
+                    .unwrap();
+                assert!(ok.success());
+            }
+        }
+        let conf = data.join("postgresql.conf");
+        let mut text = std::fs::read_to_string(&conf).unwrap();
+        text.push_str("\nssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n");
+        std::fs::write(&conf, text).unwrap();
+        std::fs::write(
+            data.join("pg_hba.conf"),
+            "hostssl all all 127.0.0.1/32 trust\nhostnossl all all 0.0.0.0/0 reject\nlocal all all trust\n",
+        )
+        .unwrap();
+        server.up();
+        Some(server)
+    }
+
     /// The administrator's URL (user `postgres`, trusted on loopback).
     pub fn url(&self, db: &str) -> String {
         format!("postgres://postgres@127.0.0.1:{}/{db}", self.port)

@@ -157,10 +157,46 @@ impl Bearer {
     }
 }
 
+impl Bearer {
+    /// Checks the token `presented`, in an operation of its own.
+    async fn checked(state: &State, presented: Presented) -> Result<Bearer, Refusal> {
+        let Presented { token, origin } = presented;
+        let held = token.clone();
+        match state
+            .run_from(origin, Proof::Nothing, move |ctx| {
+                tokens::bearer(ctx, &held)
+            })
+            .await?
+        {
+            Some(holder) => Ok(Bearer { holder, token }),
+            None => Err(Refusal::BadToken),
+        }
+    }
+}
+
 impl FromRequestParts<State> for Bearer {
     type Rejection = Refusal;
 
     async fn from_request_parts(parts: &mut Parts, state: &State) -> Result<Self, Refusal> {
+        let presented = Presented::from_request_parts(parts, state).await?;
+        Bearer::checked(state, presented).await
+    }
+}
+
+/// The token a request presents, not checked yet: a handler that runs one
+/// operation checks it in that operation's run, with one visit to the
+/// records fewer (`tokens::bearer` first, as [`Bearer`] does).
+#[derive(Debug, Clone)]
+pub struct Presented {
+    token: String,
+    /// The address the request came from.
+    origin: Option<String>,
+}
+
+impl FromRequestParts<State> for Presented {
+    type Rejection = Refusal;
+
+    async fn from_request_parts(parts: &mut Parts, _: &State) -> Result<Self, Refusal> {
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
             return Err(Refusal::NoToken);
         };
@@ -172,17 +208,10 @@ impl FromRequestParts<State> for Bearer {
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map(|(_, t)| t.trim().to_string())
             .ok_or(Refusal::NoToken)?;
-        let held = token.clone();
-        let origin = crate::http::browser::origin_of(parts);
-        match state
-            .run_from(origin, Proof::Nothing, move |ctx| {
-                tokens::bearer(ctx, &held)
-            })
-            .await?
-        {
-            Some(holder) => Ok(Bearer { holder, token }),
-            None => Err(Refusal::BadToken),
-        }
+        Ok(Presented {
+            token,
+            origin: crate::http::browser::origin_of(parts),
+        })
     }
 }
 
@@ -365,13 +394,20 @@ impl PostedEntry {
 /// records nothing; a new one answers 201.
 pub async fn record(
     Shared(state): Shared<State>,
-    who: Bearer,
+    presented: Presented,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Refusal> {
+    // The token is checked in the run that records; a request refused
+    // before that has its token checked first, as every route does.
+    let refused = |state: State, presented: Presented, refusal: Refusal| async move {
+        Bearer::checked(&state, presented).await?;
+        Err::<Response, Refusal>(refusal)
+    };
     let body = match body {
         Ok(body) => body,
         Err(e) => {
+            Bearer::checked(&state, presented).await?;
             let status = e.status();
             let error = json!({
                 "error": format!("the body could not be read ({}); nothing was recorded", e.body_text()),
@@ -380,33 +416,49 @@ pub async fn record(
             return Ok(answer(status, &error));
         }
     };
-    let posted: Posted = serde_json::from_slice(&body).map_err(|e| {
-        Error::invalid(format!("the body is not an inspection: {e}; nothing was recorded"))
-            .with_hint(format!(
-                "send JSON with checklist, lot, entries ([{{\"item\", \"value\", \"note\"}}]) and optionally serial, station, revision; see {BASE}/openapi.json"
-            ))
-    })?;
+    let posted: Posted = match serde_json::from_slice(&body) {
+        Ok(posted) => posted,
+        Err(e) => {
+            let e = Error::invalid(format!("the body is not an inspection: {e}; nothing was recorded"))
+                .with_hint(format!(
+                    "send JSON with checklist, lot, entries ([{{\"item\", \"value\", \"note\"}}]) and optionally serial, station, revision; see {BASE}/openapi.json"
+                ));
+            return refused(state, presented, e.into()).await;
+        }
+    };
     let key = match headers.get("idempotency-key") {
         None => None,
-        Some(v) => Some(
-            v.to_str()
-                .map_err(|_| {
-                    Error::invalid("the Idempotency-Key header is not text; nothing was recorded")
-                })?
-                .to_string(),
-        ),
+        Some(v) => match v.to_str() {
+            Ok(v) => Some(v.to_string()),
+            Err(_) => {
+                let e =
+                    Error::invalid("the Idempotency-Key header is not text; nothing was recorded");
+                return refused(state, presented, e.into()).await;
+            }
+        },
     };
-    let entries = posted
+    let entries = match posted
         .entries
         .into_iter()
         .map(PostedEntry::entry)
-        .collect::<Result<Vec<_>, _>>()?;
-    let person = who.holder.person.clone();
+        .collect::<Result<Vec<_>, _>>()
+    {
+        Ok(entries) => entries,
+        Err(e) => return refused(state, presented, e.into()).await,
+    };
     let station = posted
         .station
         .unwrap_or_else(|| state.station().to_string());
+    let Presented { token, origin } = presented;
+    let proof = Proof::Session(token.clone());
     let done = state
-        .run(who.proof(), move |ctx| {
+        .run_from(origin, proof, move |ctx| {
+            let Some(holder) = tokens::bearer(ctx, &token)? else {
+                return Ok(None);
+            };
+            // The rest is the operation's own, as after a checked token.
+            ctx.origin = None;
+            let person = holder.person;
             let key = floor::client_key(&person, key.as_deref())?;
             floor::submit(
                 ctx,
@@ -427,8 +479,12 @@ pub async fn record(
                     language: None,
                 },
             )
+            .map(Some)
         })
         .await?;
+    let Some(done) = done else {
+        return Err(Refusal::BadToken);
+    };
     let status = if done.replayed {
         StatusCode::OK
     } else {
