@@ -214,12 +214,37 @@ fn each_language_of_the_sample_manual_finds_its_own_pages() {
     let profile = tempfile::tempdir().unwrap();
     block_on(async {
         let c = browser_support::connect(port, profile.path(), (1280, 1000), None, &[]).await;
-        for (code, query, title) in [
-            ("he", "בדיקה סופית", "בדיקה סופית"),
-            ("nb", "sluttkontroll", "Sluttkontroll"),
+        for (code, query, title, said, placeholder) in [
+            (
+                "he",
+                "בדיקה סופית",
+                "בדיקה סופית",
+                "תוצאות עבור",
+                "חיפוש במדריך ...",
+            ),
+            (
+                "nb",
+                "sluttkontroll",
+                "Sluttkontroll",
+                "treff for «",
+                "Søk i håndboken ...",
+            ),
         ] {
             open(&c, &file_url(&book.join(code).join("index.html"))).await;
             let (links, text) = search(&c, query).await;
+            // The search box and the line above the results speak the
+            // edition's language.
+            let header = eval(
+                &c,
+                "return [document.getElementById('mdbook-searchresults-header').innerText,
+                         document.getElementById('mdbook-searchbar').placeholder];",
+            )
+            .await;
+            assert!(
+                header[0].as_str().unwrap_or_default().contains(said),
+                "{code}: {header}"
+            );
+            assert_eq!(header[1], placeholder, "{code}");
             let edition = file_url(&book.join(code));
             for (href, _) in &links {
                 assert!(

@@ -53,6 +53,46 @@
   }
   elasticlunr.tokenizer = tokenize;
 
+  // mdBook's search page speaks English: in an edition in another
+  // language, its search box and the line above the results speak the
+  // page's language (the line is put back in it each time mdBook writes it).
+  var spoken = {
+    nb: {
+      placeholder: "Søk i håndboken ...",
+      one: "1 treff for «{q}»:",
+      many: "{n} treff for «{q}»:",
+      none: "Ingen treff for «{q}»."
+    },
+    he: {
+      placeholder: "חיפוש במדריך ...",
+      one: "תוצאה אחת עבור '{q}':",
+      many: "{n} תוצאות עבור '{q}':",
+      none: "אין תוצאות עבור '{q}'."
+    }
+  };
+  var code = (document.documentElement.lang || "").toLowerCase().split("-")[0];
+  var words = spoken[code === "nn" || code === "no" ? "nb" : code];
+  var bar = document.getElementById("mdbook-searchbar");
+  var header = document.getElementById("mdbook-searchresults-header");
+  if (words && bar && header) {
+    bar.placeholder = words.placeholder;
+    new MutationObserver(function () {
+      var text = header.innerText;
+      var some = /^(\d+) search results? for '([\s\S]*)':$/.exec(text);
+      var none = /^No search results for '([\s\S]*)'\.$/.exec(text);
+      var said = null;
+      if (some) {
+        said = (some[1] === "1" ? words.one : words.many)
+          .replace("{n}", some[1]).replace("{q}", some[2]);
+      } else if (none) {
+        said = words.none.replace("{q}", none[1]);
+      }
+      if (said !== null) {
+        header.innerText = said;
+      }
+    }).observe(header, { childList: true, characterData: true, subtree: true });
+  }
+
   var load = elasticlunr.Index.load;
   elasticlunr.Index.load = function (data) {
     if (!data || !data.sopbook_parts) {
