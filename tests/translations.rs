@@ -407,6 +407,31 @@ fn each_language_is_a_book_with_a_switcher_its_direction_and_notes() {
     assert!(he.contains("<dt>גרסה</dt>\n<dd>2</dd>"), "{he}");
     // The source language's pages carry no note.
     assert!(!en.contains("sopbook-translation\">"), "{en}");
+    // An edition's own pages and the sidebar speak its language; the
+    // source language's are as they were.
+    let home = |path: &str| ws.read(path);
+    let (en_home, nb_home, he_home) = (
+        home("book/index.html"),
+        home("book/nb/index.html"),
+        home("book/he/index.html"),
+    );
+    assert!(en_home.contains("How to use this manual"), "{en_home}");
+    assert!(nb_home.contains("Slik bruker du håndboken"), "{nb_home}");
+    assert!(he_home.contains("איך להשתמש במדריך"), "{he_home}");
+    let toc = |dir: &str| {
+        let book = ws.path().join(dir);
+        let name = std::fs::read_dir(&book)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .find(|n| n.starts_with("toc-") && n.ends_with(".js"))
+            .unwrap();
+        std::fs::read_to_string(book.join(name)).unwrap()
+    };
+    assert!(toc("book/nb").contains("Lesestier"));
+    assert!(toc("book/he").contains("מסלולי קריאה"));
+    assert!(toc("book").contains("Reading paths"));
+    let nb_form = ws.read("book/nb/checklists/final-inspection.html");
+    assert!(nb_form.contains(">Skriv ut skjemaet</button>"), "{nb_form}");
 }
 
 #[test]

@@ -669,7 +669,19 @@ fn home_page(ctx: &Ctx<'_>) -> Result<String> {
     data.insert("sections".into(), json!(sections));
     data.insert("checklist_count".into(), json!(ws.checklists.len()));
     data.insert("one_checklist".into(), json!(ws.checklists.len() == 1));
-    ctx.render("home", &Value::Object(data))
+    // An edition's home page in its language, where sopbook has one.
+    let translated =
+        ws.language
+            .as_deref()
+            .map(|code| match code.split('-').next().unwrap_or(code) {
+                "nn" | "no" => "home.nb".to_string(),
+                short => format!("home.{short}"),
+            });
+    let template = translated
+        .as_deref()
+        .filter(|name| ctx.hb.has_template(name))
+        .unwrap_or("home");
+    ctx.render(template, &Value::Object(data))
 }
 
 fn sop_page(ctx: &Ctx<'_>, sop: &Sop, url: &str) -> Result<String> {

@@ -14,6 +14,9 @@ use crate::workspace::{RENAMED_TEMPLATES, TEMPLATES_DIR};
 /// (name, built-in text). The name is also the override's file name.
 pub const PAGE_TEMPLATES: &[(&str, &str)] = &[
     ("home.md.hbs", include_str!("templates/home.md.hbs")),
+    // The home page of a Norwegian or Hebrew edition.
+    ("home.nb.md.hbs", include_str!("templates/home.nb.md.hbs")),
+    ("home.he.md.hbs", include_str!("templates/home.he.md.hbs")),
     ("notice.md.hbs", include_str!("templates/notice.md.hbs")),
     ("sop.md.hbs", include_str!("templates/sop.md.hbs")),
     (
@@ -129,6 +132,8 @@ pub fn engine(root: &Path) -> Result<Handlebars<'static>> {
     hb.register_escape_fn(md_text);
     hb.register_helper("md_block", Box::new(md_block_helper));
     hb.register_helper("css_string", Box::new(css_string_helper));
+    // The workspace's own home page, if it has one (`home` comes first).
+    let mut own_home: Option<String> = None;
     for (file, builtin) in PAGE_TEMPLATES {
         let name = file.trim_end_matches(".md.hbs");
         let old_name = RENAMED_TEMPLATES
@@ -136,7 +141,17 @@ pub fn engine(root: &Path) -> Result<Handlebars<'static>> {
             .find(|(_, new)| new == file)
             .map(|(old, _)| *old);
         let names: Vec<&str> = std::iter::once(*file).chain(old_name).collect();
-        let chosen = choose(Some(root), TEMPLATES_DIR, &names, builtin)?;
+        let mut chosen = choose(Some(root), TEMPLATES_DIR, &names, builtin)?;
+        if name == "home" {
+            own_home = chosen.file.as_ref().map(|_| chosen.text.clone());
+        } else if name.starts_with("home.")
+            && chosen.file.is_none()
+            && let Some(text) = &own_home
+        {
+            // A workspace with a home page of its own keeps it in every
+            // edition, unless it has one for that language too.
+            chosen.text = text.clone();
+        }
         let origin = chosen.origin(file);
         let text = chosen.text;
         if PARTIALS.contains(&name) {

@@ -117,6 +117,9 @@ pub struct Labels {
     pub obsolete_documents: &'static str,
     pub quality_dashboard: &'static str,
     pub training_status: &'static str,
+    /// A checklist's print button, and what it does.
+    pub print_form: &'static str,
+    pub print_form_title: &'static str,
 }
 
 const ENGLISH_LABELS: Labels = Labels {
@@ -147,6 +150,8 @@ const ENGLISH_LABELS: Labels = Labels {
     obsolete_documents: "Obsolete documents",
     quality_dashboard: "Quality dashboard",
     training_status: "Training status",
+    print_form: "Print this form",
+    print_form_title: "Prints this form alone, with its id, revision and page numbers on every page",
 };
 
 const NORWEGIAN_LABELS: Labels = Labels {
@@ -177,6 +182,8 @@ const NORWEGIAN_LABELS: Labels = Labels {
     obsolete_documents: "Utgåtte dokumenter",
     quality_dashboard: "Kvalitetsoversikt",
     training_status: "Opplæringsstatus",
+    print_form: "Skriv ut skjemaet",
+    print_form_title: "Skriver ut bare dette skjemaet, med id, revisjon og sidetall på hver side",
 };
 
 const HEBREW_LABELS: Labels = Labels {
@@ -207,6 +214,8 @@ const HEBREW_LABELS: Labels = Labels {
     obsolete_documents: "מסמכים שבוטלו",
     quality_dashboard: "לוח בקרת איכות",
     training_status: "מצב הדרכה",
+    print_form: "הדפסת הטופס",
+    print_form_title: "מדפיס את הטופס הזה בלבד, עם המזהה, הגרסה ומספרי העמודים בכל עמוד",
 };
 
 /// The control block's labels in the language `code` (English without one).
