@@ -1122,26 +1122,71 @@ impl PostgresStore {
             insert_ncs(&mut tx, chunk, &inserts[3])?;
         }
         if !chain.is_empty() {
-            tx.execute(
-                &events,
-                &[
-                    &chain.iter().map(|e| e.seq).collect::<Vec<_>>(),
-                    &chain.iter().map(|e| timestamp(e.at)).collect::<Vec<_>>(),
-                    &chain.iter().map(|e| e.actor.as_str()).collect::<Vec<_>>(),
-                    &chain.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
-                    &chain.iter().map(|e| e.record.as_str()).collect::<Vec<_>>(),
-                    &chain.iter().map(|e| e.detail.as_str()).collect::<Vec<_>>(),
-                    &chain
-                        .iter()
-                        .map(|e| e.prev_hash.as_str())
-                        .collect::<Vec<_>>(),
-                    &chain.iter().map(|e| e.hash.as_str()).collect::<Vec<_>>(),
-                ],
-            )?;
+            tx.execute(&events, &params(&event_columns(&chain)))?;
         }
         tx.commit()?;
         Ok(answers)
     }
+}
+
+/// One array per column, as an `unnest` insert takes them.
+type Columns<'a> = Vec<Box<dyn ToSql + Sync + 'a>>;
+
+fn column<'a, T: ToSql + Sync + 'a>(values: Vec<T>) -> Box<dyn ToSql + Sync + 'a> {
+    Box::new(values)
+}
+
+/// The statement's parameters: the columns in order.
+fn params<'b>(columns: &'b Columns<'_>) -> Vec<&'b (dyn ToSql + Sync)> {
+    columns
+        .iter()
+        .map(|c| c.as_ref() as &(dyn ToSql + Sync))
+        .collect()
+}
+
+/// The columns of [`INSPECTIONS_SQL`] (and the first of [`GROUP_SQL`]).
+fn inspection_columns<'a>(rows: &[&'a InspectionRow]) -> Columns<'a> {
+    vec![
+        column(rows.iter().map(|r| r.id).collect()),
+        column(rows.iter().map(|r| r.checklist_id.as_str()).collect()),
+        column(rows.iter().map(|r| r.revision_id).collect()),
+        column(rows.iter().map(|r| r.revision_number).collect()),
+        column(rows.iter().map(|r| r.lot.as_str()).collect()),
+        column(rows.iter().map(|r| r.serial.as_str()).collect()),
+        column(rows.iter().map(|r| r.inspector.as_str()).collect()),
+        column(rows.iter().map(|r| r.station.as_str()).collect()),
+        column(rows.iter().map(|r| timestamp(r.recorded_at)).collect()),
+        column(rows.iter().map(|r| r.verdict.as_str()).collect()),
+        column(rows.iter().map(|r| r.reinspects).collect()),
+        column(rows.iter().map(|r| r.event_seq).collect()),
+    ]
+}
+
+/// The columns of [`RESULTS_SQL`].
+fn result_columns<'a>(results: &[&'a ItemResultRow]) -> Columns<'a> {
+    vec![
+        column(results.iter().map(|r| r.inspection_id).collect()),
+        column(results.iter().map(|r| r.position).collect()),
+        column(results.iter().map(|r| r.item_id.as_str()).collect()),
+        column(results.iter().map(|r| r.value.as_str()).collect()),
+        column(results.iter().map(|r| r.number).collect()),
+        column(results.iter().map(|r| r.outcome.as_str()).collect()),
+        column(results.iter().map(|r| r.note.as_str()).collect()),
+    ]
+}
+
+/// The columns of [`EVENTS_SQL`].
+fn event_columns(chain: &[EventRow]) -> Columns<'_> {
+    vec![
+        column(chain.iter().map(|e| e.seq).collect()),
+        column(chain.iter().map(|e| timestamp(e.at)).collect()),
+        column(chain.iter().map(|e| e.actor.as_str()).collect()),
+        column(chain.iter().map(|e| e.action.as_str()).collect()),
+        column(chain.iter().map(|e| e.record.as_str()).collect()),
+        column(chain.iter().map(|e| e.detail.as_str()).collect()),
+        column(chain.iter().map(|e| e.prev_hash.as_str()).collect()),
+        column(chain.iter().map(|e| e.hash.as_str()).collect()),
+    ]
 }
 
 /// A group's inspections (without photos), their results and its events,
@@ -1154,56 +1199,10 @@ fn insert_group(
 ) -> std::result::Result<(), postgres::Error> {
     let rows: Vec<&InspectionRow> = chunk.iter().map(|n| &n.row).collect();
     let results: Vec<&ItemResultRow> = chunk.iter().flat_map(|n| &n.results).collect();
-    tx.execute(
-        group,
-        &[
-            &rows.iter().map(|r| r.id).collect::<Vec<_>>(),
-            &rows
-                .iter()
-                .map(|r| r.checklist_id.as_str())
-                .collect::<Vec<_>>(),
-            &rows.iter().map(|r| r.revision_id).collect::<Vec<_>>(),
-            &rows.iter().map(|r| r.revision_number).collect::<Vec<_>>(),
-            &rows.iter().map(|r| r.lot.as_str()).collect::<Vec<_>>(),
-            &rows.iter().map(|r| r.serial.as_str()).collect::<Vec<_>>(),
-            &rows
-                .iter()
-                .map(|r| r.inspector.as_str())
-                .collect::<Vec<_>>(),
-            &rows.iter().map(|r| r.station.as_str()).collect::<Vec<_>>(),
-            &rows
-                .iter()
-                .map(|r| timestamp(r.recorded_at))
-                .collect::<Vec<_>>(),
-            &rows.iter().map(|r| r.verdict.as_str()).collect::<Vec<_>>(),
-            &rows.iter().map(|r| r.reinspects).collect::<Vec<_>>(),
-            &rows.iter().map(|r| r.event_seq).collect::<Vec<_>>(),
-            &results.iter().map(|r| r.inspection_id).collect::<Vec<_>>(),
-            &results.iter().map(|r| r.position).collect::<Vec<_>>(),
-            &results
-                .iter()
-                .map(|r| r.item_id.as_str())
-                .collect::<Vec<_>>(),
-            &results.iter().map(|r| r.value.as_str()).collect::<Vec<_>>(),
-            &results.iter().map(|r| r.number).collect::<Vec<_>>(),
-            &results
-                .iter()
-                .map(|r| r.outcome.as_str())
-                .collect::<Vec<_>>(),
-            &results.iter().map(|r| r.note.as_str()).collect::<Vec<_>>(),
-            &chain.iter().map(|e| e.seq).collect::<Vec<_>>(),
-            &chain.iter().map(|e| timestamp(e.at)).collect::<Vec<_>>(),
-            &chain.iter().map(|e| e.actor.as_str()).collect::<Vec<_>>(),
-            &chain.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
-            &chain.iter().map(|e| e.record.as_str()).collect::<Vec<_>>(),
-            &chain.iter().map(|e| e.detail.as_str()).collect::<Vec<_>>(),
-            &chain
-                .iter()
-                .map(|e| e.prev_hash.as_str())
-                .collect::<Vec<_>>(),
-            &chain.iter().map(|e| e.hash.as_str()).collect::<Vec<_>>(),
-        ],
-    )?;
+    let mut columns = inspection_columns(&rows);
+    columns.extend(result_columns(&results));
+    columns.extend(event_columns(chain));
+    tx.execute(group, &params(&columns))?;
     Ok(())
 }
 
@@ -1537,52 +1536,10 @@ fn insert_inspections<S: postgres::ToStatement + ?Sized>(
     [inspections_sql, results_sql, photos_sql]: [&S; 3],
 ) -> std::result::Result<(), postgres::Error> {
     let rows: Vec<&InspectionRow> = chunk.iter().map(|n| &n.row).collect();
-    tx.execute(
-        inspections_sql,
-        &[
-            &rows.iter().map(|r| r.id).collect::<Vec<_>>(),
-            &rows
-                .iter()
-                .map(|r| r.checklist_id.as_str())
-                .collect::<Vec<_>>(),
-            &rows.iter().map(|r| r.revision_id).collect::<Vec<_>>(),
-            &rows.iter().map(|r| r.revision_number).collect::<Vec<_>>(),
-            &rows.iter().map(|r| r.lot.as_str()).collect::<Vec<_>>(),
-            &rows.iter().map(|r| r.serial.as_str()).collect::<Vec<_>>(),
-            &rows
-                .iter()
-                .map(|r| r.inspector.as_str())
-                .collect::<Vec<_>>(),
-            &rows.iter().map(|r| r.station.as_str()).collect::<Vec<_>>(),
-            &rows
-                .iter()
-                .map(|r| timestamp(r.recorded_at))
-                .collect::<Vec<_>>(),
-            &rows.iter().map(|r| r.verdict.as_str()).collect::<Vec<_>>(),
-            &rows.iter().map(|r| r.reinspects).collect::<Vec<_>>(),
-            &rows.iter().map(|r| r.event_seq).collect::<Vec<_>>(),
-        ],
-    )?;
+    tx.execute(inspections_sql, &params(&inspection_columns(&rows)))?;
     let results: Vec<&ItemResultRow> = chunk.iter().flat_map(|n| &n.results).collect();
     if !results.is_empty() {
-        tx.execute(
-            results_sql,
-            &[
-                &results.iter().map(|r| r.inspection_id).collect::<Vec<_>>(),
-                &results.iter().map(|r| r.position).collect::<Vec<_>>(),
-                &results
-                    .iter()
-                    .map(|r| r.item_id.as_str())
-                    .collect::<Vec<_>>(),
-                &results.iter().map(|r| r.value.as_str()).collect::<Vec<_>>(),
-                &results.iter().map(|r| r.number).collect::<Vec<_>>(),
-                &results
-                    .iter()
-                    .map(|r| r.outcome.as_str())
-                    .collect::<Vec<_>>(),
-                &results.iter().map(|r| r.note.as_str()).collect::<Vec<_>>(),
-            ],
-        )?;
+        tx.execute(results_sql, &params(&result_columns(&results)))?;
     }
     let photos: Vec<&AttachmentRow> = chunk.iter().flat_map(|n| &n.attachments).collect();
     if !photos.is_empty() {
