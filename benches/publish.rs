@@ -3,6 +3,9 @@
 //! same books (the baseline).
 //!
 //!     cargo bench --bench publish -- [SOPS] [CHECKLISTS] [--quick] [--one-language]
+//!     cargo bench --bench publish -- [SOPS] [CHECKLISTS] --make DIR [--languages]
+//!
+//! (`--make` only writes the workspace into DIR, to profile by hand.)
 //!
 //! (default 2000 500). The workspaces and manuals are made in temporary
 //! folders: with `TMPDIR=/dev/shm`, in memory, so that a slow or busy disk
@@ -482,6 +485,19 @@ fn main() {
     let sops = args.first().copied().unwrap_or(2000);
     let checklists = args.get(1).copied().unwrap_or(500);
     let quick = std::env::args().any(|a| a == "--quick");
+    // `--make DIR`: only write the workspace into DIR (to profile a publish by hand).
+    let argv: Vec<String> = std::env::args().collect();
+    if let Some(i) = argv.iter().position(|a| a == "--make") {
+        let root = Path::new(argv.get(i + 1).expect("--make takes a folder"));
+        fs::create_dir_all(root).unwrap();
+        generate(
+            root,
+            sops,
+            checklists,
+            argv.iter().any(|a| a == "--languages"),
+        );
+        return;
+    }
     let runs = 3;
     println!(
         "{sops} SOPs, {checklists} checklists; {} threads; best of {runs} runs",

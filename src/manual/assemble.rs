@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use crate::manual::build::Named;
 use crate::manual::pages::BookPlan;
 use crate::manual::search;
 
@@ -25,7 +26,7 @@ const ROOT_FILES: [&str; 4] = ["index.html", "print.html", "404.html", "toc.html
 /// manual: not its sidebar stubs, not the files at its root unless it is
 /// its edition's home, and mdBook's index of the book made into the
 /// book's part of its edition's index ([`search::keep_part`]).
-pub fn trim(book: &BookPlan, dest: &Path) -> Result<()> {
+pub fn trim(book: &BookPlan, dest: &Path, named: &[Named]) -> Result<()> {
     let mut gone: Vec<PathBuf> = book
         .stubs
         .iter()
@@ -43,7 +44,7 @@ pub fn trim(book: &BookPlan, dest: &Path) -> Result<()> {
             _ => {}
         }
     }
-    search::keep_part(book, dest)
+    search::keep_part(book, dest, named)
 }
 
 /// Moves every book in `html_root/<i>` (each [`trim`]med, or carried over
@@ -162,7 +163,7 @@ mod tests {
             ],
         );
         for (i, b) in books.iter().enumerate() {
-            trim(b, &html.join(i.to_string())).unwrap();
+            trim(b, &html.join(i.to_string()), &[]).unwrap();
         }
         assemble(&books, &html, &out).unwrap();
         let read = |p: &str| fs::read_to_string(out.join(p)).unwrap_or_default();

@@ -1,6 +1,6 @@
 //! Text from the workspace and the records (titles, names, summaries,
-//! reasons, prompts) made safe for the mdBook source, and the search index
-//! mdBook builds from it made safe for its search page.
+//! reasons, prompts) made safe for the mdBook source and for the search
+//! page.
 //!
 //! Everything sopbook writes into a page goes through [`md_text`]: the
 //! templates' `{{value}}` uses it (it is the handlebars escape function),
@@ -11,14 +11,10 @@
 //! destination, and the text or an attribute of an HTML block (where
 //! Markdown's backslash escapes would show as backslashes).
 //!
-//! mdBook decodes those references again when it reads chapter names and
-//! headings for its search index, and its search page inserts each result's
-//! breadcrumbs (chapter names and headings) as HTML. No escaping in the
-//! source survives that, so [`escape_search_index`] HTML-escapes the
-//! breadcrumbs in the built index.
-
-use anyhow::{Context, Result, bail};
-use serde_json::Value;
+//! A built page's text is those references decoded again, and mdBook's
+//! search page inserts each result's breadcrumbs (chapter names and
+//! headings) as HTML, so the search index keeps its breadcrumbs escaped
+//! with [`html_text`] (`search::part_js`).
 
 /// `s` as Markdown inline text that reads exactly as `s`: no emphasis,
 /// code, link, image, HTML, entity, table cell break, heading attribute or
@@ -104,52 +100,6 @@ fn one_line(s: &str) -> String {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// How mdBook writes `searchindex.js`: the index as JSON in a JavaScript
-/// string in which `\` and `'` are backslash-escaped.
-const INDEX_PREFIX: &str = "window.search = Object.assign(window.search, JSON.parse('";
-const INDEX_SUFFIX: &str = "'));";
-
-/// A built `searchindex.js` with the breadcrumbs of every result
-/// HTML-escaped, since mdBook's search page inserts them as HTML. Fails on
-/// an index of a form it does not know rather than pass it through.
-pub fn escape_search_index(js: &str) -> Result<String> {
-    let literal = js
-        .trim_end()
-        .strip_prefix(INDEX_PREFIX)
-        .and_then(|s| s.strip_suffix(INDEX_SUFFIX))
-        .context("the search index is not in the form of mdBook 0.5")?;
-    let mut json = String::with_capacity(literal.len());
-    let mut chars = literal.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some(next) => json.push(next),
-                None => bail!("the search index ends inside an escape"),
-            }
-        } else {
-            json.push(c);
-        }
-    }
-    let mut index: Value =
-        serde_json::from_str(&json).context("the search index is not valid JSON")?;
-    let docs = index
-        .pointer_mut("/index/documentStore/docs")
-        .and_then(Value::as_object_mut)
-        .context("the search index has no documents where mdBook 0.5 puts them")?;
-    for doc in docs.values_mut() {
-        if let Some(crumbs) = doc.get_mut("breadcrumbs")
-            && let Some(text) = crumbs.as_str()
-        {
-            *crumbs = Value::String(html_text(text));
-        }
-    }
-    let json = serde_json::to_string(&index)?;
-    Ok(format!(
-        "{INDEX_PREFIX}{}{INDEX_SUFFIX}",
-        json.replace('\\', "\\\\").replace('\'', "\\'")
-    ))
 }
 
 #[cfg(test)]
@@ -323,24 +273,5 @@ mod tests {
             html_text("QC-001 <img src=x onerror='a'> » \"R&D\""),
             "QC-001 &lt;img src=x onerror=&#39;a&#39;&gt; » &quot;R&amp;D&quot;"
         );
-    }
-
-    #[test]
-    fn search_index_breadcrumbs_are_escaped() {
-        let json = r#"{"doc_urls":["a.html#x"],"index":{"documentStore":{"docs":{"0":{"body":"b <i>","breadcrumbs":"QC-001 <img src=x onerror=\"document.title='pwned'\"> » Steps","id":"0","title":"Steps"}}}}}"#;
-        let js = format!(
-            "{INDEX_PREFIX}{}{INDEX_SUFFIX}",
-            json.replace('\\', "\\\\").replace('\'', "\\'")
-        );
-        let out = escape_search_index(&js).unwrap();
-        assert!(out.starts_with(INDEX_PREFIX) && out.ends_with(INDEX_SUFFIX));
-        assert!(!out.contains("<img"), "{out}");
-        assert!(
-            out.contains(r#"QC-001 &lt;img src=x onerror=&quot;document.title=&#39;pwned&#39;&quot;&gt; » Steps"#),
-            "{out}"
-        );
-        // The body is left alone: the search page escapes it itself.
-        assert!(out.contains("b <i>"), "{out}");
-        assert!(escape_search_index("var x = 1;").is_err());
     }
 }

@@ -4,10 +4,12 @@
 //! in, so a failed build never leaves a half-written manual.
 
 pub mod assemble;
+pub mod build;
 pub mod content;
 pub mod escape;
 pub mod incremental;
 pub mod lunr;
+pub mod page_text;
 pub mod pages;
 pub mod search;
 pub mod templates;
@@ -15,12 +17,9 @@ pub mod words;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
-use mdbook_driver::MDBook;
-use mdbook_driver::config::Config as BookConfig;
 
 use crate::workspace::config::TextDirection;
 use crate::workspace::{CHECKLISTS_DIR, MANUAL_DIR, TEMPLATES_DIR};
@@ -205,9 +204,11 @@ pub fn publish(ws: &Manual, opts: &PublishOptions<'_>) -> Result<Published> {
             let _ = fs::remove_dir_all(&dest);
         }
         let src = src_root.join(i.to_string());
-        write_source(ws, book, &src)?;
-        build_book(&src, &dest).with_context(|| format!("building {}", book.title))?;
-        assemble::trim(book, &dest).with_context(|| format!("building {}", book.title))?;
+        let toml = book_toml(ws, book);
+        build::write_source(book, &toml, &src, false)?;
+        let named = build::build_book(book, &toml, &src, &dest)
+            .with_context(|| format!("building {}", book.title))?;
+        assemble::trim(book, &dest, &named).with_context(|| format!("building {}", book.title))?;
         Ok(true)
     })?;
     bar.finish_and_clear();
@@ -244,10 +245,12 @@ pub fn publish(ws: &Manual, opts: &PublishOptions<'_>) -> Result<Published> {
     if let Some(keep) = opts.keep_source {
         // Only the books built this time were written out: write them all.
         for (i, book) in books.iter().enumerate() {
-            let src = src_root.join(i.to_string());
-            if !src.exists() {
-                write_source(ws, book, &src)?;
-            }
+            build::write_source(
+                book,
+                &book_toml(ws, book),
+                &src_root.join(i.to_string()),
+                true,
+            )?;
         }
         if keep.exists() {
             fs::remove_dir_all(keep)
@@ -467,7 +470,7 @@ level = 1
 
 /// The stylesheet of one book: with the language switcher's rules in a
 /// manual of several languages.
-fn stylesheet(book: &BookPlan) -> &'static str {
+pub(crate) fn stylesheet(book: &BookPlan) -> &'static str {
     static WITH_LANGUAGES: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     if book.language.is_some() {
         WITH_LANGUAGES.get_or_init(|| {
@@ -527,68 +530,6 @@ fn search_indexes(
         incremental::restat(assembled, &mut entry.files)?;
     }
     Ok(entries)
-}
-
-fn write_source(ws: &Manual, book: &BookPlan, dir: &Path) -> Result<()> {
-    let src = dir.join("src");
-    fs::create_dir_all(&src)?;
-    fs::write(dir.join("book.toml"), book_toml(ws, book))?;
-    fs::write(dir.join("sopbook.css"), stylesheet(book))?;
-    fs::write(dir.join("sopbook.js"), templates::SCRIPT)?;
-    fs::write(dir.join("search.js"), search::SCRIPT)?;
-    fs::create_dir_all(dir.join("theme"))?;
-    fs::write(dir.join("theme").join("header.hbs"), search::header(book))?;
-    fs::write(src.join("SUMMARY.md"), &book.summary)?;
-    for page in book.pages.iter().chain(&book.stubs) {
-        let path = src.join(&page.path);
-        if let Some(p) = path.parent() {
-            fs::create_dir_all(p)?;
-        }
-        fs::write(&path, &page.content)
-            .with_context(|| format!("could not write `{}`", path.display()))?;
-    }
-    for (rel, from) in &book.assets {
-        let to = src.join(rel);
-        if let Some(p) = to.parent() {
-            fs::create_dir_all(p)?;
-        }
-        fs::copy(from, &to).with_context(|| format!("could not copy `{}`", from.display()))?;
-    }
-    Ok(())
-}
-
-/// Builds one book's source folder into `dest` with mdbook-driver.
-pub fn build_book(source: &Path, dest: &Path) -> Result<()> {
-    let text = fs::read_to_string(source.join("book.toml"))?;
-    let mut config = BookConfig::from_str(&text).context("the generated book.toml is not valid")?;
-    config.build.build_dir = dest.to_path_buf();
-    let book = MDBook::load_with_config(source, config)
-        .context("mdBook could not load the generated source")?;
-    book.build().context("mdBook could not build the manual")?;
-    escape_search_index(dest)
-}
-
-/// mdBook's search page shows each result's breadcrumbs (chapter names and
-/// headings, which mdBook has decoded back to plain text) as HTML, so a
-/// title holding `<img onerror=...>` would run in the reader's browser.
-/// Escapes them in the built `searchindex*.js`.
-fn escape_search_index(dest: &Path) -> Result<()> {
-    let Ok(entries) = fs::read_dir(dest) else {
-        return Ok(());
-    };
-    for entry in entries {
-        let path = entry?.path();
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
-        if !(name.starts_with("searchindex") && name.ends_with(".js")) {
-            continue;
-        }
-        let text = fs::read_to_string(&path)
-            .with_context(|| format!("could not read `{}`", path.display()))?;
-        let safe = escape::escape_search_index(&text)
-            .with_context(|| format!("could not make `{}` safe to show", path.display()))?;
-        fs::write(&path, safe).with_context(|| format!("could not write `{}`", path.display()))?;
-    }
-    Ok(())
 }
 
 /// Makes every book with `make` (which builds it, or carries it over and

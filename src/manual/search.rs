@@ -1,10 +1,11 @@
 //! One search over the whole published manual, per language.
 //!
 //! mdBook builds a search index per book, and its search page only loads
-//! its own book's. When a book is built, sopbook reads its documents back
-//! out of mdBook's index (mdBook has already turned each page into text,
-//! one document per heading), leaves out the sidebar stubs, and indexes
-//! them again as the book's *part* ([`part_js`]), kept in the edition's
+//! its own book's. sopbook turns mdBook's indexing of pages off; when a
+//! book is built, it reads the book's pages back as text, one document
+//! per heading as mdBook's indexer makes them ([`page_text`]), leaves out
+//! the sidebar stubs, and indexes them as the book's *part* ([`part_js`]),
+//! kept in the edition's
 //! [`BOOK_INDEXES`] folder so that a book carried over by the next publish
 //! brings its part along. The edition's index, [`INDEX_FILE`] at its root,
 //! is its books' parts one after the other ([`edition_js`]): writing it
@@ -32,8 +33,10 @@ use elasticlunr::Pipeline;
 use elasticlunr::lang::Language;
 use serde_json::{Value, json};
 
+use crate::manual::build::Named;
 use crate::manual::escape;
 use crate::manual::lunr;
+use crate::manual::page_text;
 use crate::manual::pages::BookPlan;
 
 /// The edition's index, at its root beside `index.html`.
@@ -167,70 +170,37 @@ pub fn book_index_path(book: &BookPlan) -> String {
     format!("{BOOK_INDEXES}/{}.js", &hash[..20])
 }
 
-/// The documents of mdBook's `searchindex.js` at `path`, but for those of
-/// the pages in `skip`, and the options of its search page.
-pub fn read_index(path: &Path, skip: &HashSet<String>) -> Result<(Vec<Doc>, Options)> {
-    /// What sopbook reads of mdBook's index: not the words (made again).
+/// The options of the search page (results shown, teaser length, boosts)
+/// in mdBook's `searchindex.js` at `path`, as mdBook wrote them from the
+/// book's config.
+pub fn read_options(path: &Path) -> Result<Options> {
+    /// What sopbook reads of mdBook's index: not its documents (sopbook
+    /// turns mdBook's indexing of pages off) nor its words.
     #[derive(serde::Deserialize)]
     struct BookIndex {
-        doc_urls: Vec<String>,
-        index: Inner,
         #[serde(default)]
         results_options: Value,
         #[serde(default)]
         search_options: Value,
     }
-    #[derive(serde::Deserialize)]
-    struct Inner {
-        #[serde(rename = "documentStore")]
-        store: Store,
-    }
-    #[derive(serde::Deserialize)]
-    struct Store {
-        docs: std::collections::HashMap<String, Stored>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Stored {
-        #[serde(default)]
-        title: String,
-        #[serde(default)]
-        body: String,
-        #[serde(default)]
-        breadcrumbs: String,
-    }
     let text =
         fs::read_to_string(path).with_context(|| format!("could not read `{}`", path.display()))?;
     let json = decode(&text).with_context(|| format!("could not read `{}`", path.display()))?;
-    let mut index: BookIndex = serde_json::from_str(&json).with_context(|| {
+    let index: BookIndex = serde_json::from_str(&json).with_context(|| {
         format!(
             "`{}` is not a search index in the form of mdBook 0.5",
             path.display()
         )
     })?;
-    let mut out = Vec::with_capacity(index.doc_urls.len());
-    for (i, url) in index.doc_urls.into_iter().enumerate() {
-        let page = url.split('#').next().unwrap_or_default();
-        if skip.contains(page) {
-            continue;
-        }
-        let Some(doc) = index.index.store.docs.remove(&i.to_string()) else {
-            continue;
-        };
-        out.push(Doc {
-            url,
-            title: doc.title,
-            body: doc.body,
-            // build_book escaped them for mdBook's page; escaped again on writing.
-            breadcrumbs: unescape_html(&doc.breadcrumbs),
-        });
-    }
-    Ok((out, (index.results_options, index.search_options)))
+    Ok((index.results_options, index.search_options))
 }
 
-/// Makes the part of the book just built in `dest` from mdBook's index of
-/// it (which it removes), without the documents of its sidebar stubs, at
-/// [`book_index_path`].
-pub fn keep_part(book: &BookPlan, dest: &Path) -> Result<()> {
+/// Makes the part of the book just built in `dest` at
+/// [`book_index_path`]: its pages (`named`, as [`super::build::build_book`]
+/// returns them) read back as text ([`page_text::documents`]), but for its
+/// sidebar stubs, with the search page's options from mdBook's index of
+/// the book (which it removes).
+pub fn keep_part(book: &BookPlan, dest: &Path, named: &[Named]) -> Result<()> {
     let mut found = None;
     for entry in
         fs::read_dir(dest).with_context(|| format!("could not read `{}`", dest.display()))?
@@ -248,13 +218,24 @@ pub fn keep_part(book: &BookPlan, dest: &Path) -> Result<()> {
     let Some(index) = found else {
         return Ok(());
     };
-    let skip: HashSet<String> = book
-        .stubs
-        .iter()
-        .filter_map(|p| p.path.strip_suffix(".md"))
-        .map(|stem| format!("{stem}.html"))
-        .collect();
-    let (docs, options) = read_index(&index, &skip)?;
+    let options = read_options(&index)?;
+    let stubs: HashSet<&str> = book.stubs.iter().map(|p| p.path.as_str()).collect();
+    let mut docs = Vec::new();
+    for page in named.iter().filter(|n| !stubs.contains(n.path.as_str())) {
+        let Some(stem) = page.path.strip_suffix(".md") else {
+            continue;
+        };
+        let url = format!("{stem}.html");
+        let path = dest.join(&url);
+        let html = match fs::read_to_string(&path) {
+            Ok(html) => html,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => {
+                return Err(e).with_context(|| format!("could not read `{}`", path.display()));
+            }
+        };
+        docs.extend(page_text::documents(&html, &url, &page.name, &page.parents));
+    }
     let part = part_js(&docs, Some(options), is_english(book))?;
     let kept = dest.join(book_index_path(book));
     if let Some(p) = kept.parent() {
@@ -302,25 +283,12 @@ fn unescape_literal(literal: &str) -> Result<String> {
     Ok(json)
 }
 
-/// The reverse of [`escape::html_text`].
-fn unescape_html(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-}
-
 /// A book's part of its edition's index: on its first line the options of
 /// the search page as mdBook wrote them (results shown, teaser length,
 /// boosts), on its second a call that adds the book's documents (their
 /// addresses and an elasticlunr index of them) to the edition's index.
-/// Breadcrumbs are kept HTML-escaped ([`escape::html_text`], as
-/// `escape::escape_search_index` does in every book's own index): the
-/// search page shows them as HTML.
+/// Breadcrumbs are kept HTML-escaped ([`escape::html_text`]): the search
+/// page shows them as HTML.
 pub fn part_js(docs: &[Doc], options: Option<Options>, english: bool) -> Result<String> {
     let language = Words { english };
     let pipeline = language.make_pipeline();
@@ -565,50 +533,6 @@ mod tests {
         );
         let title = &index["index"]["index"]["title"]["root"];
         assert!(title.pointer("/i/n/s/p/e/c/t/docs/0").is_some());
-    }
-
-    #[test]
-    fn a_book_index_is_read_back_without_its_stubs() {
-        let dir = tempfile::tempdir().unwrap();
-        let docs = [
-            doc("index.html", "Home", "stub", "Home"),
-            doc(
-                "quality/a.html#purpose",
-                "Purpose",
-                "why",
-                "A & B » Purpose",
-            ),
-        ];
-        // As mdBook 0.5 writes it (breadcrumbs HTML-escaped by build_book).
-        let stored: serde_json::Map<String, Value> = docs
-            .iter()
-            .enumerate()
-            .map(|(i, d)| {
-                let crumbs = escape::html_text(&d.breadcrumbs);
-                (
-                    i.to_string(),
-                    json!({"id": i.to_string(), "title": d.title, "body": d.body, "breadcrumbs": crumbs}),
-                )
-            })
-            .collect();
-        let whole = json!({
-            "doc_urls": docs.iter().map(|d| d.url.as_str()).collect::<Vec<_>>(),
-            "index": {"documentStore": {"docs": stored}, "index": {"title": {"root": {}}}},
-            "results_options": {"limit_results": 30},
-            "search_options": {"bool": "OR"},
-        });
-        let js = format!(
-            "window.search = Object.assign(window.search, JSON.parse('{}'));",
-            whole.to_string().replace('\\', "\\\\").replace('\'', "\\'")
-        );
-        let path = dir.path().join("searchindex-0123abcd.js");
-        fs::write(&path, js).unwrap();
-        let skip = HashSet::from(["index.html".to_string()]);
-        let (read, options) = read_index(&path, &skip).unwrap();
-        assert_eq!(read.len(), 1);
-        assert_eq!(read[0].url, "quality/a.html#purpose");
-        assert_eq!(read[0].breadcrumbs, "A & B » Purpose");
-        assert_eq!(options.0, json!({"limit_results": 30}));
     }
 
     #[test]
