@@ -722,7 +722,7 @@ fn sop_page(ctx: &Ctx<'_>, sop: &Sop, url: &str) -> Result<String> {
     data.insert(
         "sop".into(),
         json!({
-            "id": sop.id, "title": sop.title, "review_interval": sop.review_interval.to_string(),
+            "id": sop.id, "title": sop.title, "review_interval": super::words::interval(ws.language.as_deref(), &sop.review_interval),
             "owner": sop.owner, "path": sop.path,
         }),
     );
@@ -776,7 +776,7 @@ fn checklist_page(ctx: &Ctx<'_>, c: &Checklist, url: &str) -> Result<String> {
         .map(|(i, item)| {
             let mut v = json!({
                 "number": i + 1, "id": item.id, "prompt": item.prompt, "help": item.help,
-                "critical": item.critical, "spec": item.kind.spec(), item.kind.name(): true,
+                "critical": item.critical, "spec": super::words::spec(ctx.ws.language.as_deref(), &item.kind), item.kind.name(): true,
             });
             match &item.kind {
                 ItemKind::Measure {
@@ -967,7 +967,7 @@ fn section_page(ctx: &Ctx<'_>, section_id: &str, sops: &[&Sop]) -> Result<String
             json!({
                 "id": s.id, "title": s.title, "url": rel(&url, &ctx.url(&s.id)),
                 "owner": ctx.role_name(&s.owner), "roles": roles.join(", "),
-                "review_interval": s.review_interval.to_string(),
+                "review_interval": super::words::interval(ctx.ws.language.as_deref(), &s.review_interval),
             })
         })
         .collect();

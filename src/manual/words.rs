@@ -1,9 +1,12 @@
-//! The few sentences a translated edition of the manual says to its
-//! reader in their own language: a page not translated yet, a translation
-//! that follows an older revision, the label of the language switcher.
-//! Languages without their own words here get English ones.
+//! What a translated edition of the manual says to its reader in their
+//! own language besides the translated documents: a page not translated
+//! yet, a translation that follows an older revision, the label of the
+//! language switcher, and the words of the manual's own pages (the
+//! control block, the printed form, the reading paths, ...). Languages
+//! without their own words here get English ones.
 
 use crate::manual::escape::html_text;
+use crate::model::{Interval, IntervalUnit, ItemKind, num};
 
 /// One language's sentences. `{…}` marks are filled in by [`fill`].
 struct Words {
@@ -85,138 +88,173 @@ pub fn languages(code: &str) -> &'static str {
     words(code).languages
 }
 
-/// The labels of a page's control block, in the page's language.
-#[derive(Debug, Clone, Copy, serde::Serialize)]
-pub struct Labels {
-    pub id: &'static str,
-    pub revision: &'static str,
-    pub effective: &'static str,
-    pub next_review: &'static str,
-    pub section: &'static str,
-    pub owner: &'static str,
-    pub approved_by: &'static str,
-    pub applies_to: &'static str,
-    pub checklists: &'static str,
-    pub items: &'static str,
-    pub critical: &'static str,
-    pub procedure: &'static str,
-    pub filled_in_by: &'static str,
-    pub used_in: &'static str,
-    pub not_released: &'static str,
-    pub not_in_force: &'static str,
-    pub every: &'static str,
-    /// Before the source revision a translation follows.
-    pub translation_follows: &'static str,
-    // The manual's own pages and the sidebar's parts.
-    pub home: &'static str,
-    pub procedures: &'static str,
-    pub forms_and_training: &'static str,
-    pub reading_paths: &'static str,
-    pub by_role: &'static str,
-    pub what_changed: &'static str,
-    pub obsolete_documents: &'static str,
-    pub quality_dashboard: &'static str,
-    pub training_status: &'static str,
-    /// A checklist's print button, and what it does.
-    pub print_form: &'static str,
-    pub print_form_title: &'static str,
+/// Declares [`Labels`] and its English, Norwegian and Hebrew values, a
+/// row per phrase: `field: "English", "Norwegian", "Hebrew";`.
+macro_rules! labels {
+    ($($(#[$doc:meta])* $field:ident: $en:expr, $nb:expr, $he:expr;)*) => {
+        /// The words of the manual's own pages, in the page's language:
+        /// `{{words.field}}` in the page templates.
+        #[derive(Debug, Clone, Copy, serde::Serialize)]
+        pub struct Labels {
+            $($(#[$doc])* pub $field: &'static str,)*
+        }
+        const ENGLISH_LABELS: Labels = Labels { $($field: $en,)* };
+        const NORWEGIAN_LABELS: Labels = Labels { $($field: $nb,)* };
+        const HEBREW_LABELS: Labels = Labels { $($field: $he,)* };
+    };
 }
 
-const ENGLISH_LABELS: Labels = Labels {
-    id: "ID",
-    revision: "Revision",
-    effective: "Effective",
-    next_review: "Next review",
-    section: "Section",
-    owner: "Owner",
-    approved_by: "Approved by",
-    applies_to: "Applies to",
-    checklists: "Checklists",
-    items: "Items",
-    critical: "critical",
-    procedure: "Procedure",
-    filled_in_by: "Filled in by",
-    used_in: "Used in",
-    not_released: "not released",
-    not_in_force: "not in force",
-    every: "every",
-    translation_follows: "Translation follows revision",
-    home: "Home",
-    procedures: "Procedures",
-    forms_and_training: "Forms and training",
-    reading_paths: "Reading paths",
-    by_role: "By role",
-    what_changed: "What changed",
-    obsolete_documents: "Obsolete documents",
-    quality_dashboard: "Quality dashboard",
-    training_status: "Training status",
-    print_form: "Print this form",
-    print_form_title: "Prints this form alone, with its id, revision and page numbers on every page",
-};
-
-const NORWEGIAN_LABELS: Labels = Labels {
-    id: "ID",
-    revision: "Revisjon",
-    effective: "Gjelder fra",
-    next_review: "Neste gjennomgang",
-    section: "Del",
-    owner: "Eier",
-    approved_by: "Godkjent av",
-    applies_to: "Gjelder for",
-    checklists: "Sjekklister",
-    items: "Punkter",
-    critical: "kritiske",
-    procedure: "Prosedyre",
-    filled_in_by: "Fylles ut av",
-    used_in: "Brukes i",
-    not_released: "ikke utgitt",
-    not_in_force: "ikke gjeldende",
-    every: "hver",
-    translation_follows: "Oversettelsen følger revisjon",
-    home: "Hjem",
-    procedures: "Prosedyrer",
-    forms_and_training: "Skjemaer og opplæring",
-    reading_paths: "Lesestier",
-    by_role: "Etter rolle",
-    what_changed: "Hva er endret",
-    obsolete_documents: "Utgåtte dokumenter",
-    quality_dashboard: "Kvalitetsoversikt",
-    training_status: "Opplæringsstatus",
-    print_form: "Skriv ut skjemaet",
-    print_form_title: "Skriver ut bare dette skjemaet, med id, revisjon og sidetall på hver side",
-};
-
-const HEBREW_LABELS: Labels = Labels {
-    id: "מזהה",
-    revision: "גרסה",
-    effective: "בתוקף מ",
-    next_review: "סקירה הבאה",
-    section: "פרק",
-    owner: "אחראי",
-    approved_by: "אושר על ידי",
-    applies_to: "חל על",
-    checklists: "רשימות תיוג",
-    items: "סעיפים",
-    critical: "קריטיים",
-    procedure: "נוהל",
-    filled_in_by: "ממולא על ידי",
-    used_in: "בשימוש ב",
-    not_released: "לא פורסם",
-    not_in_force: "לא בתוקף",
-    every: "כל",
-    translation_follows: "התרגום עוקב אחר גרסה",
-    home: "דף הבית",
-    procedures: "נהלים",
-    forms_and_training: "טפסים והדרכה",
-    reading_paths: "מסלולי קריאה",
-    by_role: "לפי תפקיד",
-    what_changed: "מה השתנה",
-    obsolete_documents: "מסמכים שבוטלו",
-    quality_dashboard: "לוח בקרת איכות",
-    training_status: "מצב הדרכה",
-    print_form: "הדפסת הטופס",
-    print_form_title: "מדפיס את הטופס הזה בלבד, עם המזהה, הגרסה ומספרי העמודים בכל עמוד",
-};
+labels! {
+    // A page's control block.
+    id: "ID", "ID", "מזהה";
+    revision: "Revision", "Revisjon", "גרסה";
+    effective: "Effective", "Gjelder fra", "בתוקף מ";
+    next_review: "Next review", "Neste gjennomgang", "סקירה הבאה";
+    section: "Section", "Del", "פרק";
+    owner: "Owner", "Eier", "אחראי";
+    approved_by: "Approved by", "Godkjent av", "אושר על ידי";
+    applies_to: "Applies to", "Gjelder for", "חל על";
+    checklists: "Checklists", "Sjekklister", "רשימות תיוג";
+    items: "Items", "Punkter", "סעיפים";
+    /// After a number of items.
+    critical: "critical", "kritiske", "קריטיים";
+    procedure: "Procedure", "Prosedyre", "נוהל";
+    filled_in_by: "Filled in by", "Fylles ut av", "ממולא על ידי";
+    used_in: "Used in", "Brukes i", "בשימוש ב";
+    not_released: "not released", "ikke utgitt", "לא פורסם";
+    not_in_force: "not in force", "ikke gjeldende", "לא בתוקף";
+    every: "every", "hver", "כל";
+    /// Before the source revision a translation follows.
+    translation_follows: "Translation follows revision", "Oversettelsen følger revisjon", "התרגום עוקב אחר גרסה";
+    none: "none", "ingen", "אין";
+    anyone: "anyone", "hvem som helst", "כל אחד";
+    // The manual's own pages and the sidebar's parts.
+    home: "Home", "Hjem", "דף הבית";
+    procedures: "Procedures", "Prosedyrer", "נהלים";
+    forms_and_training: "Forms and training", "Skjemaer og opplæring", "טפסים והדרכה";
+    reading_paths: "Reading paths", "Lesestier", "מסלולי קריאה";
+    by_role: "By role", "Etter rolle", "לפי תפקיד";
+    what_changed: "What changed", "Hva er endret", "מה השתנה";
+    obsolete_documents: "Obsolete documents", "Utgåtte dokumenter", "מסמכים שבוטלו";
+    quality_dashboard: "Quality dashboard", "Kvalitetsoversikt", "לוח בקרת איכות";
+    training_status: "Training status", "Opplæringsstatus", "מצב הדרכה";
+    // A procedure: who reads it, what changed, its references and history.
+    who_must_read: "Who must read it:", "Hvem må lese den:", "מי חייב לקרוא:";
+    /// Before the roles.
+    everyone_who_works_as: "everyone who works as", "alle som arbeider som", "כל מי שעובד בתפקיד";
+    /// Before the last of several roles.
+    or: "or", "eller", "או";
+    /// Before the reading time in minutes.
+    reads_it_about: "reads it, about", "leser den, omtrent", "קורא אותו, בערך";
+    minutes: "min", "min", "דק׳";
+    confirms_read: "and confirms they read and understood it", "og bekrefter at de har lest og forstått den", "ומאשר שקרא והבין אותו";
+    changed_in_revision: "What changed in revision", "Hva er endret i revisjon", "מה השתנה בגרסה";
+    /// Before a date, in brackets.
+    effective_from: "effective", "gjelder fra", "בתוקף מתאריך";
+    read_again: "Whoever read an earlier revision reads this one again.", "Den som har lest en tidligere revisjon, leser denne på nytt.", "מי שקרא גרסה קודמת קורא את זו שוב.";
+    was_editorial: "was an editorial change", "var en redaksjonell endring", "הייתה שינוי עריכה";
+    need_not_read_again: "whoever read an earlier revision need not read it again.", "den som har lest en tidligere revisjon, trenger ikke lese den på nytt.", "מי שקרא גרסה קודמת אינו צריך לקרוא אותה שוב.";
+    cross_references: "Cross-references", "Kryssreferanser", "הפניות";
+    refers_here: "refers to this procedure", "viser til denne prosedyren", "מפנה לנוהל זה";
+    revision_history: "Revision history", "Revisjonshistorikk", "היסטוריית גרסאות";
+    rev: "Rev", "Rev.", "גרסה";
+    change: "Change", "Endring", "שינוי";
+    author: "Author", "Forfatter", "כותב";
+    editorial: "editorial", "redaksjonell", "עריכה";
+    // The preview's notice.
+    /// Before the date the preview was made.
+    preview_made: "Preview with drafts, made", "Forhåndsvisning med utkast, laget", "תצוגה מקדימה עם טיוטות, הופקה בתאריך";
+    preview_not_controlled: "This is not the controlled manual: pages marked as drafts have not been approved.", "Dette er ikke den styrte håndboken: sider merket som utkast er ikke godkjent.", "זה אינו המדריך המבוקר: דפים שסומנו כטיוטות לא אושרו.";
+    // A section's and the checklists' tables.
+    review: "Review", "Gjennomgang", "סקירה";
+    review_every: "Review every", "Gjennomgås hver", "סקירה כל";
+    checklist: "Checklist", "Sjekkliste", "רשימת תיוג";
+    checklists_intro: "Each checklist prints as a paper form, so a station without a screen can follow the same process: open it and press", "Hver sjekkliste kan skrives ut som et papirskjema, slik at en stasjon uten skjerm kan følge den samme prosessen: åpne den og trykk", "כל רשימת תיוג מודפסת כטופס נייר, כך שגם עמדה בלי מסך יכולה לפעול לפי אותו תהליך: פתחו אותה ולחצו על";
+    // A checklist's form.
+    /// A checklist's print button, and what it does.
+    print_form: "Print this form", "Skriv ut skjemaet", "הדפסת הטופס";
+    print_form_title: "Prints this form alone, with its id, revision and page numbers on every page", "Skriver ut bare dette skjemaet, med id, revisjon og sidetall på hver side", "מדפיס את הטופס הזה בלבד, עם המזהה, הגרסה ומספרי העמודים בכל עמוד";
+    /// At the foot of every printed page, with room to write.
+    print_lot_serial: "Lot ________________   Serial ________________", "Parti ________________   Serienr. ________________", "מנה ________________   מספר סידורי ________________";
+    /// "Page 1 of 2" on a printed form: before the page, before the count.
+    print_page: "Page ", "Side ", "עמוד ";
+    print_of: " of ", " av ", " מתוך ";
+    sampling_by_plan: "Lots are inspected by sampling plan", "Partier kontrolleres etter prøvetakingsplan", "מנות נבדקות לפי תוכנית דגימה";
+    /// Before the inspection level.
+    single_sampling_level: "single sampling, inspection level", "enkel prøvetaking, kontrollnivå", "דגימה יחידה, רמת בדיקה";
+    /// After the command that opens a lot.
+    sampling_severity: "gives each lot its plan; the severity (normal, tightened, reduced) follows the supplier's recorded lots.", "gir hvert parti sin plan; strengheten (normal, skjerpet, redusert) følger leverandørens registrerte partier.", "נותן לכל מנה את התוכנית שלה; החומרה (רגילה, מוחמרת, מופחתת) נקבעת לפי המנות הרשומות של הספק.";
+    lot_size: "Lot size", "Partistørrelse", "גודל מנה";
+    code_letter: "Code letter", "Kodebokstav", "אות קוד";
+    normal: "Normal", "Normal", "רגילה";
+    tightened: "Tightened", "Skjerpet", "מוחמרת";
+    reduced: "Reduced", "Redusert", "מופחתת";
+    product_lot: "Product / lot", "Produkt / parti", "מוצר / מנה";
+    serial_no: "Serial no.", "Serienr.", "מספר סידורי";
+    station: "Station", "Stasjon", "עמדה";
+    date: "Date", "Dato", "תאריך";
+    check: "Check", "Kontroll", "בדיקה";
+    specification: "Specification", "Spesifikasjon", "מפרט";
+    result: "Result", "Resultat", "תוצאה";
+    /// One item's mark.
+    critical_item: "critical", "kritisk", "קריטי";
+    pass: "pass", "godkjent", "תקין";
+    fail: "fail", "ikke godkjent", "לא תקין";
+    pass_all: "PASS", "GODKJENT", "תקין";
+    fail_all: "FAIL", "IKKE GODKJENT", "לא תקין";
+    max: "max", "maks", "מקס׳";
+    /// In a measured item's specification: "(nominal 4.0)".
+    nominal: "nominal", "nominelt", "נומינלי";
+    /// A counted item's specification: "at most 3".
+    at_most: "at most", "høyst", "לכל היותר";
+    /// A text item's specification.
+    write_down: "record", "noter", "לרשום";
+    nonconformance_no: "Nonconformance no.", "Avviksnr.", "מס׳ אי־התאמה";
+    inspected_by: "Inspected by", "Kontrollert av", "נבדק על ידי";
+    signature: "Signature", "Signatur", "חתימה";
+    checked_by: "Checked by", "Attestert av", "אומת על ידי";
+    // Reading paths.
+    /// Before the organisation's name.
+    welcome_to: "Welcome to", "Velkommen til", "ברוכים הבאים אל";
+    reading_paths_intro: "Every role has a reading path: the procedures a new colleague in that role reads first, in order. Find your role and start at the top.", "Hver rolle har en lesesti: prosedyrene en ny kollega i den rollen leser først, i rekkefølge. Finn rollen din og begynn øverst.", "לכל תפקיד יש מסלול קריאה: הנהלים שעובד חדש בתפקיד קורא ראשונים, לפי הסדר. מצאו את התפקיד שלכם והתחילו מלמעלה.";
+    /// Before a reading time: "(about 3 min)".
+    about: "about", "omtrent", "בערך";
+    about_total: "About", "Omtrent", "בערך";
+    minutes_in_all: "minutes in all.", "minutter i alt.", "דקות בסך הכול.";
+    no_reading_path: "No reading path has been set for this role yet.", "Ingen lesesti er satt for denne rollen ennå.", "עדיין לא נקבע מסלול קריאה לתפקיד זה.";
+    reading_path: "Reading path:", "Lesesti:", "מסלול קריאה:";
+    reading_path_intro: "Read these procedures in this order. Each one tells you why we do it, who does what, and the steps.", "Les disse prosedyrene i denne rekkefølgen. Hver av dem forteller hvorfor vi gjør det, hvem som gjør hva, og trinnene.", "קראו את הנהלים האלה בסדר הזה. כל אחד מהם מסביר למה אנחנו עושים זאת, מי עושה מה, ומהם השלבים.";
+    path_takes_about: "The whole path takes about", "Hele stien tar omtrent", "קריאת המסלול כולו נמשכת בערך";
+    /// Before the reading speed.
+    minutes_to_read_at: "minutes to read (at", "minutter å lese (med", "דקות (בקצב של";
+    words_a_minute: "words a minute).", "ord i minuttet).", "מילים לדקה).";
+    confirm_it: "When you have read one, confirm it:", "Når du har lest en, bekrefter du det:", "כשסיימתם לקרוא נוהל, אשרו זאת:";
+    /// After the command that confirms a reading.
+    on_station_list: "or on the station's reading list.", "eller på stasjonens leseliste.", "או ברשימת הקריאה בעמדה.";
+    // By role.
+    by_role_intro: "For each role: the procedures that apply to it, and the checklists it fills in.", "For hver rolle: prosedyrene som gjelder for den, og sjekklistene den fyller ut.", "לכל תפקיד: הנהלים שחלים עליו, ורשימות התיוג שהוא ממלא.";
+    /// After the word for owner, in bold.
+    owner_marks: "marks the role that keeps a procedure up to date.", "markerer rollen som holder en prosedyre oppdatert.", "מסמן את התפקיד ששומר על הנוהל מעודכן.";
+    owner_of: "owner", "eier", "אחראי";
+    checklists_to_fill: "Checklists to fill in", "Sjekklister å fylle ut", "רשימות תיוג למילוי";
+    no_procedure_for_role: "No procedure applies to this role yet.", "Ingen prosedyre gjelder for denne rollen ennå.", "עדיין אין נוהל שחל על תפקיד זה.";
+    fills_no_checklist: "This role fills in no checklist.", "Denne rollen fyller ikke ut noen sjekkliste.", "תפקיד זה אינו ממלא רשימות תיוג.";
+    // What changed, obsolete documents.
+    /// "Revisions that took effect in the 30 days up to 2026-11-26, newest first."
+    changes_in_the: "Revisions that took effect in the", "Revisjoner som trådte i kraft i de", "גרסאות שנכנסו לתוקף במהלך";
+    days_up_to: "days up to", "dagene fram til", "הימים שעד";
+    newest_first: "newest first.", "nyeste først.", "החדשות ראשונות.";
+    read_ones_for_role: "Read the ones that apply to your role.", "Les dem som gjelder for din rolle.", "קראו את אלה שחלות על התפקיד שלכם.";
+    document: "Document", "Dokument", "מסמך";
+    /// "Nothing changed in the last 30 days."
+    nothing_changed_in: "Nothing changed in the last", "Ingenting er endret de siste", "לא חלו שינויים במהלך";
+    days_end: "days.", "dagene.", "הימים האחרונים.";
+    obsolete_intro: "These documents are no longer in force. They are listed so that a printed copy found on the floor can be recognised as obsolete: do not work to them.", "Disse dokumentene gjelder ikke lenger. De står her slik at en utskrift som blir funnet på gulvet, kan kjennes igjen som utgått: ikke arbeid etter dem.", "מסמכים אלה אינם בתוקף עוד. הם מופיעים כאן כדי שעותק מודפס שנמצא ברצפת הייצור יזוהה כמבוטל: אין לעבוד לפיהם.";
+    last_revision: "Last revision", "Siste revisjon", "גרסה אחרונה";
+    obsolete_since: "Obsolete since", "Utgått siden", "בוטל מתאריך";
+    reason: "Reason", "Årsak", "סיבה";
+    none_retired: "No document has been retired.", "Ingen dokumenter er trukket tilbake.", "אף מסמך לא בוטל.";
+}
 
 /// The control block's labels in the language `code` (English without one).
 pub fn labels(code: Option<&str>) -> Labels {
@@ -224,6 +262,55 @@ pub fn labels(code: Option<&str>) -> Labels {
         Some("nb" | "nn" | "no") => NORWEGIAN_LABELS,
         Some("he") => HEBREW_LABELS,
         _ => ENGLISH_LABELS,
+    }
+}
+
+/// A review interval in the language `code` ("12 months", "12 måneder").
+pub fn interval(code: Option<&str>, i: &Interval) -> String {
+    let one = i.count == 1;
+    let word = match (code.map(|c| c.split('-').next().unwrap_or(c)), i.unit) {
+        (Some("nb" | "nn" | "no"), unit) => match (unit, one) {
+            (IntervalUnit::Day, true) => "dag",
+            (IntervalUnit::Day, false) => "dager",
+            (IntervalUnit::Week, true) => "uke",
+            (IntervalUnit::Week, false) => "uker",
+            (IntervalUnit::Month, true) => "måned",
+            (IntervalUnit::Month, false) => "måneder",
+            (IntervalUnit::Year, _) => "år",
+        },
+        (Some("he"), unit) => match (unit, one) {
+            (IntervalUnit::Day, true) => "יום",
+            (IntervalUnit::Day, false) => "ימים",
+            (IntervalUnit::Week, true) => "שבוע",
+            (IntervalUnit::Week, false) => "שבועות",
+            (IntervalUnit::Month, true) => "חודש",
+            (IntervalUnit::Month, false) => "חודשים",
+            (IntervalUnit::Year, true) => "שנה",
+            (IntervalUnit::Year, false) => "שנים",
+        },
+        _ => return i.to_string(),
+    };
+    format!("{} {word}", i.count)
+}
+
+/// An item's specification as printed on a form, in the language `code`:
+/// [`ItemKind::spec`] in English.
+pub fn spec(code: Option<&str>, kind: &ItemKind) -> String {
+    let w = labels(code);
+    match kind {
+        ItemKind::PassFail => format!("{} / {}", w.pass, w.fail),
+        ItemKind::Measure {
+            nominal: Some(n), ..
+        } => {
+            let english = kind.spec();
+            let nominal = format!(" (nominal {})", num(*n));
+            let limits = english.strip_suffix(&nominal).unwrap_or(&english);
+            format!("{limits} ({} {})", w.nominal, num(*n))
+        }
+        ItemKind::Measure { .. } => kind.spec(),
+        ItemKind::Choice { pass, .. } => format!("{}: {}", w.pass, pass.join(", ")),
+        ItemKind::Count { max } => format!("{} {max}", w.at_most),
+        ItemKind::Text => w.write_down.to_string(),
     }
 }
 
@@ -242,5 +329,40 @@ mod tests {
         assert_eq!(labels(Some("nb")).revision, "Revisjon");
         assert_eq!(labels(Some("he")).effective, "בתוקף מ");
         assert_eq!(labels(None).revision, "Revision");
+    }
+
+    #[test]
+    fn review_intervals_are_in_the_readers_language() {
+        let i = |s: &str| s.parse::<Interval>().unwrap();
+        assert_eq!(interval(None, &i("12 months")), "12 months");
+        assert_eq!(interval(Some("en"), &i("1 year")), "1 year");
+        assert_eq!(interval(Some("nb"), &i("12 months")), "12 måneder");
+        assert_eq!(interval(Some("nb"), &i("1 week")), "1 uke");
+        assert_eq!(interval(Some("he"), &i("2 years")), "2 שנים");
+        assert_eq!(interval(Some("ru"), &i("6 months")), "6 months");
+    }
+
+    #[test]
+    fn a_form_specification_is_in_the_readers_language_and_english_as_before() {
+        let measure = ItemKind::Measure {
+            unit: "bar".into(),
+            nominal: Some(4.0),
+            lower: Some(3.8),
+            upper: Some(4.2),
+            lower_bound: None,
+            upper_bound: None,
+        };
+        let kinds = [
+            ItemKind::PassFail,
+            measure.clone(),
+            ItemKind::Count { max: 2 },
+            ItemKind::Text,
+        ];
+        for kind in &kinds {
+            assert_eq!(spec(None, kind), kind.spec());
+        }
+        assert_eq!(spec(Some("nb"), &measure), "3.8 – 4.2 bar (nominelt 4)");
+        assert_eq!(spec(Some("he"), &ItemKind::PassFail), "תקין / לא תקין");
+        assert_eq!(spec(Some("nb"), &ItemKind::Count { max: 2 }), "høyst 2");
     }
 }
