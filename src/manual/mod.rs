@@ -144,10 +144,10 @@ pub fn publish(ws: &Manual, opts: &PublishOptions<'_>) -> Result<Published> {
             )
         })?;
 
-    let hb = templates::engine(&ws.root)?;
+    let hb = templates::engine(&ws.root, ws.language.as_deref())?;
     let mut books = pages::plan(ws, &hb, opts.split_above)?;
     if !ws.config.languages.is_empty() {
-        add_editions(ws, &hb, opts.split_above, &mut books)?;
+        add_editions(ws, opts.split_above, &mut books)?;
     }
     let page_count: usize = books.iter().map(|b| b.pages.len()).sum();
 
@@ -298,12 +298,7 @@ pub fn publish(ws: &Manual, opts: &PublishOptions<'_>) -> Result<Published> {
 /// The books of each translated edition, under `<code>/`, after the
 /// source language's at the root; every book is given its language, and
 /// every page a switcher to the same page in the other languages.
-fn add_editions(
-    ws: &Manual,
-    hb: &handlebars::Handlebars<'static>,
-    split_above: usize,
-    books: &mut Vec<BookPlan>,
-) -> Result<()> {
+fn add_editions(ws: &Manual, split_above: usize, books: &mut Vec<BookPlan>) -> Result<()> {
     let languages = &ws.config.languages;
     let Some(source) = ws.config.source_language() else {
         return Ok(());
@@ -313,7 +308,8 @@ fn add_editions(
     }
     for edition in &ws.editions {
         let l = &edition.language;
-        let mut more = pages::plan(&edition.manual, hb, split_above)?;
+        let hb = templates::engine(&ws.root, Some(&l.code))?;
+        let mut more = pages::plan(&edition.manual, &hb, split_above)?;
         for b in &mut more {
             b.folder = format!("{}/{}", l.code, b.folder);
             b.language = Some((l.code.clone(), l.direction));

@@ -103,9 +103,10 @@ impl Ctx<'_> {
 }
 
 impl Ctx<'_> {
-    fn render(&self, template: &str, data: &Value) -> Result<String> {
+    fn render(&self, template: &str, data: Value) -> Result<String> {
+        // The data as it is: `render` would copy it whole first.
         self.hb
-            .render(template, data)
+            .render_with_context(template, &handlebars::Context::from(data))
             .with_context(|| format!("could not render the page template `{template}.md.hbs`"))
     }
 
@@ -117,10 +118,6 @@ impl Ctx<'_> {
         m.insert("organisation".into(), json!(c.organisation));
         m.insert("description".into(), json!(c.description));
         m.insert("drafts".into(), json!(self.ws.drafts));
-        m.insert(
-            "words".into(),
-            json!(super::words::labels(self.ws.language.as_deref())),
-        );
         m.insert("as_of".into(), json!(self.ws.as_of.to_string()));
         m.insert(
             "what_changed_url".into(),
@@ -282,7 +279,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
             Some((
                 "dashboard/index".to_string(),
                 names.quality_dashboard.to_string(),
-                ctx.render("dashboard", &Value::Object(data))?,
+                ctx.render("dashboard", Value::Object(data))?,
             ))
         }
         None => None,
@@ -305,7 +302,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
         dashboard_pages.push((
             url,
             page.title.clone(),
-            ctx.render("dashboard-checklist", &Value::Object(data))?,
+            ctx.render("dashboard-checklist", Value::Object(data))?,
         ));
     }
     let mut charts: Vec<Page> = ws
@@ -341,7 +338,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
             Some((
                 "training/index".to_string(),
                 names.training_status.to_string(),
-                ctx.render("training", &Value::Object(data))?,
+                ctx.render("training", Value::Object(data))?,
             ))
         }
         None => None,
@@ -681,7 +678,7 @@ fn home_page(ctx: &Ctx<'_>) -> Result<String> {
         .as_deref()
         .filter(|name| ctx.hb.has_template(name))
         .unwrap_or("home");
-    ctx.render(template, &Value::Object(data))
+    ctx.render(template, Value::Object(data))
 }
 
 fn sop_page(ctx: &Ctx<'_>, sop: &Sop, url: &str) -> Result<String> {
@@ -764,7 +761,7 @@ fn sop_page(ctx: &Ctx<'_>, sop: &Sop, url: &str) -> Result<String> {
     }
     insert_control(&mut data, control);
     insert_translation(&mut data, control, url);
-    ctx.render("sop", &Value::Object(data))
+    ctx.render("sop", Value::Object(data))
 }
 
 fn checklist_page(ctx: &Ctx<'_>, c: &Checklist, url: &str) -> Result<String> {
@@ -845,7 +842,7 @@ fn checklist_page(ctx: &Ctx<'_>, c: &Checklist, url: &str) -> Result<String> {
     data.insert("print".into(), print_heads(c, control));
     insert_control(&mut data, control);
     insert_translation(&mut data, control, url);
-    ctx.render("checklist", &Value::Object(data))
+    ctx.render("checklist", Value::Object(data))
 }
 
 /// What every printed page of a checklist's form carries in its margins:
@@ -937,7 +934,7 @@ fn what_changed_page(ctx: &Ctx<'_>) -> Result<String> {
         json!(crate::manual::content::WHAT_CHANGED_DAYS),
     );
     data.insert("changes".into(), json!(rows));
-    ctx.render("what-changed", &Value::Object(data))
+    ctx.render("what-changed", Value::Object(data))
 }
 
 fn obsolete_page(ctx: &Ctx<'_>) -> Result<String> {
@@ -952,7 +949,7 @@ fn obsolete_page(ctx: &Ctx<'_>) -> Result<String> {
         })
         .collect();
     data.insert("documents".into(), json!(rows));
-    ctx.render("obsolete", &Value::Object(data))
+    ctx.render("obsolete", Value::Object(data))
 }
 
 fn section_page(ctx: &Ctx<'_>, section_id: &str, sops: &[&Sop]) -> Result<String> {
@@ -976,7 +973,7 @@ fn section_page(ctx: &Ctx<'_>, section_id: &str, sops: &[&Sop]) -> Result<String
         json!({ "id": section_id, "title": section.map(|s| s.title.as_str()) }),
     );
     data.insert("sops".into(), json!(rows));
-    ctx.render("section", &Value::Object(data))
+    ctx.render("section", Value::Object(data))
 }
 
 fn checklists_page(ctx: &Ctx<'_>) -> Result<String> {
@@ -995,7 +992,7 @@ fn checklists_page(ctx: &Ctx<'_>) -> Result<String> {
         })
         .collect();
     data.insert("checklists".into(), json!(rows));
-    ctx.render("checklists", &Value::Object(data))
+    ctx.render("checklists", Value::Object(data))
 }
 
 /// The SOPs on a role's reading path, in order.
@@ -1057,7 +1054,7 @@ fn reading_paths_page(ctx: &Ctx<'_>) -> Result<String> {
         })
         .collect();
     data.insert("roles".into(), json!(roles));
-    ctx.render("reading-paths", &Value::Object(data))
+    ctx.render("reading-paths", Value::Object(data))
 }
 
 fn reading_path_page(ctx: &Ctx<'_>, role_id: &str) -> Result<String> {
@@ -1075,7 +1072,7 @@ fn reading_path_page(ctx: &Ctx<'_>, role_id: &str) -> Result<String> {
         "words_per_minute".into(),
         json!(crate::model::WORDS_PER_MINUTE),
     );
-    ctx.render("reading-path", &Value::Object(data))
+    ctx.render("reading-path", Value::Object(data))
 }
 
 fn by_role_page(ctx: &Ctx<'_>) -> Result<String> {
@@ -1107,7 +1104,7 @@ fn by_role_page(ctx: &Ctx<'_>) -> Result<String> {
         })
         .collect();
     data.insert("roles".into(), json!(roles));
-    ctx.render("by-role", &Value::Object(data))
+    ctx.render("by-role", Value::Object(data))
 }
 
 /// The roles that fill in a checklist, as published: its `inspectors`, else
@@ -1176,7 +1173,7 @@ mod tests {
     #[test]
     fn a_page_has_the_same_address_in_one_book_and_in_many() {
         let (dir, ws) = workspace(CHUNK + 3);
-        let hb = crate::manual::templates::engine(dir.path()).unwrap();
+        let hb = crate::manual::templates::engine(dir.path(), None).unwrap();
         let one = plan(&ws, &hb, usize::MAX).unwrap();
         let split = plan(&ws, &hb, 0).unwrap();
         assert_eq!(one.len(), 1);
@@ -1197,7 +1194,7 @@ mod tests {
     #[test]
     fn every_book_of_a_split_manual_leads_to_every_section() {
         let (dir, ws) = workspace(CHUNK + 3);
-        let hb = crate::manual::templates::engine(dir.path()).unwrap();
+        let hb = crate::manual::templates::engine(dir.path(), None).unwrap();
         let split = plan(&ws, &hb, 0).unwrap();
         for book in &split {
             for entry in [
@@ -1236,7 +1233,7 @@ mod tests {
     #[test]
     fn a_small_manual_is_one_book_without_stubs() {
         let (dir, ws) = workspace(2);
-        let hb = crate::manual::templates::engine(dir.path()).unwrap();
+        let hb = crate::manual::templates::engine(dir.path(), None).unwrap();
         let one = plan(&ws, &hb, SPLIT_ABOVE).unwrap();
         assert_eq!(one.len(), 1);
         assert!(one[0].stubs.is_empty());

@@ -75,6 +75,67 @@ fn md_block_helper(
     Ok(())
 }
 
+/// The words of the manual's own pages in `language`
+/// ([`super::words::labels`]) by name.
+fn words_of(language: Option<&str>) -> std::collections::HashMap<String, String> {
+    match serde_json::to_value(super::words::labels(language)) {
+        Ok(serde_json::Value::Object(map)) => map
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v.as_str()?.to_string())))
+            .collect(),
+        _ => Default::default(),
+    }
+}
+
+/// A template with its `words.NAME` filled in: `{{words.NAME}}` (also as
+/// `@root.words.NAME` or `../words.NAME`) becomes the word as that
+/// expression would render it, and `words.NAME` as a helper's parameter
+/// a string literal. The words are the same on every page of an edition,
+/// so they are put in each edition's templates once, not in the data of
+/// every page (which handlebars copies for every partial a page calls).
+pub fn with_words(text: &str, words: &std::collections::HashMap<String, String>) -> String {
+    static WORD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?:@root\.|(?:\.\./)*)words\.([A-Za-z0-9_]+)").expect("a valid pattern")
+    });
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("{{") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let Some(close) = after.find("}}") else {
+            out.push_str(after);
+            return out;
+        };
+        let raw = after.starts_with("{{{");
+        let end = if raw && after[close..].starts_with("}}}") {
+            close + 3
+        } else {
+            close + 2
+        };
+        let expr = &after[..end];
+        let inner = expr.trim_start_matches('{').trim_end_matches('}').trim();
+        let whole = WORD
+            .captures(inner)
+            .filter(|c| c.get(0).is_some_and(|m| m.as_str() == inner));
+        match whole.and_then(|c| words.get(&c[1])) {
+            // The expression is the word alone.
+            Some(word) if raw => out.push_str(word),
+            Some(word) => out.push_str(&md_text(word)),
+            None => {
+                let replaced =
+                    WORD.replace_all(expr, |c: &regex::Captures<'_>| match words.get(&c[1]) {
+                        Some(word) if !word.contains(['"', '\\']) => format!("\"{word}\""),
+                        _ => c[0].to_string(),
+                    });
+                out.push_str(&replaced);
+            }
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `{{css_string value}}`: the value as a quoted CSS string that is also
 /// safe inside an HTML `<style>` element (the running heads of a printed
 /// form). Everything but letters, digits and plain punctuation becomes a
@@ -127,7 +188,8 @@ pub const SCRIPT: &str = include_str!("templates/sopbook.js");
 /// blocks. `{{md_block value}}` keeps a longer text's paragraphs.
 /// `{{{value}}}` writes it as it is: only for Markdown meant as Markdown,
 /// the body of an SOP.
-pub fn engine(root: &Path) -> Result<Handlebars<'static>> {
+pub fn engine(root: &Path, language: Option<&str>) -> Result<Handlebars<'static>> {
+    let words = words_of(language);
     let mut hb = Handlebars::new();
     hb.register_escape_fn(md_text);
     hb.register_helper("md_block", Box::new(md_block_helper));
@@ -153,7 +215,7 @@ pub fn engine(root: &Path) -> Result<Handlebars<'static>> {
             chosen.text = text.clone();
         }
         let origin = chosen.origin(file);
-        let text = chosen.text;
+        let text = with_words(&chosen.text, &words);
         if PARTIALS.contains(&name) {
             // A partial ends its last line, as a file does: `{{> notice}}`
             // on a line of its own stands for that line, so the blank line
@@ -168,4 +230,33 @@ pub fn engine(root: &Path) -> Result<Handlebars<'static>> {
         }
     }
     Ok(hb)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_editions_words_are_put_in_its_templates() {
+        let words = words_of(Some("nb"));
+        let text = "# {{words.revision}} {{n}}\n<td data-label=\"{{@root.words.owner}}\">{{#each x}}{{../words.or}}{{/each}}</td>\n{{css_string words.print_page}} {{{words.every}}} {{words.nothing}} {{#if words.none}}y{{/if}}";
+        assert_eq!(
+            with_words(text, &words),
+            "# Revisjon {{n}}\n<td data-label=\"Eier\">{{#each x}}eller{{/each}}</td>\n{{css_string \"Side \"}} hver {{words.nothing}} {{#if \"ingen\"}}y{{/if}}"
+        );
+        // What `{{words.NAME}}` would render: escaped as every value is.
+        let mut odd = std::collections::HashMap::new();
+        odd.insert("x".to_string(), "a <b> & *c*".to_string());
+        assert_eq!(with_words("{{words.x}}", &odd), md_text("a <b> & *c*"));
+        assert_eq!(with_words("{{words.x", &odd), "{{words.x");
+    }
+
+    #[test]
+    fn no_word_could_end_a_string_literal() {
+        for language in [None, Some("nb"), Some("he")] {
+            for (name, word) in words_of(language) {
+                assert!(!word.contains(['"', '\\', '{', '}']), "{name}: {word}");
+            }
+        }
+    }
 }
