@@ -13,8 +13,10 @@
 //!
 //! Prints, each the best of a few runs:
 //! - `baseline`: mdbook-driver alone (`MDBook::load` + `build`) building the
-//!   books sopbook's publish made the source of, as many at a time as the
-//!   machine has cores, as sopbook builds them;
+//!   books sopbook's publish made the source of (`--keep-source`), as many
+//!   at a time as the machine has cores, as sopbook builds them. mdBook
+//!   makes its own search index of every book there; sopbook turns that
+//!   off and indexes the books itself, so both make a search index;
 //! - `publish`: sopbook's whole publish of the working copies (load and
 //!   check every file, pages, build, swap) into a new folder, and its ratio
 //!   to the baseline (target: at most 1.0);
