@@ -237,9 +237,19 @@ fn each_language_of_the_sample_manual_finds_its_own_pages() {
             let header = eval(
                 &c,
                 "return [document.getElementById('mdbook-searchresults-header').innerText,
-                         document.getElementById('mdbook-searchbar').placeholder];",
+                         document.getElementById('mdbook-searchbar').placeholder,
+                         document.getElementById('mdbook-sidebar-toggle').getAttribute('title'),
+                         document.getElementById('mdbook-sidebar-toggle').getAttribute('aria-label')];",
             )
             .await;
+            // So do mdBook's buttons, to a pointer and to a screen reader.
+            let toggle = if code == "he" {
+                "הצגה או הסתרה של תוכן העניינים"
+            } else {
+                "Vis eller skjul innholdsfortegnelsen"
+            };
+            assert_eq!(header[2], toggle, "{code}");
+            assert_eq!(header[3], toggle, "{code}");
             assert!(
                 header[0].as_str().unwrap_or_default().contains(said),
                 "{code}: {header}"

@@ -53,27 +53,63 @@
   }
   elasticlunr.tokenizer = tokenize;
 
-  // mdBook's search page speaks English: in an edition in another
-  // language, its search box and the line above the results speak the
-  // page's language (the line is put back in it each time mdBook writes it).
+  // mdBook's search page and buttons speak English: in an edition in
+  // another language, the search box, the line above the results and the
+  // buttons' tooltips and labels speak the page's language (the line is
+  // put back in it each time mdBook writes it).
   var spoken = {
     nb: {
       placeholder: "Søk i håndboken ...",
       one: "1 treff for «{q}»:",
       many: "{n} treff for «{q}»:",
-      none: "Ingen treff for «{q}»."
+      none: "Ingen treff for «{q}».",
+      // mdBook's buttons: what a pointer's tooltip and a screen reader say.
+      buttons: {
+        "Toggle Table of Contents": "Vis eller skjul innholdsfortegnelsen",
+        "Table of contents": "Innhold",
+        "Change theme": "Bytt fargetema",
+        "Themes": "Fargetemaer",
+        "Toggle Searchbar": "Vis eller skjul søkefeltet",
+        "Search (`/`)": "Søk (`/`)",
+        "Print this book": "Skriv ut håndboken",
+        "Page navigation": "Sidenavigasjon",
+        "Previous chapter": "Forrige side",
+        "Next chapter": "Neste side"
+      }
     },
     he: {
       placeholder: "חיפוש במדריך ...",
       one: "תוצאה אחת עבור '{q}':",
       many: "{n} תוצאות עבור '{q}':",
-      none: "אין תוצאות עבור '{q}'."
+      none: "אין תוצאות עבור '{q}'.",
+      buttons: {
+        "Toggle Table of Contents": "הצגה או הסתרה של תוכן העניינים",
+        "Table of contents": "תוכן העניינים",
+        "Change theme": "החלפת ערכת צבעים",
+        "Themes": "ערכות צבעים",
+        "Toggle Searchbar": "הצגה או הסתרה של שורת החיפוש",
+        "Search (`/`)": "חיפוש (`/`)",
+        "Print this book": "הדפסת המדריך",
+        "Page navigation": "ניווט בין דפים",
+        "Previous chapter": "הדף הקודם",
+        "Next chapter": "הדף הבא"
+      }
     }
   };
   var code = (document.documentElement.lang || "").toLowerCase().split("-")[0];
   var words = spoken[code === "nn" || code === "no" ? "nb" : code];
   var bar = document.getElementById("mdbook-searchbar");
   var header = document.getElementById("mdbook-searchresults-header");
+  if (words) {
+    ["title", "aria-label"].forEach(function (name) {
+      document.querySelectorAll("[" + name + "]").forEach(function (el) {
+        var said = words.buttons[el.getAttribute(name)];
+        if (said) {
+          el.setAttribute(name, said);
+        }
+      });
+    });
+  }
   if (words && bar && header) {
     bar.placeholder = words.placeholder;
     new MutationObserver(function () {
