@@ -17,6 +17,8 @@ pub struct FormWords {
     pub limits: &'static str,
     pub record: &'static str,
     pub change: &'static str,
+    /// After a measured item's limits, where it may be left out.
+    pub or_n: &'static str,
 }
 
 const ENGLISH: FormWords = FormWords {
@@ -30,6 +32,7 @@ const ENGLISH: FormWords = FormWords {
     limits: "Limits",
     record: "Confirm and record",
     change: "Change answers",
+    or_n: "n if not applicable",
 };
 
 const NORWEGIAN: FormWords = FormWords {
@@ -43,6 +46,7 @@ const NORWEGIAN: FormWords = FormWords {
     limits: "Grenser",
     record: "Bekreft og registrer",
     change: "Endre svar",
+    or_n: "n hvis ikke aktuelt",
 };
 
 const HEBREW: FormWords = FormWords {
@@ -56,6 +60,7 @@ const HEBREW: FormWords = FormWords {
     limits: "גבולות",
     record: "אישור ורישום",
     change: "שינוי תשובות",
+    or_n: "n אם לא רלוונטי",
 };
 
 /// The form's words in the language `code` (English without one).

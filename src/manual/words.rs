@@ -198,10 +198,11 @@ labels! {
     result: "Result", "Resultat", "תוצאה";
     /// One item's mark.
     critical_item: "critical", "kritisk", "קריטי";
+    /// The same words as the station's inspection form (`http::words`).
     pass: "pass", "godkjent", "תקין";
-    fail: "fail", "ikke godkjent", "לא תקין";
+    fail: "fail", "avvik", "פסול";
     pass_all: "PASS", "GODKJENT", "תקין";
-    fail_all: "FAIL", "IKKE GODKJENT", "לא תקין";
+    fail_all: "FAIL", "AVVIK", "פסול";
     max: "max", "maks", "מקס׳";
     /// In a measured item's specification: "(nominal 4.0)".
     nominal: "nominal", "nominelt", "נומינלי";
@@ -362,7 +363,7 @@ mod tests {
             assert_eq!(spec(None, kind), kind.spec());
         }
         assert_eq!(spec(Some("nb"), &measure), "3.8 – 4.2 bar (nominelt 4)");
-        assert_eq!(spec(Some("he"), &ItemKind::PassFail), "תקין / לא תקין");
+        assert_eq!(spec(Some("he"), &ItemKind::PassFail), "תקין / פסול");
         assert_eq!(spec(Some("nb"), &ItemKind::Count { max: 2 }), "høyst 2");
     }
 }

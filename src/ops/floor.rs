@@ -354,7 +354,7 @@ fn sheet(form: &Form, input: &Filled<'_>, photos: Gathered, key: String, judge: 
             .map(|(_, m)| m.as_str())
             .collect::<Vec<_>>();
         items.push(SheetItem {
-            item: item_spec(item),
+            item: item_spec(item, form.language.as_ref().map(|l| l.language.as_str())),
             value,
             note,
             outcome,
@@ -708,14 +708,16 @@ pub struct Described {
     pub items: Vec<ItemSpec>,
 }
 
-fn item_spec(item: &crate::model::Item) -> ItemSpec {
+/// An item as the form shows it, its specification in `language` (the
+/// source's without one).
+fn item_spec(item: &crate::model::Item, language: Option<&str>) -> ItemSpec {
     let mut spec = ItemSpec {
         id: item.id.clone(),
         prompt: item.prompt.clone(),
         help: item.help.clone(),
         critical: item.critical,
         kind: item.kind.name(),
-        spec: item.kind.spec(),
+        spec: crate::manual::words::spec(language, &item.kind),
         unit: None,
         nominal: None,
         lower: None,
@@ -751,7 +753,7 @@ pub fn described(ctx: &mut Context) -> Result<Vec<Described>> {
     for (rev, checklist) in in_force_today(&records, today) {
         all.push(Described {
             checklist: in_force(&rev, &checklist, 0),
-            items: checklist.items.iter().map(item_spec).collect(),
+            items: checklist.items.iter().map(|i| item_spec(i, None)).collect(),
         });
     }
     Ok(all)
@@ -776,4 +778,40 @@ pub fn client_key(person: &str, key: Option<&str>) -> Result<String> {
     }
     let hashed = crate::store::sha256_hex(format!("api\n{person}\n{key}").as_bytes());
     Ok(hashed[..32].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_items_specification_is_shown_in_the_forms_language() {
+        let item = crate::model::Item {
+            id: "bore".into(),
+            prompt: "Bore".into(),
+            help: None,
+            critical: false,
+            kind: ItemKind::Measure {
+                unit: "mm".into(),
+                nominal: Some(120.0),
+                lower: Some(119.5),
+                upper: Some(120.5),
+                lower_bound: None,
+                upper_bound: None,
+            },
+            class: None,
+        };
+        assert_eq!(
+            item_spec(&item, None).spec,
+            "119.5 – 120.5 mm (nominal 120)"
+        );
+        assert_eq!(
+            item_spec(&item, Some("nb")).spec,
+            "119.5 – 120.5 mm (nominelt 120)"
+        );
+        assert_eq!(
+            item_spec(&item, Some("he")).spec,
+            "119.5 – 120.5 mm (נומינלי 120)"
+        );
+    }
 }
