@@ -300,4 +300,46 @@ mod tests {
         decode_into("a & b &bogus; &#xZZ; &#9999999999;", &mut s);
         assert_eq!(s, "a & b &bogus; &#xZZ; &#9999999999;");
     }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// Text made of the pieces that matter to reading a page back.
+        fn htmlish() -> impl Strategy<Value = String> {
+            let piece = prop_oneof![
+                Just("<main>".to_string()),
+                Just("</main>".to_string()),
+                Just("<h2 id=\"a\">".to_string()),
+                Just("<h1 id='b c'>".to_string()),
+                Just("</h2>".to_string()),
+                Just("<script>".to_string()),
+                Just("</script".to_string()),
+                Just("<!--".to_string()),
+                Just("-->".to_string()),
+                Just("<".to_string()),
+                Just(">".to_string()),
+                Just("\"".to_string()),
+                Just("'".to_string()),
+                Just("=".to_string()),
+                Just("&".to_string()),
+                Just("&#x".to_string()),
+                Just(";".to_string()),
+                "[a-zé ש中]{0,4}",
+            ];
+            prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+        }
+
+        proptest! {
+            #[test]
+            fn any_page_reads_back_without_panicking(html in htmlish(), other in ".{0,200}") {
+                for text in [&html, &other] {
+                    for doc in documents(text, "a.html", "A", &["P".to_string()]) {
+                        prop_assert!(doc.url.starts_with("a.html"));
+                        prop_assert!(!doc.title.starts_with(' ') && !doc.body.ends_with(' '));
+                    }
+                }
+            }
+        }
+    }
 }
