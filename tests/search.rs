@@ -188,4 +188,14 @@ fn each_language_has_its_own_index_of_its_own_pages() {
             .iter()
             .any(|u| u.starts_with("he/") || u.starts_with("nb/"))
     );
+    // The page a web server shows for a missing address speaks the
+    // edition's language; the English one is mdBook's own.
+    for (folder, said) in [
+        ("he/", "הדף לא נמצא (404)"),
+        ("nb/", "Fant ikke siden (404)"),
+        ("", "Document not found (404)"),
+    ] {
+        let page = fs::read_to_string(book.join(format!("{folder}404.html"))).unwrap();
+        assert!(page.contains(said), "{folder}404.html: {page}");
+    }
 }

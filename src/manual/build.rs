@@ -61,6 +61,11 @@ pub fn write_source(book: &BookPlan, toml: &str, dir: &Path, pages: bool) -> Res
         fs::write(&path, &page.content)
             .with_context(|| format!("could not write `{}`", path.display()))?;
     }
+    // mdBook reads the page for a missing address from `src/404.md`.
+    let language = book.language.as_ref().map(|(code, _)| code.as_str());
+    if let Some(page) = crate::manual::words::not_found_page(language) {
+        fs::write(src.join("404.md"), page)?;
+    }
     for (rel, from) in &book.assets {
         let to = src.join(rel);
         if let Some(p) = to.parent() {

@@ -255,6 +255,9 @@ labels! {
     obsolete_since: "Obsolete since", "Utgått siden", "בוטל מתאריך";
     reason: "Reason", "Årsak", "סיבה";
     none_retired: "No document has been retired.", "Ingen dokumenter er trukket tilbake.", "אף מסמך לא בוטל.";
+    // The page a web server shows for an address that is not in the manual.
+    not_found: "Document not found (404)", "Fant ikke siden (404)", "הדף לא נמצא (404)";
+    not_found_help: "This URL is invalid, sorry. Please use the navigation bar or search to continue.", "Denne adressen finnes ikke. Bruk innholdsfortegnelsen eller søket for å finne fram.", "הכתובת הזאת אינה קיימת. אפשר להמשיך מתוכן העניינים או מהחיפוש.";
 }
 
 /// The control block's labels in the language `code` (English without one).
@@ -264,6 +267,19 @@ pub fn labels(code: Option<&str>) -> Labels {
         Some("he") => HEBREW_LABELS,
         _ => ENGLISH_LABELS,
     }
+}
+
+/// The Markdown of the page a web server shows for a missing address, in
+/// the language `code`; none where that is English (mdBook's own page).
+pub fn not_found_page(code: Option<&str>) -> Option<String> {
+    let w = labels(code);
+    (w.not_found != ENGLISH_LABELS.not_found).then(|| {
+        format!(
+            "# {}\n\n{}\n",
+            crate::manual::escape::md_text(w.not_found),
+            crate::manual::escape::md_text(w.not_found_help)
+        )
+    })
 }
 
 /// A review interval in the language `code` ("12 months", "12 måneder").
@@ -330,6 +346,13 @@ mod tests {
         assert_eq!(labels(Some("nb")).revision, "Revisjon");
         assert_eq!(labels(Some("he")).effective, "בתוקף מ");
         assert_eq!(labels(None).revision, "Revision");
+        assert_eq!(not_found_page(None), None);
+        assert_eq!(not_found_page(Some("ru")), None);
+        assert!(
+            not_found_page(Some("he"))
+                .unwrap()
+                .starts_with("# הדף לא נמצא (404)\n\n")
+        );
     }
 
     #[test]
