@@ -100,29 +100,38 @@ pub struct Sources {
 #[derive(Debug, Clone)]
 struct SourceFile {
     text: String,
-    /// Byte offset of the start of every line: 0, then one past each `\n`.
-    line_starts: Vec<usize>,
+    /// Byte offset of the start of every line: 0, then one past each `\n`;
+    /// found when a diagnostic first needs them (most files never do).
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     fn new(text: String) -> SourceFile {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        SourceFile { text, line_starts }
+        SourceFile {
+            text,
+            line_starts: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     /// 0-based index of the line holding byte `offset`.
     fn line_of(&self, offset: usize) -> usize {
-        self.line_starts.partition_point(|&s| s <= offset) - 1
+        self.line_starts().partition_point(|&s| s <= offset) - 1
     }
 
     /// The byte range of lines `first..=last` (0-based), with the newline
     /// ending the last one.
     fn lines(&self, first: usize, last: usize) -> Range<usize> {
-        let start = self.line_starts[first];
+        let start = self.line_starts()[first];
         let end = self
-            .line_starts
+            .line_starts()
             .get(last + 1)
             .copied()
             .unwrap_or(self.text.len());
@@ -173,7 +182,7 @@ impl Sources {
         let text = &file.text;
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = file.line_of(offset);
-        let column = text[file.line_starts[line]..offset].chars().count() + 1;
+        let column = text[file.line_starts()[line]..offset].chars().count() + 1;
         Some((line + 1, column))
     }
 }
@@ -279,7 +288,7 @@ fn excerpt_of<'a>(file: &'a SourceFile, span: &Range<usize>) -> Excerpt<'a> {
     }
     let text = file.text.as_str();
     let line = file.first_line(span);
-    let line_start = file.line_starts[line];
+    let line_start = file.line_starts()[line];
     let end = ceil_char_boundary(text, span.end.min(span.start.saturating_add(CUT_SPAN)));
     let end_line = file.lines(file.line_of(end), file.line_of(end));
     let end_line_stop = end_line.end - usize::from(text[..end_line.end].ends_with('\n'));

@@ -26,6 +26,7 @@ pub mod http;
 pub mod manual;
 pub mod model;
 pub mod ops;
+pub mod par;
 pub mod render;
 pub mod report;
 pub mod store;

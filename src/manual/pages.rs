@@ -352,7 +352,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
             section.title.clone(),
             section_page(&ctx, &section.id, &sops)?,
         );
-        let pages = super::par_map(&sops, |sop| {
+        let pages = crate::par::par_map(&sops, |sop| {
             let url = ctx.url(&sop.id);
             Ok((
                 url.trim_end_matches(".html").to_string(),
@@ -367,7 +367,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
         names.checklists.to_string(),
         checklists_page(&ctx)?,
     );
-    let checklist_pages = super::par_map(&ws.checklists, |c| {
+    let checklist_pages = crate::par::par_map(&ws.checklists, |c| {
         let url = ctx.url(&c.id);
         Ok((
             url.trim_end_matches(".html").to_string(),

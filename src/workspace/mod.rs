@@ -147,46 +147,60 @@ impl Workspace {
         let mut broken = Vec::new();
         let mut sop_files = Vec::new();
         let mut translations = Vec::new();
+        // Every file is read and parsed on its own, on as many threads as
+        // the machine has; what they found is taken in in the files' order.
         let listed = list_files(root, MANUAL_DIR, "md", 2, &mut diagnostics)?;
         let mut files_read = (listed.len(), 0);
-        for (rel, abs) in listed {
-            let Some(text) = read_listed(&abs, &rel, &mut diagnostics) else {
-                continue;
-            };
-            sources.insert(rel.clone(), text);
-            let text = sources.get(&rel).unwrap_or_default();
-            if translation_file::language_of(&rel).is_some() {
-                files_read.0 -= 1;
-                translations.extend(translation_file::parse_sop(&rel, text, &mut diagnostics));
-                continue;
-            }
-            match sop_file::parse(&rel, text, &mut diagnostics) {
-                Some(f) => sop_files.push(f),
-                None => broken.extend(check::salvage_id(text).map(|id| (check::DocKind::Sop, id))),
-            }
-        }
+        let read = crate::par::par_map(&listed, |(rel, abs)| {
+            Ok(read_file(rel, abs, |text, diags| {
+                if translation_file::language_of(rel).is_some() {
+                    return Parsed::Translation(translation_file::parse_sop(rel, text, diags));
+                }
+                match sop_file::parse(rel, text, diags) {
+                    Some(f) => Parsed::Sop(f),
+                    None => {
+                        Parsed::Broken(check::salvage_id(text).map(|id| (check::DocKind::Sop, id)))
+                    }
+                }
+            }))
+        })?;
         let mut checklist_files = Vec::new();
         let listed = list_files(root, CHECKLISTS_DIR, "toml", 1, &mut diagnostics)?;
         files_read.1 = listed.len();
-        for (rel, abs) in listed {
-            let Some(text) = read_listed(&abs, &rel, &mut diagnostics) else {
-                continue;
-            };
-            sources.insert(rel.clone(), text);
-            let text = sources.get(&rel).unwrap_or_default();
-            if translation_file::language_of(&rel).is_some() {
-                files_read.1 -= 1;
-                translations.extend(translation_file::parse_checklist(
-                    &rel,
-                    text,
-                    &mut diagnostics,
-                ));
-                continue;
-            }
-            match checklist_file::parse(&rel, text, &mut diagnostics) {
-                Some(f) => checklist_files.push(f),
-                None => {
-                    broken.extend(check::salvage_id(text).map(|id| (check::DocKind::Checklist, id)))
+        let read_checklists = crate::par::par_map(&listed, |(rel, abs)| {
+            Ok(read_file(rel, abs, |text, diags| {
+                if translation_file::language_of(rel).is_some() {
+                    return Parsed::Translation(translation_file::parse_checklist(
+                        rel, text, diags,
+                    ));
+                }
+                match checklist_file::parse(rel, text, diags) {
+                    Some(f) => Parsed::Checklist(f),
+                    None => Parsed::Broken(
+                        check::salvage_id(text).map(|id| (check::DocKind::Checklist, id)),
+                    ),
+                }
+            }))
+        })?;
+        for (kind, files) in [(0, read), (1, read_checklists)] {
+            for file in files {
+                diagnostics.extend(file.diagnostics);
+                if let Some(text) = file.text {
+                    sources.insert(file.rel, text);
+                }
+                match file.parsed {
+                    Some(Parsed::Sop(f)) => sop_files.push(f),
+                    Some(Parsed::Checklist(f)) => checklist_files.push(f),
+                    Some(Parsed::Translation(t)) => {
+                        if kind == 0 {
+                            files_read.0 -= 1;
+                        } else {
+                            files_read.1 -= 1;
+                        }
+                        translations.extend(t);
+                    }
+                    Some(Parsed::Broken(id)) => broken.extend(id),
+                    None => {}
                 }
             }
         }
@@ -722,6 +736,40 @@ fn read_diagnostic(rel: &str, problem: &ReadProblem) -> Diagnostic {
 
 /// Reads a workspace file (a document or `sopbook.toml`); trouble becomes
 /// a diagnostic naming `rel`.
+/// What a listed file of the workspace holds.
+enum Parsed {
+    Sop(sop_file::SopFile),
+    Checklist(checklist_file::ChecklistFile),
+    Translation(Option<TranslationFile>),
+    /// A document that did not parse, and its id if one could be found.
+    Broken(Option<(check::DocKind, String)>),
+}
+
+/// A listed file read and parsed on its own: its text (none if it could
+/// not be read), what it holds, and what was found wrong with it.
+struct ReadFile {
+    rel: String,
+    text: Option<String>,
+    parsed: Option<Parsed>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn read_file(
+    rel: &str,
+    abs: &Path,
+    parse: impl FnOnce(&str, &mut Vec<Diagnostic>) -> Parsed,
+) -> ReadFile {
+    let mut diagnostics = Vec::new();
+    let text = read_listed(abs, rel, &mut diagnostics);
+    let parsed = text.as_deref().map(|t| parse(t, &mut diagnostics));
+    ReadFile {
+        rel: rel.to_string(),
+        text,
+        parsed,
+        diagnostics,
+    }
+}
+
 fn read_listed(abs: &Path, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
     match read_regular(abs, MAX_DOCUMENT_BYTES) {
         Ok(text) => Some(text),
