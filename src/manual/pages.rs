@@ -720,6 +720,7 @@ fn sop_page(ctx: &Ctx<'_>, sop: &Sop, url: &str) -> Result<String> {
         "sop".into(),
         json!({
             "id": sop.id, "title": sop.title, "review_interval": super::words::interval(ws.language.as_deref(), &sop.review_interval),
+            "review_every": super::words::every(ws.language.as_deref(), &sop.review_interval),
             "owner": sop.owner, "path": sop.path,
         }),
     );

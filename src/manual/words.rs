@@ -331,6 +331,37 @@ pub fn spec(code: Option<&str>, kind: &ItemKind) -> String {
     }
 }
 
+/// "every 12 months" in the language `code`: in Norwegian with an
+/// ordinal ("hver 12. måned", "hvert år"), in Hebrew "כל 12 חודשים".
+pub fn every(code: Option<&str>, i: &Interval) -> String {
+    let one = i.count == 1;
+    match code.map(|c| c.split('-').next().unwrap_or(c)) {
+        Some("nb" | "nn" | "no") => {
+            let (hver, unit) = match i.unit {
+                IntervalUnit::Day => ("hver", "dag"),
+                IntervalUnit::Week => ("hver", "uke"),
+                IntervalUnit::Month => ("hver", "måned"),
+                IntervalUnit::Year => ("hvert", "år"),
+            };
+            if one {
+                format!("{hver} {unit}")
+            } else {
+                format!("{hver} {}. {unit}", i.count)
+            }
+        }
+        Some("he") if one => {
+            let unit = match i.unit {
+                IntervalUnit::Day => "יום",
+                IntervalUnit::Week => "שבוע",
+                IntervalUnit::Month => "חודש",
+                IntervalUnit::Year => "שנה",
+            };
+            format!("כל {unit}")
+        }
+        _ => format!("{} {}", labels(code).every, interval(code, i)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,6 +395,13 @@ mod tests {
         assert_eq!(interval(Some("nb"), &i("1 week")), "1 uke");
         assert_eq!(interval(Some("he"), &i("2 years")), "2 שנים");
         assert_eq!(interval(Some("ru"), &i("6 months")), "6 months");
+        assert_eq!(every(None, &i("12 months")), "every 12 months");
+        assert_eq!(every(None, &i("1 year")), "every 1 year");
+        assert_eq!(every(Some("nb"), &i("12 months")), "hver 12. måned");
+        assert_eq!(every(Some("nb"), &i("1 year")), "hvert år");
+        assert_eq!(every(Some("nb"), &i("2 years")), "hvert 2. år");
+        assert_eq!(every(Some("he"), &i("12 months")), "כל 12 חודשים");
+        assert_eq!(every(Some("he"), &i("1 week")), "כל שבוע");
     }
 
     #[test]
