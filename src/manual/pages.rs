@@ -840,7 +840,10 @@ fn checklist_page(ctx: &Ctx<'_>, c: &Checklist, url: &str) -> Result<String> {
         .collect();
     data.insert("inspectors".into(), json!(inspectors));
     let control = ctx.ws.control.get(&c.id);
-    data.insert("print".into(), print_heads(c, control));
+    data.insert(
+        "print".into(),
+        print_heads(c, control, super::words::labels(ctx.ws.language.as_deref())),
+    );
     insert_control(&mut data, control);
     insert_translation(&mut data, control, url);
     ctx.render("checklist", Value::Object(data))
@@ -848,7 +851,7 @@ fn checklist_page(ctx: &Ctx<'_>, c: &Checklist, url: &str) -> Result<String> {
 
 /// What every printed page of a checklist's form carries in its margins:
 /// `key` names the form's page style, `heading` and `revision` are text.
-fn print_heads(c: &Checklist, control: Option<&PageControl>) -> Value {
+fn print_heads(c: &Checklist, control: Option<&PageControl>, w: super::words::Labels) -> Value {
     let key: String =
         c.id.chars()
             .map(|ch| if ch.is_ascii_alphanumeric() { ch } else { '-' })
@@ -858,18 +861,21 @@ fn print_heads(c: &Checklist, control: Option<&PageControl>) -> Value {
             draft: Some(_),
             revision: Some(rev),
             ..
-        }) => format!("DRAFT, not approved (revision {rev} is in force)"),
-        Some(PageControl { draft: Some(_), .. }) => "DRAFT, not approved".to_string(),
+        }) => format!(
+            "{} ({} {rev} {})",
+            w.draft_not_approved, w.revision_lower, w.is_in_force
+        ),
+        Some(PageControl { draft: Some(_), .. }) => w.draft_not_approved.to_string(),
         Some(PageControl {
             revision: Some(rev),
             effective: Some(from),
             ..
-        }) => format!("Revision {rev}, effective {from}"),
+        }) => format!("{} {rev}, {} {from}", w.revision, w.effective_from),
         Some(PageControl {
             revision: Some(rev),
             ..
-        }) => format!("Revision {rev}"),
-        _ => "Not released".to_string(),
+        }) => format!("{} {rev}", w.revision),
+        _ => w.not_released_head.to_string(),
     };
     json!({ "key": key, "heading": format!("{} {}", c.id, c.title), "revision": revision })
 }

@@ -171,6 +171,11 @@ labels! {
     checklist: "Checklist", "Sjekkliste", "רשימת תיוג";
     checklists_intro: "Each checklist prints as a paper form, so a station without a screen can follow the same process: open it and press", "Hver sjekkliste kan skrives ut som et papirskjema, slik at en stasjon uten skjerm kan følge den samme prosessen: åpne den og trykk", "כל רשימת תיוג מודפסת כטופס נייר, כך שגם עמדה בלי מסך יכולה לפעול לפי אותו תהליך: פתחו אותה ולחצו על";
     // A checklist's form.
+    /// A printed form's running head: "DRAFT, not approved (revision 2 is in force)".
+    draft_not_approved: "DRAFT, not approved", "UTKAST, ikke godkjent", "טיוטה, לא אושרה";
+    revision_lower: "revision", "revisjon", "גרסה";
+    is_in_force: "is in force", "gjelder", "בתוקף";
+    not_released_head: "Not released", "Ikke utgitt", "לא פורסם";
     /// A checklist's print button, and what it does.
     print_form: "Print this form", "Skriv ut skjemaet", "הדפסת הטופס";
     print_form_title: "Prints this form alone, with its id, revision and page numbers on every page", "Skriver ut bare dette skjemaet, med id, revisjon og sidetall på hver side", "מדפיס את הטופס הזה בלבד, עם המזהה, הגרסה ומספרי העמודים בכל עמוד";
