@@ -289,30 +289,35 @@ pub fn not_found_page(code: Option<&str>) -> Option<String> {
 
 /// A review interval in the language `code` ("12 months", "12 måneder").
 pub fn interval(code: Option<&str>, i: &Interval) -> String {
-    let one = i.count == 1;
-    let word = match (code.map(|c| c.split('-').next().unwrap_or(c)), i.unit) {
-        (Some("nb" | "nn" | "no"), unit) => match (unit, one) {
-            (IntervalUnit::Day, true) => "dag",
-            (IntervalUnit::Day, false) => "dager",
-            (IntervalUnit::Week, true) => "uke",
-            (IntervalUnit::Week, false) => "uker",
-            (IntervalUnit::Month, true) => "måned",
-            (IntervalUnit::Month, false) => "måneder",
-            (IntervalUnit::Year, _) => "år",
+    match unit_name(code, i.unit, i.count == 1) {
+        Some(word) => format!("{} {word}", i.count),
+        None => i.to_string(),
+    }
+}
+
+/// The name of an interval's unit in the language `code`, for one or for
+/// several; none where sopbook has no words of that language.
+fn unit_name(code: Option<&str>, unit: IntervalUnit, one: bool) -> Option<&'static str> {
+    Some(
+        match (code.map(|c| c.split('-').next().unwrap_or(c))?, unit, one) {
+            ("nb" | "nn" | "no", IntervalUnit::Day, true) => "dag",
+            ("nb" | "nn" | "no", IntervalUnit::Day, false) => "dager",
+            ("nb" | "nn" | "no", IntervalUnit::Week, true) => "uke",
+            ("nb" | "nn" | "no", IntervalUnit::Week, false) => "uker",
+            ("nb" | "nn" | "no", IntervalUnit::Month, true) => "måned",
+            ("nb" | "nn" | "no", IntervalUnit::Month, false) => "måneder",
+            ("nb" | "nn" | "no", IntervalUnit::Year, _) => "år",
+            ("he", IntervalUnit::Day, true) => "יום",
+            ("he", IntervalUnit::Day, false) => "ימים",
+            ("he", IntervalUnit::Week, true) => "שבוע",
+            ("he", IntervalUnit::Week, false) => "שבועות",
+            ("he", IntervalUnit::Month, true) => "חודש",
+            ("he", IntervalUnit::Month, false) => "חודשים",
+            ("he", IntervalUnit::Year, true) => "שנה",
+            ("he", IntervalUnit::Year, false) => "שנים",
+            _ => return None,
         },
-        (Some("he"), unit) => match (unit, one) {
-            (IntervalUnit::Day, true) => "יום",
-            (IntervalUnit::Day, false) => "ימים",
-            (IntervalUnit::Week, true) => "שבוע",
-            (IntervalUnit::Week, false) => "שבועות",
-            (IntervalUnit::Month, true) => "חודש",
-            (IntervalUnit::Month, false) => "חודשים",
-            (IntervalUnit::Year, true) => "שנה",
-            (IntervalUnit::Year, false) => "שנים",
-        },
-        _ => return i.to_string(),
-    };
-    format!("{} {word}", i.count)
+    )
 }
 
 /// An item's specification as printed on a form, in the language `code`:
@@ -340,13 +345,14 @@ pub fn spec(code: Option<&str>, kind: &ItemKind) -> String {
 /// ordinal ("hver 12. måned", "hvert år"), in Hebrew "כל 12 חודשים".
 pub fn every(code: Option<&str>, i: &Interval) -> String {
     let one = i.count == 1;
-    match code.map(|c| c.split('-').next().unwrap_or(c)) {
-        Some("nb" | "nn" | "no") => {
-            let (hver, unit) = match i.unit {
-                IntervalUnit::Day => ("hver", "dag"),
-                IntervalUnit::Week => ("hver", "uke"),
-                IntervalUnit::Month => ("hver", "måned"),
-                IntervalUnit::Year => ("hvert", "år"),
+    let singular = unit_name(code, i.unit, true);
+    match (code.map(|c| c.split('-').next().unwrap_or(c)), singular) {
+        (Some("nb" | "nn" | "no"), Some(unit)) => {
+            // "år" is neuter.
+            let hver = if i.unit == IntervalUnit::Year {
+                "hvert"
+            } else {
+                "hver"
             };
             if one {
                 format!("{hver} {unit}")
@@ -354,15 +360,7 @@ pub fn every(code: Option<&str>, i: &Interval) -> String {
                 format!("{hver} {}. {unit}", i.count)
             }
         }
-        Some("he") if one => {
-            let unit = match i.unit {
-                IntervalUnit::Day => "יום",
-                IntervalUnit::Week => "שבוע",
-                IntervalUnit::Month => "חודש",
-                IntervalUnit::Year => "שנה",
-            };
-            format!("כל {unit}")
-        }
+        (Some("he"), Some(unit)) if one => format!("כל {unit}"),
         _ => format!("{} {}", labels(code).every, interval(code, i)),
     }
 }
