@@ -168,12 +168,14 @@ pub fn publish(ws: &Manual, opts: &PublishOptions<'_>) -> Result<Published> {
     // Each book's inputs, and the manual in place's manifest: a book built
     // from the same inputs is carried over from it instead of built again.
     let common = fs::read(ws.root.join(crate::workspace::CONFIG_FILE)).unwrap_or_default();
+    let tomls: Vec<String> = books.iter().map(|b| book_toml(ws, b)).collect();
     let inputs = books
         .iter()
-        .map(|b| {
+        .zip(&tomls)
+        .map(|(b, toml)| {
             incremental::inputs(
                 b,
-                &book_toml(ws, b),
+                toml,
                 stylesheet(b),
                 &format!(
                     "{}{}{}",
@@ -204,9 +206,8 @@ pub fn publish(ws: &Manual, opts: &PublishOptions<'_>) -> Result<Published> {
             let _ = fs::remove_dir_all(&dest);
         }
         let src = src_root.join(i.to_string());
-        let toml = book_toml(ws, book);
-        build::write_source(book, &toml, &src, false)?;
-        let named = build::build_book(book, &toml, &src, &dest)
+        build::write_source(book, &tomls[i], &src, false)?;
+        let named = build::build_book(book, &tomls[i], &src, &dest)
             .with_context(|| format!("building {}", book.title))?;
         assemble::trim(book, &dest, &named).with_context(|| format!("building {}", book.title))?;
         Ok(true)
@@ -245,12 +246,7 @@ pub fn publish(ws: &Manual, opts: &PublishOptions<'_>) -> Result<Published> {
     if let Some(keep) = opts.keep_source {
         // Only the books built this time were written out: write them all.
         for (i, book) in books.iter().enumerate() {
-            build::write_source(
-                book,
-                &book_toml(ws, book),
-                &src_root.join(i.to_string()),
-                true,
-            )?;
+            build::write_source(book, &tomls[i], &src_root.join(i.to_string()), true)?;
         }
         if keep.exists() {
             fs::remove_dir_all(keep)
