@@ -30,6 +30,7 @@ pub mod par;
 pub mod render;
 pub mod report;
 pub mod store;
+pub mod words;
 pub mod workspace;
 
 pub use cmd::main_with_args;

@@ -145,8 +145,11 @@ fn in_terminal(ws: &Ws, args: &[&str], columns: u16, input: &str, env: &[(&str, 
             continue;
         }
         quiet_ms += 50;
-        // sopbook's two prompts: an item's, and the one to record.
-        let waiting = seen.ends_with(b"\n  > ") || seen.ends_with(b"to change it: ");
+        // sopbook's two prompts: an item's, and the one to record (in
+        // English or Norwegian).
+        let waiting = seen.ends_with(b"\n  > ")
+            || seen.ends_with(b"to change it: ")
+            || seen.ends_with("for å endre det: ".as_bytes());
         if waiting
             && quiet_ms >= 100
             && let Some(line) = lines.next()
@@ -351,6 +354,25 @@ fn an_inspection_in_a_terminal_of_100_columns() {
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(widest(&run.stdout) <= 100, "{}", run.stdout);
     assert_snapshot("terminal/inspect-100", &run.stdout);
+}
+
+/// An inspector who works in Norwegian reads sopbook's own words in
+/// Norwegian: the header, how to answer, the explanations under each
+/// prompt, what a wrong answer is told, the summary, the question before
+/// recording and the closing sentence. The checklist has no Norwegian
+/// translation here, so its prompts are as written, and a note says so.
+#[test]
+fn an_inspection_in_norwegian_speaks_norwegian() {
+    let ws = ready();
+    let mut args = INSPECT.to_vec();
+    args.extend(["--lang", "nb"]);
+    let session = "\nPX40-25-01234\ncorrect\n2\nnull\n0.5\np\n\nz\n3\n0.06\ny\n";
+    let run = in_terminal(&ws, &args, 80, session, &[("NO_COLOR", "1")]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_snapshot("terminal/inspect-nb-80", &run.stdout);
+    assert!(widest(&run.stdout) <= 80, "{}", run.stdout);
+    let shown = json(&ws, &["inspections", "show", "1", "--json"]);
+    assert_eq!(shown["results"][2]["value"], "0.06", "the same record");
 }
 
 #[test]

@@ -304,16 +304,24 @@ fn an_inspection_shows_the_form_in_the_inspectors_language() {
         "{}",
         run.stderr
     );
-    // Hebrew, bob's language, has no translation in force: as written, with a note.
+    // Hebrew, bob's language, has no translation in force: as written,
+    // with a note in Hebrew, and sopbook's own words in Hebrew.
     let mut args = vec!["inspect", "CL-001", "--lot", "L3", "--as", "bob"];
     args.extend(set);
     let run = signed(&ws, &args);
     assert!(
         run.stderr
-            .contains("note: CL-001 has no translation into `he` in force; it is shown as written"),
+            .contains("הערה: ל-CL-001 אין תרגום בתוקף ל-`he`; היא מוצגת כפי שנכתבה"),
         "{}",
         run.stderr
     );
+    assert!(
+        run.stderr.contains("CL-001 Final inspection\n") && run.stderr.contains(": תקין"),
+        "{}",
+        run.stderr
+    );
+    // Standard output stays what a script reads, in any language.
+    assert!(run.stdout.ends_with(" PASS\n"), "{}", run.stdout);
     let list = ws.run(&["inspections", "list", "--json"]);
     let rows: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
     let revisions: Vec<_> = rows
@@ -599,9 +607,68 @@ async fn the_station_shows_the_form_in_the_inspectors_language_and_records_the_s
         ));
     }
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    // A length that is not a number: the form again, what is wrong said
+    // in Hebrew.
+    let with_length = |length: &'static str| {
+        let mut f = fields.clone();
+        for field in &mut f {
+            if field.0 == "v:length" {
+                field.1 = length;
+            }
+        }
+        f
+    };
+    let again = bob
+        .post("/inspect/CL-001/review", &with_length("12l"))
+        .await;
+    assert!(
+        again
+            .body
+            .contains("1 סעיף דורש בדיקה</strong>; עדיין לא נרשם דבר:"),
+        "{}",
+        again.body
+    );
+    assert!(
+        again
+            .body
+            .contains("<code>length</code> הוא מדידה ב-mm: <code>12l</code> אינו מספר"),
+        "{}",
+        again.body
+    );
+    // Out of its limits: judged in Hebrew, the verdict in Hebrew.
+    let out = bob
+        .post("/inspect/CL-001/review", &with_length("121"))
+        .await;
+    assert!(
+        out.body
+            .contains("מחוץ למפרט: 0.5 mm מעל הגבול העליון 120.5"),
+        "{}",
+        out.body
+    );
+    assert!(
+        out.body
+            .contains("<strong>פסול</strong> 1 סעיף נכשל. הרישום יפתח דוח אי-התאמה."),
+        "{}",
+        out.body
+    );
     let review = bob.post("/inspect/CL-001/review", &fields).await;
     assert_eq!(review.status, StatusCode::OK, "{}", review.body);
     assert!(review.body.contains("dir=\"rtl\""), "{}", review.body);
+    assert!(
+        review
+            .body
+            .contains("<strong>תקין</strong> כל הסעיפים תקינים."),
+        "{}",
+        review.body
+    );
+    // The page's script gets its words in Hebrew too.
+    assert!(
+        review
+            .body
+            .contains("data-words=\"{&quot;in_spec&quot;:&quot;בתחום המפרט&quot;"),
+        "{}",
+        review.body
+    );
     assert!(
         review.body.contains(">אישור ורישום</button>"),
         "{}",

@@ -17,6 +17,7 @@ use crate::ops::inspections::{self, Entry, Form, Prepared, StartInput};
 use crate::ops::photos;
 use crate::render::wrap::{self, wrap};
 use crate::render::{paint, style, visible};
+use crate::words::{Form as Words, Lang, fill};
 
 /// The largest `--input` file read: far more than any checklist's results.
 const INPUT_LIMIT: u64 = 1 << 20;
@@ -52,11 +53,18 @@ pub fn inspect(ctx: &mut Context, args: &InspectArgs) -> Result<Outcome> {
         },
         args.lang.as_deref(),
     )?;
+    // What the inspector reads is in the form's language; what a script
+    // reads on standard output is not.
+    let lang = Lang::of(form.language.as_ref().map(|l| l.language.as_str()));
+    let screen = Screen {
+        lang,
+        w: Words::of(lang),
+    };
+    let w = screen.w;
     if let Some(note) = form.language.as_ref().and_then(|l| l.note.as_deref()) {
-        say(format!("note: {note}"));
+        screen.say("", "", &format!("{}: {note}", w.note_said));
     }
     inspections::check_uploads(&form, &uploads)?;
-    let screen = Screen;
     let entries = if given.is_empty() {
         match interactive(&screen, &form)? {
             Ok(entries) => entries,
@@ -65,7 +73,8 @@ pub fn inspect(ctx: &mut Context, args: &InspectArgs) -> Result<Outcome> {
                 // line, no "error:". The exit code stays 1 so that a script
                 // around `inspect` never takes an unrecorded unit for an
                 // inspected one (README, exit codes).
-                say(format!("{stopped}: nothing was recorded."));
+                let why = stopped.said(&w);
+                say(fill(w.nothing_recorded, &[("why", &why)]));
                 return Ok(Outcome::Problem);
             }
         }
@@ -77,16 +86,23 @@ pub fn inspect(ctx: &mut Context, args: &InspectArgs) -> Result<Outcome> {
     };
     let r = inspections::record(ctx, &form, &entries, &uploads)?;
     let verdict = r.verdict.to_string();
-    let done = format!(
-        "Recorded {} against {} rev {}: {}{}",
-        r.name,
-        r.checklist,
-        r.revision,
-        paint(verdict_style(r.verdict), &verdict),
-        r.nonconformance
-            .as_ref()
-            .map(|n| format!("; opened {n}"))
-            .unwrap_or_default()
+    let opened = r
+        .nonconformance
+        .as_ref()
+        .map(|nc| fill(w.opened, &[("nc", nc)]))
+        .unwrap_or_default();
+    let done = fill(
+        w.recorded,
+        &[
+            ("name", &r.name),
+            ("checklist", &r.checklist),
+            ("rev", &r.revision.to_string()),
+            (
+                "verdict",
+                &paint(verdict_style(r.verdict), verdict_word(&w, r.verdict)),
+            ),
+            ("opened", &opened),
+        ],
     );
     // Said once. Scripts read `INS-000012 PASS` from standard output; at a
     // terminal that line would repeat the sentence, so it is left out there.
@@ -101,6 +117,13 @@ pub fn inspect(ctx: &mut Context, args: &InspectArgs) -> Result<Outcome> {
     } else {
         Outcome::Ok
     })
+}
+
+fn verdict_word(w: &Words, v: Verdict) -> &'static str {
+    match v {
+        Verdict::Pass => w.verdict_pass,
+        Verdict::Fail => w.verdict_fail,
+    }
 }
 
 fn verdict_style(v: Verdict) -> anstyle::Style {
@@ -119,13 +142,14 @@ enum Stopped {
     NotConfirmed,
 }
 
-impl std::fmt::Display for Stopped {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Stopped::Quit { at, of } => write!(f, "Quit at item {at} of {of}"),
-            Stopped::InputEnded { at, of } => write!(f, "The input ended at item {at} of {of}"),
-            Stopped::NotConfirmed => write!(f, "Not confirmed"),
-        }
+impl Stopped {
+    fn said(&self, w: &Words) -> String {
+        let (phrase, at, of) = match self {
+            Stopped::Quit { at, of } => (w.quit_at, at, of),
+            Stopped::InputEnded { at, of } => (w.input_ended, at, of),
+            Stopped::NotConfirmed => return w.not_confirmed.to_string(),
+        };
+        fill(phrase, &[("at", &at.to_string()), ("of", &of.to_string())])
     }
 }
 
@@ -145,9 +169,13 @@ enum Asked {
     InputEnded,
 }
 
-/// The terminal the inspector reads, on standard error. Its width is asked
-/// for each time: a tmux pane may be resized or zoomed halfway through.
-struct Screen;
+/// The terminal the inspector reads, on standard error, in the form's
+/// words. Its width is asked for each time: a tmux pane may be resized or
+/// zoomed halfway through.
+struct Screen {
+    lang: Lang,
+    w: Words,
+}
 
 impl Screen {
     /// `text` wrapped, starting with `first` and going on under `rest`.
@@ -164,7 +192,7 @@ impl Screen {
     fn show_item(&self, item: &Item, k: usize, n: usize, now: Option<&str>) {
         let number = format!("[{k}/{n}] ");
         let critical = if item.critical {
-            format!("  {}", paint(style::WARNING, "CRITICAL"))
+            format!("  {}", paint(style::WARNING, self.w.critical_mark))
         } else {
             String::new()
         };
@@ -175,14 +203,18 @@ impl Screen {
             &format!("{}{critical}", prose(&item.prompt)),
         );
         if let Some(h) = &item.help {
-            self.explain("How:", &prose(h));
+            self.explain(self.w.how, &prose(h));
         }
         match &item.kind {
             ItemKind::Choice { options, pass } => {
-                self.say(INDENT, INDENT, "Options (type the number):");
+                self.say(INDENT, INDENT, self.w.options);
                 for (i, o) in options.iter().enumerate() {
                     let first = format!("{INDENT}  {:>2}  ", i + 1);
-                    let fails = if pass.contains(o) { "" } else { "  (fails)" };
+                    let fails = if pass.contains(o) {
+                        String::new()
+                    } else {
+                        format!("  ({})", self.w.fails)
+                    };
                     self.say(
                         &first,
                         &" ".repeat(first.len()),
@@ -190,18 +222,18 @@ impl Screen {
                     );
                 }
             }
-            ItemKind::Text if item.critical => {
-                self.explain("Text:", "required; a critical item cannot be left empty.")
-            }
-            ItemKind::Text => self.explain("Text:", "press Enter to leave it empty."),
-            kind => self.explain("Spec:", &kind.spec()),
+            ItemKind::Text if item.critical => self.explain(self.w.text, self.w.text_required),
+            ItemKind::Text => self.explain(self.w.text, self.w.text_optional),
+            kind => self.explain(self.w.spec, &self.spec(kind)),
         }
         if let Some(now) = now {
-            self.explain(
-                "Now:",
-                &format!("{now}. Type a new answer, or b to keep this one."),
-            );
+            self.explain(self.w.now, &fill(self.w.now_text, &[("now", now)]));
         }
+    }
+
+    /// An item's specification in the form's language.
+    fn spec(&self, kind: &ItemKind) -> String {
+        crate::manual::words::spec_in(self.lang, kind)
     }
 
     /// Asks for one item until it has an answer that fits (or the inspector
@@ -236,16 +268,16 @@ impl Screen {
             if let Some(text) = answer.strip_prefix('!') {
                 note = text.trim().to_string();
                 let said = if note.is_empty() {
-                    "note removed; now the result"
+                    self.w.note_removed
                 } else {
-                    "noted; now the result"
+                    self.w.noted_now
                 };
                 self.say(INDENT, INDENT, said);
                 continue;
             }
             match inspections::answer(item, answer, &note) {
                 Ok(r) => {
-                    if let Some(judged) = inspections::judged(item, &r) {
+                    if let Some(judged) = inspections::judged(&self.w, item, &r) {
                         self.say(INDENT, INDENT, &judged);
                     }
                     return Ok(Asked::Given(Entry {
@@ -254,7 +286,11 @@ impl Screen {
                         note,
                     }));
                 }
-                Err(e) => self.say(INDENT, INDENT, &format!("{}; try again", e.message)),
+                Err(e) => self.say(
+                    INDENT,
+                    INDENT,
+                    &fill(self.w.try_again, &[("problem", &e.said(&self.w))]),
+                ),
             }
         }
     }
@@ -270,12 +306,20 @@ impl Screen {
             .unwrap_or(0)
             .min(24);
         let number_width = items.len().to_string().len();
+        let w = &self.w;
+        // The marks are lined up: each is padded to the widest.
+        let mark_width = [w.mark_pass, w.mark_fail, w.mark_na]
+            .iter()
+            .map(|m| wrap::width(m))
+            .max()
+            .unwrap_or(0);
+        let padded = |m: &str| format!("{m}{}", " ".repeat(mark_width - wrap::width(m)));
         for (k, (item, r)) in items.iter().zip(&p.results).enumerate() {
             let mark = match r.outcome {
-                ItemOutcome::Pass => paint(style::GOOD, "pass"),
-                ItemOutcome::Fail => paint(style::BAD, "FAIL"),
-                ItemOutcome::NotApplicable => paint(style::DIM, "n/a "),
-                ItemOutcome::Recorded => "    ".to_string(),
+                ItemOutcome::Pass => paint(style::GOOD, &padded(w.mark_pass)),
+                ItemOutcome::Fail => paint(style::BAD, &padded(w.mark_fail)),
+                ItemOutcome::NotApplicable => paint(style::DIM, &padded(w.mark_na)),
+                ItemOutcome::Recorded => " ".repeat(mark_width),
             };
             let id = visible(&item.id);
             let pad = id_width.saturating_sub(wrap::width(&id));
@@ -285,17 +329,20 @@ impl Screen {
                 " ".repeat(pad)
             );
             let rest = " ".repeat(wrap::width(&first));
-            self.say(&first, &rest, &answer_in_words(item, r));
+            self.say(&first, &rest, &answer_in_words(w, item, r));
         }
         let failed = p.failed();
-        let verdict = paint(verdict_style(p.verdict), &p.verdict.to_string());
+        let verdict = paint(verdict_style(p.verdict), verdict_word(w, p.verdict));
         say(if failed > 0 {
-            format!(
-                "Verdict: {verdict} ({failed} item{} failed)",
-                if failed == 1 { "" } else { "s" }
-            )
+            let phrase = if failed == 1 {
+                w.one_failed
+            } else {
+                w.many_failed
+            };
+            let failed = fill(phrase, &[("n", &failed.to_string())]);
+            format!("{}: {verdict} ({failed})", w.verdict)
         } else {
-            format!("Verdict: {verdict}")
+            format!("{}: {verdict}", w.verdict)
         });
     }
 }
@@ -303,7 +350,7 @@ impl Screen {
 /// What was answered for an item, for the summary: the value with its unit
 /// (pass/fail items need none beyond the mark), why it fails, whether the
 /// item is critical, the note.
-fn answer_in_words(item: &Item, r: &crate::model::inspection::ItemResult) -> String {
+fn answer_in_words(w: &Words, item: &Item, r: &crate::model::inspection::ItemResult) -> String {
     let mut parts = Vec::new();
     let value = visible(&r.value);
     match (&item.kind, r.outcome) {
@@ -312,7 +359,7 @@ fn answer_in_words(item: &Item, r: &crate::model::inspection::ItemResult) -> Str
             let judged = match (r.number, outcome) {
                 (Some(x), ItemOutcome::Fail) => format!(
                     ", {}",
-                    paint(style::BAD, &crate::model::inspection::judge(item, x))
+                    paint(style::BAD, &crate::model::inspection::judge_in(w, item, x))
                 ),
                 _ => String::new(),
             };
@@ -321,17 +368,19 @@ fn answer_in_words(item: &Item, r: &crate::model::inspection::ItemResult) -> Str
         (ItemKind::Count { max }, ItemOutcome::Fail) => {
             parts.push(format!(
                 "{value}, {}",
-                paint(style::BAD, &format!("more than {max}"))
+                paint(style::BAD, &fill(w.more_than, &[("max", &max.to_string())]))
             ));
         }
-        (ItemKind::Text, _) if value.is_empty() => parts.push(paint(style::DIM, "(left empty)")),
+        (ItemKind::Text, _) if value.is_empty() => {
+            parts.push(paint(style::DIM, &format!("({})", w.left_empty)))
+        }
         _ => parts.push(value.into_owned()),
     }
     if item.critical {
-        parts.push(paint(style::WARNING, "critical"));
+        parts.push(paint(style::WARNING, w.critical));
     }
     if !r.note.is_empty() {
-        parts.push(format!("note: {}", visible(&r.note)));
+        parts.push(format!("{}: {}", w.note_said, visible(&r.note)));
     }
     parts.join("  ")
 }
@@ -340,36 +389,34 @@ fn answer_in_words(item: &Item, r: &crate::model::inspection::ItemResult) -> Str
 /// Returns how it stopped when the inspector quits, the input ends or the
 /// inspection is not confirmed.
 fn interactive(screen: &Screen, form: &Form) -> Result<std::result::Result<Vec<Entry>, Stopped>> {
-    let _ = ctrlc::set_handler(|| {
-        eprintln!("\nInterrupted: nothing was recorded.");
+    let w = screen.w;
+    let interrupted = w.interrupted;
+    let _ = ctrlc::set_handler(move || {
+        eprintln!("\n{interrupted}");
         std::process::exit(130);
     });
     let (checklist, header) = (&form.checklist, &form.header);
+    let serial = header
+        .serial
+        .as_ref()
+        .map(|s| fill(w.serial_part, &[("serial", s)]))
+        .unwrap_or_default();
     screen.say(
         "",
         "",
-        &format!(
-            "{} {} (rev {}), lot {}{}, inspector {}",
-            checklist.id,
-            visible(&checklist.title),
-            form.revision.number,
-            header.lot,
-            header
-                .serial
-                .as_ref()
-                .map(|s| format!(", serial {s}"))
-                .unwrap_or_default(),
-            header.inspector
+        &fill(
+            w.header,
+            &[
+                ("id", &checklist.id),
+                ("title", &visible(&checklist.title)),
+                ("rev", &form.revision.number.to_string()),
+                ("lot", &header.lot),
+                ("serial", &serial),
+                ("inspector", &header.inspector),
+            ],
         ),
     );
-    screen.say(
-        "",
-        "",
-        "Answer p (pass), f (fail) or n (not applicable); a number for measurements; \
-         the option number for choices. Add a note with `! text`, go back with `b`, \
-         quit without recording with `q` or Ctrl-C. Every answer is shown again, \
-         to check and change, before it is recorded.",
-    );
+    screen.say("", "", w.how_to_answer);
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
     let items = &checklist.items;
@@ -377,7 +424,9 @@ fn interactive(screen: &Screen, form: &Form) -> Result<std::result::Result<Vec<E
     let mut answers: Vec<Option<Entry>> = vec![None; n];
     let mut k = 0;
     while k < n {
-        let current = answers[k].as_ref().map(|e| (e, shown_answer(&items[k], e)));
+        let current = answers[k]
+            .as_ref()
+            .map(|e| (e, shown_answer(&w, &items[k], e)));
         let current = current.as_ref().map(|(e, s)| (*e, s.as_str()));
         match screen.ask(&mut lines, &items[k], (k + 1, n), current)? {
             Asked::Given(e) => {
@@ -394,11 +443,11 @@ fn interactive(screen: &Screen, form: &Form) -> Result<std::result::Result<Vec<E
     loop {
         if show {
             let preview = inspections::prepare(form, &entries)?;
-            say("\nCheck the answers before they are recorded:");
+            say(format!("\n{}", w.check_answers));
             screen.summary(form, &preview);
             show = false;
         }
-        eprint!("Record this inspection? y, n, or an item's number to change it: ");
+        eprint!("{}", w.record_prompt);
         let _ = std::io::stderr().flush();
         let Some(line) = lines.next() else {
             return Ok(Err(Stopped::NotConfirmed));
@@ -410,7 +459,7 @@ fn interactive(screen: &Screen, form: &Form) -> Result<std::result::Result<Vec<E
             "" => continue,
             other => match other.parse::<usize>() {
                 Ok(j) if (1..=n).contains(&j) => {
-                    let shown = shown_answer(&items[j - 1], &entries[j - 1]);
+                    let shown = shown_answer(&w, &items[j - 1], &entries[j - 1]);
                     let current = Some((&entries[j - 1], shown.as_str()));
                     match screen.ask(&mut lines, &items[j - 1], (j, n), current)? {
                         Asked::Given(e) => entries[j - 1] = e,
@@ -423,10 +472,9 @@ fn interactive(screen: &Screen, form: &Form) -> Result<std::result::Result<Vec<E
                 _ => screen.say(
                     INDENT,
                     INDENT,
-                    &format!(
-                        "`{}`: type y to record it, n to leave without recording, \
-                         or a number from 1 to {n} to change that answer",
-                        visible(other)
+                    &fill(
+                        w.record_help,
+                        &[("input", &visible(other)), ("n", &n.to_string())],
                     ),
                 ),
             },
@@ -435,13 +483,14 @@ fn interactive(screen: &Screen, form: &Form) -> Result<std::result::Result<Vec<E
 }
 
 /// An answer given before, as the inspector typed it or chose it.
-fn shown_answer(item: &Item, e: &Entry) -> String {
+fn shown_answer(w: &Words, item: &Item, e: &Entry) -> String {
     let value = match inspections::answer(item, &e.value, &e.note) {
         Ok(r) => match (&item.kind, r.outcome) {
-            (_, ItemOutcome::NotApplicable) => "not applicable".to_string(),
-            (ItemKind::PassFail, o) => o.to_string(),
+            (_, ItemOutcome::NotApplicable) => w.not_applicable.to_string(),
+            (ItemKind::PassFail, ItemOutcome::Fail) => w.answer_fail.to_string(),
+            (ItemKind::PassFail, _) => w.answer_pass.to_string(),
             (ItemKind::Measure { unit, .. }, _) => format!("{} {unit}", r.value),
-            (ItemKind::Text, _) if r.value.is_empty() => "left empty".to_string(),
+            (ItemKind::Text, _) if r.value.is_empty() => w.left_empty.to_string(),
             _ => r.value,
         },
         Err(_) => e.value.clone(),
@@ -450,6 +499,6 @@ fn shown_answer(item: &Item, e: &Entry) -> String {
     if e.note.is_empty() {
         value
     } else {
-        format!("{value} (note: {})", visible(&e.note))
+        format!("{value} ({}: {})", w.note_said, visible(&e.note))
     }
 }

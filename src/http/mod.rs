@@ -23,7 +23,6 @@ pub mod pages;
 pub mod routes;
 pub mod state;
 pub mod tls;
-pub mod words;
 
 pub use routes::router;
 pub use state::{Contexts, State};

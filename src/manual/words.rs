@@ -7,54 +7,24 @@
 
 use crate::manual::escape::html_text;
 use crate::model::{Interval, IntervalUnit, ItemKind, num};
+use crate::words::{Lang, fill};
 
-/// One language's sentences. `{…}` marks are filled in by [`fill`].
-struct Words {
-    /// `{source}`: the source language's name.
-    missing: &'static str,
-    /// `{id}`, `{follows}`, `{changed}`, `{summary}`, `{link}`.
-    stale: &'static str,
-    /// The words of the link to the source page in force.
-    link: &'static str,
-    /// The switcher's label for screen readers.
-    languages: &'static str,
-}
-
-const ENGLISH: Words = Words {
-    missing: "This page has not been translated yet. It is shown as written, in {source}.",
-    stale: "This translation follows revision {follows} of {id}. Revision {changed} has changed it since: {summary}. What counts is {link}.",
-    link: "the page in force",
-    languages: "Languages",
-};
-
-const NORWEGIAN: Words = Words {
-    missing: "Denne siden er ikke oversatt ennå. Den vises slik den er skrevet, på {source}.",
-    stale: "Denne oversettelsen følger revisjon {follows} av {id}. Revisjon {changed} har endret den siden: {summary}. Det som gjelder, er {link}.",
-    link: "siden slik den gjelder nå",
-    languages: "Språk",
-};
-
-const HEBREW: Words = Words {
-    missing: "דף זה עדיין לא תורגם. הוא מוצג כפי שנכתב, ב{source}.",
-    stale: "תרגום זה עוקב אחר גרסה {follows} של {id}. גרסה {changed} שינתה אותו מאז: {summary}. הנוסח המחייב הוא {link}.",
-    link: "הדף בתוקף",
-    languages: "שפות",
-};
-
-fn words(code: &str) -> &'static Words {
-    match code.split('-').next().unwrap_or(code) {
-        "nb" | "nn" | "no" => &NORWEGIAN,
-        "he" => &HEBREW,
-        _ => &ENGLISH,
+crate::words::phrases! {
+    /// What an edition says about its own translations.
+    Notes {
+        /// `{source}`: the source language's name.
+        missing: "This page has not been translated yet. It is shown as written, in {source}.", "Denne siden er ikke oversatt ennå. Den vises slik den er skrevet, på {source}.", "דף זה עדיין לא תורגם. הוא מוצג כפי שנכתב, ב{source}.";
+        /// `{id}`, `{follows}`, `{changed}`, `{summary}`, `{link}`.
+        stale: "This translation follows revision {follows} of {id}. Revision {changed} has changed it since: {summary}. What counts is {link}.", "Denne oversettelsen følger revisjon {follows} av {id}. Revisjon {changed} har endret den siden: {summary}. Det som gjelder, er {link}.", "תרגום זה עוקב אחר גרסה {follows} של {id}. גרסה {changed} שינתה אותו מאז: {summary}. הנוסח המחייב הוא {link}.";
+        /// The words of the link to the source page in force.
+        link: "the page in force", "siden slik den gjelder nå", "הדף בתוקף";
+        /// The switcher's label for screen readers.
+        languages: "Languages", "Språk", "שפות";
     }
 }
 
-fn fill(text: &str, marks: &[(&str, &str)]) -> String {
-    let mut out = text.to_string();
-    for (mark, value) in marks {
-        out = out.replace(&format!("{{{mark}}}"), value);
-    }
-    out
+fn words(code: &str) -> Notes {
+    Notes::of(Lang::of(Some(code)))
 }
 
 /// The note on a page shown in the source language because its
@@ -88,197 +58,181 @@ pub fn languages(code: &str) -> &'static str {
     words(code).languages
 }
 
-/// Declares [`Labels`] and its English, Norwegian and Hebrew values, a
-/// row per phrase: `field: "English", "Norwegian", "Hebrew";`.
-macro_rules! labels {
-    ($($(#[$doc:meta])* $field:ident: $en:expr, $nb:expr, $he:expr;)*) => {
-        /// The words of the manual's own pages, in the page's language:
-        /// `{{words.field}}` in the page templates.
-        #[derive(Debug, Clone, Copy, serde::Serialize)]
-        pub struct Labels {
-            $($(#[$doc])* pub $field: &'static str,)*
-        }
-        const ENGLISH_LABELS: Labels = Labels { $($field: $en,)* };
-        const NORWEGIAN_LABELS: Labels = Labels { $($field: $nb,)* };
-        const HEBREW_LABELS: Labels = Labels { $($field: $he,)* };
-    };
-}
-
-labels! {
-    // A page's control block.
-    id: "ID", "ID", "מזהה";
-    revision: "Revision", "Revisjon", "גרסה";
-    effective: "Effective", "Gjelder fra", "בתוקף מ";
-    next_review: "Next review", "Neste gjennomgang", "סקירה הבאה";
-    section: "Section", "Del", "פרק";
-    owner: "Owner", "Eier", "אחראי";
-    approved_by: "Approved by", "Godkjent av", "אושר על ידי";
-    applies_to: "Applies to", "Gjelder for", "חל על";
-    checklists: "Checklists", "Sjekklister", "רשימות תיוג";
-    items: "Items", "Punkter", "סעיפים";
-    /// After a number of items.
-    critical: "critical", "kritiske", "קריטיים";
-    procedure: "Procedure", "Prosedyre", "נוהל";
-    filled_in_by: "Filled in by", "Fylles ut av", "ממולא על ידי";
-    used_in: "Used in", "Brukes i", "בשימוש ב";
-    not_released: "not released", "ikke utgitt", "לא פורסם";
-    not_in_force: "not in force", "ikke gjeldende", "לא בתוקף";
-    every: "every", "hver", "כל";
-    /// Before the source revision a translation follows.
-    translation_follows: "Translation follows revision", "Oversettelsen følger revisjon", "התרגום עוקב אחר גרסה";
-    none: "none", "ingen", "אין";
-    anyone: "anyone", "hvem som helst", "כל אחד";
-    // The manual's own pages and the sidebar's parts.
-    home: "Home", "Hjem", "דף הבית";
-    procedures: "Procedures", "Prosedyrer", "נהלים";
-    forms_and_training: "Forms and training", "Skjemaer og opplæring", "טפסים והדרכה";
-    reading_paths: "Reading paths", "Lesestier", "מסלולי קריאה";
-    by_role: "By role", "Etter rolle", "לפי תפקיד";
-    what_changed: "What changed", "Hva er endret", "מה השתנה";
-    obsolete_documents: "Obsolete documents", "Utgåtte dokumenter", "מסמכים שבוטלו";
-    quality_dashboard: "Quality dashboard", "Kvalitetsoversikt", "לוח בקרת איכות";
-    training_status: "Training status", "Opplæringsstatus", "מצב הדרכה";
-    // A procedure: who reads it, what changed, its references and history.
-    who_must_read: "Who must read it:", "Hvem må lese den:", "מי חייב לקרוא:";
-    /// Before the roles.
-    everyone_who_works_as: "everyone who works as", "alle som arbeider som", "כל מי שעובד בתפקיד";
-    /// Before the last of several roles.
-    or: "or", "eller", "או";
-    /// Before the reading time in minutes.
-    reads_it_about: "reads it, about", "leser den, omtrent", "קורא אותו, בערך";
-    minutes: "min", "min", "דק׳";
-    confirms_read: "and confirms they read and understood it", "og bekrefter at de har lest og forstått den", "ומאשר שקרא והבין אותו";
-    changed_in_revision: "What changed in revision", "Hva er endret i revisjon", "מה השתנה בגרסה";
-    /// Before a date, in brackets.
-    effective_from: "effective", "gjelder fra", "בתוקף מתאריך";
-    read_again: "Whoever read an earlier revision reads this one again.", "Den som har lest en tidligere revisjon, leser denne på nytt.", "מי שקרא גרסה קודמת קורא את זו שוב.";
-    was_editorial: "was an editorial change", "var en redaksjonell endring", "הייתה שינוי עריכה";
-    need_not_read_again: "whoever read an earlier revision need not read it again.", "den som har lest en tidligere revisjon, trenger ikke lese den på nytt.", "מי שקרא גרסה קודמת אינו צריך לקרוא אותה שוב.";
-    cross_references: "Cross-references", "Kryssreferanser", "הפניות";
-    refers_here: "refers to this procedure", "viser til denne prosedyren", "מפנה לנוהל זה";
-    revision_history: "Revision history", "Revisjonshistorikk", "היסטוריית גרסאות";
-    rev: "Rev", "Rev.", "גרסה";
-    change: "Change", "Endring", "שינוי";
-    author: "Author", "Forfatter", "כותב";
-    editorial: "editorial", "redaksjonell", "עריכה";
-    // The preview's notice.
-    /// Before the date the preview was made.
-    preview_made: "Preview with drafts, made", "Forhåndsvisning med utkast, laget", "תצוגה מקדימה עם טיוטות, הופקה בתאריך";
-    preview_not_controlled: "This is not the controlled manual: pages marked as drafts have not been approved.", "Dette er ikke den styrte håndboken: sider merket som utkast er ikke godkjent.", "זה אינו המדריך המבוקר: דפים שסומנו כטיוטות לא אושרו.";
-    // A section's and the checklists' tables.
-    review: "Review", "Gjennomgang", "סקירה";
-    review_every: "Review every", "Gjennomgås hver", "סקירה כל";
-    checklist: "Checklist", "Sjekkliste", "רשימת תיוג";
-    checklists_intro: "Each checklist prints as a paper form, so a station without a screen can follow the same process: open it and press", "Hver sjekkliste kan skrives ut som et papirskjema, slik at en stasjon uten skjerm kan følge den samme prosessen: åpne den og trykk", "כל רשימת תיוג מודפסת כטופס נייר, כך שגם עמדה בלי מסך יכולה לפעול לפי אותו תהליך: פתחו אותה ולחצו על";
-    // A checklist's form.
-    /// A printed form's running head: "DRAFT, not approved (revision 2 is in force)".
-    draft_not_approved: "DRAFT, not approved", "UTKAST, ikke godkjent", "טיוטה, לא אושרה";
-    revision_lower: "revision", "revisjon", "גרסה";
-    is_in_force: "is in force", "gjelder", "בתוקף";
-    not_released_head: "Not released", "Ikke utgitt", "לא פורסם";
-    /// A checklist's print button, and what it does.
-    print_form: "Print this form", "Skriv ut skjemaet", "הדפסת הטופס";
-    print_form_title: "Prints this form alone, with its id, revision and page numbers on every page", "Skriver ut bare dette skjemaet, med id, revisjon og sidetall på hver side", "מדפיס את הטופס הזה בלבד, עם המזהה, הגרסה ומספרי העמודים בכל עמוד";
-    /// At the foot of every printed page, with room to write.
-    print_lot_serial: "Lot ________________   Serial ________________", "Parti ________________   Serienr. ________________", "מנה ________________   מספר סידורי ________________";
-    /// "Page 1 of 2" on a printed form: before the page, before the count.
-    print_page: "Page ", "Side ", "עמוד ";
-    print_of: " of ", " av ", " מתוך ";
-    sampling_by_plan: "Lots are inspected by sampling plan", "Partier kontrolleres etter prøvetakingsplan", "מנות נבדקות לפי תוכנית דגימה";
-    /// Before the inspection level.
-    single_sampling_level: "single sampling, inspection level", "enkel prøvetaking, kontrollnivå", "דגימה יחידה, רמת בדיקה";
-    /// After the command that opens a lot.
-    sampling_severity: "gives each lot its plan; the severity (normal, tightened, reduced) follows the supplier's recorded lots.", "gir hvert parti sin plan; strengheten (normal, skjerpet, redusert) følger leverandørens registrerte partier.", "נותן לכל מנה את התוכנית שלה; החומרה (רגילה, מוחמרת, מופחתת) נקבעת לפי המנות הרשומות של הספק.";
-    lot_size: "Lot size", "Partistørrelse", "גודל מנה";
-    code_letter: "Code letter", "Kodebokstav", "אות קוד";
-    normal: "Normal", "Normal", "רגילה";
-    tightened: "Tightened", "Skjerpet", "מוחמרת";
-    reduced: "Reduced", "Redusert", "מופחתת";
-    product_lot: "Product / lot", "Produkt / parti", "מוצר / מנה";
-    serial_no: "Serial no.", "Serienr.", "מספר סידורי";
-    station: "Station", "Stasjon", "עמדה";
-    date: "Date", "Dato", "תאריך";
-    check: "Check", "Kontroll", "בדיקה";
-    specification: "Specification", "Spesifikasjon", "מפרט";
-    result: "Result", "Resultat", "תוצאה";
-    /// One item's mark.
-    critical_item: "critical", "kritisk", "קריטי";
-    /// The same words as the station's inspection form (`http::words`).
-    pass: "pass", "godkjent", "תקין";
-    fail: "fail", "avvik", "פסול";
-    pass_all: "PASS", "GODKJENT", "תקין";
-    fail_all: "FAIL", "AVVIK", "פסול";
-    max: "max", "maks", "מקס׳";
-    /// In a measured item's specification: "(nominal 4.0)".
-    nominal: "nominal", "nominelt", "נומינלי";
-    /// A counted item's specification: "at most 3".
-    at_most: "at most", "høyst", "לכל היותר";
-    /// A text item's specification.
-    write_down: "record", "noter", "לרשום";
-    nonconformance_no: "Nonconformance no.", "Avviksnr.", "מס׳ אי־התאמה";
-    inspected_by: "Inspected by", "Kontrollert av", "נבדק על ידי";
-    signature: "Signature", "Signatur", "חתימה";
-    checked_by: "Checked by", "Attestert av", "אומת על ידי";
-    // Reading paths.
-    /// Before the organisation's name.
-    welcome_to: "Welcome to", "Velkommen til", "ברוכים הבאים אל";
-    reading_paths_intro: "Every role has a reading path: the procedures a new colleague in that role reads first, in order. Find your role and start at the top.", "Hver rolle har en lesesti: prosedyrene en ny kollega i den rollen leser først, i rekkefølge. Finn rollen din og begynn øverst.", "לכל תפקיד יש מסלול קריאה: הנהלים שעובד חדש בתפקיד קורא ראשונים, לפי הסדר. מצאו את התפקיד שלכם והתחילו מלמעלה.";
-    /// Before a reading time: "(about 3 min)".
-    about: "about", "omtrent", "בערך";
-    about_total: "About", "Omtrent", "בערך";
-    minutes_in_all: "minutes in all.", "minutter i alt.", "דקות בסך הכול.";
-    no_reading_path: "No reading path has been set for this role yet.", "Ingen lesesti er satt for denne rollen ennå.", "עדיין לא נקבע מסלול קריאה לתפקיד זה.";
-    reading_path: "Reading path:", "Lesesti:", "מסלול קריאה:";
-    reading_path_intro: "Read these procedures in this order. Each one tells you why we do it, who does what, and the steps.", "Les disse prosedyrene i denne rekkefølgen. Hver av dem forteller hvorfor vi gjør det, hvem som gjør hva, og trinnene.", "קראו את הנהלים האלה בסדר הזה. כל אחד מהם מסביר למה אנחנו עושים זאת, מי עושה מה, ומהם השלבים.";
-    path_takes_about: "The whole path takes about", "Hele stien tar omtrent", "קריאת המסלול כולו נמשכת בערך";
-    /// Before the reading speed.
-    minutes_to_read_at: "minutes to read (at", "minutter å lese (med", "דקות (בקצב של";
-    words_a_minute: "words a minute).", "ord i minuttet).", "מילים לדקה).";
-    confirm_it: "When you have read one, confirm it:", "Når du har lest en, bekrefter du det:", "כשסיימתם לקרוא נוהל, אשרו זאת:";
-    /// After the command that confirms a reading.
-    on_station_list: "or on the station's reading list.", "eller på stasjonens leseliste.", "או ברשימת הקריאה בעמדה.";
-    // By role.
-    by_role_intro: "For each role: the procedures that apply to it, and the checklists it fills in.", "For hver rolle: prosedyrene som gjelder for den, og sjekklistene den fyller ut.", "לכל תפקיד: הנהלים שחלים עליו, ורשימות התיוג שהוא ממלא.";
-    /// After the word for owner, in bold.
-    owner_marks: "marks the role that keeps a procedure up to date.", "markerer rollen som holder en prosedyre oppdatert.", "מסמן את התפקיד ששומר על הנוהל מעודכן.";
-    owner_of: "owner", "eier", "אחראי";
-    checklists_to_fill: "Checklists to fill in", "Sjekklister å fylle ut", "רשימות תיוג למילוי";
-    no_procedure_for_role: "No procedure applies to this role yet.", "Ingen prosedyre gjelder for denne rollen ennå.", "עדיין אין נוהל שחל על תפקיד זה.";
-    fills_no_checklist: "This role fills in no checklist.", "Denne rollen fyller ikke ut noen sjekkliste.", "תפקיד זה אינו ממלא רשימות תיוג.";
-    // What changed, obsolete documents.
-    /// "Revisions that took effect in the 30 days up to 2026-11-26, newest first."
-    changes_in_the: "Revisions that took effect in the", "Revisjoner som trådte i kraft i de", "גרסאות שנכנסו לתוקף במהלך";
-    days_up_to: "days up to", "dagene fram til", "הימים שעד";
-    newest_first: "newest first.", "nyeste først.", "החדשות ראשונות.";
-    read_ones_for_role: "Read the ones that apply to your role.", "Les dem som gjelder for din rolle.", "קראו את אלה שחלות על התפקיד שלכם.";
-    document: "Document", "Dokument", "מסמך";
-    /// "Nothing changed in the last 30 days."
-    nothing_changed_in: "Nothing changed in the last", "Ingenting er endret de siste", "לא חלו שינויים במהלך";
-    days_end: "days.", "dagene.", "הימים האחרונים.";
-    obsolete_intro: "These documents are no longer in force. They are listed so that a printed copy found on the floor can be recognised as obsolete: do not work to them.", "Disse dokumentene gjelder ikke lenger. De står her slik at en utskrift som blir funnet på gulvet, kan kjennes igjen som utgått: ikke arbeid etter dem.", "מסמכים אלה אינם בתוקף עוד. הם מופיעים כאן כדי שעותק מודפס שנמצא ברצפת הייצור יזוהה כמבוטל: אין לעבוד לפיהם.";
-    last_revision: "Last revision", "Siste revisjon", "גרסה אחרונה";
-    obsolete_since: "Obsolete since", "Utgått siden", "בוטל מתאריך";
-    reason: "Reason", "Årsak", "סיבה";
-    none_retired: "No document has been retired.", "Ingen dokumenter er trukket tilbake.", "אף מסמך לא בוטל.";
-    // The page a web server shows for an address that is not in the manual.
-    not_found: "Document not found (404)", "Fant ikke siden (404)", "הדף לא נמצא (404)";
-    not_found_help: "This URL is invalid, sorry. Please use the navigation bar or search to continue.", "Denne adressen finnes ikke. Bruk innholdsfortegnelsen eller søket for å finne fram.", "הכתובת הזאת אינה קיימת. אפשר להמשיך מתוכן העניינים או מהחיפוש.";
+crate::words::phrases! {
+    /// The words of the manual's own pages, in the page's language:
+    /// `{{words.field}}` in the page templates.
+    Labels {
+        // A page's control block.
+        id: "ID", "ID", "מזהה";
+        revision: "Revision", "Revisjon", "גרסה";
+        effective: "Effective", "Gjelder fra", "בתוקף מ";
+        next_review: "Next review", "Neste gjennomgang", "סקירה הבאה";
+        section: "Section", "Del", "פרק";
+        owner: "Owner", "Eier", "אחראי";
+        approved_by: "Approved by", "Godkjent av", "אושר על ידי";
+        applies_to: "Applies to", "Gjelder for", "חל על";
+        checklists: "Checklists", "Sjekklister", "רשימות תיוג";
+        items: "Items", "Punkter", "סעיפים";
+        /// After a number of items.
+        critical: "critical", "kritiske", "קריטיים";
+        procedure: "Procedure", "Prosedyre", "נוהל";
+        filled_in_by: "Filled in by", "Fylles ut av", "ממולא על ידי";
+        used_in: "Used in", "Brukes i", "בשימוש ב";
+        not_released: "not released", "ikke utgitt", "לא פורסם";
+        not_in_force: "not in force", "ikke gjeldende", "לא בתוקף";
+        every: "every", "hver", "כל";
+        /// Before the source revision a translation follows.
+        translation_follows: "Translation follows revision", "Oversettelsen følger revisjon", "התרגום עוקב אחר גרסה";
+        none: "none", "ingen", "אין";
+        anyone: "anyone", "hvem som helst", "כל אחד";
+        // The manual's own pages and the sidebar's parts.
+        home: "Home", "Hjem", "דף הבית";
+        procedures: "Procedures", "Prosedyrer", "נהלים";
+        forms_and_training: "Forms and training", "Skjemaer og opplæring", "טפסים והדרכה";
+        reading_paths: "Reading paths", "Lesestier", "מסלולי קריאה";
+        by_role: "By role", "Etter rolle", "לפי תפקיד";
+        what_changed: "What changed", "Hva er endret", "מה השתנה";
+        obsolete_documents: "Obsolete documents", "Utgåtte dokumenter", "מסמכים שבוטלו";
+        quality_dashboard: "Quality dashboard", "Kvalitetsoversikt", "לוח בקרת איכות";
+        training_status: "Training status", "Opplæringsstatus", "מצב הדרכה";
+        // A procedure: who reads it, what changed, its references and history.
+        who_must_read: "Who must read it:", "Hvem må lese den:", "מי חייב לקרוא:";
+        /// Before the roles.
+        everyone_who_works_as: "everyone who works as", "alle som arbeider som", "כל מי שעובד בתפקיד";
+        /// Before the last of several roles.
+        or: "or", "eller", "או";
+        /// Before the reading time in minutes.
+        reads_it_about: "reads it, about", "leser den, omtrent", "קורא אותו, בערך";
+        minutes: "min", "min", "דק׳";
+        confirms_read: "and confirms they read and understood it", "og bekrefter at de har lest og forstått den", "ומאשר שקרא והבין אותו";
+        changed_in_revision: "What changed in revision", "Hva er endret i revisjon", "מה השתנה בגרסה";
+        /// Before a date, in brackets.
+        effective_from: "effective", "gjelder fra", "בתוקף מתאריך";
+        read_again: "Whoever read an earlier revision reads this one again.", "Den som har lest en tidligere revisjon, leser denne på nytt.", "מי שקרא גרסה קודמת קורא את זו שוב.";
+        was_editorial: "was an editorial change", "var en redaksjonell endring", "הייתה שינוי עריכה";
+        need_not_read_again: "whoever read an earlier revision need not read it again.", "den som har lest en tidligere revisjon, trenger ikke lese den på nytt.", "מי שקרא גרסה קודמת אינו צריך לקרוא אותה שוב.";
+        cross_references: "Cross-references", "Kryssreferanser", "הפניות";
+        refers_here: "refers to this procedure", "viser til denne prosedyren", "מפנה לנוהל זה";
+        revision_history: "Revision history", "Revisjonshistorikk", "היסטוריית גרסאות";
+        rev: "Rev", "Rev.", "גרסה";
+        change: "Change", "Endring", "שינוי";
+        author: "Author", "Forfatter", "כותב";
+        editorial: "editorial", "redaksjonell", "עריכה";
+        // The preview's notice.
+        /// Before the date the preview was made.
+        preview_made: "Preview with drafts, made", "Forhåndsvisning med utkast, laget", "תצוגה מקדימה עם טיוטות, הופקה בתאריך";
+        preview_not_controlled: "This is not the controlled manual: pages marked as drafts have not been approved.", "Dette er ikke den styrte håndboken: sider merket som utkast er ikke godkjent.", "זה אינו המדריך המבוקר: דפים שסומנו כטיוטות לא אושרו.";
+        // A section's and the checklists' tables.
+        review: "Review", "Gjennomgang", "סקירה";
+        review_every: "Review every", "Gjennomgås hver", "סקירה כל";
+        checklist: "Checklist", "Sjekkliste", "רשימת תיוג";
+        checklists_intro: "Each checklist prints as a paper form, so a station without a screen can follow the same process: open it and press", "Hver sjekkliste kan skrives ut som et papirskjema, slik at en stasjon uten skjerm kan følge den samme prosessen: åpne den og trykk", "כל רשימת תיוג מודפסת כטופס נייר, כך שגם עמדה בלי מסך יכולה לפעול לפי אותו תהליך: פתחו אותה ולחצו על";
+        // A checklist's form.
+        /// A printed form's running head: "DRAFT, not approved (revision 2 is in force)".
+        draft_not_approved: "DRAFT, not approved", "UTKAST, ikke godkjent", "טיוטה, לא אושרה";
+        revision_lower: "revision", "revisjon", "גרסה";
+        is_in_force: "is in force", "gjelder", "בתוקף";
+        not_released_head: "Not released", "Ikke utgitt", "לא פורסם";
+        /// A checklist's print button, and what it does.
+        print_form: "Print this form", "Skriv ut skjemaet", "הדפסת הטופס";
+        print_form_title: "Prints this form alone, with its id, revision and page numbers on every page", "Skriver ut bare dette skjemaet, med id, revisjon og sidetall på hver side", "מדפיס את הטופס הזה בלבד, עם המזהה, הגרסה ומספרי העמודים בכל עמוד";
+        /// At the foot of every printed page, with room to write.
+        print_lot_serial: "Lot ________________   Serial ________________", "Parti ________________   Serienr. ________________", "מנה ________________   מספר סידורי ________________";
+        /// "Page 1 of 2" on a printed form: before the page, before the count.
+        print_page: "Page ", "Side ", "עמוד ";
+        print_of: " of ", " av ", " מתוך ";
+        sampling_by_plan: "Lots are inspected by sampling plan", "Partier kontrolleres etter prøvetakingsplan", "מנות נבדקות לפי תוכנית דגימה";
+        /// Before the inspection level.
+        single_sampling_level: "single sampling, inspection level", "enkel prøvetaking, kontrollnivå", "דגימה יחידה, רמת בדיקה";
+        /// After the command that opens a lot.
+        sampling_severity: "gives each lot its plan; the severity (normal, tightened, reduced) follows the supplier's recorded lots.", "gir hvert parti sin plan; strengheten (normal, skjerpet, redusert) følger leverandørens registrerte partier.", "נותן לכל מנה את התוכנית שלה; החומרה (רגילה, מוחמרת, מופחתת) נקבעת לפי המנות הרשומות של הספק.";
+        lot_size: "Lot size", "Partistørrelse", "גודל מנה";
+        code_letter: "Code letter", "Kodebokstav", "אות קוד";
+        normal: "Normal", "Normal", "רגילה";
+        tightened: "Tightened", "Skjerpet", "מוחמרת";
+        reduced: "Reduced", "Redusert", "מופחתת";
+        product_lot: "Product / lot", "Produkt / parti", "מוצר / מנה";
+        serial_no: "Serial no.", "Serienr.", "מספר סידורי";
+        station: "Station", "Stasjon", "עמדה";
+        date: "Date", "Dato", "תאריך";
+        check: "Check", "Kontroll", "בדיקה";
+        specification: "Specification", "Spesifikasjon", "מפרט";
+        result: "Result", "Resultat", "תוצאה";
+        /// One item's mark.
+        critical_item: "critical", "kritisk", "קריטי";
+        /// The same words as an inspection form's ([`crate::words::Form`]).
+        pass: "pass", "godkjent", "תקין";
+        fail: "fail", "avvik", "פסול";
+        pass_all: "PASS", "GODKJENT", "תקין";
+        fail_all: "FAIL", "AVVIK", "פסול";
+        max: "max", "maks", "מקס׳";
+        /// In a measured item's specification: "(nominal 4.0)".
+        nominal: "nominal", "nominelt", "נומינלי";
+        /// A counted item's specification: "at most 3".
+        at_most: "at most", "høyst", "לכל היותר";
+        /// A text item's specification.
+        write_down: "record", "noter", "לרשום";
+        nonconformance_no: "Nonconformance no.", "Avviksnr.", "מס׳ אי־התאמה";
+        inspected_by: "Inspected by", "Kontrollert av", "נבדק על ידי";
+        signature: "Signature", "Signatur", "חתימה";
+        checked_by: "Checked by", "Attestert av", "אומת על ידי";
+        // Reading paths.
+        /// Before the organisation's name.
+        welcome_to: "Welcome to", "Velkommen til", "ברוכים הבאים אל";
+        reading_paths_intro: "Every role has a reading path: the procedures a new colleague in that role reads first, in order. Find your role and start at the top.", "Hver rolle har en lesesti: prosedyrene en ny kollega i den rollen leser først, i rekkefølge. Finn rollen din og begynn øverst.", "לכל תפקיד יש מסלול קריאה: הנהלים שעובד חדש בתפקיד קורא ראשונים, לפי הסדר. מצאו את התפקיד שלכם והתחילו מלמעלה.";
+        /// Before a reading time: "(about 3 min)".
+        about: "about", "omtrent", "בערך";
+        about_total: "About", "Omtrent", "בערך";
+        minutes_in_all: "minutes in all.", "minutter i alt.", "דקות בסך הכול.";
+        no_reading_path: "No reading path has been set for this role yet.", "Ingen lesesti er satt for denne rollen ennå.", "עדיין לא נקבע מסלול קריאה לתפקיד זה.";
+        reading_path: "Reading path:", "Lesesti:", "מסלול קריאה:";
+        reading_path_intro: "Read these procedures in this order. Each one tells you why we do it, who does what, and the steps.", "Les disse prosedyrene i denne rekkefølgen. Hver av dem forteller hvorfor vi gjør det, hvem som gjør hva, og trinnene.", "קראו את הנהלים האלה בסדר הזה. כל אחד מהם מסביר למה אנחנו עושים זאת, מי עושה מה, ומהם השלבים.";
+        path_takes_about: "The whole path takes about", "Hele stien tar omtrent", "קריאת המסלול כולו נמשכת בערך";
+        /// Before the reading speed.
+        minutes_to_read_at: "minutes to read (at", "minutter å lese (med", "דקות (בקצב של";
+        words_a_minute: "words a minute).", "ord i minuttet).", "מילים לדקה).";
+        confirm_it: "When you have read one, confirm it:", "Når du har lest en, bekrefter du det:", "כשסיימתם לקרוא נוהל, אשרו זאת:";
+        /// After the command that confirms a reading.
+        on_station_list: "or on the station's reading list.", "eller på stasjonens leseliste.", "או ברשימת הקריאה בעמדה.";
+        // By role.
+        by_role_intro: "For each role: the procedures that apply to it, and the checklists it fills in.", "For hver rolle: prosedyrene som gjelder for den, og sjekklistene den fyller ut.", "לכל תפקיד: הנהלים שחלים עליו, ורשימות התיוג שהוא ממלא.";
+        /// After the word for owner, in bold.
+        owner_marks: "marks the role that keeps a procedure up to date.", "markerer rollen som holder en prosedyre oppdatert.", "מסמן את התפקיד ששומר על הנוהל מעודכן.";
+        owner_of: "owner", "eier", "אחראי";
+        checklists_to_fill: "Checklists to fill in", "Sjekklister å fylle ut", "רשימות תיוג למילוי";
+        no_procedure_for_role: "No procedure applies to this role yet.", "Ingen prosedyre gjelder for denne rollen ennå.", "עדיין אין נוהל שחל על תפקיד זה.";
+        fills_no_checklist: "This role fills in no checklist.", "Denne rollen fyller ikke ut noen sjekkliste.", "תפקיד זה אינו ממלא רשימות תיוג.";
+        // What changed, obsolete documents.
+        /// "Revisions that took effect in the 30 days up to 2026-11-26, newest first."
+        changes_in_the: "Revisions that took effect in the", "Revisjoner som trådte i kraft i de", "גרסאות שנכנסו לתוקף במהלך";
+        days_up_to: "days up to", "dagene fram til", "הימים שעד";
+        newest_first: "newest first.", "nyeste først.", "החדשות ראשונות.";
+        read_ones_for_role: "Read the ones that apply to your role.", "Les dem som gjelder for din rolle.", "קראו את אלה שחלות על התפקיד שלכם.";
+        document: "Document", "Dokument", "מסמך";
+        /// "Nothing changed in the last 30 days."
+        nothing_changed_in: "Nothing changed in the last", "Ingenting er endret de siste", "לא חלו שינויים במהלך";
+        days_end: "days.", "dagene.", "הימים האחרונים.";
+        obsolete_intro: "These documents are no longer in force. They are listed so that a printed copy found on the floor can be recognised as obsolete: do not work to them.", "Disse dokumentene gjelder ikke lenger. De står her slik at en utskrift som blir funnet på gulvet, kan kjennes igjen som utgått: ikke arbeid etter dem.", "מסמכים אלה אינם בתוקף עוד. הם מופיעים כאן כדי שעותק מודפס שנמצא ברצפת הייצור יזוהה כמבוטל: אין לעבוד לפיהם.";
+        last_revision: "Last revision", "Siste revisjon", "גרסה אחרונה";
+        obsolete_since: "Obsolete since", "Utgått siden", "בוטל מתאריך";
+        reason: "Reason", "Årsak", "סיבה";
+        none_retired: "No document has been retired.", "Ingen dokumenter er trukket tilbake.", "אף מסמך לא בוטל.";
+        // The page a web server shows for an address that is not in the manual.
+        not_found: "Document not found (404)", "Fant ikke siden (404)", "הדף לא נמצא (404)";
+        not_found_help: "This URL is invalid, sorry. Please use the navigation bar or search to continue.", "Denne adressen finnes ikke. Bruk innholdsfortegnelsen eller søket for å finne fram.", "הכתובת הזאת אינה קיימת. אפשר להמשיך מתוכן העניינים או מהחיפוש.";
+    }
 }
 
 /// The control block's labels in the language `code` (English without one).
 pub fn labels(code: Option<&str>) -> Labels {
-    match code.map(|c| c.split('-').next().unwrap_or(c)) {
-        Some("nb" | "nn" | "no") => NORWEGIAN_LABELS,
-        Some("he") => HEBREW_LABELS,
-        _ => ENGLISH_LABELS,
-    }
+    Labels::of(Lang::of(code))
 }
 
 /// The Markdown of the page a web server shows for a missing address, in
 /// the language `code`; none where that is English (mdBook's own page).
 pub fn not_found_page(code: Option<&str>) -> Option<String> {
     let w = labels(code);
-    (w.not_found != ENGLISH_LABELS.not_found).then(|| {
+    (w.not_found != Labels::ENGLISH.not_found).then(|| {
         format!(
             "# {}\n\n{}\n",
             crate::manual::escape::md_text(w.not_found),
@@ -298,32 +252,35 @@ pub fn interval(code: Option<&str>, i: &Interval) -> String {
 /// The name of an interval's unit in the language `code`, for one or for
 /// several; none where sopbook has no words of that language.
 fn unit_name(code: Option<&str>, unit: IntervalUnit, one: bool) -> Option<&'static str> {
-    Some(
-        match (code.map(|c| c.split('-').next().unwrap_or(c))?, unit, one) {
-            ("nb" | "nn" | "no", IntervalUnit::Day, true) => "dag",
-            ("nb" | "nn" | "no", IntervalUnit::Day, false) => "dager",
-            ("nb" | "nn" | "no", IntervalUnit::Week, true) => "uke",
-            ("nb" | "nn" | "no", IntervalUnit::Week, false) => "uker",
-            ("nb" | "nn" | "no", IntervalUnit::Month, true) => "måned",
-            ("nb" | "nn" | "no", IntervalUnit::Month, false) => "måneder",
-            ("nb" | "nn" | "no", IntervalUnit::Year, _) => "år",
-            ("he", IntervalUnit::Day, true) => "יום",
-            ("he", IntervalUnit::Day, false) => "ימים",
-            ("he", IntervalUnit::Week, true) => "שבוע",
-            ("he", IntervalUnit::Week, false) => "שבועות",
-            ("he", IntervalUnit::Month, true) => "חודש",
-            ("he", IntervalUnit::Month, false) => "חודשים",
-            ("he", IntervalUnit::Year, true) => "שנה",
-            ("he", IntervalUnit::Year, false) => "שנים",
-            _ => return None,
-        },
-    )
+    Some(match (Lang::of(code), unit, one) {
+        (Lang::Norwegian, IntervalUnit::Day, true) => "dag",
+        (Lang::Norwegian, IntervalUnit::Day, false) => "dager",
+        (Lang::Norwegian, IntervalUnit::Week, true) => "uke",
+        (Lang::Norwegian, IntervalUnit::Week, false) => "uker",
+        (Lang::Norwegian, IntervalUnit::Month, true) => "måned",
+        (Lang::Norwegian, IntervalUnit::Month, false) => "måneder",
+        (Lang::Norwegian, IntervalUnit::Year, _) => "år",
+        (Lang::Hebrew, IntervalUnit::Day, true) => "יום",
+        (Lang::Hebrew, IntervalUnit::Day, false) => "ימים",
+        (Lang::Hebrew, IntervalUnit::Week, true) => "שבוע",
+        (Lang::Hebrew, IntervalUnit::Week, false) => "שבועות",
+        (Lang::Hebrew, IntervalUnit::Month, true) => "חודש",
+        (Lang::Hebrew, IntervalUnit::Month, false) => "חודשים",
+        (Lang::Hebrew, IntervalUnit::Year, true) => "שנה",
+        (Lang::Hebrew, IntervalUnit::Year, false) => "שנים",
+        _ => return None,
+    })
 }
 
 /// An item's specification as printed on a form, in the language `code`:
 /// [`ItemKind::spec`] in English.
 pub fn spec(code: Option<&str>, kind: &ItemKind) -> String {
-    let w = labels(code);
+    spec_in(Lang::of(code), kind)
+}
+
+/// [`spec`] in the language `lang`.
+pub fn spec_in(lang: Lang, kind: &ItemKind) -> String {
+    let w = Labels::of(lang);
     match kind {
         ItemKind::PassFail => format!("{} / {}", w.pass, w.fail),
         ItemKind::Measure {
@@ -346,8 +303,8 @@ pub fn spec(code: Option<&str>, kind: &ItemKind) -> String {
 pub fn every(code: Option<&str>, i: &Interval) -> String {
     let one = i.count == 1;
     let singular = unit_name(code, i.unit, true);
-    match (code.map(|c| c.split('-').next().unwrap_or(c)), singular) {
-        (Some("nb" | "nn" | "no"), Some(unit)) => {
+    match (Lang::of(code), singular) {
+        (Lang::Norwegian, Some(unit)) => {
             // "år" is neuter.
             let hver = if i.unit == IntervalUnit::Year {
                 "hvert"
@@ -360,7 +317,7 @@ pub fn every(code: Option<&str>, i: &Interval) -> String {
                 format!("{hver} {}. {unit}", i.count)
             }
         }
-        (Some("he"), Some(unit)) if one => format!("כל {unit}"),
+        (Lang::Hebrew, Some(unit)) if one => format!("כל {unit}"),
         _ => format!("{} {}", labels(code).every, interval(code, i)),
     }
 }

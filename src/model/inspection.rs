@@ -107,8 +107,81 @@ fn is_na(s: &str) -> bool {
     )
 }
 
+/// Why an answer does not fit its item.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    /// A critical text item left empty.
+    CriticalEmpty,
+    /// Any other item left empty.
+    NeedsValue,
+    /// A critical item marked not applicable.
+    CriticalNotApplicable,
+    NotPassFail,
+    NotANumber {
+        unit: String,
+    },
+    NotAnOption {
+        options: Vec<String>,
+    },
+    NotACount,
+}
+
+/// An answer that does not fit its item: which item, what was typed and
+/// why. Shown in English by `Display`, in another language by
+/// [`AnswerError::said`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerError {
+    pub item: String,
+    pub value: String,
+    pub problem: Problem,
+}
+
+impl AnswerError {
+    /// What is wrong, in the words `w` (an inspection form's language).
+    pub fn said(&self, w: &crate::words::Form) -> String {
+        let phrase = match &self.problem {
+            Problem::CriticalEmpty => w.critical_empty,
+            Problem::NeedsValue => w.needs_value,
+            Problem::CriticalNotApplicable => w.critical_na,
+            Problem::NotPassFail => w.not_pass_fail,
+            Problem::NotANumber { .. } => w.not_number,
+            Problem::NotAnOption { .. } => w.not_option,
+            Problem::NotACount => w.not_count,
+        };
+        let unit = match &self.problem {
+            Problem::NotANumber { unit } => unit.as_str(),
+            _ => "",
+        };
+        // Backticks keep options apart that have commas of their own.
+        let options = match &self.problem {
+            Problem::NotAnOption { options } => options
+                .iter()
+                .enumerate()
+                .map(|(i, o)| format!("{} `{o}`", i + 1))
+                .collect::<Vec<_>>()
+                .join(", "),
+            _ => String::new(),
+        };
+        crate::words::fill(
+            phrase,
+            &[
+                ("item", &self.item),
+                ("value", &self.value),
+                ("unit", unit),
+                ("options", &options),
+            ],
+        )
+    }
+}
+
+impl fmt::Display for AnswerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.said(&crate::words::Form::ENGLISH))
+    }
+}
+
 /// Evaluates what was entered for an item. Errors say what is expected.
-pub fn evaluate(item: &Item, input: &str, note: &str) -> Result<ItemResult, String> {
+pub fn evaluate(item: &Item, input: &str, note: &str) -> Result<ItemResult, AnswerError> {
     let value = input.trim();
     let result = |number: Option<f64>, outcome: Outcome| ItemResult {
         item_id: item.id.clone(),
@@ -117,24 +190,23 @@ pub fn evaluate(item: &Item, input: &str, note: &str) -> Result<ItemResult, Stri
         outcome,
         note: note.trim().to_string(),
     };
+    let wrong = |problem: Problem| AnswerError {
+        item: item.id.clone(),
+        value: value.to_string(),
+        problem,
+    };
     if value.is_empty() {
         // Text is recorded, not judged: like a remarks box on a paper form it
         // may stay empty, unless the checklist makes it critical.
         return match (&item.kind, item.critical) {
             (ItemKind::Text, false) => Ok(result(None, Outcome::Recorded)),
-            (ItemKind::Text, true) => Err(format!(
-                "`{}` is critical and cannot be left empty",
-                item.id
-            )),
-            _ => Err(format!("`{}` needs a value", item.id)),
+            (ItemKind::Text, true) => Err(wrong(Problem::CriticalEmpty)),
+            _ => Err(wrong(Problem::NeedsValue)),
         };
     }
     if is_na(value) && !matches!(item.kind, ItemKind::Text) {
         if item.critical {
-            return Err(format!(
-                "`{}` is critical and cannot be marked not applicable",
-                item.id
-            ));
+            return Err(wrong(Problem::CriticalNotApplicable));
         }
         return Ok(result(None, Outcome::NotApplicable));
     }
@@ -142,20 +214,13 @@ pub fn evaluate(item: &Item, input: &str, note: &str) -> Result<ItemResult, Stri
         ItemKind::PassFail => match value.to_ascii_lowercase().as_str() {
             "p" | "pass" | "ok" | "yes" | "y" => Ok(result(None, Outcome::Pass)),
             "f" | "fail" | "no" => Ok(result(None, Outcome::Fail)),
-            _ => Err(format!(
-                "`{}` is pass/fail: enter p or f (or n if not applicable), not `{value}`",
-                item.id
-            )),
+            _ => Err(wrong(Problem::NotPassFail)),
         },
         ItemKind::Measure {
             unit, lower, upper, ..
         } => {
-            let x = parse_number(value).ok_or_else(|| {
-                format!(
-                    "`{}` is a measurement in {unit}: `{value}` is not a number",
-                    item.id
-                )
-            })?;
+            let x = parse_number(value)
+                .ok_or_else(|| wrong(Problem::NotANumber { unit: unit.clone() }))?;
             let ok = lower.is_none_or(|l| x >= l) && upper.is_none_or(|u| x <= u);
             Ok(result(
                 Some(x),
@@ -168,17 +233,9 @@ pub fn evaluate(item: &Item, input: &str, note: &str) -> Result<ItemResult, Stri
                 _ => options.iter().find(|o| o.eq_ignore_ascii_case(value)),
             };
             let Some(chosen) = chosen else {
-                // Backticks keep options apart that have commas of their own.
-                let list: Vec<_> = options
-                    .iter()
-                    .enumerate()
-                    .map(|(i, o)| format!("{} `{o}`", i + 1))
-                    .collect();
-                return Err(format!(
-                    "`{}`: `{value}` is not one of the options ({})",
-                    item.id,
-                    list.join(", ")
-                ));
+                return Err(wrong(Problem::NotAnOption {
+                    options: options.clone(),
+                }));
             };
             let mut r = result(
                 None,
@@ -192,9 +249,7 @@ pub fn evaluate(item: &Item, input: &str, note: &str) -> Result<ItemResult, Stri
             Ok(r)
         }
         ItemKind::Count { max } => {
-            let n: u64 = value.parse().map_err(|_| {
-                format!("`{}` is a count: `{value}` is not a whole number", item.id)
-            })?;
+            let n: u64 = value.parse().map_err(|_| wrong(Problem::NotACount))?;
             Ok(result(
                 Some(n as f64),
                 if n <= u64::from(*max) {
@@ -216,30 +271,37 @@ pub fn parse_number(s: &str) -> Option<f64> {
 
 /// "in spec" or "out of spec: 0.3 bar above the upper limit 4.2".
 pub fn judge(item: &Item, x: f64) -> String {
+    judge_in(&crate::words::Form::ENGLISH, item, x)
+}
+
+/// [`judge`] in the words `w` of an inspection form's language.
+pub fn judge_in(w: &crate::words::Form, item: &Item, x: f64) -> String {
     if let ItemKind::Measure {
         unit, lower, upper, ..
     } = &item.kind
     {
+        let beyond = |phrase: &str, by: f64, limit: f64| {
+            crate::words::fill(
+                phrase,
+                &[
+                    ("by", &num(round(by))),
+                    ("unit", unit),
+                    ("limit", &num(limit)),
+                ],
+            )
+        };
         if let Some(u) = upper
             && x > *u
         {
-            return format!(
-                "out of spec: {} {unit} above the upper limit {}",
-                num(round(x - u)),
-                num(*u)
-            );
+            return beyond(w.above, x - u, *u);
         }
         if let Some(l) = lower
             && x < *l
         {
-            return format!(
-                "out of spec: {} {unit} below the lower limit {}",
-                num(round(l - x)),
-                num(*l)
-            );
+            return beyond(w.below, l - x, *l);
         }
     }
-    "in spec".to_string()
+    w.in_spec.to_string()
 }
 
 fn round(x: f64) -> f64 {
@@ -309,6 +371,7 @@ mod tests {
         assert!(
             evaluate(&m, "four", "")
                 .unwrap_err()
+                .to_string()
                 .contains("is not a number")
         );
         assert!(evaluate(&m, "NaN", "").is_err());
@@ -329,6 +392,7 @@ mod tests {
         assert!(
             evaluate(&c, "scuffed", "")
                 .unwrap_err()
+                .to_string()
                 .contains("(1 `good`, 2 `marked`, 3 `damaged`)")
         );
         assert_eq!(
@@ -338,7 +402,12 @@ mod tests {
         let n = item(ItemKind::Count { max: 2 }, true);
         assert_eq!(evaluate(&n, "2", "").unwrap().outcome, Outcome::Pass);
         assert_eq!(evaluate(&n, "3", "").unwrap().outcome, Outcome::Fail);
-        assert!(evaluate(&n, "n", "").unwrap_err().contains("critical"));
+        assert!(
+            evaluate(&n, "n", "")
+                .unwrap_err()
+                .to_string()
+                .contains("critical")
+        );
         assert!(evaluate(&n, "-1", "").is_err());
     }
 
@@ -352,12 +421,52 @@ mod tests {
         let n = evaluate(&item(ItemKind::Text, false), "n", "").unwrap();
         assert_eq!(n.value, "n", "text is kept as typed");
         assert_eq!(
-            evaluate(&item(ItemKind::Text, true), "", "").unwrap_err(),
+            evaluate(&item(ItemKind::Text, true), "", "")
+                .unwrap_err()
+                .to_string(),
             "`x` is critical and cannot be left empty"
         );
         assert_eq!(
-            evaluate(&item(ItemKind::PassFail, false), "", "").unwrap_err(),
+            evaluate(&item(ItemKind::PassFail, false), "", "")
+                .unwrap_err()
+                .to_string(),
             "`x` needs a value"
+        );
+    }
+
+    #[test]
+    fn what_is_wrong_with_an_answer_is_said_in_the_forms_language() {
+        use crate::words::Form;
+        let m = Item {
+            kind: ItemKind::Measure {
+                unit: "bar".into(),
+                nominal: None,
+                lower: Some(3.8),
+                upper: Some(4.2),
+                lower_bound: None,
+                upper_bound: None,
+            },
+            ..item(ItemKind::PassFail, false)
+        };
+        let wrong = evaluate(&m, "fire", "").unwrap_err();
+        assert_eq!(
+            wrong.said(&Form::NORWEGIAN),
+            "`x` er en måling i bar: `fire` er ikke et tall"
+        );
+        assert_eq!(
+            wrong.said(&Form::HEBREW),
+            "`x` הוא מדידה ב-bar: `fire` אינו מספר"
+        );
+        assert_eq!(
+            judge_in(&Form::NORWEGIAN, &m, 4.5),
+            "utenfor kravet: 0.3 bar over øvre grense 4.2"
+        );
+        assert_eq!(judge_in(&Form::HEBREW, &m, 4.0), "בתחום המפרט");
+        // What is typed is never read for marks.
+        let odd = evaluate(&m, "{unit}", "").unwrap_err();
+        assert_eq!(
+            odd.to_string(),
+            "`x` is a measurement in bar: `{unit}` is not a number"
         );
     }
 

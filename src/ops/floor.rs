@@ -335,14 +335,16 @@ fn gather(ctx: &mut Context, form: &Form, input: &Filled<'_>) -> Result<Gathered
 
 fn sheet(form: &Form, input: &Filled<'_>, photos: Gathered, key: String, judge: bool) -> Sheet {
     let mut items = Vec::new();
+    let language = form.language.as_ref().map(|l| l.language.as_str());
+    let words = crate::words::form(language);
     for item in &form.checklist.items {
         let entry = input.entries.iter().find(|e| e.item == item.id);
         let value = entry.map(|e| e.value.clone()).unwrap_or_default();
         let note = entry.map(|e| e.note.clone()).unwrap_or_default();
         let (outcome, judged, problem) = if judge {
             match inspections::answer(item, &value, &note) {
-                Ok(r) => (Some(r.outcome), inspections::judged(item, &r), None),
-                Err(e) => (None, None, Some(e.message.clone())),
+                Ok(r) => (Some(r.outcome), inspections::judged(&words, item, &r), None),
+                Err(e) => (None, None, Some(e.said(&words))),
             }
         } else {
             (None, None, None)
@@ -354,7 +356,7 @@ fn sheet(form: &Form, input: &Filled<'_>, photos: Gathered, key: String, judge: 
             .map(|(_, m)| m.as_str())
             .collect::<Vec<_>>();
         items.push(SheetItem {
-            item: item_spec(item, form.language.as_ref().map(|l| l.language.as_str())),
+            item: item_spec(item, language),
             value,
             note,
             outcome,
@@ -659,7 +661,8 @@ pub fn shown(ctx: &mut Context, id: &str) -> Result<Shown> {
                 }),
                 value: r.value.clone(),
                 outcome: r.outcome,
-                judged: item.and_then(|i| inspections::judged(i, &result)),
+                judged: item
+                    .and_then(|i| inspections::judged(&crate::words::Form::ENGLISH, i, &result)),
                 note: r.note.clone(),
                 photos: detail
                     .photos

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::fail;
 use crate::model::control::{Control, local_date};
 use crate::model::inspection::{
-    ItemResult, Outcome, Verdict, check_label, evaluate, judge, verdict,
+    AnswerError, ItemResult, Outcome, Verdict, check_label, evaluate, judge, judge_in, verdict,
 };
 use crate::model::records::DocKind;
 use crate::model::{Checklist, Item, ItemKind};
@@ -283,17 +283,24 @@ pub fn check_reinspection(
     Ok(first)
 }
 
-/// One answer checked against its item, as the inspector types it.
-pub fn answer(item: &Item, input: &str, note: &str) -> Result<ItemResult> {
-    evaluate(item, input, note).map_err(Error::invalid)
+/// One answer checked against its item, as the inspector types it; what
+/// is wrong with it is said in the form's language by the front end
+/// ([`AnswerError::said`]).
+pub fn answer(
+    item: &Item,
+    input: &str,
+    note: &str,
+) -> std::result::Result<ItemResult, AnswerError> {
+    evaluate(item, input, note)
 }
 
-/// How a measured value compares with its limits, in words.
-pub fn judged(item: &Item, result: &ItemResult) -> Option<String> {
+/// How a measured value compares with its limits, in the words `w` of the
+/// form's language.
+pub fn judged(w: &crate::words::Form, item: &Item, result: &ItemResult) -> Option<String> {
     match (&item.kind, result.number, result.outcome) {
-        (ItemKind::Measure { .. }, Some(x), Outcome::Fail) => Some(judge(item, x)),
-        (ItemKind::Measure { .. }, Some(_), Outcome::Pass) => Some("in spec".to_string()),
-        (_, _, Outcome::Fail) => Some("fails".to_string()),
+        (ItemKind::Measure { .. }, Some(x), Outcome::Fail) => Some(judge_in(w, item, x)),
+        (ItemKind::Measure { .. }, Some(_), Outcome::Pass) => Some(w.in_spec.to_string()),
+        (_, _, Outcome::Fail) => Some(w.fails.to_string()),
         _ => None,
     }
 }
@@ -369,7 +376,7 @@ pub fn prepare_with(
     let mut results = Vec::new();
     for item in &checklist.items {
         let e = by_item[item.id.as_str()];
-        results.push(evaluate(item, &e.value, &e.note).map_err(Error::invalid)?);
+        results.push(evaluate(item, &e.value, &e.note).map_err(|e| Error::invalid(e.to_string()))?);
     }
     let verdict = verdict(&results);
     let summary = (verdict == Verdict::Fail).then(|| failure_summary(checklist, &results));

@@ -401,7 +401,8 @@ pub struct Shown {
     pub direction: Direction,
     /// The translation's revision used, if one is in force.
     pub translation_revision: Option<i64>,
-    /// Said to the reader: the translation is stale, or missing.
+    /// Said to the reader, in their language: the translation is stale,
+    /// or missing.
     pub note: Option<String>,
 }
 
@@ -432,22 +433,27 @@ pub fn localise(
         .filter(|_| state.retired.is_none())
         .filter(|(r, _)| r.kind == DocKind::Checklist)
         .and_then(|(rev, _)| Some((rev.number, parse_snapshot(&rev.path, &rev.content)?)));
+    let words = crate::words::form(Some(language));
     let Some((number, t)) = found else {
         return Ok(Some(Shown {
             language: language.to_string(),
             direction,
             translation_revision: None,
-            note: Some(format!(
-                "{} has no translation into `{language}` in force; it is shown as written",
-                checklist.id
+            note: Some(crate::words::fill(
+                words.untranslated,
+                &[("id", &checklist.id), ("language", language)],
             )),
         }));
     };
     apply(checklist, &t);
     let note = (t.source_revision < revision.number).then(|| {
-        format!(
-            "this translation follows {} revision {}; revision {} is in force, and items that changed may read differently",
-            checklist.id, t.source_revision, revision.number
+        crate::words::fill(
+            words.follows_older,
+            &[
+                ("id", &checklist.id),
+                ("follows", &t.source_revision.to_string()),
+                ("in_force", &revision.number.to_string()),
+            ],
         )
     });
     Ok(Some(Shown {

@@ -144,6 +144,7 @@ fn sheet_page(
     name: &str,
     sheet: &Sheet,
 ) -> Response {
+    let words = crate::words::form(sheet.language.as_ref().map(|l| l.language.as_str()));
     page_with(
         status,
         name,
@@ -151,7 +152,9 @@ fn sheet_page(
             "title": format!("{} lot {}", sheet.checklist, sheet.lot),
             "chrome": chrome(state, who),
             "sheet": sheet,
-            "words": crate::http::words::form(sheet.language.as_ref().map(|l| l.language.as_str())),
+            "words": words,
+            // For the page's script, in its `data-words` attribute.
+            "script_words": serde_json::to_string(&crate::words::Script::from(words)).unwrap_or_default(),
         }),
     )
 }

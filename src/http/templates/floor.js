@@ -13,6 +13,45 @@
 "use strict";
 
 (function () {
+  // ---- The form's words ----------------------------------------------
+
+  // What this script says, in the form's language: the server puts the
+  // words in the form's `data-words`. English where a page has none.
+  var WORDS = {
+    in_spec: "in spec",
+    not_applicable: "not applicable",
+    live_off: "out of spec by {by} {unit} ({side})",
+    live_above: "above {limit}",
+    live_below: "below {limit}",
+    live_critical_na: "critical: needs a measurement",
+    live_not_number: "not a number",
+    kept_again: "Your answers for this lot, kept on this tablet since {when}, are filled in again. Nothing was recorded yet.",
+    start_empty: "Start empty",
+    tap_again: "Tap again to throw the answers away",
+    one_fewer: "One fewer",
+    one_more: "One more",
+    unreachable: "The server cannot be reached. Your answers are kept on this tablet; trying again every 5 seconds."
+  };
+  (function () {
+    var form = document.querySelector("form[data-words]");
+    if (!form) return;
+    try {
+      var given = JSON.parse(form.dataset.words);
+      Object.keys(WORDS).forEach(function (k) {
+        if (typeof given[k] === "string") WORDS[k] = given[k];
+      });
+    } catch (e) {
+      // English it is.
+    }
+  })();
+
+  // A phrase with its {marks} filled in, in one pass.
+  function phrase(text, marks) {
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(marks, name) ? marks[name] : whole;
+    });
+  }
+
   // ---- Keeping the answers on this tablet ----------------------------
 
   // One kept form per checklist, lot and serial; its value holds the
@@ -131,7 +170,7 @@
         return;
       }
       armed = true;
-      button.textContent = "Tap again to throw the answers away";
+      button.textContent = WORDS.tap_again;
     });
   }
 
@@ -189,9 +228,8 @@
       keyField.value = kept.key;
       notice(
         form,
-        "Your answers for this lot, kept on this tablet since " + when(kept.saved) +
-          ", are filled in again. Nothing was recorded yet.",
-        "Start empty",
+        phrase(WORDS.kept_again, { when: when(kept.saved) }),
+        WORDS.start_empty,
         function () {
           fill(form, { answers: {} });
           keyField.value = newKey;
@@ -233,12 +271,12 @@
     }
     if (NOT_APPLICABLE.test(typed)) {
       var skip = input.dataset.mayskip === "true";
-      out.textContent = skip ? "not applicable" : "critical: needs a measurement";
+      out.textContent = skip ? WORDS.not_applicable : WORDS.live_critical_na;
       out.className = skip ? "live" : "live out";
       return;
     }
     if (!NUMBER.test(typed) || !isFinite(Number(typed))) {
-      out.textContent = "not a number";
+      out.textContent = WORDS.live_not_number;
       out.className = "live out";
       return;
     }
@@ -250,16 +288,16 @@
       // As the server writes a limit: 120, not 120.0.
       var limit = String(Number(given));
       var places = Math.min(6, Math.max(decimals(typed), decimals(limit)));
-      return "out of spec by " + by.toFixed(places) + " " + unit + " (" + side + " " + limit + ")";
+      return phrase(WORDS.live_off, { by: by.toFixed(places), unit: unit, side: phrase(side, { limit: limit }) });
     };
     if (upper !== "" && upper !== undefined && x > Number(upper)) {
-      out.textContent = off(x - Number(upper), upper, "above");
+      out.textContent = off(x - Number(upper), upper, WORDS.live_above);
       out.className = "live out";
     } else if (lower !== "" && lower !== undefined && x < Number(lower)) {
-      out.textContent = off(Number(lower) - x, lower, "below");
+      out.textContent = off(Number(lower) - x, lower, WORDS.live_below);
       out.className = "live out";
     } else {
-      out.textContent = "in spec";
+      out.textContent = WORDS.in_spec;
       out.className = "live in";
     }
   }
@@ -294,16 +332,15 @@
       });
       return b;
     };
-    input.parentNode.insertBefore(step(-1, "One fewer", "\u2212"), input);
-    input.parentNode.insertBefore(step(1, "One more", "+"), input.nextSibling);
+    input.parentNode.insertBefore(step(-1, WORDS.one_fewer, "\u2212"), input);
+    input.parentNode.insertBefore(step(1, WORDS.one_more, "+"), input.nextSibling);
     input.parentNode.classList.add("stepped");
   }
 
   // ---- The review: confirm, and retry while the server is away -------
 
   var RETRY_MS = 5000;
-  var UNREACHABLE =
-    "The server cannot be reached. Your answers are kept on this tablet; trying again every 5 seconds.";
+  var UNREACHABLE = WORDS.unreachable;
 
   function confirmation(form) {
     keep(form);

@@ -1,0 +1,333 @@
+//! The languages sopbook speaks to people in besides English, and the
+//! words of an inspection form in them: the same on the terminal
+//! (`sopbook inspect --lang`) and at the station, so that an inspector
+//! reads one set of words wherever the form is filled in.
+//!
+//! A table of phrases is declared with [`phrases!`], a row per phrase with
+//! its English, Norwegian and Hebrew. Languages without their own words
+//! here get English ones. `{name}` marks in a phrase are filled in by
+//! [`fill`].
+
+use serde::Serialize;
+
+/// A language sopbook has words of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    English,
+    /// Norwegian (`nb`; `nn` and `no` read it too).
+    Norwegian,
+    Hebrew,
+}
+
+impl Lang {
+    /// The language of the code `code` (`nb`, `he-IL`), English without
+    /// one or for a language sopbook has no words of.
+    pub fn of(code: Option<&str>) -> Lang {
+        match code.map(|c| c.split('-').next().unwrap_or(c)) {
+            Some("nb" | "nn" | "no") => Lang::Norwegian,
+            Some("he") => Lang::Hebrew,
+            _ => Lang::English,
+        }
+    }
+}
+
+/// Declares a struct of phrases and its value in each [`Lang`], a row per
+/// phrase: `field: "English", "Norwegian", "Hebrew";`. The struct gets
+/// `ENGLISH`, `NORWEGIAN` and `HEBREW` and `of(Lang)`.
+macro_rules! phrases {
+    ($(#[$sdoc:meta])* $name:ident {
+        $($(#[$doc:meta])* $field:ident: $en:expr, $nb:expr, $he:expr;)*
+    }) => {
+        $(#[$sdoc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+        pub struct $name {
+            $($(#[$doc])* pub $field: &'static str,)*
+        }
+        impl $name {
+            pub const ENGLISH: $name = $name { $($field: $en,)* };
+            pub const NORWEGIAN: $name = $name { $($field: $nb,)* };
+            pub const HEBREW: $name = $name { $($field: $he,)* };
+
+            /// The phrases in `lang`.
+            pub fn of(lang: $crate::words::Lang) -> $name {
+                match lang {
+                    $crate::words::Lang::English => Self::ENGLISH,
+                    $crate::words::Lang::Norwegian => Self::NORWEGIAN,
+                    $crate::words::Lang::Hebrew => Self::HEBREW,
+                }
+            }
+        }
+    };
+}
+pub(crate) use phrases;
+
+/// `text` with each `{name}` of `marks` replaced by its value, in one pass:
+/// a value is never read for marks itself. A `{` not starting a known mark
+/// stays as it is.
+pub fn fill(text: &str, marks: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let known = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            marks
+                .iter()
+                .find(|(m, _)| *m == name)
+                .map(|(_, v)| (*v, close))
+        });
+        match known {
+            Some((value, close)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+phrases! {
+    /// The words of an inspection form: its controls at the station, the
+    /// terminal's prompts and summary, what an answer that does not fit
+    /// is told, and how a measurement compares with its limits. The
+    /// checklist's prompts and help come from its translation.
+    Form {
+        // Answers and their marks.
+        pass: "Pass", "Godkjent", "תקין";
+        fail: "Fail", "Avvik", "פסול";
+        na: "N/A", "Ikke aktuelt", "לא רלוונטי";
+        /// A pass/fail answer as shown back to the inspector.
+        answer_pass: "pass", "godkjent", "תקין";
+        answer_fail: "fail", "avvik", "פסול";
+        not_applicable: "not applicable", "ikke aktuelt", "לא רלוונטי";
+        /// A text item's answer left empty.
+        left_empty: "left empty", "tomt", "ריק";
+        /// The marks of the terminal's summary (lined up by their width).
+        mark_pass: "pass", "ok", "תקין";
+        mark_fail: "FAIL", "AVVIK", "פסול";
+        mark_na: "n/a", "i.a.", "ל״ר";
+        /// A text answer recorded at the station.
+        noted: "noted", "notert", "נרשם";
+        /// The verdict of the whole inspection.
+        verdict_pass: "PASS", "GODKJENT", "תקין";
+        verdict_fail: "FAIL", "AVVIK", "פסול";
+        critical_badge: "Critical", "Kritisk", "קריטי";
+        critical_mark: "CRITICAL", "KRITISK", "קריטי";
+        critical: "critical", "kritisk", "קריטי";
+        // The station's form.
+        how_to_check: "How to check", "Slik kontrollerer du", "איך בודקים";
+        note: "Note", "Merknad", "הערה";
+        /// The note box's label for screen readers, before the prompt.
+        note_on: "Note on", "Merknad til", "הערה על";
+        add_photo: "Add a photo", "Legg til et bilde", "הוספת תמונה";
+        photo: "photo", "bilde", "תמונה";
+        review: "Review", "Se over", "סקירה";
+        limits: "Limits", "Grenser", "גבולות";
+        record: "Confirm and record", "Bekreft og registrer", "אישור ורישום";
+        change: "Change answers", "Endre svar", "שינוי תשובות";
+        /// After a measured item's limits, where it may be left out.
+        or_n: "n if not applicable", "n hvis ikke aktuelt", "n אם לא רלוונטי";
+        rev: "Rev", "Rev.", "גרסה";
+        lot: "Lot", "Parti", "אצווה";
+        serial: "Serial", "Serienr.", "מספר סידורי";
+        item_needs_look: "item needs a look", "punkt må ses på", "סעיף דורש בדיקה";
+        items_need_look: "items need a look", "punkter må ses på", "סעיפים דורשים בדיקה";
+        nothing_recorded_yet: "nothing was recorded yet", "ingenting er registrert ennå", "עדיין לא נרשם דבר";
+        item_fails: "item fails", "punkt har avvik", "סעיף נכשל";
+        items_fail: "items fail", "punkter har avvik", "סעיפים נכשלו";
+        opens_nc: "Recording it opens a nonconformance.", "Når den registreres, åpnes en avviksrapport.", "הרישום יפתח דוח אי-התאמה.";
+        every_passes: "Every item passes.", "Alle punktene er godkjent.", "כל הסעיפים תקינים.";
+        // What the station's script says on the tablet.
+        /// `{when}`: when the answers were kept.
+        kept_again: "Your answers for this lot, kept on this tablet since {when}, are filled in again. Nothing was recorded yet.", "Svarene dine for dette partiet, lagret på nettbrettet siden {when}, er fylt inn igjen. Ingenting er registrert ennå.", "התשובות שלך לאצווה זו, שנשמרו בטאבלט מאז {when}, מולאו שוב. עדיין לא נרשם דבר.";
+        start_empty: "Start empty", "Start tomt", "התחלה מחדש";
+        tap_again: "Tap again to throw the answers away", "Trykk igjen for å kaste svarene", "הקישו שוב כדי למחוק את התשובות";
+        one_fewer: "One fewer", "Én færre", "אחד פחות";
+        one_more: "One more", "Én til", "אחד יותר";
+        /// Beside a measurement as it is typed: `{by}` `{unit}` and
+        /// `{side}`, one of the two below with the `{limit}`.
+        live_off: "out of spec by {by} {unit} ({side})", "utenfor kravet med {by} {unit} ({side})", "מחוץ למפרט ב-{by} {unit} ({side})";
+        live_above: "above {limit}", "over {limit}", "מעל {limit}";
+        live_below: "below {limit}", "under {limit}", "מתחת ל-{limit}";
+        live_critical_na: "critical: needs a measurement", "kritisk: må måles", "קריטי: נדרשת מדידה";
+        live_not_number: "not a number", "ikke et tall", "אינו מספר";
+        unreachable: "The server cannot be reached. Your answers are kept on this tablet; trying again every 5 seconds.", "Får ikke kontakt med serveren. Svarene dine er lagret på nettbrettet; prøver igjen hvert 5. sekund.", "אין חיבור לשרת. התשובות שלך שמורות בטאבלט; מנסים שוב כל 5 שניות.";
+        // A form whose translation is missing or lags behind.
+        /// `{id}`: the checklist; `{language}`: the code asked for.
+        untranslated: "{id} has no translation into `{language}` in force; it is shown as written", "{id} har ingen gjeldende oversettelse til `{language}`; den vises slik den er skrevet", "ל-{id} אין תרגום בתוקף ל-`{language}`; היא מוצגת כפי שנכתבה";
+        /// `{follows}`: the source revision translated; `{in_force}`.
+        follows_older: "this translation follows {id} revision {follows}; revision {in_force} is in force, and items that changed may read differently", "denne oversettelsen følger {id} revisjon {follows}; revisjon {in_force} gjelder, og punkter som er endret, kan lyde annerledes", "תרגום זה עוקב אחר {id} גרסה {follows}; גרסה {in_force} בתוקף, וסעיפים שהשתנו עשויים להיות מנוסחים אחרת";
+        // The terminal's form.
+        /// `{id} {title}`, `{rev}`, `{lot}`, `{serial}` (from [`Form::serial_part`] or
+        /// nothing), `{inspector}`.
+        header: "{id} {title} (rev {rev}), lot {lot}{serial}, inspector {inspector}", "{id} {title} (rev. {rev}), parti {lot}{serial}, kontrollør {inspector}", "{id} {title} (גרסה {rev}), אצווה {lot}{serial}, בודק {inspector}";
+        serial_part: ", serial {serial}", ", serienr. {serial}", ", מספר סידורי {serial}";
+        how_to_answer: "Answer p (pass), f (fail) or n (not applicable); a number for measurements; the option number for choices. Add a note with `! text`, go back with `b`, quit without recording with `q` or Ctrl-C. Every answer is shown again, to check and change, before it is recorded.", "Svar p (godkjent), f (avvik) eller n (ikke aktuelt); et tall for målinger; alternativets nummer for valg. Skriv en merknad med `! tekst`, gå tilbake med `b`, avslutt uten å registrere med `q` eller Ctrl-C. Alle svarene vises igjen, så du kan kontrollere og endre dem, før noe blir registrert.", "ענו p (תקין), f (פסול) או n (לא רלוונטי); מספר למדידות; מספר האפשרות לבחירות. הוסיפו הערה עם `! טקסט`, חזרו אחורה עם `b`, צאו בלי לרשום עם `q` או Ctrl-C. כל התשובות מוצגות שוב, לבדיקה ולשינוי, לפני שהן נרשמות.";
+        how: "How:", "Slik:", "איך:";
+        options: "Options (type the number):", "Alternativer (skriv nummeret):", "אפשרויות (הקלידו את המספר):";
+        /// After an option that fails.
+        fails: "fails", "avvik", "פסול";
+        text: "Text:", "Tekst:", "טקסט:";
+        text_required: "required; a critical item cannot be left empty.", "må fylles ut; et kritisk punkt kan ikke stå tomt.", "חובה; סעיף קריטי אינו יכול להישאר ריק.";
+        text_optional: "press Enter to leave it empty.", "trykk Enter for å la det stå tomt.", "הקישו Enter כדי להשאיר ריק.";
+        spec: "Spec:", "Krav:", "מפרט:";
+        now: "Now:", "Nå:", "כעת:";
+        /// `{now}`: the answer given before.
+        now_text: "{now}. Type a new answer, or b to keep this one.", "{now}. Skriv et nytt svar, eller b for å beholde dette.", "{now}. הקלידו תשובה חדשה, או b כדי להשאיר אותה.";
+        note_removed: "note removed; now the result", "merknaden er fjernet; nå resultatet", "ההערה הוסרה; עכשיו התוצאה";
+        noted_now: "noted; now the result", "notert; nå resultatet", "ההערה נרשמה; עכשיו התוצאה";
+        /// `{problem}`: what is wrong with an answer.
+        try_again: "{problem}; try again", "{problem}; prøv igjen", "{problem}; נסו שוב";
+        /// `{max}`: the largest count that passes.
+        more_than: "more than {max}", "mer enn {max}", "יותר מ-{max}";
+        /// Before a note in the summary.
+        note_said: "note", "merknad", "הערה";
+        verdict: "Verdict", "Resultat", "תוצאה";
+        /// `{n}`: how many.
+        one_failed: "{n} item failed", "{n} punkt med avvik", "סעיף אחד נכשל";
+        many_failed: "{n} items failed", "{n} punkter med avvik", "{n} סעיפים נכשלו";
+        check_answers: "Check the answers before they are recorded:", "Kontroller svarene før de blir registrert:", "בדקו את התשובות לפני שהן נרשמות:";
+        record_prompt: "Record this inspection? y, n, or an item's number to change it: ", "Registrere denne kontrollen? y, n eller nummeret på et punkt for å endre det: ", "לרשום את הבדיקה? y, n, או מספר סעיף כדי לשנות אותו: ";
+        /// `{input}`: what was typed; `{n}`: the number of items.
+        record_help: "`{input}`: type y to record it, n to leave without recording, or a number from 1 to {n} to change that answer", "`{input}`: skriv y for å registrere, n for å avslutte uten å registrere, eller et tall fra 1 til {n} for å endre det svaret", "`{input}`: הקלידו y כדי לרשום, n כדי לצאת בלי לרשום, או מספר מ-1 עד {n} כדי לשנות את התשובה";
+        /// `{at}` of `{of}` items.
+        quit_at: "Quit at item {at} of {of}", "Avsluttet ved punkt {at} av {of}", "יציאה בסעיף {at} מתוך {of}";
+        input_ended: "The input ended at item {at} of {of}", "Inndataene sluttet ved punkt {at} av {of}", "הקלט הסתיים בסעיף {at} מתוך {of}";
+        not_confirmed: "Not confirmed", "Ikke bekreftet", "לא אושר";
+        /// `{why}`: one of the three above.
+        nothing_recorded: "{why}: nothing was recorded.", "{why}: ingenting ble registrert.", "{why}: דבר לא נרשם.";
+        interrupted: "Interrupted: nothing was recorded.", "Avbrutt: ingenting ble registrert.", "הופסק: דבר לא נרשם.";
+        /// `{name}`, `{checklist}`, `{rev}`, `{verdict}`, `{opened}` (from
+        /// [`Form::opened`] or nothing).
+        recorded: "Recorded {name} against {checklist} rev {rev}: {verdict}{opened}", "Registrerte {name} etter {checklist} rev. {rev}: {verdict}{opened}", "נרשמה {name} לפי {checklist} גרסה {rev}: {verdict}{opened}";
+        opened: "; opened {nc}", "; åpnet {nc}", "; נפתח {nc}";
+        // An answer against its item.
+        in_spec: "in spec", "innenfor kravet", "בתחום המפרט";
+        /// `{by}` `{unit}` beyond the limit `{limit}`.
+        above: "out of spec: {by} {unit} above the upper limit {limit}", "utenfor kravet: {by} {unit} over øvre grense {limit}", "מחוץ למפרט: {by} {unit} מעל הגבול העליון {limit}";
+        below: "out of spec: {by} {unit} below the lower limit {limit}", "utenfor kravet: {by} {unit} under nedre grense {limit}", "מחוץ למפרט: {by} {unit} מתחת לגבול התחתון {limit}";
+        // What an answer that does not fit its item is told. `{item}` is
+        // the item's id, `{value}` what was typed.
+        critical_empty: "`{item}` is critical and cannot be left empty", "`{item}` er kritisk og kan ikke stå tomt", "`{item}` קריטי ואינו יכול להישאר ריק";
+        needs_value: "`{item}` needs a value", "`{item}` må ha en verdi", "`{item}` דורש ערך";
+        critical_na: "`{item}` is critical and cannot be marked not applicable", "`{item}` er kritisk og kan ikke merkes ikke aktuelt", "`{item}` קריטי ואי אפשר לסמן אותו כלא רלוונטי";
+        not_pass_fail: "`{item}` is pass/fail: enter p or f (or n if not applicable), not `{value}`", "`{item}` er godkjent/avvik: skriv p eller f (eller n hvis ikke aktuelt), ikke `{value}`", "`{item}` הוא תקין/פסול: הקלידו p או f (או n אם לא רלוונטי), לא `{value}`";
+        /// `{unit}`: the measurement's unit.
+        not_number: "`{item}` is a measurement in {unit}: `{value}` is not a number", "`{item}` er en måling i {unit}: `{value}` er ikke et tall", "`{item}` הוא מדידה ב-{unit}: `{value}` אינו מספר";
+        /// `{options}`: the options, numbered.
+        not_option: "`{item}`: `{value}` is not one of the options ({options})", "`{item}`: `{value}` er ikke ett av alternativene ({options})", "`{item}`: `{value}` אינו אחת מהאפשרויות ({options})";
+        not_count: "`{item}` is a count: `{value}` is not a whole number", "`{item}` er et antall: `{value}` er ikke et helt tall", "`{item}` הוא ספירה: `{value}` אינו מספר שלם";
+    }
+}
+
+/// The words of an inspection form in the language `code`.
+pub fn form(code: Option<&str>) -> Form {
+    Form::of(Lang::of(code))
+}
+
+/// What the station's script says on a form's page, for its
+/// `data-words` attribute.
+#[derive(Debug, Clone, Serialize)]
+pub struct Script {
+    pub in_spec: &'static str,
+    pub not_applicable: &'static str,
+    pub live_off: &'static str,
+    pub live_above: &'static str,
+    pub live_below: &'static str,
+    pub live_critical_na: &'static str,
+    pub live_not_number: &'static str,
+    pub kept_again: &'static str,
+    pub start_empty: &'static str,
+    pub tap_again: &'static str,
+    pub one_fewer: &'static str,
+    pub one_more: &'static str,
+    pub unreachable: &'static str,
+}
+
+impl From<Form> for Script {
+    fn from(w: Form) -> Script {
+        Script {
+            in_spec: w.in_spec,
+            not_applicable: w.not_applicable,
+            live_off: w.live_off,
+            live_above: w.live_above,
+            live_below: w.live_below,
+            live_critical_na: w.live_critical_na,
+            live_not_number: w.live_not_number,
+            kept_again: w.kept_again,
+            start_empty: w.start_empty,
+            tap_again: w.tap_again,
+            one_fewer: w.one_fewer,
+            one_more: w.one_more,
+            unreachable: w.unreachable,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_language_is_found_by_its_code_and_english_stands_in_for_the_rest() {
+        assert_eq!(Lang::of(Some("he")), Lang::Hebrew);
+        assert_eq!(Lang::of(Some("he-IL")), Lang::Hebrew);
+        assert_eq!(Lang::of(Some("nn")), Lang::Norwegian);
+        assert_eq!(Lang::of(Some("ru")), Lang::English);
+        assert_eq!(Lang::of(None), Lang::English);
+        assert_eq!(form(Some("he")).pass, "תקין");
+        assert_eq!(form(Some("nb")).review, "Se over");
+        assert_eq!(form(Some("zh")).fail, "Fail");
+    }
+
+    #[test]
+    fn marks_are_filled_in_one_pass_and_values_are_not_read_for_marks() {
+        assert_eq!(
+            fill(
+                "`{item}` is `{value}`",
+                &[("item", "a"), ("value", "{item}")]
+            ),
+            "`a` is `{item}`"
+        );
+        assert_eq!(fill("{ {x} {y", &[("x", "1")]), "{ 1 {y");
+        assert_eq!(fill("}{", &[]), "}{");
+        assert_eq!(fill("ä{x}ö", &[("x", "ü")]), "äüö");
+    }
+
+    /// Every phrase of every language has the marks its English has, so
+    /// that nothing is left unfilled or lost in a translation.
+    #[test]
+    fn every_translation_has_the_marks_of_its_english() {
+        fn marks(s: &str) -> Vec<String> {
+            let mut found: Vec<String> = s
+                .split('{')
+                .skip(1)
+                .filter_map(|p| p.split_once('}').map(|(m, _)| m.to_string()))
+                .collect();
+            found.sort();
+            found
+        }
+        let as_map = |f: Form| match serde_json::to_value(f) {
+            Ok(serde_json::Value::Object(m)) => m,
+            other => panic!("{other:?}"),
+        };
+        let english = as_map(Form::ENGLISH);
+        for other in [Form::NORWEGIAN, Form::HEBREW] {
+            for (name, text) in as_map(other) {
+                let (Some(en), Some(t)) = (english[&name].as_str(), text.as_str()) else {
+                    panic!("{name} is not a phrase");
+                };
+                assert!(!t.is_empty(), "{name} is empty");
+                if name != "one_failed" {
+                    assert_eq!(marks(t), marks(en), "{name}: {t}");
+                }
+            }
+        }
+    }
+}
