@@ -159,8 +159,9 @@ phrases! {
         live_not_number: "not a number", "ikke et tall", "אינו מספר";
         unreachable: "The server cannot be reached. Your answers are kept on this tablet; trying again every 5 seconds.", "Får ikke kontakt med serveren. Svarene dine er lagret på nettbrettet; prøver igjen hvert 5. sekund.", "אין חיבור לשרת. התשובות שלך שמורות בטאבלט; מנסים שוב כל 5 שניות.";
         // A form whose translation is missing or lags behind.
-        /// `{id}`: the checklist; `{language}`: the code asked for.
-        untranslated: "{id} has no translation into `{language}` in force; it is shown as written", "{id} har ingen gjeldende oversettelse til `{language}`; den vises slik den er skrevet", "ל-{id} אין תרגום בתוקף ל-`{language}`; היא מוצגת כפי שנכתבה";
+        /// `{id}`: the checklist; `{language}`: the code asked for (a
+        /// language with its own words names itself instead).
+        untranslated: "{id} has no translation into `{language}` in force; it is shown as written", "{id} har ingen gjeldende oversettelse til norsk ennå; den vises slik den er skrevet", "ל-{id} אין עדיין תרגום לעברית בתוקף; הרשימה מוצגת כפי שנכתבה";
         /// `{follows}`: the source revision translated; `{in_force}`.
         follows_older: "this translation follows {id} revision {follows}; revision {in_force} is in force, and items that changed may read differently", "denne oversettelsen følger {id} revisjon {follows}; revisjon {in_force} gjelder, og punkter som er endret, kan lyde annerledes", "תרגום זה עוקב אחר {id} גרסה {follows}; גרסה {in_force} בתוקף, וסעיפים שהשתנו עשויים להיות מנוסחים אחרת";
         // The terminal's form.
@@ -300,8 +301,10 @@ mod tests {
         assert_eq!(fill("ä{x}ö", &[("x", "ü")]), "äüö");
     }
 
-    /// Every phrase of every language has the marks its English has, so
-    /// that nothing is left unfilled or lost in a translation.
+    /// Every phrase of every language has only marks its English has, so
+    /// that nothing is left unfilled; and all of them, but where a
+    /// language says the same in its own words (which language it is, one
+    /// item).
     #[test]
     fn every_translation_has_the_marks_of_its_english() {
         fn marks(s: &str) -> Vec<String> {
@@ -324,8 +327,10 @@ mod tests {
                     panic!("{name} is not a phrase");
                 };
                 assert!(!t.is_empty(), "{name} is empty");
-                if name != "one_failed" {
-                    assert_eq!(marks(t), marks(en), "{name}: {t}");
+                let (own, english) = (marks(t), marks(en));
+                assert!(own.iter().all(|m| english.contains(m)), "{name}: {t}");
+                if !["one_failed", "untranslated"].contains(&name.as_str()) {
+                    assert_eq!(own, english, "{name}: {t}");
                 }
             }
         }

@@ -519,6 +519,71 @@ fn on_a_tablet_a_measurement_says_out_of_spec_as_it_is_typed_and_counts_step() {
     });
 }
 
+/// An inspector who works in Hebrew: the form is right to left and what
+/// the page's script says beside a measurement, on the steppers and in the
+/// review is Hebrew. The checklist has no Hebrew translation here, so its
+/// prompts are as written, under a note that says so.
+#[test]
+fn a_hebrew_form_says_its_own_words_in_hebrew_as_it_is_filled_in() {
+    if !browser_available("browser test of sopbook serve") {
+        return;
+    }
+    let ws = Ws::fixture("base");
+    let config = ws.read("sopbook.toml");
+    ws.write(
+        "sopbook.toml",
+        &format!(
+            "{config}\n[[language]]\ncode = \"en\"\nname = \"English\"\nsource = true\n\n\
+             [[language]]\ncode = \"he\"\nname = \"עברית\"\n"
+        ),
+    );
+    ws.edit(
+        "sopbook.toml",
+        "name = \"Bob Boss\"",
+        "name = \"Bob Boss\"\nlanguage = \"he\"",
+    );
+    ws.release_all();
+    let (_server, port) = start_server(&ws, "line-9");
+    let shots = Shots::from_env();
+    in_browser(TABLET, move |c| async move {
+        let base = format!("http://127.0.0.1:{port}");
+        open_lot(&c, &base, "bob", "L-HE").await;
+        assert_eq!(
+            eval(&c, "return document.querySelector('form.sheet').dir;").await,
+            "rtl"
+        );
+        type_into(&c, "input[name='v:length']", "121").await;
+        assert_eq!(
+            text_of(&c, "#item-length .live").await,
+            "מחוץ למפרט ב-0.5 mm (מעל 120.5)"
+        );
+        type_into(&c, "input[name='v:length']", "\u{8}\u{8}\u{8}x").await;
+        assert_eq!(text_of(&c, "#item-length .live").await, "אינו מספר");
+        type_into(&c, "input[name='v:length']", "\u{8}120").await;
+        assert_eq!(text_of(&c, "#item-length .live").await, "בתחום המפרט");
+        click(&c, "#item-scratches button[aria-label='אחד יותר']").await;
+        assert_eq!(value_of(&c, "input[name='v:scratches']").await, "1");
+        click(&c, "label.fail:has(input[name='v:label']) span").await;
+        click(&c, "label:has(input[name='v:finish'][value='good']) span").await;
+        type_into(&c, "input[name='v:remarks']", "-").await;
+        shots.take(&c, "tablet-hebrew-form").await;
+        click(&c, "form.sheet .actions button[type=submit]").await;
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("form.confirm"))
+            .await
+            .expect("the review did not show");
+        assert!(
+            text_of(&c, ".verdict.fail")
+                .await
+                .starts_with("פסול 1 סעיף נכשל."),
+            "{}",
+            text_of(&c, ".verdict.fail").await
+        );
+        shots.take(&c, "tablet-hebrew-review").await;
+    });
+}
+
 #[test]
 fn a_confirm_while_the_server_is_down_keeps_trying_and_records_one_inspection() {
     if !browser_available("browser test of sopbook serve") {

@@ -311,7 +311,7 @@ fn an_inspection_shows_the_form_in_the_inspectors_language() {
     let run = signed(&ws, &args);
     assert!(
         run.stderr
-            .contains("הערה: ל-CL-001 אין תרגום בתוקף ל-`he`; היא מוצגת כפי שנכתבה"),
+            .contains("הערה: ל-CL-001 אין עדיין תרגום לעברית בתוקף; הרשימה מוצגת כפי שנכתבה"),
         "{}",
         run.stderr
     );
