@@ -16,6 +16,32 @@ use crate::workspace::{Config, Workspace, parse_snapshot_checklist, parse_snapsh
 /// How far back the "What changed" page looks.
 pub const WHAT_CHANGED_DAYS: u64 = 90;
 
+/// What makes a preview page a draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Draft {
+    /// The document was never released.
+    Unreleased,
+    /// The working copy differs from the revision in force `since`.
+    Differs { revision: i64, since: NaiveDate },
+}
+
+impl Draft {
+    /// The draft banner in the language `code`.
+    pub fn said(self, code: Option<&str>) -> String {
+        let (unreleased, differs) = super::words::draft_notes(code);
+        match self {
+            Draft::Unreleased => unreleased.to_string(),
+            Draft::Differs { revision, since } => crate::words::fill(
+                differs,
+                &[
+                    ("revision", &revision.to_string()),
+                    ("since", &since.to_string()),
+                ],
+            ),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct PageControl {
     pub revision: Option<i64>,
@@ -24,7 +50,7 @@ pub struct PageControl {
     pub next_review: Option<NaiveDate>,
     pub history: Vec<HistoryRow>,
     /// Set on a preview page that shows a working copy: what makes it a draft.
-    pub draft: Option<String>,
+    pub draft: Option<Draft>,
     /// On a page of a translated edition: the note that its translation is
     /// stale or missing (HTML, in the reader's language; `{source_url}`
     /// stands for the address of the source page).
@@ -207,12 +233,11 @@ impl Manual {
                     .is_some_and(|w| effective.is_none_or(|(rev, _)| rev.content != w.text));
             if use_working {
                 page.draft = Some(match effective {
-                    None => "Draft: this document has not been released yet.".to_string(),
-                    Some((rev, _)) => format!(
-                        "Draft: this working copy differs from revision {} (in force since {}); it has not been approved.",
-                        rev.number,
-                        state.effective.map(|e| e.1).unwrap_or(as_of)
-                    ),
+                    None => Draft::Unreleased,
+                    Some((rev, since)) => Draft::Differs {
+                        revision: rev.number,
+                        since,
+                    },
                 });
                 if let Some((rev, from)) = effective {
                     page.revision = Some(rev.number);
@@ -346,5 +371,28 @@ impl Manual {
             language: language.clone(),
             manual,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Draft;
+
+    #[test]
+    fn a_draft_banner_is_in_the_editions_language() {
+        let since = chrono::NaiveDate::from_ymd_opt(2026, 10, 28).unwrap();
+        let differs = Draft::Differs { revision: 2, since };
+        assert_eq!(
+            differs.said(None),
+            "Draft: this working copy differs from revision 2 (in force since 2026-10-28); it has not been approved."
+        );
+        assert_eq!(
+            differs.said(Some("nb")),
+            "Utkast: denne arbeidskopien er ulik revisjon 2 (gjeldende fra 2026-10-28); den er ikke godkjent."
+        );
+        assert_eq!(
+            Draft::Unreleased.said(Some("he")),
+            "טיוטה: מסמך זה עדיין לא פורסם."
+        );
     }
 }

@@ -760,7 +760,7 @@ fn sop_page(ctx: &Ctx<'_>, sop: &Sop, url: &str) -> Result<String> {
             json!({ "revision": h.revision, "summary": h.summary, "effective": h.effective.to_string() }),
         );
     }
-    insert_control(&mut data, control);
+    insert_control(&mut data, control, ctx.ws.language.as_deref());
     insert_translation(&mut data, control, url);
     ctx.render("sop", Value::Object(data))
 }
@@ -844,7 +844,7 @@ fn checklist_page(ctx: &Ctx<'_>, c: &Checklist, url: &str) -> Result<String> {
         "print".into(),
         print_heads(c, control, super::words::labels(ctx.ws.language.as_deref())),
     );
-    insert_control(&mut data, control);
+    insert_control(&mut data, control, ctx.ws.language.as_deref());
     insert_translation(&mut data, control, url);
     ctx.render("checklist", Value::Object(data))
 }
@@ -897,7 +897,11 @@ fn insert_translation(
     }
 }
 
-fn insert_control(data: &mut serde_json::Map<String, Value>, control: Option<&PageControl>) {
+fn insert_control(
+    data: &mut serde_json::Map<String, Value>,
+    control: Option<&PageControl>,
+    language: Option<&str>,
+) {
     let c = control.cloned().unwrap_or_default();
     data.insert("revision".into(), json!(c.revision));
     data.insert(
@@ -909,7 +913,7 @@ fn insert_control(data: &mut serde_json::Map<String, Value>, control: Option<&Pa
         "next_review".into(),
         json!(c.next_review.map(|d| d.to_string())),
     );
-    data.insert("draft".into(), json!(c.draft));
+    data.insert("draft".into(), json!(c.draft.map(|d| d.said(language))));
     data.insert("follows".into(), json!(c.follows));
     let history: Vec<_> = c
         .history

@@ -20,6 +20,10 @@ crate::words::phrases! {
         link: "the page in force", "siden slik den gjelder nå", "הדף בתוקף";
         /// The switcher's label for screen readers.
         languages: "Languages", "Språk", "שפות";
+        /// A preview page's banner.
+        draft_unreleased: "Draft: this document has not been released yet.", "Utkast: dette dokumentet er ikke utgitt ennå.", "טיוטה: מסמך זה עדיין לא פורסם.";
+        /// `{revision}`, in force `{since}`.
+        draft_differs: "Draft: this working copy differs from revision {revision} (in force since {since}); it has not been approved.", "Utkast: denne arbeidskopien er ulik revisjon {revision} (gjeldende fra {since}); den er ikke godkjent.", "טיוטה: עותק עבודה זה שונה מגרסה {revision} (בתוקף מ-{since}); הוא לא אושר.";
     }
 }
 
@@ -51,6 +55,12 @@ pub fn stale(code: &str, id: &str, follows: i64, changed: i64, summary: &str) ->
             ("link", &link),
         ],
     )
+}
+
+/// The words of a preview page's draft banner in the language `code`.
+pub fn draft_notes(code: Option<&str>) -> (&'static str, &'static str) {
+    let w = Notes::of(Lang::of(code));
+    (w.draft_unreleased, w.draft_differs)
 }
 
 /// The label of the language switcher, in the page's language.

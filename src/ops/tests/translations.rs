@@ -314,7 +314,7 @@ fn an_inspection_in_norwegian_records_exactly_what_one_in_english_does() {
     let he = start(&mut b, "L3", Some("he"));
     assert_eq!(he.checklist.items[0].prompt, "Label present and legible");
     let note = he.language.unwrap().note.unwrap();
-    assert!(note.contains("no translation into `he`"), "{note}");
+    assert!(note.contains("ל-CL-001 אין עדיין תרגום לעברית"), "{note}");
     let e = ins::start_in(
         &mut b.ctx,
         StartInput {
