@@ -66,10 +66,11 @@ fn a_split_manual_has_the_pages_and_the_index_of_one_book() {
         doc_urls(&split_index)
     );
     let urls = doc_urls(&split_index);
+    let last = format!("quality/p{}.html", quality - 1);
     for page in [
         "index.html",
         "quality/p0.html",
-        "quality/p251.html",
+        &last,
         "service/p1.html",
         "checklists/c4.html",
     ] {
@@ -85,12 +86,7 @@ fn a_split_manual_has_the_pages_and_the_index_of_one_book() {
     assert_eq!(home_docs.count(), 1);
 
     // Every page of every book loads that index.
-    for page in [
-        "index.html",
-        "quality/p0.html",
-        "quality/p251.html",
-        "checklists/c1.html",
-    ] {
+    for page in ["index.html", "quality/p0.html", &last, "checklists/c1.html"] {
         let html = fs::read_to_string(many.join(page)).unwrap();
         assert!(
             html.contains(

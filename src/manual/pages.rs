@@ -24,8 +24,11 @@ use crate::workspace::links::rewrite_links;
 
 /// Above this many pages the manual is published as several books.
 pub const SPLIT_ABOVE: usize = 400;
-/// The most pages one book of a split manual holds.
-pub const CHUNK: usize = 250;
+/// The most pages one book of a split manual holds: mdBook copies a
+/// book's whole list of chapters into the data of every page it renders, so
+/// its time grows with the square of a book's pages, while each book costs
+/// the compiling of its templates; about 100 pages balances the two.
+pub const CHUNK: usize = 100;
 
 /// One page of a book: its path inside the book's `src/` and its Markdown.
 #[derive(Debug)]
