@@ -206,6 +206,13 @@ pub fn check_workspace(
                 Diagnostic::error("empty-title", "the title is empty").at(path, f.title.span()),
             );
         }
+        diags.extend(super::control_character(
+            path,
+            "the title",
+            f.title.get_ref(),
+            f.title.span(),
+            false,
+        ));
         let owner = f.owner.get_ref();
         if !role_exists(owner) && config.person(owner).is_none() {
             diags.push(

@@ -127,6 +127,13 @@ pub fn parse(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Chec
             return None;
         }
     };
+    diags.extend(super::control_character(
+        path,
+        "the title",
+        front.title.get_ref(),
+        front.title.span(),
+        false,
+    ));
     if front.items.is_empty() {
         diags.push(
             Diagnostic::error(
@@ -186,6 +193,13 @@ pub fn parse(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Chec
                     ),
             );
         }
+        diags.extend(super::control_character(
+            path,
+            &format!("the prompt of item `{id}`"),
+            item.prompt.get_ref(),
+            item.prompt.span(),
+            true,
+        ));
         let class = match &item.class {
             None => None,
             Some(c) => match DefectClass::parse(c.get_ref()) {
@@ -692,6 +706,22 @@ mod tests {
         let text = format!("id = \"CL-001\"\ntitle = \"T\"\n{items}");
         let mut diags = Vec::new();
         (parse("checklists/t.toml", &text, &mut diags), diags)
+    }
+
+    #[test]
+    fn a_prompt_may_run_over_lines_but_holds_no_escape() {
+        let (f, diags) = parse_items(
+            "[[item]]\nid = \"a\"\nprompt = \"\"\"\nLeak test,\nafter 2 minutes\"\"\"\nkind = \"pass_fail\"\n[[item]]\nid = \"b\"\nprompt = \"\\u001b[2Jgone\"\nkind = \"pass_fail\"\n",
+        );
+        assert!(f.is_some());
+        let codes: Vec<_> = diags.iter().map(|d| (d.code, d.message.as_str())).collect();
+        assert_eq!(
+            codes,
+            [(
+                "control-character",
+                "the prompt of item `b` contains a control character (U+001B)"
+            )]
+        );
     }
 
     #[test]

@@ -279,7 +279,12 @@ fn check_translation_file(
             diags.push(
                 Diagnostic::error(
                     "unknown-language",
-                    format!("`{}` is not a language of sopbook.toml", t.language),
+                    if t.language.is_empty() {
+                        "the file name's language code is empty (two dots before the extension)"
+                            .to_string()
+                    } else {
+                        format!("`{}` is not a language of sopbook.toml", t.language)
+                    },
                 )
                 .at(path, at.clone())
                 .label(format!(
@@ -428,6 +433,35 @@ pub fn load_config_kept(
 
 /// Document ids in the order people expect: by prefix, then by number
 /// (QC-9 before QC-10), then as text.
+/// A control character (an escape, a bell, a NUL) in text people read (a
+/// title, an item's prompt): an error at `span`. Such a character would
+/// move the terminal's cursor or ring it, so it is refused where it is
+/// written. Line breaks and tabs are whitespace in a `prose` text (a prompt
+/// may be a multi-line TOML string, read as one paragraph), never in a title.
+pub fn control_character(
+    path: &str,
+    what: &str,
+    text: &str,
+    span: std::ops::Range<usize>,
+    prose: bool,
+) -> Option<Diagnostic> {
+    let c = text
+        .chars()
+        .find(|c| c.is_control() && !(prose && matches!(c, '\n' | '\r' | '\t')))?;
+    Some(
+        Diagnostic::error(
+            "control-character",
+            format!("{what} contains a control character (U+{:04X})", c as u32),
+        )
+        .at(path, span)
+        .label("one line of text")
+        .help(match c {
+            '\n' | '\r' => "write it on one line: a line break does not belong in it",
+            _ => "remove it; use letters, digits, spaces and punctuation",
+        }),
+    )
+}
+
 pub fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
     let key = |id: &str| {
         let (prefix, number) = id.split_once('-').unwrap_or((id, ""));

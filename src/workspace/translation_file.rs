@@ -95,6 +95,26 @@ fn revision_ok(
     false
 }
 
+/// The translated title: not empty, one line. Reported, not fatal: the rest
+/// of the file is still checked.
+fn title_ok(path: &str, title: &Spanned<String>, offset: usize, diags: &mut Vec<Diagnostic>) {
+    let span = shift(title, offset);
+    if title.get_ref().trim().is_empty() {
+        diags.push(
+            Diagnostic::error("empty-title", "the title is empty")
+                .at(path, span.clone())
+                .help("write the document's title in this language"),
+        );
+    }
+    diags.extend(super::control_character(
+        path,
+        "the title",
+        title.get_ref(),
+        span,
+        false,
+    ));
+}
+
 /// Parses a translated SOP (`manual/<section>/<slug>.<lang>.md`).
 pub fn parse_sop(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<TranslationFile> {
     let language = language_of(path)?.to_string();
@@ -136,6 +156,7 @@ pub fn parse_sop(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<
     if !revision_ok(path, &front.revision, o, diags) {
         return None;
     }
+    title_ok(path, &front.title, o, diags);
     let source = front.translates.get_ref().clone();
     Some(TranslationFile {
         translation: Translation {
@@ -172,6 +193,24 @@ pub fn parse_checklist(
     };
     if !revision_ok(path, &front.revision, 0, diags) {
         return None;
+    }
+    title_ok(path, &front.title, 0, diags);
+    for (id, t) in &front.item {
+        let (id, prompt) = (id.get_ref(), &t.prompt);
+        if prompt.get_ref().trim().is_empty() {
+            diags.push(
+                Diagnostic::error("empty-prompt", format!("item `{id}` has an empty prompt"))
+                    .at(path, prompt.span())
+                    .help("say in this language what the inspector checks"),
+            );
+        }
+        diags.extend(super::control_character(
+            path,
+            &format!("the prompt of item `{id}`"),
+            prompt.get_ref(),
+            prompt.span(),
+            true,
+        ));
     }
     let mut items: Vec<(Range<usize>, ItemText)> = front
         .item
@@ -254,6 +293,32 @@ mod tests {
         let f = parse_sop("manual/q/a.nb.md", &text, &mut Vec::new()).unwrap();
         assert_eq!(f.translation.body, "Tekst\n");
         assert_eq!(f.translation.id, "QC-001.nb");
+    }
+
+    #[test]
+    fn an_empty_or_control_character_title_or_prompt_is_an_error_where_it_is_written() {
+        let text = "translates = \"CL-001\"\nrevision = 2\ntitle = \" \"\n[item.a]\nprompt = \"\"\n[item.b]\nprompt = \"red \\u001b[31m\"\n[item.c]\nprompt = \"\"\"\nover two\nlines\"\"\"\n";
+        let mut diags = Vec::new();
+        let f = parse_checklist("checklists/final.nb.toml", text, &mut diags);
+        assert!(f.is_some(), "the rest of the file is still read");
+        let found: Vec<_> = diags
+            .iter()
+            .map(|d| (d.code, &text[d.span.clone().unwrap()]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("empty-title", "\" \""),
+                ("empty-prompt", "\"\""),
+                ("control-character", "\"red \\u001b[31m\"")
+            ],
+            "a prompt over two lines is one paragraph: {diags:?}"
+        );
+        let text = "+++\ntranslates = \"QC-001\"\nrevision = 1\ntitle = \"a\\nb\"\n+++\nTekst\n";
+        let mut diags = Vec::new();
+        parse_sop("manual/q/a.nb.md", text, &mut diags).unwrap();
+        assert_eq!(diags[0].code, "control-character");
+        assert_eq!(&text[diags[0].span.clone().unwrap()], "\"a\\nb\"");
     }
 
     #[test]
