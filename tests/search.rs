@@ -194,4 +194,19 @@ fn each_language_has_its_own_index_of_its_own_pages() {
         let page = fs::read_to_string(book.join(format!("{folder}404.html"))).unwrap();
         assert!(page.contains(said), "{folder}404.html: {page}");
     }
+    // The quality dashboard is in English in every edition: an edition
+    // says so in its own language, and marks the English as English.
+    let he = fs::read_to_string(book.join("he/dashboard/index.html")).unwrap();
+    assert!(
+        he.contains(
+            "<div class=\"sopbook-translation\" lang=\"he\" dir=\"auto\">דף זה כתוב באנגלית.</div>"
+        ),
+        "{he}"
+    );
+    assert!(
+        he.contains("<div class=\"sopbook-dashboard\" lang=\"en\" dir=\"ltr\">"),
+        "{he}"
+    );
+    let en = fs::read_to_string(book.join("dashboard/index.html")).unwrap();
+    assert!(!en.contains("sopbook-translation"), "{en}");
 }

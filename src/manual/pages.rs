@@ -113,6 +113,16 @@ impl Ctx<'_> {
             .with_context(|| format!("could not render the page template `{template}.md.hbs`"))
     }
 
+    /// On a page sopbook writes in English only, a note saying so in the
+    /// edition's language.
+    fn english_only(&self, data: &mut serde_json::Map<String, Value>) {
+        if let Some(note) = super::words::english_only(self.ws.language.as_deref()) {
+            data.insert("translation".into(), json!(note));
+            data.insert("english_only".into(), json!(true));
+            data.insert("note_lang".into(), json!(self.ws.language));
+        }
+    }
+
     fn base(&self, page_url: &str) -> serde_json::Map<String, Value> {
         let c = &self.ws.config;
         let mut m = serde_json::Map::new();
@@ -279,6 +289,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
             if let Value::Object(extra) = &d.data {
                 data.extend(extra.clone());
             }
+            ctx.english_only(&mut data);
             Some((
                 "dashboard/index".to_string(),
                 names.quality_dashboard.to_string(),
@@ -302,6 +313,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
         if let Value::Object(extra) = &page.data {
             data.extend(extra.clone());
         }
+        ctx.english_only(&mut data);
         dashboard_pages.push((
             url,
             page.title.clone(),
@@ -325,6 +337,7 @@ pub fn plan(ws: &Manual, hb: &Handlebars<'static>, split_above: usize) -> Result
             if let Value::Object(extra) = &t.data {
                 data.extend(extra.clone());
             }
+            ctx.english_only(&mut data);
             if let Some(Value::Array(docs)) = data.get_mut("documents") {
                 for d in docs {
                     let id = d["id"].as_str().unwrap_or_default().to_string();

@@ -20,6 +20,9 @@ crate::words::phrases! {
         link: "the page in force", "siden slik den gjelder nå", "הדף בתוקף";
         /// The switcher's label for screen readers.
         languages: "Languages", "Språk", "שפות";
+        /// On the quality dashboard and training status pages of an
+        /// edition: sopbook writes them in English.
+        english_only: "This page is in English.", "Denne siden er på engelsk.", "דף זה כתוב באנגלית.";
         /// A preview page's banner.
         draft_unreleased: "Draft: this document has not been released yet.", "Utkast: dette dokumentet er ikke utgitt ennå.", "טיוטה: מסמך זה עדיין לא פורסם.";
         /// `{revision}`, in force `{since}`.
@@ -55,6 +58,16 @@ pub fn stale(code: &str, id: &str, follows: i64, changed: i64, summary: &str) ->
             ("link", &link),
         ],
     )
+}
+
+/// The note on a page sopbook writes in English only (the quality
+/// dashboard, training status), in an edition whose language sopbook has
+/// other words for (HTML); none where the reader gets English anyway.
+pub fn english_only(code: Option<&str>) -> Option<String> {
+    match Lang::of(code) {
+        Lang::English => None,
+        lang => Some(html_text(Notes::of(lang).english_only)),
+    }
 }
 
 /// The words of a preview page's draft banner in the language `code`.
