@@ -1,7 +1,8 @@
 //! One search across the manual, in a real browser: on the home page of a
 //! split manual, searching finds a page in another book and opens it; a
 //! title holding HTML stays text in the results; the Hebrew and Norwegian
-//! editions of the sample manual find their own pages.
+//! editions of the sample manual find their own pages; the manual's index
+//! gives the results and scores elasticlunr.js gives for the same documents.
 //!
 //! Needs Debian's `chromium` and `chromium-driver`. Without them a test
 //! prints a note and passes, unless `SOPBOOK_TEST_BROWSER=1` says they must
@@ -271,6 +272,156 @@ fn each_language_of_the_sample_manual_finds_its_own_pages() {
             );
             assert!(text.contains(title), "{code}: {text}");
         }
+        let _ = c.close().await;
+    });
+}
+
+/// The manual's index (sorted words, looked up by binary search) finds
+/// and scores exactly what elasticlunr.js finds and scores in its own
+/// index of the same documents, for the search options mdBook uses and
+/// for the others elasticlunr offers: the same results, the same scores,
+/// so the same order.
+#[test]
+fn the_manuals_index_scores_as_elasticlunr_does() {
+    if !browser_available("browser test") {
+        return;
+    }
+    // Documents made of words that share beginnings, repeat, stem the
+    // same, and are in English, Hebrew and Chinese.
+    let vocabulary = [
+        "inspect",
+        "inspection",
+        "inspections",
+        "inspector",
+        "seal",
+        "sealing",
+        "pressure",
+        "press",
+        "pump",
+        "pumps",
+        "leak",
+        "leaking",
+        "test",
+        "tested",
+        "the",
+        "and",
+        "px40",
+        "3",
+        "38",
+        "בדיקה",
+        "בדיקות",
+        "סופית",
+        "最终检验",
+        "检验",
+    ];
+    let mut seed: u64 = 7;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % n
+    };
+    let mut texts: Vec<[String; 3]> = Vec::new();
+    for _ in 0..60 {
+        let mut field = |words: usize| {
+            (0..1 + next(words))
+                .map(|_| vocabulary[next(vocabulary.len())])
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        texts.push([field(4), field(40), field(3)]);
+    }
+    texts.push(["".into(), "".into(), "".into()]);
+    let split = |s: &str| sopbook::manual::search::tokenize(s);
+    let mut theirs = elasticlunr::IndexBuilder::new()
+        .add_field_with_tokenizer("title", Box::new(split))
+        .add_field_with_tokenizer("body", Box::new(split))
+        .add_field_with_tokenizer("breadcrumbs", Box::new(split))
+        .build();
+    let pipeline = elasticlunr::Language::make_pipeline(&elasticlunr::lang::English::new());
+    let mut docs = Vec::new();
+    for (i, t) in texts.iter().enumerate() {
+        let fields = [t[0].as_str(), t[1].as_str(), t[2].as_str()];
+        theirs.add_doc(&i.to_string(), fields);
+        docs.push(sopbook::manual::lunr::Document {
+            fields,
+            words: fields.map(|f| pipeline.run(split(f))),
+        });
+    }
+    let theirs = serde_json::to_string(&theirs).unwrap();
+    let names: Vec<String> =
+        serde_json::from_value(serde_json::to_value(&pipeline).unwrap()).unwrap();
+    let ours = sopbook::manual::lunr::compact_json(&docs, &names);
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("ws");
+    std::fs::create_dir_all(&root).unwrap();
+    split::generate(&root, 1);
+    let out = dir.path().join("book");
+    split::publish(&root, &out, usize::MAX);
+    let home = file_url(&out.join("index.html"));
+    let (_driver, port) = start_driver();
+    let profile = tempfile::tempdir().unwrap();
+    block_on(async {
+        let c = browser_support::connect(port, profile.path(), (1280, 1000), None, &[]).await;
+        open(&c, &home).await;
+        let compared = c
+            .execute(
+                r#"
+var theirs = elasticlunr.Index.load(JSON.parse(arguments[0]));
+var ours = elasticlunr.Index.load({sopbook_parts: [{offset: 0, index: JSON.parse(arguments[1])}]});
+var queries = ["inspect", "insp", "inspection pump", "seal the pump", "pressure leak test",
+  "p", "px40", "3", "the", "and the", "בדיקה", "בד", "最终", "检验", "zzz", "pumps leaking"];
+var fields = {title: {boost: 2}, body: {boost: 1}, breadcrumbs: {boost: 1}};
+var options = [
+  {bool: "OR", expand: true, fields: fields},
+  {bool: "AND", expand: true, fields: fields},
+  {bool: "OR", expand: false, fields: fields},
+  {bool: "AND", expand: false},
+  {fields: {title: {boost: 0}, body: {boost: 3, expand: true}}},
+  null
+];
+var checked = 0, found = 0, wrong = [];
+queries.forEach(function (q) {
+  options.forEach(function (o) {
+    var a = theirs.search(q, o), b = ours.search(q, o);
+    checked++;
+    found += a.length;
+    var sa = {}, sb = {};
+    a.forEach(function (r) { sa[r.ref] = r.score; });
+    b.forEach(function (r) { sb[r.ref] = r.score; });
+    var same = a.length === b.length && a.every(function (r) {
+      return r.ref in sb && Math.abs(sb[r.ref] - r.score) <= 1e-12 * Math.max(1, r.score);
+    }) && b.every(function (r, i) {
+      return i === 0 || b[i - 1].score >= r.score;
+    }) && b.every(function (r) {
+      var d = theirs.documentStore.getDoc(r.ref);
+      return d.title === r.doc.title && d.body === r.doc.body && d.breadcrumbs === r.doc.breadcrumbs;
+    });
+    if (!same) {
+      wrong.push([q, o, a.slice(0, 5), b.slice(0, 5).map(function (r) { return {ref: r.ref, score: r.score}; })]);
+    }
+  });
+});
+return {checked: checked, found: found, wrong: wrong};
+"#,
+                vec![theirs.into(), ours.into()],
+            )
+            .await
+            .unwrap();
+        let wrong = compared["wrong"].as_array().unwrap();
+        assert!(
+            wrong.is_empty(),
+            "{} of {} searches differ; the first: {}",
+            wrong.len(),
+            compared["checked"],
+            wrong[0]
+        );
+        assert_eq!(compared["checked"], 96);
+        assert!(
+            compared["found"].as_u64().unwrap() > 500,
+            "the queries find something: {compared}"
+        );
         let _ = c.close().await;
     });
 }

@@ -1,11 +1,13 @@
 // sopbook: one search over the whole manual. Every page loads the index of
 // its whole edition (searchindex-manual.js at the edition's root), not its
-// book's. That index is made of one part per book, each an elasticlunr
-// index of the book's pages: mdBook's search page gets one index that
-// searches every part and gives the results as one list, best first, each
-// with its place in the edition's list of page addresses. What the reader types is split into words by the same rules the
-// index was made with: letters and digits of any script, and Chinese or
-// Japanese text as overlapping pairs of characters.
+// book's. That index is made of one part per book, each the book's pages'
+// words in sorted arrays (searched and scored below as elasticlunr.js
+// would search and score its own index of them): mdBook's search page
+// gets one index that searches every part and gives the results as one
+// list, best first, each with its place in the edition's list of page
+// addresses. What the reader types is split into words by the same rules
+// the index was made with: letters and digits of any script, and Chinese
+// or Japanese text as overlapping pairs of characters.
 (function () {
   if (typeof elasticlunr === "undefined") {
     return;
@@ -129,13 +131,124 @@
     }).observe(header, { childList: true, characterData: true, subtree: true });
   }
 
+  // A book's part of the index as sopbook writes it (src/manual/lunr.rs):
+  // per field its words, sorted as JavaScript compares strings, and beside
+  // each word its documents and counts. Searched and scored as
+  // elasticlunr.js searches and scores its own index of the same words
+  // (Index.prototype.search and fieldSearch), so results and their order
+  // are the same; only the words are found by binary search, not in a tree.
+  var FIELDS = ["title", "body", "breadcrumbs"];
+  function compact(data) {
+    var pipeline = elasticlunr.Pipeline.load(data.pipeline);
+    var n = data.length, docs = data.docs, lengths = data.lengths;
+    function first(terms, token) {
+      var lo = 0, hi = terms.length;
+      while (lo < hi) {
+        var mid = (lo + hi) >> 1;
+        if (terms[mid] < token) { lo = mid + 1; } else { hi = mid; }
+      }
+      return lo;
+    }
+    // The words a query token stands for: itself, or with `expand` every
+    // word it begins (itself first), as elasticlunr's expandToken.
+    function keys(f, token, expand) {
+      var terms = data.fields[f][0], found = [];
+      for (var i = first(terms, token); i < terms.length; i++) {
+        if (terms[i] === token || (expand && terms[i].lastIndexOf(token, 0) === 0)) {
+          found.push(i);
+        } else {
+          break;
+        }
+      }
+      return found;
+    }
+    function fieldSearch(tokens, f, config) {
+      if (config.boost === 0) { return null; }
+      var terms = data.fields[f][0], postings = data.fields[f][1];
+      var scores = null, docTokens = {};
+      tokens.forEach(function (token) {
+        var tokenScores = {};
+        keys(f, token, config.expand == true).forEach(function (k) {
+          var key = terms[k], list = postings[k];
+          var idf = 1 + Math.log(n / (list.length / 2 + 1));
+          var pairs = [];
+          for (var i = 0; i < list.length; i += 2) {
+            if (!(scores && config.bool == "AND") || list[i] in scores) {
+              pairs.push(list[i], list[i + 1]);
+            }
+          }
+          for (var j = 0; j < pairs.length; j += 2) {
+            var d = pairs[j];
+            if (key == token) {
+              if (d in docTokens) { docTokens[d].push(key); } else { docTokens[d] = [key]; }
+            }
+          }
+          for (var m = 0; m < pairs.length; m += 2) {
+            var doc = pairs[m];
+            var length = lengths[doc * 3 + f];
+            var norm = length != 0 ? 1 / Math.sqrt(length) : 1;
+            var penalty = key != token ? 0.15 * (1 - (key.length - token.length) / key.length) : 1;
+            var score = Math.sqrt(pairs[m + 1]) * idf * norm * penalty;
+            if (doc in tokenScores) { tokenScores[doc] += score; } else { tokenScores[doc] = score; }
+          }
+        });
+        if (!scores) {
+          scores = tokenScores;
+        } else if (config.bool == "AND") {
+          var both = {};
+          for (var d in tokenScores) {
+            if (d in scores) { both[d] = scores[d] + tokenScores[d]; }
+          }
+          scores = both;
+        } else {
+          for (var e in tokenScores) {
+            if (e in scores) { scores[e] += tokenScores[e]; } else { scores[e] = tokenScores[e]; }
+          }
+        }
+      });
+      for (var s in scores) {
+        if (s in docTokens) { scores[s] = scores[s] * docTokens[s].length / tokens.length; }
+      }
+      return scores;
+    }
+    return {
+      search: function (query, userConfig) {
+        if (!query) { return []; }
+        var config = new elasticlunr.Configuration(
+          userConfig == null ? null : JSON.stringify(userConfig), FIELDS.slice()).get();
+        var tokens = pipeline.run(elasticlunr.tokenizer(query));
+        var total = {};
+        for (var field in config) {
+          var f = FIELDS.indexOf(field);
+          var scores = f < 0 ? null : fieldSearch(tokens, f, config[field]);
+          for (var d in scores) {
+            var score = scores[d] * config[field].boost;
+            if (d in total) { total[d] += score; } else { total[d] = score; }
+          }
+        }
+        var results = [];
+        for (var r in total) {
+          var doc = docs[r];
+          results.push({
+            ref: r,
+            score: total[r],
+            doc: { id: r, title: doc[0], body: doc[1], breadcrumbs: doc[2] }
+          });
+        }
+        results.sort(function (a, b) { return b.score - a.score; });
+        return results;
+      }
+    };
+  }
+
   var load = elasticlunr.Index.load;
   elasticlunr.Index.load = function (data) {
     if (!data || !data.sopbook_parts) {
       return load.call(elasticlunr.Index, data);
     }
     var parts = data.sopbook_parts.map(function (part) {
-      return { offset: part.offset, index: load.call(elasticlunr.Index, part.index) };
+      var index = part.index.sopbook_compact ? compact(part.index) : load.call(elasticlunr.Index, part.index);
+      return { offset: part.offset, index: index };
     });
     return {
       search: function (query, options) {
