@@ -120,7 +120,18 @@ phrases! {
         critical_badge: "Critical", "Kritisk", "קריטי";
         critical_mark: "CRITICAL", "KRITISK", "קריטי";
         critical: "critical", "kritisk", "קריטי";
-        // The station's form.
+        // The station's form, and the step before it.
+        checklists: "Checklists", "Sjekklister", "רשימות תיוג";
+        /// After the number of a checklist's items.
+        items: "items", "punkter", "סעיפים";
+        serial_number: "Serial number", "Serienummer", "מספר סידורי";
+        if_it_has_one: "(if the unit has one)", "(hvis enheten har et)", "(אם יש ליחידה)";
+        form_language: "Language of the form", "Skjemaets språk", "שפת הטופס";
+        start: "Start", "Start", "התחלה";
+        /// Beside a photo kept with an answer.
+        keep: "Keep", "Behold", "לשמור";
+        /// The alternative text of a photo, before the item's prompt.
+        photo_for: "Photo for", "Bilde til", "תמונה עבור";
         how_to_check: "How to check", "Slik kontrollerer du", "איך בודקים";
         note: "Note", "Merknad", "הערה";
         /// The note box's label for screen readers, before the prompt.

@@ -552,6 +552,14 @@ async fn the_station_shows_the_form_in_the_inspectors_language_and_records_the_s
         "{}",
         start.body
     );
+    // The step before the form speaks the language it opens in.
+    for said in [
+        "<label for=\"lot\">אצווה</label>",
+        "<label for=\"lang\">שפת הטופס</label>",
+        ">התחלה</button>",
+    ] {
+        assert!(start.body.contains(said), "{said}: {}", start.body);
+    }
     let csrf = start.csrf();
     let form = bob
         .post(

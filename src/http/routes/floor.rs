@@ -59,12 +59,20 @@ pub async fn start(
             floor::checklist(ctx, &checklist, &person)
         })
         .await?;
+    // The step before the form speaks the language the form opens in.
+    let words = crate::words::form(
+        view.languages
+            .iter()
+            .find(|l| l.chosen)
+            .map(|l| l.code.as_str()),
+    );
     Ok(page(
         "start",
         &json!({
             "title": format!("{} {}", view.id, view.title),
             "chrome": chrome(&state, &who),
             "view": view,
+            "words": words,
         }),
     ))
 }
