@@ -215,6 +215,6 @@ fn json(view: &impl serde::Serialize) -> Result<Outcome> {
 }
 
 /// A line for the person at the terminal, on standard error.
-fn say(text: impl std::fmt::Display) {
+pub(crate) fn say(text: impl std::fmt::Display) {
     anstream::eprintln!("{text}");
 }

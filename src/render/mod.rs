@@ -7,6 +7,7 @@
 
 pub mod csv;
 pub mod diff;
+pub mod inspection;
 pub mod number;
 pub mod table;
 pub mod time;
