@@ -238,6 +238,59 @@ phrases! {
     }
 }
 
+phrases! {
+    /// The station's own words around the form, in the signed-in person's
+    /// language: the header bar, the list of checklists and the page of a
+    /// recorded inspection. (The manager's pages are in English.)
+    Station {
+        station: "Station", "Stasjon", "עמדה";
+        manual: "Manual", "Håndbok", "מדריך";
+        reading: "Reading", "Lesing", "קריאה";
+        manager: "Manager", "Leder", "ניהול";
+        sign_out: "Sign out", "Logg ut", "יציאה";
+        checklists: "Checklists", "Sjekklister", "רשימות תיוג";
+        /// Before the tablet's station, in bold.
+        tablet_is: "This tablet is station", "Dette nettbrettet er stasjon", "טאבלט זה הוא עמדה";
+        tablet_records_at: "This tablet records at", "Dette nettbrettet registrerer på", "טאבלט זה רושם בעמדה";
+        /// After the server's station, in bold.
+        the_servers: ", the server's station.", ", serverens stasjon.", ", העמדה של השרת.";
+        change_it: "Change it", "Endre", "שינוי";
+        station_of_tablet: "Station of this tablet", "Nettbrettets stasjon", "העמדה של טאבלט זה";
+        or_another: "Or another station", "Eller en annen stasjon", "או עמדה אחרת";
+        its_name: "(its name)", "(navnet)", "(שמה)";
+        set_station: "Set this tablet's station", "Sett nettbrettets stasjon", "הגדרת העמדה של הטאבלט";
+        /// Before the station's name.
+        used_at: "Used at", "Brukt på", "בשימוש בעמדה";
+        other_checklists: "Other checklists", "Andre sjekklister", "רשימות תיוג אחרות";
+        none_in_force: "No checklist is in force yet. A checklist can be used once it is released and approved.", "Ingen sjekkliste gjelder ennå. En sjekkliste kan brukes når den er utgitt og godkjent.", "עדיין אין רשימת תיוג בתוקף. אפשר להשתמש ברשימת תיוג אחרי שפורסמה ואושרה.";
+        rev: "rev", "rev.", "גרסה";
+        items: "items", "punkter", "סעיפים";
+        critical: "critical", "kritiske", "קריטיים";
+        /// Before the roles a checklist is for.
+        for_roles: "for", "for", "עבור";
+        // A recorded inspection.
+        recorded_new: "Recorded.", "Registrert.", "נרשם.";
+        recorded_again: "This form had been recorded already; nothing more was recorded.", "Dette skjemaet var allerede registrert; ingenting mer ble registrert.", "טופס זה כבר נרשם; לא נרשם דבר נוסף.";
+        voided: "Voided.", "Annullert.", "בוטל.";
+        /// Before the nonconformance's number, and after it.
+        nc_before: "Nonconformance", "Avviksrapport", "דוח אי-התאמה";
+        nc_after: "is open.", "er åpnet.", "נפתח.";
+        void: "Void", "Annullert", "מבוטל";
+        checklist: "Checklist", "Sjekkliste", "רשימת תיוג";
+        lot: "Lot", "Parti", "אצווה";
+        serial: "Serial", "Serienr.", "מספר סידורי";
+        inspector: "Inspector", "Kontrollør", "בודק";
+        recorded: "Recorded", "Registrert", "נרשם";
+        next_unit: "Inspect the next unit", "Kontroller neste enhet", "בדיקת היחידה הבאה";
+        all_checklists: "All checklists", "Alle sjekklister", "כל רשימות התיוג";
+    }
+}
+
+/// The station's words in the language `code`.
+pub fn station(code: Option<&str>) -> Station {
+    Station::of(Lang::of(code))
+}
+
 /// The words of an inspection form in the language `code`.
 pub fn form(code: Option<&str>) -> Form {
     Form::of(Lang::of(code))

@@ -207,9 +207,10 @@ fn a_manager_voids_an_inspection_on_a_phone() {
         type_into(&c, "#v-reason", "Measured with the wrong gauge").await;
         type_into(&c, "#v-password", DEMO_PASSWORD).await;
         click(&c, "form[action='/inspections/INS-000003/void'] button").await;
-        assert_eq!(text_of(&c, "p.done").await, "Voided.");
+        // Erik works in Norwegian: the station's own words are his.
+        assert_eq!(text_of(&c, "p.done").await, "Annullert.");
         let void = text_of(&c, "main .alert").await;
-        assert_eq!(void, "Void: Measured with the wrong gauge (erik)");
+        assert_eq!(void, "Annullert: Measured with the wrong gauge (erik)");
         fits(&c, PHONE.0, "a void inspection").await;
     });
     let shown = json(&ws, &["inspections", "show", "INS-000003", "--json"]);

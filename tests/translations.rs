@@ -693,6 +693,23 @@ async fn the_station_shows_the_form_in_the_inspectors_language_and_records_the_s
     let list = ws
         .ok(&["inspections", "list", "--lot", "L-HE", "--json"])
         .stdout;
+    // After recording, the inspection's page and the list of checklists
+    // are in bob's language too.
+    let rows: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let name = format!("INS-{:06}", rows[0]["id"].as_i64().unwrap());
+    let page = bob.get(&format!("/inspections/{name}?recorded=new")).await;
+    for said in [
+        "<p class=\"done\" role=\"status\"",
+        ">נרשם.</p>",
+        "<strong>תקין</strong>",
+        "<dt>אצווה</dt><dd>L-HE</dd>",
+        ">בדיקת היחידה הבאה</a>",
+        ">יציאה</button>",
+    ] {
+        assert!(page.body.contains(said), "{said}: {}", page.body);
+    }
+    let home = bob.get("/").await;
+    assert!(home.body.contains("<h1>רשימות תיוג</h1>"), "{}", home.body);
     assert!(list.contains("\"verdict\": \"pass\""), "{list}");
     assert!(list.contains("\"inspector\": \"bob\""), "{list}");
 }

@@ -627,8 +627,10 @@ pub struct ShownItem {
     pub photos: Vec<inspections::PhotoView>,
 }
 
-/// One inspection with the words of the checklist revision it used.
-pub fn shown(ctx: &mut Context, id: &str) -> Result<Shown> {
+/// One inspection with the words of the checklist revision it used; how a
+/// measurement compared with its limits is said in `language`.
+pub fn shown(ctx: &mut Context, id: &str, language: Option<&str>) -> Result<Shown> {
+    let words = crate::words::form(language);
     let detail = inspections::show(ctx, id)?;
     let records = ctx.store()?.records_of(&detail.row.checklist_id)?;
     let checklist = records
@@ -661,8 +663,7 @@ pub fn shown(ctx: &mut Context, id: &str) -> Result<Shown> {
                 }),
                 value: r.value.clone(),
                 outcome: r.outcome,
-                judged: item
-                    .and_then(|i| inspections::judged(&crate::words::Form::ENGLISH, i, &result)),
+                judged: item.and_then(|i| inspections::judged(&words, i, &result)),
                 note: r.note.clone(),
                 photos: detail
                     .photos

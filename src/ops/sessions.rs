@@ -118,6 +118,8 @@ pub struct Holder {
     pub person: String,
     pub name: String,
     pub roles: Vec<String>,
+    /// The language the person works in (sopbook.toml's `language`).
+    pub language: Option<String>,
     #[serde(with = "crate::model::records::stamp")]
     pub expires_at: DateTime<Utc>,
 }
@@ -151,6 +153,7 @@ pub fn holder_of_kind(ctx: &mut Context, token: &str, kind: &str) -> Result<Opti
             person: p.id,
             name: p.name,
             roles: p.roles,
+            language: p.language,
             expires_at: session.expires_at,
         }))
 }

@@ -24,6 +24,7 @@ pub fn chrome(state: &State, who: &SignedIn) -> Value {
         "station": who.station(state),
         "person": who.holder,
         "csrf": who.csrf(),
+        "words": crate::words::station(who.holder.language.as_deref()),
     })
 }
 

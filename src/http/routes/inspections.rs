@@ -33,9 +33,10 @@ pub async fn show(
     Path(id): Path<String>,
     Query(q): Query<Shown>,
 ) -> Result<Response, Failure> {
+    let said = crate::words::station(who.holder.language.as_deref());
     let recorded = match q.recorded.as_deref() {
-        Some("new") => Some("Recorded."),
-        Some("again") => Some("This form had been recorded already; nothing more was recorded."),
+        Some("new") => Some(said.recorded_new),
+        Some("again") => Some(said.recorded_again),
         _ => None,
     };
     let voided = q.recorded.as_deref() == Some("void");
@@ -86,10 +87,11 @@ pub async fn void(
 
 async fn load(state: &State, who: &SignedIn, id: String) -> Result<(floor::Shown, bool), Failure> {
     let person = who.holder.person.clone();
+    let language = who.holder.language.clone();
     state
         .run(who.proof(), move |ctx| {
             Ok((
-                floor::shown(ctx, &id)?,
+                floor::shown(ctx, &id, language.as_deref())?,
                 inspections::may_void(ctx, &person)?,
             ))
         })
@@ -116,6 +118,7 @@ fn inspection_page(
         &json!({
             "title": view.detail.name,
             "chrome": chrome(state, who),
+            "words": crate::words::form(who.holder.language.as_deref()),
             "recorded": done.recorded,
             "voided": done.voided,
             "recorded_at": time::local(&view.detail.row.recorded_at),

@@ -44,7 +44,7 @@ fn signin_page(
         "signin",
         &json!({
             "title": "Sign in",
-            "chrome": { "station": state.station(), "person": null, "csrf": null },
+            "chrome": { "station": state.station(), "person": null, "csrf": null, "words": crate::words::station(None) },
             "csrf": csrf,
             "next": next,
             "person": person,

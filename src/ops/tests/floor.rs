@@ -236,7 +236,7 @@ fn a_recorded_inspection_shows_the_words_of_the_revision_it_used() {
     b.checklist_in_force();
     let key = "00000000000000000000000000000006";
     floor::submit(&mut b.ctx, filled("L-1", Some(key), LONG)).unwrap();
-    let shown = floor::shown(&mut b.ctx, "INS-000001").unwrap();
+    let shown = floor::shown(&mut b.ctx, "INS-000001", None).unwrap();
     assert_eq!(shown.title, "Final inspection");
     let length = &shown.items[1];
     assert_eq!(
@@ -250,7 +250,7 @@ fn a_recorded_inspection_shows_the_words_of_the_revision_it_used() {
     assert!(length.judged.as_deref().unwrap().contains("above"));
     assert!(shown.items[0].critical);
     assert_eq!(
-        kind(floor::shown(&mut b.ctx, "INS-000002")),
+        kind(floor::shown(&mut b.ctx, "INS-000002", None)),
         ErrorKind::NotFound
     );
 }
