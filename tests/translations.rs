@@ -710,6 +710,11 @@ async fn the_station_shows_the_form_in_the_inspectors_language_and_records_the_s
     }
     let home = bob.get("/").await;
     assert!(home.body.contains("<h1>רשימות תיוג</h1>"), "{}", home.body);
+    assert!(
+        home.body.contains("<header class=\"bar\" lang=\"he\">"),
+        "{}",
+        home.body
+    );
     assert!(list.contains("\"verdict\": \"pass\""), "{list}");
     assert!(list.contains("\"inspector\": \"bob\""), "{list}");
 }

@@ -25,6 +25,10 @@ pub fn chrome(state: &State, who: &SignedIn) -> Value {
         "person": who.holder,
         "csrf": who.csrf(),
         "words": crate::words::station(who.holder.language.as_deref()),
+        // The language of those words, where it is not English.
+        "lang": who.holder.language.as_deref().filter(|code| {
+            crate::words::Lang::of(Some(code)) != crate::words::Lang::English
+        }),
     })
 }
 
