@@ -257,13 +257,7 @@ async fn run_the_floor(c: &Client, base: &str, shots: &Shots) {
         .unwrap();
     length.clear().await.unwrap();
     length.send_keys("121.1").await.unwrap();
-    click(c, "form.sheet .actions button[type=submit]").await;
-
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css("form.confirm"))
-        .await
-        .expect("the review did not show");
+    to_review(c).await;
     assert!(text_of(c, ".verdict").await.starts_with("FAIL"));
     assert!(
         text_of(c, "li.result.fail")
@@ -408,6 +402,16 @@ async fn open_lot(c: &Client, base: &str, person: &str, lot: &str) {
     form_shows(c).await;
 }
 
+/// Sends the form for review and waits for the review to show.
+async fn to_review(c: &Client) {
+    click(c, "form.sheet .actions button[type=submit]").await;
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("form.confirm"))
+        .await
+        .expect("the review did not show");
+}
+
 async fn form_shows(c: &Client) {
     c.wait()
         .at_most(Duration::from_secs(10))
@@ -503,12 +507,7 @@ fn on_a_tablet_a_measurement_says_out_of_spec_as_it_is_typed_and_counts_step() {
 
         click(&c, "label:has(input[name='v:finish'][value='good']) span").await;
         type_into(&c, "input[name='v:remarks']", "none").await;
-        click(&c, "form.sheet .actions button[type=submit]").await;
-        c.wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css("form.confirm"))
-            .await
-            .expect("the review did not show");
+        to_review(&c).await;
         assert!(
             text_of(&c, "li.result.fail")
                 .await
@@ -567,12 +566,7 @@ fn a_hebrew_form_says_its_own_words_in_hebrew_as_it_is_filled_in() {
         click(&c, "label:has(input[name='v:finish'][value='good']) span").await;
         type_into(&c, "input[name='v:remarks']", "-").await;
         shots.take(&c, "tablet-hebrew-form").await;
-        click(&c, "form.sheet .actions button[type=submit]").await;
-        c.wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css("form.confirm"))
-            .await
-            .expect("the review did not show");
+        to_review(&c).await;
         assert!(
             text_of(&c, ".verdict.fail")
                 .await
@@ -600,12 +594,7 @@ fn a_confirm_while_the_server_is_down_keeps_trying_and_records_one_inspection() 
         click(&c, "label.pass:has(input[name='v:label']) span").await;
         type_into(&c, "input[name='v:length']", "120.1").await;
         fill_the_rest(&c).await;
-        click(&c, "form.sheet .actions button[type=submit]").await;
-        c.wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css("form.confirm"))
-            .await
-            .expect("the review did not show");
+        to_review(&c).await;
 
         drop(server);
         click(&c, "form.confirm button.primary").await;
@@ -752,12 +741,7 @@ fn a_reload_or_reopening_of_a_half_filled_form_fills_in_its_answers_again() {
         answers_are_back(&c, &key).await;
 
         fill_the_rest(&c).await;
-        click(&c, "form.sheet .actions button[type=submit]").await;
-        c.wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css("form.confirm"))
-            .await
-            .expect("the review did not show");
+        to_review(&c).await;
         click(&c, "form.confirm button.primary").await;
         c.wait()
             .at_most(Duration::from_secs(10))
