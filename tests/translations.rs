@@ -718,3 +718,104 @@ async fn the_station_shows_the_form_in_the_inspectors_language_and_records_the_s
     assert!(list.contains("\"verdict\": \"pass\""), "{list}");
     assert!(list.contains("\"inspector\": \"bob\""), "{list}");
 }
+
+#[tokio::test]
+async fn a_reader_reads_their_reading_list_and_a_current_translation_in_their_language() {
+    use axum::http::StatusCode;
+    use http_support::{Browser, contexts};
+    let ws = multilingual();
+    ws.write(QC_001_NB, &sop_nb(1));
+    in_force(&ws, "QC-001.nb");
+    let root = ws.path().to_path_buf();
+    let app = sopbook::http::router(sopbook::http::State::new(contexts(root), "bench-1", None));
+    // cay works in Norwegian.
+    let mut cay = Browser::signed_in(app, "cay").await;
+    let list = cay.get("/reading").await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    for said in [
+        "<div class=\"reading\" lang=\"nb\" dir=\"ltr\">",
+        "<h1>Din leseliste</h1>",
+        "Cay Checker: 0 av 3 dokumenter lest og forstått i revisjonen som gjelder.",
+        // The translated title; the one without a translation in English, marked so.
+        "<p class=\"card-title\">Sluttkontroll</p>",
+        "<p class=\"card-title\" lang=\"en\" dir=\"ltr\">Handling a nonconformance</p>",
+        ">Les og bekreft QC-001</a>",
+    ] {
+        assert!(list.body.contains(said), "{said}: {}", list.body);
+    }
+    // The document: the translation's text, marked as Norwegian, and the
+    // way to the original.
+    let doc = cay.get("/reading/QC-001").await;
+    assert_eq!(doc.status, StatusCode::OK, "{}", doc.body);
+    for said in [
+        "<span class=\"doc-id\">QC-001</span> Sluttkontroll</h1>",
+        "Oversettelsen til Norsk bokmål av rev. 1. <a href=\"/reading/QC-001?original=1\">Les originalen</a>",
+        "<article class=\"doc-text\" lang=\"nb\" dir=\"ltr\">",
+        "Ta enheten av linjen.",
+        "<h2>Lest og forstått</h2>",
+        "Du bekrefter at du har lest og forstått QC-001 rev. 1.",
+        ">Signer: lest og forstått</button>",
+    ] {
+        assert!(doc.body.contains(said), "{said}: {}", doc.body);
+    }
+    assert!(!doc.body.contains("Take the unit"), "{}", doc.body);
+    let original = cay.get("/reading/QC-001?original=1").await;
+    for said in [
+        "<article class=\"doc-text\" lang=\"en\" dir=\"ltr\">",
+        "<a href=\"/reading/QC-001\" lang=\"nb\" dir=\"ltr\">Les den på Norsk bokmål</a>",
+    ] {
+        assert!(original.body.contains(said), "{said}: {}", original.body);
+    }
+    assert!(!original.body.contains("Ta enheten"), "{}", original.body);
+    // No translation: the original, and why.
+    let other = cay.get("/reading/QC-002").await;
+    assert!(
+        other.body.contains(
+            "QC-002 har ingen gjeldende oversettelse til Norsk bokmål, så dette er originalen."
+        ),
+        "{}",
+        other.body
+    );
+    // Signing a reading of the translation signs the source's revision.
+    let csrf = doc.csrf();
+    let signed = cay
+        .post(
+            "/reading/QC-001",
+            &[("csrf", &csrf), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    let list = cay.get(signed.location()).await;
+    assert!(
+        list.body
+            .contains("Du bekreftet at du har lest og forstått QC-001 rev. 1."),
+        "{}",
+        list.body
+    );
+
+    // A substantive revision: the translation is stale and not given to read.
+    ws.edit(
+        "manual/quality/final-inspection.md",
+        "## Steps\n",
+        "## Steps\n\n0. Put on safety glasses.\n",
+    );
+    ws.ok(&[
+        "release",
+        "QC-001",
+        "--summary",
+        "Safety glasses first",
+        "--as",
+        "ann",
+    ]);
+    ws.ok(&["approve", "QC-001", "--as", "bob"]);
+    ws.ok(&["approve", "QC-001", "--as", "cay"]);
+    let stale = cay.get("/reading/QC-001").await;
+    for said in [
+        "Oversettelsen til Norsk bokmål følger rev. 1; rev. 2 har endret prosedyren siden, så dette er originalen.",
+        "Put on safety glasses.",
+        "Du leste rev. 1",
+    ] {
+        assert!(stale.body.contains(said), "{said}: {}", stale.body);
+    }
+    assert!(!stale.body.contains("Ta enheten"), "{}", stale.body);
+}

@@ -88,6 +88,7 @@ fn engine() -> Handlebars<'static> {
     hb.set_strict_mode(true);
     hb.register_helper("ordinal", Box::new(ordinal));
     hb.register_helper("said", Box::new(said));
+    hb.register_helper("fill", Box::new(fill));
     hb
 }
 
@@ -194,6 +195,39 @@ fn said(
 ) -> HelperResult {
     let text = h.param(0).and_then(|p| p.value().as_str()).unwrap_or("");
     out.write(&quoted_as_code(text))?;
+    Ok(())
+}
+
+/// `{{fill words.progress name=view.name current=3}}`: a phrase in the
+/// reader's language with its `{marks}` filled in from the hash
+/// ([`crate::words::fill`]), escaped. A number is written as a number, a
+/// missing value as nothing.
+fn fill(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &HbContext,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let phrase = h.param(0).and_then(|p| p.value().as_str()).ok_or(
+        RenderErrorReason::ParamTypeMismatchForName("fill", "0".into(), "a phrase".into()),
+    )?;
+    let values: Vec<(&str, String)> = h
+        .hash()
+        .iter()
+        .map(|(name, v)| {
+            let text = match v.value() {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            (*name, text)
+        })
+        .collect();
+    let marks: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    out.write(&handlebars::html_escape(&crate::words::fill(
+        phrase, &marks,
+    )))?;
     Ok(())
 }
 

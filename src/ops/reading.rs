@@ -8,8 +8,10 @@ use serde::Serialize;
 use super::Context;
 use super::records::{self, Changes};
 use super::training::{self, MatrixFilter, ReadingList, Required, State};
+use super::translations::{self, InLanguage, TranslationState};
 use crate::error::Result;
 use crate::model::records::DocKind;
+use crate::model::translation::Direction;
 
 /// One document on a reading list, with what changed since the revision
 /// the person last read (for an outdated one).
@@ -18,6 +20,8 @@ pub struct ToRead {
     #[serde(flatten)]
     pub required: Required,
     pub changes: Option<Changes>,
+    /// Its title in the reader's language, where a current translation is in force.
+    pub translated_title: Option<String>,
 }
 
 /// A person's reading list: their reading path first, then the oldest due.
@@ -25,6 +29,25 @@ pub struct ToRead {
 pub struct ReadingPage {
     pub list: ReadingList,
     pub to_read: Vec<ToRead>,
+    /// The language documents are written in, when sopbook.toml names it.
+    pub source: Option<Tongue>,
+}
+
+/// A language by its code, name and direction.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tongue {
+    pub code: String,
+    pub name: String,
+    pub direction: Direction,
+}
+
+/// The source language of sopbook.toml, if it names one.
+fn source(ctx: &mut Context) -> Result<Option<Tongue>> {
+    Ok(ctx.config()?.source_language().map(|l| Tongue {
+        code: l.code.clone(),
+        name: l.name.clone(),
+        direction: l.direction,
+    }))
 }
 
 /// What changed for `r` since the revision its person read, if they read one.
@@ -37,17 +60,41 @@ fn changes_for(ctx: &mut Context, r: &Required) -> Result<Option<Changes>> {
     }
 }
 
-/// `person`'s reading list, each outdated document with its changes.
-pub fn page(ctx: &mut Context, person: &str) -> Result<ReadingPage> {
+/// The document `id` as a reader of `language` reads it: none for no
+/// language, the source language or one sopbook.toml does not list.
+fn in_reader_language(
+    ctx: &mut Context,
+    id: &str,
+    language: Option<&str>,
+) -> Result<Option<InLanguage>> {
+    let Some(code) = language else {
+        return Ok(None);
+    };
+    let config = ctx.config()?;
+    if !config.languages.is_empty() && config.language(code).is_none() {
+        return Ok(None);
+    }
+    translations::in_language(ctx, id, code)
+}
+
+/// `person`'s reading list, each outdated document with its changes, and
+/// each title in `language` where a current translation is in force.
+pub fn page(ctx: &mut Context, person: &str, language: Option<&str>) -> Result<ReadingPage> {
     let list = training::reading_list(ctx, person)?;
     let mut to_read = Vec::with_capacity(list.to_read.len());
     for r in &list.to_read {
+        let translated_title = in_reader_language(ctx, &r.doc_id, language)?.and_then(|t| t.title);
         to_read.push(ToRead {
             changes: changes_for(ctx, r)?,
             required: r.clone(),
+            translated_title,
         });
     }
-    Ok(ReadingPage { list, to_read })
+    Ok(ReadingPage {
+        list,
+        to_read,
+        source: source(ctx)?,
+    })
 }
 
 /// A document in force to read: its text at the revision in force and
@@ -69,10 +116,33 @@ pub struct Document {
     pub changes: Option<Changes>,
     /// Whether they are to sign that they read and understood it.
     pub to_confirm: bool,
+    /// The document in the reader's language: a current translation's
+    /// title and text, or why the source's text is shown instead.
+    pub in_language: Option<InLanguage>,
+    /// The language the document is written in, when sopbook.toml names it.
+    pub source: Option<Tongue>,
 }
 
-/// The document `id` in force, for `person` to read.
-pub fn document(ctx: &mut Context, person: &str, id: &str) -> Result<Document> {
+impl Document {
+    /// Whether the text to read is a translation's: the reader's language
+    /// has a current one.
+    pub fn translated(&self) -> bool {
+        self.in_language
+            .as_ref()
+            .is_some_and(|t| t.state == TranslationState::Current && t.text.is_some())
+    }
+}
+
+/// The document `id` in force, for `person` to read; with `language`, as
+/// a reader of that language reads it ([`translations::in_language`]). The
+/// reading is signed for the document's revision in force, whichever
+/// language it was read in.
+pub fn document(
+    ctx: &mut Context,
+    person: &str,
+    id: &str,
+    language: Option<&str>,
+) -> Result<Document> {
     let mine = training::matrix(
         ctx,
         MatrixFilter {
@@ -102,7 +172,10 @@ pub fn document(ctx: &mut Context, person: &str, id: &str) -> Result<Document> {
         DocKind::Sop => crate::workspace::sop_body(&shown.content).to_string(),
         DocKind::Checklist => shown.content.clone(),
     };
+    let in_language = in_reader_language(ctx, &shown.id, language)?;
     Ok(Document {
+        in_language,
+        source: source(ctx)?,
         doc_id: shown.id,
         title: shown.title,
         kind,

@@ -292,59 +292,8 @@ pub fn translations(ctx: &mut Context, input: TranslationsInput<'_>) -> Result<T
         let Some((in_force, _)) = state.effective.filter(|_| state.retired.is_none()) else {
             continue;
         };
-        let doc = control.doc(id);
         for language in &languages {
-            let tid = translation_id(id, &language.code);
-            let t_state = control.state(&tid, today);
-            let mut row = TranslationRow {
-                language: language.code.clone(),
-                document: id.to_string(),
-                title: in_force.title.clone(),
-                translation: tid.clone(),
-                state: TranslationState::Missing,
-                source_revision: in_force.number,
-                translated_revision: None,
-                translation_revision: None,
-                stale_since: None,
-                changes: Vec::new(),
-                diff: None,
-            };
-            let followed = t_state
-                .effective
-                .filter(|_| t_state.retired.is_none())
-                .and_then(|(rev, _)| Some((rev, parse_snapshot(&rev.path, &rev.content)?)));
-            let Some((t_rev, translation)) = followed else {
-                let drafted = control.doc(&tid).is_some()
-                    || ws.as_deref().is_some_and(|w| w.translation(&tid).is_some());
-                if drafted {
-                    row.state = TranslationState::Draft;
-                }
-                rows.push(row);
-                continue;
-            };
-            row.translation_revision = Some(t_rev.number);
-            row.translated_revision = Some(translation.source_revision);
-            row.changes = later_changes(&control, id, translation.source_revision, today);
-            row.stale_since = row.changes.iter().find(|c| !c.minor).map(|c| c.revision);
-            if row.stale_since.is_some() {
-                row.state = TranslationState::Stale;
-                let old = doc
-                    .and_then(|d| {
-                        d.revisions
-                            .iter()
-                            .find(|r| r.number == translation.source_revision)
-                    })
-                    .map_or("", |r| r.content.as_str());
-                row.diff = Some(crate::render::diff::unified(
-                    old,
-                    &in_force.content,
-                    &format!("{id} rev {}", translation.source_revision),
-                    &format!("{id} rev {}", in_force.number),
-                    false,
-                ));
-            } else {
-                row.state = TranslationState::Current;
-            }
+            let (row, _) = row_of(&control, ws.as_deref(), id, in_force, &language.code, today);
             rows.push(row);
         }
     }
@@ -373,6 +322,141 @@ pub fn translations(ctx: &mut Context, input: TranslationsInput<'_>) -> Result<T
         languages: counts,
         rows,
     })
+}
+
+/// Where the translation of `id` (revision `in_force` in force) into
+/// `code` stands, and the translation in force with its revision, if one is.
+fn row_of<'a>(
+    control: &Control<'a>,
+    ws: Option<&Workspace>,
+    id: &str,
+    in_force: &RevisionRow,
+    code: &str,
+    today: NaiveDate,
+) -> (TranslationRow, Option<(&'a RevisionRow, Translation)>) {
+    let tid = translation_id(id, code);
+    let t_state = control.state(&tid, today);
+    let mut row = TranslationRow {
+        language: code.to_string(),
+        document: id.to_string(),
+        title: in_force.title.clone(),
+        translation: tid.clone(),
+        state: TranslationState::Missing,
+        source_revision: in_force.number,
+        translated_revision: None,
+        translation_revision: None,
+        stale_since: None,
+        changes: Vec::new(),
+        diff: None,
+    };
+    let followed = t_state
+        .effective
+        .filter(|_| t_state.retired.is_none())
+        .and_then(|(rev, _)| Some((rev, parse_snapshot(&rev.path, &rev.content)?)));
+    let Some((t_rev, translation)) = followed else {
+        let drafted =
+            control.doc(&tid).is_some() || ws.is_some_and(|w| w.translation(&tid).is_some());
+        if drafted {
+            row.state = TranslationState::Draft;
+        }
+        return (row, None);
+    };
+    row.translation_revision = Some(t_rev.number);
+    row.translated_revision = Some(translation.source_revision);
+    row.changes = later_changes(control, id, translation.source_revision, today);
+    row.stale_since = row.changes.iter().find(|c| !c.minor).map(|c| c.revision);
+    if row.stale_since.is_some() {
+        row.state = TranslationState::Stale;
+        let old = control
+            .doc(id)
+            .and_then(|d| {
+                d.revisions
+                    .iter()
+                    .find(|r| r.number == translation.source_revision)
+            })
+            .map_or("", |r| r.content.as_str());
+        row.diff = Some(crate::render::diff::unified(
+            old,
+            &in_force.content,
+            &format!("{id} rev {}", translation.source_revision),
+            &format!("{id} rev {}", in_force.number),
+            false,
+        ));
+    } else {
+        row.state = TranslationState::Current;
+    }
+    (row, Some((t_rev, translation)))
+}
+
+/// A document in force as a reader of `code` reads it.
+#[derive(Debug, Clone, Serialize)]
+pub struct InLanguage {
+    pub language: String,
+    /// The language's name in sopbook.toml, else its code.
+    pub name: String,
+    pub direction: Direction,
+    pub state: TranslationState,
+    /// The translation's own revision in force, and the source revision it follows.
+    pub translation_revision: Option<i64>,
+    pub translated_revision: Option<i64>,
+    /// The first substantive source revision it lacks (stale only).
+    pub stale_since: Option<i64>,
+    /// The translation's title and text, for a current translation only: a
+    /// stale one is not given to read, since it no longer says what is in force.
+    pub title: Option<String>,
+    /// An SOP's Markdown after its front matter; a checklist's file.
+    pub text: Option<String>,
+}
+
+/// The document `id` in force as a reader of `code` reads it: `None` for
+/// the source language (or a document not in force); else whether a
+/// translation is current, stale, a draft or missing, with the current
+/// one's words.
+pub fn in_language(ctx: &mut Context, id: &str, code: &str) -> Result<Option<InLanguage>> {
+    if known_language(ctx, code)? {
+        return Ok(None);
+    }
+    let today = ctx.today();
+    let ws = ctx.workspace_opt()?;
+    let config = ctx.config()?;
+    let (name, direction) = config.language(code).map_or_else(
+        || (code.to_string(), Direction::of(code)),
+        |l| (l.name.clone(), l.direction),
+    );
+    let store = ctx.store()?;
+    let mut records = store.records_of(id)?;
+    let of_translation = store.records_of(&translation_id(id, code))?;
+    records.revisions.extend(of_translation.revisions);
+    records.changes.extend(of_translation.changes);
+    records.signatures.extend(of_translation.signatures);
+    let control = Control::new(&records);
+    let state = control.state(id, today);
+    let Some((in_force, _)) = state.effective.filter(|_| state.retired.is_none()) else {
+        return Ok(None);
+    };
+    let (row, found) = row_of(&control, ws.as_deref(), id, in_force, code, today);
+    let words = found
+        .filter(|_| row.state == TranslationState::Current)
+        .map(|(rev, t)| {
+            let text = if rev.path.ends_with(".md") {
+                t.body
+            } else {
+                rev.content.clone()
+            };
+            (t.title, text)
+        });
+    let (title, text) = words.unzip();
+    Ok(Some(InLanguage {
+        language: code.to_string(),
+        name,
+        direction,
+        state: row.state,
+        translation_revision: row.translation_revision,
+        translated_revision: row.translated_revision,
+        stale_since: row.stale_since,
+        title,
+        text,
+    }))
 }
 
 /// The source's releases in force by `today` numbered after `translated`, oldest first.

@@ -17,6 +17,7 @@ use crate::http::failure::{Failure, query_value};
 use crate::http::pages::{markdown, page, page_with};
 use crate::http::state::State;
 use crate::model::records::DocKind;
+use crate::model::translation::Direction;
 use crate::ops::reading::{self, Document};
 use crate::ops::training;
 
@@ -27,6 +28,23 @@ pub struct Confirmed {
     rev: Option<i64>,
 }
 
+#[derive(Debug, Deserialize)]
+pub struct Original {
+    /// Show the source's text although a current translation is in force.
+    #[serde(default)]
+    original: Option<String>,
+}
+
+/// The reader's words, and the language and direction of them where they
+/// are not English.
+fn words_of(who: &SignedIn) -> (crate::words::Reading, serde_json::Value) {
+    let code = who.holder.language.as_deref();
+    let lang = code
+        .filter(|c| crate::words::Lang::of(Some(c)) != crate::words::Lang::English)
+        .map(|c| json!({ "code": c, "dir": Direction::of(c) }));
+    (crate::words::reading(code), json!(lang))
+}
+
 /// `GET /reading`: what the signed-in person must read and understand.
 pub async fn list(
     Shared(state): Shared<State>,
@@ -34,18 +52,24 @@ pub async fn list(
     Query(q): Query<Confirmed>,
 ) -> Result<Response, Failure> {
     let person = who.holder.person.clone();
+    let language = who.holder.language.clone();
     let view = state
-        .run(who.proof(), move |ctx| reading::page(ctx, &person))
+        .run(who.proof(), move |ctx| {
+            reading::page(ctx, &person, language.as_deref())
+        })
         .await?;
-    let done = q.confirmed.as_deref().map(|id| match q.rev {
-        Some(n) => format!("You confirmed that you read and understood {id} rev {n}."),
-        None => format!("You had already confirmed {id}."),
-    });
+    let done = q
+        .confirmed
+        .as_deref()
+        .map(|id| json!({ "id": id, "revision": q.rev }));
+    let (w, lang) = words_of(&who);
     Ok(page(
         "reading",
         &json!({
-            "title": "Reading list",
+            "title": w.title,
             "chrome": chrome(&state, &who),
+            "w": w,
+            "lang": lang,
             "view": view,
             "count": view.to_read.len(),
             "done": done,
@@ -58,9 +82,18 @@ pub async fn show(
     Shared(state): Shared<State>,
     who: SignedIn,
     Path(id): Path<String>,
+    Query(q): Query<Original>,
 ) -> Result<Response, Failure> {
     let view = load(&state, &who, id).await?;
-    Ok(document_page(&state, &who, StatusCode::OK, &view, None))
+    let original = q.original.is_some();
+    Ok(document_page(
+        &state,
+        &who,
+        StatusCode::OK,
+        &view,
+        None,
+        original,
+    ))
 }
 
 /// `POST /reading/{id}`: "read and understood", signed with the password
@@ -88,7 +121,7 @@ pub async fn confirm(
         Err(Failure::Op(e)) => {
             let status = Failure::Op(e.clone()).status();
             let view = load(&state, &who, id).await?;
-            Ok(document_page(&state, &who, status, &view, Some(&e)))
+            Ok(document_page(&state, &who, status, &view, Some(&e), false))
         }
         Err(other) => Err(other),
     }
@@ -96,8 +129,11 @@ pub async fn confirm(
 
 async fn load(state: &State, who: &SignedIn, id: String) -> Result<Document, Failure> {
     let person = who.holder.person.clone();
+    let language = who.holder.language.clone();
     state
-        .run(who.proof(), move |ctx| reading::document(ctx, &person, &id))
+        .run(who.proof(), move |ctx| {
+            reading::document(ctx, &person, &id, language.as_deref())
+        })
         .await
 }
 
@@ -107,19 +143,45 @@ fn document_page(
     status: StatusCode,
     view: &Document,
     refused: Option<&Error>,
+    original: bool,
 ) -> Response {
+    // A current translation is read unless the reader asked for the original.
+    let translated = view.translated() && !original;
+    let (text, title) = match (&view.in_language, translated) {
+        (Some(t), true) => (
+            t.text.as_deref().unwrap_or(&view.text),
+            t.title.as_deref().unwrap_or(&view.title),
+        ),
+        _ => (view.text.as_str(), view.title.as_str()),
+    };
     let html = match view.kind {
-        DocKind::Sop => Some(markdown(&view.text)),
+        DocKind::Sop => Some(markdown(text)),
         DocKind::Checklist => None,
     };
+    let original_of = view
+        .in_language
+        .as_ref()
+        .filter(|_| original && view.translated())
+        .map(|t| json!({ "code": t.language, "name": t.name, "dir": t.direction }));
+    let wording_only = view
+        .in_language
+        .as_ref()
+        .and_then(|t| t.translated_revision)
+        .is_some_and(|r| r < view.revision);
+    let (w, lang) = words_of(who);
     page_with(
         status,
         "read",
         &json!({
-            "title": format!("{} {}", view.doc_id, view.title),
+            "title": format!("{} {title}", view.doc_id),
             "chrome": chrome(state, who),
+            "w": w,
+            "lang": lang,
             "view": view,
             "html": html,
+            "translated": translated,
+            "wording_only": wording_only,
+            "original_of": original_of,
             "refused": refused.map(|e| json!({ "message": e.message, "hint": e.hint })),
         }),
     )

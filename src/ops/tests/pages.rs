@@ -140,7 +140,7 @@ fn a_readers_list_shows_what_changed_since_they_last_read_it() {
     release(&mut b, "WI-001", "Seal the box");
     b.approve("WI-001", "bob").unwrap();
 
-    let page = reading::page(&mut b.ctx, "ida").unwrap();
+    let page = reading::page(&mut b.ctx, "ida", None).unwrap();
     let listed: Vec<_> = page
         .to_read
         .iter()
@@ -166,25 +166,31 @@ fn a_readers_list_shows_what_changed_since_they_last_read_it() {
             .any(|l| l.tag == "added" && l.text == "3. Seal the box.")
     );
 
-    let doc = reading::document(&mut b.ctx, "ida", "WI-001").unwrap();
+    let doc = reading::document(&mut b.ctx, "ida", "WI-001", None).unwrap();
     assert_eq!((doc.revision, doc.to_confirm), (2, true));
     assert!(doc.text.starts_with("\n## Steps") || doc.text.starts_with("## Steps"));
     assert!(!doc.text.contains("+++"), "no front matter: {}", doc.text);
     assert!(doc.changes.is_some());
     training::ack(&mut b.ctx, "WI-001", "ida").unwrap();
-    let doc = reading::document(&mut b.ctx, "ida", "WI-001").unwrap();
+    let doc = reading::document(&mut b.ctx, "ida", "WI-001", None).unwrap();
     assert!(!doc.to_confirm && doc.changes.is_none());
     assert_eq!(
         doc.required.map(|r| r.state),
         Some(State::Current),
         "the list shrinks"
     );
-    assert_eq!(reading::page(&mut b.ctx, "ida").unwrap().to_read.len(), 1);
+    assert_eq!(
+        reading::page(&mut b.ctx, "ida", None)
+            .unwrap()
+            .to_read
+            .len(),
+        1
+    );
 
     // Not for ann's roles: she may read it, there is nothing to sign.
-    let theirs = reading::document(&mut b.ctx, "ann", "WI-001").unwrap();
+    let theirs = reading::document(&mut b.ctx, "ann", "WI-001", None).unwrap();
     assert!(theirs.required.is_none() && !theirs.to_confirm);
-    let draft = reading::document(&mut b.ctx, "ida", "QC-001");
+    let draft = reading::document(&mut b.ctx, "ida", "QC-001", None);
     assert_eq!(draft.unwrap_err().kind, ErrorKind::Invalid);
 }
 

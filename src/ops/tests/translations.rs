@@ -342,3 +342,76 @@ fn a_reading_is_signed_for_the_source_not_its_translation() {
     assert_eq!(e.kind, ErrorKind::Invalid);
     assert_eq!(e.hint.as_deref(), Some("`sopbook ack QC-001`"));
 }
+
+#[test]
+fn a_reader_reads_a_current_translation_and_the_source_when_it_is_stale_or_missing() {
+    use crate::ops::reading;
+    let mut b = bench();
+    b.make_effective("QC-001");
+    // No translation yet: the source's text, and why.
+    let doc = reading::document(&mut b.ctx, "ida", "QC-001", Some("nb")).unwrap();
+    let t = doc.in_language.as_ref().unwrap();
+    assert_eq!(
+        (t.state, t.name.as_str(), t.text.as_deref()),
+        (TranslationState::Missing, "Norsk bokmål", None)
+    );
+    assert!(!doc.translated());
+    // Current: its title and text, to sign for the source's revision.
+    b.put(QC_001_NB, &sop_translation(1));
+    b.release("QC-001.nb", "ann").unwrap();
+    let doc = reading::document(&mut b.ctx, "ida", "QC-001", Some("nb")).unwrap();
+    assert_eq!(
+        doc.in_language.as_ref().map(|t| t.state),
+        Some(TranslationState::Draft),
+        "released, not approved"
+    );
+    b.approve("QC-001.nb", "bob").unwrap();
+    let doc = reading::document(&mut b.ctx, "ida", "QC-001", Some("nb")).unwrap();
+    assert!(doc.translated());
+    let t = doc.in_language.as_ref().unwrap();
+    assert_eq!(t.title.as_deref(), Some("Sluttkontroll"));
+    assert_eq!(
+        t.text.as_deref(),
+        Some("\n## Steg\n\n1. Ta enheten av linjen.\n")
+    );
+    assert_eq!((doc.revision, t.translation_revision), (1, Some(1)));
+    assert!(doc.text.contains("## Steps"), "the source's text stays");
+    let list = reading::page(&mut b.ctx, "ida", Some("nb")).unwrap();
+    let titles: Vec<_> = list
+        .to_read
+        .iter()
+        .map(|r| (r.required.doc_id.as_str(), r.translated_title.as_deref()))
+        .collect();
+    assert!(
+        titles.contains(&("QC-001", Some("Sluttkontroll"))),
+        "{titles:?}"
+    );
+    // The source language, or none: no translation.
+    for language in [None, Some("en")] {
+        let doc = reading::document(&mut b.ctx, "ida", "QC-001", language).unwrap();
+        assert!(doc.in_language.is_none(), "{language:?}");
+    }
+    // A substantive source revision: stale, and not given to read.
+    b.on(2026, 3, 4);
+    b.amend("QC-001", "4. Weigh the unit.");
+    b.release_as("QC-001", "Added the weighing", false);
+    b.approve("QC-001", "bob").unwrap();
+    b.approve("QC-001", "cay").unwrap();
+    let doc = reading::document(&mut b.ctx, "ida", "QC-001", Some("nb")).unwrap();
+    let t = doc.in_language.as_ref().unwrap();
+    assert_eq!(
+        (
+            t.state,
+            t.stale_since,
+            t.translated_revision,
+            t.text.as_deref()
+        ),
+        (TranslationState::Stale, Some(2), Some(1), None)
+    );
+    assert!(!doc.translated());
+    let list = reading::page(&mut b.ctx, "ida", Some("nb")).unwrap();
+    assert!(list.to_read.iter().all(|r| r.translated_title.is_none()));
+    // Signing is for the source's revision in force, whatever was read.
+    let signed = crate::ops::training::ack(&mut b.ctx, "QC-001", "ida").unwrap();
+    assert_eq!((signed.doc_id.as_str(), signed.revision), ("QC-001", 2));
+}
