@@ -271,6 +271,81 @@ fn a_reader_confirms_a_document_from_the_reading_list_on_a_phone() {
     assert_ne!(after["to_read"][0]["doc_id"], first.as_str());
 }
 
+/// The screen as it is, into `SOPBOOK_SCREENSHOTS` when it names a folder.
+async fn screenshot(c: &Client, name: &str) {
+    let Some(dir) = std::env::var_os("SOPBOOK_SCREENSHOTS").map(PathBuf::from) else {
+        return;
+    };
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+#[test]
+fn a_reader_who_works_in_hebrew_reads_the_procedure_in_hebrew_right_to_left() {
+    if !browser_available("browser test of reading in Hebrew") {
+        return;
+    }
+    let ws = demo();
+    in_browser(&ws, PHONE, move |c, base| async move {
+        sign_in(&c, &base, "yosef").await;
+        click(&c, "a.reading-link").await;
+        let heading = text_of(&c, "main h1").await;
+        assert_eq!(heading, "רשימת הקריאה שלכם");
+        let laid_out = eval(
+            &c,
+            "return getComputedStyle(document.querySelector('div.reading')).direction;",
+        )
+        .await;
+        assert_eq!(laid_out, "rtl");
+        fits(&c, PHONE.0, "the reading list in Hebrew").await;
+        screenshot(&c, "reading-list-he").await;
+        click(&c, "a.button[href='/reading/QC-001']").await;
+        let note = text_of(&c, "p.translation-note").await;
+        assert!(note.starts_with("התרגום לעברית של גרסה "), "{note}");
+        let article = eval(
+            &c,
+            "const a = document.querySelector('article.doc-text'); return [a.lang, getComputedStyle(a).direction, a.querySelectorAll('h2').length > 0];",
+        )
+        .await;
+        assert_eq!(article, serde_json::json!(["he", "rtl", true]));
+        fits(&c, PHONE.0, "a document to read in Hebrew").await;
+        screenshot(&c, "read-he").await;
+        // The original, and back.
+        click(&c, "p.translation-note a").await;
+        let original = eval(
+            &c,
+            "const a = document.querySelector('article.doc-text'); return [a.lang, getComputedStyle(a).direction];",
+        )
+        .await;
+        assert_eq!(original, serde_json::json!(["en", "ltr"]));
+        screenshot(&c, "read-he-original").await;
+        click(&c, "p.translation-note a").await;
+        let back = eval(
+            &c,
+            "return document.querySelector('article.doc-text').lang;",
+        )
+        .await;
+        assert_eq!(back, "he");
+        // Signed in Hebrew, for the source's revision.
+        type_into(&c, "#k-password", DEMO_PASSWORD).await;
+        click(&c, "form[action='/reading/QC-001'] button").await;
+        let done = text_of(&c, "p.done").await;
+        assert!(
+            done.starts_with("אישרתם שקראתם והבנתם את QC-001 גרסה "),
+            "{done}"
+        );
+    });
+    let after = json(&ws, &["reading-list", "--as", "yosef", "--json"]);
+    let left: Vec<_> = after["to_read"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["doc_id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!left.contains(&"QC-001".to_string()), "{left:?}");
+}
+
 #[test]
 fn a_manager_filters_the_training_matrix_and_downloads_its_csv_on_a_tablet() {
     if !browser_available("browser test of the training matrix") {

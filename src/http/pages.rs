@@ -201,11 +201,14 @@ fn said(
 /// `{{fill words.progress name=view.name current=3}}`: a phrase in the
 /// reader's language with its `{marks}` filled in from the hash
 /// ([`crate::words::fill`]), escaped. A number is written as a number, a
-/// missing value as nothing.
+/// missing value as nothing. On a page laid out right to left (its
+/// `lang.dir` is `rtl`), each value is isolated in `<bdi>`, so that an
+/// English summary, a date or an id keeps its own order inside the
+/// sentence.
 fn fill(
     h: &Helper<'_>,
     _: &Handlebars<'_>,
-    _: &HbContext,
+    page: &HbContext,
     _: &mut RenderContext<'_, '_>,
     out: &mut dyn Output,
 ) -> HelperResult {
@@ -224,10 +227,31 @@ fn fill(
             (*name, text)
         })
         .collect();
+    let isolate = page.data().pointer("/lang/dir").and_then(|d| d.as_str()) == Some("rtl");
+    // Escaped before it is filled: a value is never read for marks.
+    let values: Vec<(&str, String)> = values
+        .into_iter()
+        .map(|(name, v)| {
+            let v = handlebars::html_escape(&v);
+            (
+                name,
+                if isolate {
+                    format!("<bdi>{v}</bdi>")
+                } else {
+                    v
+                },
+            )
+        })
+        .collect();
     let marks: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    out.write(&handlebars::html_escape(&crate::words::fill(
-        phrase, &marks,
-    )))?;
+    let said = crate::words::fill(&handlebars::html_escape(phrase), &marks);
+    if isolate {
+        // One element, so that a button laid out as a flex box keeps the
+        // spaces around an isolated value.
+        out.write(&format!("<span>{said}</span>"))?;
+    } else {
+        out.write(&said)?;
+    }
     Ok(())
 }
 
