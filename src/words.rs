@@ -330,6 +330,53 @@ pub fn reading(code: Option<&str>) -> Reading {
     Reading::of(Lang::of(code))
 }
 
+phrases! {
+    /// The sign-in page, in the language the browser asks for
+    /// ([`from_browser`]): nobody is signed in yet to have one.
+    SignIn {
+        title: "Sign in", "Logg inn", "כניסה";
+        your_id: "Your id", "Din ID", "מזהה המשתמש שלכם";
+        password: "Signing password", "Signeringspassord", "סיסמת חתימה";
+        shift: "You stay signed in here for a shift ({hours} hours) or until you sign out.", "Du er logget inn her ett skift ({hours} timer) eller til du logger ut.", "הכניסה כאן נשמרת למשך משמרת ({hours} שעות) או עד שתצאו.";
+        idle: "After {idle} minutes without use you are signed out.", "Etter {idle} minutter uten bruk blir du logget ut.", "אחרי {idle} דקות ללא שימוש תתבצע יציאה.";
+        signed_with_name: "Everything you record is signed with your name.", "Alt du registrerer, signeres med navnet ditt.", "כל מה שתרשמו נחתם בשמכם.";
+        signed_out_idle: "You were signed out after {minutes} minutes without use. Sign in again to go on.", "Du ble logget ut etter {minutes} minutter uten bruk. Logg inn igjen for å fortsette.", "יצאתם מהמערכת אחרי {minutes} דקות ללא שימוש. היכנסו שוב כדי להמשיך.";
+        enter_id: "Enter your id, as in sopbook.toml (such as yosef).", "Skriv inn ID-en din, slik den står i sopbook.toml (for eksempel yosef).", "הזינו את המזהה שלכם, כפי שהוא מופיע ב-sopbook.toml (למשל yosef).";
+        id_too_long: "An id is at most {limit} characters.", "En ID har høyst {limit} tegn.", "מזהה הוא לכל היותר {limit} תווים.";
+    }
+}
+
+/// The sign-in page's words in the language `code`.
+pub fn sign_in(code: Option<&str>) -> SignIn {
+    SignIn::of(Lang::of(code))
+}
+
+/// The language sopbook has words of that a browser's `Accept-Language`
+/// header prefers (`he-IL,he;q=0.9,en;q=0.8`), by its weights and then its
+/// order; `None` where it prefers none of them, or English.
+pub fn from_browser(accept: &str) -> Option<&'static str> {
+    let mut best: Option<(f32, &'static str)> = None;
+    for part in accept.split(',') {
+        let mut fields = part.split(';');
+        let tag = fields.next().unwrap_or("").trim();
+        let weight = fields
+            .find_map(|f| f.trim().strip_prefix("q="))
+            .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())
+            .filter(|q| q.is_finite() && *q > 0.0);
+        let Some(weight) = weight else { continue };
+        let code = match Lang::of(Some(&tag.to_ascii_lowercase())) {
+            Lang::Norwegian => "nb",
+            Lang::Hebrew => "he",
+            Lang::English if tag.to_ascii_lowercase().starts_with("en") => "en",
+            Lang::English => continue,
+        };
+        if best.is_none_or(|(w, _)| weight > w) {
+            best = Some((weight, code));
+        }
+    }
+    best.map(|(_, code)| code).filter(|code| *code != "en")
+}
+
 /// The station's words in the language `code`.
 pub fn station(code: Option<&str>) -> Station {
     Station::of(Lang::of(code))
@@ -396,6 +443,23 @@ mod tests {
     }
 
     #[test]
+    fn the_sign_in_page_speaks_the_language_the_browser_prefers() {
+        assert_eq!(
+            from_browser("he-IL,he;q=0.9,en-US;q=0.8,en;q=0.7"),
+            Some("he")
+        );
+        assert_eq!(from_browser("nb-NO,nb;q=0.9"), Some("nb"));
+        assert_eq!(from_browser("no"), Some("nb"));
+        assert_eq!(from_browser("en-GB,en;q=0.9,nb;q=0.8"), None);
+        assert_eq!(from_browser("de-DE,de;q=0.9,he;q=0.5"), Some("he"));
+        assert_eq!(from_browser("en;q=0.5,he;q=0.9"), Some("he"));
+        assert_eq!(from_browser("he;q=0,nb;q=0.1"), Some("nb"));
+        assert_eq!(from_browser("*"), None);
+        assert_eq!(from_browser(""), None);
+        assert_eq!(from_browser("he;q=abc,;;,=,nb;q=NaN"), None);
+    }
+
+    #[test]
     fn marks_are_filled_in_one_pass_and_values_are_not_read_for_marks() {
         assert_eq!(
             fill(
@@ -451,5 +515,6 @@ mod tests {
         );
         check(Station::ENGLISH, [Station::NORWEGIAN, Station::HEBREW], &[]);
         check(Reading::ENGLISH, [Reading::NORWEGIAN, Reading::HEBREW], &[]);
+        check(SignIn::ENGLISH, [SignIn::NORWEGIAN, SignIn::HEBREW], &[]);
     }
 }

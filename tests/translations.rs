@@ -819,3 +819,52 @@ async fn a_reader_reads_their_reading_list_and_a_current_translation_in_their_la
     }
     assert!(!stale.body.contains("Ta enheten"), "{}", stale.body);
 }
+
+#[tokio::test]
+async fn the_sign_in_page_speaks_the_language_the_browser_prefers() {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode, header};
+    use http_support::{Browser, contexts};
+    let ws = multilingual();
+    let root = ws.path().to_path_buf();
+    let app = sopbook::http::router(sopbook::http::State::new(contexts(root), "bench-1", None));
+    let mut b = Browser::new(app);
+    let get = |path: &str, accept: &str| {
+        Request::get(path)
+            .header(header::ACCEPT_LANGUAGE, accept)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let form = b.send(get("/signin", "he-IL,he;q=0.9,en;q=0.8")).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    for said in [
+        "<title>כניסה · sopbook</title>",
+        "<div class=\"signin\" lang=\"he\" dir=\"rtl\">",
+        "<label for=\"person\">מזהה המשתמש שלכם</label>",
+        "<label for=\"password\">סיסמת חתימה</label>",
+        "<button type=\"submit\" class=\"primary\">כניסה</button>",
+        "הכניסה כאן נשמרת למשך משמרת (<bdi>12</bdi> שעות) או עד שתצאו.",
+    ] {
+        assert!(form.body.contains(said), "{said}: {}", form.body);
+    }
+    // Norwegian, and what an empty id is told in it.
+    let form = b.send(get("/signin", "nb-NO,nb;q=0.9")).await;
+    form.shows("<h1>Logg inn</h1>");
+    let csrf = form.csrf();
+    let body = format!("csrf={csrf}&next=%2F&person=&password=x");
+    let request = Request::post("/signin")
+        .header(header::ACCEPT_LANGUAGE, "nb")
+        .header(header::COOKIE, b.cookie_header())
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap();
+    let refused = b.send(request).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    refused.shows("Skriv inn ID-en din, slik den står i sopbook.toml (for eksempel yosef).");
+    // A language sopbook has no words of, or none asked for: English.
+    for accept in ["de-DE,de;q=0.9", ""] {
+        let form = b.send(get("/signin", accept)).await;
+        form.shows("<h1>Sign in</h1>");
+        form.shows("<div class=\"signin\">");
+    }
+}

@@ -4,7 +4,7 @@
 //! goes into an HttpOnly, SameSite=Strict cookie.
 
 use axum::extract::{Query, State as Shared};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
@@ -17,7 +17,9 @@ use crate::http::browser::{
 use crate::http::failure::Failure;
 use crate::http::pages::page_with;
 use crate::http::state::{Proof, State};
+use crate::model::translation::Direction;
 use crate::ops::sessions;
+use crate::words;
 
 /// The longest person id the sign-in form takes.
 const ID_LIMIT: usize = 64;
@@ -30,21 +32,34 @@ pub struct Next {
     idle: Option<String>,
 }
 
-/// The sign-in page, with what went wrong the last time.
+/// The language of the sign-in page: the one the browser prefers of those
+/// sopbook has words of.
+fn language(headers: &HeaderMap) -> Option<&'static str> {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(words::from_browser)
+}
+
+/// The sign-in page in `lang`, with what went wrong the last time.
 fn signin_page(
     state: &State,
     status: StatusCode,
+    lang: Option<&str>,
     csrf: String,
     next: &str,
     person: &str,
     error: Option<String>,
 ) -> Response {
+    let w = words::sign_in(lang);
     page_with(
         status,
         "signin",
         &json!({
-            "title": "Sign in",
-            "chrome": { "station": state.station(), "person": null, "csrf": null, "words": crate::words::station(None) },
+            "title": w.title,
+            "w": w,
+            "lang": lang.map(|code| json!({ "code": code, "dir": Direction::of(code) })),
+            "chrome": { "station": state.station(), "person": null, "csrf": null, "words": words::station(lang), "lang": lang },
             "csrf": csrf,
             "next": next,
             "person": person,
@@ -59,8 +74,10 @@ fn signin_page(
 pub async fn form(
     Shared(state): Shared<State>,
     visitor: Visitor,
+    headers: HeaderMap,
     Query(q): Query<Next>,
 ) -> Result<Response, Failure> {
+    let lang = language(&headers);
     let next = local_path(q.next.as_deref());
     let (seed, fresh) = match &visitor.form {
         Some(seed) => (seed.clone(), false),
@@ -75,9 +92,12 @@ pub async fn form(
     .unwrap_or_default();
     let idle = q.idle.as_deref().and_then(|m| m.parse::<i64>().ok());
     let why = idle.filter(|m| (1..=24 * 60).contains(m)).map(|minutes| {
-        format!("You were signed out after {minutes} minutes without use. Sign in again to go on.")
+        words::fill(
+            words::sign_in(lang).signed_out_idle,
+            &[("minutes", &minutes.to_string())],
+        )
     });
-    let mut response = signin_page(&state, StatusCode::OK, csrf, &next, "", why);
+    let mut response = signin_page(&state, StatusCode::OK, lang, csrf, &next, "", why);
     if fresh {
         set_cookie(&mut response, &cookie(FORM_COOKIE, &seed, None));
     }
@@ -89,22 +109,26 @@ pub async fn form(
 pub async fn sign_in(
     Shared(state): Shared<State>,
     visitor: Visitor,
+    headers: HeaderMap,
     fields: Fields,
 ) -> Result<Response, Failure> {
+    let lang = language(&headers);
     check_csrf(visitor.form_csrf(), fields.get("csrf"))?;
     let csrf = visitor.form_csrf().unwrap_or_default();
     let next = local_path(fields.get("next"));
     let person = fields.optional("person").unwrap_or_default().to_string();
     let password = fields.get("password").unwrap_or_default().to_string();
     if person.is_empty() || person.chars().count() > ID_LIMIT {
+        let w = words::sign_in(lang);
         let error = if person.is_empty() {
-            "Enter your id, as in sopbook.toml (such as yosef).".to_string()
+            w.enter_id.to_string()
         } else {
-            format!("An id is at most {ID_LIMIT} characters.")
+            words::fill(w.id_too_long, &[("limit", &ID_LIMIT.to_string())])
         };
         return Ok(signin_page(
             &state,
             StatusCode::BAD_REQUEST,
+            lang,
             csrf,
             &next,
             "",
@@ -138,6 +162,7 @@ pub async fn sign_in(
             Ok(signin_page(
                 &state,
                 status,
+                lang,
                 csrf,
                 &next,
                 &person,
