@@ -240,7 +240,8 @@ fn each_language_of_the_sample_manual_finds_its_own_pages() {
                 "return [document.getElementById('mdbook-searchresults-header').innerText,
                          document.getElementById('mdbook-searchbar').placeholder,
                          document.getElementById('mdbook-sidebar-toggle').getAttribute('title'),
-                         document.getElementById('mdbook-sidebar-toggle').getAttribute('aria-label')];",
+                         document.getElementById('mdbook-sidebar-toggle').getAttribute('aria-label'),
+                         document.getElementById('mdbook-theme-light').textContent];",
             )
             .await;
             // So do mdBook's buttons, to a pointer and to a screen reader.
@@ -256,6 +257,12 @@ fn each_language_of_the_sample_manual_finds_its_own_pages() {
                 "{code}: {header}"
             );
             assert_eq!(header[1], placeholder, "{code}");
+            // And the colour themes' names.
+            assert_eq!(
+                header[4],
+                if code == "he" { "בהיר" } else { "Lys" },
+                "{code}"
+            );
             let edition = file_url(&book.join(code));
             for (href, _) in &links {
                 assert!(

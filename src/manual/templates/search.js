@@ -56,9 +56,9 @@
   elasticlunr.tokenizer = tokenize;
 
   // mdBook's search page and buttons speak English: in an edition in
-  // another language, the search box, the line above the results and the
-  // buttons' tooltips and labels speak the page's language (the line is
-  // put back in it each time mdBook writes it).
+  // another language, the search box, the line above the results, the
+  // buttons' tooltips and labels and the colour themes' names speak the
+  // page's language (the line is put back in it each time mdBook writes it).
   var spoken = {
     nb: {
       placeholder: "Søk i håndboken ...",
@@ -77,6 +77,15 @@
         "Page navigation": "Sidenavigasjon",
         "Previous chapter": "Forrige side",
         "Next chapter": "Neste side"
+      },
+      // The colour themes' names in mdBook's menu.
+      themes: {
+        default_theme: "Automatisk",
+        light: "Lys",
+        rust: "Rust",
+        coal: "Kull",
+        navy: "Marine",
+        ayu: "Ayu"
       }
     },
     he: {
@@ -95,6 +104,14 @@
         "Page navigation": "ניווט בין דפים",
         "Previous chapter": "הדף הקודם",
         "Next chapter": "הדף הבא"
+      },
+      themes: {
+        default_theme: "אוטומטי",
+        light: "בהיר",
+        rust: "חלודה",
+        coal: "פחם",
+        navy: "כחול כהה",
+        ayu: "Ayu"
       }
     }
   };
@@ -110,6 +127,12 @@
           el.setAttribute(name, said);
         }
       });
+    });
+    Object.keys(words.themes).forEach(function (theme) {
+      var button = document.getElementById("mdbook-theme-" + theme);
+      if (button) {
+        button.textContent = words.themes[theme];
+      }
     });
   }
   if (words && bar && header) {
