@@ -377,6 +377,51 @@ pub fn from_browser(accept: &str) -> Option<&'static str> {
     best.map(|(_, code)| code).filter(|code| *code != "en")
 }
 
+phrases! {
+    /// The terminal's question for a signing password, in the signer's
+    /// language, and the steps it is asked for (an unknown step is said as
+    /// the operation names it).
+    Signing {
+        password_for: "Password for {name} ({id}) to sign: {step} {record}: ", "Passord for {name} ({id}) for å signere: {step} {record}: ", "סיסמה של {name} ({id}) לחתימה: {step} {record}: ";
+        inspect: "inspect", "kontroll", "בדיקה";
+        void: "void", "annullering", "ביטול";
+        approve: "approve", "godkjenning", "אישור";
+        reject: "reject", "avvisning", "דחייה";
+        read_and_understood: "read-and-understood", "lest og forstått", "נקרא והובן";
+        disposition: "disposition", "disponering", "החלטה על המוצר";
+        corrective_action: "corrective action", "korrigerende tiltak", "פעולה מתקנת";
+        close: "close", "lukking", "סגירה";
+        sign_in: "sign in", "innlogging", "כניסה";
+        reset: "reset", "tilbakestilling", "איפוס";
+        approve_reduced: "approve reduced inspection", "godkjenning av redusert kontroll", "אישור בדיקה מופחתת";
+    }
+}
+
+impl Signing {
+    /// The step `attempted` (as an operation names it) in these words.
+    pub fn step<'a>(&self, attempted: &'a str) -> &'a str {
+        match attempted {
+            "inspect" => self.inspect,
+            "void" => self.void,
+            "approve" => self.approve,
+            "reject" => self.reject,
+            "read-and-understood" => self.read_and_understood,
+            "disposition" => self.disposition,
+            "corrective action" => self.corrective_action,
+            "close" => self.close,
+            "sign in" => self.sign_in,
+            "reset" => self.reset,
+            "approve reduced inspection" => self.approve_reduced,
+            other => other,
+        }
+    }
+}
+
+/// The password question's words in the language `code`.
+pub fn signing(code: Option<&str>) -> Signing {
+    Signing::of(Lang::of(code))
+}
+
 /// The station's words in the language `code`.
 pub fn station(code: Option<&str>) -> Station {
     Station::of(Lang::of(code))
@@ -516,5 +561,15 @@ mod tests {
         check(Station::ENGLISH, [Station::NORWEGIAN, Station::HEBREW], &[]);
         check(Reading::ENGLISH, [Reading::NORWEGIAN, Reading::HEBREW], &[]);
         check(SignIn::ENGLISH, [SignIn::NORWEGIAN, SignIn::HEBREW], &[]);
+        check(Signing::ENGLISH, [Signing::NORWEGIAN, Signing::HEBREW], &[]);
+        // In English every step is said as the operation names it.
+        let en = serde_json::to_value(Signing::ENGLISH).unwrap();
+        for (name, text) in en.as_object().unwrap() {
+            let text = text.as_str().unwrap();
+            if name != "password_for" {
+                assert_eq!(Signing::ENGLISH.step(text), text, "{name}");
+                assert_ne!(Signing::HEBREW.step(text), text, "{name}");
+            }
+        }
     }
 }

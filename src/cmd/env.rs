@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::model::Person;
+use crate::ops::signing::Purpose;
 use crate::ops::{Access, StoreOptions};
 use crate::ops::{Context, PasswordSource, Settings};
 use crate::workspace::find_root;
@@ -97,7 +98,7 @@ pub struct Prompt {
 }
 
 impl PasswordSource for Prompt {
-    fn password(&self, person: &Person, purpose: &str) -> Result<String> {
+    fn password(&self, person: &Person, purpose: &Purpose<'_>) -> Result<String> {
         if let Some(p) = &self.password {
             return Ok(p.clone());
         }
@@ -108,9 +109,15 @@ impl PasswordSource for Prompt {
             ))
             .with_hint("run this in a terminal, or set SOPBOOK_PASSWORD in scripts"));
         }
-        ask(&format!(
-            "Password for {} ({}) to {purpose}: ",
-            person.name, person.id
+        let w = crate::words::signing(person.language.as_deref());
+        ask(&crate::words::fill(
+            w.password_for,
+            &[
+                ("name", &person.name),
+                ("id", &person.id),
+                ("step", w.step(purpose.attempted)),
+                ("record", purpose.record),
+            ],
         ))
     }
 }

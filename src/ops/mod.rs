@@ -553,7 +553,7 @@ impl Context {
         }
         let password = match self
             .passwords
-            .password(person, &format!("sign: {attempted} {record}"))
+            .password(person, &signing::Purpose { attempted, record })
         {
             Ok(p) => p,
             Err(e) => {

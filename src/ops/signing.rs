@@ -11,16 +11,31 @@ use crate::error::{Error, Result};
 use crate::model::Person;
 use crate::store::Store;
 
+/// What a password is asked for: the step (`inspect`, `approve`, ...) of a
+/// record (`CL-001 lot L-9`). It reads "sign: inspect CL-001 lot L-9"; a
+/// front end may say it in the person's language.
+#[derive(Debug, Clone, Copy)]
+pub struct Purpose<'a> {
+    pub attempted: &'a str,
+    pub record: &'a str,
+}
+
+impl std::fmt::Display for Purpose<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "sign: {} {}", self.attempted, self.record)
+    }
+}
+
 /// Asks for a person's password.
 pub trait PasswordSource: Send + Sync {
-    fn password(&self, person: &Person, purpose: &str) -> Result<String>;
+    fn password(&self, person: &Person, purpose: &Purpose<'_>) -> Result<String>;
 }
 
 /// No way to ask: every signature is refused for want of a password.
 pub struct NoPasswords;
 
 impl PasswordSource for NoPasswords {
-    fn password(&self, person: &Person, purpose: &str) -> Result<String> {
+    fn password(&self, person: &Person, purpose: &Purpose<'_>) -> Result<String> {
         Err(Error::refused(format!(
             "{} ({}) must enter a password to {purpose}",
             person.name, person.id
@@ -32,7 +47,7 @@ impl PasswordSource for NoPasswords {
 pub struct Fixed(pub String);
 
 impl PasswordSource for Fixed {
-    fn password(&self, _: &Person, _: &str) -> Result<String> {
+    fn password(&self, _: &Person, _: &Purpose<'_>) -> Result<String> {
         Ok(self.0.clone())
     }
 }
