@@ -9,6 +9,9 @@ use crate::manual::escape::html_text;
 use crate::model::{Interval, IntervalUnit, ItemKind, num};
 use crate::words::{Lang, fill};
 
+mod ru;
+mod zh;
+
 crate::words::phrases! {
     /// What an edition says about its own translations.
     Notes {

@@ -10,6 +10,9 @@
 
 use serde::Serialize;
 
+mod ru;
+mod zh;
+
 /// A language sopbook has words of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -17,6 +20,10 @@ pub enum Lang {
     /// Norwegian (`nb`; `nn` and `no` read it too).
     Norwegian,
     Hebrew,
+    Russian,
+    /// Chinese in simplified characters (`zh`, `zh-CN`; also `zh-TW`,
+    /// which gets them too).
+    Chinese,
 }
 
 impl Lang {
@@ -26,6 +33,8 @@ impl Lang {
         match code.map(|c| c.split('-').next().unwrap_or(c)) {
             Some("nb" | "nn" | "no") => Lang::Norwegian,
             Some("he") => Lang::Hebrew,
+            Some("ru") => Lang::Russian,
+            Some("zh") => Lang::Chinese,
             _ => Lang::English,
         }
     }
@@ -33,7 +42,10 @@ impl Lang {
 
 /// Declares a struct of phrases and its value in each [`Lang`], a row per
 /// phrase: `field: "English", "Norwegian", "Hebrew";`. The struct gets
-/// `ENGLISH`, `NORWEGIAN` and `HEBREW` and `of(Lang)`.
+/// `ENGLISH`, `NORWEGIAN` and `HEBREW` and `of(Lang)`; its `RUSSIAN` and
+/// `CHINESE` are written out in a file of their own per language
+/// (`ru.rs`, `zh.rs` beside the table), the compiler checking that every
+/// phrase is there.
 macro_rules! phrases {
     ($(#[$sdoc:meta])* $name:ident {
         $($(#[$doc:meta])* $field:ident: $en:expr, $nb:expr, $he:expr;)*
@@ -54,6 +66,8 @@ macro_rules! phrases {
                     $crate::words::Lang::English => Self::ENGLISH,
                     $crate::words::Lang::Norwegian => Self::NORWEGIAN,
                     $crate::words::Lang::Hebrew => Self::HEBREW,
+                    $crate::words::Lang::Russian => Self::RUSSIAN,
+                    $crate::words::Lang::Chinese => Self::CHINESE,
                 }
             }
         }
@@ -367,6 +381,8 @@ pub fn from_browser(accept: &str) -> Option<&'static str> {
         let code = match Lang::of(Some(&tag.to_ascii_lowercase())) {
             Lang::Norwegian => "nb",
             Lang::Hebrew => "he",
+            Lang::Russian => "ru",
+            Lang::Chinese => "zh",
             Lang::English if tag.to_ascii_lowercase().starts_with("en") => "en",
             Lang::English => continue,
         };
