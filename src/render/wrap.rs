@@ -53,27 +53,67 @@ pub fn wrap(text: &str, width: Option<usize>, first: &str, rest: &str) -> String
             gap += 1;
             continue;
         }
-        let w = self::width(word);
-        let spaces = if line_empty { 0 } else { gap + 1 };
-        gap = 0;
-        if !line_empty && used + spaces + w > width {
-            out.push('\n');
-            out.push_str(rest);
-            used = self::width(rest);
-        } else {
-            out.extend(std::iter::repeat_n(' ', spaces));
-            used += spaces;
+        // Chinese and Japanese are written without spaces: a line may
+        // break before any of their characters.
+        for (i, piece) in pieces(word).into_iter().enumerate() {
+            let w = self::width(piece);
+            let spaces = match (line_empty, i) {
+                (true, _) | (false, 1..) => 0,
+                (false, 0) => gap + 1,
+            };
+            if !line_empty && used + spaces + w > width {
+                out.push('\n');
+                out.push_str(rest);
+                used = self::width(rest);
+            } else {
+                out.extend(std::iter::repeat_n(' ', spaces));
+                used += spaces;
+            }
+            out.push_str(piece);
+            used += w;
+            line_empty = false;
         }
-        out.push_str(word);
-        used += w;
-        line_empty = false;
+        gap = 0;
     }
+    out
+}
+
+/// `word` cut where a line may break inside it: before each Chinese or
+/// Japanese character (punctuation after one stays with it, so that a line
+/// never starts with a comma).
+fn pieces(word: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (at, c) in word.char_indices() {
+        if at > start && crate::manual::search::is_cjk(c) {
+            out.push(&word[start..at]);
+            start = at;
+        }
+    }
+    out.push(&word[start..]);
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chinese_breaks_between_characters_and_never_before_its_punctuation() {
+        let text = "检验员：请在一臂距离处读取标签，确认型号与订单一致。";
+        let wrapped = wrap(text, Some(30), "", "");
+        for line in wrapped.lines() {
+            assert!(width(line) <= 30, "{line:?} in {wrapped}");
+            assert!(!line.starts_with(['，', '。', '：']), "{wrapped}");
+        }
+        assert_eq!(wrapped.replace('\n', ""), text);
+        assert_eq!(
+            pieces("CL-001检验，好"),
+            ["CL-001", "检", "验，", "好"],
+            "a run of Latin letters stays whole"
+        );
+        assert_eq!(pieces("plain"), ["plain"]);
+    }
 
     #[test]
     fn words_are_never_cut() {
