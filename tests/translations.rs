@@ -868,3 +868,39 @@ async fn the_sign_in_page_speaks_the_language_the_browser_prefers() {
         form.shows("<div class=\"signin\">");
     }
 }
+
+#[test]
+fn russian_and_chinese_editions_and_the_terminal_speak_their_languages() {
+    let ws = multilingual();
+    let config = ws.read("sopbook.toml");
+    ws.write(
+        "sopbook.toml",
+        &format!(
+            "{config}\n[[language]]\ncode = \"ru\"\nname = \"Русский\"\n\n[[language]]\ncode = \"zh\"\nname = \"中文\"\n"
+        ),
+    );
+    let run = ws.run(&["publish"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let read = |p: &str| std::fs::read_to_string(ws.path().join("book").join(p)).unwrap();
+    let ru = read("ru/index.html");
+    assert!(ru.contains("<html lang=\"ru\""), "{ru}");
+    assert!(ru.contains("Как пользоваться руководством"), "{ru}");
+    let zh = read("zh/checklists/final-inspection.html");
+    assert!(zh.contains("<html lang=\"zh\""), "{zh}");
+    for said in ["本页尚未翻译", "检查项目", "合格 / 不合格"] {
+        assert!(zh.contains(said), "{said}: {zh}");
+    }
+    // At the terminal, in Chinese around a checklist without a
+    // translation; what a script reads is the same.
+    let run = signed(
+        &ws,
+        &[
+            "inspect", "CL-001", "--lot", "L-ZH", "--as", "cay", "--lang", "zh", "--set",
+            "label=pass", "--set", "length=120.1", "--set", "finish=good", "--set",
+            "scratches=0", "--set", "remarks=ok",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("尚无生效的"), "{}", run.stderr);
+    assert!(run.stdout.ends_with(" PASS\n"), "{}", run.stdout);
+}

@@ -17,6 +17,8 @@ pub const PAGE_TEMPLATES: &[(&str, &str)] = &[
     // The home page of a Norwegian or Hebrew edition.
     ("home.nb.md.hbs", include_str!("templates/home.nb.md.hbs")),
     ("home.he.md.hbs", include_str!("templates/home.he.md.hbs")),
+    ("home.ru.md.hbs", include_str!("templates/home.ru.md.hbs")),
+    ("home.zh.md.hbs", include_str!("templates/home.zh.md.hbs")),
     ("notice.md.hbs", include_str!("templates/notice.md.hbs")),
     ("sop.md.hbs", include_str!("templates/sop.md.hbs")),
     (
@@ -253,7 +255,7 @@ mod tests {
 
     #[test]
     fn no_word_could_end_a_string_literal() {
-        for language in [None, Some("nb"), Some("he")] {
+        for language in [None, Some("nb"), Some("he"), Some("ru"), Some("zh")] {
             for (name, word) in words_of(language) {
                 assert!(!word.contains(['"', '\\', '{', '}']), "{name}: {word}");
             }

@@ -496,11 +496,12 @@ mod tests {
         assert_eq!(Lang::of(Some("he")), Lang::Hebrew);
         assert_eq!(Lang::of(Some("he-IL")), Lang::Hebrew);
         assert_eq!(Lang::of(Some("nn")), Lang::Norwegian);
-        assert_eq!(Lang::of(Some("ru")), Lang::English);
         assert_eq!(Lang::of(None), Lang::English);
         assert_eq!(form(Some("he")).pass, "תקין");
         assert_eq!(form(Some("nb")).review, "Se over");
-        assert_eq!(form(Some("zh")).fail, "Fail");
+        assert_eq!(form(Some("de")).fail, "Fail");
+        assert_eq!(Lang::of(Some("zh-TW")), Lang::Chinese);
+        assert_eq!(Lang::of(Some("ru")), Lang::Russian);
     }
 
     #[test]
@@ -549,7 +550,7 @@ mod tests {
             found.sort();
             found
         }
-        fn check<T: Serialize>(english: T, others: [T; 2], loose: &[&str]) {
+        fn check<T: Serialize>(english: T, others: [T; 4], loose: &[&str]) {
             let as_map = |f: &T| match serde_json::to_value(f) {
                 Ok(serde_json::Value::Object(m)) => m,
                 other => panic!("{other:?}"),
@@ -571,13 +572,49 @@ mod tests {
         }
         check(
             Form::ENGLISH,
-            [Form::NORWEGIAN, Form::HEBREW],
+            [Form::NORWEGIAN, Form::HEBREW, Form::RUSSIAN, Form::CHINESE],
             &["one_failed", "untranslated"],
         );
-        check(Station::ENGLISH, [Station::NORWEGIAN, Station::HEBREW], &[]);
-        check(Reading::ENGLISH, [Reading::NORWEGIAN, Reading::HEBREW], &[]);
-        check(SignIn::ENGLISH, [SignIn::NORWEGIAN, SignIn::HEBREW], &[]);
-        check(Signing::ENGLISH, [Signing::NORWEGIAN, Signing::HEBREW], &[]);
+        check(
+            Station::ENGLISH,
+            [
+                Station::NORWEGIAN,
+                Station::HEBREW,
+                Station::RUSSIAN,
+                Station::CHINESE,
+            ],
+            &[],
+        );
+        check(
+            Reading::ENGLISH,
+            [
+                Reading::NORWEGIAN,
+                Reading::HEBREW,
+                Reading::RUSSIAN,
+                Reading::CHINESE,
+            ],
+            &[],
+        );
+        check(
+            SignIn::ENGLISH,
+            [
+                SignIn::NORWEGIAN,
+                SignIn::HEBREW,
+                SignIn::RUSSIAN,
+                SignIn::CHINESE,
+            ],
+            &[],
+        );
+        check(
+            Signing::ENGLISH,
+            [
+                Signing::NORWEGIAN,
+                Signing::HEBREW,
+                Signing::RUSSIAN,
+                Signing::CHINESE,
+            ],
+            &[],
+        );
         // In English every step is said as the operation names it.
         let en = serde_json::to_value(Signing::ENGLISH).unwrap();
         for (name, text) in en.as_object().unwrap() {

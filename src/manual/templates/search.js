@@ -113,6 +113,58 @@
         navy: "כחול כהה",
         ayu: "Ayu"
       }
+    },
+    ru: {
+      placeholder: "Поиск по руководству ...",
+      one: "1 результат по запросу «{q}»:",
+      many: "Результатов по запросу «{q}»: {n}",
+      none: "По запросу «{q}» ничего не найдено.",
+      buttons: {
+        "Toggle Table of Contents": "Показать или скрыть оглавление",
+        "Table of contents": "Оглавление",
+        "Change theme": "Сменить цветовую тему",
+        "Themes": "Цветовые темы",
+        "Toggle Searchbar": "Показать или скрыть строку поиска",
+        "Search (`/`)": "Поиск (`/`)",
+        "Print this book": "Распечатать руководство",
+        "Page navigation": "Навигация по страницам",
+        "Previous chapter": "Предыдущая страница",
+        "Next chapter": "Следующая страница"
+      },
+      themes: {
+        default_theme: "Автоматически",
+        light: "Светлая",
+        rust: "Ржавчина",
+        coal: "Уголь",
+        navy: "Тёмно-синяя",
+        ayu: "Ayu"
+      }
+    },
+    zh: {
+      placeholder: "搜索手册 ...",
+      one: "找到 1 条与“{q}”相关的结果：",
+      many: "找到 {n} 条与“{q}”相关的结果：",
+      none: "没有与“{q}”相关的结果。",
+      buttons: {
+        "Toggle Table of Contents": "显示或隐藏目录",
+        "Table of contents": "目录",
+        "Change theme": "更换配色主题",
+        "Themes": "配色主题",
+        "Toggle Searchbar": "显示或隐藏搜索栏",
+        "Search (`/`)": "搜索 (`/`)",
+        "Print this book": "打印本手册",
+        "Page navigation": "页面导航",
+        "Previous chapter": "上一页",
+        "Next chapter": "下一页"
+      },
+      themes: {
+        default_theme: "自动",
+        light: "浅色",
+        rust: "Rust",
+        coal: "煤黑",
+        navy: "海军蓝",
+        ayu: "Ayu"
+      }
     }
   };
   var code = (document.documentElement.lang || "").toLowerCase().split("-")[0];

@@ -269,6 +269,11 @@ pub fn not_found_page(code: Option<&str>) -> Option<String> {
 
 /// A review interval in the language `code` ("12 months", "12 måneder").
 pub fn interval(code: Option<&str>, i: &Interval) -> String {
+    match Lang::of(code) {
+        Lang::Russian => return format!("{} {}", i.count, ru::unit(i.unit, i.count)),
+        Lang::Chinese => return format!("{} {}", i.count, zh::unit(i.unit, i.count)),
+        _ => {}
+    }
     match unit_name(code, i.unit, i.count == 1) {
         Some(word) => format!("{} {word}", i.count),
         None => i.to_string(),
@@ -327,6 +332,11 @@ pub fn spec_in(lang: Lang, kind: &ItemKind) -> String {
 /// "every 12 months" in the language `code`: in Norwegian with an
 /// ordinal ("hver 12. måned", "hvert år"), in Hebrew "כל 12 חודשים".
 pub fn every(code: Option<&str>, i: &Interval) -> String {
+    match Lang::of(code) {
+        Lang::Russian => return ru::every(i.count, i.unit),
+        Lang::Chinese => return zh::every(i.count, i.unit),
+        _ => {}
+    }
     let one = i.count == 1;
     let singular = unit_name(code, i.unit, true);
     match (Lang::of(code), singular) {
@@ -359,12 +369,13 @@ mod tests {
             "Denne oversettelsen følger revisjon 1 av QC-001. Revisjon 3 har endret den siden: &lt;b&gt;Leak&lt;/b&gt; test. Det som gjelder, er <a href=\"{source_url}\">siden slik den gjelder nå</a>."
         );
         assert!(missing("he", "English").ends_with("בEnglish."));
-        assert!(missing("ru", "English").starts_with("This page"));
+        assert!(missing("de", "English").starts_with("This page"));
         assert_eq!(labels(Some("nb")).revision, "Revisjon");
         assert_eq!(labels(Some("he")).effective, "בתוקף מ");
         assert_eq!(labels(None).revision, "Revision");
         assert_eq!(not_found_page(None), None);
-        assert_eq!(not_found_page(Some("ru")), None);
+        assert_eq!(not_found_page(Some("de")), None);
+        assert!(not_found_page(Some("zh")).is_some());
         assert!(
             not_found_page(Some("he"))
                 .unwrap()
@@ -380,7 +391,11 @@ mod tests {
         assert_eq!(interval(Some("nb"), &i("12 months")), "12 måneder");
         assert_eq!(interval(Some("nb"), &i("1 week")), "1 uke");
         assert_eq!(interval(Some("he"), &i("2 years")), "2 שנים");
-        assert_eq!(interval(Some("ru"), &i("6 months")), "6 months");
+        assert_eq!(interval(Some("de"), &i("6 months")), "6 months");
+        assert_eq!(interval(Some("ru"), &i("6 months")), "6 месяцев");
+        assert_eq!(interval(Some("zh"), &i("12 months")), "12 个月");
+        assert_eq!(every(Some("ru"), &i("1 year")), "каждый год");
+        assert_eq!(every(Some("zh"), &i("2 years")), "每 2 年");
         assert_eq!(every(None, &i("12 months")), "every 12 months");
         assert_eq!(every(None, &i("1 year")), "every 1 year");
         assert_eq!(every(Some("nb"), &i("12 months")), "hver 12. måned");
