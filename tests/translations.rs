@@ -895,9 +895,24 @@ fn russian_and_chinese_editions_and_the_terminal_speak_their_languages() {
     let run = signed(
         &ws,
         &[
-            "inspect", "CL-001", "--lot", "L-ZH", "--as", "cay", "--lang", "zh", "--set",
-            "label=pass", "--set", "length=120.1", "--set", "finish=good", "--set",
-            "scratches=0", "--set", "remarks=ok",
+            "inspect",
+            "CL-001",
+            "--lot",
+            "L-ZH",
+            "--as",
+            "cay",
+            "--lang",
+            "zh",
+            "--set",
+            "label=pass",
+            "--set",
+            "length=120.1",
+            "--set",
+            "finish=good",
+            "--set",
+            "scratches=0",
+            "--set",
+            "remarks=ok",
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
