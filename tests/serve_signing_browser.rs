@@ -165,22 +165,25 @@ fn a_manager_approves_a_document_in_review_on_a_tablet() {
         return;
     }
     let ws = demo();
-    // The demo leaves QMS-001 rev 2 in review, released by ingrid.
+    // The demo leaves QMS-001 rev 2 in review, released by ingrid; erik
+    // works in Norwegian, so the pages speak it.
     in_browser(&ws, TABLET, |c, base| async move {
         sign_in(&c, &base, "erik").await;
         open(&c, &format!("{base}/manage")).await;
+        screenshot(&c, "manage-nb").await;
         click(&c, "main a[href='/documents']").await;
         let h1 = text_of(&c, "h1").await;
-        assert_eq!(h1, "Documents in review (1)");
+        assert_eq!(h1, "Dokumenter til godkjenning (1)");
         fits(&c, TABLET.0, "the documents in review").await;
         click(&c, "a.card[href='/documents/QMS-001']").await;
         let added = text_of(&c, ".hunk-lines ins").await;
         assert!(added.starts_with('+'), "an added line is marked: {added}");
         fits(&c, TABLET.0, "QMS-001 in review").await;
+        screenshot(&c, "document-nb").await;
         type_into(&c, "#a-password", DEMO_PASSWORD).await;
         click(&c, "form[action='/documents/QMS-001/approve'] button").await;
         let done = text_of(&c, "p.done").await;
-        assert_eq!(done, "Your approval of QMS-001 is signed.");
+        assert_eq!(done, "Godkjenningen din av QMS-001 er signert.");
     });
     let status = json(&ws, &["status", "--json"]);
     let qms = status

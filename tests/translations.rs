@@ -919,3 +919,79 @@ fn russian_and_chinese_editions_and_the_terminal_speak_their_languages() {
     assert!(run.stderr.contains("尚无生效的"), "{}", run.stderr);
     assert!(run.stdout.ends_with(" PASS\n"), "{}", run.stdout);
 }
+
+#[tokio::test]
+async fn a_manager_who_works_in_hebrew_reads_the_managers_pages_in_hebrew() {
+    use axum::http::StatusCode;
+    use http_support::{Browser, contexts};
+    let ws = multilingual();
+    // A failed unit: a nonconformance to look at.
+    let run = signed(
+        &ws,
+        &[
+            "inspect",
+            "CL-001",
+            "--lot",
+            "L-9",
+            "--as",
+            "cay",
+            "--lang",
+            "en",
+            "--set",
+            "label=fail",
+            "--set",
+            "length=120.1",
+            "--set",
+            "finish=good",
+            "--set",
+            "scratches=0",
+            "--set",
+            "remarks=scratched",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // A revision in review.
+    ws.edit(
+        "manual/quality/final-inspection.md",
+        "## Steps\n",
+        "## Steps\n\n0. Put on safety glasses.\n",
+    );
+    ws.ok(&["release", "QC-001", "--summary", "Glasses", "--as", "ann"]);
+    let root = ws.path().to_path_buf();
+    let app = sopbook::http::router(sopbook::http::State::new(contexts(root), "bench-1", None));
+    // bob works in Hebrew.
+    let mut bob = Browser::signed_in(app, "bob").await;
+    let manage = bob.get("/manage").await;
+    assert_eq!(manage.status, StatusCode::OK, "{}", manage.body);
+    for said in [
+        "<div class=\"manage-page\" lang=\"he\" dir=\"rtl\">",
+        "<h1>ניהול</h1>",
+        "<h2 id=\"open\"><span>דוחות אי-התאמה פתוחים (<bdi>1</bdi>)</span></h2>",
+        "<td data-label=\"השלב הבא\">החלטה על המוצר</td>",
+        ">מסמכים לאישור</a>",
+    ] {
+        assert!(manage.body.contains(said), "{said}: {}", manage.body);
+    }
+    let nc = bob.get("/nc/NC-0001").await;
+    assert_eq!(nc.status, StatusCode::OK, "{}", nc.body);
+    for said in [
+        "<strong>פתוח</strong> הבא: החלטה על המוצר",
+        "<dt>נכשל</dt>",
+        "<h2>שלבים</h2>",
+    ] {
+        assert!(nc.body.contains(said), "{said}: {}", nc.body);
+    }
+    let documents = bob.get("/documents").await;
+    for said in [
+        "<h1><span>מסמכים לאישור (<bdi>1</bdi>)</span></h1>",
+        "גרסאות והוצאות משימוש שממתינות לאישור, כפי ש-<code>sopbook status</code> מציג אותן.",
+    ] {
+        assert!(documents.body.contains(said), "{said}: {}", documents.body);
+    }
+    let document = bob.get("/documents/QC-001").await;
+    assert_eq!(document.status, StatusCode::OK, "{}", document.body);
+    for said in ["<h2>מה הוא משנה</h2>", "<dt>שינוי</dt>", "<dt>אישורים</dt>"]
+    {
+        assert!(document.body.contains(said), "{said}: {}", document.body);
+    }
+}

@@ -438,6 +438,195 @@ pub fn signing(code: Option<&str>) -> Signing {
     Signing::of(Lang::of(code))
 }
 
+phrases! {
+    /// The manager's pages at the station, in the signed-in person's
+    /// language: the manager's page (yield, open nonconformances, defects,
+    /// charts, reviews due), the documents in review and the signing of
+    /// one, a nonconformance and its steps, and the training matrix. What
+    /// the workspace writes (titles, summaries, notes) shows as written.
+    Manage {
+        title: "Manager", "Leder", "ניהול";
+        station: "Station", "Stasjon", "עמדה";
+        today_is: "today is {day} (the server's time zone)", "i dag er {day} (serverens tidssone)", "היום {day} (לפי אזור הזמן של השרת)";
+        week_started: "the week started on Monday {since}", "uken begynte mandag {since}", "השבוע התחיל ביום שני {since}";
+        documents_in_review: "Documents in review", "Dokumenter til godkjenning", "מסמכים לאישור";
+        training: "Training", "Opplæring", "הדרכה";
+        fpy: "First-pass yield", "Godkjent første gang", "תפוקה במעבר ראשון";
+        fpy_aside: "Units that passed their first inspection, of units inspected for the first time; re-inspections and void inspections are left out.", "Enheter som besto første kontroll, av enheter kontrollert for første gang; nye kontroller og annullerte kontroller er holdt utenfor.", "יחידות שעברו את הבדיקה הראשונה שלהן, מתוך היחידות שנבדקו לראשונה; בדיקות חוזרות ובדיקות שבוטלו אינן נכללות.";
+        today_station: "Today, this station", "I dag, denne stasjonen", "היום, בעמדה זו";
+        today_plant: "Today, the plant", "I dag, hele fabrikken", "היום, בכל המפעל";
+        week_station: "This week, this station", "Denne uken, denne stasjonen", "השבוע, בעמדה זו";
+        week_plant: "This week, the plant", "Denne uken, hele fabrikken", "השבוע, בכל המפעל";
+        passed_first: "{passed} of {first} passed first time", "{passed} av {first} godkjent første gang", "{passed} מתוך {first} עברו בפעם הראשונה";
+        open_ncs: "Open nonconformances ({n})", "Åpne avvik ({n})", "דוחות אי-התאמה פתוחים ({n})";
+        open_ncs_crumb: "Open nonconformances", "Åpne avvik", "דוחות אי-התאמה פתוחים";
+        nc: "NC", "Avvik", "אי-התאמה";
+        checklist: "Checklist", "Sjekkliste", "רשימת תיוג";
+        lot: "Lot", "Parti", "אצווה";
+        serial: "Serial", "Serienr.", "מספר סידורי";
+        opened: "Opened", "Åpnet", "נפתח";
+        age_days: "Age (days)", "Alder (dager)", "גיל (ימים)";
+        next_step: "Next step", "Neste steg", "השלב הבא";
+        no_open: "No nonconformance is open.", "Ingen avvik er åpne.", "אין דוח אי-התאמה פתוח.";
+        pareto: "Defects (Pareto)", "Feil (Pareto)", "פגמים (פארטו)";
+        pareto_aside: "Failed items over all records, most failures first: {fails} failures of {items} items.", "Punkter med avvik i alle registreringer, flest avvik først: {fails} avvik på {items} punkter.", "סעיפים שנכשלו בכל הרשומות, הנפוצים ביותר תחילה: {fails} כשלים ב-{items} סעיפים.";
+        item: "Item", "Punkt", "סעיף";
+        fails: "Fails", "Avvik", "כשלים";
+        share: "Share", "Andel", "שיעור";
+        cumulative: "Cumulative", "Kumulativt", "מצטבר";
+        no_fail: "No item has failed.", "Ingen punkter har avvik.", "אף סעיף לא נכשל.";
+        charts: "Charts", "Diagrammer", "תרשימים";
+        no_charts: "No inspections yet, so no charts.", "Ingen kontroller ennå, så ingen diagrammer.", "עדיין אין בדיקות, ולכן אין תרשימים.";
+        due_by: "Reviews due by {date}", "Gjennomganger som forfaller innen {date}", "סקירות שמועדן עד {date}";
+        document: "Document", "Dokument", "מסמך";
+        title_col: "Title", "Tittel", "כותרת";
+        owner: "Owner", "Eier", "בעלים";
+        due: "Due", "Forfaller", "מועד";
+        days_overdue: "Days (minus: overdue)", "Dager (minus: forfalt)", "ימים (מינוס: באיחור)";
+        days: "Days", "Dager", "ימים";
+        none_due: "No document is due for review before {date}.", "Ingen dokumenter skal gjennomgås før {date}.", "אין מסמך שמועד הסקירה שלו לפני {date}.";
+        // The documents in review.
+        in_review_n: "Documents in review ({n})", "Dokumenter til godkjenning ({n})", "מסמכים לאישור ({n})";
+        /// Backticks mark a command, shown as code.
+        in_review_aside: "Revisions and retirements waiting for approval, as `sopbook status` shows them. Open one to see what it changes and to approve or reject it.", "Revisjoner og utfasinger som venter på godkjenning, slik `sopbook status` viser dem. Åpne en for å se hva den endrer, og for å godkjenne eller avvise den.", "גרסאות והוצאות משימוש שממתינות לאישור, כפי ש-`sopbook status` מציג אותן. פתחו אחת כדי לראות מה היא משנה ולאשר או לדחות אותה.";
+        retire: "Retire: {summary}", "Utfases: {summary}", "הוצאה משימוש: {summary}";
+        editorial_note: "(editorial)", "(redaksjonell)", "(עריכה בלבד)";
+        requested_line: "Requested by {by} on {at} · {count} of {required} approvals", "Bedt om av {by} {at} · {count} av {required} godkjenninger", "התבקש על ידי {by} ב-{at} · {count} מתוך {required} אישורים";
+        may_approve: "You may approve it", "Du kan godkjenne den", "באפשרותכם לאשר";
+        may_reject: "You may reject it", "Du kan avvise den", "באפשרותכם לדחות";
+        for_approvers: "For approvers: {roles}", "For godkjennere: {roles}", "למאשרים: {roles}";
+        nothing_in_review: "Nothing is in review.", "Ingenting venter på godkjenning.", "אין דבר שממתין לאישור.";
+        approved_done: "Your approval of {id} is signed.", "Godkjenningen din av {id} er signert.", "האישור שלכם ל-{id} נחתם.";
+        rejected_done: "{id} was rejected and goes back to its author.", "{id} ble avvist og går tilbake til forfatteren.", "{id} נדחה וחוזר לכותב שלו.";
+        /// Between two roles, as in "quality-manager or supervisor".
+        or: "or", "eller", "או";
+        // One document in review.
+        reason: "Reason", "Begrunnelse", "סיבה";
+        change: "Change", "Endring", "שינוי";
+        editorial: "editorial", "redaksjonell", "עריכה בלבד";
+        requested: "Requested", "Bedt om", "התבקש";
+        by_on: "by {by} on {at}", "av {by} {at}", "על ידי {by} ב-{at}";
+        in_force: "In force", "Gjelder", "בתוקף";
+        rev_n: "rev {n}", "rev. {n}", "גרסה {n}";
+        nothing_yet: "nothing yet", "ingenting ennå", "עדיין כלום";
+        effective: "Effective", "Gjelder fra", "בתוקף מ";
+        from_once: "from {date} once approved", "fra {date} når den er godkjent", "מ-{date} לאחר האישור";
+        approvals: "Approvals", "Godkjenninger", "אישורים";
+        approvals_of: "{count} of {required}", "{count} av {required}", "{count} מתוך {required}";
+        approvers: "(approvers: {roles})", "(godkjennere: {roles})", "(מאשרים: {roles})";
+        what_it_changes: "What it changes", "Hva den endrer", "מה הוא משנה";
+        retire_effect: "Once approved, {id} is obsolete: it leaves the manual and nobody inspects with it or must read it.", "Når den er godkjent, er {id} utgått: den forsvinner fra håndboken, og ingen kontrollerer etter den eller må lese den.", "לאחר האישור {id} יוצא משימוש: הוא יוצא מהמדריך, ואיש אינו בודק לפיו או חייב לקרוא אותו.";
+        against: "{new} against {old}, the revision in force", "{new} mot {old}, revisjonen som gjelder", "{new} מול {old}, הגרסה התקפה";
+        first_revision: "{new} is the first revision: all of it is new", "{new} er første revisjon: alt er nytt", "{new} היא הגרסה הראשונה: הכול חדש";
+        lines: "(lines added: {added}, removed: {removed}).", "(linjer lagt til: {added}, fjernet: {removed}).", "(שורות שנוספו: {added}, שהוסרו: {removed}).";
+        same_text: "The text is the same as the revision in force.", "Teksten er den samme som i revisjonen som gjelder.", "הטקסט זהה לגרסה התקפה.";
+        working_changed: "The working file of {id} has changed since this was released, so it cannot be approved as it is: reject it (and release the new text), or undo the edits.", "Arbeidsfilen til {id} er endret siden dette ble utgitt, så det kan ikke godkjennes slik det er: avvis det (og utgi den nye teksten), eller angre endringene.", "קובץ העבודה של {id} השתנה מאז שפורסם, ולכן אי אפשר לאשר אותו כפי שהוא: דחו אותו (ופרסמו את הטקסט החדש), או בטלו את השינויים.";
+        sign: "Sign", "Signer", "חתימה";
+        each_signature: "Each signature asks for your password again.", "Hver signatur ber om passordet ditt igjen.", "כל חתימה מבקשת שוב את הסיסמה שלכם.";
+        approve: "Approve", "Godkjenn", "אישור";
+        you_approve: "You approve {record} as shown above.", "Du godkjenner {record} slik det er vist ovenfor.", "אתם מאשרים את {record} כפי שהוא מוצג למעלה.";
+        your_password: "Your password", "Passordet ditt", "הסיסמה שלכם";
+        sign_approve: "Sign and approve {record}", "Signer og godkjenn {record}", "חתימה ואישור של {record}";
+        reject: "Reject", "Avvis", "דחייה";
+        why_back: "Why it goes back to its author", "Hvorfor det går tilbake til forfatteren", "למה הוא חוזר לכותב";
+        sign_reject: "Sign and reject {record}", "Signer og avvis {record}", "חתימה ודחייה של {record}";
+        you_requested: "You requested it, so another approver must sign.", "Du ba om den, så en annen godkjenner må signere.", "אתם ביקשתם אותו, ולכן מאשר אחר צריך לחתום.";
+        approvers_hold: "Approvers of {id} hold the role {roles}.", "Godkjennere av {id} har rollen {roles}.", "מאשרי {id} הם בעלי התפקיד {roles}.";
+        you_approved: "You have approved it.", "Du har godkjent den.", "כבר אישרתם אותו.";
+        translation_approver: "{id} is a translation; its approver reads its language.", "{id} er en oversettelse; godkjenneren leser språket.", "{id} הוא תרגום; המאשר שלו קורא את השפה שלו.";
+        file_changed: "Its file has changed since it was released, so it cannot be approved as it is; reject it, or undo the edits.", "Filen er endret siden den ble utgitt, så den kan ikke godkjennes slik den er; avvis den, eller angre endringene.", "הקובץ שלו השתנה מאז שפורסם, ולכן אי אפשר לאשר אותו כפי שהוא; דחו אותו, או בטלו את השינויים.";
+        // A nonconformance.
+        status_open: "open", "åpen", "פתוח";
+        status_dispositioned: "dispositioned", "disponert", "הוחלט על המוצר";
+        status_closed: "closed", "lukket", "סגור";
+        next: "Next:", "Neste:", "הבא:";
+        next_disposition: "disposition", "disponering", "החלטה על המוצר";
+        next_reinspection: "re-inspection after rework", "ny kontroll etter omarbeiding", "בדיקה חוזרת אחרי תיקון";
+        next_close: "close", "lukking", "סגירה";
+        next_nothing: "nothing (closed)", "ingenting (lukket)", "כלום (סגור)";
+        failed: "Failed", "Avvik", "נכשל";
+        inspection: "Inspection", "Kontroll", "בדיקה";
+        days_ago: "({n} days ago)", "(for {n} dager siden)", "(לפני {n} ימים)";
+        disposition: "Disposition", "Disponering", "החלטה על המוצר";
+        steps: "Steps", "Steg", "שלבים";
+        by: "by {signer}", "av {signer}", "על ידי {signer}";
+        changes_sop: "changes {sop}", "endrer {sop}", "משנה את {sop}";
+        no_new_revision: "no new revision effective yet", "ingen ny revisjon gjelder ennå", "עדיין אין גרסה חדשה בתוקף";
+        void: "void", "annullert", "מבוטל";
+        pass: "pass", "godkjent", "תקין";
+        fail: "fail", "avvik", "פסול";
+        no_step: "No step yet.", "Ingen steg ennå.", "עדיין אין שלבים.";
+        reinspection: "Re-inspection", "Ny kontroll", "בדיקה חוזרת";
+        reinspect_heading: "Re-inspection after rework", "Ny kontroll etter omarbeiding", "בדיקה חוזרת אחרי תיקון";
+        /// Before the lot, in bold.
+        inspect_lot: "Inspect lot", "Kontroller parti", "בדקו את אצווה";
+        /// Before the serial number, in bold.
+        serial_before: ", serial", ", serienr.", ", מספר סידורי";
+        /// After the lot (or the serial number and a comma).
+        again_with: "again with {checklist}, as a re-inspection of {inspection}. Once it passes, {id} can be closed.", "på nytt med {checklist}, som ny kontroll av {inspection}. Når den er godkjent, kan {id} lukkes.", "שוב לפי {checklist}, כבדיקה חוזרת של {inspection}. כשהיא עוברת, אפשר לסגור את {id}.";
+        reinspect: "Re-inspect", "Kontroller på nytt", "בדיקה חוזרת";
+        sign_next: "Sign the next step", "Signer neste steg", "חתימה על השלב הבא";
+        what_happens: "What happens to the product", "Hva som skjer med produktet", "מה קורה למוצר";
+        disp_rework: "rework", "omarbeiding", "תיקון";
+        disp_scrap: "scrap", "kassering", "גריטה";
+        disp_use_as_is: "use-as-is", "bruk som det er", "שימוש כמות שהוא";
+        disp_return: "return-to-supplier", "retur til leverandør", "החזרה לספק";
+        disp_sort: "sort", "sortering", "מיון";
+        note: "Note", "Merknad", "הערה";
+        optional: "(optional)", "(valgfritt)", "(לא חובה)";
+        sign_disposition: "Sign the disposition", "Signer disponeringen", "חתימה על ההחלטה";
+        close: "Close", "Lukk", "סגירה";
+        sign_close: "Sign and close {id}", "Signer og lukk {id}", "חתימה וסגירה של {id}";
+        corrective_action: "Corrective action", "Korrigerende tiltak", "פעולה מתקנת";
+        what_done: "What is done so that it does not happen again", "Hva som gjøres for at det ikke skal skje igjen", "מה נעשה כדי שזה לא יקרה שוב";
+        sop_it_changes: "SOP it changes", "SOP-en det endrer", "ה-SOP שהיא משנה";
+        if_any: "(if any, e.g. QC-004)", "(om noen, f.eks. QC-004)", "(אם יש, למשל QC-004)";
+        sign_action: "Sign the corrective action", "Signer det korrigerende tiltaket", "חתימה על הפעולה המתקנת";
+        not_allowed: "Your roles may not sign: {steps} (see [permissions] in sopbook.toml).", "Rollene dine kan ikke signere: {steps} (se [permissions] i sopbook.toml).", "התפקידים שלכם אינם רשאים לחתום: {steps} (ראו [permissions] ב-sopbook.toml).";
+        disposition_signed: "Disposition signed.", "Disponeringen er signert.", "ההחלטה על המוצר נחתמה.";
+        action_signed: "Corrective action signed.", "Det korrigerende tiltaket er signert.", "הפעולה המתקנת נחתמה.";
+        closed: "Closed.", "Lukket.", "נסגר.";
+        // The training matrix.
+        /// Backticks mark a command, shown as code.
+        training_aside: "Who has read and understood the documents in force their roles need, as `sopbook training` shows it:", "Hvem som har lest og forstått dokumentene som gjelder og som rollene deres krever, slik `sopbook training` viser det:", "מי קרא והבין את המסמכים התקפים שהתפקידים שלו דורשים, כפי ש-`sopbook training` מציג זאת:";
+        current: "current", "oppdatert", "עדכני";
+        current_means: "(read at this revision, or one whose later changes were editorial),", "(lest i denne revisjonen, eller i en der senere endringer var redaksjonelle),", "(נקרא בגרסה זו, או בגרסה שהשינויים שאחריה היו עריכה בלבד),";
+        outdated: "outdated", "utdatert", "לא עדכני";
+        outdated_means: "(a substantive revision took effect since) or", "(en vesentlig revisjon har trådt i kraft siden) eller", "(מאז נכנסה לתוקף גרסה מהותית) או";
+        missing: "missing", "mangler", "חסר";
+        missing_means: "(never read).", "(aldri lest).", "(לא נקרא מעולם).";
+        person: "Person", "Person", "אדם";
+        everyone: "Everyone", "Alle", "כולם";
+        role: "Role", "Rolle", "תפקיד";
+        every_role: "Every role", "Alle roller", "כל התפקידים";
+        every_document: "Every document", "Alle dokumenter", "כל המסמכים";
+        show: "Show", "Vis", "הצגה";
+        download_csv: "Download CSV", "Last ned CSV", "הורדת CSV";
+        compliance: "Compliance", "Etterlevelse", "עמידה בדרישות";
+        name: "Name", "Navn", "שם";
+        current_col: "Current", "Oppdatert", "עדכני";
+        of_col: "Of", "Av", "מתוך";
+        behind: "(behind)", "(på etterskudd)", "(בפיגור)";
+        nobody: "Nobody here.", "Ingen her.", "אין כאן איש.";
+        documents_n: "Documents ({n})", "Dokumenter ({n})", "מסמכים ({n})";
+        rev: "Rev", "Rev.", "גרסה";
+        state: "State", "Status", "מצב";
+        read_rev: "Read rev", "Lest rev.", "גרסה שנקראה";
+        read_on: "Read on", "Lest", "נקרא ב";
+        due_since: "Due since", "Skal leses fra", "לקריאה מאז";
+        nobody_must: "Nobody here must read any document in force.", "Ingen her må lese noe dokument som gjelder.", "אף אחד כאן אינו חייב לקרוא מסמך תקף.";
+        // A page that went wrong.
+        for_whoever_runs: "For whoever runs sopbook", "For den som drifter sopbook", "למי שמפעיל את sopbook";
+        sign_in: "Sign in", "Logg inn", "כניסה";
+        back_to_checklists: "Back to the checklists", "Tilbake til sjekklistene", "חזרה לרשימות התיוג";
+    }
+}
+
+/// The manager's words in the language `code`.
+pub fn manage(code: Option<&str>) -> Manage {
+    Manage::of(Lang::of(code))
+}
+
 /// The station's words in the language `code`.
 pub fn station(code: Option<&str>) -> Station {
     Station::of(Lang::of(code))
@@ -602,6 +791,16 @@ mod tests {
                 SignIn::HEBREW,
                 SignIn::RUSSIAN,
                 SignIn::CHINESE,
+            ],
+            &[],
+        );
+        check(
+            Manage::ENGLISH,
+            [
+                Manage::NORWEGIAN,
+                Manage::HEBREW,
+                Manage::RUSSIAN,
+                Manage::CHINESE,
             ],
             &[],
         );

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::floor::chrome;
+use super::floor::{chrome, words_lang};
 use crate::error::Error;
 use crate::http::browser::{Fields, SignedIn};
 use crate::http::failure::{Failure, query_value};
@@ -20,6 +20,7 @@ use crate::http::pages::{page, page_with};
 use crate::http::state::State;
 use crate::ops::documents::{self, NotApprover, Pending, PendingDetail};
 use crate::render::time;
+use crate::words::{self, Manage};
 
 #[derive(Debug, Deserialize)]
 pub struct Decided {
@@ -38,16 +39,19 @@ pub async fn list(
     let view = state
         .run(who.proof(), move |ctx| documents::pending(ctx, &person))
         .await?;
+    let w = words::manage(who.holder.language.as_deref());
     let done = match (&q.approved, &q.rejected) {
-        (Some(id), _) => Some(format!("Your approval of {id} is signed.")),
-        (_, Some(id)) => Some(format!("{id} was rejected and goes back to its author.")),
+        (Some(id), _) => Some(words::fill(w.approved_done, &[("id", id)])),
+        (_, Some(id)) => Some(words::fill(w.rejected_done, &[("id", id)])),
         _ => None,
     };
-    let rows: Vec<Value> = view.iter().map(row).collect();
+    let rows: Vec<Value> = view.iter().map(|p| row(&w, p)).collect();
     Ok(page(
         "documents",
         &json!({
-            "title": "Documents in review",
+            "title": w.documents_in_review,
+            "w": w,
+            "lang": words_lang(&who),
             "chrome": chrome(&state, &who),
             "count": rows.len(),
             "rows": rows,
@@ -115,8 +119,9 @@ async fn load(state: &State, who: &SignedIn, id: String) -> Result<PendingDetail
         .await
 }
 
-/// A request as a row of the list and the head of its page.
-fn row(p: &Pending) -> Value {
+/// A request as a row of the list and the head of its page, in `w`'s words.
+fn row(w: &Manage, p: &Pending) -> Value {
+    let or = format!(" {} ", w.or);
     json!({
         "record": p.record, "id": p.id, "title": p.title,
         "retire": p.revision.is_none(),
@@ -124,30 +129,25 @@ fn row(p: &Pending) -> Value {
         "requested_by": p.requested_by, "requested_at": time::local(&p.requested_at),
         "in_force": p.in_force, "effective": p.effective.map(|d| d.to_string()),
         "approvals": p.approvals.join(", "), "approval_count": p.approvals.len(),
-        "required": p.required, "approver_roles": p.approver_roles.join(" or "),
+        "required": p.required, "approver_roles": p.approver_roles.join(&or),
         "may_approve": p.may_approve, "may_reject": p.may_reject,
-        "why_not": why_not(p),
+        "why_not": why_not(w, p),
         "working_changed": p.working_changed,
     })
 }
 
 /// Why the person sees no Approve button, in their words.
-fn why_not(p: &Pending) -> Option<String> {
+fn why_not(w: &Manage, p: &Pending) -> Option<String> {
+    let or = format!(" {} ", w.or);
     match p.not_approver {
-        Some(NotApprover::Author) => Some("You requested it, so another approver must sign.".into()),
-        Some(NotApprover::NoRole) => Some(format!(
-            "Approvers of {} hold the role {}.",
-            p.id,
-            p.approver_roles.join(" or ")
+        Some(NotApprover::Author) => Some(w.you_requested.into()),
+        Some(NotApprover::NoRole) => Some(words::fill(
+            w.approvers_hold,
+            &[("id", &p.id), ("roles", &p.approver_roles.join(&or))],
         )),
-        Some(NotApprover::AlreadyApproved) => Some("You have approved it.".into()),
-        Some(NotApprover::Language) => Some(format!(
-            "{} is a translation; its approver reads its language.",
-            p.id
-        )),
-        None if p.working_changed => Some(
-            "Its file has changed since it was released, so it cannot be approved as it is; reject it, or undo the edits.".into(),
-        ),
+        Some(NotApprover::AlreadyApproved) => Some(w.you_approved.into()),
+        Some(NotApprover::Language) => Some(words::fill(w.translation_approver, &[("id", &p.id)])),
+        None if p.working_changed => Some(w.file_changed.into()),
         None => None,
     }
 }
@@ -159,13 +159,16 @@ fn detail_page(
     view: &PendingDetail,
     refused: Option<&Error>,
 ) -> Response {
+    let w = words::manage(who.holder.language.as_deref());
     page_with(
         status,
         "document",
         &json!({
             "title": view.pending.record,
+            "w": w,
+            "lang": words_lang(who),
             "chrome": chrome(state, who),
-            "request": row(&view.pending),
+            "request": row(&w, &view.pending),
             "view": view,
             "refused": refused.map(|e| json!({ "message": e.message, "hint": e.hint })),
         }),

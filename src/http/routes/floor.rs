@@ -32,6 +32,21 @@ pub fn chrome(state: &State, who: &SignedIn) -> Value {
     })
 }
 
+/// The language and direction of the signed-in person's words where they
+/// are not English (`{"code": "he", "dir": "rtl"}`), for a page's `lang`
+/// and `dir`; null in English.
+pub fn words_lang(who: &SignedIn) -> Value {
+    let code = who
+        .holder
+        .language
+        .as_deref()
+        .filter(|c| crate::words::Lang::of(Some(c)) != crate::words::Lang::English);
+    json!(code.map(|c| json!({
+        "code": c,
+        "dir": crate::model::translation::Direction::of(c),
+    })))
+}
+
 /// `GET /`: the checklists in force, this tablet's station's own first,
 /// and the stations the tablet may be set to.
 pub async fn checklists(Shared(state): Shared<State>, who: SignedIn) -> Result<Response, Failure> {

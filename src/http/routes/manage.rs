@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::floor::chrome;
+use super::floor::{chrome, words_lang};
 use crate::http::browser::SignedIn;
 use crate::http::failure::{Failure, query_value};
 use crate::http::pages::page;
@@ -28,6 +28,7 @@ pub async fn overview(Shared(state): Shared<State>, who: SignedIn) -> Result<Res
     let view = state
         .run(who.proof(), move |ctx| manage::overview(ctx, &station))
         .await?;
+    let w = crate::words::manage(who.holder.language.as_deref());
     let share = |y: &manage::Yield| json!({ "fpy": percent(y.first_pass_yield), "first_passed": y.first_passed, "first": y.first });
     let open: Vec<Value> = view
         .open
@@ -36,7 +37,7 @@ pub async fn overview(Shared(state): Shared<State>, who: SignedIn) -> Result<Res
             json!({
                 "id": p.nc.id, "checklist": p.nc.checklist, "lot": p.nc.lot,
                 "opened": time::local(&p.nc.opened_at), "age_days": p.nc.age_days,
-                "next": p.next.as_str(), "summary": p.nc.summary,
+                "next": super::nc::next_word(&w, p.next), "summary": p.nc.summary,
             })
         })
         .collect();
@@ -53,7 +54,9 @@ pub async fn overview(Shared(state): Shared<State>, who: SignedIn) -> Result<Res
     Ok(page(
         "manage",
         &json!({
-            "title": "Manager",
+            "title": w.title,
+            "w": w,
+            "lang": words_lang(&who),
             "chrome": chrome(&state, &who),
             "view": view,
             "today": {
@@ -153,10 +156,13 @@ pub async fn training(
         })
         .collect();
     let csv = format!("/manage/training?{}format=csv", query_of(&filter));
+    let w = crate::words::manage(who.holder.language.as_deref());
     Ok(page(
         "training",
         &json!({
-            "title": "Training",
+            "title": w.training,
+            "w": w,
+            "lang": words_lang(&who),
             "chrome": chrome(&state, &who),
             "view": view,
             "filter": filter,

@@ -11,14 +11,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::floor::chrome;
+use super::floor::{chrome, words_lang};
 use crate::error::Error;
 use crate::http::browser::{Fields, SignedIn};
 use crate::http::failure::{Failure, query_value};
 use crate::http::pages::page_with;
 use crate::http::state::State;
-use crate::ops::nc::{self, NcPage, StepInput, StepKind};
+use crate::model::inspection::Verdict;
+use crate::ops::nc::{self, NcPage, NcStatus, NextStep, StepInput, StepKind};
 use crate::render::time;
+use crate::words::{self, Manage};
 
 #[derive(Debug, Deserialize)]
 pub struct Signed {
@@ -33,10 +35,11 @@ pub async fn show(
     Path(id): Path<String>,
     Query(q): Query<Signed>,
 ) -> Result<Response, Failure> {
+    let w = words::manage(who.holder.language.as_deref());
     let done = match q.signed.as_deref() {
-        Some("disposition") => Some("Disposition signed."),
-        Some("action") => Some("Corrective action signed."),
-        Some("close") => Some("Closed."),
+        Some("disposition") => Some(w.disposition_signed),
+        Some("action") => Some(w.action_signed),
+        Some("close") => Some(w.closed),
         _ => None,
     };
     let view = load(&state, &who, id).await?;
@@ -107,6 +110,7 @@ fn nc_page(
     done: Option<&str>,
     refused: Option<&Error>,
 ) -> Response {
+    let w = words::manage(who.holder.language.as_deref());
     let d = &view.detail;
     // Steps and re-inspections in the order they happened, as `nc show` lists them.
     let mut history: Vec<(chrono::DateTime<chrono::Utc>, Value)> = d
@@ -116,7 +120,11 @@ fn nc_page(
             (
                 s.at,
                 json!({
-                    "at": time::local(&s.at), "what": step_name(s.kind), "value": s.value,
+                    "at": time::local(&s.at), "what": step_name(&w, s.kind),
+                    "value": match s.kind {
+                        StepKind::Disposition => disposition_word(&w, &s.value).to_string(),
+                        _ => s.value.clone(),
+                    },
                     "signer": s.signer, "note": s.note, "sop": s.sop, "sop_change": s.sop_change,
                     "inspection": null, "verdict": null, "void": false,
                 }),
@@ -127,15 +135,24 @@ fn nc_page(
         (
             r.recorded_at,
             json!({
-                "at": time::local(&r.recorded_at), "what": "Re-inspection", "value": null,
+                "at": time::local(&r.recorded_at), "what": w.reinspection, "value": null,
                 "signer": null, "note": "", "sop": null, "sop_change": null,
                 "inspection": r.inspection, "verdict": r.verdict, "void": r.void,
+                "verdict_word": match r.verdict {
+                    Verdict::Pass => w.pass,
+                    Verdict::Fail => w.fail,
+                },
             }),
         )
     }));
     history.sort_by_key(|h| h.0);
     let may = |k: StepKind| view.may.contains(&k);
-    let not_allowed: Vec<&str> = view.not_allowed.iter().map(|k| step_name(*k)).collect();
+    let not_allowed: Vec<&str> = view.not_allowed.iter().map(|k| step_name(&w, *k)).collect();
+    let dispositions: Vec<Value> = view
+        .dispositions
+        .iter()
+        .map(|d| json!({ "value": d, "label": disposition_word(&w, d) }))
+        .collect();
     page_with(
         status,
         "nc",
@@ -144,8 +161,17 @@ fn nc_page(
             "chrome": chrome(state, who),
             "view": view,
             "opened_at": time::local(&d.opened_at),
+            "w": w,
+            "lang": words_lang(who),
             "status": d.status.as_str(),
-            "next": view.next.as_str(),
+            "status_word": match d.status {
+                NcStatus::Open => w.status_open,
+                NcStatus::Dispositioned => w.status_dispositioned,
+                NcStatus::Closed => w.status_closed,
+            },
+            "next": next_word(&w, view.next),
+            "disposition_word": view.disposition.as_deref().map(|d| disposition_word(&w, d)),
+            "dispositions": dispositions,
             "history": history.into_iter().map(|h| h.1).collect::<Vec<_>>(),
             "may_disposition": may(StepKind::Disposition),
             "may_action": may(StepKind::Action),
@@ -158,10 +184,33 @@ fn nc_page(
     )
 }
 
-fn step_name(kind: StepKind) -> &'static str {
+fn step_name(w: &Manage, kind: StepKind) -> &'static str {
     match kind {
-        StepKind::Disposition => "Disposition",
-        StepKind::Action => "Corrective action",
-        StepKind::Close => "Close",
+        StepKind::Disposition => w.disposition,
+        StepKind::Action => w.corrective_action,
+        StepKind::Close => w.close,
+    }
+}
+
+/// What comes next for a nonconformance, in `w`'s words.
+pub fn next_word(w: &Manage, next: NextStep) -> &'static str {
+    match next {
+        NextStep::Disposition => w.next_disposition,
+        NextStep::Reinspection => w.next_reinspection,
+        NextStep::Close => w.next_close,
+        NextStep::Nothing => w.next_nothing,
+    }
+}
+
+/// A disposition (`rework`, as recorded) in `w`'s words; one sopbook
+/// does not know stays as recorded.
+fn disposition_word<'a>(w: &Manage, value: &'a str) -> &'a str {
+    match value {
+        "rework" => w.disp_rework,
+        "scrap" => w.disp_scrap,
+        "use-as-is" => w.disp_use_as_is,
+        "return-to-supplier" => w.disp_return,
+        "sort" => w.disp_sort,
+        other => other,
     }
 }

@@ -10,14 +10,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::floor::chrome;
+use super::floor::{chrome, words_lang};
 use crate::error::Error;
 use crate::http::browser::{Fields, SignedIn};
 use crate::http::failure::{Failure, query_value};
 use crate::http::pages::{markdown, page, page_with};
 use crate::http::state::State;
 use crate::model::records::DocKind;
-use crate::model::translation::Direction;
 use crate::ops::reading::{self, Document};
 use crate::ops::training;
 
@@ -38,11 +37,10 @@ pub struct Original {
 /// The reader's words, and the language and direction of them where they
 /// are not English.
 fn words_of(who: &SignedIn) -> (crate::words::Reading, serde_json::Value) {
-    let code = who.holder.language.as_deref();
-    let lang = code
-        .filter(|c| crate::words::Lang::of(Some(c)) != crate::words::Lang::English)
-        .map(|c| json!({ "code": c, "dir": Direction::of(c) }));
-    (crate::words::reading(code), json!(lang))
+    (
+        crate::words::reading(who.holder.language.as_deref()),
+        words_lang(who),
+    )
 }
 
 /// `GET /reading`: what the signed-in person must read and understand.
