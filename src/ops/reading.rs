@@ -71,10 +71,15 @@ fn in_reader_language(
         return Ok(None);
     };
     let config = ctx.config()?;
-    if !config.languages.is_empty() && config.language(code).is_none() {
+    let listed = !config.languages.is_empty();
+    if listed && config.language(code).is_none() {
         return Ok(None);
     }
-    translations::in_language(ctx, id, code)
+    let found = translations::in_language(ctx, id, code)?;
+    // Without languages in sopbook.toml (or at a station with only the
+    // records) nobody knows whether `code` is the documents' own language:
+    // a translation recorded in it is used, and no note says one is missing.
+    Ok(found.filter(|t| listed || t.state != TranslationState::Missing))
 }
 
 /// `person`'s reading list, each outdated document with its changes, and

@@ -187,6 +187,10 @@ fn a_readers_list_shows_what_changed_since_they_last_read_it() {
         1
     );
 
+    // Without languages in sopbook.toml, a reader's language that has no
+    // translation recorded says nothing of one.
+    let doc = reading::document(&mut b.ctx, "ida", "WI-001", Some("en")).unwrap();
+    assert!(doc.in_language.is_none(), "{:?}", doc.in_language);
     // Not for ann's roles: she may read it, there is nothing to sign.
     let theirs = reading::document(&mut b.ctx, "ann", "WI-001", None).unwrap();
     assert!(theirs.required.is_none() && !theirs.to_confirm);
