@@ -677,7 +677,7 @@ impl From<Form> for Script {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -724,21 +724,23 @@ mod tests {
         assert_eq!(fill("ä{x}ö", &[("x", "ü")]), "äüö");
     }
 
+    /// The `{marks}` of a phrase, sorted.
+    pub(crate) fn marks(s: &str) -> Vec<String> {
+        let mut found: Vec<String> = s
+            .split('{')
+            .skip(1)
+            .filter_map(|p| p.split_once('}').map(|(m, _)| m.to_string()))
+            .collect();
+        found.sort();
+        found
+    }
+
     /// Every phrase of every language has only marks its English has, so
     /// that nothing is left unfilled; and all of them, but where a
     /// language says the same in its own words (which language it is, one
     /// item).
     #[test]
     fn every_translation_has_the_marks_of_its_english() {
-        fn marks(s: &str) -> Vec<String> {
-            let mut found: Vec<String> = s
-                .split('{')
-                .skip(1)
-                .filter_map(|p| p.split_once('}').map(|(m, _)| m.to_string()))
-                .collect();
-            found.sort();
-            found
-        }
         fn check<T: Serialize>(english: T, others: [T; 4], loose: &[&str]) {
             let as_map = |f: &T| match serde_json::to_value(f) {
                 Ok(serde_json::Value::Object(m)) => m,

@@ -383,6 +383,43 @@ mod tests {
         );
     }
 
+    /// Every translation of the manual's words has its English's `{marks}`
+    /// and no `"` or `\\` (the words go into handlebars string literals).
+    #[test]
+    fn every_translation_of_the_manuals_words_has_the_marks_of_its_english() {
+        use crate::words::tests::marks;
+        fn check<T: serde::Serialize>(english: T, others: [T; 4]) {
+            let english = serde_json::to_value(english).unwrap();
+            for other in others {
+                for (name, text) in serde_json::to_value(other).unwrap().as_object().unwrap() {
+                    let text = text.as_str().unwrap();
+                    assert!(!text.is_empty(), "{name} is empty");
+                    assert!(!text.contains(['"', '\\']), "{name}: {text}");
+                    let en = english[name].as_str().unwrap();
+                    assert_eq!(marks(text), marks(en), "{name}: {text}");
+                }
+            }
+        }
+        check(
+            Notes::ENGLISH,
+            [
+                Notes::NORWEGIAN,
+                Notes::HEBREW,
+                Notes::RUSSIAN,
+                Notes::CHINESE,
+            ],
+        );
+        check(
+            Labels::ENGLISH,
+            [
+                Labels::NORWEGIAN,
+                Labels::HEBREW,
+                Labels::RUSSIAN,
+                Labels::CHINESE,
+            ],
+        );
+    }
+
     #[test]
     fn review_intervals_are_in_the_readers_language() {
         let i = |s: &str| s.parse::<Interval>().unwrap();

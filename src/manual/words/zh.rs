@@ -193,40 +193,4 @@ mod tests {
         assert_eq!(every(1, IntervalUnit::Month), "每月");
         assert_eq!(every(1, IntervalUnit::Day), "每天");
     }
-
-    /// Every phrase has exactly its English's `{marks}`, and no other
-    /// `{`, `}`, `"` or `\`: the words go into handlebars string literals.
-    #[test]
-    fn the_manuals_words_have_the_marks_of_their_english_and_nothing_else() {
-        fn marks(s: &str) -> Vec<String> {
-            let mut found: Vec<String> = s
-                .split('{')
-                .skip(1)
-                .filter_map(|p| p.split_once('}').map(|(m, _)| m.to_string()))
-                .collect();
-            found.sort();
-            found
-        }
-        let tables = [
-            (
-                serde_json::to_value(Notes::ENGLISH).unwrap(),
-                serde_json::to_value(Notes::CHINESE).unwrap(),
-            ),
-            (
-                serde_json::to_value(Labels::ENGLISH).unwrap(),
-                serde_json::to_value(Labels::CHINESE).unwrap(),
-            ),
-        ];
-        for (english, chinese) in tables {
-            for (name, text) in chinese.as_object().unwrap() {
-                let (en, text) = (english[name].as_str().unwrap(), text.as_str().unwrap());
-                assert!(!text.is_empty(), "{name}");
-                assert_eq!(marks(text), marks(en), "{name}: {text}");
-                let bare = marks(en)
-                    .iter()
-                    .fold(text.to_string(), |t, m| t.replace(&format!("{{{m}}}"), ""));
-                assert!(!bare.contains(['{', '}', '"', '\\']), "{name}: {text}");
-            }
-        }
-    }
 }
