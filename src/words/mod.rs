@@ -562,6 +562,8 @@ phrases! {
         inspect_lot: "Inspect lot", "Kontroller parti", "בדקו את אצווה";
         /// Before the serial number, in bold.
         serial_before: ", serial", ", serienr.", ", מספר סידורי";
+        /// After the serial number, in bold.
+        serial_after: ",", ",", ",";
         /// After the lot (or the serial number and a comma).
         again_with: "again with {checklist}, as a re-inspection of {inspection}. Once it passes, {id} can be closed.", "på nytt med {checklist}, som ny kontroll av {inspection}. Når den er godkjent, kan {id} lukkes.", "שוב לפי {checklist}, כבדיקה חוזרת של {inspection}. כשהיא עוברת, אפשר לסגור את {id}.";
         reinspect: "Re-inspect", "Kontroller på nytt", "בדיקה חוזרת";

@@ -326,6 +326,7 @@ impl Manage {
         reinspect_heading: "Повторный контроль после доработки",
         inspect_lot: "Снова проконтролируйте партию",
         serial_before: ", серийный №",
+        serial_after: ",",
         again_with: "по {checklist}; это повторный контроль {inspection}. Когда результат будет «годен», {id} можно будет закрыть.",
         reinspect: "Начать повторный контроль",
         sign_next: "Подписать следующий шаг",

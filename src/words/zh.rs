@@ -321,6 +321,7 @@ impl Manage {
         reinspect_heading: "返工后复检",
         inspect_lot: "再次检验批次",
         serial_before: "，序列号",
+        serial_after: "，",
         again_with: "使用 {checklist}，作为 {inspection} 的复检。复检合格后即可关闭 {id}。",
         reinspect: "复检",
         sign_next: "签署下一步",
