@@ -1,12 +1,13 @@
-//! The languages sopbook speaks to people in besides English, and the
-//! words of an inspection form in them: the same on the terminal
-//! (`sopbook inspect --lang`) and at the station, so that an inspector
-//! reads one set of words wherever the form is filled in.
+//! The languages sopbook speaks to people in besides English (Norwegian,
+//! Hebrew, Russian, Chinese), and its words in them: the inspection form,
+//! the same on the terminal (`sopbook inspect --lang`) and at the station,
+//! so that an inspector reads one set of words wherever the form is filled
+//! in; the station's own pages; the question for a signing password.
 //!
 //! A table of phrases is declared with [`phrases!`], a row per phrase with
-//! its English, Norwegian and Hebrew. Languages without their own words
-//! here get English ones. `{name}` marks in a phrase are filled in by
-//! [`fill`].
+//! its English, Norwegian and Hebrew; its Russian and Chinese are in
+//! `ru.rs` and `zh.rs`. Languages without their own words here get English
+//! ones. `{name}` marks in a phrase are filled in by [`fill`].
 
 use serde::Serialize;
 
