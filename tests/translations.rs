@@ -84,6 +84,20 @@ fn signed(ws: &Ws, args: &[&str]) -> Run {
     ws.run_env(args, &[("SOPBOOK_PASSWORD", PASSWORD)])
 }
 
+/// The station of `ws`, as `sopbook serve` answers.
+fn station(ws: &Ws) -> axum::Router {
+    let contexts = http_support::contexts(ws.path().to_path_buf());
+    sopbook::http::router(sopbook::http::State::new(contexts, "bench-1", None))
+}
+
+/// `page` holds every one of `said`.
+#[track_caller]
+fn shows_all(page: &http_support::Page, said: &[&str]) {
+    for s in said {
+        page.shows(s);
+    }
+}
+
 #[test]
 fn check_names_an_item_the_source_does_not_have_and_one_left_untranslated() {
     let ws = multilingual();
@@ -527,7 +541,7 @@ prompt = \"הערות\"
 #[tokio::test]
 async fn the_station_shows_the_form_in_the_inspectors_language_and_records_the_same() {
     use axum::http::StatusCode;
-    use http_support::{Browser, contexts};
+    use http_support::Browser;
     let ws = multilingual();
     ws.write("checklists/final-inspection.he.toml", CL_HE);
     ws.ok(&[
@@ -539,8 +553,7 @@ async fn the_station_shows_the_form_in_the_inspectors_language_and_records_the_s
         "ann",
     ]);
     ws.ok(&["approve", "CL-001.he", "--as", "cay"]);
-    let root = ws.path().to_path_buf();
-    let app = sopbook::http::router(sopbook::http::State::new(contexts(root), "bench-1", None));
+    let app = station(&ws);
     // bob works in Hebrew: the start page offers the languages, his chosen.
     let mut bob = Browser::signed_in(app, "bob").await;
     let start = bob.get("/inspect/CL-001").await;
@@ -553,13 +566,14 @@ async fn the_station_shows_the_form_in_the_inspectors_language_and_records_the_s
         start.body
     );
     // The step before the form speaks the language it opens in.
-    for said in [
-        "<label for=\"lot\">אצווה</label>",
-        "<label for=\"lang\">שפת הטופס</label>",
-        ">התחלה</button>",
-    ] {
-        assert!(start.body.contains(said), "{said}: {}", start.body);
-    }
+    shows_all(
+        &start,
+        &[
+            "<label for=\"lot\">אצווה</label>",
+            "<label for=\"lang\">שפת הטופס</label>",
+            ">התחלה</button>",
+        ],
+    );
     let csrf = start.csrf();
     let form = bob
         .post(
@@ -698,16 +712,17 @@ async fn the_station_shows_the_form_in_the_inspectors_language_and_records_the_s
     let rows: serde_json::Value = serde_json::from_str(&list).unwrap();
     let name = format!("INS-{:06}", rows[0]["id"].as_i64().unwrap());
     let page = bob.get(&format!("/inspections/{name}?recorded=new")).await;
-    for said in [
-        "<p class=\"done\" role=\"status\"",
-        ">נרשם.</p>",
-        "<strong>תקין</strong>",
-        "<dt>אצווה</dt><dd>L-HE</dd>",
-        ">בדיקת היחידה הבאה</a>",
-        ">יציאה</button>",
-    ] {
-        assert!(page.body.contains(said), "{said}: {}", page.body);
-    }
+    shows_all(
+        &page,
+        &[
+            "<p class=\"done\" role=\"status\"",
+            ">נרשם.</p>",
+            "<strong>תקין</strong>",
+            "<dt>אצווה</dt><dd>L-HE</dd>",
+            ">בדיקת היחידה הבאה</a>",
+            ">יציאה</button>",
+        ],
+    );
     let home = bob.get("/").await;
     assert!(home.body.contains("<h1>רשימות תיוג</h1>"), "{}", home.body);
     assert!(
@@ -722,50 +737,52 @@ async fn the_station_shows_the_form_in_the_inspectors_language_and_records_the_s
 #[tokio::test]
 async fn a_reader_reads_their_reading_list_and_a_current_translation_in_their_language() {
     use axum::http::StatusCode;
-    use http_support::{Browser, contexts};
+    use http_support::Browser;
     let ws = multilingual();
     ws.write(QC_001_NB, &sop_nb(1));
     in_force(&ws, "QC-001.nb");
-    let root = ws.path().to_path_buf();
-    let app = sopbook::http::router(sopbook::http::State::new(contexts(root), "bench-1", None));
+    let app = station(&ws);
     // cay works in Norwegian.
     let mut cay = Browser::signed_in(app, "cay").await;
     let list = cay.get("/reading").await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
-    for said in [
-        "<div class=\"reading\" lang=\"nb\" dir=\"ltr\">",
-        "<h1>Din leseliste</h1>",
-        "Cay Checker: 0 av 3 dokumenter lest og forstått i revisjonen som gjelder.",
-        // The translated title; the one without a translation in English, marked so.
-        "<p class=\"card-title\">Sluttkontroll</p>",
-        "<p class=\"card-title\" lang=\"en\" dir=\"ltr\">Handling a nonconformance</p>",
-        ">Les og bekreft QC-001</a>",
-    ] {
-        assert!(list.body.contains(said), "{said}: {}", list.body);
-    }
+    shows_all(
+        &list,
+        &[
+            "<div class=\"reading\" lang=\"nb\" dir=\"ltr\">",
+            "<h1>Din leseliste</h1>",
+            "Cay Checker: 0 av 3 dokumenter lest og forstått i revisjonen som gjelder.",
+            // The translated title; the one without a translation in English, marked so.
+            "<p class=\"card-title\">Sluttkontroll</p>",
+            "<p class=\"card-title\" lang=\"en\" dir=\"ltr\">Handling a nonconformance</p>",
+            ">Les og bekreft QC-001</a>",
+        ],
+    );
     // The document: the translation's text, marked as Norwegian, and the
     // way to the original.
     let doc = cay.get("/reading/QC-001").await;
     assert_eq!(doc.status, StatusCode::OK, "{}", doc.body);
-    for said in [
-        "<span class=\"doc-id\">QC-001</span> Sluttkontroll</h1>",
-        "Oversettelsen til Norsk bokmål av rev. 1. <a href=\"/reading/QC-001?original=1\">Les originalen</a>",
-        "<article class=\"doc-text\" lang=\"nb\" dir=\"ltr\">",
-        "Ta enheten av linjen.",
-        "<h2>Lest og forstått</h2>",
-        "Du bekrefter at du har lest og forstått QC-001 rev. 1.",
-        ">Signer: lest og forstått</button>",
-    ] {
-        assert!(doc.body.contains(said), "{said}: {}", doc.body);
-    }
+    shows_all(
+        &doc,
+        &[
+            "<span class=\"doc-id\">QC-001</span> Sluttkontroll</h1>",
+            "Oversettelsen til Norsk bokmål av rev. 1. <a href=\"/reading/QC-001?original=1\">Les originalen</a>",
+            "<article class=\"doc-text\" lang=\"nb\" dir=\"ltr\">",
+            "Ta enheten av linjen.",
+            "<h2>Lest og forstått</h2>",
+            "Du bekrefter at du har lest og forstått QC-001 rev. 1.",
+            ">Signer: lest og forstått</button>",
+        ],
+    );
     assert!(!doc.body.contains("Take the unit"), "{}", doc.body);
     let original = cay.get("/reading/QC-001?original=1").await;
-    for said in [
-        "<article class=\"doc-text\" lang=\"en\" dir=\"ltr\">",
-        "<a href=\"/reading/QC-001\" lang=\"nb\" dir=\"ltr\">Les den på Norsk bokmål</a>",
-    ] {
-        assert!(original.body.contains(said), "{said}: {}", original.body);
-    }
+    shows_all(
+        &original,
+        &[
+            "<article class=\"doc-text\" lang=\"en\" dir=\"ltr\">",
+            "<a href=\"/reading/QC-001\" lang=\"nb\" dir=\"ltr\">Les den på Norsk bokmål</a>",
+        ],
+    );
     assert!(!original.body.contains("Ta enheten"), "{}", original.body);
     // No translation: the original, and why.
     let other = cay.get("/reading/QC-002").await;
@@ -810,13 +827,14 @@ async fn a_reader_reads_their_reading_list_and_a_current_translation_in_their_la
     ws.ok(&["approve", "QC-001", "--as", "bob"]);
     ws.ok(&["approve", "QC-001", "--as", "cay"]);
     let stale = cay.get("/reading/QC-001").await;
-    for said in [
-        "Oversettelsen til Norsk bokmål følger rev. 1; rev. 2 har endret prosedyren siden, så dette er originalen.",
-        "Put on safety glasses.",
-        "Du leste rev. 1",
-    ] {
-        assert!(stale.body.contains(said), "{said}: {}", stale.body);
-    }
+    shows_all(
+        &stale,
+        &[
+            "Oversettelsen til Norsk bokmål følger rev. 1; rev. 2 har endret prosedyren siden, så dette er originalen.",
+            "Put on safety glasses.",
+            "Du leste rev. 1",
+        ],
+    );
     assert!(!stale.body.contains("Ta enheten"), "{}", stale.body);
 }
 
@@ -824,10 +842,9 @@ async fn a_reader_reads_their_reading_list_and_a_current_translation_in_their_la
 async fn the_sign_in_page_speaks_the_language_the_browser_prefers() {
     use axum::body::Body;
     use axum::http::{Request, StatusCode, header};
-    use http_support::{Browser, contexts};
+    use http_support::Browser;
     let ws = multilingual();
-    let root = ws.path().to_path_buf();
-    let app = sopbook::http::router(sopbook::http::State::new(contexts(root), "bench-1", None));
+    let app = station(&ws);
     let mut b = Browser::new(app);
     let get = |path: &str, accept: &str| {
         Request::get(path)
@@ -837,16 +854,17 @@ async fn the_sign_in_page_speaks_the_language_the_browser_prefers() {
     };
     let form = b.send(get("/signin", "he-IL,he;q=0.9,en;q=0.8")).await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
-    for said in [
-        "<title>כניסה · sopbook</title>",
-        "<div class=\"signin\" lang=\"he\" dir=\"rtl\">",
-        "<label for=\"person\">מזהה המשתמש שלכם</label>",
-        "<label for=\"password\">סיסמת חתימה</label>",
-        "<button type=\"submit\" class=\"primary\">כניסה</button>",
-        "הכניסה כאן נשמרת למשך משמרת (<bdi>12</bdi> שעות) או עד שתצאו.",
-    ] {
-        assert!(form.body.contains(said), "{said}: {}", form.body);
-    }
+    shows_all(
+        &form,
+        &[
+            "<title>כניסה · sopbook</title>",
+            "<div class=\"signin\" lang=\"he\" dir=\"rtl\">",
+            "<label for=\"person\">מזהה המשתמש שלכם</label>",
+            "<label for=\"password\">סיסמת חתימה</label>",
+            "<button type=\"submit\" class=\"primary\">כניסה</button>",
+            "הכניסה כאן נשמרת למשך משמרת (<bdi>12</bdi> שעות) או עד שתצאו.",
+        ],
+    );
     // Norwegian, and what an empty id is told in it.
     let form = b.send(get("/signin", "nb-NO,nb;q=0.9")).await;
     form.shows("<h1>Logg inn</h1>");
@@ -923,7 +941,7 @@ fn russian_and_chinese_editions_and_the_terminal_speak_their_languages() {
 #[tokio::test]
 async fn a_manager_who_works_in_hebrew_reads_the_managers_pages_in_hebrew() {
     use axum::http::StatusCode;
-    use http_support::{Browser, contexts};
+    use http_support::Browser;
     let ws = multilingual();
     // A failed unit: a nonconformance to look at.
     let run = signed(
@@ -957,37 +975,39 @@ async fn a_manager_who_works_in_hebrew_reads_the_managers_pages_in_hebrew() {
         "## Steps\n\n0. Put on safety glasses.\n",
     );
     ws.ok(&["release", "QC-001", "--summary", "Glasses", "--as", "ann"]);
-    let root = ws.path().to_path_buf();
-    let app = sopbook::http::router(sopbook::http::State::new(contexts(root), "bench-1", None));
+    let app = station(&ws);
     // bob works in Hebrew.
     let mut bob = Browser::signed_in(app, "bob").await;
     let manage = bob.get("/manage").await;
     assert_eq!(manage.status, StatusCode::OK, "{}", manage.body);
-    for said in [
-        "<div class=\"manage-page\" lang=\"he\" dir=\"rtl\">",
-        "<h1>ניהול</h1>",
-        "<h2 id=\"open\"><span>דוחות אי-התאמה פתוחים (<bdi>1</bdi>)</span></h2>",
-        "<td data-label=\"השלב הבא\">החלטה על המוצר</td>",
-        ">מסמכים לאישור</a>",
-    ] {
-        assert!(manage.body.contains(said), "{said}: {}", manage.body);
-    }
+    shows_all(
+        &manage,
+        &[
+            "<div class=\"manage-page\" lang=\"he\" dir=\"rtl\">",
+            "<h1>ניהול</h1>",
+            "<h2 id=\"open\"><span>דוחות אי-התאמה פתוחים (<bdi>1</bdi>)</span></h2>",
+            "<td data-label=\"השלב הבא\">החלטה על המוצר</td>",
+            ">מסמכים לאישור</a>",
+        ],
+    );
     let nc = bob.get("/nc/NC-0001").await;
     assert_eq!(nc.status, StatusCode::OK, "{}", nc.body);
-    for said in [
-        "<strong>פתוח</strong> הבא: החלטה על המוצר",
-        "<dt>נכשל</dt>",
-        "<h2>שלבים</h2>",
-    ] {
-        assert!(nc.body.contains(said), "{said}: {}", nc.body);
-    }
+    shows_all(
+        &nc,
+        &[
+            "<strong>פתוח</strong> הבא: החלטה על המוצר",
+            "<dt>נכשל</dt>",
+            "<h2>שלבים</h2>",
+        ],
+    );
     let documents = bob.get("/documents").await;
-    for said in [
-        "<h1><span>מסמכים לאישור (<bdi>1</bdi>)</span></h1>",
-        "גרסאות והוצאות משימוש שממתינות לאישור, כפי ש-<code>sopbook status</code> מציג אותן.",
-    ] {
-        assert!(documents.body.contains(said), "{said}: {}", documents.body);
-    }
+    shows_all(
+        &documents,
+        &[
+            "<h1><span>מסמכים לאישור (<bdi>1</bdi>)</span></h1>",
+            "גרסאות והוצאות משימוש שממתינות לאישור, כפי ש-<code>sopbook status</code> מציג אותן.",
+        ],
+    );
     let document = bob.get("/documents/QC-001").await;
     assert_eq!(document.status, StatusCode::OK, "{}", document.body);
     for said in ["<h2>מה הוא משנה</h2>", "<dt>שינוי</dt>", "<dt>אישורים</dt>"]
